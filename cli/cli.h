@@ -1,0 +1,47 @@
+// Shared pieces of the `tinykg` command: global options, exit codes, and the
+// registration functions of the subcommands (one cmd_*.cc file each).
+#ifndef TINYKG_CLI_CLI_H_
+#define TINYKG_CLI_CLI_H_
+
+#include <functional>
+#include <string>
+
+#include "tinykg/base/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace tinykg::cli {
+
+// Fixed exit codes (documented in the README).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,   // the command ran but something failed (bad file, no match)
+  kExitUsage = 2,     // bad command line or query syntax
+  kExitStore = 3,     // the store could not be opened or written
+  kExitInternal = 4,  // a bug
+};
+
+struct GlobalOptions {
+  std::string store_spec;  // --store, else $TINYKG_STORE, else ./.tinykg
+  bool quiet = false;      // --quiet: no warnings on stderr
+};
+
+// The store spec in force: --store, else $TINYKG_STORE, else "./.tinykg".
+std::string ResolveStoreSpec(const GlobalOptions& options);
+
+// Prints "tinykg: error: <status>" on stderr and returns the exit code for it.
+int ReportError(const Status& status);
+// Prints "tinykg: warning: <text>" on stderr unless quiet.
+void Warn(const GlobalOptions& options, const std::string& text);
+
+// A subcommand sets `run` to what executes it after parsing.
+using Runner = std::function<int()>;
+
+// Each cmd_*.cc defines one of these; main.cc calls them all.
+void AddVersionCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+
+}  // namespace tinykg::cli
+
+#endif  // TINYKG_CLI_CLI_H_

@@ -1,0 +1,49 @@
+// tinykg: manage TinyML devices and models in one knowledge graph.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli.h"
+
+namespace tinykg::cli {
+
+void AddVersionCommand(CLI::App& app, GlobalOptions&, Runner& run) {
+  auto* cmd = app.add_subcommand("version", "Print the tinykg version");
+  cmd->callback([&run] {
+    run = [] {
+      std::cout << "tinykg " << TINYKG_VERSION << "\n";
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace tinykg::cli
+
+int main(int argc, char** argv) {
+  using namespace tinykg::cli;
+  CLI::App app{"tinykg: TinyML devices and models in one knowledge graph", "tinykg"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions options;
+  app.add_option("--store", options.store_spec,
+                 "Store spec: DIR (on-disk, default ./.tinykg or $TINYKG_STORE) or memory:");
+  app.add_flag("-q,--quiet", options.quiet, "Print no warnings");
+
+  Runner run;
+  AddVersionCommand(app, options, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "tinykg: error: " << e.what() << "\n";
+    std::cerr << "run 'tinykg --help' for usage\n";
+    return kExitUsage;
+  }
+  if (!run) return kExitUsage;
+  return run();
+}

@@ -1,0 +1,26 @@
+# Helpers shared by every module's CMakeLists.txt.
+
+# tinykg_warnings(TARGET): the project's warning set, as errors unless
+# TINYKG_WERROR is OFF.
+function(tinykg_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+                         -Wnon-virtual-dtor -Wcast-align -Wunused
+                         -Woverloaded-virtual)
+  if(TINYKG_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# tinykg_module(NAME SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...]):
+# a static library tinykg_NAME (alias tinykg::NAME) whose public headers live
+# in src/NAME/include/tinykg/NAME/.
+function(tinykg_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(tinykg_${name} STATIC ${ARG_SOURCES})
+  add_library(tinykg::${name} ALIAS tinykg_${name})
+  target_include_directories(tinykg_${name}
+    PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(tinykg_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  tinykg_warnings(tinykg_${name})
+endfunction()
