@@ -1,0 +1,129 @@
+// Store: the knowledge graph. Every loaded document lives in its own named
+// graph (a Redland context) so it can be listed, replaced and dropped; a
+// catalog graph records what each named graph is (kind, source, original
+// text, load time). Queries run over the union of all graphs.
+//
+// Specs accepted by Store::Open:
+//   DIR or hashes:DIR  on-disk Redland `hashes` storage (hash-type 'bdb') in
+//                      directory DIR, created on demand. The default.
+//   memory:            Redland `hashes` with hash-type 'memory'; gone on exit.
+//
+// Nothing of Redland appears here; errors are values, and Redland's own
+// messages are captured into the returned Status, never printed.
+#ifndef TINYKG_RDF_STORE_H_
+#define TINYKG_RDF_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tinykg/base/status.h"
+#include "tinykg/rdf/triple.h"
+
+namespace tinykg::rdf {
+
+// What a named graph holds; stored in the catalog as tkg:graphKind.
+inline constexpr char kKindOntology[] = "ontology";
+inline constexpr char kKindKg[] = "kg";        // shipped or user Turtle data
+inline constexpr char kKindTd[] = "td";        // Thing Description
+inline constexpr char kKindTm[] = "tm";        // Thing Model (template)
+inline constexpr char kKindModel[] = "model";  // neural-network model
+inline constexpr char kKindBenchmark[] = "benchmark";
+
+// The catalog graph, and where materialised inferences of graph G go (G's
+// companion graph, dropped and replaced with G).
+inline constexpr char kCatalogGraph[] = "urn:tinykg:catalog";
+std::string InferredGraphOf(std::string_view graph_iri);
+
+// A document ready to be written: one named graph.
+struct GraphDocument {
+  std::string iri;            // the named graph
+  std::string kind = kKindKg; // one of the kKind* values
+  std::string source;         // file path or IRI it came from (informative)
+  std::string original_text;  // kept verbatim when non-empty (TD round-trip)
+  std::string label;          // human name (title) when known
+  std::vector<Triple> triples;
+};
+
+// One row of the catalog.
+struct GraphInfo {
+  std::string iri;
+  std::string kind;
+  std::string source;
+  std::string label;
+  std::string loaded_at;  // xsd:dateTime, UTC
+  std::int64_t triples = 0;
+};
+
+// A SPARQL result in memory. For SELECT, rows[i][j] is the binding of
+// variables[j] (nullopt when unbound).
+struct QueryResult {
+  enum class Kind { kBindings, kBoolean, kGraph };
+  Kind kind = Kind::kBindings;
+  std::vector<std::string> variables;
+  std::vector<std::vector<std::optional<Term>>> rows;
+  bool boolean = false;
+  std::vector<Triple> triples;  // CONSTRUCT / DESCRIBE
+};
+
+struct StoreStats {
+  std::int64_t triples = 0;  // all graphs, catalog and inferences included
+  std::int64_t graphs = 0;   // named graphs in the catalog
+};
+
+class Store {
+ public:
+  // Opens (creating when needed) the store named by `spec`. Returns a new
+  // Store owned by the caller. Fails with kStoreError (and Redland's message)
+  // when the storage cannot be opened, kInvalidArgument for a bad spec.
+  static Result<std::unique_ptr<Store>> Open(std::string_view spec);
+
+  virtual ~Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Writes `doc` as named graph doc.iri, replacing any graph of that IRI,
+  // together with its catalog entry and its materialised RDFS inferences
+  // (rdf:type / rdfs:subClassOf / rdfs:subPropertyOf closure against the
+  // class hierarchy in the store plus the document). Either all of it is
+  // written or, on failure, the previous state is restored.
+  virtual Status Put(const GraphDocument& doc) = 0;
+
+  // Put() for many documents in one batch (one sync); stops at the first
+  // failure, leaving earlier documents written.
+  virtual Status PutAll(const std::vector<GraphDocument>& docs) = 0;
+
+  // Removes a named graph, its inferences and its catalog entry. kNotFound
+  // when no such graph exists.
+  virtual Status Drop(std::string_view graph_iri) = 0;
+
+  // The catalog, sorted by IRI.
+  virtual Result<std::vector<GraphInfo>> Graphs() = 0;
+  // One catalog entry plus its original text (empty when none was kept).
+  virtual Result<GraphDocument> Get(std::string_view graph_iri, bool with_triples) = 0;
+
+  // Runs a SPARQL query (Rasqal) over the union of all graphs.
+  virtual Result<QueryResult> Query(std::string_view sparql) = 0;
+
+  // Triples of every graph (graph IRI alongside), for export.
+  struct Quad {
+    Triple triple;
+    std::string graph;
+  };
+  virtual Result<std::vector<Quad>> AllQuads() = 0;
+
+  virtual Result<StoreStats> Stats() = 0;
+
+  // Warnings gathered since the last call (e.g. Redland notices).
+  virtual std::vector<std::string> TakeWarnings() = 0;
+
+ protected:
+  Store() = default;
+};
+
+}  // namespace tinykg::rdf
+
+#endif  // TINYKG_RDF_STORE_H_
