@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   Runner run;
   AddVersionCommand(app, options, run);
 
+  // `tinykg import td|board|model ...`: each importer adds its own subcommand.
+  auto* import = app.add_subcommand("import", "Import Thing Descriptions, boards and models");
+  import->require_subcommand(1);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
