@@ -1,0 +1,45 @@
+// Reading and writing RDF documents (Raptor underneath): Turtle, N-Triples,
+// N-Quads, RDF/XML, TriG.
+#ifndef TINYKG_RDF_SYNTAX_H_
+#define TINYKG_RDF_SYNTAX_H_
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tinykg/base/status.h"
+#include "tinykg/rdf/triple.h"
+
+namespace tinykg::rdf {
+
+enum class Syntax { kTurtle, kNTriples, kNQuads, kRdfXml, kTriG };
+
+// "turtle"/"ttl", "ntriples"/"nt", "nquads"/"nq", "rdfxml"/"rdf"/"xml"/"owl",
+// "trig". kInvalidArgument for anything else, listing the accepted names.
+Result<Syntax> SyntaxFromName(std::string_view name);
+// By file extension (.ttl .nt .nq .rdf .owl .xml .trig); kInvalidArgument
+// naming the file when the extension says nothing.
+Result<Syntax> SyntaxForPath(const std::string& path);
+std::string_view SyntaxName(Syntax syntax);
+
+// Parses `text` with base IRI `base_iri`. `source` names the document in
+// errors. A syntax error fails with kParseError carrying file, line and
+// column; nothing is returned in that case (all or nothing). Quads formats
+// return the triples and drop the graph name.
+Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
+                                     const std::string& base_iri, const std::string& source);
+
+// Writes triples as `syntax`; for Turtle the prefixes in `prefixes`
+// (prefix, namespace IRI) are declared and used. kNQuads writes N-Triples
+// (one graph); use WriteNQuads for quads.
+using PrefixList = std::vector<std::pair<std::string, std::string>>;
+Result<std::string> WriteRdf(const std::vector<Triple>& triples, Syntax syntax,
+                             const PrefixList& prefixes = {});
+
+// Prefixes tinykg uses when writing Turtle (rdf, rdfs, xsd, td, nnet, tkg, ...).
+const PrefixList& DefaultPrefixes();
+
+}  // namespace tinykg::rdf
+
+#endif  // TINYKG_RDF_SYNTAX_H_

@@ -1,0 +1,594 @@
+// The Redland-backed Store: `hashes` storage (BerkeleyDB on disk, or memory),
+// contexts on, predicate index on. Writes are transactions at file level: the
+// database files are copied aside and a journal is written before the first
+// change, and the journal is removed after librdf has synced. A process that
+// dies mid-write leaves the journal behind; the next Open restores the
+// copies, so every write is wholly present or wholly absent.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "redland_handles.h"
+#include "rdfs.h"
+#include "tinykg/base/file.h"
+#include "tinykg/rdf/namespaces.h"
+#include "tinykg/rdf/store.h"
+#include "tinykg/rdf/vocab.h"
+
+namespace tinykg::rdf {
+
+std::string InferredGraphOf(std::string_view graph_iri) {
+  return "urn:tinykg:inferred:" + std::string(graph_iri);
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using internal::NodePtr;
+using internal::StatementPtr;
+using internal::StreamPtr;
+
+const std::string kTkg = vocab::kTkg;
+const std::string kRdfType = std::string(vocab::kRdf) + "type";
+const std::string kRdfsLabel = std::string(vocab::kRdfs) + "label";
+const std::string kXsdInteger = std::string(vocab::kXsd) + "integer";
+const std::string kXsdDateTime = std::string(vocab::kXsd) + "dateTime";
+constexpr char kStorageName[] = "tinykg";
+constexpr char kJournal[] = "journal";
+constexpr char kBackupDir[] = "backup";
+
+std::string NowUtc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Short stable hash used to keep blank node labels of different graphs apart.
+std::string Fnv1a(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string NamespaceOf(const std::string& iri) {
+  size_t cut = iri.find_last_of("#/");
+  return cut == std::string::npos ? std::string() : iri.substr(0, cut + 1);
+}
+
+class RedlandStore final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Create(bool in_memory, std::string dir) {
+    std::unique_ptr<RedlandStore> store(new RedlandStore());
+    store->in_memory_ = in_memory;
+    store->dir_ = std::move(dir);
+    store->world_ = internal::World::Create();
+    if (!store->world_) return StoreError("cannot create a librdf world");
+    if (!in_memory) {
+      std::error_code ec;
+      fs::create_directories(store->dir_, ec);
+      if (ec) return StoreError("cannot create store directory: " + ec.message(), {store->dir_});
+      TINYKG_RETURN_IF_ERROR(store->Lock());
+      TINYKG_RETURN_IF_ERROR(store->RecoverFromJournal());
+    }
+    TINYKG_RETURN_IF_ERROR(store->OpenStorage());
+    TINYKG_RETURN_IF_ERROR(store->LoadHierarchy());
+    return std::unique_ptr<Store>(std::move(store));
+  }
+
+  ~RedlandStore() override {
+    model_.reset();
+    storage_.reset();
+    if (lock_fd_ >= 0) close(lock_fd_);
+  }
+
+  Status Put(const GraphDocument& doc) override { return PutAll({doc}); }
+
+  Status PutAll(const std::vector<GraphDocument>& docs) override {
+    // Everything that can fail on the input is checked before the store is
+    // touched.
+    std::vector<Prepared> prepared;
+    prepared.reserve(docs.size());
+    Hierarchy staged = hierarchy_;
+    for (const auto& doc : docs) {
+      if (doc.iri.empty()) return InvalidArgument("a graph needs an IRI", {doc.source});
+      for (const auto& t : doc.triples) staged.Add(Normalized(t, doc.iri));
+    }
+    for (const auto& doc : docs) {
+      Prepared p;
+      TINYKG_RETURN_IF_ERROR(Prepare(doc, staged, p));
+      prepared.push_back(std::move(p));
+    }
+    TINYKG_RETURN_IF_ERROR(BeginWrite());
+    for (size_t i = 0; i < docs.size(); ++i) {
+      Status s = WriteOne(docs[i], prepared[i]);
+      if (!s.ok()) return AbortWrite(s);
+    }
+    TINYKG_RETURN_IF_ERROR(CommitWrite());
+    hierarchy_ = std::move(staged);
+    bool touched_ontology = false;
+    for (const auto& doc : docs) touched_ontology |= doc.kind == kKindOntology;
+    if (touched_ontology) declared_valid_ = false;
+    for (const auto& doc : docs) {
+      if (doc.kind != kKindOntology) CheckDeclared(doc, prepared[&doc - docs.data()]);
+    }
+    return Status::Ok();
+  }
+
+  Status Drop(std::string_view graph_iri) override {
+    std::string iri(graph_iri);
+    TINYKG_ASSIGN_OR_RETURN(bool exists, HasGraph(iri));
+    if (!exists) return NotFound("no graph <" + iri + "> in the store");
+    TINYKG_ASSIGN_OR_RETURN(GraphDocument old, Get(iri, false));
+    TINYKG_RETURN_IF_ERROR(BeginWrite());
+    Status s = RemoveGraph(iri);
+    if (!s.ok()) return AbortWrite(s);
+    TINYKG_RETURN_IF_ERROR(CommitWrite());
+    TINYKG_RETURN_IF_ERROR(LoadHierarchy());
+    if (old.kind == kKindOntology) declared_valid_ = false;
+    return Status::Ok();
+  }
+
+  Result<std::vector<GraphInfo>> Graphs() override {
+    std::map<std::string, GraphInfo> by_iri;
+    TINYKG_ASSIGN_OR_RETURN(auto triples, ContextTriples(kCatalogGraph));
+    for (const auto& t : triples) {
+      if (!t.subject.is_iri()) continue;
+      GraphInfo& g = by_iri[t.subject.value];
+      g.iri = t.subject.value;
+      const std::string& p = t.predicate.value;
+      if (p == kTkg + "graphKind") g.kind = t.object.value;
+      else if (p == kTkg + "source") g.source = t.object.value;
+      else if (p == kTkg + "loadedAt") g.loaded_at = t.object.value;
+      else if (p == kTkg + "tripleCount") g.triples = std::atoll(t.object.value.c_str());
+      else if (p == kRdfsLabel) g.label = t.object.value;
+    }
+    std::vector<GraphInfo> out;
+    for (auto& [iri, info] : by_iri) out.push_back(std::move(info));
+    return out;
+  }
+
+  Result<GraphDocument> Get(std::string_view graph_iri, bool with_triples) override {
+    std::string iri(graph_iri);
+    GraphDocument doc;
+    doc.iri = iri;
+    bool found = false;
+    NodePtr subject = world_->NewNode(Term::Iri(iri));
+    NodePtr context = world_->NewNode(Term::Iri(kCatalogGraph));
+    if (!subject || !context) return InvalidArgument("invalid graph IRI <" + iri + ">");
+    StatementPtr pattern(librdf_new_statement_from_nodes(world_->get(), subject.release(), nullptr, nullptr));
+    StreamPtr stream(librdf_model_find_statements_in_context(model_.get(), pattern.get(), context.get()));
+    if (!stream) return StoreErrorFromLog("cannot read the catalog");
+    for (; !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+      Triple t = internal::World::TripleOf(librdf_stream_get_object(stream.get()));
+      found = true;
+      const std::string& p = t.predicate.value;
+      if (p == kTkg + "graphKind") doc.kind = t.object.value;
+      else if (p == kTkg + "source") doc.source = t.object.value;
+      else if (p == kTkg + "sourceText") doc.original_text = t.object.value;
+      else if (p == kRdfsLabel) doc.label = t.object.value;
+    }
+    if (!found) return NotFound("no graph <" + iri + "> in the store");
+    if (with_triples) {
+      TINYKG_ASSIGN_OR_RETURN(doc.triples, ContextTriples(iri));
+    }
+    return doc;
+  }
+
+  Result<QueryResult> Query(std::string_view sparql) override {
+    std::string text = NormalizeNamespacesInText(sparql);
+    world_->TakeErrors();
+    internal::QueryPtr query(librdf_new_query(world_->get(), "sparql", nullptr,
+                                              reinterpret_cast<const unsigned char*>(text.c_str()),
+                                              nullptr));
+    if (!query || world_->HasErrors()) {
+      return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "SPARQL syntax error");
+    }
+    internal::QueryResultsPtr results(librdf_model_query_execute(model_.get(), query.get()));
+    if (!results || world_->HasErrors()) {
+      return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
+    }
+    QueryResult out;
+    if (librdf_query_results_is_boolean(results.get())) {
+      out.kind = QueryResult::Kind::kBoolean;
+      out.boolean = librdf_query_results_get_boolean(results.get()) > 0;
+    } else if (librdf_query_results_is_graph(results.get())) {
+      out.kind = QueryResult::Kind::kGraph;
+      StreamPtr stream(librdf_query_results_as_stream(results.get()));
+      for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+        out.triples.push_back(internal::World::TripleOf(librdf_stream_get_object(stream.get())));
+      }
+    } else {
+      out.kind = QueryResult::Kind::kBindings;
+      int count = librdf_query_results_get_bindings_count(results.get());
+      for (int i = 0; i < count; ++i) {
+        const char* name = librdf_query_results_get_binding_name(results.get(), i);
+        out.variables.push_back(name ? name : "");
+      }
+      while (!librdf_query_results_finished(results.get())) {
+        std::vector<std::optional<Term>> row(static_cast<size_t>(count));
+        for (int i = 0; i < count; ++i) {
+          librdf_node* node = librdf_query_results_get_binding_value(results.get(), i);
+          if (node) {
+            row[static_cast<size_t>(i)] = internal::World::TermOf(node);
+            librdf_free_node(node);
+          }
+        }
+        out.rows.push_back(std::move(row));
+        if (librdf_query_results_next(results.get())) break;
+      }
+    }
+    if (world_->HasErrors()) {
+      return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
+    }
+    return out;
+  }
+
+  Result<std::vector<Quad>> AllQuads() override {
+    std::vector<Quad> out;
+    StreamPtr stream(librdf_model_as_stream(model_.get()));
+    if (!stream) return StoreErrorFromLog("cannot read the store");
+    for (; !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+      Quad q;
+      q.triple = internal::World::TripleOf(librdf_stream_get_object(stream.get()));
+      auto* ctx = static_cast<librdf_node*>(librdf_stream_get_context2(stream.get()));
+      if (ctx) q.graph = internal::World::TermOf(ctx).value;
+      out.push_back(std::move(q));
+    }
+    return out;
+  }
+
+  Result<StoreStats> Stats() override {
+    StoreStats stats;
+    int size = librdf_model_size(model_.get());
+    stats.triples = size;
+    if (size < 0) {
+      stats.triples = 0;
+      StreamPtr stream(librdf_model_as_stream(model_.get()));
+      for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) ++stats.triples;
+    }
+    TINYKG_ASSIGN_OR_RETURN(auto graphs, Graphs());
+    stats.graphs = static_cast<std::int64_t>(graphs.size());
+    return stats;
+  }
+
+  std::vector<std::string> TakeWarnings() override {
+    std::vector<std::string> out = std::move(warnings_);
+    warnings_.clear();
+    for (auto& w : world_->TakeWarnings()) out.push_back(std::move(w));
+    return out;
+  }
+
+ private:
+  using Hierarchy = internal::Hierarchy;
+
+  struct Prepared {
+    std::vector<StatementPtr> statements;  // the document, normalised
+    std::vector<StatementPtr> inferred;
+    std::vector<Triple> used;              // normalised, for the declared-terms check
+  };
+
+  RedlandStore() = default;
+
+  Triple Normalized(const Triple& t, const std::string& graph) const {
+    Triple out = t;
+    auto fix = [&](Term& term) {
+      if (term.is_iri()) {
+        term.value = NormalizeIri(term.value);
+      } else if (term.is_blank()) {
+        term.value = "g" + Fnv1a(graph) + "x" + term.value;
+      } else if (!term.datatype.empty()) {
+        term.datatype = NormalizeIri(term.datatype);
+      }
+    };
+    fix(out.subject);
+    fix(out.predicate);
+    fix(out.object);
+    return out;
+  }
+
+  Status Prepare(const GraphDocument& doc, const Hierarchy& hierarchy, Prepared& p) {
+    std::vector<Triple> normal;
+    normal.reserve(doc.triples.size());
+    for (const auto& t : doc.triples) normal.push_back(Normalized(t, doc.iri));
+    for (const auto& t : normal) {
+      if (!t.predicate.is_iri() || t.subject.is_literal()) {
+        return InvalidData("not an RDF triple: " + t.ToNTriples(), {doc.source});
+      }
+      StatementPtr st = world_->NewStatement(t);
+      if (!st) return InvalidData("cannot store triple " + t.ToNTriples(), {doc.source});
+      p.statements.push_back(std::move(st));
+    }
+    for (const auto& t : hierarchy.Entailed(normal)) {
+      StatementPtr st = world_->NewStatement(t);
+      if (st) p.inferred.push_back(std::move(st));
+    }
+    p.used = std::move(normal);
+    return Status::Ok();
+  }
+
+  Status WriteOne(const GraphDocument& doc, const Prepared& p) {
+    TINYKG_RETURN_IF_ERROR(RemoveGraph(doc.iri));
+    NodePtr context = world_->NewNode(Term::Iri(doc.iri));
+    NodePtr inferred = world_->NewNode(Term::Iri(InferredGraphOf(doc.iri)));
+    NodePtr catalog = world_->NewNode(Term::Iri(kCatalogGraph));
+    for (const auto& st : p.statements) {
+      if (librdf_model_context_add_statement(model_.get(), context.get(), st.get()) != 0) {
+        return StoreErrorFromLog("cannot add a statement to <" + doc.iri + ">");
+      }
+    }
+    for (const auto& st : p.inferred) {
+      if (librdf_model_context_add_statement(model_.get(), inferred.get(), st.get()) != 0) {
+        return StoreErrorFromLog("cannot add an inferred statement");
+      }
+    }
+    Term g = Term::Iri(doc.iri);
+    std::vector<Triple> entry = {
+        {g, Term::Iri(kTkg + "graphKind"), Term::Literal(doc.kind)},
+        {g, Term::Iri(kTkg + "loadedAt"), Term::Literal(NowUtc(), kXsdDateTime)},
+        {g, Term::Iri(kTkg + "tripleCount"),
+         Term::Literal(std::to_string(p.statements.size()), kXsdInteger)},
+    };
+    if (!doc.source.empty()) entry.push_back({g, Term::Iri(kTkg + "source"), Term::Literal(doc.source)});
+    if (!doc.label.empty()) entry.push_back({g, Term::Iri(kRdfsLabel), Term::Literal(doc.label)});
+    if (!doc.original_text.empty()) {
+      entry.push_back({g, Term::Iri(kTkg + "sourceText"), Term::Literal(doc.original_text)});
+    }
+    for (const auto& t : entry) {
+      StatementPtr st = world_->NewStatement(t);
+      if (!st || librdf_model_context_add_statement(model_.get(), catalog.get(), st.get()) != 0) {
+        return StoreErrorFromLog("cannot write the catalog entry of <" + doc.iri + ">");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status RemoveGraph(const std::string& iri) {
+    for (const std::string& ctx : {iri, InferredGraphOf(iri)}) {
+      NodePtr node = world_->NewNode(Term::Iri(ctx));
+      if (!node) return InvalidArgument("invalid graph IRI <" + ctx + ">");
+      librdf_model_context_remove_statements(model_.get(), node.get());
+    }
+    // Catalog statements about the graph.
+    NodePtr subject = world_->NewNode(Term::Iri(iri));
+    NodePtr catalog = world_->NewNode(Term::Iri(kCatalogGraph));
+    StatementPtr pattern(librdf_new_statement_from_nodes(world_->get(), subject.release(), nullptr, nullptr));
+    std::vector<StatementPtr> doomed;
+    {
+      StreamPtr stream(librdf_model_find_statements_in_context(model_.get(), pattern.get(), catalog.get()));
+      for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+        doomed.emplace_back(librdf_new_statement_from_statement(librdf_stream_get_object(stream.get())));
+      }
+    }
+    for (const auto& st : doomed) {
+      if (st) librdf_model_context_remove_statement(model_.get(), catalog.get(), st.get());
+    }
+    return Status::Ok();
+  }
+
+  Result<bool> HasGraph(const std::string& iri) {
+    auto doc = Get(iri, false);
+    if (doc.ok()) return true;
+    if (doc.status().code() == StatusCode::kNotFound) return false;
+    return doc.status();
+  }
+
+  Result<std::vector<Triple>> ContextTriples(const std::string& iri) {
+    NodePtr context = world_->NewNode(Term::Iri(iri));
+    if (!context) return InvalidArgument("invalid graph IRI <" + iri + ">");
+    StreamPtr stream(librdf_model_context_as_stream(model_.get(), context.get()));
+    std::vector<Triple> out;
+    for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+      out.push_back(internal::World::TripleOf(librdf_stream_get_object(stream.get())));
+    }
+    return out;
+  }
+
+  Status StoreErrorFromLog(const std::string& fallback) {
+    return world_->ErrorStatus(StatusCode::kStoreError, in_memory_ ? "" : dir_, fallback);
+  }
+
+  // --- storage, locking and transactions ---------------------------------
+
+  Status Lock() {
+    std::string path = dir_ + "/lock";
+    lock_fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) return StoreError("cannot open the store lock", {path});
+    if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      // Another tinykg holds the store; wait for it rather than failing.
+      if (flock(lock_fd_, LOCK_EX) != 0) return StoreError("cannot lock the store", {path});
+    }
+    return Status::Ok();
+  }
+
+  Status OpenStorage() {
+    std::string options;
+    if (in_memory_) {
+      options = "hash-type='memory',contexts='yes',index-predicates='yes'";
+    } else {
+      bool exists = fs::exists(dir_ + "/" + kStorageName + "-sp2o.db");
+      options = "hash-type='bdb',dir='" + dir_ + "',contexts='yes',index-predicates='yes'";
+      if (!exists) options += ",new='yes'";
+    }
+    storage_.reset(librdf_new_storage(world_->get(), "hashes", kStorageName, options.c_str()));
+    if (!storage_) return StoreErrorFromLog("cannot open Redland hashes storage");
+    model_.reset(librdf_new_model(world_->get(), storage_.get(), nullptr));
+    if (!model_) return StoreErrorFromLog("cannot create a Redland model");
+    return Status::Ok();
+  }
+
+  void CloseStorage() {
+    model_.reset();
+    storage_.reset();
+  }
+
+  std::vector<fs::path> DatabaseFiles() const {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".db") files.push_back(entry.path());
+    }
+    return files;
+  }
+
+  Status BeginWrite() {
+    if (in_memory_) return Status::Ok();
+    librdf_model_sync(model_.get());
+    fs::path backup = fs::path(dir_) / kBackupDir;
+    std::error_code ec;
+    fs::remove_all(backup, ec);
+    fs::create_directories(backup, ec);
+    if (ec) return StoreError("cannot create the backup folder: " + ec.message(), {backup.string()});
+    for (const auto& f : DatabaseFiles()) {
+      fs::copy_file(f, backup / f.filename(), fs::copy_options::overwrite_existing, ec);
+      if (ec) return StoreError("cannot back up " + f.string() + ": " + ec.message(), {dir_});
+    }
+    // The journal is written last: its presence means "the backup is whole
+    // and the live files may be half-written".
+    return WriteFileAtomic((fs::path(dir_) / kJournal).string(), "write in progress\n");
+  }
+
+  Status CommitWrite() {
+    if (in_memory_) return Status::Ok();
+    if (librdf_model_sync(model_.get()) != 0) return AbortWrite(StoreErrorFromLog("sync failed"));
+    std::error_code ec;
+    fs::remove(fs::path(dir_) / kJournal, ec);
+    if (ec) return StoreError("cannot remove the journal: " + ec.message(), {dir_});
+    fs::remove_all(fs::path(dir_) / kBackupDir, ec);
+    return Status::Ok();
+  }
+
+  // Undo a failed write: put the backup back and reopen. Returns `cause`.
+  Status AbortWrite(Status cause) {
+    if (in_memory_) return cause;  // memory stores are checked before writing
+    CloseStorage();
+    Status restored = RecoverFromJournal();
+    Status reopened = OpenStorage();
+    if (!restored.ok()) return restored.WithContext(cause.ToString());
+    if (!reopened.ok()) return reopened.WithContext(cause.ToString());
+    return cause;
+  }
+
+  Status RecoverFromJournal() {
+    fs::path journal = fs::path(dir_) / kJournal;
+    if (!fs::exists(journal)) return Status::Ok();
+    fs::path backup = fs::path(dir_) / kBackupDir;
+    std::error_code ec;
+    for (const auto& f : DatabaseFiles()) fs::remove(f, ec);
+    for (const auto& entry : fs::directory_iterator(backup, ec)) {
+      fs::copy_file(entry.path(), fs::path(dir_) / entry.path().filename(),
+                    fs::copy_options::overwrite_existing, ec);
+      if (ec) return StoreError("cannot restore " + entry.path().string() + ": " + ec.message(), {dir_});
+    }
+    fs::remove(journal, ec);
+    fs::remove_all(backup, ec);
+    warnings_.push_back("an interrupted write was rolled back (store " + dir_ + ")");
+    return Status::Ok();
+  }
+
+  // --- RDFS hierarchy and declared terms ---------------------------------
+
+  Status LoadHierarchy() {
+    hierarchy_.Clear();
+    for (const char* pred : {"subClassOf", "subPropertyOf"}) {
+      NodePtr p = world_->NewNode(Term::Iri(std::string(vocab::kRdfs) + pred));
+      StatementPtr pattern(librdf_new_statement_from_nodes(world_->get(), nullptr, p.release(), nullptr));
+      StreamPtr stream(librdf_model_find_statements(model_.get(), pattern.get()));
+      for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+        hierarchy_.Add(internal::World::TripleOf(librdf_stream_get_object(stream.get())));
+      }
+    }
+    return Status::Ok();
+  }
+
+  void LoadDeclared() {
+    declared_.clear();
+    covered_namespaces_.clear();
+    auto graphs = Graphs();
+    if (!graphs.ok()) return;
+    for (const auto& g : *graphs) {
+      if (g.kind != kKindOntology) continue;
+      auto triples = ContextTriples(g.iri);
+      if (!triples.ok()) continue;
+      for (const auto& t : *triples) {
+        if (t.subject.is_iri()) {
+          declared_.insert(t.subject.value);
+          covered_namespaces_.insert(NamespaceOf(t.subject.value));
+        }
+      }
+    }
+    declared_valid_ = true;
+  }
+
+  // Warns about classes, properties and individuals a document uses in a
+  // namespace that a loaded ontology covers but that nobody declared (e.g.
+  // the published ms200.ttl's sosa_extend::Magnetometer).
+  void CheckDeclared(const GraphDocument& doc, const Prepared& p) {
+    if (!declared_valid_) LoadDeclared();
+    if (covered_namespaces_.empty()) return;
+    std::set<std::string> undeclared;
+    std::set<std::string> local_subjects;
+    for (const auto& t : p.used) {
+      if (t.subject.is_iri()) local_subjects.insert(t.subject.value);
+    }
+    auto check = [&](const Term& term) {
+      if (!term.is_iri()) return;
+      const std::string& iri = term.value;
+      if (declared_.count(iri) || local_subjects.count(iri)) return;
+      if (covered_namespaces_.count(NamespaceOf(iri))) undeclared.insert(iri);
+    };
+    for (const auto& t : p.used) {
+      check(t.predicate);
+      if (t.predicate.value == kRdfType || t.object.is_iri()) check(t.object);
+    }
+    for (const auto& iri : undeclared) {
+      warnings_.push_back((doc.source.empty() ? doc.iri : doc.source) + ": uses <" + iri +
+                          ">, which no loaded ontology declares");
+    }
+  }
+
+  bool in_memory_ = true;
+  std::string dir_;
+  int lock_fd_ = -1;
+  // The world is declared first so that it is destroyed last.
+  std::unique_ptr<internal::World> world_;
+  internal::StoragePtr storage_;
+  internal::ModelPtr model_;
+  Hierarchy hierarchy_;
+  bool declared_valid_ = false;
+  std::set<std::string> declared_;
+  std::set<std::string> covered_namespaces_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(std::string_view spec) {
+  std::string s(spec);
+  if (s == "memory:" || s == "memory") return RedlandStore::Create(true, "");
+  if (s.rfind("hashes:", 0) == 0) s = s.substr(7);
+  if (s.empty()) return InvalidArgument("empty store spec");
+  if (s.find("://") != std::string::npos) {
+    return InvalidArgument("unsupported store spec '" + s +
+                           "' (expected a directory, hashes:DIR or memory:)");
+  }
+  return RedlandStore::Create(false, s);
+}
+
+}  // namespace tinykg::rdf
