@@ -1,0 +1,32 @@
+// Writing SPARQL results in the W3C formats: SPARQL 1.1 Query Results JSON,
+// CSV and TSV, plus a plain text table for people. CONSTRUCT/DESCRIBE
+// results are written as RDF (see syntax.h).
+#ifndef TINYKG_RDF_RESULTS_H_
+#define TINYKG_RDF_RESULTS_H_
+
+#include <string>
+#include <string_view>
+
+#include "tinykg/base/status.h"
+#include "tinykg/rdf/store.h"
+#include "tinykg/rdf/syntax.h"
+
+namespace tinykg::rdf {
+
+enum class ResultsFormat { kTable, kJson, kCsv, kTsv };
+
+// "table", "json", "csv", "tsv"; kInvalidArgument otherwise.
+Result<ResultsFormat> ResultsFormatFromName(std::string_view name);
+
+// SELECT and ASK results in `format`. Graph results must be written with
+// WriteRdf instead (kInvalidArgument here).
+Result<std::string> WriteResults(const QueryResult& result, ResultsFormat format,
+                                 const PrefixList& prefixes = DefaultPrefixes());
+
+// A term for a table cell: prefixed name when a prefix matches, literal
+// lexical form otherwise.
+std::string CompactTerm(const Term& term, const PrefixList& prefixes = DefaultPrefixes());
+
+}  // namespace tinykg::rdf
+
+#endif  // TINYKG_RDF_RESULTS_H_

@@ -1,0 +1,374 @@
+#include "tinykg/rdf/sparql_guard.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace tinykg::rdf {
+namespace {
+
+enum class Tok { kVar, kIri, kPname, kLiteral, kNumber, kPunct, kWord, kBlank, kEnd };
+
+struct Token {
+  Tok kind;
+  std::string text;
+};
+
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+         c == ':' || static_cast<unsigned char>(c) >= 0x80 || c == '%';
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A SPARQL tokenizer good enough to find triple patterns and keywords.
+// Comments are dropped; whitespace is not kept (tokens are re-joined with
+// single spaces).
+Result<std::vector<Token>> Tokenize(std::string_view q) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < q.size()) {
+    char c = q[i];
+    if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
+    if (c == '#') {
+      while (i < q.size() && q[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      size_t start = i;
+      bool longq = q.substr(i, 3) == std::string(3, c);
+      i += longq ? 3 : 1;
+      while (i < q.size()) {
+        if (q[i] == '\\') { i += 2; continue; }
+        if (longq ? q.substr(i, 3) == std::string(3, c) : q[i] == c) {
+          i += longq ? 3 : 1;
+          break;
+        }
+        ++i;
+      }
+      // language tag or datatype
+      if (i < q.size() && q[i] == '@') {
+        ++i;
+        while (i < q.size() && (std::isalnum(static_cast<unsigned char>(q[i])) || q[i] == '-')) ++i;
+      } else if (q.substr(i, 2) == "^^") {
+        i += 2;
+        if (i < q.size() && q[i] == '<') {
+          size_t end = q.find('>', i);
+          i = end == std::string_view::npos ? q.size() : end + 1;
+        } else {
+          while (i < q.size() && IsNameChar(q[i])) ++i;
+        }
+      }
+      out.push_back({Tok::kLiteral, std::string(q.substr(start, i - start))});
+      continue;
+    }
+    if (c == '<') {
+      size_t end = i + 1;
+      while (end < q.size() && q[end] != '>' && !std::isspace(static_cast<unsigned char>(q[end])) &&
+             q[end] != '<' && q[end] != '"')
+        ++end;
+      if (end < q.size() && q[end] == '>') {
+        out.push_back({Tok::kIri, std::string(q.substr(i, end - i + 1))});
+        i = end + 1;
+        continue;
+      }
+    }
+    if ((c == '?' || c == '$') && i + 1 < q.size() && IsNameChar(q[i + 1]) && q[i + 1] != ':') {
+      size_t start = i++;
+      while (i < q.size() && (std::isalnum(static_cast<unsigned char>(q[i])) || q[i] == '_')) ++i;
+      out.push_back({Tok::kVar, "?" + std::string(q.substr(start + 1, i - start - 1))});
+      continue;
+    }
+    if (c == '_' && i + 1 < q.size() && q[i + 1] == ':') {
+      size_t start = i;
+      i += 2;
+      while (i < q.size() && IsNameChar(q[i])) ++i;
+      out.push_back({Tok::kBlank, std::string(q.substr(start, i - start))});
+      continue;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c)) ||
+        ((c == '-' || c == '+' || c == '.') && i + 1 < q.size() &&
+         std::isdigit(static_cast<unsigned char>(q[i + 1])) && !out.empty() &&
+         out.back().kind == Tok::kPunct && out.back().text != ")")) {
+      size_t start = i++;
+      while (i < q.size() && (std::isdigit(static_cast<unsigned char>(q[i])) || q[i] == '.' ||
+                              q[i] == 'e' || q[i] == 'E' ||
+                              ((q[i] == '-' || q[i] == '+') && (q[i - 1] == 'e' || q[i - 1] == 'E'))))
+        ++i;
+      // A trailing '.' ends the triple, it is not part of the number.
+      if (q[i - 1] == '.') --i;
+      out.push_back({Tok::kNumber, std::string(q.substr(start, i - start))});
+      continue;
+    }
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == ':' || c == '_' ||
+        static_cast<unsigned char>(c) >= 0x80) {
+      size_t start = i;
+      while (i < q.size() && IsNameChar(q[i])) ++i;
+      while (i > start + 1 && q[i - 1] == '.') --i;  // "ex:a ." ends before the dot
+      std::string word(q.substr(start, i - start));
+      out.push_back({word.find(':') != std::string::npos ? Tok::kPname : Tok::kWord, word});
+      continue;
+    }
+    // Two-character operators.
+    static const char* kOps2[] = {"&&", "||", "!=", "<=", ">=", "^^"};
+    bool two = false;
+    for (const char* op : kOps2) {
+      if (q.substr(i, 2) == op) {
+        out.push_back({Tok::kPunct, op});
+        i += 2;
+        two = true;
+        break;
+      }
+    }
+    if (two) continue;
+    out.push_back({Tok::kPunct, std::string(1, c)});
+    ++i;
+  }
+  return out;
+}
+
+bool IsConstant(const Token& t) {
+  if (t.kind == Tok::kIri || t.kind == Tok::kPname || t.kind == Tok::kLiteral ||
+      t.kind == Tok::kNumber)
+    return true;
+  if (t.kind == Tok::kWord) {
+    std::string u = Upper(t.text);
+    return u == "TRUE" || u == "FALSE";
+  }
+  return false;
+}
+
+bool IsTerm(const Token& t) {
+  return IsConstant(t) || t.kind == Tok::kVar || t.kind == Tok::kBlank ||
+         (t.kind == Tok::kWord && t.text == "a");
+}
+
+std::string Join(const std::vector<Token>& toks) {
+  std::string out;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (i) out += ' ';
+    out += toks[i].text;
+  }
+  return out;
+}
+
+// Index of the token matching the opener at `open` ('(' / '{' / '['), or
+// toks.size() when unbalanced.
+size_t Matching(const std::vector<Token>& toks, size_t open) {
+  const std::string& o = toks[open].text;
+  std::string c = o == "(" ? ")" : o == "{" ? "}" : "]";
+  int depth = 0;
+  for (size_t i = open; i < toks.size(); ++i) {
+    if (toks[i].kind != Tok::kPunct) continue;
+    if (toks[i].text == o) ++depth;
+    if (toks[i].text == c && --depth == 0) return i;
+  }
+  return toks.size();
+}
+
+}  // namespace
+
+Result<GuardedQuery> GuardQuery(std::string_view sparql) {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
+  GuardedQuery out;
+  auto refuse = [](std::string what) {
+    return InvalidArgument(what + " (a known limit of Rasqal 0.9.33, the SPARQL engine of Redland)");
+  };
+
+  // Keyword checks.
+  int brace = 0, paren = 0;
+  bool seen_where_group = false;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    std::string u = t.kind == Tok::kWord ? Upper(t.text) : "";
+    if (u == "EXISTS") {
+      return refuse("FILTER (NOT) EXISTS is not supported; write negation as OPTIONAL { ... } "
+                    "FILTER(!BOUND(?var))");
+    }
+    if (u == "MINUS") {
+      return refuse("MINUS silently returns no rows; write OPTIONAL { ... } FILTER(!BOUND(?var)) "
+                    "instead");
+    }
+    if (u == "CONCAT") {
+      size_t open = i + 1;
+      if (open < toks.size() && toks[open].text == "(") {
+        size_t close = Matching(toks, open);
+        for (size_t k = open; k < close && k < toks.size(); ++k) {
+          if (toks[k].kind == Tok::kWord && Upper(toks[k].text) == "STR") {
+            return refuse("CONCAT over STR() gives garbage for numbers; select the values and "
+                          "join them in the client");
+          }
+        }
+      }
+    }
+    if (u == "SEPARATOR") {
+      out.notes.push_back("GROUP_CONCAT ignores SEPARATOR in Rasqal 0.9.33: values are joined with a space");
+    }
+    if (u == "VALUES" && brace == 0 && seen_where_group) {
+      return refuse("a VALUES block after the WHERE clause crashes the engine; move it inside WHERE { ... }");
+    }
+    if (t.kind == Tok::kPunct) {
+      if (t.text == "{") ++brace;
+      if (t.text == "}" && --brace == 0) seen_where_group = true;
+      if (t.text == "(") ++paren;
+      if (t.text == ")") --paren;
+      if (brace > 0 && paren == 0 && i > 0 &&
+          (t.text == "/" || t.text == "|" || t.text == "^" ||
+           ((t.text == "*" || t.text == "+" || t.text == "?") &&
+            (toks[i - 1].kind == Tok::kPname || toks[i - 1].kind == Tok::kIri ||
+             toks[i - 1].text == "a" || toks[i - 1].text == ")")))) {
+        return refuse("property paths (/, |, ^, *, +, ?) are not supported; write the steps as "
+                      "separate triple patterns (tinykg materialises rdfs:subClassOf closures, so "
+                      "`?x a sosa:Sensor` already finds subclasses)");
+      }
+    }
+  }
+
+  // Rewrites, collected as token edits.
+  std::vector<Token> result;
+  result.reserve(toks.size() + 16);
+  std::set<std::string> bound;
+  int fresh = 0;
+  // Per open group: filters to insert before its closing brace.
+  std::vector<std::vector<std::string>> pending;
+  bool in_where = false;
+  size_t i = 0;
+  // Triple pattern state inside a group: 0 subject, 1 predicate, 2 object.
+  std::vector<int> state;
+  Token subject{Tok::kEnd, ""};
+  while (i < toks.size()) {
+    const Token& t = toks[i];
+    std::string u = t.kind == Tok::kWord ? Upper(t.text) : "";
+    if (t.kind == Tok::kPunct && t.text == "{") {
+      in_where = true;
+      pending.emplace_back();
+      state.push_back(0);
+      result.push_back(t);
+      ++i;
+      continue;
+    }
+    if (t.kind == Tok::kPunct && t.text == "}") {
+      if (!pending.empty()) {
+        for (const auto& f : pending.back()) result.push_back({Tok::kWord, f});
+        pending.pop_back();
+        state.pop_back();
+      }
+      result.push_back(t);
+      ++i;
+      continue;
+    }
+    if (!in_where || state.empty()) {
+      result.push_back(t);
+      ++i;
+      continue;
+    }
+    // Inside a group.
+    if (u == "FILTER" || u == "BIND") {
+      size_t open = i + 1;
+      size_t end = i;
+      if (open < toks.size() && toks[open].text == "(") {
+        end = Matching(toks, open);
+      } else if (open + 1 < toks.size() && toks[open + 1].text == "(") {
+        end = Matching(toks, open + 1);  // FILTER regex(...)
+      }
+      for (size_t k = i; k <= end && k < toks.size(); ++k) {
+        result.push_back(toks[k]);
+        if (u == "BIND" && toks[k].kind == Tok::kVar) bound.insert(toks[k].text);
+      }
+      i = end + 1;
+      state.back() = 0;
+      continue;
+    }
+    if (u == "VALUES") {
+      // VALUES ?x { a b }  ->  VALUES (?x) { (a) (b) }
+      if (i + 2 < toks.size() && toks[i + 1].kind == Tok::kVar && toks[i + 2].text == "{") {
+        size_t close = Matching(toks, i + 2);
+        result.push_back(t);
+        result.push_back({Tok::kPunct, "("});
+        result.push_back(toks[i + 1]);
+        result.push_back({Tok::kPunct, ")"});
+        result.push_back({Tok::kPunct, "{"});
+        for (size_t k = i + 3; k < close; ++k) {
+          result.push_back({Tok::kPunct, "("});
+          result.push_back(toks[k]);
+          result.push_back({Tok::kPunct, ")"});
+        }
+        result.push_back({Tok::kPunct, "}"});
+        bound.insert(toks[i + 1].text);
+        out.notes.push_back("rewrote VALUES " + toks[i + 1].text + " { ... } with parentheses");
+        i = close + 1;
+        continue;
+      }
+      // VALUES (?a ?b) { ... }: copy through.
+      size_t open = i + 1;
+      while (open < toks.size() && toks[open].text != "{") {
+        if (toks[open].kind == Tok::kVar) bound.insert(toks[open].text);
+        ++open;
+      }
+      size_t close = open < toks.size() ? Matching(toks, open) : toks.size();
+      for (size_t k = i; k <= close && k < toks.size(); ++k) result.push_back(toks[k]);
+      i = close + 1;
+      continue;
+    }
+    if (u == "OPTIONAL" || u == "UNION" || u == "GRAPH" || u == "SERVICE" || u == "SILENT") {
+      result.push_back(t);
+      ++i;
+      continue;
+    }
+    if (t.kind == Tok::kPunct && t.text == "[") {
+      // Blank node property lists: copied as they are (not rewritten).
+      size_t close = Matching(toks, i);
+      for (size_t k = i; k <= close && k < toks.size(); ++k) result.push_back(toks[k]);
+      i = close + 1;
+      int& s = state.back();
+      s = s == 0 ? 1 : s == 2 ? 2 : s;
+      if (s == 1) subject = {Tok::kBlank, "[]"};
+      continue;
+    }
+    int& s = state.back();
+    if (t.kind == Tok::kPunct && (t.text == "." || t.text == ";" || t.text == ",")) {
+      s = t.text == "." ? 0 : t.text == ";" ? 1 : 2;
+      result.push_back(t);
+      ++i;
+      continue;
+    }
+    if (!IsTerm(t)) {
+      // Something we do not model (e.g. a GRAPH name's context): copy.
+      result.push_back(t);
+      ++i;
+      continue;
+    }
+    if (s == 0) {
+      subject = t;
+      s = 1;
+      result.push_back(t);
+    } else if (s == 1) {
+      s = 2;
+      result.push_back(t);
+    } else {
+      bool subject_bound = subject.kind == Tok::kVar && bound.count(subject.text) > 0;
+      if (subject_bound && IsConstant(t)) {
+        std::string var = "?tkg_c" + std::to_string(fresh++);
+        result.push_back({Tok::kVar, var});
+        pending.back().push_back("FILTER ( sameTerm ( " + var + " , " + t.text + " ) )");
+      } else {
+        result.push_back(t);
+      }
+      if (subject.kind == Tok::kVar) bound.insert(subject.text);
+      if (t.kind == Tok::kVar) bound.insert(t.text);
+    }
+    ++i;
+  }
+  if (fresh > 0) {
+    out.notes.push_back("rewrote " + std::to_string(fresh) +
+                        " constant object(s) after a join as FILTER(sameTerm(...)) for speed");
+  }
+  out.text = Join(result);
+  return out;
+}
+
+}  // namespace tinykg::rdf
