@@ -41,6 +41,12 @@ using Runner = std::function<int()>;
 
 // Each cmd_*.cc defines one of these; main.cc calls them all.
 void AddVersionCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddInitCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddLoadCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 
 }  // namespace tinykg::cli
 

@@ -30,6 +30,12 @@ int main(int argc, char** argv) {
 
   Runner run;
   AddVersionCommand(app, options, run);
+  AddInitCommand(app, options, run);
+  AddLoadCommand(app, options, run);
+  AddQueryCommand(app, options, run);
+  AddGraphsCommand(app, options, run);
+  AddExportCommand(app, options, run);
+  AddStatsCommand(app, options, run);
 
   // `tinykg import td|board|model ...`: each importer adds its own subcommand.
   auto* import = app.add_subcommand("import", "Import Thing Descriptions, boards and models");

@@ -125,8 +125,14 @@ class RedlandStore final : public Store {
     bool touched_ontology = false;
     for (const auto& doc : docs) touched_ontology |= doc.kind == kKindOntology;
     if (touched_ontology) declared_valid_ = false;
-    for (const auto& doc : docs) {
-      if (doc.kind != kKindOntology) CheckDeclared(doc, prepared[&doc - docs.data()]);
+    std::map<std::string, std::vector<std::string>> undeclared;  // term -> documents
+    for (size_t i = 0; i < docs.size(); ++i) {
+      if (docs[i].kind != kKindOntology) CheckDeclared(docs[i], prepared[i], undeclared);
+    }
+    for (const auto& [iri, where] : undeclared) {
+      std::string w = "<" + iri + "> is used but no loaded ontology declares it (" + where.front();
+      if (where.size() > 1) w += " and " + std::to_string(where.size() - 1) + " more";
+      warnings_.push_back(w + ")");
     }
     return Status::Ok();
   }
@@ -539,7 +545,8 @@ class RedlandStore final : public Store {
   // Warns about classes, properties and individuals a document uses in a
   // namespace that a loaded ontology covers but that nobody declared (e.g.
   // the published ms200.ttl's sosa_extend::Magnetometer).
-  void CheckDeclared(const GraphDocument& doc, const Prepared& p) {
+  void CheckDeclared(const GraphDocument& doc, const Prepared& p,
+                     std::map<std::string, std::vector<std::string>>& found) {
     if (!declared_valid_) LoadDeclared();
     if (covered_namespaces_.empty()) return;
     std::set<std::string> undeclared;
@@ -557,10 +564,7 @@ class RedlandStore final : public Store {
       check(t.predicate);
       if (t.predicate.value == kRdfType || t.object.is_iri()) check(t.object);
     }
-    for (const auto& iri : undeclared) {
-      warnings_.push_back((doc.source.empty() ? doc.iri : doc.source) + ": uses <" + iri +
-                          ">, which no loaded ontology declares");
-    }
+    for (const auto& iri : undeclared) found[iri].push_back(doc.source.empty() ? doc.iri : doc.source);
   }
 
   bool in_memory_ = true;

@@ -1,0 +1,68 @@
+// tinykg query (QUERY | -f FILE) [--format table|json|csv|tsv|turtle|ntriples]
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli.h"
+#include "store_access.h"
+#include "tinykg/base/file.h"
+#include "tinykg/rdf/results.h"
+#include "tinykg/rdf/sparql_guard.h"
+#include "tinykg/rdf/syntax.h"
+
+namespace tinykg::cli {
+
+void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand("query", "Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)");
+  struct Args {
+    std::string query, file, format = "table";
+    bool raw = false, explain = false;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("query", args->query, "SPARQL text");
+  cmd->add_option("-f,--file", args->file, "Read the query from FILE ('-' for stdin)");
+  cmd->add_option("--format", args->format,
+                  "table|json|csv|tsv for SELECT/ASK; turtle|ntriples for CONSTRUCT/DESCRIBE");
+  cmd->add_flag("--raw", args->raw, "Run the query as written (no Rasqal guard rewrites)");
+  cmd->add_flag("--show-rewrite", args->explain, "Print the query that runs, then run it");
+  cmd->callback([&options, &run, args] {
+    run = [&options, args]() -> int {
+      if (args->query.empty() == args->file.empty()) {
+        return ReportError(InvalidArgument("give a query or -f FILE (one of them)"));
+      }
+      std::string text = args->query;
+      if (!args->file.empty()) {
+        auto r = ReadFile(args->file);
+        if (!r.ok()) return ReportError(r.status());
+        text = std::move(r).value();
+      }
+      if (!args->raw) {
+        auto guarded = rdf::GuardQuery(text);
+        if (!guarded.ok()) return ReportError(guarded.status());
+        for (const auto& note : guarded->notes) Warn(options, note);
+        text = guarded->text;
+      }
+      if (args->explain) std::cerr << text << "\n";
+      auto store = OpenStore(options);
+      if (!store.ok()) return ReportError(store.status());
+      auto result = (*store)->Query(text);
+      if (!result.ok()) return ReportError(result.status());
+      if (result->kind == rdf::QueryResult::Kind::kGraph) {
+        std::string f = args->format == "table" ? "turtle" : args->format;
+        auto syntax = rdf::SyntaxFromName(f);
+        if (!syntax.ok()) return ReportError(syntax.status());
+        auto out = rdf::WriteRdf(result->triples, *syntax, rdf::DefaultPrefixes());
+        if (!out.ok()) return ReportError(out.status());
+        std::cout << *out;
+        return kExitOk;
+      }
+      auto fmt = rdf::ResultsFormatFromName(args->format);
+      if (!fmt.ok()) return ReportError(fmt.status());
+      auto out = rdf::WriteResults(*result, *fmt);
+      if (!out.ok()) return ReportError(out.status());
+      std::cout << *out;
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace tinykg::cli

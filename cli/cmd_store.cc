@@ -1,0 +1,272 @@
+// tinykg init | load | graphs | export | stats
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "cli.h"
+#include "store_access.h"
+#include "tinykg/base/file.h"
+#include "tinykg/rdf/results.h"
+#include "tinykg/rdf/syntax.h"
+#include "tinykg/rdf/vocab.h"
+
+namespace tinykg::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// An RDF document looks like an ontology when it declares vocabulary.
+bool DeclaresVocabulary(const std::vector<rdf::Triple>& triples) {
+  const std::string type = std::string(vocab::kRdf) + "type";
+  for (const auto& t : triples) {
+    if (t.predicate.value != type || !t.object.is_iri()) continue;
+    const std::string& o = t.object.value;
+    if (o == std::string(vocab::kOwl) + "Ontology" || o == std::string(vocab::kOwl) + "Class" ||
+        o == std::string(vocab::kRdfs) + "Class" || o == std::string(vocab::kRdf) + "Property" ||
+        o == std::string(vocab::kOwl) + "ObjectProperty" ||
+        o == std::string(vocab::kOwl) + "DatatypeProperty")
+      return true;
+  }
+  return false;
+}
+
+struct LoadOptions {
+  std::vector<std::string> files;
+  std::string format;
+  std::string graph;
+  std::string kind;
+};
+
+// Parses every file; the ones that parse are written in one transaction.
+// Returns the number of files that failed.
+Result<int> LoadFiles(const GlobalOptions& options, rdf::Store& store, const LoadOptions& load) {
+  std::vector<rdf::GraphDocument> docs;
+  int failed = 0;
+  for (const auto& path : load.files) {
+    Result<rdf::Syntax> syntax = load.format.empty() ? rdf::SyntaxForPath(path)
+                                                     : rdf::SyntaxFromName(load.format);
+    if (!syntax.ok()) {
+      ReportError(syntax.status());
+      ++failed;
+      continue;
+    }
+    auto text = ReadFile(path);
+    if (!text.ok()) {
+      ReportError(text.status());
+      ++failed;
+      continue;
+    }
+    std::string iri = load.graph.empty() ? FileIri(path) : load.graph;
+    auto triples = rdf::ParseRdf(*text, *syntax, iri, path);
+    if (!triples.ok()) {
+      ReportError(triples.status());
+      ++failed;
+      continue;
+    }
+    rdf::GraphDocument doc;
+    doc.iri = iri;
+    doc.source = path;
+    doc.kind = !load.kind.empty() ? load.kind
+               : DeclaresVocabulary(*triples) ? rdf::kKindOntology
+                                              : rdf::kKindKg;
+    doc.label = fs::path(path).filename().string();
+    doc.triples = std::move(triples).value();
+    docs.push_back(std::move(doc));
+  }
+  if (!docs.empty()) {
+    TINYKG_RETURN_IF_ERROR(store.PutAll(docs));
+    FlushWarnings(options, store);
+    if (!options.quiet) {
+      size_t n = 0;
+      for (const auto& d : docs) n += d.triples.size();
+      std::cerr << "tinykg: loaded " << docs.size() << (docs.size() == 1 ? " file, " : " files, ")
+                << n << " triples\n";
+    }
+  }
+  return failed;
+}
+
+std::vector<std::string> RdfFilesUnder(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (!e.is_regular_file()) continue;
+    std::string ext = Extension(e.path().string());
+    if (ext == "ttl" || ext == "nt" || ext == "nq" || ext == "rdf" || ext == "owl") {
+      files.push_back(e.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+void AddInitCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand("init", "Create the store and load the ontology and the shipped graph");
+  cmd->callback([&options, &run] {
+    run = [&options]() -> int {
+      auto store = OpenStore(options);
+      if (!store.ok()) return ReportError(store.status());
+      LoadOptions onto;
+      onto.files = RdfFilesUnder(OntologyDir());
+      onto.kind = rdf::kKindOntology;
+      if (onto.files.empty()) {
+        return ReportError(NotFound("no ontology files in " + OntologyDir() + " (set TINYKG_HOME)"));
+      }
+      auto failed = LoadFiles(options, **store, onto);
+      if (!failed.ok()) return ReportError(failed.status());
+      LoadOptions kg;
+      kg.files = RdfFilesUnder(KgDir());
+      kg.kind = rdf::kKindKg;
+      auto failed_kg = LoadFiles(options, **store, kg);
+      if (!failed_kg.ok()) return ReportError(failed_kg.status());
+      return (*failed + *failed_kg) > 0 ? kExitFailure : kExitOk;
+    };
+  });
+}
+
+void AddLoadCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand("load", "Load RDF files (Turtle, N-Triples, N-Quads, RDF/XML), each into its own named graph");
+  auto load = std::make_shared<LoadOptions>();
+  cmd->add_option("files", load->files, "RDF files")->required();
+  cmd->add_option("--format", load->format, "turtle|ntriples|nquads|rdfxml|trig (default: by extension)");
+  cmd->add_option("--graph", load->graph, "Named graph IRI (one file only; default: the file's IRI)");
+  cmd->add_option("--kind", load->kind, "ontology|kg (default: ontology when the file declares classes or properties)");
+  cmd->callback([&options, &run, load] {
+    run = [&options, load]() -> int {
+      if (!load->graph.empty() && load->files.size() > 1) {
+        return ReportError(InvalidArgument("--graph takes one file"));
+      }
+      auto store = OpenStore(options);
+      if (!store.ok()) return ReportError(store.status());
+      auto failed = LoadFiles(options, **store, *load);
+      if (!failed.ok()) return ReportError(failed.status());
+      return *failed > 0 ? kExitFailure : kExitOk;
+    };
+  });
+}
+
+void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand("graphs", "List the named graphs, or drop one");
+  auto drop = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("--drop", *drop, "Remove this graph (IRI)");
+  cmd->add_option("--format", *format, "table|json|csv|tsv");
+  cmd->callback([&options, &run, drop, format] {
+    run = [&options, drop, format]() -> int {
+      auto store = OpenStore(options);
+      if (!store.ok()) return ReportError(store.status());
+      if (!drop->empty()) {
+        Status s = (*store)->Drop(*drop);
+        if (!s.ok()) return ReportError(s);
+        if (!options.quiet) std::cerr << "tinykg: dropped <" << *drop << ">\n";
+        return kExitOk;
+      }
+      auto fmt = rdf::ResultsFormatFromName(*format);
+      if (!fmt.ok()) return ReportError(fmt.status());
+      auto graphs = (*store)->Graphs();
+      if (!graphs.ok()) return ReportError(graphs.status());
+      rdf::QueryResult table;
+      table.variables = {"graph", "kind", "triples", "label", "loaded"};
+      for (const auto& g : *graphs) {
+        table.rows.push_back({rdf::Term::Iri(g.iri), rdf::Term::Literal(g.kind),
+                              rdf::Term::Literal(std::to_string(g.triples), std::string(vocab::kXsd) + "integer"),
+                              rdf::Term::Literal(g.label), rdf::Term::Literal(g.loaded_at)});
+      }
+      auto text = rdf::WriteResults(table, *fmt);
+      if (!text.ok()) return ReportError(text.status());
+      std::cout << *text;
+      return kExitOk;
+    };
+  });
+}
+
+void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand("export", "Write the graph (or one named graph) as Turtle, N-Triples or N-Quads");
+  auto format = std::make_shared<std::string>("turtle");
+  auto args = std::make_shared<std::vector<std::string>>();
+  auto inferred = std::make_shared<bool>(false);
+  cmd->add_option("--format", *format, "turtle|ntriples|nquads");
+  cmd->add_flag("--inferred", *inferred, "Include the materialised RDFS inferences");
+  cmd->add_option("graph", *args, "GRAPH IRI (default: every graph)");
+  cmd->callback([&options, &run, format, args, inferred] {
+    run = [&options, format, args, inferred]() -> int {
+      auto syntax = rdf::SyntaxFromName(*format);
+      if (!syntax.ok() || *syntax == rdf::Syntax::kRdfXml || *syntax == rdf::Syntax::kTriG) {
+        return ReportError(InvalidArgument("unknown export format '" + *format +
+                                           "' (expected turtle, ntriples or nquads)"));
+      }
+      if (args->size() > 1) return ReportError(InvalidArgument("export takes at most one graph"));
+      auto store = OpenStore(options);
+      if (!store.ok()) return ReportError(store.status());
+      auto quads = (*store)->AllQuads();
+      if (!quads.ok()) return ReportError(quads.status());
+      std::string only = args->empty() ? "" : args->front();
+      if (!only.empty()) {
+        auto doc = (*store)->Get(only, false);
+        if (!doc.ok()) return ReportError(doc.status());
+      }
+      std::vector<rdf::Triple> triples;
+      std::string out;
+      for (const auto& q : *quads) {
+        if (q.graph == rdf::kCatalogGraph) continue;
+        bool is_inferred = q.graph.rfind("urn:tinykg:inferred:", 0) == 0;
+        if (is_inferred && !*inferred) continue;
+        if (!only.empty() && q.graph != only &&
+            !(is_inferred && q.graph == rdf::InferredGraphOf(only)))
+          continue;
+        if (*syntax == rdf::Syntax::kNQuads) {
+          std::string line = q.triple.ToNTriples();
+          line.pop_back();  // the '.'
+          out += line + (q.graph.empty() ? "" : "<" + rdf::EscapeIri(q.graph) + "> ") + ".\n";
+        } else {
+          triples.push_back(q.triple);
+        }
+      }
+      if (*syntax != rdf::Syntax::kNQuads) {
+        auto text = rdf::WriteRdf(triples, *syntax, rdf::DefaultPrefixes());
+        if (!text.ok()) return ReportError(text.status());
+        out = std::move(text).value();
+      }
+      std::cout << out;
+      return kExitOk;
+    };
+  });
+}
+
+void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand("stats", "Count triples, graphs, devices and models");
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("--format", *format, "table|json|csv|tsv");
+  cmd->callback([&options, &run, format] {
+    run = [&options, format]() -> int {
+      auto fmt = rdf::ResultsFormatFromName(*format);
+      if (!fmt.ok()) return ReportError(fmt.status());
+      auto store = OpenStore(options);
+      if (!store.ok()) return ReportError(store.status());
+      auto stats = (*store)->Stats();
+      if (!stats.ok()) return ReportError(stats.status());
+      auto count = [&](const std::string& cls) -> std::int64_t {
+        auto r = (*store)->Query("SELECT (COUNT(?x) AS ?n) WHERE { ?x a <" + cls + "> }");
+        if (!r.ok() || r->rows.empty() || !r->rows[0][0]) return 0;
+        return std::atoll(r->rows[0][0]->value.c_str());
+      };
+      const std::string integer = std::string(vocab::kXsd) + "integer";
+      rdf::QueryResult table;
+      table.variables = {"triples", "graphs", "devices", "models"};
+      table.rows.push_back({rdf::Term::Literal(std::to_string(stats->triples), integer),
+                            rdf::Term::Literal(std::to_string(stats->graphs), integer),
+                            rdf::Term::Literal(std::to_string(count(std::string(vocab::kTkg) + "Device")), integer),
+                            rdf::Term::Literal(std::to_string(count(std::string(vocab::kNnet) + "NeuralNetwork")), integer)});
+      auto text = rdf::WriteResults(table, *fmt);
+      if (!text.ok()) return ReportError(text.status());
+      std::cout << *text;
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace tinykg::cli
