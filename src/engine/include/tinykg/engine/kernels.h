@@ -1,0 +1,93 @@
+// Inference kernels (TFLite builtin semantics), one source file each under
+// src/engine/kernels/.
+//
+// Every kernel reads its input tensors and writes `output`, whose shape and
+// type the caller sets (Graph does that from the model). Supported types:
+// float32 everywhere, int8 with TFLite quantization everywhere (per-channel
+// filters for CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED; int32 biases).
+// Kernels never allocate: they return kBadShape/kBadType/kUnsupported
+// instead. Costs are the obvious MAC counts; no kernel keeps state.
+#ifndef TINYKG_ENGINE_KERNELS_H_
+#define TINYKG_ENGINE_KERNELS_H_
+
+#include <cstdint>
+#include <span>
+
+#include "tinykg/engine/quantization.h"
+#include "tinykg/engine/status.h"
+#include "tinykg/engine/tensor.h"
+
+namespace tinykg::engine {
+
+enum class Padding : std::uint8_t { kSame, kValid };
+
+// Output size and leading padding of one spatial dimension (TFLite rules).
+struct PaddedSize {
+  std::int32_t out = 0;
+  std::int32_t pad_before = 0;
+};
+PaddedSize ComputePadding(Padding padding, std::int32_t in, std::int32_t filter,
+                          std::int32_t stride, std::int32_t dilation);
+
+struct FullyConnectedParams {
+  Activation activation = Activation::kNone;
+};
+// input [..., in] (flattened to [batch, in]), filter [out, in], bias [out]
+// (float or int32) or null, output [batch, out].
+Status FullyConnected(const FullyConnectedParams& params, const Tensor& input, const Tensor& filter,
+                      const Tensor* bias, const Tensor& output);
+
+struct ConvParams {
+  Padding padding = Padding::kSame;
+  std::int32_t stride_h = 1, stride_w = 1;
+  std::int32_t dilation_h = 1, dilation_w = 1;
+  std::int32_t depth_multiplier = 1;  // DEPTHWISE_CONV_2D only
+  Activation activation = Activation::kNone;
+};
+// input [n, h, w, c_in], filter [c_out, kh, kw, c_in], bias [c_out] or null,
+// output [n, oh, ow, c_out].
+Status Conv2D(const ConvParams& params, const Tensor& input, const Tensor& filter,
+              const Tensor* bias, const Tensor& output);
+// filter [1, kh, kw, c_in * depth_multiplier].
+Status DepthwiseConv2D(const ConvParams& params, const Tensor& input, const Tensor& filter,
+                       const Tensor* bias, const Tensor& output);
+
+struct PoolParams {
+  Padding padding = Padding::kValid;
+  std::int32_t stride_h = 1, stride_w = 1;
+  std::int32_t filter_h = 1, filter_w = 1;
+  Activation activation = Activation::kNone;
+};
+Status AveragePool2D(const PoolParams& params, const Tensor& input, const Tensor& output);
+Status MaxPool2D(const PoolParams& params, const Tensor& input, const Tensor& output);
+
+// Copies the bytes (no-op when input and output share memory).
+Status Reshape(const Tensor& input, const Tensor& output);
+
+// Softmax over the last dimension. int8 output uses TFLite's fixed output
+// quantization (scale 1/256, zero point -128); computed in float per row.
+Status Softmax(float beta, const Tensor& input, const Tensor& output);
+
+// Element-wise a + b with NumPy broadcasting.
+Status Add(Activation activation, const Tensor& a, const Tensor& b, const Tensor& output);
+
+// Mean over `axes` (negative counts from the end); output holds the reduced
+// shape (with or without kept dims: only the element order matters).
+Status Mean(std::span<const std::int32_t> axes, const Tensor& input, const Tensor& output);
+
+// Pads with `paddings` = rank pairs (before, after); the pad value is 0 in
+// real terms (the output zero point for int8).
+Status Pad(std::span<const std::int32_t> paddings, const Tensor& input, const Tensor& output);
+
+// float -> int8, or int8 -> int8 with a new scale/zero point.
+Status Quantize(const Tensor& input, const Tensor& output);
+// int8/uint8/int16 -> float.
+Status Dequantize(const Tensor& input, const Tensor& output);
+
+Status Logistic(const Tensor& input, const Tensor& output);
+Status Relu(const Tensor& input, const Tensor& output);
+Status Relu6(const Tensor& input, const Tensor& output);
+
+}  // namespace tinykg::engine
+
+#endif  // TINYKG_ENGINE_KERNELS_H_

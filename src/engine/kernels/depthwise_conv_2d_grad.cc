@@ -1,0 +1,60 @@
+// Backward pass of DEPTHWISE_CONV_2D (float32).
+#include "tinykg/engine/gradients.h"
+
+namespace tinykg::engine {
+
+Status DepthwiseConv2DBackward(const ConvParams& p, const Tensor& input, const Tensor& filter,
+                               const Tensor& d_output, const Tensor* d_filter,
+                               const Tensor* d_bias, const Tensor* d_input) {
+  if (input.type != DataType::kFloat32 || filter.type != DataType::kFloat32) return Status::kBadType;
+  if (input.shape.rank != 4 || filter.shape.rank != 4 || d_output.shape.rank != 4) {
+    return Status::kBadShape;
+  }
+  const std::int32_t batches = input.shape[0], in_h = input.shape[1], in_w = input.shape[2],
+                     in_c = input.shape[3];
+  const std::int32_t k_h = filter.shape[1], k_w = filter.shape[2], out_c = filter.shape[3];
+  const std::int32_t mult = p.depth_multiplier;
+  const PaddedSize ph = ComputePadding(p.padding, in_h, k_h, p.stride_h, p.dilation_h);
+  const PaddedSize pw = ComputePadding(p.padding, in_w, k_w, p.stride_w, p.dilation_w);
+  if (mult <= 0 || out_c != in_c * mult || d_output.shape[1] != ph.out ||
+      d_output.shape[2] != pw.out || d_output.shape[3] != out_c) {
+    return Status::kBadShape;
+  }
+  const float* x = input.Data<const float>();
+  const float* w = filter.Data<const float>();
+  const float* dy = d_output.Data<const float>();
+  float* dw = d_filter != nullptr ? d_filter->Data<float>() : nullptr;
+  float* db = d_bias != nullptr ? d_bias->Data<float>() : nullptr;
+  float* dx = d_input != nullptr ? d_input->Data<float>() : nullptr;
+  if (dx != nullptr) {
+    for (std::int32_t i = 0; i < input.Elements(); ++i) dx[i] = 0.0f;
+  }
+  for (std::int32_t n = 0; n < batches; ++n) {
+    for (std::int32_t oy = 0; oy < ph.out; ++oy) {
+      for (std::int32_t ox = 0; ox < pw.out; ++ox) {
+        const float* g = dy + ((n * ph.out + oy) * pw.out + ox) * out_c;
+        if (db != nullptr) {
+          for (std::int32_t oc = 0; oc < out_c; ++oc) db[oc] += g[oc];
+        }
+        for (std::int32_t ky = 0; ky < k_h; ++ky) {
+          const std::int32_t iy = oy * p.stride_h - ph.pad_before + ky * p.dilation_h;
+          if (iy < 0 || iy >= in_h) continue;
+          for (std::int32_t kx = 0; kx < k_w; ++kx) {
+            const std::int32_t ix = ox * p.stride_w - pw.pad_before + kx * p.dilation_w;
+            if (ix < 0 || ix >= in_w) continue;
+            const std::int32_t xo = ((n * in_h + iy) * in_w + ix) * in_c;
+            const std::int32_t wo = (ky * k_w + kx) * out_c;
+            for (std::int32_t oc = 0; oc < out_c; ++oc) {
+              const std::int32_t ic = oc / mult;
+              if (dw != nullptr) dw[wo + oc] += g[oc] * x[xo + ic];
+              if (dx != nullptr) dx[xo + ic] += g[oc] * w[wo + oc];
+            }
+          }
+        }
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace tinykg::engine

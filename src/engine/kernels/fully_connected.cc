@@ -1,0 +1,67 @@
+// FULLY_CONNECTED: float32, and int8 with per-tensor or per-channel filter
+// scales (TFLite reference rounding).
+#include "kernels/kernel_util.h"
+#include "tinykg/engine/kernels.h"
+
+namespace tinykg::engine {
+
+using internal::BiasFloat;
+using internal::BiasInt32;
+
+Status FullyConnected(const FullyConnectedParams& params, const Tensor& input, const Tensor& filter,
+                      const Tensor* bias, const Tensor& output) {
+  if (filter.shape.rank != 2) return Status::kBadShape;
+  const std::int32_t out = filter.shape[0];
+  const std::int32_t in = filter.shape[1];
+  if (in <= 0 || input.Elements() % in != 0) return Status::kBadShape;
+  const std::int32_t batch = input.Elements() / in;
+  if (output.Elements() != batch * out) return Status::kBadShape;
+  if (bias != nullptr && bias->Elements() != out) return Status::kBadShape;
+
+  if (input.type == DataType::kFloat32 && filter.type == DataType::kFloat32) {
+    const float* x = input.Data<const float>();
+    const float* w = filter.Data<const float>();
+    float* y = output.Data<float>();
+    for (std::int32_t b = 0; b < batch; ++b) {
+      const float* xb = x + b * in;
+      for (std::int32_t o = 0; o < out; ++o) {
+        const float* wo = w + o * in;
+        float acc = BiasFloat(bias, o);
+        for (std::int32_t i = 0; i < in; ++i) acc += xb[i] * wo[i];
+        y[b * out + o] = ApplyActivation(params.activation, acc);
+      }
+    }
+    return Status::kOk;
+  }
+  if (!internal::IsInt8(input) || !internal::IsInt8(filter) || !internal::IsInt8(output)) {
+    return Status::kBadType;
+  }
+  const std::int32_t input_offset = -input.quant.ZeroPoint();
+  const float in_scale = input.quant.Scale();
+  const float out_scale = output.quant.Scale();
+  const std::int32_t out_zp = output.quant.ZeroPoint();
+  std::int32_t lo = 0, hi = 0;
+  QuantizedActivationRange(params.activation, out_scale, out_zp, &lo, &hi);
+  const std::int8_t* x = input.Data<const std::int8_t>();
+  const std::int8_t* w = filter.Data<const std::int8_t>();
+  std::int8_t* y = output.Data<std::int8_t>();
+  for (std::int32_t o = 0; o < out; ++o) {
+    const auto c = static_cast<std::size_t>(o);
+    const std::int32_t filter_offset = -filter.quant.ZeroPoint(c);
+    const internal::Requantizer requant(
+        static_cast<double>(in_scale) * filter.quant.Scale(c) / out_scale, out_zp, lo, hi);
+    const std::int8_t* wo = w + o * in;
+    for (std::int32_t b = 0; b < batch; ++b) {
+      const std::int8_t* xb = x + b * in;
+      std::int32_t acc = 0;
+      for (std::int32_t i = 0; i < in; ++i) {
+        acc += (static_cast<std::int32_t>(xb[i]) + input_offset) *
+               (static_cast<std::int32_t>(wo[i]) + filter_offset);
+      }
+      y[b * out + o] = requant(acc + BiasInt32(bias, o));
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace tinykg::engine
