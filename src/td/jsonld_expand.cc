@@ -1,0 +1,444 @@
+// The Expansion Algorithm and Value Expansion (JSON-LD 1.1 API, section 5).
+#include <algorithm>
+#include <cctype>
+
+#include "iri.h"
+#include "jsonld_internal.h"
+
+namespace tinykg::td::internal {
+namespace {
+
+Json AsArray(const Json& value) { return value.is_array() ? value : Json::array({value}); }
+
+void AppendAll(Json& target, const Json& values) {
+  if (!target.is_array()) target = target.is_null() ? Json::array() : Json::array({target});
+  if (values.is_array()) {
+    for (const Json& v : values) target.push_back(v);
+  } else {
+    target.push_back(values);
+  }
+}
+
+bool IsListObject(const Json& v) { return v.is_object() && v.contains("@list"); }
+bool IsValueObject(const Json& v) { return v.is_object() && v.contains("@value"); }
+bool IsGraphObject(const Json& v) {
+  if (!v.is_object() || !v.contains("@graph")) return false;
+  for (auto& [k, x] : v.items()) {
+    (void)x;
+    if (k != "@graph" && k != "@id" && k != "@index" && k != "@context") return false;
+  }
+  return true;
+}
+
+std::string Lower(std::string value) {
+  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return value;
+}
+
+std::vector<std::string> SortedKeys(const Json& object) {
+  std::vector<std::string> keys;
+  for (auto& [k, v] : object.items()) {
+    (void)v;
+    keys.push_back(k);
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+}  // namespace
+
+Json Engine::ExpandValue(const Context& active, const std::string& active_property,
+                         const Json& value) {
+  const TermDefinition* def = active.Find(active_property);
+  if (def != nullptr && def->type && value.is_string()) {
+    if (*def->type == "@id") {
+      auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, false);
+      return Json{{"@id", iri ? Json(*iri) : Json(nullptr)}};
+    }
+    if (*def->type == "@vocab") {
+      auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, true);
+      return Json{{"@id", iri ? Json(*iri) : Json(nullptr)}};
+    }
+  }
+  Json result = {{"@value", value}};
+  if (def != nullptr && def->type && *def->type != "@id" && *def->type != "@vocab" &&
+      *def->type != "@none") {
+    result["@type"] = *def->type;
+  } else if (value.is_string()) {
+    std::optional<std::string> language = active.default_language;
+    if (def != nullptr && def->has_language) language = def->language;
+    std::optional<std::string> direction = active.default_direction;
+    if (def != nullptr && def->has_direction) direction = def->direction;
+    if (language) result["@language"] = *language;
+    if (direction) result["@direction"] = *direction;
+  }
+  return result;
+}
+
+Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string>& active_property,
+                    const Json& element, const std::string& base_url, bool from_map) {
+  if (element.is_null()) return nullptr;
+  ContextPtr active = active_in;
+  const TermDefinition* property_def =
+      active_property ? active->Find(*active_property) : nullptr;
+  std::shared_ptr<const Json> property_scoped =
+      property_def != nullptr ? property_def->context : nullptr;
+
+  if (element.is_primitive()) {
+    if (!active_property || *active_property == "@graph") return nullptr;
+    if (property_scoped) {
+      active = ProcessContext(active, *property_scoped, property_def->base_url, {}, true);
+    }
+    return ExpandValue(*active, *active_property, element);
+  }
+
+  if (element.is_array()) {
+    Json result = Json::array();
+    const bool list_container = property_def != nullptr && property_def->HasContainer("@list");
+    for (const Json& item : element) {
+      Json expanded = Expand(active, active_property, item, base_url, from_map);
+      if (list_container && expanded.is_array()) expanded = Json{{"@list", expanded}};
+      if (expanded.is_array()) {
+        for (Json& x : expanded) result.push_back(std::move(x));
+      } else if (!expanded.is_null()) {
+        result.push_back(std::move(expanded));
+      }
+    }
+    return result;
+  }
+
+  // A map.
+  if (active->previous != nullptr && !from_map) {
+    bool revert = true;
+    for (auto& [key, value] : element.items()) {
+      (void)value;
+      auto e = ExpandIri(active, key, false, true);
+      if (e && *e == "@value") revert = false;
+      if (e && *e == "@id" && element.size() == 1) revert = false;
+    }
+    if (revert) active = active->previous;
+  }
+  if (property_scoped) {
+    active = ProcessContext(active, *property_scoped, property_def->base_url, {}, true);
+  }
+  if (element.contains("@context")) {
+    active = ProcessContext(active, element["@context"], base_url);
+  }
+  const ContextPtr type_scoped = active;
+  std::optional<std::string> input_type;
+  bool seen_type_key = false;
+  for (const std::string& key : SortedKeys(element)) {
+    auto e = ExpandIri(active, key, false, true);
+    if (!e || *e != "@type") continue;
+    Json values = AsArray(element[key]);
+    std::vector<std::string> terms;
+    for (const Json& v : values) {
+      if (v.is_string()) terms.push_back(v.get<std::string>());
+    }
+    std::sort(terms.begin(), terms.end());
+    for (const std::string& term : terms) {
+      const TermDefinition* td = type_scoped->Find(term);
+      if (td != nullptr && td->context) {
+        active = ProcessContext(active, *td->context, td->base_url, {}, false, false);
+      }
+    }
+    if (!seen_type_key) {
+      seen_type_key = true;
+      if (!values.empty() && values.back().is_string()) {
+        input_type = ExpandIri(active, values.back().get<std::string>(), true, true);
+      }
+    }
+  }
+
+  Json result = Json::object();
+  ExpandObject(active, type_scoped, active_property, element, base_url, input_type, result, false);
+
+  if (result.contains("@value")) {
+    for (auto& [k, v] : result.items()) {
+      (void)v;
+      if (k != "@direction" && k != "@index" && k != "@language" && k != "@type" && k != "@value") {
+        Fail("invalid value object", "unexpected entry " + k);
+      }
+    }
+    if (result.contains("@type") && (result.contains("@language") || result.contains("@direction"))) {
+      Fail("invalid value object", "@type together with @language or @direction");
+    }
+    const bool is_json = result.contains("@type") && result["@type"] == "@json";
+    if (!is_json) {
+      const Json& v = result["@value"];
+      if (v.is_null()) return nullptr;
+      if (!v.is_string() && result.contains("@language")) {
+        Fail("invalid language-tagged value", v.dump());
+      }
+      if (result.contains("@type")) {
+        const Json& t = result["@type"];
+        if (!t.is_string() || !IsWellFormedIri(t.get<std::string>())) {
+          Fail("invalid typed value", t.dump());
+        }
+      }
+    }
+  } else if (result.contains("@type") && !result["@type"].is_array()) {
+    result["@type"] = Json::array({result["@type"]});
+  } else if (result.contains("@set") || result.contains("@list")) {
+    if (result.size() > 2 || (result.size() == 2 && !result.contains("@index"))) {
+      Fail("invalid set or list object");
+    }
+    if (result.contains("@set")) {
+      Json set = result["@set"];
+      result = std::move(set);
+    }
+  }
+  if (result.is_object() && result.size() == 1 && result.contains("@language")) return nullptr;
+  if (!active_property || *active_property == "@graph") {
+    if (result.is_object() &&
+        (result.empty() || result.contains("@value") || result.contains("@list"))) {
+      return nullptr;
+    }
+    if (result.is_object() && result.size() == 1 && result.contains("@id")) return nullptr;
+  }
+  return result;
+}
+
+void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
+                          const std::optional<std::string>& active_property, const Json& element,
+                          const std::string& base_url,
+                          const std::optional<std::string>& input_type, Json& result,
+                          bool nested) {
+  std::vector<std::string> nests;
+  for (const std::string& key : SortedKeys(element)) {
+    const Json& value = element[key];
+    if (key == "@context") continue;
+    std::optional<std::string> expanded_property = ExpandIri(active, key, false, true);
+    if (!expanded_property ||
+        (expanded_property->find(':') == std::string::npos && !IsKeyword(*expanded_property))) {
+      continue;
+    }
+    const std::string& prop = *expanded_property;
+    if (IsKeyword(prop)) {
+      if (active_property && *active_property == "@reverse") Fail("invalid reverse property map");
+      if (result.contains(prop) && prop != "@included" && prop != "@type") {
+        Fail("colliding keywords", prop);
+      }
+      Json expanded_value;
+      if (prop == "@id") {
+        if (!value.is_string()) Fail("invalid @id value", value.dump());
+        auto iri = ExpandIri(active, value.get<std::string>(), true, false);
+        expanded_value = iri ? Json(*iri) : Json(nullptr);
+      } else if (prop == "@type") {
+        bool ok = value.is_string();
+        if (value.is_array()) {
+          ok = std::all_of(value.begin(), value.end(), [](const Json& v) { return v.is_string(); });
+        }
+        if (!ok) Fail("invalid type value", value.dump());
+        Json types = Json::array();
+        for (const Json& t : AsArray(value)) {
+          auto iri = ExpandIri(type_scoped, t.get<std::string>(), true, true);
+          if (iri) types.push_back(*iri);
+        }
+        expanded_value = value.is_string() && types.size() == 1 ? types[0] : types;
+        if (result.contains("@type")) {
+          Json merged = AsArray(result["@type"]);
+          AppendAll(merged, types);
+          expanded_value = merged;
+        }
+      } else if (prop == "@graph") {
+        expanded_value = AsArray(Expand(active, std::string("@graph"), value, base_url));
+      } else if (prop == "@included") {
+        if (mode10()) continue;
+        expanded_value = AsArray(Expand(active, std::nullopt, value, base_url));
+        for (const Json& item : expanded_value) {
+          if (!item.is_object() || item.contains("@value") || item.contains("@list") ||
+              item.contains("@set")) {
+            Fail("invalid @included value");
+          }
+        }
+        if (result.contains("@included")) {
+          Json merged = result["@included"];
+          AppendAll(merged, expanded_value);
+          expanded_value = merged;
+        }
+      } else if (prop == "@value") {
+        if (input_type && *input_type == "@json") {
+          expanded_value = value;
+          if (value.is_null()) {
+            result["@value"] = nullptr;
+            continue;
+          }
+        } else {
+          if (!value.is_null() && !value.is_primitive()) Fail("invalid value object value", value.dump());
+          expanded_value = value;
+          if (value.is_null()) {
+            result["@value"] = nullptr;
+            continue;
+          }
+        }
+      } else if (prop == "@language") {
+        if (!value.is_string()) Fail("invalid language-tagged string", value.dump());
+        expanded_value = Lower(value.get<std::string>());
+      } else if (prop == "@direction") {
+        if (mode10()) continue;
+        if (value != "ltr" && value != "rtl") Fail("invalid base direction", value.dump());
+        expanded_value = value;
+      } else if (prop == "@index") {
+        if (!value.is_string()) Fail("invalid @index value", value.dump());
+        expanded_value = value;
+      } else if (prop == "@list") {
+        if (!active_property || *active_property == "@graph") continue;
+        expanded_value = AsArray(Expand(active, active_property, value, base_url));
+      } else if (prop == "@set") {
+        expanded_value = Expand(active, active_property, value, base_url);
+      } else if (prop == "@reverse") {
+        if (!value.is_object()) Fail("invalid @reverse value");
+        expanded_value = Expand(active, std::string("@reverse"), value, base_url);
+        if (expanded_value.contains("@reverse")) {
+          for (auto& [p, items] : expanded_value["@reverse"].items()) {
+            AppendAll(result[p], items);
+          }
+        }
+        bool has_other = false;
+        for (auto& [p, items] : expanded_value.items()) {
+          if (p == "@reverse") continue;
+          has_other = true;
+          (void)items;
+        }
+        if (has_other) {
+          Json& reverse_map = result["@reverse"];
+          if (reverse_map.is_null()) reverse_map = Json::object();
+          for (auto& [p, items] : expanded_value.items()) {
+            if (p == "@reverse") continue;
+            for (const Json& item : items) {
+              if (IsListObject(item) || IsValueObject(item)) Fail("invalid reverse property value");
+              AppendAll(reverse_map[p], item);
+            }
+          }
+        }
+        continue;
+      } else if (prop == "@nest") {
+        nests.push_back(key);
+        continue;
+      } else {
+        // @context handled above; other keywords (@none, @vocab, ...) as keys are ignored.
+        continue;
+      }
+      result[prop] = expanded_value;
+      continue;
+    }
+
+    const TermDefinition* def = active->Find(key);
+    Json expanded_value;
+    if (def != nullptr && def->type && *def->type == "@json") {
+      expanded_value = Json{{"@value", value}, {"@type", "@json"}};
+    } else if (def != nullptr && def->HasContainer("@language") && value.is_object()) {
+      expanded_value = Json::array();
+      std::optional<std::string> direction = active->default_direction;
+      if (def->has_direction) direction = def->direction;
+      for (const std::string& language : SortedKeys(value)) {
+        for (const Json& item : AsArray(value[language])) {
+          if (item.is_null()) continue;
+          if (!item.is_string()) Fail("invalid language map value", item.dump());
+          Json v = {{"@value", item}};
+          auto lang_iri = ExpandIri(active, language, false, true);
+          if (language != "@none" && !(lang_iri && *lang_iri == "@none")) {
+            v["@language"] = Lower(language);
+          }
+          if (direction) v["@direction"] = *direction;
+          expanded_value.push_back(std::move(v));
+        }
+      }
+    } else if (def != nullptr &&
+               (def->HasContainer("@index") || def->HasContainer("@type") ||
+                def->HasContainer("@id")) &&
+               value.is_object()) {
+      expanded_value = Json::array();
+      const std::string index_key = def->index ? *def->index : "@index";
+      const bool id_or_type = def->HasContainer("@id") || def->HasContainer("@type");
+      for (const std::string& index : SortedKeys(value)) {
+        ContextPtr map_context = active;
+        if (id_or_type && active->previous) map_context = active->previous;
+        if (def->HasContainer("@type")) {
+          const TermDefinition* idef = map_context->Find(index);
+          if (idef != nullptr && idef->context) {
+            map_context = ProcessContext(map_context, *idef->context, idef->base_url);
+          }
+        } else {
+          map_context = active;
+        }
+        auto expanded_index = ExpandIri(active, index, false, true);
+        const bool is_none = expanded_index && *expanded_index == "@none";
+        Json index_value = Expand(map_context, key, AsArray(value[index]), base_url, true);
+        for (Json item : AsArray(index_value)) {
+          if (def->HasContainer("@graph") && !IsGraphObject(item)) {
+            item = Json{{"@graph", AsArray(item)}};
+          }
+          if (def->HasContainer("@index") && index_key != "@index" && !is_none) {
+            Json re_expanded = ExpandValue(*active, index_key, index);
+            auto expanded_index_key = ExpandIri(active, index_key, false, true);
+            if (!expanded_index_key) continue;
+            Json values = Json::array({re_expanded});
+            if (item.is_object() && item.contains(*expanded_index_key)) {
+              AppendAll(values, item[*expanded_index_key]);
+            }
+            if (IsValueObject(item)) Fail("invalid value object", "property-valued index on a value");
+            item[*expanded_index_key] = values;
+          } else if (def->HasContainer("@index") && item.is_object() && !item.contains("@index") &&
+                     !is_none) {
+            item["@index"] = index;
+          } else if (def->HasContainer("@id") && item.is_object() && !item.contains("@id") &&
+                     !is_none) {
+            auto id = ExpandIri(active, index, true, false);
+            item["@id"] = id ? Json(*id) : Json(nullptr);
+          } else if (def->HasContainer("@type") && !is_none && expanded_index) {
+            Json types = Json::array({*expanded_index});
+            if (item.contains("@type")) AppendAll(types, item["@type"]);
+            item["@type"] = types;
+          }
+          expanded_value.push_back(std::move(item));
+        }
+      }
+    } else {
+      expanded_value = Expand(active, key, value, base_url);
+    }
+    if (expanded_value.is_null()) continue;
+    if (def != nullptr && def->HasContainer("@list") && !IsListObject(expanded_value)) {
+      expanded_value = Json{{"@list", AsArray(expanded_value)}};
+    }
+    if (def != nullptr && def->HasContainer("@graph") && !def->HasContainer("@id") &&
+        !def->HasContainer("@index")) {
+      Json graphs = Json::array();
+      for (const Json& ev : AsArray(expanded_value)) graphs.push_back(Json{{"@graph", AsArray(ev)}});
+      expanded_value = graphs;
+    }
+    if (def != nullptr && def->reverse) {
+      Json& reverse_map = result["@reverse"];
+      if (reverse_map.is_null()) reverse_map = Json::object();
+      for (const Json& item : AsArray(expanded_value)) {
+        if (IsListObject(item) || IsValueObject(item)) Fail("invalid reverse property value");
+        AppendAll(reverse_map[prop], item);
+      }
+    } else {
+      AppendAll(result[prop], expanded_value);
+    }
+  }
+
+  std::sort(nests.begin(), nests.end());
+  for (const std::string& nesting_key : nests) {
+    for (const Json& nested_value : AsArray(element[nesting_key])) {
+      if (!nested_value.is_object()) Fail("invalid @nest value");
+      for (auto& [k, v] : nested_value.items()) {
+        (void)v;
+        auto e = ExpandIri(active, k, false, true);
+        if (e && *e == "@value") Fail("invalid @nest value");
+      }
+      // A property-scoped context on the nesting term applies inside it.
+      ContextPtr nested_context = active;
+      if (const TermDefinition* nd = active->Find(nesting_key); nd != nullptr && nd->context) {
+        nested_context = ProcessContext(active, *nd->context, nd->base_url, {}, true);
+      }
+      ExpandObject(nested_context, type_scoped, active_property, nested_value, base_url, input_type,
+                   result, true);
+    }
+  }
+  (void)nested;
+}
+
+}  // namespace tinykg::td::internal

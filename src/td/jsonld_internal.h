@@ -1,0 +1,155 @@
+// Internals of the JSON-LD processor shared by its source files: the active
+// context, term definitions and the error type used inside the algorithms.
+//
+// Inside the algorithms errors are thrown as JsonLdError (the recursion is
+// deep and every step can fail); JsonLdProcessor catches them at its public
+// entry points and returns a Status, so no exception leaves the module.
+#ifndef TINYKG_TD_JSONLD_INTERNAL_H_
+#define TINYKG_TD_JSONLD_INTERNAL_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tinykg/td/jsonld.h"
+
+namespace tinykg::td::internal {
+
+class JsonLdError : public std::runtime_error {
+ public:
+  JsonLdError(std::string code, const std::string& detail)
+      : std::runtime_error(code + (detail.empty() ? "" : ": " + detail)), code_(std::move(code)) {}
+  const std::string& code() const { return code_; }
+
+ private:
+  std::string code_;
+};
+
+[[noreturn]] inline void Fail(const char* code, const std::string& detail = {}) {
+  throw JsonLdError(code, detail);
+}
+
+bool IsKeyword(std::string_view value);
+// "@" followed by ALPHA only: reserved for future keywords, ignored.
+bool HasKeywordForm(std::string_view value);
+
+struct TermDefinition {
+  std::optional<std::string> iri;  // nullopt: the term maps to null
+  bool prefix = false;
+  bool is_protected = false;
+  bool reverse = false;
+  std::optional<std::string> type;
+  bool has_language = false;
+  std::optional<std::string> language;  // when has_language: null or tag
+  bool has_direction = false;
+  std::optional<std::string> direction;
+  std::vector<std::string> container;
+  std::optional<std::string> index;
+  std::optional<std::string> nest;
+  std::shared_ptr<const Json> context;  // scoped context, null when none
+  std::string base_url;                 // base for the scoped context
+
+  bool HasContainer(std::string_view kind) const {
+    for (const auto& c : container) {
+      if (c == kind) return true;
+    }
+    return false;
+  }
+  // Equal except for the protected flag.
+  bool SameAs(const TermDefinition& other) const;
+};
+
+struct Context;
+using ContextPtr = std::shared_ptr<const Context>;
+
+struct Context {
+  std::unordered_map<std::string, std::shared_ptr<const TermDefinition>> terms;
+  std::optional<std::string> base;  // nullopt: base IRI is null
+  std::string original_base;
+  std::optional<std::string> vocab;
+  std::optional<std::string> default_language;
+  std::optional<std::string> default_direction;
+  ContextPtr previous;  // set by non-propagated (type-scoped) contexts
+  bool has_protected = false;
+
+  const TermDefinition* Find(const std::string& term) const {
+    auto it = terms.find(term);
+    return it == terms.end() ? nullptr : it->second.get();
+  }
+};
+
+// One run of the algorithms: options, loader, caches, blank node issuer.
+class Engine {
+ public:
+  struct Caches {
+    // (active context, local context text, base, flags) -> result.
+    std::map<std::tuple<const Context*, std::string, std::string, int>, ContextPtr> processed;
+    std::vector<ContextPtr> keep_alive;
+  };
+
+  Engine(const JsonLdOptions& options, Caches& caches) : options_(options), caches_(caches) {}
+
+  bool mode10() const { return options_.processing_mode == "json-ld-1.0"; }
+
+  // Context Processing Algorithm (4.1.2).
+  ContextPtr ProcessContext(const ContextPtr& active, const Json& local, const std::string& base_url,
+                            std::vector<std::string> remote_contexts = {},
+                            bool override_protected = false, bool propagate = true,
+                            bool validate_scoped = true);
+
+  // IRI Expansion (4.3.2). Returns nullopt for null.
+  std::optional<std::string> ExpandIri(Context& active, const std::string& value,
+                                       bool document_relative, bool vocab,
+                                       const Json* local_context = nullptr,
+                                       std::map<std::string, bool>* defined = nullptr,
+                                       const std::string* base_url = nullptr,
+                                       bool override_protected = false,
+                                       const std::vector<std::string>* remote = nullptr,
+                                       bool validate_scoped = true);
+  std::optional<std::string> ExpandIri(const ContextPtr& active, const std::string& value,
+                                       bool document_relative, bool vocab);
+
+  // Expansion Algorithm (5.1.2).
+  Json Expand(const ContextPtr& active, const std::optional<std::string>& active_property,
+              const Json& element, const std::string& base_url, bool from_map = false);
+
+  // Node map generation + deserialize to RDF.
+  std::vector<Quad> ToRdf(const Json& expanded);
+
+ private:
+  ContextPtr ProcessContextUncached(const ContextPtr& active, const Json& local,
+                                    const std::string& base_url,
+                                    std::vector<std::string> remote_contexts,
+                                    bool override_protected, bool propagate, bool validate_scoped);
+  void CreateTermDefinition(Context& active, const Json& local, const std::string& term,
+                            std::map<std::string, bool>& defined, const std::string& base_url,
+                            bool is_protected, bool override_protected,
+                            const std::vector<std::string>& remote, bool validate_scoped);
+  std::shared_ptr<const Json> LoadRemoteContext(const std::string& iri, const char* error_code);
+  Json ExpandValue(const Context& active, const std::string& active_property, const Json& value);
+  void ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
+                    const std::optional<std::string>& active_property, const Json& element,
+                    const std::string& base_url, const std::optional<std::string>& input_type,
+                    Json& result, bool nested);
+
+  // toRdf helpers.
+  std::string IssueBlank(const std::string& old_id);
+  void GenerateNodeMap(const Json& element, Json& node_map, const std::string& active_graph,
+                       const Json* active_subject, const std::string* active_property, Json* list);
+  std::optional<rdf::Term> ObjectToRdf(const Json& item, std::vector<rdf::Triple>& triples);
+  rdf::Term ListToRdf(const Json& list, std::vector<rdf::Triple>& triples);
+
+  const JsonLdOptions& options_;
+  Caches& caches_;
+  std::map<std::string, std::string> blank_ids_;
+  int blank_counter_ = 0;
+};
+
+}  // namespace tinykg::td::internal
+
+#endif  // TINYKG_TD_JSONLD_INTERNAL_H_

@@ -1,0 +1,495 @@
+// Node Map Generation (7.2) and Deserialize JSON-LD to RDF (8.1), plus the
+// public JsonLdProcessor entry points.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <regex>
+
+#include "iri.h"
+#include "jsonld_internal.h"
+#include "tinykg/rdf/vocab.h"
+
+namespace tinykg::td {
+namespace internal {
+namespace {
+
+const std::string kRdfType = std::string(vocab::kRdf) + "type";
+const std::string kRdfFirst = std::string(vocab::kRdf) + "first";
+const std::string kRdfRest = std::string(vocab::kRdf) + "rest";
+const std::string kRdfNil = std::string(vocab::kRdf) + "nil";
+const std::string kRdfValue = std::string(vocab::kRdf) + "value";
+const std::string kRdfLanguage = std::string(vocab::kRdf) + "language";
+const std::string kRdfDirection = std::string(vocab::kRdf) + "direction";
+const std::string kRdfJson = std::string(vocab::kRdf) + "JSON";
+const std::string kRdfLangString = std::string(vocab::kRdf) + "langString";
+const std::string kXsdBoolean = std::string(vocab::kXsd) + "boolean";
+const std::string kXsdDouble = std::string(vocab::kXsd) + "double";
+const std::string kXsdInteger = std::string(vocab::kXsd) + "integer";
+const std::string kXsdString = std::string(vocab::kXsd) + "string";
+
+bool IsWellFormedLanguage(const std::string& tag) {
+  // BCP47 shape: 1-8 letters, then -subtags of 1-8 alphanumerics.
+  size_t i = 0;
+  size_t n = 0;
+  while (i < tag.size() && std::isalpha(static_cast<unsigned char>(tag[i]))) ++i, ++n;
+  if (n < 1 || n > 8) return false;
+  while (i < tag.size()) {
+    if (tag[i] != '-') return false;
+    ++i;
+    n = 0;
+    while (i < tag.size() && std::isalnum(static_cast<unsigned char>(tag[i]))) ++i, ++n;
+    if (n < 1 || n > 8) return false;
+  }
+  return true;
+}
+
+rdf::Term SubjectTerm(const std::string& id) {
+  if (IsBlankNodeId(id)) return rdf::Term::Blank(id.substr(2));
+  return rdf::Term::Iri(id);
+}
+
+bool IsWellFormedNode(const std::string& id) { return IsBlankNodeId(id) || IsWellFormedIri(id); }
+
+void AddUnique(Json& array, const Json& value) {
+  if (!array.is_array()) array = Json::array();
+  for (const Json& v : array) {
+    if (v == value) return;
+  }
+  array.push_back(value);
+}
+
+// ES6 Number.prototype.toString for a finite double.
+std::string EcmaNumber(double d) {
+  if (d == 0) return "0";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string sci(buf, res.ptr);  // d.ddde[+-]XX, shortest round-trip digits
+  const size_t e = sci.find('e');
+  std::string mantissa = sci.substr(0, e);
+  const int exponent = std::stoi(sci.substr(e + 1));
+  const bool negative = mantissa[0] == '-';
+  if (negative) mantissa.erase(0, 1);
+  std::string digits;
+  for (char c : mantissa) {
+    if (c != '.') digits += c;
+  }
+  const int k = static_cast<int>(digits.size());
+  const int n = exponent + 1;
+  std::string out;
+  if (k <= n && n <= 21) {
+    out = digits + std::string(n - k, '0');
+  } else if (0 < n && n <= 21) {
+    out = digits.substr(0, n) + "." + digits.substr(n);
+  } else if (-6 < n && n <= 0) {
+    out = "0." + std::string(-n, '0') + digits;
+  } else {
+    out = digits.substr(0, 1);
+    if (k > 1) out += "." + digits.substr(1);
+    out += "e";
+    out += (n - 1 >= 0 ? "+" : "-") + std::to_string(std::abs(n - 1));
+  }
+  return negative ? "-" + out : out;
+}
+
+void WriteCanonical(const Json& v, std::string& out) {
+  switch (v.type()) {
+    case Json::value_t::object: {
+      std::vector<std::string> keys;
+      for (auto& [k, x] : v.items()) {
+        (void)x;
+        keys.push_back(k);
+      }
+      // RFC 8785 sorts by UTF-16 code units; byte order differs only for
+      // supplementary-plane characters against U+E000..U+FFFF.
+      std::sort(keys.begin(), keys.end());
+      out += '{';
+      bool first = true;
+      for (const auto& k : keys) {
+        if (!first) out += ',';
+        first = false;
+        out += Json(k).dump();
+        out += ':';
+        WriteCanonical(v[k], out);
+      }
+      out += '}';
+      break;
+    }
+    case Json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const Json& x : v) {
+        if (!first) out += ',';
+        first = false;
+        WriteCanonical(x, out);
+      }
+      out += ']';
+      break;
+    }
+    case Json::value_t::number_float:
+      out += EcmaNumber(v.get<double>());
+      break;
+    default:
+      out += v.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+}
+
+std::string CanonicalDouble(double d) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15E", d);
+  std::string s(buf);
+  const size_t e = s.find('E');
+  std::string mantissa = s.substr(0, e);
+  int exponent = std::stoi(s.substr(e + 1));
+  while (mantissa.size() > 1 && mantissa.back() == '0' && mantissa[mantissa.size() - 2] != '.') {
+    mantissa.pop_back();
+  }
+  return mantissa + "E" + std::to_string(exponent);
+}
+
+}  // namespace
+
+std::string Engine::IssueBlank(const std::string& old_id) {
+  if (!old_id.empty()) {
+    auto it = blank_ids_.find(old_id);
+    if (it != blank_ids_.end()) return it->second;
+  }
+  std::string id = "_:b" + std::to_string(blank_counter_++);
+  if (!old_id.empty()) blank_ids_[old_id] = id;
+  return id;
+}
+
+void Engine::GenerateNodeMap(const Json& element_in, Json& node_map, const std::string& active_graph,
+                             const Json* active_subject, const std::string* active_property,
+                             Json* list) {
+  if (element_in.is_array()) {
+    for (const Json& item : element_in) {
+      GenerateNodeMap(item, node_map, active_graph, active_subject, active_property, list);
+    }
+    return;
+  }
+  if (!element_in.is_object()) return;
+  Json element = element_in;
+  Json& graph = node_map[active_graph];
+  if (graph.is_null()) graph = Json::object();
+  auto subject_node = [&]() -> Json& { return graph[active_subject->get<std::string>()]; };
+
+  if (element.contains("@type") && element["@type"].is_string()) {
+    const std::string t = element["@type"].get<std::string>();
+    if (IsBlankNodeId(t)) element["@type"] = IssueBlank(t);
+  } else if (element.contains("@type")) {
+    Json types = Json::array();
+    for (const Json& t : element["@type"]) {
+      if (t.is_string() && IsBlankNodeId(t.get<std::string>())) {
+        types.push_back(IssueBlank(t.get<std::string>()));
+      } else {
+        types.push_back(t);
+      }
+    }
+    element["@type"] = types;
+  }
+  if (element.contains("@value")) {
+    if (list == nullptr) {
+      AddUnique(subject_node()[*active_property], element);
+    } else {
+      (*list)["@list"].push_back(element);
+    }
+    return;
+  }
+  if (element.contains("@list")) {
+    Json result = {{"@list", Json::array()}};
+    GenerateNodeMap(element["@list"], node_map, active_graph, active_subject, active_property,
+                    &result);
+    if (list == nullptr) {
+      Json& values = node_map[active_graph][active_subject->get<std::string>()][*active_property];
+      if (!values.is_array()) values = Json::array();
+      values.push_back(result);
+    } else {
+      (*list)["@list"].push_back(result);
+    }
+    return;
+  }
+  std::string id;
+  if (element.contains("@id") && element["@id"].is_string()) {
+    id = element["@id"].get<std::string>();
+    if (IsBlankNodeId(id)) id = IssueBlank(id);
+  } else if (element.contains("@id")) {
+    id = "@null";  // an @id that expanded to null: never well-formed, so dropped
+  } else {
+    id = IssueBlank("");
+  }
+  element.erase("@id");
+  {
+    Json& g = node_map[active_graph];
+    if (!g.contains(id)) g[id] = Json{{"@id", id}};
+  }
+  if (active_subject != nullptr && active_subject->is_object()) {
+    Json& node = node_map[active_graph][id];
+    AddUnique(node[*active_property], *active_subject);
+  } else if (active_property != nullptr) {
+    Json reference = {{"@id", id}};
+    if (list == nullptr) {
+      AddUnique(node_map[active_graph][active_subject->get<std::string>()][*active_property],
+                reference);
+    } else {
+      (*list)["@list"].push_back(reference);
+    }
+  }
+  if (element.contains("@type")) {
+    for (const Json& t : element["@type"]) AddUnique(node_map[active_graph][id]["@type"], t);
+    element.erase("@type");
+  }
+  if (element.contains("@index")) {
+    Json& node = node_map[active_graph][id];
+    if (node.contains("@index") && node["@index"] != element["@index"]) Fail("conflicting indexes");
+    node["@index"] = element["@index"];
+    element.erase("@index");
+  }
+  if (element.contains("@reverse")) {
+    const Json referenced = {{"@id", id}};
+    for (auto& [property, values] : element["@reverse"].items()) {
+      for (const Json& value : values) {
+        GenerateNodeMap(value, node_map, active_graph, &referenced, &property, nullptr);
+      }
+    }
+    element.erase("@reverse");
+  }
+  if (element.contains("@graph")) {
+    GenerateNodeMap(element["@graph"], node_map, id, nullptr, nullptr, nullptr);
+    element.erase("@graph");
+  }
+  if (element.contains("@included")) {
+    GenerateNodeMap(element["@included"], node_map, active_graph, nullptr, nullptr, nullptr);
+    element.erase("@included");
+  }
+  const Json subject = id;
+  for (auto& [property_in, value] : element.items()) {
+    std::string property = property_in;
+    if (IsBlankNodeId(property)) property = IssueBlank(property);
+    Json& node = node_map[active_graph][id];
+    if (!node.contains(property)) node[property] = Json::array();
+    GenerateNodeMap(value, node_map, active_graph, &subject, &property, nullptr);
+  }
+}
+
+rdf::Term Engine::ListToRdf(const Json& list, std::vector<rdf::Triple>& triples) {
+  if (list.empty()) return rdf::Term::Iri(kRdfNil);
+  std::vector<std::string> nodes;
+  for (size_t i = 0; i < list.size(); ++i) nodes.push_back(IssueBlank("").substr(2));
+  for (size_t i = 0; i < list.size(); ++i) {
+    const rdf::Term subject = rdf::Term::Blank(nodes[i]);
+    std::vector<rdf::Triple> nested;
+    std::optional<rdf::Term> object = ObjectToRdf(list[i], nested);
+    if (object) triples.push_back({subject, rdf::Term::Iri(kRdfFirst), *object});
+    for (auto& t : nested) triples.push_back(std::move(t));
+    triples.push_back({subject, rdf::Term::Iri(kRdfRest),
+                       i + 1 < list.size() ? rdf::Term::Blank(nodes[i + 1]) : rdf::Term::Iri(kRdfNil)});
+  }
+  return rdf::Term::Blank(nodes[0]);
+}
+
+std::optional<rdf::Term> Engine::ObjectToRdf(const Json& item, std::vector<rdf::Triple>& triples) {
+  if (item.contains("@id") && !item.contains("@value")) {
+    if (!item["@id"].is_string()) return std::nullopt;
+    const std::string id = item["@id"].get<std::string>();
+    if (!IsWellFormedNode(id)) return std::nullopt;
+    return SubjectTerm(id);
+  }
+  if (item.contains("@list")) return ListToRdf(item["@list"], triples);
+  if (!item.contains("@value")) return std::nullopt;
+  const Json& value = item["@value"];
+  std::string datatype = item.contains("@type") ? item["@type"].get<std::string>() : "";
+  if (!datatype.empty() && datatype != "@json" && !IsWellFormedIri(datatype)) return std::nullopt;
+  if (item.contains("@language") && !IsWellFormedLanguage(item["@language"].get<std::string>())) {
+    return std::nullopt;
+  }
+  std::string lexical;
+  if (datatype == "@json") {
+    lexical = CanonicalJson(value);
+    datatype = kRdfJson;
+  } else if (value.is_boolean()) {
+    lexical = value.get<bool>() ? "true" : "false";
+    if (datatype.empty()) datatype = kXsdBoolean;
+  } else if (value.is_number()) {
+    const double d = value.get<double>();
+    const bool integral = value.is_number_integer() || value.is_number_unsigned() ||
+                          (std::isfinite(d) && std::floor(d) == d);
+    if (!integral || std::fabs(d) >= 1e21 || datatype == kXsdDouble) {
+      lexical = CanonicalDouble(d);
+      if (datatype.empty()) datatype = kXsdDouble;
+    } else {
+      if (value.is_number_integer() || value.is_number_unsigned()) {
+        lexical = value.dump();
+      } else {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.0f", d);
+        lexical = buf;
+        if (lexical == "-0") lexical = "0";
+      }
+      if (datatype.empty()) datatype = kXsdInteger;
+    }
+  } else if (value.is_string()) {
+    lexical = value.get<std::string>();
+    if (datatype.empty()) datatype = item.contains("@language") ? kRdfLangString : kXsdString;
+  } else {
+    return std::nullopt;
+  }
+  if (item.contains("@direction") && !options_.rdf_direction.empty()) {
+    const std::string language =
+        item.contains("@language") ? item["@language"].get<std::string>() : "";
+    const std::string direction = item["@direction"].get<std::string>();
+    if (options_.rdf_direction == "i18n-datatype") {
+      std::string lower = language;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return rdf::Term::Literal(lexical, "https://www.w3.org/ns/i18n#" + lower + "_" + direction);
+    }
+    if (options_.rdf_direction == "compound-literal") {
+      const rdf::Term node = rdf::Term::Blank(IssueBlank("").substr(2));
+      triples.push_back({node, rdf::Term::Iri(kRdfValue), rdf::Term::Literal(lexical, kXsdString)});
+      if (!language.empty()) {
+        triples.push_back({node, rdf::Term::Iri(kRdfLanguage), rdf::Term::Literal(language, kXsdString)});
+      }
+      triples.push_back({node, rdf::Term::Iri(kRdfDirection), rdf::Term::Literal(direction, kXsdString)});
+      return node;
+    }
+  }
+  if (item.contains("@language")) {
+    return rdf::Term::Literal(lexical, "", item["@language"].get<std::string>());
+  }
+  if (datatype == kXsdString) datatype.clear();
+  return rdf::Term::Literal(lexical, datatype);
+}
+
+std::vector<Quad> Engine::ToRdf(const Json& expanded) {
+  Json node_map = Json{{"@default", Json::object()}};
+  GenerateNodeMap(expanded, node_map, "@default", nullptr, nullptr, nullptr);
+  std::vector<Quad> quads;
+  for (auto& [graph_name, graph] : node_map.items()) {
+    rdf::Term graph_term;
+    if (graph_name != "@default") {
+      if (!IsWellFormedNode(graph_name)) continue;
+      graph_term = SubjectTerm(graph_name);
+    }
+    for (auto& [subject, node] : graph.items()) {
+      if (!IsWellFormedNode(subject)) continue;
+      const rdf::Term s = SubjectTerm(subject);
+      for (auto& [property, values] : node.items()) {
+        if (property == "@type") {
+          for (const Json& t : values) {
+            const std::string type = t.get<std::string>();
+            if (IsWellFormedNode(type)) {
+              quads.push_back({{s, rdf::Term::Iri(kRdfType), SubjectTerm(type)}, graph_term});
+            }
+          }
+          continue;
+        }
+        if (IsKeyword(property)) continue;
+        if (IsBlankNodeId(property) && !options_.produce_generalized_rdf) continue;
+        if (!IsWellFormedNode(property)) continue;
+        const rdf::Term p = SubjectTerm(property);
+        for (const Json& item : values) {
+          std::vector<rdf::Triple> list_triples;
+          std::optional<rdf::Term> object = ObjectToRdf(item, list_triples);
+          if (object) quads.push_back({{s, p, *object}, graph_term});
+          for (auto& t : list_triples) quads.push_back({std::move(t), graph_term});
+        }
+      }
+    }
+  }
+  return quads;
+}
+
+}  // namespace internal
+
+std::string CanonicalJson(const Json& value) {
+  std::string out;
+  internal::WriteCanonical(value, out);
+  return out;
+}
+
+std::string Quad::ToNQuads() const {
+  std::string line = triple.subject.ToNTriples() + " " + triple.predicate.ToNTriples() + " " +
+                     triple.object.ToNTriples();
+  if (!in_default_graph()) line += " " + graph.ToNTriples();
+  line += " .";
+  return line;
+}
+
+std::string ToNQuads(const std::vector<Quad>& quads) {
+  std::string out;
+  for (const Quad& q : quads) {
+    out += q.ToNQuads();
+    out += '\n';
+  }
+  return out;
+}
+
+std::string JsonLdErrorCode(const Status& status) {
+  if (status.ok()) return {};
+  const std::string& m = status.message();
+  return m.substr(0, m.find(':'));
+}
+
+struct JsonLdProcessor::Caches {
+  internal::Engine::Caches engine;
+  std::map<std::string, internal::ContextPtr> initial;  // by base IRI
+};
+
+JsonLdProcessor::JsonLdProcessor() : caches_(std::make_unique<Caches>()) {}
+JsonLdProcessor::~JsonLdProcessor() = default;
+
+namespace {
+
+Status ToStatus(const internal::JsonLdError& e) {
+  if (e.code() == "loading remote context failed" || e.code() == "loading document failed") {
+    return Status(StatusCode::kNotFound, e.what());
+  }
+  return Status(StatusCode::kInvalidData, e.what());
+}
+
+}  // namespace
+
+Result<Json> JsonLdProcessor::Expand(const Json& input, const JsonLdOptions& options) {
+  try {
+    internal::Engine engine(options, caches_->engine);
+    internal::ContextPtr& initial = caches_->initial[options.base];
+    if (!initial) {
+      auto ctx = std::make_shared<internal::Context>();
+      if (!options.base.empty()) ctx->base = options.base;
+      ctx->original_base = options.base;
+      initial = ctx;
+    }
+    internal::ContextPtr active = initial;
+    if (!options.expand_context.is_null()) {
+      const Json& ec = options.expand_context.is_object() && options.expand_context.contains("@context")
+                           ? options.expand_context["@context"]
+                           : options.expand_context;
+      active = engine.ProcessContext(active, ec, options.base);
+    }
+    Json expanded = engine.Expand(active, std::nullopt, input, options.base);
+    if (expanded.is_object() && expanded.size() == 1 && expanded.contains("@graph")) {
+      expanded = expanded["@graph"];
+    }
+    if (expanded.is_null()) expanded = Json::array();
+    if (!expanded.is_array()) expanded = Json::array({expanded});
+    return expanded;
+  } catch (const internal::JsonLdError& e) {
+    return ToStatus(e);
+  } catch (const nlohmann::json::exception& e) {
+    return Status(StatusCode::kInvalidData, std::string("invalid JSON-LD: ") + e.what());
+  }
+}
+
+Result<std::vector<Quad>> JsonLdProcessor::ToRdf(const Json& input, const JsonLdOptions& options) {
+  TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
+  try {
+    internal::Engine engine(options, caches_->engine);
+    return engine.ToRdf(expanded);
+  } catch (const internal::JsonLdError& e) {
+    return ToStatus(e);
+  } catch (const nlohmann::json::exception& e) {
+    return Status(StatusCode::kInvalidData, std::string("invalid JSON-LD: ") + e.what());
+  }
+}
+
+}  // namespace tinykg::td

@@ -1,0 +1,75 @@
+#include "tinykg/td/jsonld.h"
+
+#include <gtest/gtest.h>
+
+#include "../../src/td/iri.h"
+
+namespace tinykg::td {
+namespace {
+
+std::string NQuads(const Json& input, const JsonLdOptions& options = {}) {
+  JsonLdProcessor processor;
+  Result<std::vector<Quad>> quads = processor.ToRdf(input, options);
+  EXPECT_TRUE(quads.ok()) << quads.status().ToString();
+  return quads.ok() ? ToNQuads(*quads) : std::string();
+}
+
+TEST(Iri, ResolvesRfc3986Examples) {
+  const std::string base = "http://a/b/c/d;p?q";
+  EXPECT_EQ(ResolveIri(base, "g"), "http://a/b/c/g");
+  EXPECT_EQ(ResolveIri(base, "../g"), "http://a/b/g");
+  EXPECT_EQ(ResolveIri(base, "../../../g"), "http://a/g");
+  EXPECT_EQ(ResolveIri(base, "?y"), "http://a/b/c/d;p?y");
+  EXPECT_EQ(ResolveIri(base, "#s"), "http://a/b/c/d;p?q#s");
+  EXPECT_EQ(ResolveIri(base, "//g"), "http://g");
+  EXPECT_EQ(ResolveIri(base, ""), "http://a/b/c/d;p?q");
+  EXPECT_EQ(ResolveIri(base, "g/./h/../i"), "http://a/b/c/g/i");
+}
+
+TEST(JsonLd, NativeTypesBecomeTypedLiterals) {
+  const Json doc = Json::parse(R"({"@id": "urn:x", "urn:p": [1, 1.5, true, 1.0e25]})");
+  const std::string out = NQuads(doc);
+  EXPECT_NE(out.find("\"1\"^^<http://www.w3.org/2001/XMLSchema#integer>"), std::string::npos);
+  EXPECT_NE(out.find("\"1.5E0\"^^<http://www.w3.org/2001/XMLSchema#double>"), std::string::npos);
+  EXPECT_NE(out.find("\"true\"^^<http://www.w3.org/2001/XMLSchema#boolean>"), std::string::npos);
+  EXPECT_NE(out.find("\"1.0E25\"^^<http://www.w3.org/2001/XMLSchema#double>"), std::string::npos);
+}
+
+TEST(JsonLd, UnknownRemoteContextIsAnErrorNamingTheIri) {
+  LocalDocumentLoader loader;
+  JsonLdOptions options;
+  options.loader = &loader;
+  JsonLdProcessor processor;
+  Result<std::vector<Quad>> quads =
+      processor.ToRdf(Json::parse(R"({"@context": "https://example.org/ctx", "a": 1})"), options);
+  ASSERT_FALSE(quads.ok());
+  EXPECT_EQ(JsonLdErrorCode(quads.status()), "loading remote context failed");
+  EXPECT_NE(quads.status().message().find("https://example.org/ctx"), std::string::npos);
+}
+
+TEST(JsonLd, IgnoredContextLoadsAsEmpty) {
+  LocalDocumentLoader loader;
+  loader.Ignore("https://webthings.io/schemas");
+  JsonLdOptions options;
+  options.loader = &loader;
+  const std::string out = NQuads(Json::parse(R"({"@context": ["https://webthings.io/schemas",
+      {"@vocab": "urn:v#"}], "@id": "urn:x", "a": "b"})"), options);
+  EXPECT_EQ(out, "<urn:x> <urn:v#a> \"b\" .\n");
+}
+
+TEST(JsonLd, PropertyValuedIndexAddsTheIndexAsAValue) {
+  const Json doc = Json::parse(R"({
+    "@context": {"@version": 1.1, "@vocab": "urn:v#",
+      "props": {"@id": "urn:v#props", "@container": "@index", "@index": "name"}},
+    "@id": "urn:x", "props": {"status": {"type": "string"}}})");
+  const std::string out = NQuads(doc);
+  EXPECT_NE(out.find("<urn:v#name> \"status\""), std::string::npos) << out;
+}
+
+TEST(JsonLd, CanonicalJsonSortsKeysAndUsesEcmaNumbers) {
+  EXPECT_EQ(CanonicalJson(Json::parse(R"({"b": [1.0, 1e21, 0.5], "a": "x"})")),
+            R"({"a":"x","b":[1,1e+21,0.5]})");
+}
+
+}  // namespace
+}  // namespace tinykg::td
