@@ -1,0 +1,358 @@
+#include "tinykg/train/experiments.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+
+#include "tinykg/engine/arena.h"
+#include "tinykg/engine/federated.h"
+#include "tinykg/engine/loss.h"
+#include "tinykg/engine/network.h"
+#include "tinykg/engine/online.h"
+#include "tinykg/engine/trainer.h"
+
+namespace tinykg::train {
+namespace {
+
+using engine::Arena;
+using engine::LayerSpec;
+using engine::Network;
+using engine::Optimizer;
+
+Status EngineError(engine::Status s, const std::string& what) {
+  if (s == engine::Status::kOutOfMemory) return Internal(what + ": engine arena too small");
+  return Internal(what + ": " + engine::StatusName(s));
+}
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// One simulated device: its own arena, network and optimizer.
+struct Device {
+  std::vector<std::byte> memory;
+  Arena arena;
+  Network net;
+  Optimizer optimizer;
+
+  explicit Device(std::size_t bytes) : memory(bytes), arena(memory) {}
+  Status Build(engine::Shape input, std::span<const LayerSpec> layers,
+               const engine::OptimizerConfig& config) {
+    engine::Status s = net.Build(input, layers, arena);
+    if (s == engine::Status::kOk) s = optimizer.Init(config, net.parameters().size(), arena);
+    return s == engine::Status::kOk ? Status() : EngineError(s, "building the network");
+  }
+  void Load(const std::vector<float>& params) {
+    std::copy(params.begin(), params.end(), net.parameters().begin());
+    optimizer.Reset();
+  }
+  engine::MemoryReport Memory() const {
+    engine::MemoryReport m = net.memory();
+    m.optimizer_state = optimizer.state_bytes();
+    return m;
+  }
+};
+
+// Standardises features with the training rows' mean and deviation.
+void Standardize(Dataset& train, Dataset& eval) {
+  const std::size_t f = train.feature_count();
+  for (std::size_t c = 0; c < f; ++c) {
+    double sum = 0, sq = 0;
+    for (std::size_t r = 0; r < train.rows; ++r) sum += train.features[r * f + c];
+    const double mean = sum / static_cast<double>(train.rows);
+    for (std::size_t r = 0; r < train.rows; ++r) {
+      const double d = train.features[r * f + c] - mean;
+      sq += d * d;
+    }
+    double sd = std::sqrt(sq / static_cast<double>(train.rows));
+    if (sd < 1e-12) sd = 1.0;
+    for (Dataset* d : {&train, &eval}) {
+      for (std::size_t r = 0; r < d->rows; ++r) {
+        float& v = d->features[r * f + c];
+        v = static_cast<float>((v - mean) / sd);
+      }
+    }
+  }
+}
+
+double Accuracy(Network& net, const Dataset& eval) {
+  std::size_t correct = 0;
+  for (std::size_t r = 0; r < eval.rows; ++r) {
+    if (engine::ArgMax(net.Forward(eval.Row(r))) == static_cast<std::int32_t>(eval.labels[r])) ++correct;
+  }
+  return eval.rows == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(eval.rows);
+}
+
+Result<ClassificationResult> RunOnline(const Dataset& train, const Dataset& eval,
+                                       const TabularOptions& options, std::int32_t classes) {
+  ClassificationResult result;
+  std::vector<std::byte> memory(1 << 20);
+  Arena arena(memory);
+  std::vector<LayerSpec> hidden;
+  for (int h : options.hidden) hidden.push_back(LayerSpec::Dense(h, engine::Activation::kRelu));
+  engine::OnlineConfig config;
+  config.input_size = train.feature_count();
+  config.max_classes = classes;
+  config.initial_classes = classes;
+  config.hidden = hidden;
+  config.optimizer = {options.optimizer, options.learning_rate, options.momentum};
+  config.seed = options.seed;
+  engine::OnlineLearner learner;
+  const engine::Status s = learner.Build(config, arena);
+  if (s != engine::Status::kOk) return EngineError(s, "building the online learner");
+  for (int e = 0; e < options.epochs; ++e) {
+    for (std::size_t r = 0; r < train.rows; ++r) {
+      const engine::Status ls = learner.Learn(train.Row(r), static_cast<std::int32_t>(train.labels[r]));
+      if (ls != engine::Status::kOk) return EngineError(ls, "learning row " + std::to_string(r));
+      ++result.steps;
+    }
+  }
+  std::size_t correct = 0;
+  for (std::size_t r = 0; r < eval.rows; ++r) {
+    std::int32_t label = -1;
+    if (learner.Predict(eval.Row(r), &label) == engine::Status::kOk &&
+        label == static_cast<std::int32_t>(eval.labels[r])) {
+      ++correct;
+    }
+  }
+  result.accuracy = eval.rows == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(eval.rows);
+  result.samples = result.steps;
+  result.memory = learner.memory();
+  return result;
+}
+
+}  // namespace
+
+const char* MethodName(Method method) {
+  switch (method) {
+    case Method::kOnline: return "online";
+    case Method::kScratch: return "scratch";
+    case Method::kFedAvg: return "fedavg";
+    case Method::kReptile: return "reptile";
+  }
+  return "?";
+}
+
+Result<Method> ParseMethod(const std::string& name) {
+  for (Method m : {Method::kOnline, Method::kScratch, Method::kFedAvg, Method::kReptile}) {
+    if (name == MethodName(m)) return m;
+  }
+  return InvalidArgument("unknown method '" + name + "' (online, scratch, fedavg, reptile)");
+}
+
+Result<ClassificationResult> RunTabular(const Dataset& train_in, const Dataset& eval_in,
+                                        const TabularOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  if (train_in.rows == 0) return InvalidArgument("no training rows");
+  if (train_in.feature_count() != eval_in.feature_count()) {
+    return InvalidArgument("training and evaluation data have different feature columns");
+  }
+  for (const Dataset* d : {&train_in, &eval_in}) {
+    for (float l : d->labels) {
+      if (l < 0 || l != std::floor(l)) {
+        return InvalidArgument("label '" + d->label_name + "' must hold class indices 0, 1, ...");
+      }
+    }
+  }
+  const std::int32_t classes = std::max({train_in.ClassCount(), eval_in.ClassCount(), 2});
+  ClassificationResult result;
+  if (options.method == Method::kOnline) {
+    auto online = RunOnline(train_in, eval_in, options, classes);
+    if (!online.ok()) return online.status();
+    result = *online;
+  } else {
+    Dataset train = train_in, eval = eval_in;
+    Standardize(train, eval);
+    std::vector<LayerSpec> layers;
+    for (int h : options.hidden) layers.push_back(LayerSpec::Dense(h, engine::Activation::kRelu));
+    layers.push_back(LayerSpec::Dense(classes));
+    Device device(1 << 20);
+    const engine::OptimizerConfig config{options.optimizer, options.learning_rate, options.momentum};
+    const engine::Shape input{static_cast<std::int32_t>(train.feature_count())};
+    if (Status s = device.Build(input, layers, config); !s.ok()) return s;
+    engine::Pcg32 rng(options.seed);
+    device.net.Initialize(rng);
+    std::vector<float> meta(device.net.parameters().begin(), device.net.parameters().end());
+    const int batch = std::max(1, options.batch);
+    const std::int64_t total_steps =
+        options.steps > 0 ? options.steps
+                          : std::max<std::int64_t>(1, static_cast<std::int64_t>(options.epochs) *
+                                                          static_cast<std::int64_t>(train.rows) / batch);
+    std::vector<std::size_t> all(train.rows);
+    for (std::size_t r = 0; r < train.rows; ++r) all[r] = r;
+    if (options.method == Method::kScratch) {
+      DatasetStream stream(train, all, options.seed + 1);
+      const engine::Status s = engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kCrossEntropy,
+                                                  static_cast<int>(total_steps), batch, device.arena);
+      if (s != engine::Status::kOk) return EngineError(s, "training");
+      result.steps = total_steps;
+    } else {
+      const int devices = std::max(1, options.devices);
+      const int local = std::max(1, options.local_steps);
+      std::vector<DatasetStream> shards;
+      shards.reserve(static_cast<std::size_t>(devices));
+      std::vector<float> weights;
+      for (int d = 0; d < devices; ++d) {
+        std::vector<std::size_t> rows;
+        for (std::size_t r = train.rows * static_cast<std::size_t>(d) / static_cast<std::size_t>(devices);
+             r < train.rows * static_cast<std::size_t>(d + 1) / static_cast<std::size_t>(devices); ++r) {
+          rows.push_back(r);
+        }
+        weights.push_back(static_cast<float>(rows.size()));
+        shards.emplace_back(train, std::move(rows), options.seed + 10 + static_cast<std::uint64_t>(d));
+      }
+      engine::ParameterAverager averager;
+      std::vector<std::byte> server_memory(meta.size() * sizeof(float) + 64);
+      Arena server_arena(server_memory);
+      if (options.method == Method::kFedAvg &&
+          averager.Init(meta.size(), server_arena) != engine::Status::kOk) {
+        return Internal("server arena too small");
+      }
+      const std::int64_t visits = std::max<std::int64_t>(devices, total_steps / local);
+      const std::int64_t rounds = std::max<std::int64_t>(1, visits / devices);
+      const std::int64_t done_visits = options.method == Method::kFedAvg ? rounds * devices : visits;
+      for (std::int64_t v = 0; v < done_visits; ++v) {
+        const auto d = static_cast<std::size_t>(v % devices);
+        device.Load(meta);
+        const engine::Status s = engine::TrainSteps(device.net, device.optimizer, shards[d],
+                                                    engine::LossKind::kCrossEntropy, local, batch, device.arena);
+        if (s != engine::Status::kOk) return EngineError(s, "local training");
+        if (options.method == Method::kFedAvg) {
+          if (d == 0) averager.Reset();
+          averager.Add(device.net.parameters(), weights[d]);
+          if (d + 1 == static_cast<std::size_t>(devices)) (void)averager.Mean(meta);
+        } else {
+          const float eps = options.meta_learning_rate *
+                            (1.0f - static_cast<float>(v) / static_cast<float>(done_visits));
+          engine::ReptileUpdate(meta, device.net.parameters(), eps);
+        }
+      }
+      result.steps = done_visits * local;
+      result.server_bytes = meta.size() * sizeof(float) + averager.state_bytes();
+      device.Load(meta);
+      if (options.method == Method::kReptile) {
+        // A new device adapts the meta-initialisation with k local steps.
+        DatasetStream stream(train, all, options.seed + 2);
+        const engine::Status s = engine::TrainSteps(device.net, device.optimizer, stream,
+                                                    engine::LossKind::kCrossEntropy, local, batch, device.arena);
+        if (s != engine::Status::kOk) return EngineError(s, "adaptation");
+        result.steps += local;
+      }
+    }
+    result.samples = result.steps * batch;
+    result.accuracy = Accuracy(device.net, eval);
+    result.memory = device.Memory();
+  }
+  result.method = options.method;
+  result.seed = options.seed;
+  result.classes = classes;
+  result.eval_rows = eval_in.rows;
+  result.seconds = Seconds(start);
+  return result;
+}
+
+Result<SineResult> RunSine(const SineOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  if (options.method == Method::kOnline) return InvalidArgument("the sine benchmark runs reptile, fedavg or scratch");
+  if (options.devices < 1 || options.local_steps < 1 || options.batch < 1 || options.shots < 1) {
+    return InvalidArgument("devices, steps, batch and shots must be positive");
+  }
+  const std::array layers{LayerSpec::Dense(options.hidden, engine::Activation::kTanh),
+                          LayerSpec::Dense(options.hidden, engine::Activation::kTanh), LayerSpec::Dense(1)};
+  Device device(1 << 20);
+  const engine::OptimizerConfig sgd{engine::OptimizerKind::kSgd, options.inner_learning_rate};
+  if (Status s = device.Build(engine::Shape{1}, layers, sgd); !s.ok()) return s;
+  engine::Pcg32 rng(options.seed);
+  device.net.Initialize(rng);
+  std::vector<float> meta(device.net.parameters().begin(), device.net.parameters().end());
+
+  std::vector<SineTaskDistribution> distributions(static_cast<std::size_t>(options.devices));
+  for (int d = 0; d < options.devices; ++d) {
+    SineTaskDistribution& dist = distributions[static_cast<std::size_t>(d)];
+    const float width = 3.14159265f / static_cast<float>(options.devices);
+    dist.phase_min = width * static_cast<float>(d);
+    dist.phase_max = width * static_cast<float>(d + 1);
+  }
+  SineResult result;
+  engine::ParameterAverager averager;
+  std::vector<std::byte> server_memory(meta.size() * sizeof(float) + 64);
+  Arena server_arena(server_memory);
+  if (options.method == Method::kFedAvg && averager.Init(meta.size(), server_arena) != engine::Status::kOk) {
+    return Internal("server arena too small");
+  }
+  if (options.method == Method::kReptile) {
+    for (int v = 0; v < options.rounds; ++v) {
+      const auto d = static_cast<std::size_t>(v % options.devices);
+      SineStream stream(distributions[d], distributions[d].Sample(rng), rng.NextU32());
+      device.Load(meta);
+      (void)engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse, options.local_steps,
+                               options.batch, device.arena);
+      const float eps = options.meta_learning_rate *
+                        (1.0f - static_cast<float>(v) / static_cast<float>(options.rounds));
+      engine::ReptileUpdate(meta, device.net.parameters(), eps);
+      result.device_steps += options.local_steps;
+    }
+  } else if (options.method == Method::kFedAvg) {
+    // The same number of device visits as Reptile, grouped in rounds.
+    const int rounds = std::max(1, options.rounds / options.devices);
+    for (int r = 0; r < rounds; ++r) {
+      averager.Reset();
+      for (int d = 0; d < options.devices; ++d) {
+        const auto k = static_cast<std::size_t>(d);
+        SineStream stream(distributions[k], distributions[k].Sample(rng), rng.NextU32(), /*mixed=*/true);
+        device.Load(meta);
+        (void)engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse,
+                                 options.local_steps, options.batch, device.arena);
+        averager.Add(device.net.parameters());
+        result.device_steps += options.local_steps;
+      }
+      (void)averager.Mean(meta);
+    }
+  }
+  result.server_bytes = meta.size() * sizeof(float) + averager.state_bytes();
+
+  // Evaluation on fresh tasks of the whole family, identical for every method.
+  const SineTaskDistribution family;
+  engine::Pcg32 eval_rng(options.seed ^ 0x5eed5eedULL);
+  const int max_steps = options.eval_steps.empty() ? 0 : *std::max_element(options.eval_steps.begin(), options.eval_steps.end());
+  result.steps = options.eval_steps;
+  result.mse.assign(options.eval_steps.size(), 0.0);
+  constexpr int kQueryPoints = 50;
+  auto query_mse = [&](const SineTask& task) {
+    double sum = 0;
+    for (int q = 0; q < kQueryPoints; ++q) {
+      const float x = -5.0f + 10.0f * static_cast<float>(q) / static_cast<float>(kQueryPoints - 1);
+      const float e = device.net.Forward(std::span<const float>(&x, 1))[0] - task.Value(x);
+      sum += static_cast<double>(e) * e;
+    }
+    return sum / kQueryPoints;
+  };
+  for (int t = 0; t < options.eval_tasks; ++t) {
+    const SineTask task = family.Sample(eval_rng);
+    std::vector<float> xs(static_cast<std::size_t>(options.shots)), ys(xs.size());
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      xs[i] = eval_rng.Uniform(family.x_min, family.x_max);
+      ys[i] = task.Value(xs[i]);
+    }
+    FixedStream support(xs, ys, 1, 1);
+    device.Load(meta);
+    result.mse_before += query_mse(task);
+    for (int s = 1; s <= max_steps; ++s) {
+      (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kMse, 1, options.shots,
+                               device.arena);
+      for (std::size_t i = 0; i < options.eval_steps.size(); ++i) {
+        if (options.eval_steps[i] == s) result.mse[i] += query_mse(task);
+      }
+    }
+  }
+  result.mse_before /= options.eval_tasks;
+  for (double& m : result.mse) m /= options.eval_tasks;
+  result.method = options.method;
+  result.seed = options.seed;
+  result.memory = device.Memory();
+  result.seconds = Seconds(start);
+  return result;
+}
+
+}  // namespace tinykg::train
