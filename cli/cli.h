@@ -47,6 +47,7 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 
 }  // namespace tinykg::cli
 

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   AddGraphsCommand(app, options, run);
   AddExportCommand(app, options, run);
   AddStatsCommand(app, options, run);
+  AddTrainCommand(app, options, run);
 
   // `tinykg import td|board|model ...`: each importer adds its own subcommand.
   auto* import = app.add_subcommand("import", "Import Thing Descriptions, boards and models");

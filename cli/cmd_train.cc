@@ -1,0 +1,175 @@
+// tinykg train --data TRAIN.csv|sine [--eval TEST.csv] [--label COLUMN] [--features a,b]
+//              [--method online|reptile|scratch|fedavg] [--format table|json] ...
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli.h"
+#include "tinykg/train/dataset.h"
+#include "tinykg/train/experiments.h"
+
+namespace tinykg::cli {
+namespace {
+
+struct TrainArgs {
+  std::string data, eval, label, model, head, method, format = "table", optimizer = "sgd";
+  std::vector<std::string> features;
+  std::vector<int> hidden;
+  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0;
+  float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
+  std::uint64_t seed = 1;
+};
+
+nlohmann::json MemoryJson(const engine::MemoryReport& m) {
+  return {{"weights", m.weights},           {"frozen_weights", m.frozen_weights},
+          {"gradients", m.gradients},       {"optimizer_state", m.optimizer_state},
+          {"activations", m.activations},   {"scratch", m.scratch},
+          {"other", m.other},               {"total", m.Total()}};
+}
+
+void PrintTable(const nlohmann::json& j) {
+  for (const auto& [key, value] : j.items()) {
+    if (value.is_object()) {
+      for (const auto& [k2, v2] : value.items()) std::cout << key << "." << k2 << "\t" << v2.dump() << "\n";
+    } else {
+      std::cout << key << "\t" << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    }
+  }
+}
+
+int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
+  if (args.format != "table" && args.format != "json") {
+    return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
+  }
+  if (!args.model.empty() || !args.head.empty()) {
+    return ReportError(Unsupported("--model/--head: a .tflite backbone is not wired into 'train' yet"));
+  }
+  const bool progress = isatty(STDERR_FILENO) != 0 && !options.quiet;
+  engine::OptimizerKind optimizer = engine::OptimizerKind::kSgd;
+  if (args.optimizer == "adam") {
+    optimizer = engine::OptimizerKind::kAdam;
+  } else if (args.optimizer != "sgd") {
+    return ReportError(InvalidArgument("unknown --optimizer '" + args.optimizer + "' (sgd, adam)"));
+  }
+  nlohmann::json out;
+  if (args.data == "sine") {
+    train::SineOptions o;
+    auto method = train::ParseMethod(args.method.empty() ? "reptile" : args.method);
+    if (!method.ok()) return ReportError(method.status());
+    o.method = *method;
+    if (args.devices > 0) o.devices = args.devices;
+    if (args.steps > 0) o.rounds = args.steps;
+    o.local_steps = args.local_steps;
+    if (args.batch > 0) o.batch = args.batch;
+    if (args.lr > 0) o.inner_learning_rate = args.lr;
+    if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
+    if (!args.hidden.empty()) o.hidden = args.hidden[0];
+    o.seed = args.seed;
+    if (progress) std::cerr << "tinykg: training sine (" << train::MethodName(o.method) << ")...\n";
+    auto r = train::RunSine(o);
+    if (!r.ok()) return ReportError(r.status());
+    nlohmann::json by_steps = {{"0", r->mse_before}};
+    for (std::size_t i = 0; i < r->steps.size(); ++i) by_steps[std::to_string(r->steps[i])] = r->mse[i];
+    out = {{"method", train::MethodName(r->method)},
+           {"dataset", "sine"},
+           {"mse", r->mse.empty() ? r->mse_before : r->mse.back()},
+           {"mse_after_steps", by_steps},
+           {"steps", r->device_steps},
+           {"devices", o.devices},
+           {"local_steps", o.local_steps},
+           {"seed", r->seed},
+           {"memory_bytes", MemoryJson(r->memory)},
+           {"server_bytes", r->server_bytes},
+           {"seconds", r->seconds}};
+  } else {
+    if (args.label.empty()) return ReportError(InvalidArgument("--label COLUMN is required for CSV data"));
+    auto method = train::ParseMethod(args.method.empty() ? "online" : args.method);
+    if (!method.ok()) return ReportError(method.status());
+    const train::CsvOptions csv{args.label, args.features};
+    auto train_data = train::ReadCsv(args.data, csv);
+    if (!train_data.ok()) return ReportError(train_data.status());
+    train::Dataset eval_data;
+    if (args.eval.empty()) {
+      Warn(options, "no --eval file: reporting accuracy on the training data");
+      eval_data = *train_data;
+    } else {
+      train::CsvOptions eval_csv = csv;
+      eval_csv.features = train_data->feature_names;
+      auto e = train::ReadCsv(args.eval, eval_csv);
+      if (!e.ok()) return ReportError(e.status());
+      eval_data = std::move(e).value();
+    }
+    train::TabularOptions o;
+    o.method = *method;
+    o.epochs = args.epochs;
+    o.steps = args.steps;
+    if (args.batch > 0) o.batch = args.batch;
+    if (args.devices > 0) o.devices = args.devices;
+    o.local_steps = args.local_steps;
+    if (args.lr > 0) o.learning_rate = args.lr;
+    if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
+    o.optimizer = optimizer;
+    o.momentum = args.momentum;
+    o.hidden = args.hidden;
+    o.seed = args.seed;
+    if (progress) {
+      std::cerr << "tinykg: training on " << train_data->rows << " rows, " << train_data->feature_count()
+                << " features (" << train::MethodName(o.method) << ")...\n";
+    }
+    auto r = train::RunTabular(*train_data, eval_data, o);
+    if (!r.ok()) return ReportError(r.status());
+    out = {{"method", train::MethodName(r->method)},
+           {"dataset", args.data},
+           {"accuracy", r->accuracy},
+           {"eval_rows", r->eval_rows},
+           {"classes", r->classes},
+           {"features", train_data->feature_names},
+           {"steps", r->steps},
+           {"samples", r->samples},
+           {"seed", r->seed},
+           {"memory_bytes", MemoryJson(r->memory)},
+           {"server_bytes", r->server_bytes},
+           {"seconds", r->seconds}};
+  }
+  if (args.format == "json") {
+    std::cout << out.dump() << "\n";
+  } else {
+    PrintTable(out);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand("train", "Train on the host with the embedded engine (online, reptile, fedavg, scratch)");
+  auto args = std::make_shared<TrainArgs>();
+  cmd->add_option("--data", args->data, "Training data: a CSV file with a header row, or 'sine'")->required();
+  cmd->add_option("--eval", args->eval, "CSV file to evaluate accuracy on (same columns)");
+  cmd->add_option("--label", args->label, "Label column (class indices 0, 1, ...)");
+  cmd->add_option("--features", args->features, "Feature columns (default: every numeric column)")
+      ->delimiter(',');
+  cmd->add_option("--method", args->method, "online|reptile|scratch|fedavg (default: online; reptile for sine)");
+  cmd->add_option("--model", args->model, "A .tflite backbone (frozen) [not wired yet]");
+  cmd->add_option("--head", args->head, "Cut the backbone at this layer [not wired yet]");
+  cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)");
+  cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine)");
+  cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop)");
+  cmd->add_option("--meta-lr", args->meta_lr, "Reptile meta step size (annealed to 0)");
+  cmd->add_option("--momentum", args->momentum, "SGD momentum");
+  cmd->add_option("--optimizer", args->optimizer, "sgd|adam");
+  cmd->add_option("--hidden", args->hidden, "Hidden layer widths, e.g. 16,8")->delimiter(',');
+  cmd->add_option("--batch", args->batch, "Mini-batch size (not online)");
+  cmd->add_option("--devices", args->devices, "Simulated devices (fedavg, reptile)");
+  cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8)");
+  cmd->add_option("--seed", args->seed, "Random seed (default 1)");
+  cmd->add_option("--format", args->format, "table|json");
+  cmd->callback([&options, &run, args] {
+    run = [&options, args]() -> int { return RunTrain(options, *args); };
+  });
+}
+
+}  // namespace tinykg::cli

@@ -1,0 +1,67 @@
+// `tinykg train` end to end: JSON keys, exit codes, errors on stderr.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+};
+
+CliRun RunCli(const std::string& args) {
+  CliRun r;
+  const std::string command = std::string(TINYKG_CLI) + " " + args + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+const std::string kOccupancy = std::string(TINYKG_SHARED_DATA) + "/datasets/occupancy/";
+
+TEST(TrainCli, OnlineCsv_PrintsJsonWithAccuracyAndMemoryByPart) {
+  const CliRun r = RunCli("train --data " + kOccupancy + "datatraining.txt --eval " + kOccupancy +
+                       "datatest.txt --label Occupancy --method online --seed 3 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["method"], "online");
+  EXPECT_GT(j["accuracy"].get<double>(), 0.95);
+  EXPECT_EQ(j["seed"], 3);
+  EXPECT_EQ(j["steps"], 8143);
+  EXPECT_EQ(j["memory_bytes"]["weights"], 48);
+  EXPECT_TRUE(j["memory_bytes"].contains("optimizer_state"));
+  EXPECT_TRUE(j["memory_bytes"].contains("activations"));
+}
+
+TEST(TrainCli, Sine_PrintsMseAfterAdaptationSteps) {
+  const CliRun r = RunCli("train --data sine --method fedavg --steps 100 --format json");
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["method"], "fedavg");
+  EXPECT_TRUE(j["mse"].is_number());
+  EXPECT_TRUE(j["mse_after_steps"].contains("32"));
+  EXPECT_EQ(j["steps"], 100 / 5 * 5 * 8);
+}
+
+TEST(TrainCli, UnknownMethod_IsAUsageError) {
+  EXPECT_EQ(RunCli("train --data sine --method bogus").exit_code, 2);
+}
+
+TEST(TrainCli, MissingFile_FailsWithExitCode1) {
+  EXPECT_EQ(RunCli("train --data /nonexistent.csv --label y").exit_code, 1);
+}
+
+TEST(TrainCli, UnknownColumn_IsAUsageError) {
+  EXPECT_EQ(RunCli("train --data " + kOccupancy + "datatest.txt --label Nope").exit_code, 2);
+}
+
+}  // namespace
