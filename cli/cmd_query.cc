@@ -38,7 +38,10 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       if (!args->raw) {
         auto guarded = rdf::GuardQuery(text);
         if (!guarded.ok()) return ReportError(guarded.status());
-        for (const auto& note : guarded->notes) Warn(options, note);
+        for (const auto& caveat : guarded->caveats) Warn(options, caveat);
+        if (args->explain) {
+          for (const auto& note : guarded->notes) std::cerr << "tinykg: note: " << note << "\n";
+        }
         text = guarded->text;
       }
       if (args->explain) std::cerr << text << "\n";

@@ -206,7 +206,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql) {
       }
     }
     if (u == "SEPARATOR") {
-      out.notes.push_back("GROUP_CONCAT ignores SEPARATOR in Rasqal 0.9.33: values are joined with a space");
+      out.caveats.push_back("GROUP_CONCAT ignores SEPARATOR in Rasqal 0.9.33: values are joined with a space");
     }
     if (u == "VALUES" && brace == 0 && seen_where_group) {
       return refuse("a VALUES block after the WHERE clause crashes the engine; move it inside WHERE { ... }");
@@ -233,6 +233,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql) {
   result.reserve(toks.size() + 16);
   std::set<std::string> bound;
   int fresh = 0;
+  bool moved_filters = false;
   // Per open group: filters to insert before its closing brace.
   std::vector<std::vector<std::string>> pending;
   bool in_where = false;
@@ -275,9 +276,19 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql) {
       } else if (open + 1 < toks.size() && toks[open + 1].text == "(") {
         end = Matching(toks, open + 1);  // FILTER regex(...)
       }
-      for (size_t k = i; k <= end && k < toks.size(); ++k) {
-        result.push_back(toks[k]);
-        if (u == "BIND" && toks[k].kind == Tok::kVar) bound.insert(toks[k].text);
+      if (u == "FILTER") {
+        // Moved to the end of its group: SPARQL applies a filter to the whole
+        // group wherever it stands, but Rasqal 0.9.33 breaks the join of the
+        // patterns written after a FILTER (wrong rows, measured).
+        std::vector<Token> filter(toks.begin() + static_cast<std::ptrdiff_t>(i),
+                                  toks.begin() + static_cast<std::ptrdiff_t>(std::min(end + 1, toks.size())));
+        pending.back().push_back(Join(filter));
+        moved_filters = true;
+      } else {
+        for (size_t k = i; k <= end && k < toks.size(); ++k) {
+          result.push_back(toks[k]);
+          if (toks[k].kind == Tok::kVar) bound.insert(toks[k].text);
+        }
       }
       i = end + 1;
       state.back() = 0;
@@ -367,6 +378,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql) {
     out.notes.push_back("rewrote " + std::to_string(fresh) +
                         " constant object(s) after a join as FILTER(sameTerm(...)) for speed");
   }
+  if (moved_filters) out.notes.push_back("moved FILTERs to the end of their group (Rasqal breaks joins after a mid-group FILTER)");
   out.text = Join(result);
   return out;
 }

@@ -28,7 +28,8 @@ namespace tinykg::rdf {
 
 struct GuardedQuery {
   std::string text;                 // the query to run
-  std::vector<std::string> notes;   // rewrites applied and caveats, for the user
+  std::vector<std::string> notes;     // rewrites applied (same answers, for --show-rewrite)
+  std::vector<std::string> caveats;   // where the answer differs from SPARQL 1.1 (warn)
 };
 
 // Returns the query to run, or kInvalidArgument naming the unsupported shape
