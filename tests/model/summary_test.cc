@@ -1,0 +1,133 @@
+#include "tinykg/model/summary.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "tinykg/model/tflm_arena.h"
+
+namespace tinykg::model {
+namespace {
+
+std::string Seloc(const std::string& file) {
+  return std::string(TINYKG_SHARED_DATA) + "/seloc-ml/models/" + file;
+}
+std::string Models(const std::string& file) {
+  return std::string(TINYKG_SHARED_DATA) + "/models/tflite/" + file;
+}
+
+struct Published {
+  const char* path;
+  std::int64_t macs;   // -1: not published
+  std::int64_t arena;  // TFLite Micro 2.4 arena_used_bytes()
+};
+
+// The eight calibration figures of seloc-ml/README.md and the eleven of
+// data/README.md ("TFLite Micro 2.4 arena figures").
+const Published kPublished[] = {
+    {"seloc:Hello_World.tflite", 288, 1936},
+    {"seloc:Anomaly_Detection_Autoencoder.tflite", 1008, 2816},
+    {"seloc:Move.tflite", 3780, 2848},
+    {"seloc:Micro_Speech_Yes_No_1.tflite", 336000, 8080},
+    {"seloc:Magic_Wand_1.tflite", 62016, 16784},
+    {"seloc:Snoring_Guardian.tflite", 2119808, 25968},
+    {"seloc:ARM_DS_CNN_Small_.tflite", 2656768, 32528},
+    {"seloc:Person_Detection.tflite", 7158144, 94128},
+    {"models:ad01_fp32.tflite", -1, 7872},
+    {"models:ad01_int8.tflite", -1, 6560},
+    {"models:hello_world_float.tflite", -1, 1712},
+    {"models:hello_world_int8.tflite", -1, 1936},
+    {"models:kws_ref_model.tflite", -1, 32160},
+    {"models:kws_ref_model_float32.tflite", -1, 74624},
+    {"models:micro_speech_quantized.tflite", -1, 8080},
+    {"models:person_detect.tflite", -1, 116640},
+    {"models:pretrainedResnet.tflite", -1, 205712},
+    {"models:pretrainedResnet_quant.tflite", -1, 62128},
+    {"models:simple_add_model.tflite", -1, 49764},
+};
+
+std::string PathOf(const std::string& spec) {
+  const auto colon = spec.find(':');
+  const std::string file = spec.substr(colon + 1);
+  return spec.substr(0, colon) == "seloc" ? Seloc(file) : Models(file);
+}
+
+TEST(ModelSummary, MatchesPublishedMacsAndArenaWithinFivePercent) {
+  for (const Published& p : kPublished) {
+    auto s = SummarizeFile(PathOf(p.path));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    if (p.macs >= 0) {
+      EXPECT_EQ(s->macs, p.macs) << p.path;
+    }
+    const double error = std::abs(static_cast<double>(s->arena_bytes - p.arena)) / static_cast<double>(p.arena);
+    EXPECT_LE(error, 0.05) << p.path << ": estimate " << s->arena_bytes << " vs measured " << p.arena;
+  }
+}
+
+// The replay of TFLite Micro's allocations reproduces all 19 figures to the
+// byte; this pins that, so a change to the kernel table shows up here.
+TEST(ModelSummary, ArenaReproducesMeasurementsExactly) {
+  for (const Published& p : kPublished) {
+    auto s = SummarizeFile(PathOf(p.path));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ(s->arena_bytes, p.arena) << p.path;
+  }
+}
+
+TEST(ModelSummary, PersonDetectionGolden) {
+  auto s = SummarizeFile(Models("person_detect.tflite"));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->layers.size(), 31u);
+  ASSERT_EQ(s->inputs.size(), 1u);
+  EXPECT_EQ(s->inputs[0].ShapeString(), "1x96x96x1");
+  EXPECT_EQ(s->inputs[0].dtype, "INT8");
+  ASSERT_TRUE(s->inputs[0].zero_point.has_value());
+  EXPECT_EQ(*s->inputs[0].zero_point, -1);
+  EXPECT_EQ(s->outputs[0].ShapeString(), "1x2");
+  EXPECT_EQ(s->activation_peak_bytes, 55296);
+  EXPECT_EQ(s->layers[0].op, "DEPTHWISE_CONV_2D");  // 1 -> 8 channels, stride 2
+  EXPECT_EQ(s->layers[0].activation, "RELU6");
+  EXPECT_EQ(s->layers[0].output_shapes[0], (std::vector<std::int64_t>{1, 48, 48, 8}));
+  EXPECT_EQ(s->layers[2].op, "CONV_2D");
+  EXPECT_EQ(s->ops.size(), 5u);
+  EXPECT_EQ(s->file_bytes, 300568);
+  EXPECT_EQ(s->flash_bytes, s->model_flash_bytes + s->runtime_code_bytes);
+  EXPECT_EQ(s->ram_need_bytes, s->arena_bytes + kRuntimeRamBytes);
+}
+
+TEST(ModelSummary, MicroSpeechLayersAndMacs) {
+  auto s = SummarizeFile(Seloc("Micro_Speech_Yes_No_1.tflite"));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->layers.size(), 4u);
+  EXPECT_EQ(s->layers[1].op, "DEPTHWISE_CONV_2D");
+  EXPECT_EQ(s->layers[1].macs, 320000);
+  EXPECT_EQ(s->layers[2].op, "FULLY_CONNECTED");
+  EXPECT_EQ(s->layers[2].macs, 16000);
+  EXPECT_EQ(s->layers[1].output_shapes[0], (std::vector<std::int64_t>{1, 25, 20, 8}));
+  EXPECT_GE(s->macs_all, s->macs);
+}
+
+TEST(ModelSummary, Sha256KnownVectors) {
+  const std::string abc = "abc";
+  EXPECT_EQ(Sha256Hex({reinterpret_cast<const std::uint8_t*>(abc.data()), abc.size()}),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex({}), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  EXPECT_EQ(Sha256Hex({reinterpret_cast<const std::uint8_t*>(two_blocks.data()), two_blocks.size()}),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(ModelSummary, JsonHasTheKeysScriptsUse) {
+  auto s = SummarizeFile(Seloc("Hello_World.tflite"));
+  ASSERT_TRUE(s.ok());
+  const std::string json = SummaryToJson(*s);
+  for (const char* key : {"\"name\"", "\"file_bytes\"", "\"params\"", "\"macs\"", "\"macs_all\"",
+                          "\"arena_bytes\"", "\"activation_peak_bytes\"", "\"flash_bytes\"", "\"ops\"",
+                          "\"inputs\"", "\"outputs\"", "\"layers\""}) {
+    EXPECT_NE(json.find(key), std::string::npos) << key;
+  }
+}
+
+}  // namespace
+}  // namespace tinykg::model
