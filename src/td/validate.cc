@@ -1,0 +1,451 @@
+#include "tinykg/td/validate.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+// Errors inside valijson throw (caught below) instead of calling abort().
+#define VALIJSON_USE_EXCEPTIONS 1
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include "tinykg/base/file.h"
+
+namespace tinykg::td {
+namespace {
+
+constexpr char kTd10Context[] = "https://www.w3.org/2019/wot/td/v1";
+constexpr char kTd11Context[] = "https://www.w3.org/2022/wot/td/v1.1";
+
+std::string EscapePointerToken(const std::string& token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// valijson context ("<root>", "[properties]", "[0]") -> JSON pointer.
+std::string PointerFromContext(const std::vector<std::string>& context) {
+  std::string pointer;
+  for (const std::string& part : context) {
+    if (part == "<root>") continue;
+    std::string token = part;
+    if (token.size() >= 2 && token.front() == '[' && token.back() == ']') {
+      token = token.substr(1, token.size() - 2);
+    }
+    pointer += "/" + EscapePointerToken(token);
+  }
+  return pointer;
+}
+
+std::pair<int64_t, int64_t> LineColumn(std::string_view text, size_t offset) {
+  int64_t line = 1;
+  int64_t column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+bool ContextNames(const Json& document, const char* iri) {
+  if (!document.is_object() || !document.contains("@context")) return false;
+  const Json& c = document["@context"];
+  if (c.is_string()) return c == iri;
+  if (c.is_array()) {
+    for (const Json& x : c) {
+      if (x.is_string() && x == iri) return true;
+    }
+  }
+  return false;
+}
+
+bool IsReservedExampleHost(const std::string& href) {
+  const size_t start = href.find("://");
+  if (start == std::string::npos) return false;
+  std::string host = href.substr(start + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (const size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  host = host.substr(0, host.find(':'));
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto ends_with = [&](const std::string& suffix) {
+    return host.size() >= suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return host == "example.com" || host == "example.net" || host == "example.org" ||
+         ends_with(".example.com") || ends_with(".example.net") || ends_with(".example.org") ||
+         ends_with(".example") || ends_with(".test") || ends_with(".invalid") ||
+         host == "localhost" || ends_with(".localhost");
+}
+
+// valijson 1.0 applies "format" to non-string values and then fails on
+// them, although JSON Schema says format only constrains strings. Rewrites
+// every {"format": F} keyword into {"allOf": [{"if": {"type": "string"},
+// "then": {"format": F}}]}, which means the same. (A "format" whose value is
+// an object is a property definition, not the keyword, and is left alone.)
+void GuardFormats(Json& schema) {
+  if (schema.is_array()) {
+    for (Json& x : schema) GuardFormats(x);
+    return;
+  }
+  if (!schema.is_object()) return;
+  for (auto& [key, value] : schema.items()) {
+    (void)key;
+    GuardFormats(value);
+  }
+  // valijson 1.0 evaluates "propertyNames" wrongly (valid names rejected
+  // when the subschema is a "not"); the only use in the WoT schemas is "names
+  // must not be TM placeholders", which Validate() checks itself.
+  if (schema.contains("propertyNames") && schema["propertyNames"].is_object() &&
+      schema["propertyNames"].contains("not")) {
+    schema.erase("propertyNames");
+  }
+  if (schema.contains("format") && schema["format"].is_string()) {
+    Json guarded = {{"if", {{"type", "string"}}}, {"then", {{"format", schema["format"]}}}};
+    schema.erase("format");
+    if (!schema.contains("allOf")) schema["allOf"] = Json::array();
+    schema["allOf"].push_back(std::move(guarded));
+  }
+}
+
+}  // namespace
+
+Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
+                             std::vector<Status>& problems, std::vector<Status>* warnings) {
+  struct Frame {
+    bool is_array = false;
+    std::string key;
+    size_t index = 0;
+    std::set<std::string> keys;
+  };
+  std::vector<Frame> stack;
+  auto pointer_of = [&](size_t depth) {
+    std::string p;
+    for (size_t i = 0; i < depth && i < stack.size(); ++i) {
+      p += "/" + (stack[i].is_array ? std::to_string(stack[i].index) : EscapePointerToken(stack[i].key));
+    }
+    return p;
+  };
+  auto finished_value = [&]() {
+    if (!stack.empty() && stack.back().is_array) ++stack.back().index;
+  };
+  auto callback = [&](int, Json::parse_event_t event, Json& parsed) -> bool {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+        stack.push_back(Frame{});
+        break;
+      case Json::parse_event_t::array_start:
+        stack.push_back(Frame{true, {}, 0, {}});
+        break;
+      case Json::parse_event_t::key: {
+        Frame& top = stack.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second) {
+          const std::string parent = pointer_of(stack.size() - 1);
+          SourceLocation where(file, 0, 0, pointer_of(stack.size()));
+          if (parent == "/properties" || parent == "/actions" || parent == "/events") {
+            problems.push_back(InvalidData("duplicate interaction affordance name \"" + top.key +
+                                               "\" (affordance names must be unique in a Thing)",
+                                           std::move(where)));
+          } else if (parent == "/securityDefinitions" || parent == "/schemaDefinitions") {
+            problems.push_back(InvalidData("duplicate definition name \"" + top.key +
+                                               "\" in " + parent.substr(1),
+                                           std::move(where)));
+          } else if (warnings != nullptr) {
+            warnings->push_back(InvalidData("duplicate member name \"" + top.key +
+                                                "\"; the last value is used",
+                                            std::move(where)));
+          }
+        }
+        break;
+      }
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        stack.pop_back();
+        finished_value();
+        break;
+      case Json::parse_event_t::value:
+        finished_value();
+        break;
+    }
+    return true;
+  };
+  try {
+    return Json::parse(text.begin(), text.end(), callback);
+  } catch (const Json::parse_error& e) {
+    auto [line, column] = LineColumn(text, e.byte > 0 ? e.byte - 1 : 0);
+    std::string what = e.what();
+    if (const size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    return ParseError("not valid JSON: " + what, SourceLocation(file, line, column));
+  }
+}
+
+TdKind DetectKind(const Json& document) {
+  if (!document.is_object() || !document.contains("@type")) return TdKind::kThingDescription;
+  const Json& t = document["@type"];
+  auto is_tm = [](const Json& v) {
+    // "ThingModel" is the TD 1.1 context's term for tm:ThingModel.
+    return v == "tm:ThingModel" || v == "ThingModel" ||
+           v == "https://www.w3.org/2019/wot/tm#ThingModel";
+  };
+  if (t.is_string()) return is_tm(t) ? TdKind::kThingModel : TdKind::kThingDescription;
+  if (t.is_array()) {
+    for (const Json& x : t) {
+      if (is_tm(x)) return TdKind::kThingModel;
+    }
+  }
+  return TdKind::kThingDescription;
+}
+
+struct TdValidator::Schemas {
+  valijson::Schema td10;
+  valijson::Schema td11;
+  valijson::Schema tm11;
+};
+
+TdValidator::TdValidator() : schemas_(std::make_unique<Schemas>()) {}
+TdValidator::~TdValidator() = default;
+
+Result<std::unique_ptr<TdValidator>> TdValidator::Load(const std::string& schema_dir) {
+  std::unique_ptr<TdValidator> validator(new TdValidator());
+  struct Entry {
+    const char* file;
+    valijson::Schema* schema;
+  };
+  const Entry entries[] = {
+      {"td-1.0-json-schema-validation.json", &validator->schemas_->td10},
+      {"td-1.1-json-schema-validation.json", &validator->schemas_->td11},
+      {"tm-1.1-json-schema-validation.json", &validator->schemas_->tm11},
+  };
+  for (const Entry& entry : entries) {
+    const std::string path = schema_dir + "/" + entry.file;
+    Result<std::string> text = ReadFile(path);
+    if (!text.ok()) return NotFound("TD JSON Schema not found: " + path);
+    Json json = Json::parse(*text, nullptr, false);
+    if (json.is_discarded()) return ParseError("schema is not valid JSON", SourceLocation(path));
+    GuardFormats(json);
+    try {
+      valijson::SchemaParser parser;
+      valijson::adapters::NlohmannJsonAdapter adapter(json);
+      parser.populateSchema(adapter, *entry.schema);
+    } catch (const std::exception& e) {
+      return ParseError(std::string("cannot use schema: ") + e.what(), SourceLocation(path));
+    }
+  }
+  return validator;
+}
+
+namespace {
+
+std::vector<Status> RunSchema(const valijson::Schema& schema, const Json& document,
+                              const std::string& file, const std::string& schema_name) {
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(document);
+  std::vector<Status> out;
+  try {
+    if (validator.validate(schema, target, &results)) return out;
+  } catch (const std::exception& e) {
+    // valijson throws on some value/keyword combinations; report, don't crash.
+    out.push_back(InvalidData(std::string("JSON Schema validation failed: ") + e.what() + " (" +
+                                  schema_name + ")",
+                              SourceLocation(file)));
+    return out;
+  }
+  // valijson reports a chain per violation (the failing keyword and each
+  // enclosing schema); keep the deepest, most specific message per pointer.
+  std::vector<std::pair<std::string, std::string>> errors;
+  valijson::ValidationResults::Error error;
+  while (results.popError(error)) {
+    errors.emplace_back(PointerFromContext(error.context), error.description);
+  }
+  // At one pointer, the specific messages ("Missing required property",
+  // "Array should contain no fewer than 1 elements") say what is wrong; the
+  // "Failed to validate against ..." ones only say that a branch failed, so
+  // they are kept only when nothing more specific was said there.
+  auto generic = [](const std::string& m) { return m.rfind("Failed to validate against", 0) == 0; };
+  std::map<std::string, std::vector<std::string>> by_pointer;
+  std::vector<std::string> order;
+  for (size_t i = 0; i < errors.size(); ++i) {
+    const auto& [pointer, message] = errors[i];
+    bool has_deeper = false;
+    for (size_t j = 0; j < errors.size(); ++j) {
+      if (j != i && errors[j].first.size() > pointer.size() &&
+          errors[j].first.compare(0, pointer.size(), pointer) == 0 &&
+          errors[j].first[pointer.size()] == '/') {
+        has_deeper = true;
+      }
+    }
+    if (has_deeper) continue;
+    if (!by_pointer.count(pointer)) order.push_back(pointer);
+    by_pointer[pointer].push_back(message);
+  }
+  for (const std::string& pointer : order) {
+    std::vector<std::string> messages;
+    for (const auto& m : by_pointer[pointer]) {
+      if (!generic(m) && std::find(messages.begin(), messages.end(), m) == messages.end()) {
+        messages.push_back(m);
+      }
+    }
+    if (messages.empty()) messages.push_back(by_pointer[pointer].back());
+    std::string value;
+    const Json* node = &document;
+    try {
+      node = &document.at(Json::json_pointer(pointer));
+      value = node->dump(-1, ' ', false, Json::error_handler_t::replace);
+      if (value.size() > 80) value = value.substr(0, 77) + "...";
+    } catch (const std::exception&) {
+      value.clear();
+    }
+    std::string text;
+    for (const auto& m : messages) {
+      if (!text.empty()) text += "; ";
+      std::string trimmed = m;
+      if (!trimmed.empty() && trimmed.back() == '.') trimmed.pop_back();
+      text += trimmed;
+    }
+    if (!value.empty() && !pointer.empty()) text += " (value: " + value + ")";
+    out.push_back(InvalidData(text + " [" + schema_name + "]",
+                              SourceLocation(file, 0, 0, pointer.empty() ? "/" : pointer)));
+  }
+  if (out.empty()) out.push_back(InvalidData("does not match " + schema_name, SourceLocation(file)));
+  return out;
+}
+
+void CheckSecurityNames(const Json& names, const std::set<std::string>& defined,
+                        const std::string& pointer, const std::string& file,
+                        std::vector<Status>& problems) {
+  const Json list = names.is_array() ? names : Json::array({names});
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_string()) continue;
+    const std::string name = list[i].get<std::string>();
+    if (!defined.count(name)) {
+      problems.push_back(InvalidData(
+          "security scheme \"" + name + "\" is not defined in securityDefinitions",
+          SourceLocation(file, 0, 0, names.is_array() ? pointer + "/" + std::to_string(i) : pointer)));
+    }
+  }
+}
+
+void CheckForms(const Json& node, const std::set<std::string>& defined, const std::string& pointer,
+                const std::string& file, std::vector<Status>& problems) {
+  if (node.is_object()) {
+    for (auto& [key, value] : node.items()) {
+      const std::string child = pointer + "/" + EscapePointerToken(key);
+      if (key == "forms" && value.is_array()) {
+        for (size_t i = 0; i < value.size(); ++i) {
+          if (value[i].is_object() && value[i].contains("security")) {
+            CheckSecurityNames(value[i]["security"], defined,
+                               child + "/" + std::to_string(i) + "/security", file, problems);
+          }
+        }
+      }
+      if (key != "securityDefinitions") CheckForms(value, defined, child, file, problems);
+    }
+  } else if (node.is_array()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      CheckForms(node[i], defined, pointer + "/" + std::to_string(i), file, problems);
+    }
+  }
+}
+
+// The TM schema's rule (dropped from the schema, see GuardFormats): member
+// names must not be placeholders ("{{NAME}}").
+void CheckPlaceholderNames(const Json& node, const std::string& pointer, const std::string& file,
+                           std::vector<Status>& problems) {
+  if (node.is_object()) {
+    for (auto& [key, value] : node.items()) {
+      const std::string child = pointer + "/" + EscapePointerToken(key);
+      const size_t open = key.find("{{");
+      if (open != std::string::npos && key.find("}}", open + 3) != std::string::npos) {
+        problems.push_back(InvalidData("a member name must not be a placeholder: \"" + key + "\"",
+                                       SourceLocation(file, 0, 0, child)));
+      }
+      CheckPlaceholderNames(value, child, file, problems);
+    }
+  } else if (node.is_array()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      CheckPlaceholderNames(node[i], pointer + "/" + std::to_string(i), file, problems);
+    }
+  }
+}
+
+}  // namespace
+
+bool TdValidator::Validate(const Json& document, TdKind kind, const std::string& file,
+                           std::vector<Status>& problems) const {
+  const size_t before = problems.size();
+  if (kind == TdKind::kThingModel) {
+    for (Status& s : RunSchema(schemas_->tm11, document, file, "TM 1.1 JSON Schema")) {
+      problems.push_back(std::move(s));
+    }
+  } else {
+    std::vector<Status> errors11 = RunSchema(schemas_->td11, document, file, "TD 1.1 JSON Schema");
+    if (!errors11.empty() && ContextNames(document, kTd10Context) &&
+        !ContextNames(document, kTd11Context) &&
+        RunSchema(schemas_->td10, document, file, "TD 1.0 JSON Schema").empty()) {
+      errors11.clear();
+    }
+    for (Status& s : errors11) problems.push_back(std::move(s));
+  }
+  if (!document.is_object()) return problems.size() == before;
+
+  // Security names must reference defined schemes (TD 1.1, 5.3.1.1 and 5.3.4.x).
+  std::set<std::string> defined;
+  if (document.contains("securityDefinitions") && document["securityDefinitions"].is_object()) {
+    for (auto& [name, scheme] : document["securityDefinitions"].items()) {
+      defined.insert(name);
+      (void)scheme;
+    }
+    for (auto& [name, scheme] : document["securityDefinitions"].items()) {
+      if (!scheme.is_object()) continue;
+      for (const char* member : {"oneOf", "allOf"}) {
+        if (scheme.contains(member)) {
+          CheckSecurityNames(scheme[member], defined,
+                             "/securityDefinitions/" + EscapePointerToken(name) + "/" + member, file,
+                             problems);
+        }
+      }
+    }
+  }
+  // In a TM, security may hold placeholders ("{{...}}") and definitions may be
+  // left to the TD, so the name rule applies to TDs only.
+  if (kind == TdKind::kThingDescription) {
+    if (document.contains("security")) {
+      CheckSecurityNames(document["security"], defined, "/security", file, problems);
+    }
+    CheckForms(document, defined, "", file, problems);
+  }
+
+  if (kind == TdKind::kThingModel) CheckPlaceholderNames(document, "", file, problems);
+  if (kind == TdKind::kThingModel && document.contains("links") && document["links"].is_array()) {
+    const Json& links = document["links"];
+    for (size_t i = 0; i < links.size(); ++i) {
+      const Json& link = links[i];
+      if (!link.is_object() || link.value("rel", "") != "tm:extends") continue;
+      const std::string href = link.value("href", "");
+      if (link.value("type", "") == "application/tm+json" && IsReservedExampleHost(href)) {
+        problems.push_back(InvalidData(
+            "tm:extends parent " + href +
+                " cannot be resolved: it is at a reserved example domain (RFC 2606)",
+            SourceLocation(file, 0, 0, "/links/" + std::to_string(i) + "/href")));
+      }
+    }
+  }
+  return problems.size() == before;
+}
+
+}  // namespace tinykg::td

@@ -1,0 +1,95 @@
+#include "tinykg/td/validate.h"
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+
+#include "corpus.h"
+#include "tinykg/base/file.h"
+
+namespace tinykg::td {
+namespace {
+
+const std::string kSchemaDir = std::string(TINYKG_SOURCE_DIR) + "/ontology/schemas";
+
+std::vector<Status> Check(const TdValidator& validator, const std::string& path) {
+  std::vector<Status> problems;
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) return {text.status()};
+  Result<Json> doc = ParseJsonStrict(*text, path, problems);
+  if (!doc.ok()) return {doc.status()};
+  validator.Validate(*doc, DetectKind(*doc), path, problems);
+  return problems;
+}
+
+class TdValidatorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto loaded = TdValidator::Load(kSchemaDir);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    validator_ = std::move(loaded).value().release();
+  }
+  static void TearDownTestSuite() { delete validator_; }
+  static TdValidator* validator_;
+};
+TdValidator* TdValidatorTest::validator_ = nullptr;
+
+TEST_F(TdValidatorTest, AcceptsEveryValidTdAndTm) {
+  const auto files = testing::ValidFiles();
+  ASSERT_GT(files.size(), 500u);
+  int accepted = 0;
+  for (const auto& f : files) {
+    std::vector<Status> problems = Check(*validator_, f);
+    if (problems.empty()) {
+      ++accepted;
+    } else {
+      ADD_FAILURE() << f << ": " << problems[0].ToString();
+    }
+  }
+  std::cout << "valid accepted: " << accepted << "/" << files.size() << "\n";
+}
+
+TEST_F(TdValidatorTest, RejectsEveryInvalidTdAndTmNamingTheProblem) {
+  const auto files = testing::InvalidFiles();
+  ASSERT_GT(files.size(), 40u);
+  int rejected = 0;
+  for (const auto& f : files) {
+    std::vector<Status> problems = Check(*validator_, f);
+    if (problems.empty()) {
+      ADD_FAILURE() << f << " was accepted";
+      continue;
+    }
+    ++rejected;
+    for (const Status& p : problems) {
+      EXPECT_EQ(p.where().file, f);
+      EXPECT_FALSE(p.message().empty());
+      std::cout << "  " << p.ToString().substr(testing::WotDir().size() + 1) << "\n";
+    }
+  }
+  std::cout << "invalid rejected: " << rejected << "/" << files.size() << "\n";
+}
+
+TEST(ParseJsonStrict, DuplicateAffordanceIsAnErrorOtherDuplicatesWarnings) {
+  std::vector<Status> problems;
+  std::vector<Status> warnings;
+  Result<Json> doc = ParseJsonStrict(
+      R"({"properties": {"a": {"x": [1, {"k": 1, "k": 2}]}, "a": {}}})", "f.json", problems,
+      &warnings);
+  ASSERT_TRUE(doc.ok());
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].where().pointer, "/properties/a");
+  EXPECT_NE(problems[0].message().find("affordance"), std::string::npos);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].where().pointer, "/properties/a/x/1/k");
+}
+
+TEST(ParseJsonStrict, SyntaxErrorHasLineAndColumn) {
+  std::vector<Status> problems;
+  Result<Json> doc = ParseJsonStrict("{\n  \"a\": ,\n}", "f.json", problems);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), StatusCode::kParseError);
+  EXPECT_EQ(doc.status().where().line, 2);
+}
+
+}  // namespace
+}  // namespace tinykg::td
