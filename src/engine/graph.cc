@@ -1,0 +1,208 @@
+#include "tinykg/engine/graph.h"
+
+#include "tinykg/engine/quantization.h"
+
+namespace tinykg::engine {
+
+const char* OpKindName(OpKind op) {
+  switch (op) {
+    case OpKind::kFullyConnected: return "FULLY_CONNECTED";
+    case OpKind::kConv2D: return "CONV_2D";
+    case OpKind::kDepthwiseConv2D: return "DEPTHWISE_CONV_2D";
+    case OpKind::kAveragePool2D: return "AVERAGE_POOL_2D";
+    case OpKind::kMaxPool2D: return "MAX_POOL_2D";
+    case OpKind::kReshape: return "RESHAPE";
+    case OpKind::kSoftmax: return "SOFTMAX";
+    case OpKind::kAdd: return "ADD";
+    case OpKind::kMean: return "MEAN";
+    case OpKind::kPad: return "PAD";
+    case OpKind::kQuantize: return "QUANTIZE";
+    case OpKind::kDequantize: return "DEQUANTIZE";
+    case OpKind::kLogistic: return "LOGISTIC";
+    case OpKind::kRelu: return "RELU";
+    case OpKind::kRelu6: return "RELU6";
+  }
+  return "?";
+}
+
+Status Graph::AddTensor(const Tensor& tensor, bool constant, int* index) {
+  if (tensor_count_ >= kMaxGraphTensors) return Status::kOutOfMemory;
+  const auto k = static_cast<std::size_t>(tensor_count_);
+  tensors_[k] = tensor;
+  constant_[k] = constant;
+  if (!constant) tensors_[k].data = nullptr;
+  *index = tensor_count_++;
+  return Status::kOk;
+}
+
+Status Graph::AddNode(const Node& node) {
+  if (node_count_ >= kMaxGraphNodes) return Status::kOutOfMemory;
+  if (node.output < 0 || node.output >= tensor_count_ || node.inputs[0] < 0) return Status::kInvalidArgument;
+  for (std::int16_t i : node.inputs) {
+    if (i >= tensor_count_) return Status::kInvalidArgument;
+  }
+  nodes_[static_cast<std::size_t>(node_count_++)] = node;
+  return Status::kOk;
+}
+
+Status Graph::Plan(Arena& arena) {
+  constexpr std::size_t kAlign = 16;
+  std::array<int, kMaxGraphTensors> first{}, last{}, order{};
+  std::array<std::size_t, kMaxGraphTensors> offset{};
+  std::array<bool, kMaxGraphTensors> placed{};
+  const int n = tensor_count_;
+  for (int t = 0; t < n; ++t) {
+    first[static_cast<std::size_t>(t)] = node_count_;
+    last[static_cast<std::size_t>(t)] = -1;
+  }
+  auto use = [&](int t, int at) {
+    if (t < 0) return;
+    const auto k = static_cast<std::size_t>(t);
+    if (at < first[k]) first[k] = at;
+    if (at > last[k]) last[k] = at;
+  };
+  if (input_ >= 0) use(input_, 0);
+  for (int i = 0; i < node_count_; ++i) {
+    const Node& node = nodes_[static_cast<std::size_t>(i)];
+    for (std::int16_t t : node.inputs) use(t, i);
+    use(node.output, i);
+  }
+  if (output_ >= 0) use(output_, node_count_);
+  int count = 0;
+  for (int t = 0; t < n; ++t) {
+    if (!constant_[static_cast<std::size_t>(t)] && last[static_cast<std::size_t>(t)] >= 0) {
+      order[static_cast<std::size_t>(count++)] = t;
+    }
+  }
+  // Largest first.
+  for (int i = 0; i < count; ++i) {
+    for (int j = i + 1; j < count; ++j) {
+      if (tensors_[static_cast<std::size_t>(order[static_cast<std::size_t>(j)])].Bytes() >
+          tensors_[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])].Bytes()) {
+        const int tmp = order[static_cast<std::size_t>(i)];
+        order[static_cast<std::size_t>(i)] = order[static_cast<std::size_t>(j)];
+        order[static_cast<std::size_t>(j)] = tmp;
+      }
+    }
+  }
+  std::size_t total = 0;
+  for (int i = 0; i < count; ++i) {
+    const auto t = static_cast<std::size_t>(order[static_cast<std::size_t>(i)]);
+    const std::size_t size = (tensors_[t].Bytes() + kAlign - 1) & ~(kAlign - 1);
+    std::size_t at = 0;
+    bool moved = true;
+    while (moved) {
+      moved = false;
+      for (int j = 0; j < i; ++j) {
+        const auto u = static_cast<std::size_t>(order[static_cast<std::size_t>(j)]);
+        if (!placed[u] || last[u] < first[t] || last[t] < first[u]) continue;
+        const std::size_t u_size = (tensors_[u].Bytes() + kAlign - 1) & ~(kAlign - 1);
+        if (at < offset[u] + u_size && offset[u] < at + size) {
+          at = offset[u] + u_size;
+          moved = true;
+        }
+      }
+    }
+    offset[t] = at;
+    placed[t] = true;
+    if (at + size > total) total = at + size;
+  }
+  auto* block = static_cast<std::byte*>(arena.AllocatePersistent(total == 0 ? 1 : total, kAlign));
+  if (block == nullptr) return Status::kOutOfMemory;
+  for (int t = 0; t < n; ++t) {
+    const auto k = static_cast<std::size_t>(t);
+    if (placed[k]) tensors_[k].data = block + offset[k];
+  }
+  activation_bytes_ = total;
+  return Status::kOk;
+}
+
+Status Graph::Run(const Node& node) {
+  const Tensor& in = tensor(node.inputs[0]);
+  const Tensor* second = node.inputs[1] >= 0 ? &tensor(node.inputs[1]) : nullptr;
+  const Tensor* third = node.inputs[2] >= 0 ? &tensor(node.inputs[2]) : nullptr;
+  const Tensor& out = tensor(node.output);
+  auto int32_values = [](const Tensor* t) {
+    return t == nullptr || t->type != DataType::kInt32 ? std::span<const std::int32_t>{}
+                                                       : t->Span<const std::int32_t>();
+  };
+  switch (node.op) {
+    case OpKind::kFullyConnected:
+      if (second == nullptr) return Status::kInvalidArgument;
+      return FullyConnected({node.activation}, in, *second, third, out);
+    case OpKind::kConv2D:
+      if (second == nullptr) return Status::kInvalidArgument;
+      return Conv2D(node.conv, in, *second, third, out);
+    case OpKind::kDepthwiseConv2D:
+      if (second == nullptr) return Status::kInvalidArgument;
+      return DepthwiseConv2D(node.conv, in, *second, third, out);
+    case OpKind::kAveragePool2D: return AveragePool2D(node.pool, in, out);
+    case OpKind::kMaxPool2D: return MaxPool2D(node.pool, in, out);
+    case OpKind::kReshape: return Reshape(in, out);
+    case OpKind::kSoftmax: return Softmax(node.beta, in, out);
+    case OpKind::kAdd:
+      if (second == nullptr) return Status::kInvalidArgument;
+      return Add(node.activation, in, *second, out);
+    case OpKind::kMean: return Mean(int32_values(second), in, out);
+    case OpKind::kPad: return Pad(int32_values(second), in, out);
+    case OpKind::kQuantize: return Quantize(in, out);
+    case OpKind::kDequantize: return Dequantize(in, out);
+    case OpKind::kLogistic: return Logistic(in, out);
+    case OpKind::kRelu: return Relu(in, out);
+    case OpKind::kRelu6: return Relu6(in, out);
+  }
+  return Status::kUnsupported;
+}
+
+Status Graph::Invoke(int first, int end) {
+  if (end < 0 || end > node_count_) end = node_count_;
+  for (int i = first; i < end; ++i) TINYKG_ENGINE_TRY(Run(nodes_[static_cast<std::size_t>(i)]));
+  return Status::kOk;
+}
+
+std::size_t Graph::constant_bytes() const {
+  std::size_t total = 0;
+  for (int t = 0; t < tensor_count_; ++t) {
+    if (constant_[static_cast<std::size_t>(t)]) total += tensors_[static_cast<std::size_t>(t)].Bytes();
+  }
+  return total;
+}
+
+std::size_t GraphBackbone::input_size() const {
+  return static_cast<std::size_t>(graph_.input().Elements());
+}
+
+std::size_t GraphBackbone::feature_count() const {
+  return static_cast<std::size_t>(graph_.tensor(graph_.node(cut_).output).Elements());
+}
+
+Status GraphBackbone::Extract(std::span<const float> sample, std::span<float> features) {
+  Tensor& in = graph_.input();
+  const auto n = static_cast<std::size_t>(in.Elements());
+  if (sample.size() != n || features.size() != feature_count()) return Status::kBadShape;
+  if (in.type == DataType::kFloat32) {
+    for (std::size_t i = 0; i < n; ++i) in.Data<float>()[i] = sample[i];
+  } else if (in.type == DataType::kInt8 && in.quant.quantized()) {
+    for (std::size_t i = 0; i < n; ++i) {
+      in.Data<std::int8_t>()[i] = QuantizeInt8(sample[i], in.quant.Scale(), in.quant.ZeroPoint());
+    }
+  } else {
+    return Status::kBadType;
+  }
+  TINYKG_ENGINE_TRY(graph_.Invoke(0, cut_ + 1));
+  const Tensor& out = graph_.tensor(graph_.node(cut_).output);
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    features[i] = out.type == DataType::kFloat32
+                      ? out.Data<const float>()[i]
+                      : DequantizeInt8(out.Data<const std::int8_t>()[i], out.quant.Scale(), out.quant.ZeroPoint());
+  }
+  return Status::kOk;
+}
+
+MemoryReport GraphBackbone::memory() const {
+  MemoryReport m;
+  m.scratch = graph_.activation_bytes();
+  return m;
+}
+
+}  // namespace tinykg::engine

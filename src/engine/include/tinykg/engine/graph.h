@@ -1,0 +1,120 @@
+// An inference graph: tensors plus nodes in execution order, run by the
+// kernels of kernels.h. A host loader (src/train/model_loader) fills it from
+// an imported model; on a device it can be filled by generated code.
+//
+// Capacities are compile-time constants; the Graph object itself is plain
+// data (a few KB) and holds no heap memory. Constant tensors point at memory
+// the caller keeps alive (model buffer or arena); Plan() places every other
+// tensor in ONE block from the arena's persistent end, reusing bytes between
+// tensors whose lifetimes do not overlap (greedy by size, first fit).
+#ifndef TINYKG_ENGINE_GRAPH_H_
+#define TINYKG_ENGINE_GRAPH_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "tinykg/engine/arena.h"
+#include "tinykg/engine/kernels.h"
+#include "tinykg/engine/memory.h"
+#include "tinykg/engine/online.h"
+#include "tinykg/engine/status.h"
+#include "tinykg/engine/tensor.h"
+
+namespace tinykg::engine {
+
+inline constexpr int kMaxGraphTensors = 320;
+inline constexpr int kMaxGraphNodes = 160;
+inline constexpr int kMaxNodeInputs = 3;
+
+enum class OpKind : std::uint8_t {
+  kFullyConnected, kConv2D, kDepthwiseConv2D, kAveragePool2D, kMaxPool2D, kReshape, kSoftmax,
+  kAdd, kMean, kPad, kQuantize, kDequantize, kLogistic, kRelu, kRelu6,
+};
+
+// A static name such as "CONV_2D".
+const char* OpKindName(OpKind op);
+
+struct Node {
+  OpKind op = OpKind::kReshape;
+  // Tensor indices; -1 = absent (e.g. no bias). CONV/DEPTHWISE/FC: input,
+  // filter, bias. ADD: a, b. MEAN: input, axes (int32). PAD: input, paddings
+  // (int32 [rank, 2]). Others: input.
+  std::array<std::int16_t, kMaxNodeInputs> inputs{-1, -1, -1};
+  std::int16_t output = -1;
+  ConvParams conv;   // CONV_2D, DEPTHWISE_CONV_2D
+  PoolParams pool;   // pools
+  Activation activation = Activation::kNone;  // FULLY_CONNECTED, ADD
+  float beta = 1.0f;  // SOFTMAX
+};
+
+class Graph {
+ public:
+  Graph() = default;
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  // Adds a tensor; `constant` tensors keep their data pointer, others get
+  // one from Plan(). kOutOfMemory past kMaxGraphTensors.
+  Status AddTensor(const Tensor& tensor, bool constant, int* index);
+  // Adds a node after the existing ones. kInvalidArgument for bad indices.
+  Status AddNode(const Node& node);
+  void SetInput(int tensor) { input_ = tensor; }
+  void SetOutput(int tensor) { output_ = tensor; }
+
+  // Places the non-constant tensors in the arena. Call once, after the last
+  // AddNode.
+  Status Plan(Arena& arena);
+
+  // Runs nodes [first, end) (end < 0: to the last node). Returns the first
+  // kernel error.
+  Status Invoke(int first = 0, int end = -1);
+
+  int tensor_count() const { return tensor_count_; }
+  int node_count() const { return node_count_; }
+  Tensor& tensor(int i) { return tensors_[static_cast<std::size_t>(i)]; }
+  const Node& node(int i) const { return nodes_[static_cast<std::size_t>(i)]; }
+  Tensor& input() { return tensor(input_); }
+  Tensor& output() { return tensor(output_); }
+  // Bytes of the planned activation block.
+  std::size_t activation_bytes() const { return activation_bytes_; }
+  // Bytes of constant tensors (weights, biases) the graph references.
+  std::size_t constant_bytes() const;
+
+ private:
+  Status Run(const Node& node);
+
+  std::array<Tensor, kMaxGraphTensors> tensors_{};
+  std::array<bool, kMaxGraphTensors> constant_{};
+  std::array<Node, kMaxGraphNodes> nodes_{};
+  int tensor_count_ = 0;
+  int node_count_ = 0;
+  int input_ = -1;
+  int output_ = -1;
+  std::size_t activation_bytes_ = 0;
+};
+
+// A frozen backbone made of a graph's first nodes: the sample is quantized
+// into the graph input (or copied when it is float), nodes [0, cut] run, and
+// the cut node's output is dequantized into features.
+class GraphBackbone final : public Backbone {
+ public:
+  // `graph` is borrowed and must be planned. `cut` is a node index.
+  GraphBackbone(Graph& graph, int cut) : graph_(graph), cut_(cut) {}
+
+  std::size_t input_size() const override;
+  std::size_t feature_count() const override;
+  Status Extract(std::span<const float> sample, std::span<float> features) override;
+  // frozen_weights stays 0: constants are read in place (flash on a device);
+  // scratch is the planned activation block.
+  MemoryReport memory() const override;
+
+ private:
+  Graph& graph_;
+  int cut_;
+};
+
+}  // namespace tinykg::engine
+
+#endif  // TINYKG_ENGINE_GRAPH_H_

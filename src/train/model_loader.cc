@@ -1,0 +1,243 @@
+#include "tinykg/train/model_loader.h"
+
+#include <cstring>
+
+#include "tinykg/engine/quantization.h"
+
+namespace tinykg::train {
+namespace {
+
+namespace tfl = model::tflite;
+using engine::DataType;
+using engine::OpKind;
+
+Result<DataType> MapType(tfl::TensorType type) {
+  switch (type) {
+    case tfl::TensorType::kFloat32: return DataType::kFloat32;
+    case tfl::TensorType::kInt8: return DataType::kInt8;
+    case tfl::TensorType::kInt32: return DataType::kInt32;
+    case tfl::TensorType::kUint8: return DataType::kUInt8;
+    case tfl::TensorType::kInt16: return DataType::kInt16;
+    case tfl::TensorType::kInt64: return DataType::kInt64;
+    default: return Unsupported("tensor type " + tfl::TensorTypeName(type));
+  }
+}
+
+engine::Activation MapActivation(tfl::Activation a) {
+  switch (a) {
+    case tfl::Activation::kRelu: return engine::Activation::kRelu;
+    case tfl::Activation::kReluN1To1: return engine::Activation::kReluN1To1;
+    case tfl::Activation::kRelu6: return engine::Activation::kRelu6;
+    case tfl::Activation::kTanh: return engine::Activation::kTanh;
+    default: return engine::Activation::kNone;
+  }
+}
+
+engine::Padding MapPadding(tfl::Padding p) {
+  return p == tfl::Padding::kValid ? engine::Padding::kValid : engine::Padding::kSame;
+}
+
+Result<OpKind> MapOp(const tfl::Operator& op) {
+  using B = tfl::BuiltinOp;
+  struct Entry {
+    B builtin;
+    OpKind kind;
+  };
+  static constexpr Entry kTable[] = {
+      {B::kFullyConnected, OpKind::kFullyConnected}, {B::kConv2d, OpKind::kConv2D},
+      {B::kDepthwiseConv2d, OpKind::kDepthwiseConv2D}, {B::kAveragePool2d, OpKind::kAveragePool2D},
+      {B::kMaxPool2d, OpKind::kMaxPool2D},   {B::kReshape, OpKind::kReshape},
+      {B::kSqueeze, OpKind::kReshape},       {B::kSoftmax, OpKind::kSoftmax},
+      {B::kAdd, OpKind::kAdd},               {B::kMean, OpKind::kMean},
+      {B::kPad, OpKind::kPad},               {B::kQuantize, OpKind::kQuantize},
+      {B::kDequantize, OpKind::kDequantize}, {B::kLogistic, OpKind::kLogistic},
+      {B::kRelu, OpKind::kRelu},             {B::kRelu6, OpKind::kRelu6},
+  };
+  for (const Entry& e : kTable) {
+    if (op.is(e.builtin)) return e.kind;
+  }
+  return Unsupported("operator " + op.Name() + " is not supported by the engine");
+}
+
+}  // namespace
+
+LoadedModel::LoadedModel(std::size_t arena_bytes)
+    : memory_(arena_bytes), arena_(memory_), graph_(std::make_unique<engine::Graph>()) {}
+
+Result<std::unique_ptr<LoadedModel>> LoadedModel::Load(const std::string& path, std::size_t arena_bytes) {
+  auto parsed = tfl::LoadTfliteFile(path);
+  if (!parsed.ok()) return parsed.status();
+  std::unique_ptr<LoadedModel> loaded(new LoadedModel(arena_bytes));
+  loaded->model_ = std::move(parsed).value();
+  if (Status s = loaded->Convert(); !s.ok()) return s.WithContext(path);
+  return loaded;
+}
+
+Status LoadedModel::Convert() {
+  const tfl::Subgraph& sg = model_.main();
+  tensor_map_.assign(sg.tensors.size(), -1);
+  auto add_tensor = [&](std::size_t index) -> Result<int> {
+    if (tensor_map_[index] >= 0) return tensor_map_[index];
+    const tfl::Tensor& t = sg.tensors[index];
+    auto type = MapType(t.type);
+    if (!type.ok()) return type.status().WithContext("tensor '" + t.name + "'");
+    engine::Tensor et;
+    et.type = *type;
+    if (t.shape.size() > static_cast<std::size_t>(engine::kMaxRank)) {
+      return Unsupported("tensor '" + t.name + "' has rank " + std::to_string(t.shape.size()));
+    }
+    for (std::int32_t d : t.shape) et.shape[et.shape.rank++] = d;
+    if (t.quantization.quantized()) {
+      const std::size_t n = t.quantization.scale.size();
+      std::span<float> scales = arena_.Persistent<float>(n);
+      std::span<std::int32_t> zps = arena_.Persistent<std::int32_t>(t.quantization.zero_point.size());
+      if (scales.data() == nullptr || zps.data() == nullptr) return Internal("engine arena too small");
+      for (std::size_t i = 0; i < n; ++i) scales[i] = t.quantization.scale[i];
+      for (std::size_t i = 0; i < zps.size(); ++i) zps[i] = static_cast<std::int32_t>(t.quantization.zero_point[i]);
+      et.quant.scale = scales;
+      et.quant.zero_point = zps;
+      et.quant.quantized_dimension = t.quantization.quantized_dimension;
+    }
+    const bool constant = t.is_constant();
+    if (constant) {
+      if (t.data.size() != et.Bytes()) return InvalidData("tensor '" + t.name + "' data size does not match its shape");
+      const std::size_t align = engine::DataTypeSize(et.type);
+      if (reinterpret_cast<std::uintptr_t>(t.data.data()) % align == 0) {
+        et.data = const_cast<std::uint8_t*>(t.data.data());  // read only by the kernels
+      } else {
+        void* copy = arena_.AllocatePersistent(t.data.size());
+        if (copy == nullptr) return Internal("engine arena too small");
+        std::memcpy(copy, t.data.data(), t.data.size());
+        et.data = copy;
+      }
+    }
+    int gi = -1;
+    if (graph_->AddTensor(et, constant, &gi) != engine::Status::kOk) return Unsupported("too many tensors");
+    tensor_map_[index] = gi;
+    return gi;
+  };
+  auto input_of = [&](const tfl::Operator& op, std::size_t i) -> Result<std::int16_t> {
+    if (i >= op.inputs.size() || op.inputs[i] < 0) return static_cast<std::int16_t>(-1);
+    auto r = add_tensor(static_cast<std::size_t>(op.inputs[i]));
+    if (!r.ok()) return r.status();
+    return static_cast<std::int16_t>(*r);
+  };
+  if (sg.inputs.empty() || sg.outputs.empty()) return InvalidData("the main subgraph has no input or output");
+  auto in = add_tensor(static_cast<std::size_t>(sg.inputs[0]));
+  if (!in.ok()) return in.status();
+  graph_->SetInput(*in);
+  for (const tfl::Operator& op : sg.operators) {
+    auto kind = MapOp(op);
+    if (!kind.ok()) return kind.status();
+    engine::Node node;
+    node.op = *kind;
+    std::size_t inputs = 1;
+    switch (node.op) {
+      case OpKind::kFullyConnected:
+      case OpKind::kConv2D:
+      case OpKind::kDepthwiseConv2D: inputs = 3; break;
+      case OpKind::kAdd:
+      case OpKind::kMean:
+      case OpKind::kPad: inputs = 2; break;
+      default: inputs = 1;
+    }
+    for (std::size_t i = 0; i < inputs; ++i) {
+      auto r = input_of(op, i);
+      if (!r.ok()) return r.status();
+      node.inputs[i] = *r;
+    }
+    if (op.outputs.empty()) return InvalidData(op.Name() + " has no output");
+    auto out = add_tensor(static_cast<std::size_t>(op.outputs[0]));
+    if (!out.ok()) return out.status();
+    node.output = static_cast<std::int16_t>(*out);
+    const tfl::OpOptions& o = op.options;
+    node.activation = MapActivation(o.activation);
+    node.conv.padding = MapPadding(o.padding);
+    node.conv.stride_h = o.stride_h;
+    node.conv.stride_w = o.stride_w;
+    node.conv.dilation_h = o.dilation_h;
+    node.conv.dilation_w = o.dilation_w;
+    node.conv.activation = node.activation;
+    node.conv.depth_multiplier = o.depth_multiplier;
+    if (node.op == OpKind::kDepthwiseConv2D) {
+      const engine::Tensor& x = graph_->tensor(node.inputs[0]);
+      const engine::Tensor& f = graph_->tensor(node.inputs[1]);
+      if (x.shape.rank == 4 && f.shape.rank == 4 && x.shape[3] > 0) {
+        node.conv.depth_multiplier = f.shape[3] / x.shape[3];  // the option is unreliable in old files
+      }
+    }
+    node.pool.padding = node.conv.padding;
+    node.pool.stride_h = o.stride_h;
+    node.pool.stride_w = o.stride_w;
+    node.pool.filter_h = o.filter_h;
+    node.pool.filter_w = o.filter_w;
+    node.pool.activation = node.activation;
+    node.beta = o.beta;
+    if (graph_->AddNode(node) != engine::Status::kOk) return Unsupported("too many operators");
+  }
+  auto out = add_tensor(static_cast<std::size_t>(sg.outputs[0]));
+  if (!out.ok()) return out.status();
+  graph_->SetOutput(*out);
+  const engine::Status planned = graph_->Plan(arena_);
+  if (planned != engine::Status::kOk) return Internal(std::string("planning: ") + engine::StatusName(planned));
+  return Status();
+}
+
+Status LoadedModel::SetInput(std::span<const float> values) {
+  engine::Tensor& in = graph_->input();
+  if (values.size() != static_cast<std::size_t>(in.Elements())) {
+    return InvalidArgument("input needs " + std::to_string(in.Elements()) + " values, got " +
+                           std::to_string(values.size()));
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (in.type == DataType::kFloat32) {
+      in.Data<float>()[i] = values[i];
+    } else if (in.type == DataType::kInt8) {
+      in.Data<std::int8_t>()[i] = engine::QuantizeInt8(values[i], in.quant.Scale(), in.quant.ZeroPoint());
+    } else {
+      return Unsupported("input type");
+    }
+  }
+  return Status();
+}
+
+Status LoadedModel::Invoke() {
+  const engine::Status s = graph_->Invoke();
+  if (s != engine::Status::kOk) return Internal(std::string("inference failed: ") + engine::StatusName(s));
+  return Status();
+}
+
+std::vector<float> LoadedModel::Output() {
+  engine::Tensor& out = graph_->output();
+  std::vector<float> values(static_cast<std::size_t>(out.Elements()));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i] = out.type == DataType::kFloat32
+                    ? out.Data<float>()[i]
+                    : engine::DequantizeInt8(out.Data<std::int8_t>()[i], out.quant.Scale(), out.quant.ZeroPoint());
+  }
+  return values;
+}
+
+Result<int> LoadedModel::FindCut(const std::string& layer) {
+  const int nodes = graph_->node_count();
+  if (layer.empty()) {
+    if (nodes < 2) return NotFound("the model has fewer than two operators");
+    return nodes - 2;
+  }
+  char* end = nullptr;
+  const long index = std::strtol(layer.c_str(), &end, 10);
+  if (end != layer.c_str() && *end == '\0') {
+    if (index < 0 || index >= nodes) return NotFound("no operator " + layer);
+    return static_cast<int>(index);
+  }
+  const tfl::Subgraph& sg = model_.main();
+  for (std::size_t i = 0; i < sg.operators.size(); ++i) {
+    const auto& outs = sg.operators[i].outputs;
+    if (!outs.empty() && outs[0] >= 0 && sg.tensors[static_cast<std::size_t>(outs[0])].name == layer) {
+      return static_cast<int>(i);
+    }
+  }
+  return NotFound("no operator output named '" + layer + "'");
+}
+
+}  // namespace tinykg::train
