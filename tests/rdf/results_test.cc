@@ -1,0 +1,67 @@
+// Query results against the W3C formats on a small golden set: each
+// tests/rdf/golden/Q.rq has its expected output beside it (Q.srj for SPARQL
+// JSON, Q.csv, Q.tsv).
+#include "tinykg/rdf/results.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tinykg/base/file.h"
+#include "tinykg/rdf/syntax.h"
+
+namespace tinykg::rdf {
+namespace {
+
+const std::string kGolden = std::string(TINYKG_SOURCE_DIR) + "/tests/rdf/golden/";
+
+std::unique_ptr<Store> GoldenStore() {
+  auto store = Store::Open("memory:");
+  EXPECT_TRUE(store.ok());
+  auto text = ReadFile(kGolden + "data.ttl");
+  EXPECT_TRUE(text.ok());
+  auto triples = ParseRdf(*text, Syntax::kTurtle, "http://example.org/", "data.ttl");
+  EXPECT_TRUE(triples.ok());
+  GraphDocument doc;
+  doc.iri = "http://example.org/graph";
+  doc.triples = *triples;
+  EXPECT_TRUE((*store)->Put(doc).ok());
+  return std::move(store).value();
+}
+
+void ExpectGolden(const std::string& query, ResultsFormat format, const std::string& expected_file) {
+  auto store = GoldenStore();
+  auto q = ReadFile(kGolden + query);
+  ASSERT_TRUE(q.ok());
+  auto r = store->Query(*q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto out = WriteResults(*r, format);
+  ASSERT_TRUE(out.ok());
+  auto expected = ReadFile(kGolden + expected_file);
+  ASSERT_TRUE(expected.ok()) << expected_file;
+  EXPECT_EQ(*out, *expected) << expected_file;
+}
+
+TEST(Results, SelectAsSparqlJson) { ExpectGolden("select.rq", ResultsFormat::kJson, "select.srj"); }
+TEST(Results, SelectAsCsv) { ExpectGolden("select.rq", ResultsFormat::kCsv, "select.csv"); }
+TEST(Results, SelectAsTsv) { ExpectGolden("select.rq", ResultsFormat::kTsv, "select.tsv"); }
+TEST(Results, AskAsSparqlJson) { ExpectGolden("ask.rq", ResultsFormat::kJson, "ask.srj"); }
+
+TEST(Results, TableUsesPrefixes) {
+  QueryResult r;
+  r.variables = {"x"};
+  r.rows.push_back({Term::Iri("https://w3id.org/tinykg/ontology#Device")});
+  auto out = WriteResults(r, ResultsFormat::kTable);
+  ASSERT_TRUE(out.ok());
+  EXPECT_NE(out->find("tkg:Device"), std::string::npos);
+  EXPECT_NE(out->find("(1 row)"), std::string::npos);
+}
+
+TEST(Results, GraphResultsAreRejected) {
+  QueryResult r;
+  r.kind = QueryResult::Kind::kGraph;
+  EXPECT_FALSE(WriteResults(r, ResultsFormat::kJson).ok());
+}
+
+}  // namespace
+}  // namespace tinykg::rdf

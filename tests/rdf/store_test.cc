@@ -1,0 +1,231 @@
+#include "tinykg/rdf/store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "tinykg/rdf/syntax.h"
+#include "tinykg/rdf/vocab.h"
+
+namespace tinykg::rdf {
+namespace {
+
+namespace fs = std::filesystem;
+
+GraphDocument Doc(const std::string& iri, const std::string& turtle, const std::string& kind = kKindKg) {
+  auto triples = ParseRdf(turtle, Syntax::kTurtle, iri, iri);
+  EXPECT_TRUE(triples.ok()) << triples.status().ToString();
+  GraphDocument d;
+  d.iri = iri;
+  d.kind = kind;
+  d.source = iri;
+  d.triples = std::move(triples).value();
+  return d;
+}
+
+std::multiset<std::string> Snapshot(Store& store) {
+  std::multiset<std::string> out;
+  auto quads = store.AllQuads();
+  EXPECT_TRUE(quads.ok());
+  for (const auto& q : *quads) {
+    // Blank labels and load times differ between loads; the rest must not.
+    if (q.triple.predicate.value == std::string(vocab::kTkg) + "loadedAt") continue;
+    out.insert(q.graph + " " + q.triple.ToNTriples());
+  }
+  return out;
+}
+
+class StoreTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tinykg-store-test-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Spec() const { return GetParam() ? dir_.string() : "memory:"; }
+  fs::path dir_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "OnDisk" : "Memory"; });
+
+TEST_P(StoreTest, NamedGraphsAreListedReplacedAndDropped) {
+  auto store = Store::Open(Spec());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g1", "<http://ex/a> <http://ex/p> 1 , 2 .")).ok());
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g2", "<http://ex/b> <http://ex/p> 3 .")).ok());
+  auto graphs = (*store)->Graphs();
+  ASSERT_TRUE(graphs.ok());
+  ASSERT_EQ(graphs->size(), 2u);
+  EXPECT_EQ((*graphs)[0].iri, "http://ex/g1");
+  EXPECT_EQ((*graphs)[0].triples, 2);
+
+  // Replace g1: the old triples are gone.
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g1", "<http://ex/a> <http://ex/p> 9 .")).ok());
+  auto r = (*store)->Query("SELECT ?o WHERE { <http://ex/a> <http://ex/p> ?o }");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0][0]->value, "9");
+
+  ASSERT_TRUE((*store)->Drop("http://ex/g1").ok());
+  EXPECT_EQ((*store)->Drop("http://ex/g1").code(), StatusCode::kNotFound);
+  graphs = (*store)->Graphs();
+  ASSERT_EQ(graphs->size(), 1u);
+  r = (*store)->Query("ASK { <http://ex/a> ?p ?o }");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->boolean);
+}
+
+TEST_P(StoreTest, RejectedBatchLeavesStoreUnchanged) {
+  auto store = Store::Open(Spec());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g1", "<http://ex/a> <http://ex/p> 1 .")).ok());
+  auto before = Snapshot(**store);
+  GraphDocument good = Doc("http://ex/g1", "<http://ex/a> <http://ex/p> 2 .");
+  GraphDocument bad;
+  bad.iri = "http://ex/g3";
+  bad.triples.push_back({Term::Literal("a literal subject"), Term::Iri("http://ex/p"), Term::Literal("x")});
+  Status s = (*store)->PutAll({good, bad});
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(Snapshot(**store), before);
+}
+
+TEST_P(StoreTest, BlankNodesOfDifferentGraphsStayApart) {
+  auto store = Store::Open(Spec());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g1", "<http://ex/a> <http://ex/p> _:b1 . _:b1 <http://ex/v> 1 .")).ok());
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g2", "<http://ex/c> <http://ex/p> _:b1 . _:b1 <http://ex/v> 2 .")).ok());
+  auto r = (*store)->Query("SELECT ?v WHERE { <http://ex/a> <http://ex/p> ?b . ?b <http://ex/v> ?v }");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0][0]->value, "1");
+}
+
+TEST_P(StoreTest, SubclassClosureIsMaterialisedAndDroppedWithItsGraph) {
+  auto store = Store::Open(Spec());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/onto",
+      "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . "
+      "<http://ex/Mic> rdfs:subClassOf <http://ex/Sensor> . <http://ex/Sensor> rdfs:subClassOf <http://ex/Thing> .",
+      kKindOntology)).ok());
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/dev", "<http://ex/m1> a <http://ex/Mic> .")).ok());
+  auto r = (*store)->Query("SELECT ?x WHERE { ?x a <http://ex/Thing> }");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0][0]->value, "http://ex/m1");
+  ASSERT_TRUE((*store)->Drop("http://ex/dev").ok());
+  r = (*store)->Query("SELECT ?x WHERE { ?x a <http://ex/Sensor> }");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->rows.empty());
+}
+
+TEST_P(StoreTest, LegacyTinymlNamespaceIsNormalisedOnLoadAndInQueries) {
+  auto store = Store::Open(Spec());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/m",
+      "<http://ex/model> a <http://tinyml-schema.org/networkschema#NeuralNetwork> .")).ok());
+  for (const char* ns : {"http://tinyml-schema.org/networkschema#",
+                         "https://w3id.org/tinyml-schema/neural-network-schema#"}) {
+    auto r = (*store)->Query(std::string("SELECT ?m WHERE { ?m a <") + ns + "NeuralNetwork> }");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->rows.size(), 1u) << ns;
+  }
+}
+
+TEST_P(StoreTest, WarnsAboutTermsNoLoadedOntologyDeclares) {
+  auto store = Store::Open(Spec());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/onto",
+      "<http://ex/v/Mic> a <http://www.w3.org/2002/07/owl#Class> .", kKindOntology)).ok());
+  (*store)->TakeWarnings();
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/d", "<http://ex/d1> a <http://ex/v/Mic> , <http://ex/v/:Mic> .")).ok());
+  auto warnings = (*store)->TakeWarnings();
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("http://ex/v/:Mic"), std::string::npos);
+}
+
+TEST_P(StoreTest, SyntaxErrorIsAnInvalidArgument) {
+  auto store = Store::Open(Spec());
+  ASSERT_TRUE(store.ok());
+  auto r = (*store)->Query("SELECT ?x WHERE { ?x ");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(StoreOnDisk, ReopensWithTheSameContent) {
+  fs::path dir = fs::temp_directory_path() / ("tinykg-reopen-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  {
+    auto store = Store::Open(dir.string());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Put(Doc("http://ex/g", "<http://ex/a> <http://ex/p> \"x\" .")).ok());
+  }
+  auto store = Store::Open(dir.string());
+  ASSERT_TRUE(store.ok());
+  auto g = (*store)->Get("http://ex/g", true);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->triples.size(), 1u);
+  fs::remove_all(dir);
+}
+
+// A writer killed at random points: afterwards the store opens and every
+// batch is wholly present or wholly absent.
+TEST(StoreOnDisk, KilledWriterLeavesWholeBatchesOnly) {
+  fs::path dir = fs::temp_directory_path() / ("tinykg-kill-" + std::to_string(getpid()));
+  std::mt19937 rng(7);
+  for (int round = 0; round < 4; ++round) {
+    fs::remove_all(dir);
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      auto store = Store::Open(dir.string());
+      if (!store.ok()) _exit(2);
+      for (int batch = 0; batch < 1000; ++batch) {
+        std::vector<GraphDocument> docs;
+        for (int i = 0; i < 20; ++i) {
+          GraphDocument d;
+          d.iri = "http://ex/b" + std::to_string(batch) + "/d" + std::to_string(i);
+          for (int k = 0; k < 30; ++k) {
+            d.triples.push_back({Term::Iri(d.iri + "#s"), Term::Iri("http://ex/p" + std::to_string(k)),
+                                 Term::Literal(std::to_string(batch))});
+          }
+          docs.push_back(std::move(d));
+        }
+        if (!(*store)->PutAll(docs).ok()) _exit(3);
+      }
+      _exit(0);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    auto store = Store::Open(dir.string());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto graphs = (*store)->Graphs();
+    ASSERT_TRUE(graphs.ok());
+    std::map<std::string, int> per_batch;
+    for (const auto& g : *graphs) {
+      std::string batch = g.iri.substr(0, g.iri.find("/d"));
+      ++per_batch[batch];
+      auto doc = (*store)->Get(g.iri, true);
+      ASSERT_TRUE(doc.ok());
+      EXPECT_EQ(doc->triples.size(), 30u) << g.iri;
+    }
+    for (const auto& [batch, count] : per_batch) EXPECT_EQ(count, 20) << batch;
+    auto stats = (*store)->Stats();
+    ASSERT_TRUE(stats.ok());
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tinykg::rdf
