@@ -23,6 +23,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing Node.js and npm (test peers only)" >&2
+  $sudo_cmd apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
 mapfile -t npms < <(cat "$here"/packages/npm-*.txt 2>/dev/null | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
 if [ ${#npms[@]} -gt 0 ]; then
   need=0
