@@ -48,6 +48,11 @@ void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+// cmd_import_td.cc: `import td`, `import board` (under the `import` command)
+// and `export td` (under the `export` command).
+void AddImportTdCommand(CLI::App& import, GlobalOptions& options, Runner& run);
+void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run);
+void AddExportTdCommand(CLI::App& export_cmd, GlobalOptions& options, Runner& run);
 
 }  // namespace tinykg::cli
 

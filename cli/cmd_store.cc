@@ -192,7 +192,8 @@ void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--format", *format, "turtle|ntriples|nquads");
   cmd->add_flag("--inferred", *inferred, "Include the materialised RDFS inferences");
   cmd->add_option("graph", *args, "GRAPH IRI (default: every graph)");
-  cmd->callback([&options, &run, format, args, inferred] {
+  cmd->callback([cmd, &options, &run, format, args, inferred] {
+    if (!cmd->get_subcommands().empty()) return;  // `export td ID` set run already
     run = [&options, format, args, inferred]() -> int {
       auto syntax = rdf::SyntaxFromName(*format);
       if (!syntax.ok() || *syntax == rdf::Syntax::kRdfXml || *syntax == rdf::Syntax::kTriG) {

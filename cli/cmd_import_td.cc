@@ -1,0 +1,223 @@
+// tinykg import td PATH... | tinykg import board FILE... | tinykg export td ID
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "cli.h"
+#include "store_access.h"
+#include "tinykg/base/file.h"
+#include "tinykg/td/board.h"
+#include "tinykg/td/thing_description.h"
+
+namespace tinykg::cli {
+namespace {
+
+struct ImportArgs {
+  std::vector<std::string> paths;
+  std::vector<std::string> context_dirs;
+  std::vector<std::string> ignored_contexts;
+  std::string schema_dir;
+  std::string format = "summary";
+  bool keep_going = false;
+  bool dry_run = false;
+};
+
+void AddCommonOptions(CLI::App* cmd, ImportArgs& args) {
+  cmd->add_option("--context-dir", args.context_dirs,
+                  "Extra directory of JSON-LD contexts (well-known names or index.json)");
+  cmd->add_option("--ignore-context", args.ignored_contexts,
+                  "Treat this context IRI as empty instead of failing (e.g. https://webthings.io/schemas)");
+  cmd->add_option("--schema-dir", args.schema_dir, "Directory of the TD/TM JSON Schemas");
+  cmd->add_flag("--keep-going", args.keep_going, "Import the valid documents, report the rest");
+  cmd->add_flag("--dry-run", args.dry_run, "Check and convert only; write nothing");
+  cmd->add_option("--format", args.format, "Output: summary|nquads (nquads with --dry-run)");
+}
+
+// Files named by PATH (a file, a directory searched recursively for .json and
+// .jsonld, or "-" for standard input), sorted within each directory.
+Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (p == "-" || fs::is_regular_file(p, ec)) {
+      files.push_back(p);
+    } else if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::recursive_directory_iterator(p, ec)) {
+        const std::string ext = Extension(e.path().string());
+        if (e.is_regular_file() && (ext == "json" || ext == "jsonld")) found.push_back(e.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      return NotFound("no such file or directory: " + p);
+    }
+  }
+  return files;
+}
+
+Result<std::unique_ptr<td::TdReader>> MakeReader(const ImportArgs& args) {
+  td::TdReaderOptions options;
+  options.context_dirs.push_back(OntologyDir() + "/contexts");
+  if (const char* env = std::getenv("TINYKG_CONTEXT_DIR"); env != nullptr && *env != '\0') {
+    options.context_dirs.push_back(env);
+  }
+  for (const auto& d : args.context_dirs) options.context_dirs.push_back(d);
+  options.ignored_contexts = args.ignored_contexts;
+  options.schema_dir = args.schema_dir.empty() ? OntologyDir() + "/schemas" : args.schema_dir;
+  return td::TdReader::Create(options);
+}
+
+// Reads every document; returns the accepted ones, reporting problems and
+// warnings on stderr. `rejected` counts the rest.
+std::vector<td::TdReadResult> ReadAll(
+    td::TdReader& reader, const std::vector<std::pair<std::string, std::string>>& texts,
+    const GlobalOptions& global, int& rejected) {
+  std::vector<td::TdReadResult> accepted;
+  for (const auto& [source, text] : texts) {
+    td::TdReadResult r = reader.Read(text, source);
+    for (const Status& w : r.warnings) Warn(global, w.ToString());
+    if (!r.ok()) {
+      ++rejected;
+      for (const Status& p : r.problems) ReportError(p);
+      continue;
+    }
+    accepted.push_back(std::move(r));
+  }
+  return accepted;
+}
+
+int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
+                 std::vector<td::TdReadResult>& accepted, int rejected) {
+  if (rejected > 0 && !args.keep_going) {
+    std::cerr << "tinykg: " << rejected << " document(s) rejected; nothing imported"
+              << " (use --keep-going to import the valid ones)\n";
+    return kExitFailure;
+  }
+  if (args.dry_run) {
+    for (const auto& r : accepted) {
+      if (args.format == "nquads") {
+        for (const td::Quad& q : r.quads) {
+          std::string line = q.triple.ToNTriples();
+          line.pop_back();
+          std::cout << line << "<" << rdf::EscapeIri(r.document.iri) << "> .\n";
+        }
+      } else {
+        std::cout << r.document.iri << "\t" << r.document.kind << "\t" << r.document.triples.size()
+                  << " triples\t" << r.document.source << "\n";
+      }
+    }
+    return rejected > 0 ? kExitFailure : kExitOk;
+  }
+  auto store = OpenStore(global);
+  if (!store.ok()) {
+    ReportError(store.status());
+    return kExitStore;
+  }
+  std::vector<rdf::GraphDocument> docs;
+  docs.reserve(accepted.size());
+  for (auto& r : accepted) docs.push_back(std::move(r.document));
+  Status put = (*store)->PutAll(docs);
+  FlushWarnings(global, **store);
+  if (!put.ok()) {
+    ReportError(put);
+    return kExitStore;
+  }
+  for (const auto& d : docs) std::cout << d.iri << "\t" << d.kind << "\t" << d.source << "\n";
+  if (!global.quiet) {
+    std::cerr << "tinykg: imported " << docs.size() << " document(s)";
+    if (rejected > 0) std::cerr << ", rejected " << rejected;
+    std::cerr << "\n";
+  }
+  return rejected > 0 ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+void AddImportTdCommand(CLI::App& import, GlobalOptions& options, Runner& run) {
+  auto* cmd = import.add_subcommand("td", "Import W3C Thing Descriptions / Thing Models (files, directories, -)");
+  auto args = std::make_shared<ImportArgs>();
+  cmd->add_option("paths", args->paths, "TD/TM files or directories ('-' for stdin)")->required();
+  AddCommonOptions(cmd, *args);
+  cmd->callback([&options, &run, args] {
+    run = [&options, args]() -> int {
+      if (args->format != "summary" && args->format != "nquads") {
+        return ReportError(InvalidArgument("unknown format '" + args->format + "' (summary|nquads)"));
+      }
+      auto files = ExpandPaths(args->paths);
+      if (!files.ok()) return ReportError(files.status());
+      auto reader = MakeReader(*args);
+      if (!reader.ok()) return ReportError(reader.status());
+      std::vector<std::pair<std::string, std::string>> texts;
+      int rejected = 0;
+      for (const auto& f : *files) {
+        auto text = ReadFile(f);
+        if (!text.ok()) {
+          ReportError(text.status());
+          ++rejected;
+          continue;
+        }
+        texts.emplace_back(f, std::move(text).value());
+      }
+      auto accepted = ReadAll(**reader, texts, options, rejected);
+      return WriteOrPrint(*args, options, accepted, rejected);
+    };
+  });
+}
+
+void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run) {
+  auto* cmd = import.add_subcommand("board", "Import PlatformIO board definitions as device TDs");
+  auto args = std::make_shared<ImportArgs>();
+  cmd->add_option("files", args->paths, "PlatformIO board JSON files or directories")->required();
+  AddCommonOptions(cmd, *args);
+  cmd->callback([&options, &run, args] {
+    run = [&options, args]() -> int {
+      auto files = ExpandPaths(args->paths);
+      if (!files.ok()) return ReportError(files.status());
+      auto reader = MakeReader(*args);
+      if (!reader.ok()) return ReportError(reader.status());
+      std::vector<std::pair<std::string, std::string>> texts;
+      int rejected = 0;
+      for (const auto& f : *files) {
+        auto text = ReadFile(f);
+        auto hw = text.ok() ? td::ReadBoard(*text, f) : Result<td::BoardHardware>(text.status());
+        if (!hw.ok()) {
+          ReportError(hw.status());
+          ++rejected;
+          continue;
+        }
+        texts.emplace_back(f, td::BoardToTdText(*hw));
+      }
+      auto accepted = ReadAll(**reader, texts, options, rejected);
+      if (args->dry_run && args->format == "summary") {
+        for (const auto& r : accepted) std::cout << r.document.original_text;
+        return rejected > 0 ? kExitFailure : kExitOk;
+      }
+      return WriteOrPrint(*args, options, accepted, rejected);
+    };
+  });
+}
+
+void AddExportTdCommand(CLI::App& export_cmd, GlobalOptions& options, Runner& run) {
+  auto* cmd = export_cmd.add_subcommand("td", "Print a Thing Description exactly as it was imported");
+  auto id = std::make_shared<std::string>();
+  cmd->add_option("id", *id, "Graph IRI of the TD (its id)")->required();
+  cmd->callback([&options, &run, id] {
+    run = [&options, id]() -> int {
+      auto store = OpenStore(options);
+      if (!store.ok()) {
+        ReportError(store.status());
+        return kExitStore;
+      }
+      auto text = td::ExportTdText(**store, *id);
+      if (!text.ok()) return ReportError(text.status());
+      std::cout << *text;
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace tinykg::cli

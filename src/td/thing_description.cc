@@ -1,0 +1,141 @@
+#include "tinykg/td/thing_description.h"
+
+#include <cstdio>
+
+#include "iri.h"
+
+namespace tinykg::td {
+
+struct TdReader::State {
+  TdReaderOptions options;
+  LocalDocumentLoader loader;
+  std::unique_ptr<TdValidator> validator;
+  JsonLdProcessor processor;
+};
+
+TdReader::TdReader() : state_(std::make_unique<State>()) {}
+TdReader::~TdReader() = default;
+
+Result<std::unique_ptr<TdReader>> TdReader::Create(const TdReaderOptions& options) {
+  std::unique_ptr<TdReader> reader(new TdReader());
+  reader->state_->options = options;
+  for (const std::string& dir : options.context_dirs) {
+    Result<int> mapped = reader->state_->loader.AddContextDirectory(dir);
+    if (!mapped.ok()) return mapped.status();
+  }
+  for (const std::string& iri : options.ignored_contexts) reader->state_->loader.Ignore(iri);
+  if (!options.skip_schema) {
+    TINYKG_ASSIGN_OR_RETURN(reader->state_->validator, TdValidator::Load(options.schema_dir));
+  }
+  return reader;
+}
+
+namespace {
+
+void CollectContextIris(const Json& context, std::vector<std::string>& out) {
+  if (context.is_string()) {
+    out.push_back(context.get<std::string>());
+  } else if (context.is_array()) {
+    for (const Json& c : context) CollectContextIris(c, out);
+  }
+}
+
+}  // namespace
+
+TdReadResult TdReader::Read(std::string_view text, const std::string& source) {
+  TdReadResult result;
+  Result<Json> parsed = ParseJsonStrict(text, source, result.problems, &result.warnings);
+  if (!parsed.ok()) {
+    result.problems.push_back(parsed.status());
+    return result;
+  }
+  const Json& doc = *parsed;
+  if (!doc.is_object()) {
+    result.problems.push_back(
+        InvalidData("a Thing Description must be a JSON object", SourceLocation(source, 0, 0, "/")));
+    return result;
+  }
+  result.kind = DetectKind(doc);
+  if (state_->validator) {
+    state_->validator->Validate(doc, result.kind, source, result.problems);
+  }
+  if (doc.contains("@context")) {
+    std::vector<std::string> iris;
+    CollectContextIris(doc["@context"], iris);
+    for (const std::string& iri : iris) {
+      for (const std::string& ignored : state_->options.ignored_contexts) {
+        if (iri == ignored) {
+          result.warnings.push_back(InvalidData("context " + iri + " ignored (treated as empty)",
+                                                SourceLocation(source, 0, 0, "/@context")));
+        }
+      }
+    }
+  }
+  if (!result.problems.empty()) return result;
+
+  JsonLdOptions options;
+  options.loader = &state_->loader;
+  Result<std::vector<Quad>> quads = state_->processor.ToRdf(doc, options);
+  if (!quads.ok()) {
+    result.problems.push_back(Status(quads.status().code(), "JSON-LD: " + quads.status().message(),
+                                     SourceLocation(source, 0, 0, "/@context")));
+    return result;
+  }
+  rdf::GraphDocument& gd = result.document;
+  for (const Quad& q : *quads) {
+    if (!q.in_default_graph()) {
+      result.problems.push_back(Unsupported(
+          "the document produces a named graph (" + q.graph.ToNTriples() +
+              "); a TD is stored as one graph",
+          SourceLocation(source)));
+      return result;
+    }
+    gd.triples.push_back(q.triple);
+  }
+  result.quads = std::move(quads).value();
+  if (doc.contains("id") && doc["id"].is_string() && IsWellFormedIri(doc["id"].get<std::string>())) {
+    gd.iri = doc["id"].get<std::string>();
+  } else {
+    gd.iri = GraphIriForText(text);
+  }
+  gd.kind = result.kind == TdKind::kThingModel ? rdf::kKindTm : rdf::kKindTd;
+  gd.source = source;
+  gd.original_text = std::string(text);
+  if (doc.contains("title") && doc["title"].is_string()) gd.label = doc["title"].get<std::string>();
+  return result;
+}
+
+std::string GraphIriForText(std::string_view text) {
+  auto fnv = [&](std::uint64_t seed) {
+    std::uint64_t h = seed;
+    for (unsigned char c : text) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+    return h;
+  };
+  std::uint64_t hi = fnv(0xcbf29ce484222325ULL);
+  std::uint64_t lo = fnv(0x84222325cbf29ce4ULL ^ text.size());
+  hi = (hi & ~0xF000ULL) | 0x8000ULL;                               // version 8
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;        // RFC variant
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "urn:uuid:%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
+                static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+Result<std::string> ExportTdText(rdf::Store& store, std::string_view id) {
+  TINYKG_ASSIGN_OR_RETURN(rdf::GraphDocument doc, store.Get(id, false));
+  if (doc.kind != rdf::kKindTd && doc.kind != rdf::kKindTm) {
+    return InvalidArgument("graph " + std::string(id) + " is not a Thing Description (kind " +
+                           doc.kind + ")");
+  }
+  if (doc.original_text.empty()) {
+    return InvalidArgument("graph " + std::string(id) + " kept no original text");
+  }
+  return doc.original_text;
+}
+
+}  // namespace tinykg::td
