@@ -48,6 +48,8 @@ void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+// `import model` (cmd_import_model.cc); `import` is the parent subcommand.
+void AddImportModelCommand(CLI::App& import, GlobalOptions& options, Runner& run);
 // cmd_import_td.cc: `import td`, `import board` (under the `import` command)
 // and `export td` (under the `export` command).
 void AddImportTdCommand(CLI::App& import, GlobalOptions& options, Runner& run);

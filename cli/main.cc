@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   // `tinykg import td|board|model ...`: each importer adds its own subcommand.
   auto* import = app.add_subcommand("import", "Import Thing Descriptions, boards and models");
   import->require_subcommand(1);
+  AddImportModelCommand(*import, options, run);
   AddImportTdCommand(*import, options, run);
   AddImportBoardCommand(*import, options, run);
   AddExportTdCommand(*app.get_subcommand("export"), options, run);

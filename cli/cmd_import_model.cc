@@ -1,0 +1,165 @@
+// `tinykg import model FILE...`: .tflite / .onnx files into the store, one
+// named graph per file (see tinykg/model/graph.h for IRIs and metadata).
+//
+// --dry-run prints the summaries instead of writing: with --format json one
+// JSON object for a single file, a JSON array of objects for several; with
+// --format table one row per file.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "cli.h"
+#include "store_access.h"
+#include "tinykg/model/graph.h"
+#include "tinykg/model/summary.h"
+
+namespace tinykg::cli {
+namespace {
+
+struct ImportModelOptions {
+  std::vector<std::string> files;
+  bool dry_run = false;
+  std::string format = "table";
+  std::string metadata_csv;
+  std::string name;
+  std::string task;
+  std::vector<std::string> sensors;
+  std::string dataset;
+  std::vector<std::string> metrics;
+  std::string creator;
+  std::string description;
+  std::string category;
+};
+
+Result<model::ModelMetadata> FlagMetadata(const ImportModelOptions& o) {
+  model::ModelMetadata m;
+  if (!o.name.empty()) m.name = o.name;
+  if (!o.task.empty()) m.task = o.task;
+  if (!o.dataset.empty()) m.dataset = o.dataset;
+  if (!o.creator.empty()) m.creator = o.creator;
+  if (!o.description.empty()) m.description = o.description;
+  if (!o.category.empty()) m.category = o.category;
+  m.sensors = o.sensors;
+  for (const std::string& metric : o.metrics) {
+    const auto eq = metric.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgument("--metric wants NAME=VALUE, got \"" + metric + "\"");
+    }
+    try {
+      std::size_t used = 0;
+      const double value = std::stod(metric.substr(eq + 1), &used);
+      if (used != metric.size() - eq - 1) throw std::invalid_argument("trailing text");
+      m.metrics.emplace_back(metric.substr(0, eq), value);
+    } catch (const std::exception&) {
+      return InvalidArgument("--metric value is not a number: \"" + metric + "\"");
+    }
+  }
+  return m;
+}
+
+void PrintTable(const std::vector<model::ModelSummary>& summaries) {
+  std::printf("%-40s %-6s %12s %12s %10s %10s %10s %6s\n", "name", "format", "macs", "params",
+              "arena", "flash", "file", "layers");
+  for (const model::ModelSummary& s : summaries) {
+    std::printf("%-40s %-6s %12lld %12lld %10lld %10lld %10lld %6zu\n", s.name.c_str(), s.format.c_str(),
+                static_cast<long long>(s.macs), static_cast<long long>(s.params),
+                static_cast<long long>(s.arena_bytes), static_cast<long long>(s.flash_bytes),
+                static_cast<long long>(s.file_bytes), s.layers.size());
+  }
+}
+
+int Run(const ImportModelOptions& o, const GlobalOptions& global) {
+  if (o.format != "json" && o.format != "table") {
+    return ReportError(InvalidArgument("--format must be json or table"));
+  }
+  auto flags = FlagMetadata(o);
+  if (!flags.ok()) return ReportError(flags.status());
+  std::map<std::string, model::ModelMetadata> csv;
+  if (!o.metadata_csv.empty()) {
+    auto rows = model::ReadMetadataCsv(o.metadata_csv);
+    if (!rows.ok()) return ReportError(rows.status());
+    csv = std::move(rows).value();
+  }
+
+  std::vector<model::ModelSummary> summaries;
+  std::vector<rdf::GraphDocument> docs;
+  for (const std::string& file : o.files) {
+    auto summary = model::SummarizeFile(file);
+    if (!summary.ok()) return ReportError(summary.status());
+    for (const std::string& note : summary->notes) Warn(global, file + ": " + note);
+    model::ModelMetadata metadata;
+    const std::string base = std::filesystem::path(file).filename().string();
+    if (auto it = csv.find(base); it != csv.end()) {
+      metadata.MergeFrom(it->second);
+    } else if (!o.metadata_csv.empty()) {
+      Warn(global, file + ": no row for \"" + base + "\" in " + o.metadata_csv);
+    }
+    auto sidecar = model::ReadSidecar(file);
+    if (!sidecar.ok()) return ReportError(sidecar.status());
+    if (sidecar->has_value()) metadata.MergeFrom(**sidecar);
+    metadata.MergeFrom(*flags);
+    if (metadata.name) summary->name = *metadata.name;
+    docs.push_back(model::ModelToGraph(*summary, metadata, file));
+    summaries.push_back(std::move(summary).value());
+  }
+
+  if (o.dry_run) {
+    if (o.format == "table") {
+      PrintTable(summaries);
+    } else if (summaries.size() == 1) {
+      std::cout << model::SummaryToJson(summaries.front()) << "\n";
+    } else {
+      std::cout << "[\n";
+      for (std::size_t i = 0; i < summaries.size(); ++i) {
+        std::cout << model::SummaryToJson(summaries[i]) << (i + 1 < summaries.size() ? ",\n" : "\n");
+      }
+      std::cout << "]\n";
+    }
+    return kExitOk;
+  }
+
+  auto store = OpenStore(global);
+  if (!store.ok()) return ReportError(store.status());
+  const Status put = (*store)->PutAll(docs);
+  FlushWarnings(global, **store);
+  if (!put.ok()) return ReportError(put);
+  if (o.format == "json") {
+    std::cout << "[";
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      std::cout << (i ? "," : "") << "\n  {\"file\": \"" << rdf::EscapeLiteral(o.files[i])
+                << "\", \"graph\": \"" << docs[i].iri << "\", \"triples\": " << docs[i].triples.size() << "}";
+    }
+    std::cout << "\n]\n";
+  } else {
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      std::cout << "imported " << o.files[i] << " as <" << docs[i].iri << "> (" << docs[i].triples.size()
+                << " triples)\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddImportModelCommand(CLI::App& import, GlobalOptions& options, Runner& run) {
+  auto o = std::make_shared<ImportModelOptions>();
+  auto* cmd = import.add_subcommand("model", "Import .tflite/.onnx models (layers, MACs, flash, arena)");
+  cmd->add_option("files", o->files, "Model files (.tflite, .onnx)")->required();
+  cmd->add_flag("--dry-run", o->dry_run, "Print the summary, write nothing");
+  cmd->add_option("--format", o->format, "Output: table (default) or json");
+  cmd->add_option("--metadata-csv", o->metadata_csv,
+                  "CSV of metadata keyed by file name (columns of seloc-ml/models_metadata.csv)");
+  cmd->add_option("--name", o->name, "Model name (default: file stem)");
+  cmd->add_option("--task", o->task, "Task, e.g. KeywordSpotting or keyword-spotting (tkg:Task)");
+  cmd->add_option("--sensor", o->sensors, "Input sensor, e.g. Microphone (repeatable)");
+  cmd->add_option("--dataset", o->dataset, "Training dataset (URL or name)");
+  cmd->add_option("--metric", o->metrics, "NAME=VALUE, e.g. accuracy=0.92 (repeatable)");
+  cmd->add_option("--creator", o->creator, "Creator");
+  cmd->add_option("--description", o->description, "Description");
+  cmd->add_option("--category", o->category, "nnet category, e.g. Classification");
+  cmd->callback([o, &options, &run] { run = [o, &options] { return Run(*o, options); }; });
+}
+
+}  // namespace tinykg::cli
