@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <memory>
 #include <cmath>
 
 #include "tinykg/engine/arena.h"
@@ -11,6 +12,7 @@
 #include "tinykg/engine/network.h"
 #include "tinykg/engine/online.h"
 #include "tinykg/engine/trainer.h"
+#include "tinykg/train/model_loader.h"
 
 namespace tinykg::train {
 namespace {
@@ -98,8 +100,22 @@ Result<ClassificationResult> RunOnline(const Dataset& train, const Dataset& eval
   config.hidden = hidden;
   config.optimizer = {options.optimizer, options.learning_rate, options.momentum};
   config.seed = options.seed;
+  std::unique_ptr<LoadedModel> backbone_model;
+  std::unique_ptr<engine::GraphBackbone> backbone;
+  if (!options.model.empty()) {
+    auto loaded = LoadedModel::Load(options.model);
+    if (!loaded.ok()) return loaded.status();
+    backbone_model = std::move(loaded).value();
+    auto cut = backbone_model->FindCut(options.head);
+    if (!cut.ok()) return cut.status();
+    backbone = std::make_unique<engine::GraphBackbone>(backbone_model->graph(), *cut);
+    if (backbone->input_size() != train.feature_count()) {
+      return InvalidArgument("the model takes " + std::to_string(backbone->input_size()) + " inputs but the data has " +
+                             std::to_string(train.feature_count()) + " features");
+    }
+  }
   engine::OnlineLearner learner;
-  const engine::Status s = learner.Build(config, arena);
+  const engine::Status s = learner.Build(config, arena, backbone.get());
   if (s != engine::Status::kOk) return EngineError(s, "building the online learner");
   for (int e = 0; e < options.epochs; ++e) {
     for (std::size_t r = 0; r < train.rows; ++r) {

@@ -221,8 +221,17 @@ std::vector<float> LoadedModel::Output() {
 Result<int> LoadedModel::FindCut(const std::string& layer) {
   const int nodes = graph_->node_count();
   if (layer.empty()) {
-    if (nodes < 2) return NotFound("the model has fewer than two operators");
-    return nodes - 2;
+    // The producer of the last FULLY_CONNECTED / CONV_2D input: the features
+    // the classifier sees.
+    for (int i = nodes - 1; i >= 0; --i) {
+      const engine::Node& node = graph_->node(i);
+      if (node.op != OpKind::kFullyConnected && node.op != OpKind::kConv2D) continue;
+      for (int j = i - 1; j >= 0; --j) {
+        if (graph_->node(j).output == node.inputs[0]) return j;
+      }
+      break;
+    }
+    return NotFound("no operator feeds a final FULLY_CONNECTED or CONV_2D; name the cut layer");
   }
   char* end = nullptr;
   const long index = std::strtol(layer.c_str(), &end, 10);

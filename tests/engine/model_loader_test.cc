@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -72,6 +73,79 @@ TEST(ModelLoader, ReportsUnsupportedOperators) {
   auto loaded = LoadedModel::Load(kModels + "trained_lstm.tflite");
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), StatusCode::kUnsupported);
+}
+
+}  // namespace
+}  // namespace tinykg::train
+
+namespace tinykg::train {
+namespace {
+
+// Frozen int8 person_detect backbone (cut before its classifier) + a float
+// head learned online from augmented copies of the two test images.
+TEST(MixedSetup, FrozenInt8BackboneWithFloatHeadLearnsOnline) {
+  auto loaded = LoadedModel::Load(kModels + "person_detect.tflite");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  LoadedModel& m = **loaded;
+  auto cut = m.FindCut("");
+  ASSERT_TRUE(cut.ok()) << cut.status().ToString();
+  EXPECT_EQ(m.graph().node(*cut).op, engine::OpKind::kAveragePool2D);
+  engine::GraphBackbone backbone(m.graph(), *cut);
+  ASSERT_EQ(backbone.feature_count(), 256u);
+
+  std::vector<GrayImage> images;
+  for (const char* f : {"no_person.bmp", "person.bmp"}) {
+    auto img = ReadBmpGray(kImages + f);
+    ASSERT_TRUE(img.ok());
+    images.push_back(*img);
+  }
+  const engine::Tensor& in = m.graph().input();
+  engine::Pcg32 rng(5);
+  // A shifted, maybe mirrored, noisy copy as real input values.
+  auto augmented = [&](int label) {
+    const GrayImage& img = images[static_cast<std::size_t>(label)];
+    const int dx = static_cast<int>(rng.Below(13)) - 6, dy = static_cast<int>(rng.Below(13)) - 6;
+    const bool flip = rng.Below(2) == 1;
+    std::vector<float> x(96 * 96);
+    for (int y = 0; y < 96; ++y) {
+      for (int xx = 0; xx < 96; ++xx) {
+        int sx = std::clamp(xx + dx, 0, 95), sy = std::clamp(y + dy, 0, 95);
+        if (flip) sx = 95 - sx;
+        const int p = std::clamp(static_cast<int>(img.pixels[static_cast<std::size_t>(sy * 96 + sx)]) +
+                                     static_cast<int>(rng.Below(17)) - 8, 0, 255);
+        const auto q = static_cast<std::int8_t>(static_cast<std::uint8_t>(p));
+        x[static_cast<std::size_t>(y * 96 + xx)] = in.quant.Scale() * static_cast<float>(q - in.quant.ZeroPoint());
+      }
+    }
+    return x;
+  };
+  std::vector<std::byte> memory(1 << 16);
+  engine::Arena arena(memory);
+  engine::OnlineConfig config;
+  config.max_classes = 2;
+  config.initial_classes = 2;
+  config.optimizer = {engine::OptimizerKind::kSgd, 0.05f};
+  engine::OnlineLearner learner;
+  ASSERT_EQ(learner.Build(config, arena, &backbone), engine::Status::kOk);
+  for (int i = 0; i < 30; ++i) {
+    const int label = i % 2;
+    ASSERT_EQ(learner.Learn(augmented(label), label), engine::Status::kOk);
+  }
+  int correct = 0;
+  for (int i = 0; i < 20; ++i) {
+    const int label = i % 2;
+    std::int32_t predicted = -1;
+    ASSERT_EQ(learner.Predict(augmented(label), &predicted), engine::Status::kOk);
+    correct += predicted == label;
+  }
+  const engine::MemoryReport mem = learner.memory();
+  std::printf("mixed setup: accuracy %d/20; head weights %zu B, gradients %zu B, activations %zu B, "
+              "scratch %zu B (backbone activations %zu B), total %zu B\n",
+              correct, mem.weights, mem.gradients, mem.activations, mem.scratch, m.graph().activation_bytes(),
+              mem.Total());
+  EXPECT_GE(correct, 18);
+  EXPECT_EQ(mem.weights, (256u * 2 + 2) * 4);
+  EXPECT_GE(mem.scratch, m.graph().activation_bytes());
 }
 
 }  // namespace

@@ -36,6 +36,12 @@ struct TabularOptions {
   float momentum = 0.0f;
   std::vector<int> hidden;     // hidden dense layer widths (ReLU); empty = linear head
   std::uint64_t seed = 1;
+  // Online only: a frozen .tflite backbone the rows are fed into (its input
+  // size must equal the feature count), cut after the operator `head`
+  // (LoadedModel::FindCut: index, output tensor name, or "" for the
+  // operator before the classifier).
+  std::string model;
+  std::string head;
 };
 
 struct ClassificationResult {

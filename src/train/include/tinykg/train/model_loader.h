@@ -45,8 +45,9 @@ class LoadedModel {
   std::vector<float> Output();
 
   // The node index whose output tensor is named `layer`, or whose index is
-  // `layer` when it is a number; -1 for the last node but one when empty
-  // (the usual cut before the classifier). kNotFound otherwise.
+  // `layer` when it is a number; when empty, the node whose output feeds the
+  // last FULLY_CONNECTED / CONV_2D (the usual cut before the classifier).
+  // kNotFound otherwise.
   Result<int> FindCut(const std::string& layer);
 
  private:
