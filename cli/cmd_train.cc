@@ -10,15 +10,16 @@
 #include "cli.h"
 #include "tinykg/train/dataset.h"
 #include "tinykg/train/experiments.h"
+#include "tinykg/train/omniglot.h"
 
 namespace tinykg::cli {
 namespace {
 
 struct TrainArgs {
-  std::string data, eval, label, model, head, method, format = "table", optimizer = "sgd";
+  std::string data, eval, label, model, head, method, format = "table", optimizer;
   std::vector<std::string> features;
   std::vector<int> hidden;
-  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0;
+  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1;
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
   std::uint64_t seed = 1;
 };
@@ -44,18 +45,54 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   if (args.format != "table" && args.format != "json") {
     return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
   }
-  if (!args.model.empty() || !args.head.empty()) {
-    return ReportError(Unsupported("--model/--head: a .tflite backbone is not wired into 'train' yet"));
+  const bool is_omniglot = args.data == "omniglot" ||
+                           (args.data.size() > 4 && args.data.compare(args.data.size() - 4, 4, ".zip") == 0);
+  if ((!args.model.empty() || !args.head.empty()) && (args.data == "sine" || is_omniglot)) {
+    return ReportError(InvalidArgument("--model/--head apply to CSV data with --method online"));
   }
   const bool progress = isatty(STDERR_FILENO) != 0 && !options.quiet;
   engine::OptimizerKind optimizer = engine::OptimizerKind::kSgd;
   if (args.optimizer == "adam") {
     optimizer = engine::OptimizerKind::kAdam;
-  } else if (args.optimizer != "sgd") {
+  } else if (!args.optimizer.empty() && args.optimizer != "sgd") {
     return ReportError(InvalidArgument("unknown --optimizer '" + args.optimizer + "' (sgd, adam)"));
   }
   nlohmann::json out;
-  if (args.data == "sine") {
+  if (is_omniglot) {
+    train::OmniglotOptions o;
+    auto method = train::ParseMethod(args.method.empty() ? "reptile" : args.method);
+    if (!method.ok()) return ReportError(method.status());
+    o.method = *method;
+    o.ways = args.ways;
+    o.shots = args.shots;
+    if (args.steps > 0) o.meta_iterations = args.steps;
+    o.inner_steps = args.local_steps;
+    if (args.batch > 0) o.inner_batch = args.batch;
+    if (args.lr > 0) o.inner_learning_rate = args.lr;
+    if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
+    if (!args.optimizer.empty()) o.inner_optimizer = optimizer;
+    o.seed = args.seed;
+    const std::string zip = args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data;
+    if (progress) std::cerr << "tinykg: loading " << zip << "...\n";
+    auto data = train::LoadOmniglot(zip);
+    if (!data.ok()) return ReportError(data.status());
+    if (progress) std::cerr << "tinykg: training omniglot (" << train::MethodName(o.method) << ")...\n";
+    auto r = train::RunOmniglot(*data, o);
+    if (!r.ok()) return ReportError(r.status());
+    out = {{"method", train::MethodName(r->method)},
+           {"dataset", "omniglot"},
+           {"ways", r->ways},
+           {"shots", r->shots},
+           {"accuracy", r->accuracy},
+           {"steps", r->device_steps},
+           {"devices", r->devices},
+           {"train_characters", r->train_characters},
+           {"test_characters", r->test_characters},
+           {"seed", r->seed},
+           {"memory_bytes", MemoryJson(r->memory)},
+           {"server_bytes", r->server_bytes},
+           {"seconds", r->seconds}};
+  } else if (args.data == "sine") {
     train::SineOptions o;
     auto method = train::ParseMethod(args.method.empty() ? "reptile" : args.method);
     if (!method.ok()) return ReportError(method.status());
@@ -115,6 +152,11 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     o.momentum = args.momentum;
     o.hidden = args.hidden;
     o.seed = args.seed;
+    o.model = args.model;
+    o.head = args.head;
+    if (!o.model.empty() && o.method != train::Method::kOnline) {
+      return ReportError(InvalidArgument("--model needs --method online"));
+    }
     if (progress) {
       std::cerr << "tinykg: training on " << train_data->rows << " rows, " << train_data->feature_count()
                 << " features (" << train::MethodName(o.method) << ")...\n";
@@ -147,20 +189,25 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
 void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto* cmd = app.add_subcommand("train", "Train on the host with the embedded engine (online, reptile, fedavg, scratch)");
   auto args = std::make_shared<TrainArgs>();
-  cmd->add_option("--data", args->data, "Training data: a CSV file with a header row, or 'sine'")->required();
+  cmd->add_option("--data", args->data,
+                  "Training data: a CSV file with a header row, 'sine', or 'omniglot' (or an Omniglot .zip)")
+      ->required();
   cmd->add_option("--eval", args->eval, "CSV file to evaluate accuracy on (same columns)");
   cmd->add_option("--label", args->label, "Label column (class indices 0, 1, ...)");
   cmd->add_option("--features", args->features, "Feature columns (default: every numeric column)")
       ->delimiter(',');
   cmd->add_option("--method", args->method, "online|reptile|scratch|fedavg (default: online; reptile for sine)");
-  cmd->add_option("--model", args->model, "A .tflite backbone (frozen) [not wired yet]");
-  cmd->add_option("--head", args->head, "Cut the backbone at this layer [not wired yet]");
+  cmd->add_option("--model", args->model, "A .tflite model used as frozen backbone (CSV, online)");
+  cmd->add_option("--head", args->head,
+                  "Cut the backbone after this operator (index or output tensor name; default: before the classifier)");
+  cmd->add_option("--ways", args->ways, "Omniglot: classes per task (default 5)");
+  cmd->add_option("--shots", args->shots, "Omniglot: examples per class (default 1)");
   cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)");
   cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine)");
   cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop)");
   cmd->add_option("--meta-lr", args->meta_lr, "Reptile meta step size (annealed to 0)");
   cmd->add_option("--momentum", args->momentum, "SGD momentum");
-  cmd->add_option("--optimizer", args->optimizer, "sgd|adam");
+  cmd->add_option("--optimizer", args->optimizer, "sgd|adam (default: sgd; adam for omniglot)");
   cmd->add_option("--hidden", args->hidden, "Hidden layer widths, e.g. 16,8")->delimiter(',');
   cmd->add_option("--batch", args->batch, "Mini-batch size (not online)");
   cmd->add_option("--devices", args->devices, "Simulated devices (fedavg, reptile)");

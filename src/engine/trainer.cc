@@ -1,11 +1,13 @@
 #include "tinykg/engine/trainer.h"
 
+#include <cmath>
+
 #include "tinykg/engine/loss.h"
 
 namespace tinykg::engine {
 
 Status TrainSteps(Network& net, Optimizer& optimizer, SampleStream& stream, LossKind loss,
-                  int steps, int batch, Arena& arena, float* mean_loss) {
+                  int steps, int batch, Arena& arena, float* mean_loss, float max_gradient_norm) {
   if (batch <= 0 || steps < 0) return Status::kInvalidArgument;
   std::span<float> x = arena.Scratch<float>(net.input_size());
   std::span<float> target = arena.Scratch<float>(net.output_size());
@@ -30,7 +32,14 @@ Status TrainSteps(Network& net, Optimizer& optimizer, SampleStream& stream, Loss
       ++used;
     }
     if (used > 0) {
-      optimizer.Step(net.parameters(), net.gradients(), 1.0f / static_cast<float>(used));
+      float scale = 1.0f / static_cast<float>(used);
+      if (max_gradient_norm > 0.0f) {
+        float sq = 0.0f;
+        for (float g : net.gradients()) sq += g * g;
+        const float norm = std::sqrt(sq) * scale;
+        if (norm > max_gradient_norm) scale *= max_gradient_norm / norm;
+      }
+      optimizer.Step(net.parameters(), net.gradients(), scale);
       if (mean_loss != nullptr) *mean_loss = total / static_cast<float>(used);
     }
   }

@@ -303,7 +303,7 @@ Result<SineResult> RunSine(const SineOptions& options) {
       SineStream stream(distributions[d], distributions[d].Sample(rng), rng.NextU32());
       device.Load(meta);
       (void)engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse, options.local_steps,
-                               options.batch, device.arena);
+                               options.batch, device.arena, nullptr, options.max_gradient_norm);
       const float eps = options.meta_learning_rate *
                         (1.0f - static_cast<float>(v) / static_cast<float>(options.rounds));
       engine::ReptileUpdate(meta, device.net.parameters(), eps);
@@ -319,7 +319,7 @@ Result<SineResult> RunSine(const SineOptions& options) {
         SineStream stream(distributions[k], distributions[k].Sample(rng), rng.NextU32(), /*mixed=*/true);
         device.Load(meta);
         (void)engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse,
-                                 options.local_steps, options.batch, device.arena);
+                                 options.local_steps, options.batch, device.arena, nullptr, options.max_gradient_norm);
         averager.Add(device.net.parameters());
         result.device_steps += options.local_steps;
       }
@@ -356,7 +356,7 @@ Result<SineResult> RunSine(const SineOptions& options) {
     result.mse_before += query_mse(task);
     for (int s = 1; s <= max_steps; ++s) {
       (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kMse, 1, options.shots,
-                               device.arena);
+                               device.arena, nullptr, options.max_gradient_norm);
       for (std::size_t i = 0; i < options.eval_steps.size(); ++i) {
         if (options.eval_steps[i] == s) result.mse[i] += query_mse(task);
       }

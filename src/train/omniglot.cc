@@ -70,6 +70,10 @@ class TaskStream final : public engine::SampleStream {
 
 }  // namespace
 
+std::string DefaultOmniglotZip() {
+  return std::string(TINYKG_TRAIN_SHARED_DATA) + "/datasets/omniglot/images_background_small1.zip";
+}
+
 Result<Omniglot> LoadOmniglot(const std::string& zip_path, int size) {
   auto members = ReadZip(zip_path);
   if (!members.ok()) return members.status();
@@ -130,7 +134,7 @@ Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& 
   engine::Arena arena(memory);
   engine::Network net;
   engine::Optimizer opt;
-  const engine::OptimizerConfig adam{engine::OptimizerKind::kAdam, o.inner_learning_rate, 0.0f, 0.0f};
+  const engine::OptimizerConfig adam{o.inner_optimizer, o.inner_learning_rate, 0.0f, 0.0f};
   engine::Status s = net.Build(engine::Shape{data.size, data.size, 1}, layers, arena);
   if (s == engine::Status::kOk) s = opt.Init(adam, net.parameters().size(), arena);
   if (s != engine::Status::kOk) return Internal(std::string("building the CNN: ") + engine::StatusName(s));

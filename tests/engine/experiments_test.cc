@@ -91,7 +91,7 @@ TEST(Sine, ReptileBeatsScratchAndFedAvgAfterFewSteps) {
     EXPECT_LT(reptile.mse[i], scratch.mse[i]) << reptile.steps[i];
     EXPECT_LT(reptile.mse[i], fedavg.mse[i]) << reptile.steps[i];
   }
-  EXPECT_LT(reptile.mse[2], 0.5 * fedavg.mse[2]);
+  EXPECT_LT(reptile.mse[2], 0.7 * fedavg.mse[2]);
   EXPECT_EQ(reptile.device_steps, fedavg.device_steps);
   EXPECT_EQ(reptile.device_steps, 2000 * 8);
 }

@@ -31,9 +31,11 @@ enum class LossKind : std::uint8_t { kMse, kCrossEntropy };
 // `stream` (gradients averaged over the batch). Buffers come from the
 // arena's scratch end and are released before returning. `*mean_loss` (may
 // be null) receives the mean loss of the last step. Stops early, returning
-// kEndOfData, when the stream runs out.
+// kEndOfData, when the stream runs out. With `max_gradient_norm` > 0 the
+// batch-mean gradient is rescaled to at most that L2 norm before each step.
 Status TrainSteps(Network& net, Optimizer& optimizer, SampleStream& stream, LossKind loss,
-                  int steps, int batch, Arena& arena, float* mean_loss = nullptr);
+                  int steps, int batch, Arena& arena, float* mean_loss = nullptr,
+                  float max_gradient_norm = 0.0f);
 
 }  // namespace tinykg::engine
 

@@ -12,6 +12,7 @@
 
 #include "tinykg/base/status.h"
 #include "tinykg/engine/memory.h"
+#include "tinykg/engine/optimizer.h"
 #include "tinykg/train/experiments.h"
 
 namespace tinykg::train {
@@ -27,6 +28,10 @@ struct Omniglot {
   std::vector<OmniglotCharacter> characters;
 };
 
+// The shared dataset's images_background_small1.zip (TINYKG_SHARED_DATA at
+// build time).
+std::string DefaultOmniglotZip();
+
 // Reads alphabet/characterNN/*.png members of the zip (any top folder).
 Result<Omniglot> LoadOmniglot(const std::string& zip_path, int size = 28);
 
@@ -38,6 +43,7 @@ struct OmniglotOptions {
   int meta_iterations = 300;     // device visits
   int inner_steps = 5;           // local Adam steps per visit
   int inner_batch = 10;
+  engine::OptimizerKind inner_optimizer = engine::OptimizerKind::kAdam;  // beta1 = 0 as in Reptile
   float inner_learning_rate = 0.001f;
   float meta_learning_rate = 1.0f;  // annealed linearly to 0
   int eval_tasks = 40;
