@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
                 backend.c_str(), name.c_str(), rows, times[times.size() / 2]);
     std::fflush(stdout);
   }
+  store->reset();  // close the BerkeleyDB files before removing them
   if (backend != "memory") std::filesystem::remove_all(dir);
   return 0;
 }
