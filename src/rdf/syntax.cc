@@ -33,6 +33,7 @@ Result<Syntax> SyntaxForPath(const std::string& path) {
   return syntax;
 }
 
+// These are also Raptor's parser names.
 std::string_view SyntaxName(Syntax syntax) {
   switch (syntax) {
     case Syntax::kTurtle: return "turtle";
@@ -44,26 +45,12 @@ std::string_view SyntaxName(Syntax syntax) {
   return "turtle";
 }
 
-namespace {
-
-const char* RaptorParserName(Syntax syntax) {
-  switch (syntax) {
-    case Syntax::kTurtle: return "turtle";
-    case Syntax::kNTriples: return "ntriples";
-    case Syntax::kNQuads: return "nquads";
-    case Syntax::kRdfXml: return "rdfxml";
-    case Syntax::kTriG: return "trig";
-  }
-  return "turtle";
-}
-
-}  // namespace
 
 Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
                                      const std::string& base_iri, const std::string& source) {
   auto world = internal::World::Create();
   if (!world) return Internal("cannot create a librdf world");
-  internal::ParserPtr parser(librdf_new_parser(world->get(), RaptorParserName(syntax), nullptr, nullptr));
+  internal::ParserPtr parser(librdf_new_parser(world->get(), std::string(SyntaxName(syntax)).c_str(), nullptr, nullptr));
   if (!parser) return world->ErrorStatus(StatusCode::kInternal, source, "cannot create an RDF parser");
   std::string base = base_iri.empty() ? "urn:tinykg:base" : base_iri;
   internal::UriPtr base_uri(
