@@ -48,6 +48,13 @@ void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+// Matchmaking, benchmark records, search and reports (cmd_match.cc, cmd_bench.cc,
+// cmd_search.cc, cmd_report.cc).
+void AddMatchCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddExplainCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddBenchCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddSearchCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddReportCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 // `import model` (cmd_import_model.cc); `import` is the parent subcommand.
 void AddImportModelCommand(CLI::App& import, GlobalOptions& options, Runner& run);
 // cmd_import_td.cc: `import td`, `import board` (under the `import` command)

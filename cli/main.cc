@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   AddExportCommand(app, options, run);
   AddStatsCommand(app, options, run);
   AddTrainCommand(app, options, run);
+  AddMatchCommand(app, options, run);
+  AddExplainCommand(app, options, run);
 
   // `tinykg import td|board|model ...`: each importer adds its own subcommand.
   auto* import = app.add_subcommand("import", "Import Thing Descriptions, boards and models");

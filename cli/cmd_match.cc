@@ -1,0 +1,125 @@
+// tinykg match (--model M | --device D | --all) and tinykg explain --model M --device D
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli.h"
+#include "store_access.h"
+#include "tinykg/match/matchmaker.h"
+#include "tinykg/match/render.h"
+
+namespace tinykg::cli {
+namespace {
+
+struct MatchArgs {
+  std::string model, device, format = "table", task, sensor, runtime;
+  bool all = false, misfits = false;
+  double max_latency_ms = -1;
+  int limit = 0;
+};
+
+match::Filters FiltersOf(const MatchArgs& a) {
+  match::Filters f;
+  if (!a.task.empty()) f.task = match::TaskIri(a.task);
+  if (!a.sensor.empty()) f.sensor = match::SensorIri(a.sensor);
+  if (!a.runtime.empty()) f.runtime = match::RuntimeIri(a.runtime);
+  if (a.max_latency_ms >= 0) f.max_latency_ms = a.max_latency_ms;
+  f.include_misfits = a.misfits;
+  return f;
+}
+
+int RunMatch(const GlobalOptions& options, const MatchArgs& a) {
+  int modes = !a.model.empty() + !a.device.empty() + a.all;
+  if (modes != 1) return ReportError(InvalidArgument("give one of --model M, --device D or --all"));
+  if (a.format != "json") {
+    auto fmt = match::TableFormatFromName(a.format);
+    if (!fmt.ok()) return ReportError(fmt.status());
+  }
+  auto store = OpenStore(options);
+  if (!store.ok()) return ReportError(store.status());
+  match::Matchmaker mm(**store);
+  match::Filters filters = FiltersOf(a);
+  Result<std::vector<match::Fit>> fits = std::vector<match::Fit>{};
+  match::FitView view = match::FitView::kMatrix;
+  if (!a.model.empty()) {
+    auto m = mm.ResolveModel(a.model);
+    if (!m.ok()) return ReportError(m.status());
+    fits = mm.DevicesFor(*m, filters);
+    view = match::FitView::kDevicesForModel;
+  } else if (!a.device.empty()) {
+    auto d = mm.ResolveDevice(a.device);
+    if (!d.ok()) return ReportError(d.status());
+    fits = mm.ModelsFor(*d, filters);
+    view = match::FitView::kModelsForDevice;
+  } else {
+    fits = mm.Matrix(filters);
+  }
+  if (!fits.ok()) return ReportError(fits.status());
+  if (a.limit > 0 && fits->size() > static_cast<std::size_t>(a.limit)) fits->resize(static_cast<std::size_t>(a.limit));
+  FlushWarnings(options, **store);
+  if (a.format == "json") {
+    std::cout << match::FitsJson(*fits, false);
+  } else {
+    std::cout << match::RenderTable(match::FitsTable(*fits, view), *match::TableFormatFromName(a.format));
+  }
+  if (fits->empty() && !options.quiet) std::cerr << "tinykg: no match\n";
+  return fits->empty() ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+void AddMatchCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand(
+      "match", "Devices that can run a model, models that fit a device, or the compatibility matrix");
+  auto a = std::make_shared<MatchArgs>();
+  cmd->add_option("--model", a->model, "Model IRI, name or unique prefix: list the devices it fits");
+  cmd->add_option("--device", a->device, "Device IRI, name or unique prefix: list the models that fit it");
+  cmd->add_flag("--all", a->all, "Every (model, device) pair that fits");
+  cmd->add_option("--task", a->task, "Only models for this task (e.g. keyword-spotting)");
+  cmd->add_option("--sensor", a->sensor, "Only models that take this sensor kind (e.g. microphone)");
+  cmd->add_option("--runtime", a->runtime, "Only devices offering this runtime (tflm, cmsis-nn)");
+  cmd->add_option("--max-latency-ms", a->max_latency_ms, "Estimated latency bound in ms");
+  cmd->add_flag("--include-misfits", a->misfits, "Also list pairs that do not fit, with the reason");
+  cmd->add_option("--limit", a->limit, "Print at most N rows (after ranking)");
+  cmd->add_option("--format", a->format, "table|json|csv|tsv|md");
+  cmd->footer(
+      "Ranking: devices for a model - fitting first, tightest RAM fit, lowest latency; models for a "
+      "device - fitting first, best accuracy, lowest latency. Exit 1 when nothing matches.");
+  cmd->callback([&options, &run, a] { run = [&options, a] { return RunMatch(options, *a); }; });
+}
+
+void AddExplainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand("explain", "Every fit constraint of one model on one device, with its numbers");
+  auto a = std::make_shared<MatchArgs>();
+  cmd->add_option("--model", a->model, "Model IRI, name or unique prefix")->required();
+  cmd->add_option("--device", a->device, "Device IRI, name or unique prefix")->required();
+  cmd->add_option("--max-latency-ms", a->max_latency_ms, "Estimated latency bound in ms");
+  cmd->add_option("--format", a->format, "text|json");
+  a->format = "text";
+  cmd->callback([&options, &run, a] {
+    run = [&options, a]() -> int {
+      if (a->format != "text" && a->format != "json" && a->format != "table") {
+        return ReportError(InvalidArgument("unknown format '" + a->format + "' (expected text or json)"));
+      }
+      auto store = OpenStore(options);
+      if (!store.ok()) return ReportError(store.status());
+      match::Matchmaker mm(**store);
+      auto m = mm.ResolveModel(a->model);
+      if (!m.ok()) return ReportError(m.status());
+      auto d = mm.ResolveDevice(a->device);
+      if (!d.ok()) return ReportError(d.status());
+      std::optional<double> bound;
+      if (a->max_latency_ms >= 0) bound = a->max_latency_ms;
+      auto fit = mm.Explain(*m, *d, bound);
+      if (!fit.ok()) return ReportError(fit.status());
+      FlushWarnings(options, **store);
+      if (a->format == "json") {
+        std::cout << match::FitJson(*fit, true) << "\n";
+      } else {
+        std::cout << match::ExplainText(*fit);
+      }
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace tinykg::cli

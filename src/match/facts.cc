@@ -1,0 +1,286 @@
+#include "facts.h"
+
+#include <algorithm>
+#include <charconv>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "tinykg/match/named_queries.h"
+#include "tinykg/rdf/vocab.h"
+
+namespace tinykg::match {
+
+Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
+                                  const std::vector<std::string>& variables,
+                                  const std::vector<std::vector<rdf::Term>>& rows) {
+  TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText(name));
+  TINYKG_ASSIGN_OR_RETURN(std::string bound, BindValues(text, variables, rows));
+  auto result = store.Query(bound);
+  if (!result.ok()) return result.status().WithContext(std::string("query ") + std::string(name));
+  return result;
+}
+
+namespace {
+
+// Column access by variable name.
+class Rows {
+ public:
+  explicit Rows(const rdf::QueryResult& r) : r_(r) {
+    for (std::size_t i = 0; i < r.variables.size(); ++i) index_[r.variables[i]] = i;
+  }
+  std::size_t size() const { return r_.rows.size(); }
+  const std::optional<rdf::Term>& Get(std::size_t row, const std::string& var) const {
+    static const std::optional<rdf::Term> kNone;
+    auto it = index_.find(var);
+    return it == index_.end() ? kNone : r_.rows[row][it->second];
+  }
+  std::string Str(std::size_t row, const std::string& var) const {
+    const auto& t = Get(row, var);
+    return t ? t->value : std::string();
+  }
+  std::optional<std::int64_t> Int(std::size_t row, const std::string& var) const {
+    const auto& t = Get(row, var);
+    if (!t || !t->is_literal()) return std::nullopt;
+    std::int64_t v = 0;
+    const std::string& s = t->value;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && p == s.data() + s.size()) return v;
+    try {
+      return static_cast<std::int64_t>(std::stod(s));  // "2.5E5" style doubles
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  std::optional<double> Double(std::size_t row, const std::string& var) const {
+    const auto& t = Get(row, var);
+    if (!t || !t->is_literal()) return std::nullopt;
+    try {
+      return std::stod(t->value);
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+
+ private:
+  const rdf::QueryResult& r_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+std::vector<std::vector<rdf::Term>> IriRows(const std::vector<std::string>& iris) {
+  std::vector<std::vector<rdf::Term>> rows;
+  rows.reserve(iris.size());
+  for (const auto& iri : iris) rows.push_back({rdf::Term::Iri(iri)});
+  return rows;
+}
+
+std::string NameOf(const std::string& iri, std::initializer_list<std::string> names) {
+  for (const auto& n : names) {
+    if (!n.empty()) return n;
+  }
+  return iri;
+}
+
+void AddUnique(std::vector<std::string>& list, std::string value) {
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
+}
+
+}  // namespace
+
+Result<const Catalog*> FactSource::Reference() {
+  if (catalog_) return &*catalog_;
+  Catalog c;
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult ops, RunNamed(store_, "match-runtime-operators"));
+  Rows o(ops);
+  for (std::size_t i = 0; i < o.size(); ++i) c.runtime_ops[o.Str(i, "runtime")].insert(o.Str(i, "op"));
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult fast, RunNamed(store_, "match-runtime-optimised"));
+  Rows fo(fast);
+  for (std::size_t i = 0; i < fo.size(); ++i) c.runtime_optimised[fo.Str(i, "runtime")].insert(fo.Str(i, "op"));
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult cores, RunNamed(store_, "match-cores"));
+  Rows k(cores);
+  for (std::size_t i = 0; i < k.size(); ++i) {
+    CoreFacts f;
+    f.cycles_per_mac = k.Double(i, "cycles_per_mac").value_or(1);
+    f.cycles_per_mac_float = k.Double(i, "cycles_per_mac_float");
+    c.cores[k.Str(i, "core")] = f;
+  }
+  catalog_ = std::move(c);
+  return &*catalog_;
+}
+
+Result<std::vector<ModelFacts>> FactSource::Models(const std::vector<std::string>& iris) {
+  std::vector<std::string> vars;
+  if (!iris.empty()) vars = {"model"};
+  auto rows = IriRows(iris);
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult facts, RunNamed(store_, "match-model-facts", vars, rows));
+  std::vector<ModelFacts> out;
+  std::unordered_map<std::string, std::size_t> at;
+  Rows f(facts);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    std::string iri = f.Str(i, "model");
+    if (at.count(iri)) continue;  // several labels: keep the first row
+    ModelFacts m;
+    m.entity = {iri, NameOf(iri, {f.Str(i, "label"), f.Str(i, "name")})};
+    m.ram_need = f.Int(i, "ram_need");
+    m.flash_need = f.Int(i, "flash_need");
+    m.macs = f.Int(i, "macs");
+    m.dtype = f.Str(i, "dtype");
+    m.task = f.Str(i, "task");
+    at[iri] = out.size();
+    out.push_back(std::move(m));
+  }
+  if (out.empty()) return out;
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult sensors, RunNamed(store_, "match-model-sensors", vars, rows));
+  Rows s(sensors);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto it = at.find(s.Str(i, "model"));
+    if (it != at.end()) AddUnique(out[it->second].sensors, s.Str(i, "sensor"));
+  }
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult ops, RunNamed(store_, "match-model-operators", vars, rows));
+  Rows o(ops);
+  for (std::size_t i = 0; i < o.size(); ++i) {
+    auto it = at.find(o.Str(i, "model"));
+    if (it != at.end()) AddUnique(out[it->second].ops, o.Str(i, "op"));
+  }
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult acc, RunNamed(store_, "match-accuracy", vars, rows));
+  Rows a(acc);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto it = at.find(a.Str(i, "model"));
+    auto v = a.Double(i, "value");
+    if (it == at.end() || !v) continue;
+    auto& best = out[it->second].accuracy;
+    if (!best || *v > *best) best = v;
+  }
+  for (auto& m : out) {
+    std::sort(m.sensors.begin(), m.sensors.end());
+    std::sort(m.ops.begin(), m.ops.end());
+  }
+  return out;
+}
+
+Result<std::vector<DeviceFacts>> FactSource::Devices(const std::vector<std::string>& iris) {
+  std::vector<std::string> vars;
+  if (!iris.empty()) vars = {"device"};
+  auto rows = IriRows(iris);
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult facts, RunNamed(store_, "match-device-facts", vars, rows));
+  std::vector<DeviceFacts> out;
+  std::unordered_map<std::string, std::size_t> at;
+  Rows f(facts);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    std::string iri = f.Str(i, "device");
+    if (at.count(iri)) continue;
+    DeviceFacts d;
+    d.entity = {iri, NameOf(iri, {f.Str(i, "label"), f.Str(i, "title")})};
+    d.free_ram = f.Int(i, "free_ram");
+    d.free_flash = f.Int(i, "free_flash");
+    d.clock_hz = f.Int(i, "clock_hz");
+    d.core = f.Str(i, "core");
+    if (const auto& fpu = f.Get(i, "fpu")) d.fpu = fpu->value == "true" || fpu->value == "1";
+    at[iri] = out.size();
+    out.push_back(std::move(d));
+  }
+  if (out.empty()) return out;
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult sensors, RunNamed(store_, "match-device-sensors", vars, rows));
+  Rows s(sensors);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto it = at.find(s.Str(i, "device"));
+    if (it != at.end()) AddUnique(out[it->second].sensors, s.Str(i, "kind"));
+  }
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult runtimes, RunNamed(store_, "match-device-runtimes", vars, rows));
+  Rows r(runtimes);
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    auto it = at.find(r.Str(i, "device"));
+    if (it != at.end()) AddUnique(out[it->second].runtimes, r.Str(i, "runtime"));
+  }
+  for (auto& d : out) {
+    std::sort(d.sensors.begin(), d.sensors.end());
+    std::sort(d.runtimes.begin(), d.runtimes.end());
+  }
+  return out;
+}
+
+Result<std::vector<DeviceFacts>> FactSource::CandidateDevices(const ModelFacts& m, bool all) {
+  std::string kind;
+  for (const auto& s : m.sensors) {
+    if (s != std::string(vocab::kSosaExtend) + "OtherSensor" && s != std::string(vocab::kSosa) + "Sensor") {
+      kind = s;
+      break;
+    }
+  }
+  if (kind.empty() || all) return Devices({});
+  const std::string xsd_integer = std::string(vocab::kXsd) + "integer";
+  auto bound = [&](std::optional<std::int64_t> v) {
+    return rdf::Term::Literal(std::to_string(all ? 0 : v.value_or(0)), xsd_integer);
+  };
+  TINYKG_ASSIGN_OR_RETURN(
+      rdf::QueryResult cands,
+      RunNamed(store_, "match-candidate-devices", {"kind", "min_ram", "min_flash"},
+               {{rdf::Term::Iri(kind), bound(m.ram_need), bound(m.flash_need)}}));
+  std::vector<std::string> iris;
+  Rows c(cands);
+  for (std::size_t i = 0; i < c.size(); ++i) iris.push_back(c.Str(i, "device"));
+  std::sort(iris.begin(), iris.end());
+  iris.erase(std::unique(iris.begin(), iris.end()), iris.end());
+  if (iris.empty()) return std::vector<DeviceFacts>{};
+  return Devices(iris);
+}
+
+Result<std::vector<Entity>> FactSource::FindByIriOrName(const std::string& text, bool model) {
+  const std::string want_type = model ? std::string(vocab::kNnet) + "NeuralNetwork" : std::string(vocab::kTkg) + "Device";
+  std::vector<std::string> found;
+  if (text.find("://") != std::string::npos || text.rfind("urn:", 0) == 0) {
+    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult types,
+                            RunNamed(store_, "match-types", {"thing"}, {{rdf::Term::Iri(text)}}));
+    Rows t(types);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (t.Str(i, "type") == want_type) AddUnique(found, text);
+    }
+  }
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult named,
+                          RunNamed(store_, "match-find-by-name", {"text"}, {{rdf::Term::Literal(text)}}));
+  Rows n(named);
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    if (n.Str(i, "type") == want_type) AddUnique(found, n.Str(i, "thing"));
+  }
+  if (found.empty()) return std::vector<Entity>{};
+  // Display names of what was found.
+  std::vector<Entity> out;
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult labels,
+                          RunNamed(store_, model ? "match-model-names" : "match-device-names",
+                                   {model ? "model" : "device"}, IriRows(found)));
+  Rows l(labels);
+  for (const auto& iri : found) {
+    Entity e{iri, iri};
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      if (l.Str(i, model ? "model" : "device") != iri) continue;
+      e.name = NameOf(iri, {l.Str(i, "label"), model ? l.Str(i, "name") : l.Str(i, "title"), l.Str(i, "name")});
+      break;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::vector<NamedEntity>> FactSource::AllNames(bool model) {
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult r, RunNamed(store_, model ? "match-model-names" : "match-device-names"));
+  Rows rows(r);
+  const std::string var = model ? "model" : "device";
+  std::vector<NamedEntity> out;
+  std::unordered_map<std::string, std::size_t> at;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string iri = rows.Str(i, var);
+    auto it = at.find(iri);
+    if (it == at.end()) {
+      NamedEntity e;
+      e.entity = {iri, NameOf(iri, {rows.Str(i, "label"), rows.Str(i, "title"), rows.Str(i, "name")})};
+      it = at.emplace(iri, out.size()).first;
+      out.push_back(std::move(e));
+    }
+    for (const char* v : {"label", "title", "name"}) {
+      std::string n = rows.Str(i, v);
+      if (!n.empty()) AddUnique(out[it->second].names, n);
+    }
+  }
+  return out;
+}
+
+}  // namespace tinykg::match

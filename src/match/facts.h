@@ -1,0 +1,86 @@
+// The graph facts matchmaking checks, fetched with the named queries
+// (ontology/queries/match-*.rq). These are rows of query results grouped per
+// resource for the checks in C++, held only for one call; the graph stays
+// the one source of truth.
+#ifndef TINYKG_MATCH_FACTS_H_
+#define TINYKG_MATCH_FACTS_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tinykg/base/status.h"
+#include "tinykg/match/matchmaker.h"
+#include "tinykg/rdf/store.h"
+
+namespace tinykg::match {
+
+struct ModelFacts {
+  Entity entity;
+  std::optional<std::int64_t> ram_need, flash_need, macs;
+  std::string dtype;  // IRI
+  std::string task;   // IRI
+  std::vector<std::string> sensors, ops;
+  std::optional<double> accuracy;  // best accuracy record
+};
+
+struct DeviceFacts {
+  Entity entity;
+  std::optional<std::int64_t> free_ram, free_flash, clock_hz;
+  std::string core;  // IRI
+  std::optional<bool> fpu;
+  std::vector<std::string> sensors, runtimes;
+};
+
+struct CoreFacts {
+  double cycles_per_mac = 1;
+  std::optional<double> cycles_per_mac_float;
+};
+
+// Small reference data: runtimes' operators and cores' cycles per MAC.
+struct Catalog {
+  std::map<std::string, std::set<std::string>> runtime_ops;
+  std::map<std::string, std::set<std::string>> runtime_optimised;
+  std::map<std::string, CoreFacts> cores;
+};
+
+struct NamedEntity {
+  Entity entity;
+  std::vector<std::string> names;
+};
+
+Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters);
+
+// Runs a named query with optional VALUES bindings (see BindValues).
+Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
+                                  const std::vector<std::string>& variables = {},
+                                  const std::vector<std::vector<rdf::Term>>& rows = {});
+
+class FactSource {
+ public:
+  explicit FactSource(rdf::Store& store) : store_(store) {}
+
+  rdf::Store& store() { return store_; }
+  Result<const Catalog*> Reference();
+  // Facts of the given models / devices; every one when `iris` is empty.
+  Result<std::vector<ModelFacts>> Models(const std::vector<std::string>& iris);
+  Result<std::vector<DeviceFacts>> Devices(const std::vector<std::string>& iris);
+  // Devices worth checking for `m`: those with its (first specific) input
+  // sensor kind, selected in SPARQL, and when !all also with enough free RAM
+  // and flash; every device when the model names no specific sensor.
+  Result<std::vector<DeviceFacts>> CandidateDevices(const ModelFacts& m, bool all);
+
+  Result<std::vector<Entity>> FindByIriOrName(const std::string& text, bool model);
+  Result<std::vector<NamedEntity>> AllNames(bool model);
+
+ private:
+  rdf::Store& store_;
+  std::optional<Catalog> catalog_;
+};
+
+}  // namespace tinykg::match
+
+#endif  // TINYKG_MATCH_FACTS_H_

@@ -1,0 +1,159 @@
+// Matchmaking: which model fits which device, and why (not).
+//
+// A Matchmaker answers from the knowledge graph in an rdf::Store. The graph
+// facts it reads are fetched with the named queries in ontology/queries/
+// (match-*.rq, compiled into the library; users can run the same files with
+// `tinykg query -f`); parameters are bound with a VALUES block of escaped
+// terms, never by pasting user text. The final numeric checks run in C++ on
+// the rows those queries return (Rasqal 0.9.33 cannot compare across two
+// resources quickly; see match.md / the README's performance section).
+//
+// A (model, device) pair fits when every constraint holds:
+//   ram        model tkg:ramNeedBytes   <= device tkg:freeRamBytes
+//   flash      model tkg:flashNeedBytes <= device tkg:freeFlashBytes
+//   sensor     every tkg:inputSensor kind of the model is among the device's
+//              tkg:hasSensorKind (a model whose input is the generic
+//              sosa_extend:OtherSensor or sosa:Sensor takes any device with
+//              at least one sensor)
+//   operators  one runtime the device offers (tkg:offersRuntime) supports
+//              every tkg:usesOperator of the model (runtimes are not mixed)
+//   fpu        never fails: a float model (tkg:inputDtype nnet:Float32 and no
+//              QUANTIZE operator, which would make the network int8) on a
+//              device without FPU is flagged, and its latency estimate uses
+//              soft-float cycles (at least kSoftFloatCyclesPerMac)
+//   latency    estimated ms = MACs (nnet:hasMultiplyAccumulateOps) x cycles
+//              per MAC of the core (tkg:cyclesPerMac, or tkg:cyclesPerMacFloat
+//              for float models) / tkg:clockHz x 1000; checked against
+//              Filters::max_latency_ms when given. Unknown core or clock: the
+//              estimate is unknown and the check passes, flagged.
+//   runtime    with Filters::runtime: the device offers that runtime.
+// Missing needs on the model side (no RAM need stated) count as unknown and
+// pass, flagged; missing budgets on the device side fail.
+//
+// Ranking (documented, stable):
+//   devices for a model: fitting pairs first; then the tightest RAM fit
+//     (smallest non-negative free-RAM margin, so big devices stay free for big
+//     models); then lowest estimated latency; then name.
+//   models for a device: fitting pairs first; then best published/measured
+//     accuracy (the best tkg:BenchmarkRecord with metric tkg:Accuracy, any
+//     method); then lowest latency; then name.
+//   matrix: by model name, then device name.
+#ifndef TINYKG_MATCH_MATCHMAKER_H_
+#define TINYKG_MATCH_MATCHMAKER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tinykg/base/status.h"
+#include "tinykg/rdf/store.h"
+
+namespace tinykg::match {
+
+// Cycles per float MAC assumed on a core without FPU when the graph says less.
+inline constexpr double kSoftFloatCyclesPerMac = 40.0;
+
+// A model or device as the user sees it.
+struct Entity {
+  std::string iri;
+  std::string name;  // rdfs:label, else schema:name, else td:title, else the IRI
+};
+
+// One checked constraint. Numbers are in `unit`; `need_text`/`have_text` are
+// used instead when the constraint is about names (sensor kinds, operators).
+struct Constraint {
+  std::string name;  // ram, flash, sensor, operators, fpu, latency, runtime
+  std::optional<double> need;
+  std::optional<double> have;
+  std::string need_text;
+  std::string have_text;
+  std::string unit;       // bytes, ms, or empty for name lists
+  bool ok = true;
+  bool flagged = false;   // holds, but with a caveat (float without FPU, unknown)
+  std::string message;    // one line for people: "RAM: needs 207.0 kB, ..."
+};
+
+struct Fit {
+  Entity model;
+  Entity device;
+  bool fits = false;
+  std::vector<Constraint> constraints;
+  std::optional<std::int64_t> ram_margin_bytes;    // free RAM - need
+  std::optional<std::int64_t> flash_margin_bytes;  // free flash - need
+  std::optional<double> latency_ms;                // estimate
+  std::optional<double> accuracy;                  // best known, fraction
+  std::string runtime;                             // runtime IRI that covers the operators
+  bool float_without_fpu = false;
+
+  // The first failing constraint, or null when the pair fits.
+  const Constraint* FirstFailure() const;
+};
+
+struct Filters {
+  std::optional<std::string> task;     // tkg:Task IRI
+  std::optional<std::string> sensor;   // sensor kind IRI the model must take
+  std::optional<std::string> runtime;  // runtime IRI the device must offer
+  std::optional<double> max_latency_ms;
+  bool include_misfits = false;        // also return pairs that do not fit
+};
+
+// Expands a user-given task / sensor / runtime name to an IRI: a full IRI
+// stays; "keyword-spotting", "KeywordSpotting" -> tkg:KeywordSpotting;
+// "microphone" -> sosa_extend:Microphone; "cmsis-nn" / "tflm" -> runtimes.
+std::string TaskIri(std::string_view text);
+std::string SensorIri(std::string_view text);
+std::string RuntimeIri(std::string_view text);
+
+// The local name of an IRI (after '#' or the last '/').
+std::string LocalName(std::string_view iri);
+
+// Edit distance (Levenshtein, case-insensitive), for "did you mean".
+int EditDistance(std::string_view a, std::string_view b);
+
+class Matchmaker {
+ public:
+  // `store` must outlive the Matchmaker; it is only read.
+  explicit Matchmaker(rdf::Store& store);
+  ~Matchmaker();
+  Matchmaker(const Matchmaker&) = delete;
+  Matchmaker& operator=(const Matchmaker&) = delete;
+
+  // Finds a model / device by IRI, exact name (rdfs:label, schema:name,
+  // td:title; case-insensitive) or unique name prefix. kNotFound with "did
+  // you mean ..." (closest names by edit distance) when nothing matches;
+  // kInvalidArgument listing the candidates when a prefix is ambiguous.
+  Result<Entity> ResolveModel(std::string_view text);
+  Result<Entity> ResolveDevice(std::string_view text);
+
+  // Devices for a model / models for a device / every pair, ranked as the
+  // header comment says. Pairs that do not fit are left out unless
+  // filters.include_misfits.
+  Result<std::vector<Fit>> DevicesFor(const Entity& model, const Filters& filters);
+  Result<std::vector<Fit>> ModelsFor(const Entity& device, const Filters& filters);
+  Result<std::vector<Fit>> Matrix(const Filters& filters);
+
+  // Every constraint of one pair, whether it fits or not.
+  Result<Fit> Explain(const Entity& model, const Entity& device,
+                      std::optional<double> max_latency_ms = std::nullopt);
+
+  // All models / devices (IRI and name), sorted by name.
+  Result<std::vector<Entity>> Models();
+  Result<std::vector<Entity>> Devices();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Helpers for people-facing text: "207.0 kB" (1 kB = 1000 bytes, as the
+// published figures), "12.3 ms".
+std::string FormatBytes(double bytes);
+std::string FormatMs(double ms);
+
+}  // namespace tinykg::match
+
+#endif  // TINYKG_MATCH_MATCHMAKER_H_

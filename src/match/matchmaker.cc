@@ -1,0 +1,415 @@
+#include "tinykg/match/matchmaker.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "facts.h"
+#include "tinykg/match/named_queries.h"
+#include "tinykg/rdf/sparql_guard.h"
+#include "tinykg/rdf/vocab.h"
+
+namespace tinykg::match {
+
+const Constraint* Fit::FirstFailure() const {
+  for (const Constraint& c : constraints) {
+    if (!c.ok) return &c;
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsGenericSensor(const std::string& iri) {
+  return iri == std::string(vocab::kSosaExtend) + "OtherSensor" || iri == std::string(vocab::kSosa) + "Sensor";
+}
+
+std::string JoinLocalNames(const std::vector<std::string>& iris) {
+  std::string out;
+  for (const auto& iri : iris) out += (out.empty() ? "" : ", ") + LocalName(iri);
+  return out.empty() ? "none" : out;
+}
+
+Constraint BytesConstraint(const char* name, const char* what, std::optional<std::int64_t> need,
+                           std::optional<std::int64_t> have) {
+  Constraint c;
+  c.name = name;
+  c.unit = "bytes";
+  if (need) c.need = static_cast<double>(*need);
+  if (have) c.have = static_cast<double>(*have);
+  std::string label = std::string(what);
+  if (!need) {
+    c.flagged = true;
+    c.message = label + ": the model states no need" + (have ? ", device has " + FormatBytes(*c.have) + " free" : "");
+  } else if (!have) {
+    c.ok = false;
+    c.message = label + ": needs " + FormatBytes(*c.need) + ", the device states no free " + Lower(label);
+  } else {
+    c.ok = *need <= *have;
+    std::int64_t margin = *have - *need;
+    c.message = label + ": needs " + FormatBytes(*c.need) + ", device has " + FormatBytes(*c.have) + " free — " +
+                (c.ok ? FormatBytes(static_cast<double>(margin)) + " to spare"
+                      : "short by " + FormatBytes(static_cast<double>(-margin)));
+  }
+  return c;
+}
+
+}  // namespace
+
+// Evaluates every constraint of one pair (see the header for the rules).
+Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters) {
+  Fit fit;
+  fit.model = m.entity;
+  fit.device = d.entity;
+  fit.accuracy = m.accuracy;
+
+  fit.constraints.push_back(BytesConstraint("ram", "RAM", m.ram_need, d.free_ram));
+  fit.constraints.push_back(BytesConstraint("flash", "Flash", m.flash_need, d.free_flash));
+  if (m.ram_need && d.free_ram) fit.ram_margin_bytes = *d.free_ram - *m.ram_need;
+  if (m.flash_need && d.free_flash) fit.flash_margin_bytes = *d.free_flash - *m.flash_need;
+
+  {
+    Constraint c;
+    c.name = "sensor";
+    std::vector<std::string> missing;
+    for (const auto& s : m.sensors) {
+      bool have = IsGenericSensor(s) ? !d.sensors.empty()
+                                     : std::find(d.sensors.begin(), d.sensors.end(), s) != d.sensors.end();
+      if (!have) missing.push_back(s);
+    }
+    c.need_text = JoinLocalNames(m.sensors);
+    c.have_text = JoinLocalNames(d.sensors);
+    c.ok = missing.empty();
+    if (m.sensors.empty()) c.flagged = true;
+    c.message = "Sensor: needs " + c.need_text + ", device has " + c.have_text +
+                (c.ok ? "" : " — missing " + JoinLocalNames(missing));
+    fit.constraints.push_back(std::move(c));
+  }
+
+  {
+    Constraint c;
+    c.name = "operators";
+    c.need = static_cast<double>(m.ops.size());
+    c.unit = "operators";
+    // The offered runtime that leaves the fewest operators unsupported.
+    // Ties go to the runtime with most optimised kernels for the model.
+    std::vector<std::string> best_missing;
+    std::string best_runtime;
+    std::size_t best_fast = 0;
+    bool any = false;
+    for (const auto& r : d.runtimes) {
+      auto it = catalog.runtime_ops.find(r);
+      auto fast_it = catalog.runtime_optimised.find(r);
+      std::vector<std::string> missing;
+      std::size_t fast = 0;
+      for (const auto& op : m.ops) {
+        if (it == catalog.runtime_ops.end() || !it->second.count(op)) missing.push_back(op);
+        if (fast_it != catalog.runtime_optimised.end() && fast_it->second.count(op)) ++fast;
+      }
+      if (!any || missing.size() < best_missing.size() ||
+          (missing.size() == best_missing.size() && fast > best_fast)) {
+        any = true;
+        best_missing = std::move(missing);
+        best_runtime = r;
+        best_fast = fast;
+      }
+    }
+    if (!any) best_missing = m.ops;
+    c.have = static_cast<double>(m.ops.size() - best_missing.size());
+    c.ok = any && best_missing.empty();
+    fit.runtime = best_runtime;
+    c.need_text = std::to_string(m.ops.size()) + " operators";
+    c.have_text = any ? LocalName(best_runtime) : "no runtime";
+    if (!any) {
+      c.message = "Operators: the device offers no runtime";
+    } else if (c.ok) {
+      c.message = "Operators: all " + std::to_string(m.ops.size()) + " supported by " + LocalName(best_runtime);
+    } else {
+      c.message = "Operators: " + LocalName(best_runtime) + " lacks " + JoinLocalNames(best_missing);
+    }
+    fit.constraints.push_back(std::move(c));
+  }
+
+  // A float input that the model quantizes itself (a QUANTIZE operator) feeds
+  // an integer network: only the other float models compute in float.
+  const bool quantizes_input = std::any_of(m.ops.begin(), m.ops.end(),
+                                           [](const std::string& op) { return LocalName(op) == "QUANTIZE"; });
+  const bool is_float = (LocalName(m.dtype) == "Float32" || LocalName(m.dtype) == "Float16") && !quantizes_input;
+  {
+    Constraint c;
+    c.name = "fpu";
+    c.need_text = is_float ? "float32" : (m.dtype.empty() ? "unknown" : LocalName(m.dtype));
+    c.have_text = d.fpu ? (*d.fpu ? "FPU" : "no FPU") : "unknown";
+    if (is_float && d.fpu && !*d.fpu) {
+      fit.float_without_fpu = true;
+      c.flagged = true;
+      c.message = "FPU: float model on a core without FPU — runs in software float, slowed";
+    } else if (is_float && !d.fpu) {
+      c.flagged = true;
+      c.message = "FPU: float model; the device does not say whether it has an FPU";
+    } else {
+      c.message = std::string("FPU: ") + (is_float ? "float model, device has an FPU" : "integer model, no FPU needed");
+    }
+    fit.constraints.push_back(std::move(c));
+  }
+
+  {
+    Constraint c;
+    c.name = "latency";
+    c.unit = "ms";
+    if (filters.max_latency_ms) c.need = *filters.max_latency_ms;
+    auto core = catalog.cores.find(d.core);
+    if (m.macs && d.clock_hz && *d.clock_hz > 0 && core != catalog.cores.end()) {
+      double cpm = core->second.cycles_per_mac;
+      if (is_float) {
+        cpm = core->second.cycles_per_mac_float.value_or(kSoftFloatCyclesPerMac);
+        if (fit.float_without_fpu) cpm = std::max(cpm, kSoftFloatCyclesPerMac);
+      }
+      double ms = static_cast<double>(*m.macs) * cpm / static_cast<double>(*d.clock_hz) * 1000.0;
+      fit.latency_ms = ms;
+      c.have = ms;
+      c.ok = !filters.max_latency_ms || ms <= *filters.max_latency_ms;
+      char cycles[32];
+      std::snprintf(cycles, sizeof cycles, "%g", cpm);
+      c.message = "Latency: about " + FormatMs(ms) + " (" + std::to_string(*m.macs) + " MACs x " + cycles +
+                  " cycles/MAC on " + LocalName(d.core) + " at " +
+                  std::to_string(*d.clock_hz / 1000000) + " MHz)";
+      if (filters.max_latency_ms) {
+        c.message += c.ok ? ", within " + FormatMs(*filters.max_latency_ms)
+                          : ", over the bound of " + FormatMs(*filters.max_latency_ms);
+      }
+    } else {
+      c.flagged = true;
+      c.message = std::string("Latency: unknown (") +
+                  (!m.macs ? "the model states no MACs" : d.core.empty() || core == catalog.cores.end()
+                                                              ? "no core type with cycles per MAC"
+                                                              : "no clock") +
+                  ")";
+    }
+    fit.constraints.push_back(std::move(c));
+  }
+
+  if (filters.runtime) {
+    Constraint c;
+    c.name = "runtime";
+    c.need_text = LocalName(*filters.runtime);
+    c.have_text = JoinLocalNames(d.runtimes);
+    c.ok = std::find(d.runtimes.begin(), d.runtimes.end(), *filters.runtime) != d.runtimes.end();
+    c.message = "Runtime: needs " + c.need_text + ", device offers " + c.have_text;
+    fit.constraints.push_back(std::move(c));
+  }
+
+  fit.fits = fit.FirstFailure() == nullptr;
+  return fit;
+}
+
+namespace {
+
+bool ModelPasses(const ModelFacts& m, const Filters& f) {
+  if (f.task && m.task != *f.task) return false;
+  if (f.sensor && std::find(m.sensors.begin(), m.sensors.end(), *f.sensor) == m.sensors.end()) return false;
+  return true;
+}
+
+bool ByName(const Entity& a, const Entity& b) {
+  std::string la = Lower(a.name), lb = Lower(b.name);
+  return la != lb ? la < lb : a.iri < b.iri;
+}
+
+double LatencyKey(const Fit& f) { return f.latency_ms.value_or(1e300); }
+
+}  // namespace
+
+struct Matchmaker::Impl {
+  explicit Impl(rdf::Store& s) : facts(s) {}
+  FactSource facts;
+
+  Result<Entity> Resolve(std::string_view text, bool model);
+};
+
+Matchmaker::Matchmaker(rdf::Store& store) : impl_(std::make_unique<Impl>(store)) {}
+Matchmaker::~Matchmaker() = default;
+
+Result<Entity> Matchmaker::Impl::Resolve(std::string_view text, bool model) {
+  const char* what = model ? "model" : "device";
+  if (text.empty()) return InvalidArgument(std::string("empty ") + what + " name");
+  // 1. Exact IRI or exact name, answered by the graph directly.
+  TINYKG_ASSIGN_OR_RETURN(std::vector<Entity> exact, facts.FindByIriOrName(std::string(text), model));
+  if (exact.size() == 1) return exact.front();
+  if (exact.size() > 1) {
+    std::string list;
+    for (const auto& e : exact) list += "\n  " + e.name + " <" + e.iri + ">";
+    return InvalidArgument(std::string(what) + " '" + std::string(text) + "' names " +
+                           std::to_string(exact.size()) + " " + what + "s; give the IRI:" + list);
+  }
+  // 2. Case-insensitive name or unique prefix, over every name.
+  TINYKG_ASSIGN_OR_RETURN(std::vector<NamedEntity> all, facts.AllNames(model));
+  const std::string want = Lower(text);
+  std::set<std::string> same, prefixed;
+  for (const auto& n : all) {
+    for (const auto& name : n.names) {
+      std::string l = Lower(name);
+      if (l == want) same.insert(n.entity.iri);
+      else if (l.rfind(want, 0) == 0) prefixed.insert(n.entity.iri);
+    }
+  }
+  auto entity_of = [&](const std::string& iri) {
+    for (const auto& n : all) {
+      if (n.entity.iri == iri) return n.entity;
+    }
+    return Entity{iri, iri};
+  };
+  if (same.size() == 1) return entity_of(*same.begin());
+  if (same.empty() && prefixed.size() == 1) return entity_of(*prefixed.begin());
+  const std::set<std::string>& ambiguous = same.empty() ? prefixed : same;
+  if (!ambiguous.empty()) {
+    std::vector<Entity> list;
+    for (const auto& iri : ambiguous) list.push_back(entity_of(iri));
+    std::sort(list.begin(), list.end(), ByName);
+    std::string text_list;
+    for (std::size_t i = 0; i < list.size() && i < 10; ++i) text_list += "\n  " + list[i].name;
+    if (list.size() > 10) text_list += "\n  ... (" + std::to_string(list.size() - 10) + " more)";
+    return InvalidArgument(std::string(what) + " '" + std::string(text) + "' is ambiguous; it matches:" + text_list);
+  }
+  // 3. Nothing: suggest the closest names.
+  std::vector<std::pair<int, std::string>> scored;
+  for (const auto& n : all) {
+    int best = 1 << 30;
+    for (const auto& name : n.names) best = std::min(best, EditDistance(text, name));
+    scored.emplace_back(best, n.entity.name);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::string message = "no " + std::string(what) + " named '" + std::string(text) + "'";
+  std::vector<std::string> suggestions;
+  for (const auto& [distance, name] : scored) {
+    if (suggestions.size() == 3) break;
+    int limit = std::max(3, static_cast<int>(text.size()) / 2);
+    if (distance > limit) break;
+    if (std::find(suggestions.begin(), suggestions.end(), name) == suggestions.end()) suggestions.push_back(name);
+  }
+  if (!suggestions.empty()) {
+    message += "; did you mean ";
+    for (std::size_t i = 0; i < suggestions.size(); ++i) {
+      message += (i ? (i + 1 == suggestions.size() ? " or " : ", ") : "") + ("'" + suggestions[i] + "'");
+    }
+    message += "?";
+  } else if (all.empty()) {
+    message += std::string(" (the store has no ") + what + "s; run 'tinykg init')";
+  }
+  return NotFound(message);
+}
+
+Result<Entity> Matchmaker::ResolveModel(std::string_view text) { return impl_->Resolve(text, true); }
+Result<Entity> Matchmaker::ResolveDevice(std::string_view text) { return impl_->Resolve(text, false); }
+
+Result<std::vector<Fit>> Matchmaker::DevicesFor(const Entity& model, const Filters& filters) {
+  TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, impl_->facts.Reference());
+  TINYKG_ASSIGN_OR_RETURN(std::vector<ModelFacts> models, impl_->facts.Models({model.iri}));
+  if (models.empty()) return NotFound("model <" + model.iri + "> states no RAM and flash need");
+  const ModelFacts& m = models.front();
+  std::vector<Fit> out;
+  if (!ModelPasses(m, filters)) return out;
+  TINYKG_ASSIGN_OR_RETURN(std::vector<DeviceFacts> devices,
+                          impl_->facts.CandidateDevices(m, filters.include_misfits));
+  for (const DeviceFacts& d : devices) {
+    Fit f = Evaluate(m, d, *catalog, filters);
+    if (f.fits || filters.include_misfits) out.push_back(std::move(f));
+  }
+  std::sort(out.begin(), out.end(), [](const Fit& a, const Fit& b) {
+    if (a.fits != b.fits) return a.fits;
+    auto ma = a.ram_margin_bytes.value_or(INT64_MAX), mb = b.ram_margin_bytes.value_or(INT64_MAX);
+    if (a.fits && ma != mb) return ma < mb;
+    if (!a.fits && ma != mb) return ma > mb;  // nearest misses first
+    if (LatencyKey(a) != LatencyKey(b)) return LatencyKey(a) < LatencyKey(b);
+    return ByName(a.device, b.device);
+  });
+  return out;
+}
+
+namespace {
+
+void RankModels(std::vector<Fit>& out) {
+  std::sort(out.begin(), out.end(), [](const Fit& a, const Fit& b) {
+    if (a.fits != b.fits) return a.fits;
+    double aa = a.accuracy.value_or(-1), ab = b.accuracy.value_or(-1);
+    if (aa != ab) return aa > ab;
+    if (LatencyKey(a) != LatencyKey(b)) return LatencyKey(a) < LatencyKey(b);
+    return ByName(a.model, b.model);
+  });
+}
+
+}  // namespace
+
+Result<std::vector<Fit>> Matchmaker::ModelsFor(const Entity& device, const Filters& filters) {
+  TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, impl_->facts.Reference());
+  TINYKG_ASSIGN_OR_RETURN(std::vector<DeviceFacts> devices, impl_->facts.Devices({device.iri}));
+  if (devices.empty()) return NotFound("device <" + device.iri + "> states no free RAM and flash");
+  TINYKG_ASSIGN_OR_RETURN(std::vector<ModelFacts> models, impl_->facts.Models({}));
+  std::vector<Fit> out;
+  for (const ModelFacts& m : models) {
+    if (!ModelPasses(m, filters)) continue;
+    Fit f = Evaluate(m, devices.front(), *catalog, filters);
+    if (f.fits || filters.include_misfits) out.push_back(std::move(f));
+  }
+  RankModels(out);
+  return out;
+}
+
+Result<std::vector<Fit>> Matchmaker::Matrix(const Filters& filters) {
+  TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, impl_->facts.Reference());
+  TINYKG_ASSIGN_OR_RETURN(std::vector<ModelFacts> models, impl_->facts.Models({}));
+  TINYKG_ASSIGN_OR_RETURN(std::vector<DeviceFacts> devices, impl_->facts.Devices({}));
+  std::sort(models.begin(), models.end(), [](const ModelFacts& a, const ModelFacts& b) { return ByName(a.entity, b.entity); });
+  std::sort(devices.begin(), devices.end(), [](const DeviceFacts& a, const DeviceFacts& b) { return ByName(a.entity, b.entity); });
+  std::vector<Fit> out;
+  for (const ModelFacts& m : models) {
+    if (!ModelPasses(m, filters)) continue;
+    for (const DeviceFacts& d : devices) {
+      Fit f = Evaluate(m, d, *catalog, filters);
+      if (f.fits || filters.include_misfits) out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+Result<Fit> Matchmaker::Explain(const Entity& model, const Entity& device, std::optional<double> max_latency_ms) {
+  TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, impl_->facts.Reference());
+  TINYKG_ASSIGN_OR_RETURN(std::vector<ModelFacts> models, impl_->facts.Models({model.iri}));
+  TINYKG_ASSIGN_OR_RETURN(std::vector<DeviceFacts> devices, impl_->facts.Devices({device.iri}));
+  ModelFacts m;
+  m.entity = model;
+  if (!models.empty()) m = models.front();
+  DeviceFacts d;
+  d.entity = device;
+  if (!devices.empty()) d = devices.front();
+  Filters filters;
+  filters.max_latency_ms = max_latency_ms;
+  return Evaluate(m, d, *catalog, filters);
+}
+
+Result<std::vector<Entity>> Matchmaker::Models() {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<NamedEntity> all, impl_->facts.AllNames(true));
+  std::vector<Entity> out;
+  for (auto& n : all) out.push_back(std::move(n.entity));
+  std::sort(out.begin(), out.end(), ByName);
+  return out;
+}
+
+Result<std::vector<Entity>> Matchmaker::Devices() {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<NamedEntity> all, impl_->facts.AllNames(false));
+  std::vector<Entity> out;
+  for (auto& n : all) out.push_back(std::move(n.entity));
+  std::sort(out.begin(), out.end(), ByName);
+  return out;
+}
+
+}  // namespace tinykg::match

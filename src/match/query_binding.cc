@@ -1,0 +1,85 @@
+#include <cctype>
+
+#include "tinykg/match/named_queries.h"
+
+namespace tinykg::match {
+
+Result<std::string> QueryText(std::string_view name) {
+  for (const NamedQuery& q : NamedQueries()) {
+    if (name == q.name) return std::string(q.text);
+  }
+  return Internal("no named query ontology/queries/" + std::string(name) + ".rq");
+}
+
+namespace {
+
+// Position just after the '{' that opens the WHERE group, skipping comments
+// and IRIs (a '#' inside <...> is not a comment).
+std::size_t WhereGroupStart(std::string_view q) {
+  bool in_iri = false;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    char c = q[i];
+    if (in_iri) {
+      if (c == '>') in_iri = false;
+      continue;
+    }
+    if (c == '#') {
+      while (i < q.size() && q[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '<' && i + 1 < q.size() && !std::isspace(static_cast<unsigned char>(q[i + 1])) &&
+        q[i + 1] != '=') {
+      in_iri = true;
+      continue;
+    }
+    if ((c == 'W' || c == 'w') && q.size() - i >= 5) {
+      std::string word;
+      for (std::size_t k = 0; k < 5; ++k) word += static_cast<char>(std::toupper(static_cast<unsigned char>(q[i + k])));
+      bool boundary = i == 0 || !std::isalnum(static_cast<unsigned char>(q[i - 1]));
+      if (word == "WHERE" && boundary) {
+        std::size_t j = i + 5;
+        while (j < q.size() && std::isspace(static_cast<unsigned char>(q[j]))) ++j;
+        if (j < q.size() && q[j] == '{') return j + 1;
+      }
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+Result<std::string> BindValues(std::string_view query, const std::vector<std::string>& variables,
+                               const std::vector<std::vector<rdf::Term>>& rows) {
+  if (variables.empty()) return std::string(query);
+  std::size_t at = WhereGroupStart(query);
+  if (at == std::string_view::npos) return Internal("named query has no WHERE { to bind values in");
+  std::string block = "\n  VALUES (";
+  for (std::size_t i = 0; i < variables.size(); ++i) {
+    for (char c : variables[i]) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+        return Internal("bad variable name '" + variables[i] + "'");
+      }
+    }
+    block += (i ? " ?" : "?") + variables[i];
+  }
+  block += ") {";
+  for (const auto& row : rows) {
+    if (row.size() != variables.size()) return Internal("VALUES row has the wrong width");
+    block += " (";
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const rdf::Term& t = row[i];
+      if (t.is_blank()) return InvalidArgument("blank nodes cannot be bound as query parameters");
+      rdf::Term safe = t;
+      safe.language.clear();  // never written unvalidated
+      block += (i ? " " : "") + safe.ToNTriples();
+    }
+    block += ")";
+  }
+  block += " }\n";
+  std::string out(query.substr(0, at));
+  out += block;
+  out += query.substr(at);
+  return out;
+}
+
+}  // namespace tinykg::match

@@ -1,0 +1,113 @@
+#include "tinykg/match/render.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace tinykg::match {
+namespace {
+
+std::string Number(double v) {
+  char buf[64];
+  if (std::floor(v) == v && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+  }
+  return buf;
+}
+
+std::string Margin(const std::optional<std::int64_t>& m) {
+  if (!m) return "?";
+  return (*m >= 0 ? "+" : "") + FormatBytes(static_cast<double>(*m));
+}
+
+std::string JsonNumberOrNull(const std::optional<double>& v) { return v ? Number(*v) : "null"; }
+
+}  // namespace
+
+std::string FitNotes(const Fit& fit) {
+  std::string notes;
+  auto add = [&](const std::string& s) { notes += (notes.empty() ? "" : "; ") + s; };
+  for (const Constraint& c : fit.constraints) {
+    if (!c.ok) {
+      if (c.name == "ram" && c.need && c.have) add("RAM short by " + FormatBytes(*c.need - *c.have));
+      else if (c.name == "flash" && c.need && c.have) add("flash short by " + FormatBytes(*c.need - *c.have));
+      else if (c.name == "sensor") add("no " + c.need_text);
+      else if (c.name == "operators") add(c.message.substr(c.message.find(':') + 2));
+      else if (c.name == "latency" && c.have) add("latency " + FormatMs(*c.have) + " over bound");
+      else add(c.message);
+    }
+  }
+  if (fit.float_without_fpu) add("float model without FPU (slowed)");
+  return notes;
+}
+
+TextTable FitsTable(const std::vector<Fit>& fits, FitView view) {
+  TextTable t;
+  t.columns = {"rank"};
+  if (view != FitView::kDevicesForModel) t.columns.push_back("model");
+  if (view != FitView::kModelsForDevice) t.columns.push_back("device");
+  for (const char* c : {"fits", "ram_margin", "flash_margin", "latency", "accuracy", "runtime", "notes"}) t.columns.push_back(c);
+  int rank = 0;
+  for (const Fit& f : fits) {
+    std::vector<std::string> row{std::to_string(++rank)};
+    if (view != FitView::kDevicesForModel) row.push_back(f.model.name);
+    if (view != FitView::kModelsForDevice) row.push_back(f.device.name);
+    row.push_back(f.fits ? "yes" : "no");
+    row.push_back(Margin(f.ram_margin_bytes));
+    row.push_back(Margin(f.flash_margin_bytes));
+    row.push_back(f.latency_ms ? FormatMs(*f.latency_ms) : "?");
+    char acc[16] = "-";
+    if (f.accuracy) std::snprintf(acc, sizeof acc, "%.1f%%", *f.accuracy * 100);
+    row.push_back(acc);
+    row.push_back(f.runtime.empty() ? "-" : LocalName(f.runtime));
+    row.push_back(FitNotes(f));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+std::string FitJson(const Fit& f, bool with_constraints) {
+  std::string out = "{\"model\": " + JsonString(f.model.name) + ", \"model_iri\": " + JsonString(f.model.iri) +
+                    ", \"device\": " + JsonString(f.device.name) + ", \"device_iri\": " + JsonString(f.device.iri) +
+                    ", \"fits\": " + (f.fits ? "true" : "false");
+  auto opt_int = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("null"); };
+  out += ", \"margins\": {\"ram_bytes\": " + opt_int(f.ram_margin_bytes) +
+         ", \"flash_bytes\": " + opt_int(f.flash_margin_bytes) +
+         ", \"latency_ms\": " + JsonNumberOrNull(f.latency_ms) + "}";
+  out += ", \"accuracy\": " + JsonNumberOrNull(f.accuracy);
+  out += ", \"runtime\": " + (f.runtime.empty() ? std::string("null") : JsonString(f.runtime));
+  out += ", \"float_without_fpu\": " + std::string(f.float_without_fpu ? "true" : "false");
+  out += ", \"notes\": " + JsonString(FitNotes(f));
+  if (with_constraints) {
+    out += ", \"constraints\": [";
+    bool first = true;
+    for (const Constraint& c : f.constraints) {
+      out += first ? "\n    " : ",\n    ";
+      first = false;
+      std::string need = c.need ? Number(*c.need) : c.need_text.empty() ? "null" : JsonString(c.need_text);
+      std::string have = c.have ? Number(*c.have) : c.have_text.empty() ? "null" : JsonString(c.have_text);
+      out += "{\"name\": " + JsonString(c.name) + ", \"need\": " + need + ", \"have\": " + have +
+             ", \"unit\": " + JsonString(c.unit) + ", \"ok\": " + (c.ok ? "true" : "false") +
+             ", \"flagged\": " + (c.flagged ? "true" : "false") + ", \"message\": " + JsonString(c.message) + "}";
+    }
+    out += "\n  ]";
+  }
+  return out + "}";
+}
+
+std::string FitsJson(const std::vector<Fit>& fits, bool with_constraints) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < fits.size(); ++i) out += (i ? ",\n " : "\n ") + FitJson(fits[i], with_constraints);
+  return out + (fits.empty() ? "]\n" : "\n]\n");
+}
+
+std::string ExplainText(const Fit& fit) {
+  std::string out = fit.model.name + " on " + fit.device.name + ": " + (fit.fits ? "fits" : "does not fit") + "\n";
+  for (const Constraint& c : fit.constraints) {
+    out += std::string("  ") + (!c.ok ? "NO  " : c.flagged ? "!!  " : "ok  ") + c.message + "\n";
+  }
+  return out;
+}
+
+}  // namespace tinykg::match

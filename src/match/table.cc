@@ -1,0 +1,130 @@
+#include "tinykg/match/table.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace tinykg::match {
+
+Result<TableFormat> TableFormatFromName(std::string_view name) {
+  if (name == "table") return TableFormat::kTable;
+  if (name == "csv") return TableFormat::kCsv;
+  if (name == "tsv") return TableFormat::kTsv;
+  if (name == "md" || name == "markdown") return TableFormat::kMarkdown;
+  return InvalidArgument("unknown format '" + std::string(name) + "' (expected table, json, csv, tsv or md)");
+}
+
+namespace {
+
+// Display width: count UTF-8 lead bytes only.
+std::size_t Width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string Csv(const std::string& cell) {
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string out = "\"";
+  for (char c : cell) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Md(const std::string& cell) {
+  std::string out;
+  for (char c : cell) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderTable(const TextTable& t, TableFormat format) {
+  std::string out;
+  switch (format) {
+    case TableFormat::kCsv:
+    case TableFormat::kTsv: {
+      bool csv = format == TableFormat::kCsv;
+      auto line = [&](const std::vector<std::string>& cells) {
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+          if (i) out += csv ? "," : "\t";
+          if (csv) {
+            out += Csv(cells[i]);
+          } else {
+            std::string c = cells[i];
+            std::replace_if(c.begin(), c.end(), [](char ch) { return ch == '\t' || ch == '\n' || ch == '\r'; }, ' ');
+            out += c;
+          }
+        }
+        out += csv ? "\r\n" : "\n";
+      };
+      line(t.columns);
+      for (const auto& r : t.rows) line(r);
+      return out;
+    }
+    case TableFormat::kMarkdown: {
+      out += "|";
+      for (const auto& c : t.columns) out += " " + Md(c) + " |";
+      out += "\n|";
+      for (std::size_t i = 0; i < t.columns.size(); ++i) out += " --- |";
+      out += "\n";
+      for (const auto& r : t.rows) {
+        out += "|";
+        for (const auto& c : r) out += " " + Md(c) + " |";
+        out += "\n";
+      }
+      return out;
+    }
+    case TableFormat::kTable: {
+      std::vector<std::size_t> w(t.columns.size());
+      for (std::size_t i = 0; i < t.columns.size(); ++i) w[i] = Width(t.columns[i]);
+      for (const auto& r : t.rows) {
+        for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], Width(r[i]));
+      }
+      auto line = [&](const std::vector<std::string>& cells) {
+        std::string l;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+          l += cells[i];
+          if (i + 1 < cells.size()) l += std::string(w[i] - Width(cells[i]) + 2, ' ');
+        }
+        out += l + "\n";
+      };
+      line(t.columns);
+      std::size_t total = 0;
+      for (std::size_t i = 0; i < w.size(); ++i) total += w[i] + (i + 1 < w.size() ? 2 : 0);
+      out += std::string(total, '-') + "\n";
+      for (const auto& r : t.rows) line(r);
+      return out;
+    }
+  }
+  return out;
+}
+
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace tinykg::match
