@@ -1,6 +1,6 @@
 // The host platform: samples and results go through hooks the host program
 // installs (platform_host.h); the cycle counter is the monotonic clock in ns.
-#include <chrono>
+#include <time.h>
 
 #include "tinykg/engine/platform.h"
 #include "tinykg/engine/platform_host.h"
@@ -42,9 +42,10 @@ void PlatformLog(const char* message) {
 }
 
 std::uint64_t PlatformCycles() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
+  // POSIX clock, not <chrono>: the engine needs nothing from libstdc++.
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1000000000u + static_cast<std::uint64_t>(now.tv_nsec);
 }
 
 Status PlatformReadSample(std::span<float> features, std::int32_t* label) {
