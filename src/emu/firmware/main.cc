@@ -1,0 +1,109 @@
+// The emulator firmware: online learning of a dense head from the platform's
+// sample stream, then inference, reporting what the host measures against.
+//
+// Stream protocol (all records are PlatformReadSample records):
+//   1 config record of kConfigFloats floats, label -2:
+//     features, classes, hidden units (0: none), train steps, inferences,
+//     learning rate, seed
+//   `train steps` labelled samples, then `inferences` labelled samples.
+// Output: "result loss <bits>" per step, "result accuracy <bits>", then
+// "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
+// 1 for a bad stream, 2 when the arena is too small.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "tinykg/engine/arena.h"
+#include "tinykg/engine/online.h"
+#include "tinykg/engine/platform.h"
+
+extern "C" {
+extern std::byte __arena_start, __arena_end, __data_start, __bss_end;
+std::uint32_t StackHighWater();
+}
+
+namespace {
+
+using namespace tinykg::engine;
+
+constexpr std::size_t kConfigFloats = 7;
+
+void LogStat(const char* name, std::uint32_t value) {
+  char text[64];
+  std::size_t n = 0;
+  for (const char* p = "stat "; *p != '\0';) text[n++] = *p++;
+  for (const char* p = name; *p != '\0' && n < 40;) text[n++] = *p++;
+  text[n++] = ' ';
+  char digits[12];
+  std::size_t d = 0;
+  do {
+    digits[d++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  while (d > 0) text[n++] = digits[--d];
+  text[n] = '\0';
+  PlatformLog(text);
+}
+
+int Fail(const char* message, int code) {
+  PlatformLog(message);
+  return code;
+}
+
+}  // namespace
+
+extern "C" int FirmwareMain() {
+  Arena arena(std::span<std::byte>(&__arena_start, static_cast<std::size_t>(&__arena_end - &__arena_start)));
+  LogStat("arena_capacity", static_cast<std::uint32_t>(arena.capacity()));
+  LogStat("static_ram", static_cast<std::uint32_t>(&__bss_end - &__data_start));
+
+  float config[kConfigFloats];
+  std::int32_t marker = 0;
+  if (PlatformReadSample(config, &marker) != Status::kOk || marker != -2) {
+    return Fail("error: the sample stream has no config record", 1);
+  }
+  const auto features = static_cast<std::size_t>(config[0]);
+  const auto classes = static_cast<std::int32_t>(config[1]);
+  const auto hidden_units = static_cast<std::int32_t>(config[2]);
+  const auto train_steps = static_cast<std::int32_t>(config[3]);
+  const auto inferences = static_cast<std::int32_t>(config[4]);
+
+  const LayerSpec hidden[1] = {LayerSpec::Dense(hidden_units, Activation::kRelu)};
+  OnlineConfig online;
+  online.input_size = features;
+  online.max_classes = classes;
+  online.initial_classes = classes;
+  online.hidden = std::span<const LayerSpec>(hidden, hidden_units > 0 ? 1 : 0);
+  online.optimizer = OptimizerConfig{OptimizerKind::kSgd, config[5], 0.0f};
+  online.seed = static_cast<std::uint64_t>(config[6]);
+
+  OnlineLearner learner;
+  std::span<float> sample = arena.Persistent<float>(features);
+  if (sample.data() == nullptr || learner.Build(online, arena) != Status::kOk) {
+    return Fail("error: out of memory: the device's RAM does not hold the training state", 2);
+  }
+  LogStat("head_macs", static_cast<std::uint32_t>(learner.head().macs()));
+  LogStat("head_layers", static_cast<std::uint32_t>(learner.head().layer_count()));
+
+  std::int32_t label = 0;
+  for (std::int32_t step = 0; step < train_steps; ++step) {
+    if (PlatformReadSample(sample, &label) != Status::kOk) return Fail("error: stream ended early", 1);
+    float loss = 0.0f;
+    if (learner.Learn(sample, label, &loss) != Status::kOk) return Fail("error: bad label", 1);
+    PlatformReportResult("loss", loss);
+  }
+  std::int32_t correct = 0;
+  for (std::int32_t i = 0; i < inferences; ++i) {
+    if (PlatformReadSample(sample, &label) != Status::kOk) return Fail("error: stream ended early", 1);
+    std::int32_t predicted = -1;
+    if (learner.Predict(sample, &predicted) != Status::kOk) return Fail("error: predict failed", 1);
+    if (predicted == label) ++correct;
+  }
+  if (inferences > 0) {
+    PlatformReportResult("accuracy", static_cast<float>(correct) / static_cast<float>(inferences));
+  }
+  LogStat("arena_high_water",
+          static_cast<std::uint32_t>(arena.persistent_used() + arena.scratch_high_water()));
+  LogStat("stack_high_water", StackHighWater());
+  return 0;
+}

@@ -1,0 +1,82 @@
+// Runs the training engine's online-learning firmware on an emulated MCU and
+// measures it: exact executed-instruction counts (our TCG plugin), peak RAM
+// (static data + arena high-water + painted stack high-water) and flash
+// (`size` of the linked image).
+//
+// The firmware library for a target is cross-built by the main CMake build
+// (src/emu/firmware, the engine's own sources); RunOnEmulator links it for
+// one device with a linker script generated from the device's RAM and flash,
+// so a pair that does not fit fails at link time or at arena allocation with
+// a message saying which.
+#ifndef TINYKG_EMU_RUN_H_
+#define TINYKG_EMU_RUN_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tinykg/base/status.h"
+#include "tinykg/emu/target.h"
+
+namespace tinykg::emu {
+
+// The device's memory as the knowledge graph gives it (free figures where
+// given). The firmware gets exactly this much flash and RAM.
+struct DeviceLimits {
+  std::uint64_t ram_bytes = 0;
+  std::uint64_t flash_bytes = 0;
+  std::uint64_t stack_bytes = 4096;  // reserved at the top of RAM
+};
+
+// An online-learning run: a dense head (optionally one ReLU hidden layer)
+// trained with SGD on `train` samples one by one, then evaluated on `eval`.
+// Features are row-major, features floats per sample.
+struct Workload {
+  std::int32_t features = 0;
+  std::int32_t classes = 2;
+  std::int32_t hidden_units = 0;
+  float learning_rate = 0.05f;
+  std::uint32_t seed = 1;
+  std::vector<float> train_x;
+  std::vector<std::int32_t> train_y;
+  std::vector<float> eval_x;
+  std::vector<std::int32_t> eval_y;
+};
+
+struct Measurement {
+  std::string target;     // Target::name
+  std::string toolchain;  // "arm-none-eabi-gcc 12.2.1"
+  std::uint64_t instructions = 0;  // the whole run (boot, training, inference)
+  double instructions_per_step = 0;       // one Learn (forward, backward, SGD)
+  double instructions_per_inference = 0;  // one Predict
+  std::int64_t head_macs = 0;             // forward MACs of the head
+  double instructions_per_mac_step = 0;   // per step / training MACs (forward + weight grads + input grads)
+  std::uint64_t static_ram_bytes = 0;
+  std::uint64_t arena_high_water_bytes = 0;
+  std::uint64_t stack_high_water_bytes = 0;
+  std::uint64_t peak_ram_bytes = 0;
+  std::uint64_t flash_bytes = 0;  // text + data of the image
+  std::vector<float> losses;      // per training step, bit-exact from the MCU
+  float accuracy = 0;             // on eval (0 without eval samples)
+};
+
+// Checks that the cross tools, QEMU, the firmware for `target` and the
+// counting plugin are there; the error says what to install or build.
+Status CheckTools(const Target& target);
+
+// Links, runs and measures `workload` on `target` limited to `limits`.
+// `work_dir` (created if missing) receives the linker script, image and
+// sample stream. Runs QEMU three times (empty, training only, training and
+// inference) so the per-step and per-inference counts are exact differences.
+// Errors: InvalidArgument "does not fit" (link or arena), IoError for tools.
+Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limits,
+                                  const Workload& workload, const std::string& work_dir);
+
+// Counts the instructions of one already-linked image run once, either with
+// the plugin or (slowly) from `-singlestep -d exec,nochain` trace lines.
+Result<std::uint64_t> CountInstructions(const Target& target, const std::string& image,
+                                        const std::string& work_dir, bool use_exec_trace);
+
+}  // namespace tinykg::emu
+
+#endif  // TINYKG_EMU_RUN_H_

@@ -1,0 +1,34 @@
+// The emulated microcontrollers tinykg runs the engine on: one QEMU machine
+// per core family, with the compiler flags and memory map of its firmware.
+#ifndef TINYKG_EMU_TARGET_H_
+#define TINYKG_EMU_TARGET_H_
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace tinykg::emu {
+
+struct Target {
+  std::string_view name;        // tinykg's name, also the firmware folder: "mps2-an386"
+  std::string_view machine;     // QEMU -M value
+  std::string_view qemu;        // QEMU binary
+  std::string_view core;        // the core it stands for: "cortex-m4f"
+  std::string_view cpu_flags;   // cross compiler flags (also used at link)
+  std::uint64_t flash_origin;   // where the image is loaded
+  std::uint64_t flash_max;      // the board's flash (a device may have less)
+  std::uint64_t ram_origin;
+  std::uint64_t ram_max;
+};
+
+// Every target this build knows, M4F first. Static storage; never null.
+std::span<const Target> Targets();
+
+// The target called `name` or the one standing for core `name`
+// ("cortex-m4f", "cortex-m4", "cortex-m3", "cortex-m0", "cortex-m7"); null
+// when none does. The pointer is to static storage.
+const Target* FindTarget(std::string_view name);
+
+}  // namespace tinykg::emu
+
+#endif  // TINYKG_EMU_TARGET_H_

@@ -1,0 +1,310 @@
+#include "tinykg/emu/run.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tinykg/base/file.h"
+
+namespace tinykg::emu {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kInstallHint =
+    "install the emulator tools: apt-get install $(grep -v '^#' scripts/packages/deb-emu.txt) "
+    "(or run scripts/setup.sh), then rebuild";
+
+// Runs argv[0] (looked up on PATH) in `cwd` with stdout and stderr into
+// `output`; returns its exit status, or -1 when it could not be started or
+// was killed.
+int RunProcess(const std::vector<std::string>& argv, const std::string& cwd, const std::string& output) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (chdir(cwd.c_str()) != 0) _exit(127);
+    const int fd = open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) _exit(127);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    const int null_in = open("/dev/null", O_RDONLY);
+    if (null_in >= 0) dup2(null_in, 0);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool OnPath(const std::string& tool) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path != nullptr ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (!dir.empty() && access((dir + "/" + tool).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+std::string FirmwareLibrary(const Target& target) {
+  return std::string(TINYKG_EMU_FIRMWARE_DIR) + "/" + std::string(target.name) + "/libfirmware.a";
+}
+
+std::vector<std::string> Split(std::string_view text) {
+  std::vector<std::string> words;
+  std::stringstream in{std::string(text)};
+  std::string w;
+  while (in >> w) words.push_back(w);
+  return words;
+}
+
+std::string Replace(std::string text, const std::string& key, const std::string& value) {
+  for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
+    text.replace(at, key.size(), value);
+  }
+  return text;
+}
+
+std::string Tail(const std::string& text, std::size_t max_lines) {
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  std::string out;
+  for (std::size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i) {
+    out += (out.empty() ? "" : "; ") + lines[i];
+  }
+  return out;
+}
+
+Status WriteSamples(const Workload& w, std::int32_t steps, std::int32_t inferences, const std::string& path) {
+  std::ofstream out(path, std::ios::binary);
+  const float config[7] = {static_cast<float>(w.features), static_cast<float>(w.classes),
+                           static_cast<float>(w.hidden_units), static_cast<float>(steps),
+                           static_cast<float>(inferences), w.learning_rate, static_cast<float>(w.seed)};
+  const std::int32_t config_marker = -2;
+  out.write(reinterpret_cast<const char*>(config), sizeof(config));
+  out.write(reinterpret_cast<const char*>(&config_marker), sizeof(config_marker));
+  const auto n = static_cast<std::size_t>(w.features);
+  auto put = [&](const std::vector<float>& x, const std::vector<std::int32_t>& y, std::int32_t count) {
+    for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
+      out.write(reinterpret_cast<const char*>(x.data() + i * n), static_cast<std::streamsize>(n * sizeof(float)));
+      out.write(reinterpret_cast<const char*>(&y[i]), sizeof(std::int32_t));
+    }
+  };
+  put(w.train_x, w.train_y, steps);
+  put(w.eval_x, w.eval_y, inferences);
+  if (!out) return IoError("cannot write the sample stream " + path);
+  return Status::Ok();
+}
+
+struct QemuRun {
+  int exit_code = 0;
+  std::uint64_t instructions = 0;
+  std::string output;
+};
+
+Result<QemuRun> RunQemu(const Target& target, const std::string& image, const std::string& work_dir,
+                        bool use_exec_trace) {
+  const std::string count_file = work_dir + "/instructions.txt";
+  const std::string trace_file = work_dir + "/exec.log";
+  const std::string output_file = work_dir + "/qemu.out";
+  std::vector<std::string> argv = {std::string(target.qemu), "-M", std::string(target.machine),
+                                   "-nographic", "-monitor", "none", "-serial", "none",
+                                   "-semihosting-config", "enable=on,target=native",
+                                   "-kernel", image};
+  if (use_exec_trace) {
+    for (const char* a : {"-singlestep", "-d", "exec,nochain", "-D"}) argv.emplace_back(a);
+    argv.push_back(trace_file);
+  } else {
+    argv.emplace_back("-plugin");
+    argv.push_back(std::string(TINYKG_EMU_PLUGIN) + ",out=" + count_file);
+  }
+  std::remove(count_file.c_str());
+  QemuRun run;
+  run.exit_code = RunProcess(argv, work_dir, output_file);
+  TINYKG_ASSIGN_OR_RETURN(run.output, ReadFile(output_file));
+  if (run.exit_code < 0 || run.exit_code == 127) {
+    return IoError("could not run " + std::string(target.qemu) + ": " + Tail(run.output, 3));
+  }
+  if (use_exec_trace) {
+    std::ifstream trace(trace_file);
+    std::string line;
+    while (std::getline(trace, line)) {
+      if (line.rfind("Trace ", 0) == 0) ++run.instructions;
+    }
+    std::remove(trace_file.c_str());
+  } else {
+    TINYKG_ASSIGN_OR_RETURN(std::string counted, ReadFile(count_file));
+    if (std::sscanf(counted.c_str(), "instructions %" SCNu64, &run.instructions) != 1) {
+      return Internal("the counting plugin wrote no count: " + counted);
+    }
+  }
+  return run;
+}
+
+}  // namespace
+
+Status CheckTools(const Target& target) {
+  for (const std::string& tool : {std::string("arm-none-eabi-g++"), std::string("arm-none-eabi-size"),
+                                 std::string(target.qemu)}) {
+    if (!OnPath(tool)) return Unsupported(tool + " is not on PATH; " + kInstallHint);
+  }
+  if (!fs::exists(FirmwareLibrary(target))) {
+    return Unsupported("the firmware for " + std::string(target.name) + " was not built (" +
+                       FirmwareLibrary(target) + "); " + kInstallHint);
+  }
+  if (!fs::exists(TINYKG_EMU_PLUGIN)) {
+    return Unsupported(std::string("the instruction-counting plugin was not built: ") + TINYKG_EMU_PLUGIN);
+  }
+  return Status::Ok();
+}
+
+Result<std::uint64_t> CountInstructions(const Target& target, const std::string& image,
+                                        const std::string& work_dir, bool use_exec_trace) {
+  TINYKG_ASSIGN_OR_RETURN(QemuRun run, RunQemu(target, image, work_dir, use_exec_trace));
+  if (run.exit_code != 0) {
+    return InvalidArgument("the firmware exited with " + std::to_string(run.exit_code) + ": " +
+                           Tail(run.output, 2));
+  }
+  return run.instructions;
+}
+
+Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limits,
+                                  const Workload& w, const std::string& work_dir) {
+  TINYKG_RETURN_IF_ERROR(CheckTools(target));
+  const auto steps = static_cast<std::int32_t>(w.train_y.size());
+  const auto inferences = static_cast<std::int32_t>(w.eval_y.size());
+  if (w.features <= 0 || w.classes < 2 || steps < 1 ||
+      w.train_x.size() != static_cast<std::size_t>(steps) * static_cast<std::size_t>(w.features) ||
+      w.eval_x.size() != static_cast<std::size_t>(inferences) * static_cast<std::size_t>(w.features)) {
+    return InvalidArgument("workload: features, classes and sample counts do not agree");
+  }
+  if (limits.ram_bytes == 0 || limits.flash_bytes == 0) {
+    return InvalidArgument("the device has no RAM or flash figure");
+  }
+  std::error_code ec;
+  fs::create_directories(work_dir, ec);
+  if (ec) return IoError("cannot create " + work_dir + ": " + ec.message());
+
+  // The linker script: the device's memory, capped at what the board maps.
+  TINYKG_ASSIGN_OR_RETURN(std::string script, ReadFile(TINYKG_EMU_LINKER_TEMPLATE));
+  const std::uint64_t flash = std::min(limits.flash_bytes, target.flash_max);
+  const std::uint64_t ram = std::min(limits.ram_bytes, target.ram_max);
+  script = Replace(script, "@FLASH_ORIGIN@", std::to_string(target.flash_origin));
+  script = Replace(script, "@FLASH_BYTES@", std::to_string(flash));
+  script = Replace(script, "@RAM_ORIGIN@", std::to_string(target.ram_origin));
+  script = Replace(script, "@RAM_BYTES@", std::to_string(ram));
+  script = Replace(script, "@STACK_BYTES@", std::to_string(limits.stack_bytes));
+  const std::string script_path = work_dir + "/device.ld";
+  TINYKG_RETURN_IF_ERROR(WriteFileAtomic(script_path, script));
+
+  const std::string image = work_dir + "/firmware.elf";
+  std::vector<std::string> link = {"arm-none-eabi-g++"};
+  for (std::string& f : Split(target.cpu_flags)) link.push_back(std::move(f));
+  for (const char* a : {"-nostartfiles", "-specs=nano.specs", "-Wl,--gc-sections", "-T"}) link.emplace_back(a);
+  link.push_back(script_path);
+  link.emplace_back("-Wl,--whole-archive");
+  link.push_back(FirmwareLibrary(target));
+  for (const char* a : {"-Wl,--no-whole-archive", "-lm", "-lc", "-lnosys", "-o"}) link.emplace_back(a);
+  link.push_back(image);
+  const std::string link_log = work_dir + "/link.out";
+  if (RunProcess(link, work_dir, link_log) != 0) {
+    Result<std::string> why = ReadFile(link_log);
+    return InvalidArgument("the firmware does not fit the device (" + std::to_string(flash) + " B flash, " +
+                           std::to_string(ram) + " B RAM): link failed: " +
+                           (why.ok() ? Tail(*why, 3) : std::string("no linker output")));
+  }
+
+  Measurement m;
+  m.target = std::string(target.name);
+  const std::string tool_log = work_dir + "/tool.out";
+  if (RunProcess({"arm-none-eabi-gcc", "-dumpversion"}, work_dir, tool_log) == 0) {
+    Result<std::string> version = ReadFile(tool_log);
+    if (version.ok()) m.toolchain = "arm-none-eabi-gcc " + Tail(*version, 1);
+  }
+  if (RunProcess({"arm-none-eabi-size", "-A", image}, work_dir, tool_log) != 0) {
+    return IoError("arm-none-eabi-size failed on " + image);
+  }
+  {
+    TINYKG_ASSIGN_OR_RETURN(std::string sizes, ReadFile(tool_log));
+    std::stringstream in(sizes);
+    std::string section;
+    std::uint64_t bytes = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+      std::stringstream fields(line);
+      if (!(fields >> section >> bytes)) continue;
+      if (section == ".text" || section == ".data" || section == ".ARM.exidx" || section == ".init_array") {
+        m.flash_bytes += bytes;
+      }
+    }
+  }
+
+  // Three runs; the differences isolate training steps and inferences.
+  const std::string samples = work_dir + "/tinykg-samples.bin";
+  std::uint64_t counts[3] = {0, 0, 0};
+  const std::int32_t plan[3][2] = {{0, 0}, {steps, 0}, {steps, inferences}};
+  QemuRun last;
+  for (int r = 0; r < 3; ++r) {
+    TINYKG_RETURN_IF_ERROR(WriteSamples(w, plan[r][0], plan[r][1], samples));
+    TINYKG_ASSIGN_OR_RETURN(last, RunQemu(target, image, work_dir, false));
+    if (last.exit_code == 2) {
+      return InvalidArgument("the training state does not fit the device's RAM (" + std::to_string(ram) +
+                             " B): " + Tail(last.output, 1));
+    }
+    if (last.exit_code != 0) {
+      return Internal("the firmware failed (exit " + std::to_string(last.exit_code) + "): " +
+                      Tail(last.output, 2));
+    }
+    counts[r] = last.instructions;
+  }
+  m.instructions = counts[2];
+  m.instructions_per_step = static_cast<double>(counts[1] - counts[0]) / steps;
+  if (inferences > 0) m.instructions_per_inference = static_cast<double>(counts[2] - counts[1]) / inferences;
+
+  std::stringstream out(last.output);
+  std::string line;
+  while (std::getline(out, line)) {
+    std::stringstream fields(line);
+    std::string kind, name, value;
+    if (!(fields >> kind >> name >> value)) continue;
+    if (kind == "result") {
+      const std::uint32_t bits = static_cast<std::uint32_t>(std::stoul(value, nullptr, 16));
+      float f = 0;
+      std::memcpy(&f, &bits, sizeof(f));
+      if (name == "loss") m.losses.push_back(f);
+      if (name == "accuracy") m.accuracy = f;
+    } else if (kind == "log" && name == "stat") {
+      std::string stat_value;
+      if (!(fields >> stat_value)) continue;
+      const std::uint64_t v = std::stoull(stat_value);
+      if (value == "static_ram") m.static_ram_bytes = v;
+      if (value == "arena_high_water") m.arena_high_water_bytes = v;
+      if (value == "stack_high_water") m.stack_high_water_bytes = v;
+      if (value == "head_macs") m.head_macs = static_cast<std::int64_t>(v);
+    }
+  }
+  m.peak_ram_bytes = m.static_ram_bytes + m.arena_high_water_bytes + m.stack_high_water_bytes;
+  // A step: forward, weight gradients, and input gradients for all but the first layer.
+  const double hidden_macs = w.hidden_units > 0 ? static_cast<double>(w.hidden_units) * w.classes : 0.0;
+  const double step_macs = 2.0 * static_cast<double>(m.head_macs) + hidden_macs;
+  if (step_macs > 0) m.instructions_per_mac_step = m.instructions_per_step / step_macs;
+  return m;
+}
+
+}  // namespace tinykg::emu
