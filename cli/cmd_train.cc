@@ -19,9 +19,10 @@ struct TrainArgs {
   std::string data, eval, label, model, head, method, format = "table", optimizer;
   std::vector<std::string> features;
   std::vector<int> hidden;
-  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1;
+  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1, round_size = 1;
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
   std::uint64_t seed = 1;
+  std::string on, device;  // --on emulator --device D (cmd_emu.cc)
 };
 
 nlohmann::json MemoryJson(const engine::MemoryReport& m) {
@@ -44,6 +45,13 @@ void PrintTable(const nlohmann::json& j) {
 int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   if (args.format != "table" && args.format != "json") {
     return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
+  }
+  if (args.on == "emulator") {
+    return RunTrainOnEmulator(options, {args.device, args.data, args.eval, args.label, args.model, args.format,
+                                        args.features, args.hidden, args.steps, args.lr, args.seed});
+  }
+  if (!args.on.empty() && args.on != "host") {
+    return ReportError(InvalidArgument("unknown --on '" + args.on + "' (host, emulator)"));
   }
   const bool is_omniglot = args.data == "omniglot" ||
                            (args.data.size() > 4 && args.data.compare(args.data.size() - 4, 4, ".zip") == 0);
@@ -104,6 +112,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (args.lr > 0) o.inner_learning_rate = args.lr;
     if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
     if (!args.hidden.empty()) o.hidden = args.hidden[0];
+    o.round_size = args.round_size;
     o.seed = args.seed;
     if (progress) std::cerr << "tinykg: training sine (" << train::MethodName(o.method) << ")...\n";
     auto r = train::RunSine(o);
@@ -117,6 +126,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
            {"steps", r->device_steps},
            {"devices", o.devices},
            {"local_steps", o.local_steps},
+           {"round_size", o.round_size},
            {"seed", r->seed},
            {"memory_bytes", MemoryJson(r->memory)},
            {"server_bytes", r->server_bytes},
@@ -200,6 +210,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--model", args->model, "A .tflite model used as frozen backbone (CSV, online)");
   cmd->add_option("--head", args->head,
                   "Cut the backbone after this operator (index or output tensor name; default: before the classifier)");
+  cmd->add_option("--round-size", args->round_size,
+                  "Sine reptile: device visits per meta-update (1 = one device at a time)");
   cmd->add_option("--ways", args->ways, "Omniglot: classes per task (default 5)");
   cmd->add_option("--shots", args->shots, "Omniglot: examples per class (default 1)");
   cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)");
@@ -214,6 +226,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8)");
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
   cmd->add_option("--format", args->format, "table|json");
+  cmd->add_option("--on", args->on, "host|emulator (default host; emulator: the device's MCU under QEMU)");
+  cmd->add_option("--device", args->device, "With --on emulator: device IRI or title in the knowledge graph");
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int { return RunTrain(options, *args); };
   });

@@ -294,7 +294,8 @@ Result<SineResult> RunSine(const SineOptions& options) {
   engine::ParameterAverager averager;
   std::vector<std::byte> server_memory(meta.size() * sizeof(float) + 64);
   Arena server_arena(server_memory);
-  if (options.method == Method::kFedAvg && averager.Init(meta.size(), server_arena) != engine::Status::kOk) {
+  const bool needs_average = options.method == Method::kFedAvg || options.round_size > 1;
+  if (needs_average && averager.Init(meta.size(), server_arena) != engine::Status::kOk) {
     return Internal("server arena too small");
   }
   if (options.method == Method::kReptile) {
@@ -306,8 +307,19 @@ Result<SineResult> RunSine(const SineOptions& options) {
                                options.batch, device.arena, nullptr, options.max_gradient_norm);
       const float eps = options.meta_learning_rate *
                         (1.0f - static_cast<float>(v) / static_cast<float>(options.rounds));
-      engine::ReptileUpdate(meta, device.net.parameters(), eps);
       result.device_steps += options.local_steps;
+      if (options.round_size <= 1) {
+        engine::ReptileUpdate(meta, device.net.parameters(), eps);  // one device at a time
+        continue;
+      }
+      // In rounds: move towards the mean of the round's adapted parameters.
+      if (v % options.round_size == 0) averager.Reset();
+      averager.Add(device.net.parameters());
+      if ((v + 1) % options.round_size == 0 || v + 1 == options.rounds) {
+        std::vector<float> mean(meta.size());
+        (void)averager.Mean(mean);
+        engine::ReptileUpdate(meta, mean, eps);
+      }
     }
   } else if (options.method == Method::kFedAvg) {
     // The same number of device visits as Reptile, grouped in rounds.

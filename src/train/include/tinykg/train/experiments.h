@@ -76,6 +76,7 @@ struct SineOptions {
   float inner_learning_rate = 0.05f;  // 0.08 diverges on amplitude-5 tasks
   float meta_learning_rate = 1.0f;  // reptile epsilon, annealed linearly to 0
   float max_gradient_norm = 10.0f;  // every SGD step (all methods); 0 = off
+  int round_size = 1;       // reptile: 1 = one device at a time; n = update from the mean of n visits
   int hidden = 40;          // two tanh layers of this width
   int shots = 10;           // K support points at evaluation
   int eval_tasks = 100;
