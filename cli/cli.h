@@ -62,6 +62,8 @@ void AddImportModelCommand(CLI::App& import, GlobalOptions& options, Runner& run
 void AddImportTdCommand(CLI::App& import, GlobalOptions& options, Runner& run);
 void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run);
 void AddExportTdCommand(CLI::App& export_cmd, GlobalOptions& options, Runner& run);
+// `serve`: the Thing Description Directory API over HTTP (cmd_serve.cc).
+void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 
 }  // namespace tinykg::cli
 

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   AddTrainCommand(app, options, run);
   AddMatchCommand(app, options, run);
   AddExplainCommand(app, options, run);
+  AddServeCommand(app, options, run);
 
   // `tinykg import td|board|model ...`: each importer adds its own subcommand.
   auto* import = app.add_subcommand("import", "Import Thing Descriptions, boards and models");

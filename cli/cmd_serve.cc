@@ -1,0 +1,70 @@
+// tinykg serve [--port 8080] [--bind 127.0.0.1] [--token T]: the Thing
+// Description Directory API and SPARQL endpoint over the store.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <pthread.h>
+#include <thread>
+#include <unistd.h>
+
+#include "cli.h"
+#include "store_access.h"
+#include "tinykg/serve/server.h"
+
+namespace tinykg::cli {
+
+void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand("serve", "Serve the W3C Thing Description Directory API and SPARQL over HTTP");
+  auto args = std::make_shared<serve::ServerOptions>();
+  cmd->add_option("--port", args->port, "TCP port (0: any free port)")->capture_default_str();
+  cmd->add_option("--bind", args->bind, "Address to listen on")->capture_default_str();
+  cmd->add_option("--token", args->token, "Bearer token required for writes (else $TINYKG_TOKEN)");
+  cmd->add_option("--threads", args->threads, "Request threads")->capture_default_str();
+  cmd->add_option("--max-body", args->max_body_bytes, "Largest request body in bytes")->capture_default_str();
+  cmd->callback([&options, &run, args] {
+    run = [&options, args]() -> int {
+      if (args->token.empty()) {
+        if (const char* env = std::getenv("TINYKG_TOKEN"); env != nullptr) args->token = env;
+      }
+      args->context_dirs.push_back(OntologyDir() + "/contexts");
+      if (const char* env = std::getenv("TINYKG_CONTEXT_DIR"); env != nullptr && *env != '\0') {
+        args->context_dirs.push_back(env);
+      }
+      args->schema_dir = OntologyDir() + "/schemas";
+      auto store = OpenStore(options);
+      if (!store.ok()) {
+        ReportError(store.status());
+        return kExitStore;
+      }
+      auto server = serve::Server::Create(**store, *args);
+      if (!server.ok()) return ReportError(server.status());
+      if (Status bound = (*server)->Bind(); !bound.ok()) return ReportError(bound);
+      // SIGINT/SIGTERM are taken by this thread with sigwait; the server
+      // threads (started after the mask) never see them.
+      sigset_t signals;
+      sigemptyset(&signals);
+      sigaddset(&signals, SIGINT);
+      sigaddset(&signals, SIGTERM);
+      pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+      if (!options.quiet) {
+        std::cerr << "tinykg: serving " << ResolveStoreSpec(options) << " on http://" << args->bind << ":"
+                  << (*server)->port() << "/" << (args->token.empty() ? "" : " (writes need the token)")
+                  << "\n";
+      }
+      Status ran;
+      std::thread runner([&] {
+        ran = (*server)->Run();
+        kill(getpid(), SIGTERM);  // wake sigwait when the server ends by itself
+      });
+      int signal = 0;
+      sigwait(&signals, &signal);
+      (*server)->Stop();
+      runner.join();
+      if (!ran.ok()) return ReportError(ran);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace tinykg::cli

@@ -1,0 +1,87 @@
+// Server: HTTP over one rdf::Store, implementing the W3C WoT Discovery
+// Thing Description Directory (TDD) API plus a SPARQL 1.1 Protocol endpoint.
+//
+// Routes (see the README's "Serving" section):
+//   GET    /things?offset=&limit=   TDs as a JSON array, sorted by id;
+//                                   Link: <...>; rel="next" when more remain
+//   POST   /things                  anonymous TD: id minted (urn:uuid v4) and
+//                                   written into the TD; 201 + Location
+//   PUT    /things/{id}             create (201) or replace (204)
+//   GET    /things/{id}             the TD exactly as stored (byte for byte)
+//   PATCH  /things/{id}             application/merge-patch+json (RFC 7396);
+//                                   the merged TD is validated again
+//   DELETE /things/{id}             204
+//   GET/POST /search/sparql         SELECT/ASK -> application/sparql-results+json;
+//                                   CONSTRUCT/DESCRIBE -> text/turtle or
+//                                   application/n-triples (by Accept). Read
+//                                   only: SPARQL Update is refused.
+//   GET    /events                  server-sent events: thing_created,
+//                                   thing_updated, thing_deleted (data: the id)
+//   GET    /.well-known/wot         the directory's own TD
+//   GET    /match?model=|device=    tinykg matchmaking as JSON
+// Every error is application/problem+json (RFC 7807); TD validation errors
+// carry "validationErrors": [{"field", "description"}] as the TDD API says.
+//
+// Safety: request bodies are bounded (ServerOptions::max_body_bytes, 413
+// beyond); with a token configured, every write needs
+// "Authorization: Bearer TOKEN" (401 otherwise); each TD written goes through
+// td::TdReader, the validation `tinykg import td` uses, and a rejected TD
+// leaves the store unchanged; ids only ever name graphs, never files.
+//
+// Threads: httplib serves requests on a pool; all store and TD-reader access
+// is serialised by one mutex inside the Server (Store is not thread-safe).
+#ifndef TINYKG_SERVE_SERVER_H_
+#define TINYKG_SERVE_SERVER_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tinykg/base/status.h"
+#include "tinykg/rdf/store.h"
+
+namespace tinykg::serve {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";  // address to listen on
+  int port = 8080;                 // 0: any free port (see Server::port())
+  std::string token;               // bearer token for writes; empty: writes open
+  std::size_t max_body_bytes = 4u << 20;  // larger bodies get 413
+  std::size_t max_query_bytes = 64u << 10;  // longer SPARQL texts get 413
+  std::size_t max_page = 1000;     // largest accepted `limit`; also the default
+  int threads = 8;                 // request threads
+  // TD validation, as `tinykg import td` does it: JSON-LD context
+  // directories (ontology/contexts first) and the JSON Schema directory.
+  std::vector<std::string> context_dirs;
+  std::string schema_dir;
+};
+
+class Server {
+ public:
+  // Prepares a server over `store` (which must outlive the Server and is
+  // not used by anyone else while it runs). Fails when the TD reader cannot
+  // be created (missing schema/context directory).
+  static Result<std::unique_ptr<Server>> Create(rdf::Store& store, const ServerOptions& options);
+  ~Server();  // stops the server if running
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket; kIoError when the address/port is taken or
+  // invalid. After it, port() is the real port.
+  Status Bind();
+  // Serves until Stop() (from any thread). Bind() first.
+  Status Run();
+  // Ends Run() and closes the event streams; safe to call more than once.
+  void Stop();
+  int port() const;
+
+ private:
+  Server();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tinykg::serve
+
+#endif  // TINYKG_SERVE_SERVER_H_

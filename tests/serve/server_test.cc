@@ -1,0 +1,555 @@
+// The Thing Description Directory API over loopback HTTP, against an
+// in-process server on a memory: store.
+#include "tinykg/serve/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tinykg/td/thing_description.h"
+
+namespace tinykg::serve {
+namespace {
+
+using Json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+const std::string kSource = TINYKG_SOURCE_DIR;
+const std::string kTdData = std::string(TINYKG_SHARED_DATA) + "/wot/td";
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Encode(const std::string& id) {
+  std::string out;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : id) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+std::string ThingPath(const std::string& id) { return "/things/" + Encode(id); }
+
+// Real TDs with an id from the shared data (sorted, so runs are stable).
+std::vector<std::string> ValidTdFiles(std::size_t count) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(kTdData + "/valid/real")) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  std::set<std::string> ids;
+  for (const auto& f : files) {
+    Json j = Json::parse(Slurp(f), nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("id") || !j["id"].is_string()) continue;
+    if (!ids.insert(j["id"].get<std::string>()).second) continue;
+    const std::string type = j.contains("@type") ? j["@type"].dump() : "";
+    if (type.find("tm:ThingModel") != std::string::npos) continue;
+    out.push_back(f);
+    if (out.size() == count) break;
+  }
+  return out;
+}
+
+std::vector<std::string> InvalidTdFiles() {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(kTdData + "/invalid/playground_core")) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+ServerOptions BaseOptions() {
+  ServerOptions o;
+  o.port = 0;
+  o.threads = 8;
+  o.context_dirs = {kSource + "/ontology/contexts"};
+  o.schema_dir = kSource + "/ontology/schemas";
+  return o;
+}
+
+// A server on 127.0.0.1 (any free port) over a fresh memory: store, running
+// on its own thread.
+class Directory {
+ public:
+  explicit Directory(ServerOptions options = BaseOptions()) {
+    auto store = rdf::Store::Open("memory:");
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    auto server = Server::Create(*store_, options);
+    EXPECT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server).value();
+    Status bound = server_->Bind();
+    EXPECT_TRUE(bound.ok()) << bound.ToString();
+    thread_ = std::thread([this] { (void)server_->Run(); });
+  }
+  ~Directory() {
+    server_->Stop();
+    thread_.join();
+  }
+
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(std::chrono::seconds(20));
+    c.set_connection_timeout(std::chrono::seconds(5));
+    return c;
+  }
+  rdf::Store& store() { return *store_; }
+
+ private:
+  std::unique_ptr<rdf::Store> store_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+// Triples and graphs of the store: equal before and after means unchanged.
+std::pair<std::int64_t, std::int64_t> Fingerprint(rdf::Store& store) {
+  auto stats = store.Stats();
+  EXPECT_TRUE(stats.ok());
+  return {stats->triples, stats->graphs};
+}
+
+void ExpectProblem(const httplib::Result& r, int status) {
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, status) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/problem+json");
+  Json body = Json::parse(r->body, nullptr, false);
+  ASSERT_FALSE(body.is_discarded()) << r->body;
+  EXPECT_EQ(body["status"], status);
+  EXPECT_TRUE(body.contains("title"));
+}
+
+TEST(Server, DirectoryTd_IsAValidThingDescription) {
+  Directory dir;
+  auto c = dir.Client();
+  auto r = c.Get("/.well-known/wot");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/td+json");
+  td::TdReaderOptions o;
+  o.context_dirs = {kSource + "/ontology/contexts"};
+  o.schema_dir = kSource + "/ontology/schemas";
+  auto reader = td::TdReader::Create(o);
+  ASSERT_TRUE(reader.ok());
+  td::TdReadResult read = (*reader)->Read(r->body, "well-known");
+  for (const auto& p : read.problems) ADD_FAILURE() << p.ToString();
+  EXPECT_EQ(Json::parse(r->body)["@type"], "ThingDirectory");
+}
+
+TEST(Server, PutThenGet_ReturnsTheTdByteForByte) {
+  Directory dir;
+  auto c = dir.Client();
+  const std::string file = ValidTdFiles(1).at(0);
+  const std::string text = Slurp(file);
+  const std::string id = Json::parse(text)["id"];
+  auto put = c.Put(ThingPath(id), text, "application/td+json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 201) << put->body;
+  // httplib's client percent-decodes Location; the server sends it encoded.
+  EXPECT_EQ(put->get_header_value("Location"), "/things/" + id);
+  auto get = c.Get(ThingPath(id));
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 200);
+  EXPECT_EQ(get->get_header_value("Content-Type"), "application/td+json");
+  EXPECT_EQ(get->body, text);
+  auto again = c.Put(ThingPath(id), text, "application/td+json");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 204);
+  // The TD is in the graph: SPARQL sees its title.
+  auto ask = c.Get("/search/sparql?query=" +
+                   Encode("ASK { <" + id + "> <https://www.w3.org/2019/wot/td#title> ?t }"));
+  ASSERT_TRUE(ask);
+  EXPECT_EQ(Json::parse(ask->body)["boolean"], true) << ask->body;
+}
+
+TEST(Server, Put_WithoutId_TakesTheIdOfThePath) {
+  Directory dir;
+  auto c = dir.Client();
+  Json td = Json::parse(Slurp(ValidTdFiles(1).at(0)));
+  td.erase("id");
+  auto put = c.Put(ThingPath("urn:example:path-id"), td.dump(), "application/td+json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 201) << put->body;
+  auto get = c.Get(ThingPath("urn:example:path-id"));
+  ASSERT_TRUE(get);
+  EXPECT_EQ(Json::parse(get->body)["id"], "urn:example:path-id");
+}
+
+TEST(Server, Post_AnonymousTd_MintsAUuidAndLocation) {
+  Directory dir;
+  auto c = dir.Client();
+  Json td = Json::parse(Slurp(ValidTdFiles(1).at(0)));
+  td.erase("id");
+  auto post = c.Post("/things", td.dump(2), "application/td+json");
+  ASSERT_TRUE(post);
+  ASSERT_EQ(post->status, 201) << post->body;
+  const std::string location = post->get_header_value("Location");
+  ASSERT_EQ(location.rfind("/things/urn:uuid:", 0), 0u) << location;
+  auto get = c.Get(ThingPath(location.substr(8)));
+  ASSERT_TRUE(get);
+  ASSERT_EQ(get->status, 200);
+  Json stored = Json::parse(get->body);
+  const std::string id = stored["id"];
+  EXPECT_EQ(id.size(), std::string("urn:uuid:").size() + 36);
+  EXPECT_EQ(id[9 + 14], '4');  // version 4
+  stored.erase("id");
+  EXPECT_EQ(stored, td);
+  // Two posts of the same TD are two things.
+  auto second = c.Post("/things", td.dump(2), "application/td+json");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 201);
+  EXPECT_NE(second->get_header_value("Location"), location);
+}
+
+TEST(Server, Post_TdWithId_IsRefused) {
+  Directory dir;
+  auto c = dir.Client();
+  ExpectProblem(c.Post("/things", Slurp(ValidTdFiles(1).at(0)), "application/td+json"), 400);
+}
+
+TEST(Server, Put_InvalidTds_AreRejected_AndStoreIsUnchanged) {
+  Directory dir;
+  auto c = dir.Client();
+  const auto before = Fingerprint(dir.store());
+  const auto files = InvalidTdFiles();
+  ASSERT_GE(files.size(), 10u);
+  for (const auto& f : files) {
+    SCOPED_TRACE(f);
+    const std::string text = Slurp(f);
+    Json j = Json::parse(text, nullptr, false);
+    const std::string id = j.is_object() && j.contains("id") ? j["id"].get<std::string>() : "urn:test:invalid";
+    auto r = c.Put(ThingPath(id), text, "application/td+json");
+    ExpectProblem(r, 400);
+    Json body = Json::parse(r->body);
+    ASSERT_TRUE(body.contains("validationErrors")) << r->body;
+    EXPECT_FALSE(body["validationErrors"].empty());
+    EXPECT_TRUE(body["validationErrors"][0].contains("field"));
+    EXPECT_TRUE(body["validationErrors"][0].contains("description"));
+  }
+  EXPECT_EQ(Fingerprint(dir.store()), before);
+  auto list = c.Get("/things");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(Json::parse(list->body).size(), 0u);
+}
+
+TEST(Server, Put_InvalidReplacement_KeepsTheOldTd) {
+  Directory dir;
+  auto c = dir.Client();
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  const std::string id = Json::parse(text)["id"];
+  ASSERT_EQ(c.Put(ThingPath(id), text, "application/td+json")->status, 201);
+  const auto before = Fingerprint(dir.store());
+  Json bad = Json::parse(Slurp(kTdData + "/invalid/playground_core/noHref.json"));
+  bad["id"] = id;
+  ExpectProblem(c.Put(ThingPath(id), bad.dump(), "application/td+json"), 400);
+  EXPECT_EQ(Fingerprint(dir.store()), before);
+  EXPECT_EQ(c.Get(ThingPath(id))->body, text);
+}
+
+TEST(Server, Put_BadRequests_AreProblems) {
+  Directory dir;
+  auto c = dir.Client();
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  ExpectProblem(c.Put(ThingPath("urn:not:the:same"), text, "application/td+json"), 400);
+  ExpectProblem(c.Put(ThingPath("relative/id"), "{}", "application/td+json"), 400);
+  ExpectProblem(c.Put(ThingPath("urn:x"), "{ not json", "application/td+json"), 400);
+  ExpectProblem(c.Put(ThingPath("urn:x"), "[1, 2]", "application/td+json"), 400);
+  ExpectProblem(c.Put(ThingPath("urn:x"), text, "text/plain"), 415);
+  // A Thing Model is not a TD.
+  for (const auto& e : fs::directory_iterator(kTdData + "/valid/real")) {
+    const std::string t = Slurp(e.path().string());
+    Json j = Json::parse(t, nullptr, false);
+    if (j.is_object() && j.contains("@type") && j["@type"].dump().find("tm:ThingModel") != std::string::npos &&
+        j.contains("id") && j["id"].is_string()) {
+      ExpectProblem(c.Put(ThingPath(j["id"]), t, "application/td+json"), 400);
+      break;
+    }
+  }
+  // Ids never become paths: a traversal-looking id is just an unknown IRI.
+  ExpectProblem(c.Get("/things/" + Encode("file:../../etc/passwd")), 404);
+  ExpectProblem(c.Get("/things/..%2F..%2Fetc%2Fpasswd"), 404);
+  ExpectProblem(c.Get("/no/such/route"), 404);
+}
+
+TEST(Server, Put_OverAnotherKindOfGraph_IsAConflict) {
+  Directory dir;
+  rdf::GraphDocument doc;
+  doc.iri = "urn:example:ontology";
+  doc.kind = rdf::kKindOntology;
+  ASSERT_TRUE(dir.store().Put(doc).ok());
+  Json td = Json::parse(Slurp(ValidTdFiles(1).at(0)));
+  td["id"] = doc.iri;
+  auto c = dir.Client();
+  ExpectProblem(c.Put(ThingPath(doc.iri), td.dump(), "application/td+json"), 409);
+  ExpectProblem(c.Get(ThingPath(doc.iri)), 404);
+  ExpectProblem(c.Delete(ThingPath(doc.iri)), 404);
+}
+
+TEST(Server, List_PagesWithOffsetLimitAndLinkNext) {
+  Directory dir;
+  auto c = dir.Client();
+  std::vector<std::string> ids;
+  for (const auto& f : ValidTdFiles(5)) {
+    const std::string text = Slurp(f);
+    ids.push_back(Json::parse(text)["id"]);
+    ASSERT_EQ(c.Put(ThingPath(ids.back()), text, "application/td+json")->status, 201);
+  }
+  std::sort(ids.begin(), ids.end());
+  ASSERT_EQ(ids.size(), 5u);
+  std::vector<std::string> seen;
+  std::string next = "/things?limit=2";
+  for (int page = 0; page < 10 && !next.empty(); ++page) {
+    auto r = c.Get(next);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(r->get_header_value("X-Total-Count"), "5");
+    Json arr = Json::parse(r->body);
+    EXPECT_LE(arr.size(), 2u);
+    for (const auto& td : arr) seen.push_back(td["id"]);
+    const std::string link = r->get_header_value("Link");
+    next.clear();
+    if (!link.empty()) {
+      EXPECT_NE(link.find("rel=\"next\""), std::string::npos);
+      next = link.substr(1, link.find('>') - 1);
+    }
+  }
+  EXPECT_EQ(seen, ids);
+  auto all = c.Get("/things");
+  ASSERT_TRUE(all);
+  EXPECT_EQ(Json::parse(all->body).size(), 5u);
+  EXPECT_FALSE(all->has_header("Link"));
+  auto past = c.Get("/things?offset=99");
+  EXPECT_EQ(Json::parse(past->body).size(), 0u);
+  ExpectProblem(c.Get("/things?limit=0"), 400);
+  ExpectProblem(c.Get("/things?offset=-1"), 400);
+  ExpectProblem(c.Get("/things?limit=abc"), 400);
+  ExpectProblem(c.Get("/things?limit=100000"), 400);
+}
+
+TEST(Server, Patch_MergesRevalidatesAndKeepsTheId) {
+  Directory dir;
+  auto c = dir.Client();
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  const std::string id = Json::parse(text)["id"];
+  ASSERT_EQ(c.Put(ThingPath(id), text, "application/td+json")->status, 201);
+  auto ok = c.Patch(ThingPath(id), R"({"title": "Patched title", "description": null})",
+                    "application/merge-patch+json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 204) << ok->body;
+  Json now = Json::parse(c.Get(ThingPath(id))->body);
+  EXPECT_EQ(now["title"], "Patched title");
+  EXPECT_FALSE(now.contains("description"));
+  Json want = Json::parse(text);
+  want["title"] = "Patched title";
+  want.erase("description");
+  EXPECT_EQ(now, want);
+  const auto before = Fingerprint(dir.store());
+  const std::string stored = c.Get(ThingPath(id))->body;
+  // Removing the required security makes it invalid: rejected, unchanged.
+  ExpectProblem(c.Patch(ThingPath(id), R"({"security": null})", "application/merge-patch+json"), 400);
+  ExpectProblem(c.Patch(ThingPath(id), R"({"id": "urn:other"})", "application/merge-patch+json"), 400);
+  ExpectProblem(c.Patch(ThingPath(id), R"({"title": "x"})", "application/json"), 415);
+  ExpectProblem(c.Patch(ThingPath(id), "not json", "application/merge-patch+json"), 400);
+  ExpectProblem(c.Patch(ThingPath("urn:missing"), R"({"title": "x"})", "application/merge-patch+json"), 404);
+  EXPECT_EQ(Fingerprint(dir.store()), before);
+  EXPECT_EQ(c.Get(ThingPath(id))->body, stored);
+}
+
+TEST(Server, Delete_RemovesTheThing) {
+  Directory dir;
+  auto c = dir.Client();
+  const auto empty = Fingerprint(dir.store());
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  const std::string id = Json::parse(text)["id"];
+  ASSERT_EQ(c.Put(ThingPath(id), text, "application/td+json")->status, 201);
+  auto del = c.Delete(ThingPath(id));
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 204);
+  ExpectProblem(c.Get(ThingPath(id)), 404);
+  ExpectProblem(c.Delete(ThingPath(id)), 404);
+  EXPECT_EQ(Fingerprint(dir.store()), empty);
+}
+
+TEST(Server, Token_IsNeededForWritesOnly) {
+  ServerOptions o = BaseOptions();
+  o.token = "s3cret";
+  Directory dir(o);
+  auto c = dir.Client();
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  const std::string id = Json::parse(text)["id"];
+  auto none = c.Put(ThingPath(id), text, "application/td+json");
+  ExpectProblem(none, 401);
+  EXPECT_EQ(none->get_header_value("WWW-Authenticate"), "Bearer realm=\"tinykg\"");
+  httplib::Headers wrong = {{"Authorization", "Bearer s3cre"}};
+  ExpectProblem(c.Put(ThingPath(id), wrong, text, "application/td+json"), 401);
+  ExpectProblem(c.Post("/things", text, "application/td+json"), 401);
+  ExpectProblem(c.Delete(ThingPath(id)), 401);
+  ExpectProblem(c.Patch(ThingPath(id), "{}", "application/merge-patch+json"), 401);
+  EXPECT_EQ(Fingerprint(dir.store()).second, 0);
+  httplib::Headers right = {{"Authorization", "Bearer s3cret"}};
+  EXPECT_EQ(c.Put(ThingPath(id), right, text, "application/td+json")->status, 201);
+  EXPECT_EQ(c.Get(ThingPath(id))->status, 200);
+  EXPECT_EQ(c.Get("/things")->status, 200);
+  EXPECT_EQ(c.Get("/search/sparql?query=ASK%7B%7D")->status, 200);
+  EXPECT_EQ(c.Delete(ThingPath(id), right)->status, 204);
+}
+
+TEST(Server, BodyLimit_Gives413) {
+  ServerOptions o = BaseOptions();
+  o.max_body_bytes = 1024;
+  Directory dir(o);
+  auto c = dir.Client();
+  const std::string big = "{\"title\": \"" + std::string(4096, 'x') + "\"}";
+  auto r = c.Put(ThingPath("urn:big"), big, "application/td+json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(Fingerprint(dir.store()).second, 0);
+}
+
+TEST(Server, Sparql_SelectAskConstructByAccept) {
+  Directory dir;
+  auto c = dir.Client();
+  for (const auto& f : ValidTdFiles(3)) {
+    const std::string text = Slurp(f);
+    ASSERT_EQ(c.Put(ThingPath(Json::parse(text)["id"]), text, "application/td+json")->status, 201);
+  }
+  const std::string select =
+      "PREFIX td: <https://www.w3.org/2019/wot/td#> SELECT ?t ?title WHERE { ?t td:title ?title } ORDER BY ?t";
+  auto get = c.Get("/search/sparql?query=" + Encode(select));
+  ASSERT_TRUE(get);
+  ASSERT_EQ(get->status, 200) << get->body;
+  EXPECT_EQ(get->get_header_value("Content-Type"), "application/sparql-results+json");
+  Json results = Json::parse(get->body);
+  EXPECT_EQ(results["head"]["vars"], Json::parse(R"(["t","title"])"));
+  EXPECT_EQ(results["results"]["bindings"].size(), 3u);
+
+  auto post = c.Post("/search/sparql", select, "application/sparql-query");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(Json::parse(post->body), results);
+  auto form = c.Post("/search/sparql", "query=" + Encode(select), "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 200) << form->body;
+  EXPECT_EQ(Json::parse(form->body), results);
+
+  httplib::Headers csv = {{"Accept", "text/csv"}};
+  auto as_csv = c.Get("/search/sparql?query=" + Encode(select), csv);
+  EXPECT_EQ(as_csv->get_header_value("Content-Type"), "text/csv");
+  EXPECT_EQ(as_csv->body.rfind("t,title", 0), 0u) << as_csv->body;
+
+  auto ask = c.Get("/search/sparql?query=" + Encode("ASK { ?s ?p ?o }"));
+  EXPECT_EQ(Json::parse(ask->body)["boolean"], true);
+
+  const std::string construct =
+      "PREFIX td: <https://www.w3.org/2019/wot/td#> CONSTRUCT { ?t td:title ?x } WHERE { ?t td:title ?x }";
+  auto turtle = c.Get("/search/sparql?query=" + Encode(construct));
+  ASSERT_EQ(turtle->status, 200) << turtle->body;
+  EXPECT_EQ(turtle->get_header_value("Content-Type"), "text/turtle");
+  EXPECT_NE(turtle->body.find("td:title"), std::string::npos);
+  httplib::Headers nt = {{"Accept", "application/n-triples"}};
+  auto ntriples = c.Get("/search/sparql?query=" + Encode(construct), nt);
+  EXPECT_EQ(ntriples->get_header_value("Content-Type"), "application/n-triples");
+  EXPECT_EQ(std::count(ntriples->body.begin(), ntriples->body.end(), '\n'), 3);
+  EXPECT_NE(ntriples->body.find("<https://www.w3.org/2019/wot/td#title>"), std::string::npos);
+}
+
+TEST(Server, Sparql_IsReadOnlyAndReportsErrors) {
+  Directory dir;
+  auto c = dir.Client();
+  const auto before = Fingerprint(dir.store());
+  ExpectProblem(c.Get("/search/sparql?query=" + Encode("INSERT DATA { <urn:a> <urn:b> <urn:c> }")), 403);
+  ExpectProblem(c.Post("/search/sparql", "DROP ALL", "application/sparql-query"), 403);
+  ExpectProblem(c.Post("/search/sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update"), 403);
+  ExpectProblem(c.Post("/search/sparql", "update=" + Encode("CLEAR ALL"), "application/x-www-form-urlencoded"), 403);
+  EXPECT_EQ(Fingerprint(dir.store()), before);
+  ExpectProblem(c.Get("/search/sparql"), 400);
+  ExpectProblem(c.Get("/search/sparql?query=" + Encode("SELECT * WHERE { ?s ?p }")), 400);
+  ExpectProblem(c.Get("/search/sparql?query=" + Encode("hello")), 400);
+  // The Rasqal guard refuses what Rasqal gets wrong, with the way out.
+  ExpectProblem(c.Get("/search/sparql?query=" + Encode("SELECT * WHERE { ?s <urn:p>+ ?o }")), 400);
+  ExpectProblem(c.Post("/search/sparql", "SELECT * {}", "text/plain"), 415);
+}
+
+TEST(Server, Events_StreamCreatedUpdatedDeleted) {
+  Directory dir;
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  const std::string id = Json::parse(text)["id"];
+  std::string received;
+  std::atomic<bool> connected{false};
+  std::thread listener([&] {
+    auto c = dir.Client();
+    c.set_read_timeout(std::chrono::seconds(10));
+    c.Get("/events", [&](const char* data, std::size_t n) {
+      connected = true;
+      received.append(data, n);
+      return received.find("event: thing_deleted") == std::string::npos;
+    });
+  });
+  // The first keep-alive comment arrives within 0.5 s of connecting.
+  for (int i = 0; i < 100 && !connected; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(connected);
+  auto c = dir.Client();
+  EXPECT_EQ(c.Put(ThingPath(id), text, "application/td+json")->status, 201);
+  EXPECT_EQ(c.Patch(ThingPath(id), R"({"title": "t2"})", "application/merge-patch+json")->status, 204);
+  EXPECT_EQ(c.Delete(ThingPath(id))->status, 204);
+  listener.join();
+  const auto created = received.find("event: thing_created\ndata: " + id);
+  const auto updated = received.find("event: thing_updated\ndata: " + id);
+  const auto deleted = received.find("event: thing_deleted\ndata: " + id);
+  ASSERT_NE(created, std::string::npos) << received;
+  ASSERT_NE(updated, std::string::npos) << received;
+  ASSERT_NE(deleted, std::string::npos) << received;
+  EXPECT_LT(created, updated);
+  EXPECT_LT(updated, deleted);
+}
+
+TEST(Server, Match_NeedsOneNameAndReportsUnknownOnes) {
+  Directory dir;
+  auto c = dir.Client();
+  ExpectProblem(c.Get("/match"), 400);
+  ExpectProblem(c.Get("/match?model=a&device=b"), 400);
+  ExpectProblem(c.Get("/match?model=no-such-model"), 404);
+}
+
+TEST(Server, ConcurrentClients_AllSucceed) {
+  Directory dir;
+  const auto files = ValidTdFiles(4);
+  ASSERT_EQ(files.size(), 4u);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> clients;
+  for (std::size_t t = 0; t < files.size(); ++t) {
+    clients.emplace_back([&, t] {
+      auto c = dir.Client();
+      const std::string text = Slurp(files[t]);
+      const std::string id = Json::parse(text)["id"];
+      for (int i = 0; i < 10; ++i) {
+        auto put = c.Put(ThingPath(id), text, "application/td+json");
+        if (!put || (put->status != 201 && put->status != 204)) ++failures;
+        auto get = c.Get(ThingPath(id));
+        if (!get || get->status != 200 || get->body != text) ++failures;
+        auto list = c.Get("/things");
+        if (!list || list->status != 200) ++failures;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(failures, 0);
+  auto list = dir.Client().Get("/things");
+  EXPECT_EQ(Json::parse(list->body).size(), 4u);
+}
+
+}  // namespace
+}  // namespace tinykg::serve
