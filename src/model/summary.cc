@@ -19,6 +19,19 @@ using tflite::Tensor;
 
 std::vector<std::int64_t> Shape(const Tensor& t) { return {t.shape.begin(), t.shape.end()}; }
 
+// Saturating arithmetic: hostile files may declare absurd shapes.
+constexpr std::int64_t kSaturated = std::int64_t{1} << 62;
+std::int64_t Mul(std::int64_t a, std::int64_t b) {
+  if (a <= 0 || b <= 0) return 0;
+  if (a > kSaturated / b) return kSaturated;
+  return a * b;
+}
+template <typename... Rest>
+std::int64_t Mul(std::int64_t a, std::int64_t b, Rest... rest) {
+  return Mul(Mul(a, b), rest...);
+}
+std::int64_t Add(std::int64_t a, std::int64_t b) { return std::min(a + b, kSaturated); }
+
 std::int64_t Elements(const Tensor* t) {
   if (t == nullptr) return 0;
   return std::max<std::int64_t>(t->ElementCount(), 0);
@@ -61,12 +74,12 @@ std::int64_t CoreMacs(const Subgraph& g, const Operator& op) {
   const Tensor* filter = Input(g, op, 1);
   switch (static_cast<BuiltinOp>(op.builtin)) {
     case BuiltinOp::kConv2d:  // filter [out_c, k_h, k_w, in_c]
-      return Elements(out) * Dim(filter, 1) * Dim(filter, 2) * Dim(filter, 3);
+      return Mul(Elements(out), Dim(filter, 1), Dim(filter, 2), Dim(filter, 3));
     case BuiltinOp::kDepthwiseConv2d:  // filter [1, k_h, k_w, out_c]
-      return Elements(out) * Dim(filter, 1) * Dim(filter, 2);
+      return Mul(Elements(out), Dim(filter, 1), Dim(filter, 2));
     case BuiltinOp::kFullyConnected: {  // filter [units, in]
       const std::int64_t in = filter != nullptr && !filter->shape.empty() ? Dim(filter, filter->shape.size() - 1) : 0;
-      return Elements(out) * in;
+      return Mul(Elements(out), in);
     }
     default:
       return 0;
@@ -83,30 +96,30 @@ std::int64_t OtherMacs(const Subgraph& g, const Operator& op) {
     case 6: case 114: case 75: case 76: case 92: case 73: case 59: case 101:
       return Elements(out);
     case 1: case 17: case 12:  // pooling
-      return Elements(out) * std::max(op.options.filter_w, 0) * std::max(op.options.filter_h, 0);
+      return Mul(Elements(out), std::max(op.options.filter_w, 0), std::max(op.options.filter_h, 0));
     case 25: case 50: case 40: case 74: case 81: case 82: case 89: case 11: case 13:
       return Elements(in);
     case 67: {  // TRANSPOSE_CONV: inputs (output_shape, weights [out_c,kh,kw,in_c], input)
       const Tensor* w = Input(g, op, 1);
-      return Elements(Input(g, op, 2)) * Dim(w, 0) * Dim(w, 1) * Dim(w, 2);
+      return Mul(Elements(Input(g, op, 2)), Dim(w, 0), Dim(w, 1), Dim(w, 2));
     }
     case 126: {  // BATCH_MATMUL
       const Tensor* lhs = in;
       if (lhs == nullptr || lhs->shape.empty()) return 0;
       const std::size_t k_axis = op.options.adj_x ? lhs->shape.size() - 2 : lhs->shape.size() - 1;
-      return Elements(out) * Dim(lhs, k_axis);
+      return Mul(Elements(out), Dim(lhs, k_axis));
     }
     case 27: {  // SVDF: weights_feature [filters, input], weights_time [filters, memory]
       const std::int64_t batch = Dim(in, 0);
-      return batch * (Elements(Input(g, op, 1)) + Elements(Input(g, op, 2)));
+      return Mul(batch, Add(Elements(Input(g, op, 1)), Elements(Input(g, op, 2))));
     }
     case 16: case 44: case 52: {  // LSTM: gate weights are inputs 1..8 (+16 projection)
       const Tensor* w = Input(g, op, 2);  // input_to_forget_weights [n_cell, n_input]
       const std::int64_t n_input = w != nullptr && w->shape.size() == 2 ? Dim(w, 1) : 0;
       const std::int64_t steps = n_input > 0 ? Elements(in) / n_input : 0;
       std::int64_t weights = 0;
-      for (std::size_t i : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 16u}) weights += Elements(Input(g, op, i));
-      return steps * weights;
+      for (std::size_t i : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 16u}) weights = Add(weights, Elements(Input(g, op, i)));
+      return Mul(steps, weights);
     }
     default:
       return 0;
@@ -190,15 +203,15 @@ ModelSummary SummarizeTflite(const tflite::TfliteModel& model, std::span<const s
       if (!t->is_constant()) {
         layer.input_shapes.push_back(Shape(*t));
       } else if (!IsIndexOperand(op.builtin, k)) {
-        layer.params += Elements(t);
-        if (counted_params.insert(op.inputs[k]).second) s.params += Elements(t);
+        layer.params = Add(layer.params, Elements(t));
+        if (counted_params.insert(op.inputs[k]).second) s.params = Add(s.params, Elements(t));
       }
     }
     for (int t : op.outputs) layer.output_shapes.push_back(Shape(g.tensors[static_cast<std::size_t>(t)]));
     layer.macs = CoreMacs(g, op);
-    layer.macs_all = layer.macs + OtherMacs(g, op);
-    s.macs += layer.macs;
-    s.macs_all += layer.macs_all;
+    layer.macs_all = Add(layer.macs, OtherMacs(g, op));
+    s.macs = Add(s.macs, layer.macs);
+    s.macs_all = Add(s.macs_all, layer.macs_all);
     if (std::find(s.ops.begin(), s.ops.end(), layer.op) == s.ops.end()) s.ops.push_back(layer.op);
     if (s.quantization.empty() && layer.macs > 0) {
       const Tensor* w = Input(g, op, 1);
@@ -220,7 +233,7 @@ ModelSummary SummarizeTflite(const tflite::TfliteModel& model, std::span<const s
   }
   s.model_flash_bytes = s.file_bytes;
   s.runtime_code_bytes = kTflmFrameworkCodeBytes;
-  for (const std::string& op : s.ops) s.runtime_code_bytes += KernelCodeBytes(op);
+  for (const std::string& op : s.ops) s.runtime_code_bytes = Add(s.runtime_code_bytes, KernelCodeBytes(op));
   s.flash_bytes = s.model_flash_bytes + s.runtime_code_bytes;
   s.ram_need_bytes = s.arena_bytes + kRuntimeRamBytes;
   return s;

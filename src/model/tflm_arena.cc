@@ -13,6 +13,11 @@ using tflite::Subgraph;
 using tflite::Tensor;
 
 constexpr std::int64_t kBufferAlignment = 16;  // TFLM aligns arena buffers to 16 bytes
+// Sizes are clamped here so hostile shapes cannot overflow the arithmetic
+// (no real arena comes near 2^40 bytes).
+constexpr std::int64_t kMaxBytes = std::int64_t{1} << 40;
+
+std::int64_t Clamp(std::int64_t bytes) { return std::clamp<std::int64_t>(bytes, 0, kMaxBytes); }
 
 std::int64_t AlignUp(std::int64_t value, std::int64_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
@@ -149,15 +154,15 @@ bool KernelModel(const Subgraph& g, const Operator& op, const Abi& abi,
       // arrays, one int32 per output channel (filter dim 0).
       persistent->push_back({"op data", AlignUp(16 + 8, p) + 2 * p + 8});
       const std::int64_t channels = Dim(TensorAt(g, op, 1), 0);
-      persistent->push_back({"per-channel multipliers", 4 * channels});
-      persistent->push_back({"per-channel shifts", 4 * channels});
+      persistent->push_back({"per-channel multipliers", Clamp(4 * channels)});
+      persistent->push_back({"per-channel shifts", Clamp(4 * channels)});
       return true;
     }
     case BuiltinOp::kDepthwiseConv2d: {
       persistent->push_back({"op data", AlignUp(16 + 8, p) + 2 * p + 8});
       const std::int64_t channels = Dim(TensorAt(g, op, 1), 3);
-      persistent->push_back({"per-channel multipliers", 4 * channels});
-      persistent->push_back({"per-channel shifts", 4 * channels});
+      persistent->push_back({"per-channel multipliers", Clamp(4 * channels)});
+      persistent->push_back({"per-channel shifts", Clamp(4 * channels)});
       return true;
     }
     case BuiltinOp::kFullyConnected:
@@ -214,7 +219,7 @@ std::vector<PlanBuffer> ActivationBuffers(const Subgraph& g, std::vector<int>* t
     if (tensor.is_constant() || tensor.is_variable) continue;
     const std::size_t i = static_cast<std::size_t>(t);
     if (first[i] == -1 && last[i] == -1) continue;  // not used by any operator
-    const std::int64_t bytes = std::max<std::int64_t>(tensor.Bytes(), 0);
+    const std::int64_t bytes = Clamp(tensor.Bytes());
     buffers.push_back({AlignUp(bytes, alignment), first[i], last[i]});
     if (tensor_of != nullptr) tensor_of->push_back(t);
   }
@@ -272,7 +277,7 @@ ArenaEstimate EstimateTflmArena(const tflite::TfliteModel& model, const TflmTarg
   }
   std::int64_t variables = 0;
   for (const Tensor& t : g.tensors) {
-    if (t.is_variable) variables += tail.Allocate(std::max<std::int64_t>(t.Bytes(), 0), kBufferAlignment);
+    if (t.is_variable) variables += tail.Allocate(Clamp(t.Bytes()), kBufferAlignment);
   }
   term("variable tensors", variables);
   est.persistent_bytes = tail.used();

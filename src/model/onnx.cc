@@ -1,0 +1,254 @@
+#include "tinykg/model/onnx.h"
+
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "tinykg/model/memory_plan.h"
+
+namespace tinykg::model {
+namespace {
+
+constexpr std::int64_t kSaturated = std::int64_t{1} << 62;
+// TFLite Micro's 64-bit struct sizes (tflm_arena.cc): TfLiteTensor and
+// NodeAndRegistration per value/node, plus the two allocator objects.
+constexpr std::int64_t kTensorStructBytes = 112;
+constexpr std::int64_t kNodeStructBytes = 80;
+constexpr std::int64_t kAllocatorObjectsBytes = 96;
+
+std::int64_t Mul(std::int64_t a, std::int64_t b) {
+  if (a <= 0 || b <= 0) return 0;
+  return a > kSaturated / b ? kSaturated : a * b;
+}
+
+std::string DtypeName(int type) {
+  switch (type) {
+    case onnx::TensorProto_DataType_FLOAT: return "FLOAT32";
+    case onnx::TensorProto_DataType_UINT8: return "UINT8";
+    case onnx::TensorProto_DataType_INT8: return "INT8";
+    case onnx::TensorProto_DataType_UINT16: return "UINT16";
+    case onnx::TensorProto_DataType_INT16: return "INT16";
+    case onnx::TensorProto_DataType_INT32: return "INT32";
+    case onnx::TensorProto_DataType_INT64: return "INT64";
+    case onnx::TensorProto_DataType_BOOL: return "BOOL";
+    case onnx::TensorProto_DataType_FLOAT16: return "FLOAT16";
+    case onnx::TensorProto_DataType_DOUBLE: return "FLOAT64";
+    default: return "UNKNOWN(" + std::to_string(type) + ")";
+  }
+}
+
+std::int64_t DtypeBytes(int type) {
+  switch (type) {
+    case onnx::TensorProto_DataType_UINT8: case onnx::TensorProto_DataType_INT8:
+    case onnx::TensorProto_DataType_BOOL: return 1;
+    case onnx::TensorProto_DataType_UINT16: case onnx::TensorProto_DataType_INT16:
+    case onnx::TensorProto_DataType_FLOAT16: return 2;
+    case onnx::TensorProto_DataType_INT64: case onnx::TensorProto_DataType_DOUBLE: return 8;
+    default: return 4;
+  }
+}
+
+struct Value {
+  std::vector<std::int64_t> shape;  // -1 unknown
+  int type = onnx::TensorProto_DataType_FLOAT;
+  bool known = false;
+};
+
+std::int64_t Elements(const std::vector<std::int64_t>& shape) {
+  std::int64_t n = 1;
+  for (std::int64_t d : shape) {
+    if (d < 0) return 0;
+    n = Mul(n, d == 0 ? 0 : d);
+    if (d == 0) return 0;
+  }
+  return n;
+}
+
+void Record(const onnx::ValueInfoProto& info, std::map<std::string, Value>& values) {
+  Value v;
+  if (info.type().has_tensor_type()) {
+    const auto& t = info.type().tensor_type();
+    v.type = t.elem_type();
+    if (t.has_shape()) {
+      for (const auto& d : t.shape().dim()) v.shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
+      v.known = true;
+    }
+  }
+  values[info.name()] = v;
+}
+
+std::int64_t IntAttribute(const onnx::NodeProto& node, const std::string& name, std::int64_t fallback) {
+  for (const auto& a : node.attribute()) {
+    if (a.name() == name) return a.i();
+  }
+  return fallback;
+}
+
+std::vector<std::int64_t> IntsAttribute(const onnx::NodeProto& node, const std::string& name) {
+  for (const auto& a : node.attribute()) {
+    if (a.name() == name) return {a.ints().begin(), a.ints().end()};
+  }
+  return {};
+}
+
+std::string MapOp(const std::string& op) {
+  static const std::map<std::string, std::string> kMap = {
+      {"Relu", "RELU"},         {"Add", "ADD"},        {"Sub", "SUB"},          {"Mul", "MUL"},
+      {"Div", "DIV"},           {"MaxPool", "MAX_POOL_2D"}, {"AveragePool", "AVERAGE_POOL_2D"},
+      {"Softmax", "SOFTMAX"},   {"Reshape", "RESHAPE"}, {"Flatten", "RESHAPE"}, {"Transpose", "TRANSPOSE"},
+      {"Sigmoid", "LOGISTIC"},  {"Tanh", "TANH"},       {"Concat", "CONCATENATION"}, {"Pad", "PAD"},
+      {"ReduceMean", "MEAN"},   {"GlobalAveragePool", "MEAN"}, {"Squeeze", "SQUEEZE"},
+      {"Unsqueeze", "EXPAND_DIMS"}, {"QuantizeLinear", "QUANTIZE"}, {"DequantizeLinear", "DEQUANTIZE"},
+      {"LeakyRelu", "LEAKY_RELU"}, {"HardSwish", "HARD_SWISH"}, {"Clip", "RELU6"}};
+  auto it = kMap.find(op);
+  return it != kMap.end() ? it->second : "ONNX:" + op;
+}
+
+}  // namespace
+
+Result<ModelSummary> SummarizeOnnx(std::span<const std::uint8_t> bytes, const std::string& name,
+                                   const std::string& source) {
+  onnx::ModelProto proto;
+  if (bytes.size() > static_cast<std::size_t>(INT32_MAX) ||
+      !proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return ParseError("not an ONNX ModelProto (protobuf parse failed)", SourceLocation(source));
+  }
+  ModelSummary s;
+  s.name = name;
+  s.format = "onnx";
+  s.sha256 = Sha256Hex(bytes);
+  s.file_bytes = static_cast<std::int64_t>(bytes.size());
+  try {
+    onnx::shape_inference::InferShapes(proto);
+  } catch (const std::exception& e) {
+    s.notes.push_back(std::string("ONNX shape inference failed, shapes may be missing: ") + e.what());
+  }
+  const onnx::GraphProto& g = proto.graph();
+
+  std::map<std::string, Value> values;
+  std::map<std::string, const onnx::TensorProto*> initializers;
+  for (const auto& init : g.initializer()) {
+    initializers[init.name()] = &init;
+    Value v;
+    v.shape.assign(init.dims().begin(), init.dims().end());
+    v.type = init.data_type();
+    v.known = true;
+    values[init.name()] = v;
+    s.params += Elements(v.shape);
+  }
+  for (const auto& info : g.value_info()) Record(info, values);
+  for (const auto& info : g.input()) Record(info, values);
+  for (const auto& info : g.output()) Record(info, values);
+
+  auto describe = [&](const onnx::ValueInfoProto& info) {
+    TensorSummary t;
+    t.name = info.name();
+    const Value& v = values[info.name()];
+    t.shape = v.shape;
+    t.dtype = DtypeName(v.type);
+    return t;
+  };
+  for (const auto& info : g.input()) {
+    if (!initializers.count(info.name())) s.inputs.push_back(describe(info));
+  }
+  for (const auto& info : g.output()) s.outputs.push_back(describe(info));
+
+  // Lifetimes of activations over node order.
+  std::map<std::string, std::pair<int, int>> life;
+  for (const TensorSummary& in : s.inputs) life[in.name] = {0, 0};
+  const int node_count = g.node_size();
+  for (int i = 0; i < node_count; ++i) {
+    const onnx::NodeProto& node = g.node(i);
+    for (const auto& in : node.input()) {
+      if (in.empty() || initializers.count(in)) continue;
+      auto it = life.find(in);
+      if (it == life.end()) {
+        return InvalidData("node " + std::to_string(i) + " (" + node.op_type() + ") reads undefined value \"" +
+                           in + "\"", SourceLocation(source));
+      }
+      it->second.second = std::max(it->second.second, i);
+    }
+    for (const auto& out : node.output()) {
+      if (!out.empty() && !life.count(out)) life[out] = {i, i};
+    }
+
+    LayerSummary layer;
+    layer.index = i;
+    layer.activation = "NONE";
+    const std::string& op = node.op_type();
+    layer.op = MapOp(op);
+    for (const auto& in : node.input()) {
+      if (!in.empty() && !initializers.count(in)) layer.input_shapes.push_back(values[in].shape);
+    }
+    for (const auto& out : node.output()) layer.output_shapes.push_back(values[out].shape);
+    const std::int64_t out_elements = node.output_size() > 0 ? Elements(values[node.output(0)].shape) : 0;
+    const Value* weight = node.input_size() > 1 && initializers.count(node.input(1)) ? &values[node.input(1)] : nullptr;
+    if (op == "Conv" && weight != nullptr && weight->shape.size() >= 3) {
+      const std::int64_t group = IntAttribute(node, "group", 1);
+      const std::int64_t in_channels = weight->shape[1] * group;
+      layer.op = group > 1 && group == in_channels ? "DEPTHWISE_CONV_2D" : "CONV_2D";
+      std::int64_t per_output = 1;
+      for (std::size_t d = 1; d < weight->shape.size(); ++d) per_output = Mul(per_output, weight->shape[d]);
+      layer.macs = Mul(out_elements, per_output);
+    } else if ((op == "Gemm" || op == "MatMul") && weight != nullptr && weight->shape.size() == 2) {
+      layer.op = "FULLY_CONNECTED";
+      const bool trans_b = op == "Gemm" && IntAttribute(node, "transB", 0) != 0;
+      layer.macs = Mul(out_elements, trans_b ? weight->shape[1] : weight->shape[0]);
+    } else if (op == "MatMul" || op == "Gemm") {
+      layer.op = "BATCH_MATMUL";
+    }
+    for (const auto& in : node.input()) {
+      if (initializers.count(in)) layer.params += Elements(values[in].shape);
+    }
+    layer.macs_all = layer.macs;
+    if (layer.macs == 0) {
+      if (op == "MaxPool" || op == "AveragePool") {
+        std::int64_t window = 1;
+        for (std::int64_t k : IntsAttribute(node, "kernel_shape")) window = Mul(window, k);
+        layer.macs_all = Mul(out_elements, window);
+      } else if (op == "Softmax" || op == "ReduceMean" || op == "GlobalAveragePool") {
+        layer.macs_all = node.input_size() > 0 ? Elements(values[node.input(0)].shape) : 0;
+      } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Relu" || op == "Sigmoid" ||
+                 op == "Tanh" || op == "Clip" || op == "BatchNormalization") {
+        layer.macs_all = out_elements;
+      }
+    }
+    s.macs = std::min(s.macs + layer.macs, kSaturated);
+    s.macs_all = std::min(s.macs_all + layer.macs_all, kSaturated);
+    if (std::find(s.ops.begin(), s.ops.end(), layer.op) == s.ops.end()) s.ops.push_back(layer.op);
+    if (s.quantization.empty() && layer.macs > 0 && weight != nullptr) s.quantization = DtypeName(weight->type);
+    s.layers.push_back(std::move(layer));
+  }
+  for (const TensorSummary& out : s.outputs) {
+    if (auto it = life.find(out.name); it != life.end()) it->second.second = std::max(0, node_count - 1);
+  }
+  if (s.quantization.empty() && !s.inputs.empty()) s.quantization = s.inputs.front().dtype;
+
+  std::vector<PlanBuffer> buffers;
+  bool unknown = false;
+  for (const auto& [value, span] : life) {
+    const Value& v = values[value];
+    const std::int64_t elements = Elements(v.shape);
+    if (elements == 0 && !v.shape.empty()) unknown = true;
+    const std::int64_t size = std::min(Mul(std::max<std::int64_t>(elements, 1), DtypeBytes(v.type)), std::int64_t{1} << 40);
+    buffers.push_back({(size + 15) / 16 * 16, span.first, span.second});
+  }
+  if (unknown) s.notes.push_back("some activation shapes are unknown; they count as one element");
+  s.activation_peak_bytes = PlanGreedy(buffers).size;
+  const auto value_count = static_cast<std::int64_t>(life.size() + initializers.size());
+  s.arena_bytes = s.activation_peak_bytes + kAllocatorObjectsBytes + value_count * kTensorStructBytes +
+                  node_count * kNodeStructBytes;
+  s.notes.push_back("ONNX arena: greedy activation plan + TFLite Micro per-tensor/per-node struct overheads "
+                    "(no kernel op data); an estimate for the equivalent TFLite graph");
+  s.model_flash_bytes = s.file_bytes;
+  s.runtime_code_bytes = kTflmFrameworkCodeBytes;
+  for (const std::string& op : s.ops) s.runtime_code_bytes += KernelCodeBytes(op);
+  s.flash_bytes = s.model_flash_bytes + s.runtime_code_bytes;
+  s.ram_need_bytes = s.arena_bytes + kRuntimeRamBytes;
+  return s;
+}
+
+}  // namespace tinykg::model
