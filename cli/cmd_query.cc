@@ -35,19 +35,21 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
         if (!r.ok()) return ReportError(r.status());
         text = std::move(r).value();
       }
-      if (!args->raw) {
-        auto guarded = rdf::GuardQuery(text);
-        if (!guarded.ok()) return ReportError(guarded.status());
-        for (const auto& caveat : guarded->caveats) Warn(options, caveat);
-        if (args->explain) {
-          for (const auto& note : guarded->notes) std::cerr << "tinykg: note: " << note << "\n";
-        }
-        text = guarded->text;
-      }
-      if (args->explain) std::cerr << text << "\n";
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
-      auto result = (*store)->Query(text);
+      Result<rdf::QueryResult> result = Internal("query not run");
+      if (args->raw) {
+        if (args->explain) std::cerr << text << "\n";
+        result = (*store)->Query(text);
+      } else {
+        rdf::GuardedQuery guarded;
+        result = rdf::RunQuery(**store, text, &guarded);
+        for (const auto& caveat : guarded.caveats) Warn(options, caveat);
+        if (args->explain) {
+          for (const auto& note : guarded.notes) std::cerr << "tinykg: note: " << note << "\n";
+          std::cerr << guarded.text << "\n";
+        }
+      }
       if (!result.ok()) return ReportError(result.status());
       if (result->kind == rdf::QueryResult::Kind::kGraph) {
         std::string f = args->format == "table" ? "turtle" : args->format;

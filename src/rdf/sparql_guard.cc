@@ -172,9 +172,92 @@ size_t Matching(const std::vector<Token>& toks, size_t open) {
 
 }  // namespace
 
-Result<GuardedQuery> GuardQuery(std::string_view sparql) {
+// Variables the query projects; empty with `all` set for SELECT *.
+std::set<std::string> Projected(const std::vector<Token>& toks, bool& all) {
+  std::set<std::string> vars;
+  all = false;
+  size_t i = 0;
+  while (i < toks.size() && !(toks[i].kind == Tok::kWord && Upper(toks[i].text) == "SELECT")) ++i;
+  int paren = 0;
+  for (++i; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind == Tok::kPunct && t.text == "{") break;
+    if (t.kind == Tok::kWord && Upper(t.text) == "WHERE") break;
+    if (t.kind == Tok::kPunct && t.text == "(") ++paren;
+    if (t.kind == Tok::kPunct && t.text == ")") --paren;
+    if (t.kind == Tok::kPunct && t.text == "*" && paren == 0) all = true;
+    if (t.kind == Tok::kVar && (paren == 0 || (i > 0 && Upper(toks[i - 1].text) == "AS"))) {
+      vars.insert(t.text.substr(1));
+    }
+  }
+  return vars;
+}
+
+// Finds a trailing `ORDER BY keys [LIMIT n] [OFFSET m]` whose keys are all
+// projected variables; fills `out` and returns the index where it starts,
+// or toks.size() when there is none we can take over.
+size_t ClientSideOrder(const std::vector<Token>& toks, GuardedQuery& out) {
+  int depth = 0;
+  size_t order = toks.size();
+  for (size_t i = 0; i + 1 < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind == Tok::kPunct && (t.text == "{" || t.text == "(")) ++depth;
+    if (t.kind == Tok::kPunct && (t.text == "}" || t.text == ")")) --depth;
+    if (depth == 0 && t.kind == Tok::kWord && Upper(t.text) == "ORDER" &&
+        toks[i + 1].kind == Tok::kWord && Upper(toks[i + 1].text) == "BY") {
+      order = i;
+    }
+  }
+  if (order == toks.size()) return order;
+  bool all = false;
+  std::set<std::string> projected = Projected(toks, all);
+  std::vector<SortKey> keys;
+  size_t i = order + 2;
+  while (i < toks.size()) {
+    const Token& t = toks[i];
+    std::string u = t.kind == Tok::kWord ? Upper(t.text) : "";
+    if (u == "LIMIT" || u == "OFFSET") break;
+    if (t.kind == Tok::kVar) {
+      keys.push_back({t.text.substr(1), false});
+      ++i;
+    } else if ((u == "ASC" || u == "DESC") && i + 3 < toks.size() && toks[i + 1].text == "(" &&
+               toks[i + 2].kind == Tok::kVar && toks[i + 3].text == ")") {
+      keys.push_back({toks[i + 2].text.substr(1), u == "DESC"});
+      i += 4;
+    } else {
+      return toks.size();  // an expression key: leave it to the engine
+    }
+  }
+  if (keys.empty()) return toks.size();
+  for (const auto& k : keys) {
+    if (!all && !projected.count(k.variable)) return toks.size();
+  }
+  std::int64_t limit = -1, offset = 0;
+  while (i < toks.size()) {
+    std::string u = toks[i].kind == Tok::kWord ? Upper(toks[i].text) : "";
+    if ((u == "LIMIT" || u == "OFFSET") && i + 1 < toks.size() && toks[i + 1].kind == Tok::kNumber) {
+      (u == "LIMIT" ? limit : offset) = std::atoll(toks[i + 1].text.c_str());
+      i += 2;
+    } else {
+      return toks.size();  // something after the modifiers (e.g. VALUES): leave it
+    }
+  }
+  out.order_by = std::move(keys);
+  out.limit = limit;
+  out.offset = offset;
+  return order;
+}
+
+Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
   TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
   GuardedQuery out;
+  if (options.order_in_client) {
+    size_t cut = ClientSideOrder(toks, out);
+    if (cut < toks.size()) {
+      toks.resize(cut);
+      out.notes.push_back("ORDER BY/LIMIT/OFFSET applied by tinykg (Rasqal's ORDER BY is quadratic)");
+    }
+  }
   auto refuse = [](std::string what) {
     return InvalidArgument(what + " (a known limit of Rasqal 0.9.33, the SPARQL engine of Redland)");
   };
@@ -381,6 +464,86 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql) {
   if (moved_filters) out.notes.push_back("moved FILTERs to the end of their group (Rasqal breaks joins after a mid-group FILTER)");
   out.text = Join(result);
   return out;
+}
+
+namespace {
+
+bool IsNumericType(const std::string& dt) {
+  static const char* kTypes[] = {"integer", "decimal", "double", "float", "int", "long", "short",
+                                 "nonNegativeInteger", "positiveInteger", "unsignedInt", "byte"};
+  const std::string xsd = "http://www.w3.org/2001/XMLSchema#";
+  if (dt.compare(0, xsd.size(), xsd) != 0) return false;
+  for (const char* t : kTypes) {
+    if (dt.substr(xsd.size()) == t) return true;
+  }
+  return false;
+}
+
+int Rank(const std::optional<Term>& t) {
+  if (!t) return 0;
+  switch (t->kind) {
+    case TermKind::kBlank: return 1;
+    case TermKind::kIri: return 2;
+    case TermKind::kLiteral: return 3;
+  }
+  return 0;
+}
+
+int CompareTerms(const std::optional<Term>& a, const std::optional<Term>& b) {
+  int ra = Rank(a), rb = Rank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  if (ra == 0) return 0;
+  if (ra == 3 && IsNumericType(a->datatype) && IsNumericType(b->datatype)) {
+    double x = std::strtod(a->value.c_str(), nullptr), y = std::strtod(b->value.c_str(), nullptr);
+    if (x != y) return x < y ? -1 : 1;
+    return 0;
+  }
+  int c = a->value.compare(b->value);
+  if (c != 0) return c < 0 ? -1 : 1;
+  c = a->language.compare(b->language);
+  if (c != 0) return c < 0 ? -1 : 1;
+  c = a->datatype.compare(b->datatype);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result) {
+  if (result.kind != QueryResult::Kind::kBindings) return;
+  if (!query.order_by.empty()) {
+    std::vector<std::pair<size_t, bool>> columns;
+    for (const auto& key : query.order_by) {
+      auto it = std::find(result.variables.begin(), result.variables.end(), key.variable);
+      if (it != result.variables.end()) {
+        columns.emplace_back(static_cast<size_t>(it - result.variables.begin()), key.descending);
+      }
+    }
+    std::stable_sort(result.rows.begin(), result.rows.end(), [&](const auto& x, const auto& y) {
+      for (const auto& [col, desc] : columns) {
+        int c = CompareTerms(x[col], y[col]);
+        if (c != 0) return desc ? c > 0 : c < 0;
+      }
+      return false;
+    });
+  }
+  auto& rows = result.rows;
+  size_t begin = std::min(rows.size(), static_cast<size_t>(std::max<std::int64_t>(0, query.offset)));
+  size_t end = query.limit < 0 ? rows.size() : std::min(rows.size(), begin + static_cast<size_t>(query.limit));
+  if (begin > 0 || end < rows.size()) {
+    rows = std::vector<std::vector<std::optional<Term>>>(
+        std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(begin)),
+        std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(end)));
+  }
+}
+
+Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded) {
+  GuardOptions options;
+  options.order_in_client = true;
+  TINYKG_ASSIGN_OR_RETURN(GuardedQuery q, GuardQuery(sparql, options));
+  auto result = store.Query(q.text);
+  if (result.ok()) ApplySolutionModifiers(q, *result);
+  if (guarded) *guarded = std::move(q);
+  return result;
 }
 
 }  // namespace tinykg::rdf

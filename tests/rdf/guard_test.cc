@@ -72,5 +72,52 @@ TEST(GuardQuery, GuardedQueryGivesTheSpecAnswer) {
   EXPECT_EQ(r->rows[0][0]->value, "http://ex/d1");
 }
 
+TEST(GuardQuery, OrderByMovesToTheClientOnlyWhenAsked) {
+  const char* q = "SELECT ?x ?n WHERE { ?x <http://ex/n> ?n } ORDER BY DESC(?n) ?x LIMIT 2 OFFSET 1";
+  auto kept = GuardQuery(q);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_NE(kept->text.find("ORDER BY"), std::string::npos);
+  EXPECT_TRUE(kept->order_by.empty());
+  GuardOptions options;
+  options.order_in_client = true;
+  auto moved = GuardQuery(q, options);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved->text.find("ORDER"), std::string::npos) << moved->text;
+  ASSERT_EQ(moved->order_by.size(), 2u);
+  EXPECT_EQ(moved->order_by[0].variable, "n");
+  EXPECT_TRUE(moved->order_by[0].descending);
+  EXPECT_EQ(moved->limit, 2);
+  EXPECT_EQ(moved->offset, 1);
+  // An expression key, or a key that is not projected, stays with the engine.
+  auto expr = GuardQuery("SELECT ?x WHERE { ?x ?p ?n } ORDER BY STR(?x)", options);
+  EXPECT_TRUE(expr->order_by.empty());
+  auto hidden = GuardQuery("SELECT ?x WHERE { ?x ?p ?n } ORDER BY ?n", options);
+  EXPECT_TRUE(hidden->order_by.empty());
+}
+
+TEST(RunQuery, SortsLikeSparql) {
+  auto store = Store::Open("memory:");
+  ASSERT_TRUE(store.ok());
+  auto triples = ParseRdf(
+      "@prefix ex: <http://ex/> . ex:a ex:n 10 . ex:b ex:n 9 . ex:c ex:n 100 . ex:d ex:n \"x\" . ex:e ex:m 1 .",
+      Syntax::kTurtle, "http://ex/", "t");
+  ASSERT_TRUE(triples.ok());
+  GraphDocument doc;
+  doc.iri = "http://ex/g";
+  doc.triples = *triples;
+  ASSERT_TRUE((*store)->Put(doc).ok());
+  auto r = RunQuery(**store, "SELECT ?x ?n WHERE { ?x ?p ?n } ORDER BY ?n ?x");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> order;
+  for (const auto& row : r->rows) order.push_back(row[0]->value);
+  // Numbers by value (1, 9, 10, 100), then the string.
+  EXPECT_EQ(order, (std::vector<std::string>{"http://ex/e", "http://ex/b", "http://ex/a", "http://ex/c",
+                                             "http://ex/d"}));
+  auto page = RunQuery(**store, "SELECT ?x ?n WHERE { ?x ?p ?n } ORDER BY DESC(?n) LIMIT 2 OFFSET 1");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->rows.size(), 2u);
+  EXPECT_EQ(page->rows[0][0]->value, "http://ex/c");
+}
+
 }  // namespace
 }  // namespace tinykg::rdf

@@ -13,28 +13,58 @@
 //    FILTER (NOT) EXISTS (syntax errors in Rasqal), MINUS (silently returns
 //    nothing), a VALUES block after the WHERE clause (crashes Rasqal),
 //    CONCAT over STR() (emits garbage for numbers).
+//  - ORDER BY is quadratic (160 s for 25,000 rows, 1.4 s without it): with
+//    GuardOptions::order_in_client the ORDER BY (and a LIMIT/OFFSET after
+//    it) is taken out of the query and applied to the rows in C++
+//    (RunQuery does this), when every key is a projected variable.
 //  - noted (the query still runs): GROUP_CONCAT ignores SEPARATOR and joins
 //    with a space.
 #ifndef TINYKG_RDF_SPARQL_GUARD_H_
 #define TINYKG_RDF_SPARQL_GUARD_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tinykg/base/status.h"
+#include "tinykg/rdf/store.h"
 
 namespace tinykg::rdf {
+
+struct GuardOptions {
+  // Take ORDER BY / LIMIT / OFFSET out of the query text and return them in
+  // GuardedQuery::order_by/limit/offset for ApplySolutionModifiers.
+  bool order_in_client = false;
+};
+
+struct SortKey {
+  std::string variable;  // without '?'
+  bool descending = false;
+};
 
 struct GuardedQuery {
   std::string text;                 // the query to run
   std::vector<std::string> notes;     // rewrites applied (same answers, for --show-rewrite)
   std::vector<std::string> caveats;   // where the answer differs from SPARQL 1.1 (warn)
+  std::vector<SortKey> order_by;      // client-side ORDER BY (order_in_client only)
+  std::int64_t limit = -1;            // client-side LIMIT, -1 for none
+  std::int64_t offset = 0;            // client-side OFFSET
 };
 
 // Returns the query to run, or kInvalidArgument naming the unsupported shape
 // and the way to write it instead.
-Result<GuardedQuery> GuardQuery(std::string_view sparql);
+Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options = {});
+
+// Sorts and slices `result` as the ORDER BY / LIMIT / OFFSET taken out of
+// the query say, with SPARQL's ordering (unbound < blank < IRI < literal;
+// numbers by value, other literals by lexical form).
+void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result);
+
+// Guards `sparql` (order_in_client on), runs it on `store` and applies the
+// solution modifiers: the way tinykg runs every user and shipped query.
+// `guarded`, when given, receives the guard's notes and caveats.
+Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded = nullptr);
 
 }  // namespace tinykg::rdf
 
