@@ -3,8 +3,10 @@
 #ifndef TINYKG_CLI_CLI_H_
 #define TINYKG_CLI_CLI_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "tinykg/base/status.h"
 
@@ -62,6 +64,17 @@ void AddImportModelCommand(CLI::App& import, GlobalOptions& options, Runner& run
 void AddImportTdCommand(CLI::App& import, GlobalOptions& options, Runner& run);
 void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run);
 void AddExportTdCommand(CLI::App& export_cmd, GlobalOptions& options, Runner& run);
+// `train --on emulator` (cmd_emu.cc): called by cmd_train.cc.
+struct EmulatorTrainArgs {
+  std::string device, data, eval, label, model, format = "table";
+  std::vector<std::string> features;
+  std::vector<int> hidden;
+  int steps = 0;
+  float lr = 0.0f;
+  std::uint64_t seed = 1;
+};
+int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args);
+
 // `serve`: the Thing Description Directory API over HTTP (cmd_serve.cc).
 void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 
