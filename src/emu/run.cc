@@ -225,7 +225,7 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
   const std::string link_log = work_dir + "/link.out";
   if (RunProcess(link, work_dir, link_log) != 0) {
     Result<std::string> why = ReadFile(link_log);
-    return InvalidArgument("the firmware does not fit the device (" + std::to_string(flash) + " B flash, " +
+    return InvalidData("the firmware does not fit the device (" + std::to_string(flash) + " B flash, " +
                            std::to_string(ram) + " B RAM): link failed: " +
                            (why.ok() ? Tail(*why, 3) : std::string("no linker output")));
   }
@@ -264,8 +264,9 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
     TINYKG_RETURN_IF_ERROR(WriteSamples(w, plan[r][0], plan[r][1], samples));
     TINYKG_ASSIGN_OR_RETURN(last, RunQemu(target, image, work_dir, false));
     if (last.exit_code == 2) {
-      return InvalidArgument("the training state does not fit the device's RAM (" + std::to_string(ram) +
-                             " B): " + Tail(last.output, 1));
+      std::string why = Tail(last.output, 1);
+      if (why.rfind("log ", 0) == 0) why.erase(0, 4);
+      return InvalidData("the training state does not fit the device's RAM (" + std::to_string(ram) + " B): " + why);
     }
     if (last.exit_code != 0) {
       return Internal("the firmware failed (exit " + std::to_string(last.exit_code) + "): " +

@@ -68,7 +68,8 @@ Status CheckTools(const Target& target);
 // `work_dir` (created if missing) receives the linker script, image and
 // sample stream. Runs QEMU three times (empty, training only, training and
 // inference) so the per-step and per-inference counts are exact differences.
-// Errors: InvalidArgument "does not fit" (link or arena), IoError for tools.
+// Errors: InvalidData "does not fit ..." (at link or at arena allocation),
+// InvalidArgument for an inconsistent workload, Unsupported/IoError for tools.
 Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limits,
                                   const Workload& workload, const std::string& work_dir);
 
