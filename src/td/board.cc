@@ -40,6 +40,21 @@ long long ParseNumber(const Json& v) {
   return -1;
 }
 
+// A string member, "" when absent; arrays of strings (some boards list
+// extra_flags that way) are joined with spaces.
+std::string StringAt(const Json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key)) return {};
+  const Json& v = object[key];
+  if (v.is_string()) return v.get<std::string>();
+  std::string out;
+  if (v.is_array()) {
+    for (const Json& x : v) {
+      if (x.is_string()) out += (out.empty() ? "" : " ") + x.get<std::string>();
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<BoardHardware> ReadBoard(std::string_view board_json, const std::string& path) {
@@ -53,16 +68,17 @@ Result<BoardHardware> ReadBoard(std::string_view board_json, const std::string& 
   };
   if (!doc.contains("build") || !doc["build"].is_object()) return missing("/build");
   const Json& build = doc["build"];
-  const Json upload = doc.value("upload", Json::object());
+  const Json upload = doc.contains("upload") && doc["upload"].is_object() ? doc["upload"] : Json::object();
   BoardHardware hw;
   hw.board_id = std::filesystem::path(path).stem().string();
-  hw.name = doc.value("name", hw.board_id);
-  hw.vendor = doc.value("vendor", "");
-  hw.mcu = build.value("mcu", "");
+  hw.name = StringAt(doc, "name");
+  if (hw.name.empty()) hw.name = hw.board_id;
+  hw.vendor = StringAt(doc, "vendor");
+  hw.mcu = StringAt(build, "mcu");
   for (char& c : hw.mcu) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (hw.mcu.empty()) return missing("/build/mcu");
-  const std::string cpu = build.value("cpu", "");
-  const std::string flags = build.value("extra_flags", "");
+  const std::string cpu = StringAt(build, "cpu");
+  const std::string flags = StringAt(build, "extra_flags");
   if (cpu == "cortex-m0") {
     hw.core_type = "CortexM0";
   } else if (cpu == "cortex-m0plus") {

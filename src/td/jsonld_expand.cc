@@ -350,7 +350,14 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
                 def->HasContainer("@id")) &&
                value.is_object()) {
       expanded_value = Json::array();
-      const std::string index_key = def->index ? *def->index : "@index";
+      std::string index_key = def->index ? *def->index : "@index";
+      if (options_.jsonld_js_index_compat && def->context && def->index) {
+        ContextPtr term_context = ProcessContext(active, *def->context, def->base_url, {}, true);
+        if (const TermDefinition* redefined = term_context->Find(key);
+            redefined != nullptr && redefined->index) {
+          index_key = *redefined->index;
+        }
+      }
       const bool id_or_type = def->HasContainer("@id") || def->HasContainer("@type");
       for (const std::string& index : SortedKeys(value)) {
         ContextPtr map_context = active;

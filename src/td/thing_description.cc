@@ -75,6 +75,7 @@ TdReadResult TdReader::Read(std::string_view text, const std::string& source) {
 
   JsonLdOptions options;
   options.loader = &state_->loader;
+  options.jsonld_js_index_compat = state_->options.jsonld_js_index_compat;
   Result<std::vector<Quad>> quads = state_->processor.ToRdf(doc, options);
   if (!quads.ok()) {
     result.problems.push_back(Status(quads.status().code(), "JSON-LD: " + quads.status().message(),

@@ -87,6 +87,13 @@ struct JsonLdOptions {
   bool produce_generalized_rdf = false;
   // "", "i18n-datatype" or "compound-literal".
   std::string rdf_direction;
+  // Reproduce jsonld.js (8.x) instead of the spec for property-valued index
+  // maps: jsonld.js reads the index key ("@index") from the term definition
+  // as redefined by the term's own scoped context, the spec from the active
+  // context. They differ only when a scoped context redefines its own term
+  // with another @index, as the TD 1.1 context does for nested "properties".
+  // For differential testing only.
+  bool jsonld_js_index_compat = false;
   // Not owned; may be null (then any remote context is an error).
   DocumentLoader* loader = nullptr;
 };

@@ -27,6 +27,8 @@ struct TdReaderOptions {
   std::vector<std::string> ignored_contexts;
   // Skip JSON Schema validation (rules and JSON-LD still apply).
   bool skip_schema = false;
+  // See JsonLdOptions::jsonld_js_index_compat (differential tests only).
+  bool jsonld_js_index_compat = false;
 };
 
 // What reading one document produced. `problems` non-empty means the
