@@ -91,11 +91,12 @@ std::string Tail(const std::string& text, std::size_t max_lines) {
   return out;
 }
 
-Status WriteSamples(const Workload& w, std::int32_t steps, std::int32_t inferences, const std::string& path) {
+Status WriteSamples(const Workload& w, std::int32_t steps, std::int32_t inferences, const std::string& path,
+                    float mode = 0.0f) {
   std::ofstream out(path, std::ios::binary);
-  const float config[7] = {static_cast<float>(w.features), static_cast<float>(w.classes),
+  const float config[8] = {static_cast<float>(w.features), static_cast<float>(w.classes),
                            static_cast<float>(w.hidden_units), static_cast<float>(steps),
-                           static_cast<float>(inferences), w.learning_rate, static_cast<float>(w.seed)};
+                           static_cast<float>(inferences), w.learning_rate, static_cast<float>(w.seed), mode};
   const std::int32_t config_marker = -2;
   out.write(reinterpret_cast<const char*>(config), sizeof(config));
   out.write(reinterpret_cast<const char*>(&config_marker), sizeof(config_marker));
@@ -106,8 +107,10 @@ Status WriteSamples(const Workload& w, std::int32_t steps, std::int32_t inferenc
       out.write(reinterpret_cast<const char*>(&y[i]), sizeof(std::int32_t));
     }
   };
-  put(w.train_x, w.train_y, steps);
-  put(w.eval_x, w.eval_y, inferences);
+  if (mode == 0.0f) {
+    put(w.train_x, w.train_y, steps);
+    put(w.eval_x, w.eval_y, inferences);
+  }
   if (!out) return IoError("cannot write the sample stream " + path);
   return Status::Ok();
 }
@@ -157,6 +160,42 @@ Result<QemuRun> RunQemu(const Target& target, const std::string& image, const st
   return run;
 }
 
+Result<std::string> Link(const Target& target, const DeviceLimits& limits, const std::string& work_dir) {
+  std::error_code ec;
+  fs::create_directories(work_dir, ec);
+  if (ec) return IoError("cannot create " + work_dir + ": " + ec.message());
+  // The linker script: the device's memory, capped at what the board maps.
+  TINYKG_ASSIGN_OR_RETURN(std::string script, ReadFile(TINYKG_EMU_LINKER_TEMPLATE));
+  const std::uint64_t flash = std::min(limits.flash_bytes, target.flash_max);
+  const std::uint64_t ram = std::min(limits.ram_bytes, target.ram_max);
+  script = Replace(script, "@FLASH_ORIGIN@", std::to_string(target.flash_origin));
+  script = Replace(script, "@FLASH_BYTES@", std::to_string(flash));
+  script = Replace(script, "@RAM_ORIGIN@", std::to_string(target.ram_origin));
+  script = Replace(script, "@RAM_BYTES@", std::to_string(ram));
+  script = Replace(script, "@STACK_BYTES@", std::to_string(limits.stack_bytes));
+  const std::string script_path = work_dir + "/device.ld";
+  TINYKG_RETURN_IF_ERROR(WriteFileAtomic(script_path, script));
+
+  const std::string image = work_dir + "/firmware.elf";
+  std::vector<std::string> link = {"arm-none-eabi-g++"};
+  for (std::string& f : Split(target.cpu_flags)) link.push_back(std::move(f));
+  for (const char* a : {"-nostartfiles", "-specs=nano.specs", "-Wl,--gc-sections", "-T"}) link.emplace_back(a);
+  link.push_back(script_path);
+  link.emplace_back("-Wl,--whole-archive");
+  link.push_back(FirmwareLibrary(target));
+  for (const char* a : {"-Wl,--no-whole-archive", "-lm", "-lc", "-lnosys", "-o"}) link.emplace_back(a);
+  link.push_back(image);
+  const std::string link_log = work_dir + "/link.out";
+  if (RunProcess(link, work_dir, link_log) != 0) {
+    Result<std::string> why = ReadFile(link_log);
+    return InvalidData("the firmware does not fit the device (" + std::to_string(flash) + " B flash, " +
+                           std::to_string(ram) + " B RAM): link failed: " +
+                           (why.ok() ? Tail(*why, 3) : std::string("no linker output")));
+  }
+
+  return image;
+}
+
 }  // namespace
 
 Status CheckTools(const Target& target) {
@@ -197,38 +236,8 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
   if (limits.ram_bytes == 0 || limits.flash_bytes == 0) {
     return InvalidArgument("the device has no RAM or flash figure");
   }
-  std::error_code ec;
-  fs::create_directories(work_dir, ec);
-  if (ec) return IoError("cannot create " + work_dir + ": " + ec.message());
-
-  // The linker script: the device's memory, capped at what the board maps.
-  TINYKG_ASSIGN_OR_RETURN(std::string script, ReadFile(TINYKG_EMU_LINKER_TEMPLATE));
-  const std::uint64_t flash = std::min(limits.flash_bytes, target.flash_max);
+  TINYKG_ASSIGN_OR_RETURN(const std::string image, Link(target, limits, work_dir));
   const std::uint64_t ram = std::min(limits.ram_bytes, target.ram_max);
-  script = Replace(script, "@FLASH_ORIGIN@", std::to_string(target.flash_origin));
-  script = Replace(script, "@FLASH_BYTES@", std::to_string(flash));
-  script = Replace(script, "@RAM_ORIGIN@", std::to_string(target.ram_origin));
-  script = Replace(script, "@RAM_BYTES@", std::to_string(ram));
-  script = Replace(script, "@STACK_BYTES@", std::to_string(limits.stack_bytes));
-  const std::string script_path = work_dir + "/device.ld";
-  TINYKG_RETURN_IF_ERROR(WriteFileAtomic(script_path, script));
-
-  const std::string image = work_dir + "/firmware.elf";
-  std::vector<std::string> link = {"arm-none-eabi-g++"};
-  for (std::string& f : Split(target.cpu_flags)) link.push_back(std::move(f));
-  for (const char* a : {"-nostartfiles", "-specs=nano.specs", "-Wl,--gc-sections", "-T"}) link.emplace_back(a);
-  link.push_back(script_path);
-  link.emplace_back("-Wl,--whole-archive");
-  link.push_back(FirmwareLibrary(target));
-  for (const char* a : {"-Wl,--no-whole-archive", "-lm", "-lc", "-lnosys", "-o"}) link.emplace_back(a);
-  link.push_back(image);
-  const std::string link_log = work_dir + "/link.out";
-  if (RunProcess(link, work_dir, link_log) != 0) {
-    Result<std::string> why = ReadFile(link_log);
-    return InvalidData("the firmware does not fit the device (" + std::to_string(flash) + " B flash, " +
-                           std::to_string(ram) + " B RAM): link failed: " +
-                           (why.ok() ? Tail(*why, 3) : std::string("no linker output")));
-  }
 
   Measurement m;
   m.target = std::string(target.name);
@@ -306,6 +315,40 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
   const double step_macs = 2.0 * static_cast<double>(m.head_macs) + hidden_macs;
   if (step_macs > 0) m.instructions_per_mac_step = m.instructions_per_step / step_macs;
   return m;
+}
+
+}  // namespace tinykg::emu
+
+namespace tinykg::emu {
+
+Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int32_t in, std::int32_t out,
+                                 const std::string& work_dir) {
+  TINYKG_RETURN_IF_ERROR(CheckTools(target));
+  TINYKG_ASSIGN_OR_RETURN(const std::string image, Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, work_dir));
+  Workload w;
+  w.features = in;
+  w.classes = out;
+  w.hidden_units = kind == KernelKind::kDense ? 0 : 1;
+  constexpr std::int32_t kReps = 4;
+  const std::int32_t plan[3][2] = {{0, 0}, {kReps, 0}, {kReps, kReps}};
+  std::uint64_t counts[3] = {0, 0, 0};
+  std::int64_t macs = 0;
+  for (int r = 0; r < 3; ++r) {
+    TINYKG_RETURN_IF_ERROR(WriteSamples(w, plan[r][0], plan[r][1], work_dir + "/tinykg-samples.bin", 1.0f));
+    TINYKG_ASSIGN_OR_RETURN(QemuRun run, RunQemu(target, image, work_dir, false));
+    if (run.exit_code != 0) {
+      return InvalidData("the kernel firmware failed (exit " + std::to_string(run.exit_code) + "): " + Tail(run.output, 1));
+    }
+    counts[r] = run.instructions;
+    const std::size_t at = run.output.find("stat head_macs ");
+    if (at != std::string::npos) macs = std::stoll(run.output.substr(at + 15));
+  }
+  if (macs <= 0) return Internal("the kernel firmware reported no MAC count");
+  KernelCost cost;
+  cost.macs = macs;
+  cost.forward_per_mac = static_cast<double>(counts[1] - counts[0]) / kReps / static_cast<double>(macs);
+  cost.training_per_mac = static_cast<double>(counts[2] - counts[1]) / kReps / (2.0 * static_cast<double>(macs));
+  return cost;
 }
 
 }  // namespace tinykg::emu

@@ -165,3 +165,30 @@ TEST(Emulator, DenseTrainingStepCostPerMac) {
 
 }  // namespace
 }  // namespace tinykg::emu
+
+namespace tinykg::emu {
+namespace {
+
+// Instructions per MAC of the float dense and conv kernels, forward and
+// training pass, on every target (printed for the closing note; the M4F
+// dense figures are guarded; the goal for the training pass is <= 3).
+TEST(Emulator, KernelInstructionsPerMac) {
+  for (const Target& t : Targets()) {
+    ASSERT_TRUE(CheckTools(t).ok()) << CheckTools(t).message();
+    Result<KernelCost> dense = MeasureKernel(t, KernelKind::kDense, 32, 16, WorkDir("kernel-dense-" + std::string(t.name)));
+    Result<KernelCost> conv = MeasureKernel(t, KernelKind::kConv2D, 4, 4, WorkDir("kernel-conv-" + std::string(t.name)));
+    ASSERT_TRUE(dense.ok()) << dense.status().message();
+    ASSERT_TRUE(conv.ok()) << conv.status().message();
+    std::printf("%-11s dense 32x16: forward %.2f, training %.2f instr/MAC | conv 3x3 8x8x4->4: forward %.2f, training %.2f\n",
+                std::string(t.name).c_str(), dense->forward_per_mac, dense->training_per_mac, conv->forward_per_mac,
+                conv->training_per_mac);
+    EXPECT_GT(dense->forward_per_mac, 0.5);
+    if (t.name == "mps2-an386") {
+      EXPECT_LT(dense->forward_per_mac, 16.0);
+      EXPECT_LT(dense->training_per_mac, 16.0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tinykg::emu

@@ -4,8 +4,13 @@
 // Stream protocol (all records are PlatformReadSample records):
 //   1 config record of kConfigFloats floats, label -2:
 //     features, classes, hidden units (0: none), train steps, inferences,
-//     learning rate, seed
-//   `train steps` labelled samples, then `inferences` labelled samples.
+//     learning rate, seed, mode
+//   mode 0 (online learning): `train steps` labelled samples, then
+//   `inferences` labelled samples.
+//   mode 1 (kernel cost): nothing more; one layer (hidden units 0: dense
+//   features -> classes; 1: 3x3 same convolution on 8x8xfeatures -> classes
+//   channels) runs `train steps` forwards, then `inferences` forward +
+//   backward (weight and bias gradients) passes on a fixed input.
 // Output: "result loss <bits>" per step, "result accuracy <bits>", then
 // "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
 // 1 for a bad stream, 2 when the arena is too small.
@@ -16,6 +21,7 @@
 #include "tinykg/engine/arena.h"
 #include "tinykg/engine/online.h"
 #include "tinykg/engine/platform.h"
+#include "tinykg/engine/random.h"
 
 extern "C" {
 extern std::byte __arena_start, __arena_end, __data_start, __bss_end;
@@ -26,7 +32,7 @@ namespace {
 
 using namespace tinykg::engine;
 
-constexpr std::size_t kConfigFloats = 7;
+constexpr std::size_t kConfigFloats = 8;
 
 void LogStat(const char* name, std::uint32_t value) {
   char text[64];
@@ -50,6 +56,34 @@ int Fail(const char* message, int code) {
   return code;
 }
 
+// Mode 1: the cost of one layer's forward and training passes.
+int KernelCost(Arena& arena, std::size_t features, std::int32_t units, std::int32_t kind,
+               std::int32_t forwards, std::int32_t trainings) {
+  const auto c = static_cast<std::int32_t>(features);
+  const LayerSpec layer = kind == 0 ? LayerSpec::Dense(units) : LayerSpec::Conv(units, 3, 1, Padding::kSame, Activation::kNone);
+  const Shape input = kind == 0 ? Shape{c} : Shape{8, 8, c};
+  Network network;
+  if (network.Build(input, std::span<const LayerSpec>(&layer, 1), arena) != Status::kOk) {
+    return Fail("error: out of memory: the device's RAM does not hold the layer", 2);
+  }
+  Pcg32 rng(1);
+  network.Initialize(rng);
+  std::span<float> x = arena.Persistent<float>(network.input_size());
+  std::span<float> dy = arena.Persistent<float>(network.output_size());
+  if (x.data() == nullptr || dy.data() == nullptr) return Fail("error: out of memory", 2);
+  for (float& v : x) v = rng.Uniform(-1.0f, 1.0f);
+  for (float& v : dy) v = rng.Uniform(-1.0f, 1.0f);
+  LogStat("head_macs", static_cast<std::uint32_t>(network.macs()));
+  float sink = 0.0f;
+  for (std::int32_t i = 0; i < forwards; ++i) sink += network.Forward(x)[0];
+  for (std::int32_t i = 0; i < trainings; ++i) {
+    sink += network.Forward(x)[0];
+    network.Backward(dy);
+  }
+  PlatformReportResult("checksum", sink + network.gradients()[0]);
+  return 0;
+}
+
 }  // namespace
 
 extern "C" int FirmwareMain() {
@@ -67,6 +101,8 @@ extern "C" int FirmwareMain() {
   const auto hidden_units = static_cast<std::int32_t>(config[2]);
   const auto train_steps = static_cast<std::int32_t>(config[3]);
   const auto inferences = static_cast<std::int32_t>(config[4]);
+
+  if (config[7] == 1.0f) return KernelCost(arena, features, classes, hidden_units, train_steps, inferences);
 
   const LayerSpec hidden[1] = {LayerSpec::Dense(hidden_units, Activation::kRelu)};
   OnlineConfig online;

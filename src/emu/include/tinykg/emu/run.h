@@ -78,6 +78,19 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
 Result<std::uint64_t> CountInstructions(const Target& target, const std::string& image,
                                         const std::string& work_dir, bool use_exec_trace);
 
+enum class KernelKind { kDense, kConv2D };
+
+// Instructions per MAC of one float layer's kernels on `target`: forward, and
+// a training pass (forward + weight/bias gradients, counted as 2x the MACs;
+// no optimizer). Dense: in -> out; conv: 3x3 same on 8x8xin -> out channels.
+struct KernelCost {
+  std::int64_t macs = 0;  // forward MACs of the layer
+  double forward_per_mac = 0;
+  double training_per_mac = 0;
+};
+Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int32_t in, std::int32_t out,
+                                 const std::string& work_dir);
+
 }  // namespace tinykg::emu
 
 #endif  // TINYKG_EMU_RUN_H_
