@@ -352,3 +352,30 @@ Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int
 }
 
 }  // namespace tinykg::emu
+
+namespace tinykg::emu {
+
+Result<std::vector<std::int8_t>> RunInt8Check(const Target& target, std::uint32_t seed, const std::string& work_dir) {
+  TINYKG_RETURN_IF_ERROR(CheckTools(target));
+  TINYKG_ASSIGN_OR_RETURN(const std::string image, Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, work_dir));
+  Workload w;
+  w.seed = seed;
+  TINYKG_RETURN_IF_ERROR(WriteSamples(w, 0, 0, work_dir + "/tinykg-samples.bin", 2.0f));
+  TINYKG_ASSIGN_OR_RETURN(QemuRun run, RunQemu(target, image, work_dir, false));
+  if (run.exit_code != 0) return InvalidData("the int8 check failed: " + Tail(run.output, 1));
+  std::vector<std::int8_t> out;
+  std::stringstream lines(run.output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::stringstream fields(line);
+    std::string kind, name, value;
+    if (!(fields >> kind >> name >> value) || kind != "result" || name != "int8") continue;
+    const std::uint32_t bits = static_cast<std::uint32_t>(std::stoul(value, nullptr, 16));
+    float f = 0;
+    std::memcpy(&f, &bits, sizeof(f));
+    out.push_back(static_cast<std::int8_t>(f));
+  }
+  return out;
+}
+
+}  // namespace tinykg::emu

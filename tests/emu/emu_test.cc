@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "int8_check.h"
 #include "tinykg/emu/run.h"
 #include "tinykg/emu/target.h"
 #include "tinykg/engine/arena.h"
@@ -187,6 +188,31 @@ TEST(Emulator, KernelInstructionsPerMac) {
       EXPECT_LT(dense->forward_per_mac, 16.0);
       EXPECT_LT(dense->training_per_mac, 16.0);
     }
+  }
+}
+
+}  // namespace
+}  // namespace tinykg::emu
+
+namespace tinykg::emu {
+namespace {
+
+// The int8 FULLY_CONNECTED kernel (per-channel scales, zero points, fused
+// ReLU) gives bit-identical outputs on the host and on the Cortex-M4F.
+TEST(Emulator, Int8KernelBitIdenticalOnHostAndCortexM4f) {
+  ASSERT_TRUE(CheckTools(M4f()).ok()) << CheckTools(M4f()).message();
+  for (std::uint32_t seed : {1u, 2u, 3u}) {
+    Result<std::vector<std::int8_t>> mcu = RunInt8Check(M4f(), seed, WorkDir("int8"));
+    ASSERT_TRUE(mcu.ok()) << mcu.status().message();
+    std::array<std::int8_t, emu_firmware::kInt8Out> host{};
+    ASSERT_EQ(emu_firmware::RunInt8Check(seed, host), engine::Status::kOk);
+    ASSERT_EQ(mcu->size(), host.size());
+    int non_zero = 0;
+    for (std::size_t i = 0; i < host.size(); ++i) {
+      EXPECT_EQ((*mcu)[i], host[i]) << "seed " << seed << " output " << i;
+      if (host[i] != -128) ++non_zero;
+    }
+    EXPECT_GT(non_zero, 0) << "the check must exercise more than the ReLU floor";
   }
 }
 

@@ -11,13 +11,17 @@
 //   features -> classes; 1: 3x3 same convolution on 8x8xfeatures -> classes
 //   channels) runs `train steps` forwards, then `inferences` forward +
 //   backward (weight and bias gradients) passes on a fixed input.
+//   mode 2 (int8 check): the int8_check.h problem for `seed`, one
+//   "result int8 <bits>" line per output.
 // Output: "result loss <bits>" per step, "result accuracy <bits>", then
 // "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
 // 1 for a bad stream, 2 when the arena is too small.
 #include <cstddef>
 #include <cstdint>
+#include <array>
 #include <span>
 
+#include "int8_check.h"
 #include "tinykg/engine/arena.h"
 #include "tinykg/engine/online.h"
 #include "tinykg/engine/platform.h"
@@ -102,6 +106,14 @@ extern "C" int FirmwareMain() {
   const auto train_steps = static_cast<std::int32_t>(config[3]);
   const auto inferences = static_cast<std::int32_t>(config[4]);
 
+  if (config[7] == 2.0f) {
+    std::array<std::int8_t, tinykg::emu_firmware::kInt8Out> out{};
+    if (tinykg::emu_firmware::RunInt8Check(static_cast<std::uint64_t>(config[6]), out) != Status::kOk) {
+      return Fail("error: int8 kernel failed", 1);
+    }
+    for (std::int8_t v : out) PlatformReportResult("int8", static_cast<float>(v));
+    return 0;
+  }
   if (config[7] == 1.0f) return KernelCost(arena, features, classes, hidden_units, train_steps, inferences);
 
   const LayerSpec hidden[1] = {LayerSpec::Dense(hidden_units, Activation::kRelu)};

@@ -91,6 +91,10 @@ struct KernelCost {
 Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int32_t in, std::int32_t out,
                                  const std::string& work_dir);
 
+// Runs the fixed int8 FULLY_CONNECTED problem of firmware/int8_check.h
+// (inputs from `seed`) on `target`; returns its int8 outputs.
+Result<std::vector<std::int8_t>> RunInt8Check(const Target& target, std::uint32_t seed, const std::string& work_dir);
+
 }  // namespace tinykg::emu
 
 #endif  // TINYKG_EMU_RUN_H_
