@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "tinykg/engine/loss.h"
+#include "tinykg/engine/platform.h"
 #include "tinykg/engine/random.h"
 
 namespace tinykg::engine {
@@ -134,6 +135,27 @@ MemoryReport OnlineLearner::memory() const {
     m.scratch += b.scratch + b.activations;
   }
   return m;
+}
+
+Status LearnFromPlatform(OnlineLearner& learner, std::span<float> sample, std::int64_t max_samples,
+                         StreamStats* stats) {
+  StreamStats local;
+  StreamStats& st = stats != nullptr ? *stats : local;
+  while (max_samples < 0 || st.samples < max_samples) {
+    std::int32_t label = -1;
+    const Status read = PlatformReadSample(sample, &label);
+    if (read == Status::kEndOfData) break;
+    TINYKG_ENGINE_TRY(read);
+    std::int32_t predicted = -1;
+    TINYKG_ENGINE_TRY(learner.Predict(sample, &predicted));
+    if (label < 0) continue;
+    ++st.samples;
+    if (predicted == label) ++st.correct;
+    TINYKG_ENGINE_TRY(learner.Learn(sample, label));
+  }
+  PlatformReportResult("prequential_accuracy", st.Accuracy());
+  PlatformReportResult("samples", static_cast<float>(st.samples));
+  return Status::kOk;
 }
 
 }  // namespace tinykg::engine

@@ -11,6 +11,7 @@
 #include "tinykg/engine/loss.h"
 #include "tinykg/engine/network.h"
 #include "tinykg/engine/online.h"
+#include "tinykg/engine/platform_host.h"
 #include "tinykg/engine/trainer.h"
 #include "tinykg/train/model_loader.h"
 
@@ -117,13 +118,31 @@ Result<ClassificationResult> RunOnline(const Dataset& train, const Dataset& eval
   engine::OnlineLearner learner;
   const engine::Status s = learner.Build(config, arena, backbone.get());
   if (s != engine::Status::kOk) return EngineError(s, "building the online learner");
-  for (int e = 0; e < options.epochs; ++e) {
-    for (std::size_t r = 0; r < train.rows; ++r) {
-      const engine::Status ls = learner.Learn(train.Row(r), static_cast<std::int32_t>(train.labels[r]));
-      if (ls != engine::Status::kOk) return EngineError(ls, "learning row " + std::to_string(r));
-      ++result.steps;
-    }
-  }
+  // The rows reach the learner through the platform's sample source, as a
+  // sensor stream would on a device.
+  struct Feed {
+    const Dataset* data;
+    std::size_t next = 0;
+    std::size_t total;
+  } feed{&train, 0, train.rows * static_cast<std::size_t>(std::max(0, options.epochs))};
+  engine::SetHostSampleSource(
+      [](void* context, std::span<float> features, std::int32_t* label) {
+        auto* f = static_cast<Feed*>(context);
+        if (f->next >= f->total) return engine::Status::kEndOfData;
+        const std::size_t r = f->next++ % f->data->rows;
+        std::span<const float> row = f->data->Row(r);
+        std::copy(row.begin(), row.end(), features.begin());
+        *label = static_cast<std::int32_t>(f->data->labels[r]);
+        return engine::Status::kOk;
+      },
+      &feed);
+  std::vector<float> sample(train.feature_count());
+  engine::StreamStats stats;
+  const engine::Status ls = engine::LearnFromPlatform(learner, sample, -1, &stats);
+  engine::SetHostSampleSource(nullptr, nullptr);
+  if (ls != engine::Status::kOk) return EngineError(ls, "learning from the stream");
+  result.steps = stats.samples;
+  result.prequential_accuracy = stats.Accuracy();
   std::size_t correct = 0;
   for (std::size_t r = 0; r < eval.rows; ++r) {
     std::int32_t label = -1;

@@ -45,9 +45,11 @@ TEST(Occupancy, OnlineLearningReachesHighAccuracy) {
   options.seed = 7;
   auto r = RunTabular(train, test, options);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  std::printf("occupancy online: accuracy %.4f steps %lld memory %zu\n", r->accuracy,
+  std::printf("occupancy online: accuracy %.4f prequential %.4f steps %lld memory %zu\n", r->accuracy,
+              r->prequential_accuracy,
               static_cast<long long>(r->steps), r->memory.Total());
   EXPECT_GT(r->accuracy, 0.95);
+  EXPECT_GT(r->prequential_accuracy, 0.95);  // test-then-train on the training stream
   EXPECT_EQ(r->steps, 8143);
   // Five features, two classes, SGD: 12 weights, 12 gradients, no optimizer state.
   EXPECT_EQ(r->memory.weights, 12u * 4);

@@ -85,6 +85,23 @@ class OnlineLearner {
   bool normalize_ = true;
 };
 
+// Test-then-train counts of a stream (prequential evaluation).
+struct StreamStats {
+  std::int64_t samples = 0;
+  std::int64_t correct = 0;  // predicted right BEFORE learning the sample
+  float Accuracy() const {
+    return samples == 0 ? 0.0f : static_cast<float>(correct) / static_cast<float>(samples);
+  }
+};
+
+// The device loop: reads labelled samples with PlatformReadSample into
+// `sample` (size = the learner's input) until kEndOfData or `max_samples`
+// (< 0: no limit), predicts each, then learns it; unlabelled samples (label
+// -1) are only predicted. Reports "prequential_accuracy" and "samples" with
+// PlatformReportResult at the end. kEndOfData is not an error here.
+Status LearnFromPlatform(OnlineLearner& learner, std::span<float> sample, std::int64_t max_samples,
+                         StreamStats* stats);
+
 }  // namespace tinykg::engine
 
 #endif  // TINYKG_ENGINE_ONLINE_H_

@@ -47,6 +47,7 @@ struct TabularOptions {
 struct ClassificationResult {
   Method method = Method::kOnline;
   double accuracy = 0.0;         // on the evaluation rows
+  double prequential_accuracy = -1.0;  // online: test-then-train on the training stream
   std::int64_t steps = 0;        // optimizer steps taken (summed over devices)
   std::int64_t samples = 0;      // training samples processed
   std::uint64_t seed = 0;
