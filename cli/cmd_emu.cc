@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -186,6 +187,8 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   }
   const std::string work_dir = std::string(P_tmpdir) + "/tinykg-emu-" + std::to_string(getpid());
   auto m = emu::RunOnEmulator(*target, device->limits, *workload, work_dir);
+  std::error_code ignored;
+  std::filesystem::remove_all(work_dir, ignored);
   if (!m.ok()) return ReportError(m.status());
 
   const std::string date = UtcNow();

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kInstallHint =
     "install the emulator tools: apt-get install $(grep -v '^#' scripts/packages/deb-emu.txt) "
-    "(or run scripts/setup.sh), then rebuild";
+    "(or run scripts/setup.sh), then re-run cmake and rebuild";
 
 // Runs argv[0] (looked up on PATH) in `cwd` with stdout and stderr into
 // `output`; returns its exit status, or -1 when it could not be started or
