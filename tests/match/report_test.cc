@@ -1,6 +1,7 @@
 // The matchmaking report on the shipped graph, in every format; the HTML page
 // is rendered in headless Chromium (Debian `chromium`) when it is installed.
 #include "tinykg/match/report.h"
+#include "tinykg/match/search.h"
 
 #include <gtest/gtest.h>
 
@@ -97,6 +98,30 @@ TEST(ReportCli, WritesTheFileAndRefusesUnknownFormats) {
   auto bad = testing::Tinykg(store.path(), "report --format pdf");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("tinykg: error: unknown report format 'pdf'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tinykg::match
+
+namespace tinykg::match {
+namespace {
+
+TEST(Search, RanksNamesBeforeDescriptions) {
+  auto hits = Search(ShippedStore(), "person");
+  ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+  ASSERT_GE(hits->size(), 2u);
+  EXPECT_EQ(hits->front().name, "Person_Detection");
+  EXPECT_EQ(hits->front().kind, "model");
+  bool alarm = false;
+  for (const auto& h : *hits) alarm |= h.name == "Visual_Alarm_Clock";  // "detecting if a person ..." in its description
+  EXPECT_TRUE(alarm);
+  auto two = Search(ShippedStore(), "nano sense");
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->size(), 1u);
+  EXPECT_EQ(two->front().kind, "device");
+  auto none = Search(ShippedStore(), "\"} UNION { ?s ?p ?o");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
 }
 
 }  // namespace
