@@ -30,12 +30,16 @@ Output Tinykg(const std::string& args) {
 
 class TrainOnEmulator : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    std::system(("rm -rf " + Store()).c_str());
+  // ctest may run these tests in parallel processes: one store per test.
+  void SetUp() override {
+    ASSERT_EQ(std::system(("rm -rf " + Store()).c_str()), 0);
     const Output init = Tinykg("--store " + Store() + " --quiet init");
     ASSERT_EQ(init.code, 0) << init.out;
   }
-  static std::string Store() { return std::string(TINYKG_BINARY_DIR) + "/emu-test/cli-store"; }
+  static std::string Store() {
+    return std::string(TINYKG_BINARY_DIR) + "/emu-test/cli-store-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  }
   static std::string Occupancy(const char* file) {
     return std::string(TINYKG_SHARED_DATA) + "/datasets/occupancy/" + file;
   }
