@@ -22,6 +22,7 @@ struct TrainArgs {
   int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1, round_size = 1;
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
   std::uint64_t seed = 1;
+  std::string on, device;  // --on emulator --device D (cmd_emu.cc)
 };
 
 nlohmann::json MemoryJson(const engine::MemoryReport& m) {
@@ -44,6 +45,13 @@ void PrintTable(const nlohmann::json& j) {
 int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   if (args.format != "table" && args.format != "json") {
     return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
+  }
+  if (args.on == "emulator") {
+    return RunTrainOnEmulator(options, {args.device, args.data, args.eval, args.label, args.model, args.format,
+                                        args.features, args.hidden, args.steps, args.lr, args.seed});
+  }
+  if (!args.on.empty() && args.on != "host") {
+    return ReportError(InvalidArgument("unknown --on '" + args.on + "' (host, emulator)"));
   }
   const bool is_omniglot = args.data == "omniglot" ||
                            (args.data.size() > 4 && args.data.compare(args.data.size() - 4, 4, ".zip") == 0);
@@ -219,6 +227,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8)");
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
   cmd->add_option("--format", args->format, "table|json");
+  cmd->add_option("--on", args->on, "host|emulator (default host; emulator: the device's MCU under QEMU)");
+  cmd->add_option("--device", args->device, "With --on emulator: device IRI or title in the knowledge graph");
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int { return RunTrain(options, *args); };
   });
