@@ -385,9 +385,13 @@ class RedlandStore final : public Store {
       }
       librdf_model_context_remove_statements(model_.get(), node.get());
     }
-    // The index keeps a triple while any graph still holds it.
+    // The index keeps a triple while any graph still holds it. (A fully
+    // bound find is an index lookup; librdf_model_contains_statement scans
+    // the whole storage when it has contexts.)
     for (const auto& st : removed) {
-      if (st && !librdf_model_contains_statement(model_.get(), st.get())) {
+      if (!st) continue;
+      StreamPtr still(librdf_model_find_statements(model_.get(), st.get()));
+      if (!still || librdf_stream_end(still.get())) {
         librdf_model_remove_statement(index_.get(), st.get());
       }
     }
