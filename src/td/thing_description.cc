@@ -43,6 +43,18 @@ void CollectContextIris(const Json& context, std::vector<std::string>& out) {
 }  // namespace
 
 TdReadResult TdReader::Read(std::string_view text, const std::string& source) {
+  try {
+    return ReadUnchecked(text, source);
+  } catch (const std::exception& e) {
+    // A bug, not a property of the input; never let it escape the module.
+    TdReadResult result;
+    result.problems.push_back(Internal(std::string("reading the document failed: ") + e.what(),
+                                       SourceLocation(source)));
+    return result;
+  }
+}
+
+TdReadResult TdReader::ReadUnchecked(std::string_view text, const std::string& source) {
   TdReadResult result;
   Result<Json> parsed = ParseJsonStrict(text, source, result.problems, &result.warnings);
   if (!parsed.ok()) {

@@ -190,6 +190,11 @@ Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
     std::string what = e.what();
     if (const size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
     return ParseError("not valid JSON: " + what, SourceLocation(file, line, column));
+  } catch (const Json::exception& e) {
+    // e.g. out_of_range for a number too large for a double (found by fuzzing).
+    std::string what = e.what();
+    if (const size_t colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
+    return ParseError("not valid JSON: " + what, SourceLocation(file));
   }
 }
 

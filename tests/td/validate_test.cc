@@ -91,5 +91,13 @@ TEST(ParseJsonStrict, SyntaxErrorHasLineAndColumn) {
   EXPECT_EQ(doc.status().where().line, 2);
 }
 
+TEST(ParseJsonStrict, HugeNumberIsAParseErrorNotACrash) {
+  // Found by td_fuzz_reader: nlohmann throws out_of_range, not parse_error.
+  std::vector<Status> problems;
+  Result<Json> doc = ParseJsonStrict(R"({"a": 1e11111111111111111})", "f.json", problems);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), StatusCode::kParseError);
+}
+
 }  // namespace
 }  // namespace tinykg::td

@@ -62,6 +62,7 @@ class TdReader {
 
  private:
   TdReader();
+  TdReadResult ReadUnchecked(std::string_view text, const std::string& source);
   struct State;
   std::unique_ptr<State> state_;
 };
