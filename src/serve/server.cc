@@ -16,6 +16,11 @@
 #include "sparql_kind.h"
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/match/render.h"
+// The HTML report route exists once the match module ships report.h.
+#if __has_include("tinykg/match/report.h")
+#include "tinykg/match/report.h"
+#define TINYKG_SERVE_HAS_REPORT 1
+#endif
 #include "tinykg/rdf/results.h"
 #include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/syntax.h"
@@ -223,6 +228,7 @@ struct Server::Impl {
   void Events(const httplib::Request& req, httplib::Response& res);
   void DirectoryTd(const httplib::Request& req, httplib::Response& res) const;
   void Match(const httplib::Request& req, httplib::Response& res);
+  void Report(const httplib::Request& req, httplib::Response& res);
 
   rdf::Store& store;
   ServerOptions options;
@@ -569,6 +575,29 @@ void Server::Impl::Match(const httplib::Request& req, httplib::Response& res) {
   res.set_content(match::FitsJson(*fits, req.get_param_value("explain") == "true"), "application/json");
 }
 
+void Server::Impl::Report(const httplib::Request& req, httplib::Response& res) {
+#ifdef TINYKG_SERVE_HAS_REPORT
+  const std::string name = req.has_param("format") ? req.get_param_value("format") : "html";
+  auto format = match::ReportFormatFromName(name);
+  if (!format.ok()) return ProblemFrom(res, format.status());
+  Result<std::string> text = Internal("not run");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    text = match::RenderReport(store, *format);
+    store.TakeWarnings();
+  }
+  if (!text.ok()) return ProblemFrom(res, text.status());
+  const char* type = *format == match::ReportFormat::kHtml       ? "text/html; charset=utf-8"
+                     : *format == match::ReportFormat::kMarkdown ? "text/markdown; charset=utf-8"
+                     : *format == match::ReportFormat::kJson     ? "application/json"
+                                                                 : "text/csv";
+  res.set_content(*text, type);
+#else
+  (void)req;
+  Problem(res, 404, "this build has no report (match/report.h)");
+#endif
+}
+
 void Server::Impl::Routes() {
   http.Get("/things", [this](const httplib::Request& q, httplib::Response& r) { ListThings(q, r); });
   http.Post("/things", [this](const httplib::Request& q, httplib::Response& r) { PostThing(q, r); });
@@ -591,6 +620,7 @@ void Server::Impl::Routes() {
   http.Get("/events", [this](const httplib::Request& q, httplib::Response& r) { Events(q, r); });
   http.Get("/.well-known/wot", [this](const httplib::Request& q, httplib::Response& r) { DirectoryTd(q, r); });
   http.Get("/match", [this](const httplib::Request& q, httplib::Response& r) { Match(q, r); });
+  http.Get("/report", [this](const httplib::Request& q, httplib::Response& r) { Report(q, r); });
 
   http.set_error_handler([](const httplib::Request&, httplib::Response& r) {
     if (r.body.empty()) {

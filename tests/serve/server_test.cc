@@ -524,6 +524,19 @@ TEST(Server, Match_NeedsOneNameAndReportsUnknownOnes) {
   ExpectProblem(c.Get("/match?model=no-such-model"), 404);
 }
 
+#if __has_include("tinykg/match/report.h")
+TEST(Server, Report_IsHtmlByDefault) {
+  Directory dir;
+  auto c = dir.Client();
+  auto r = c.Get("/report");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body.substr(0, 300);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(r->body.find("<html"), std::string::npos);
+  ExpectProblem(c.Get("/report?format=pdf"), 400);
+}
+#endif
+
 TEST(Server, ConcurrentClients_AllSucceed) {
   Directory dir;
   const auto files = ValidTdFiles(4);

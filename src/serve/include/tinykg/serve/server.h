@@ -19,6 +19,7 @@
 //                                   thing_updated, thing_deleted (data: the id)
 //   GET    /.well-known/wot         the directory's own TD
 //   GET    /match?model=|device=    tinykg matchmaking as JSON
+//   GET    /report?format=html|md|json|csv  the matchmaking report (html default)
 // Every error is application/problem+json (RFC 7807); TD validation errors
 // carry "validationErrors": [{"field", "description"}] as the TDD API says.
 //
