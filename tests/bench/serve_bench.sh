@@ -24,6 +24,7 @@ work="$(mktemp -d)"
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 "$tinykg" --quiet --store memory: serve --bind 127.0.0.1 --port "$port" &
