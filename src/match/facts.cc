@@ -20,6 +20,26 @@ Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
   return result;
 }
 
+Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, const std::string& variable,
+                                  const std::vector<rdf::Term>& values) {
+  if (values.empty()) return RunNamed(store, name);
+  if (values.size() > 1) {
+    std::vector<std::vector<rdf::Term>> rows;
+    for (const auto& v : values) rows.push_back({v});
+    return RunNamed(store, name, {variable}, rows);
+  }
+  TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText(name));
+  TINYKG_ASSIGN_OR_RETURN(std::string bound, BindConstants(text, {{variable, values.front()}}));
+  auto result = store.Query(bound);
+  if (!result.ok()) return result.status().WithContext(std::string("query ") + std::string(name));
+  // The projected variable comes back unbound: put the constant in.
+  for (std::size_t i = 0; i < result->variables.size(); ++i) {
+    if (result->variables[i] != variable) continue;
+    for (auto& row : result->rows) row[i] = values.front();
+  }
+  return result;
+}
+
 namespace {
 
 // Column access by variable name.
@@ -66,11 +86,11 @@ class Rows {
   std::unordered_map<std::string, std::size_t> index_;
 };
 
-std::vector<std::vector<rdf::Term>> IriRows(const std::vector<std::string>& iris) {
-  std::vector<std::vector<rdf::Term>> rows;
-  rows.reserve(iris.size());
-  for (const auto& iri : iris) rows.push_back({rdf::Term::Iri(iri)});
-  return rows;
+std::vector<rdf::Term> IriTerms(const std::vector<std::string>& iris) {
+  std::vector<rdf::Term> terms;
+  terms.reserve(iris.size());
+  for (const auto& iri : iris) terms.push_back(rdf::Term::Iri(iri));
+  return terms;
 }
 
 std::string NameOf(const std::string& iri, std::initializer_list<std::string> names) {
@@ -108,10 +128,8 @@ Result<const Catalog*> FactSource::Reference() {
 }
 
 Result<std::vector<ModelFacts>> FactSource::Models(const std::vector<std::string>& iris) {
-  std::vector<std::string> vars;
-  if (!iris.empty()) vars = {"model"};
-  auto rows = IriRows(iris);
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult facts, RunNamed(store_, "match-model-facts", vars, rows));
+  auto terms = IriTerms(iris);
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult facts, RunBound(store_, "match-model-facts", "model", terms));
   std::vector<ModelFacts> out;
   std::unordered_map<std::string, std::size_t> at;
   Rows f(facts);
@@ -129,19 +147,19 @@ Result<std::vector<ModelFacts>> FactSource::Models(const std::vector<std::string
     out.push_back(std::move(m));
   }
   if (out.empty()) return out;
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult sensors, RunNamed(store_, "match-model-sensors", vars, rows));
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult sensors, RunBound(store_, "match-model-sensors", "model", terms));
   Rows s(sensors);
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto it = at.find(s.Str(i, "model"));
     if (it != at.end()) AddUnique(out[it->second].sensors, s.Str(i, "sensor"));
   }
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult ops, RunNamed(store_, "match-model-operators", vars, rows));
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult ops, RunBound(store_, "match-model-operators", "model", terms));
   Rows o(ops);
   for (std::size_t i = 0; i < o.size(); ++i) {
     auto it = at.find(o.Str(i, "model"));
     if (it != at.end()) AddUnique(out[it->second].ops, o.Str(i, "op"));
   }
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult acc, RunNamed(store_, "match-accuracy", vars, rows));
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult acc, RunBound(store_, "match-accuracy", "model", terms));
   Rows a(acc);
   for (std::size_t i = 0; i < a.size(); ++i) {
     auto it = at.find(a.Str(i, "model"));
@@ -158,10 +176,8 @@ Result<std::vector<ModelFacts>> FactSource::Models(const std::vector<std::string
 }
 
 Result<std::vector<DeviceFacts>> FactSource::Devices(const std::vector<std::string>& iris) {
-  std::vector<std::string> vars;
-  if (!iris.empty()) vars = {"device"};
-  auto rows = IriRows(iris);
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult facts, RunNamed(store_, "match-device-facts", vars, rows));
+  auto terms = IriTerms(iris);
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult facts, RunBound(store_, "match-device-facts", "device", terms));
   std::vector<DeviceFacts> out;
   std::unordered_map<std::string, std::size_t> at;
   Rows f(facts);
@@ -179,13 +195,13 @@ Result<std::vector<DeviceFacts>> FactSource::Devices(const std::vector<std::stri
     out.push_back(std::move(d));
   }
   if (out.empty()) return out;
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult sensors, RunNamed(store_, "match-device-sensors", vars, rows));
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult sensors, RunBound(store_, "match-device-sensors", "device", terms));
   Rows s(sensors);
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto it = at.find(s.Str(i, "device"));
     if (it != at.end()) AddUnique(out[it->second].sensors, s.Str(i, "kind"));
   }
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult runtimes, RunNamed(store_, "match-device-runtimes", vars, rows));
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult runtimes, RunBound(store_, "match-device-runtimes", "device", terms));
   Rows r(runtimes);
   for (std::size_t i = 0; i < r.size(); ++i) {
     auto it = at.find(r.Str(i, "device"));
@@ -211,10 +227,12 @@ Result<std::vector<DeviceFacts>> FactSource::CandidateDevices(const ModelFacts& 
   auto bound = [&](std::optional<std::int64_t> v) {
     return rdf::Term::Literal(std::to_string(all ? 0 : v.value_or(0)), xsd_integer);
   };
-  TINYKG_ASSIGN_OR_RETURN(
-      rdf::QueryResult cands,
-      RunNamed(store_, "match-candidate-devices", {"kind", "min_ram", "min_flash"},
-               {{rdf::Term::Iri(kind), bound(m.ram_need), bound(m.flash_need)}}));
+  TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText("match-candidate-devices"));
+  TINYKG_ASSIGN_OR_RETURN(std::string query,
+                          BindConstants(text, {{"kind", rdf::Term::Iri(kind)},
+                                               {"min_ram", bound(m.ram_need)},
+                                               {"min_flash", bound(m.flash_need)}}));
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult cands, store_.Query(query));
   std::vector<std::string> iris;
   Rows c(cands);
   for (std::size_t i = 0; i < c.size(); ++i) iris.push_back(c.Str(i, "device"));
@@ -228,15 +246,14 @@ Result<std::vector<Entity>> FactSource::FindByIriOrName(const std::string& text,
   const std::string want_type = model ? std::string(vocab::kNnet) + "NeuralNetwork" : std::string(vocab::kTkg) + "Device";
   std::vector<std::string> found;
   if (text.find("://") != std::string::npos || text.rfind("urn:", 0) == 0) {
-    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult types,
-                            RunNamed(store_, "match-types", {"thing"}, {{rdf::Term::Iri(text)}}));
+    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult types, RunBound(store_, "match-types", "thing", {rdf::Term::Iri(text)}));
     Rows t(types);
     for (std::size_t i = 0; i < t.size(); ++i) {
       if (t.Str(i, "type") == want_type) AddUnique(found, text);
     }
   }
   TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult named,
-                          RunNamed(store_, "match-find-by-name", {"text"}, {{rdf::Term::Literal(text)}}));
+                          RunBound(store_, "match-find-by-name", "text", {rdf::Term::Literal(text)}));
   Rows n(named);
   for (std::size_t i = 0; i < n.size(); ++i) {
     if (n.Str(i, "type") == want_type) AddUnique(found, n.Str(i, "thing"));
@@ -245,8 +262,8 @@ Result<std::vector<Entity>> FactSource::FindByIriOrName(const std::string& text,
   // Display names of what was found.
   std::vector<Entity> out;
   TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult labels,
-                          RunNamed(store_, model ? "match-model-names" : "match-device-names",
-                                   {model ? "model" : "device"}, IriRows(found)));
+                          RunBound(store_, model ? "match-model-names" : "match-device-names",
+                                   model ? "model" : "device", IriTerms(found)));
   Rows l(labels);
   for (const auto& iri : found) {
     Entity e{iri, iri};

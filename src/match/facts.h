@@ -59,6 +59,12 @@ Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
                                   const std::vector<std::string>& variables = {},
                                   const std::vector<std::vector<rdf::Term>>& rows = {});
 
+// Runs a named query with `variable` bound to `values`: unbound when empty, as
+// a constant (BindConstants, index lookups) for one value, as VALUES rows for
+// several. For one value the projected column is filled in with it.
+Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, const std::string& variable,
+                                  const std::vector<rdf::Term>& values);
+
 class FactSource {
  public:
   explicit FactSource(rdf::Store& store) : store_(store) {}

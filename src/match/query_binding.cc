@@ -82,4 +82,72 @@ Result<std::string> BindValues(std::string_view query, const std::vector<std::st
   return out;
 }
 
+Result<std::string> BindConstants(std::string_view query,
+                                  const std::vector<std::pair<std::string, rdf::Term>>& bindings) {
+  std::size_t start = WhereGroupStart(query);
+  if (start == std::string_view::npos) return Internal("named query has no WHERE { to bind constants in");
+  std::vector<std::pair<std::string, std::string>> subst;
+  for (const auto& [name, term] : bindings) {
+    if (term.is_blank()) return InvalidArgument("blank nodes cannot be bound as query parameters");
+    rdf::Term safe = term;
+    safe.language.clear();
+    subst.emplace_back(name, safe.ToNTriples());
+  }
+  std::string out(query.substr(0, start));
+  bool in_iri = false;
+  char in_string = 0;
+  for (std::size_t i = start; i < query.size(); ++i) {
+    char c = query[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < query.size()) {
+        out += query[++i];
+      } else if (c == in_string) {
+        in_string = 0;
+      }
+      continue;
+    }
+    if (in_iri) {
+      out += c;
+      if (c == '>') in_iri = false;
+      continue;
+    }
+    if (c == '#') {
+      while (i < query.size() && query[i] != '\n') out += query[i++];
+      if (i < query.size()) out += '\n';
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      in_string = c;
+      out += c;
+      continue;
+    }
+    if (c == '<' && i + 1 < query.size() && !std::isspace(static_cast<unsigned char>(query[i + 1])) &&
+        query[i + 1] != '=') {
+      in_iri = true;
+      out += c;
+      continue;
+    }
+    if (c == '?' || c == '$') {
+      std::size_t j = i + 1;
+      while (j < query.size() && (std::isalnum(static_cast<unsigned char>(query[j])) || query[j] == '_')) ++j;
+      std::string_view name = query.substr(i + 1, j - i - 1);
+      bool replaced = false;
+      for (const auto& [var, text] : subst) {
+        if (name == var) {
+          out += text;
+          replaced = true;
+          break;
+        }
+      }
+      if (replaced) {
+        i = j - 1;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace tinykg::match
