@@ -32,10 +32,10 @@ Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, cons
   TINYKG_ASSIGN_OR_RETURN(std::string bound, BindConstants(text, {{variable, values.front()}}));
   auto result = store.Query(bound);
   if (!result.ok()) return result.status().WithContext(std::string("query ") + std::string(name));
-  // The projected variable comes back unbound: put the constant in.
-  for (std::size_t i = 0; i < result->variables.size(); ++i) {
-    if (result->variables[i] != variable) continue;
-    for (auto& row : result->rows) row[i] = values.front();
+  // The bound variable is not projected any more: put the constant back in.
+  if (std::find(result->variables.begin(), result->variables.end(), variable) == result->variables.end()) {
+    result->variables.push_back(variable);
+    for (auto& row : result->rows) row.push_back(values.front());
   }
   return result;
 }

@@ -93,7 +93,21 @@ Result<std::string> BindConstants(std::string_view query,
     safe.language.clear();
     subst.emplace_back(name, safe.ToNTriples());
   }
+  // The projection drops the bound variables (Rasqal warns about projected
+  // variables that are never bound); the caller knows their values.
   std::string out(query.substr(0, start));
+  for (const auto& [name, term] : bindings) {
+    std::size_t select = out.find("SELECT");
+    for (std::size_t at = out.find("?" + name, select); select != std::string::npos && at != std::string::npos;
+         at = out.find("?" + name, at)) {
+      std::size_t end = at + 1 + name.size();
+      if (end < out.size() && (std::isalnum(static_cast<unsigned char>(out[end])) || out[end] == '_')) {
+        at = end;
+        continue;
+      }
+      out.erase(at, end - at);
+    }
+  }
   bool in_iri = false;
   char in_string = 0;
   for (std::size_t i = start; i < query.size(); ++i) {
