@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include "tinykg/rdf/results.h"
 
 namespace tinykg::match {
 
@@ -105,26 +106,6 @@ std::string RenderTable(const TextTable& t, TableFormat format) {
   return out;
 }
 
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string JsonString(std::string_view text) { return rdf::JsonQuote(text); }
 
 }  // namespace tinykg::match

@@ -13,9 +13,7 @@ Result<ResultsFormat> ResultsFormatFromName(std::string_view name) {
                          "' (expected table, json, csv or tsv)");
 }
 
-namespace {
-
-std::string JsonString(std::string_view s) {
+std::string JsonQuote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
@@ -37,16 +35,18 @@ std::string JsonString(std::string_view s) {
   return out + "\"";
 }
 
+namespace {
+
 std::string JsonTerm(const Term& t) {
   switch (t.kind) {
-    case TermKind::kIri: return "{\"type\": \"uri\", \"value\": " + JsonString(t.value) + "}";
-    case TermKind::kBlank: return "{\"type\": \"bnode\", \"value\": " + JsonString(t.value) + "}";
+    case TermKind::kIri: return "{\"type\": \"uri\", \"value\": " + JsonQuote(t.value) + "}";
+    case TermKind::kBlank: return "{\"type\": \"bnode\", \"value\": " + JsonQuote(t.value) + "}";
     case TermKind::kLiteral: {
-      std::string out = "{\"type\": \"literal\", \"value\": " + JsonString(t.value);
+      std::string out = "{\"type\": \"literal\", \"value\": " + JsonQuote(t.value);
       if (!t.language.empty()) {
-        out += ", \"xml:lang\": " + JsonString(t.language);
+        out += ", \"xml:lang\": " + JsonQuote(t.language);
       } else if (!t.datatype.empty() && t.datatype != "http://www.w3.org/2001/XMLSchema#string") {
-        out += ", \"datatype\": " + JsonString(t.datatype);
+        out += ", \"datatype\": " + JsonQuote(t.datatype);
       }
       return out + "}";
     }
@@ -114,14 +114,14 @@ Result<std::string> WriteResults(const QueryResult& r, ResultsFormat format,
   switch (format) {
     case ResultsFormat::kJson: {
       out = "{\"head\": {\"vars\": [";
-      for (size_t i = 0; i < r.variables.size(); ++i) out += (i ? ", " : "") + JsonString(r.variables[i]);
+      for (size_t i = 0; i < r.variables.size(); ++i) out += (i ? ", " : "") + JsonQuote(r.variables[i]);
       out += "]}, \"results\": {\"bindings\": [";
       for (size_t row = 0; row < r.rows.size(); ++row) {
         out += row ? ",\n  {" : "\n  {";
         bool first = true;
         for (size_t i = 0; i < r.variables.size(); ++i) {
           if (!r.rows[row][i]) continue;
-          out += (first ? "" : ", ") + JsonString(r.variables[i]) + ": " + JsonTerm(*r.rows[row][i]);
+          out += (first ? "" : ", ") + JsonQuote(r.variables[i]) + ": " + JsonTerm(*r.rows[row][i]);
           first = false;
         }
         out += "}";

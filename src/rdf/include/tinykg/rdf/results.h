@@ -23,6 +23,9 @@ Result<ResultsFormat> ResultsFormatFromName(std::string_view name);
 Result<std::string> WriteResults(const QueryResult& result, ResultsFormat format,
                                  const PrefixList& prefixes = DefaultPrefixes());
 
+// `text` as a JSON string literal, quotes included.
+std::string JsonQuote(std::string_view text);
+
 // A term for a table cell: prefixed name when a prefix matches, literal
 // lexical form otherwise.
 std::string CompactTerm(const Term& term, const PrefixList& prefixes = DefaultPrefixes());
