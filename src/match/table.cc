@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+
 #include "tinykg/rdf/results.h"
 
 namespace tinykg::match {
