@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "tinykg/match/named_queries.h"
+#include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/vocab.h"
 
 namespace tinykg::match {
@@ -15,7 +16,7 @@ Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
                                   const std::vector<std::vector<rdf::Term>>& rows) {
   TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText(name));
   TINYKG_ASSIGN_OR_RETURN(std::string bound, BindValues(text, variables, rows));
-  auto result = store.Query(bound);
+  auto result = rdf::RunQuery(store, bound);
   if (!result.ok()) return result.status().WithContext(std::string("query ") + std::string(name));
   return result;
 }
@@ -30,7 +31,7 @@ Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, cons
   }
   TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText(name));
   TINYKG_ASSIGN_OR_RETURN(std::string bound, BindConstants(text, {{variable, values.front()}}));
-  auto result = store.Query(bound);
+  auto result = rdf::RunQuery(store, bound);
   if (!result.ok()) return result.status().WithContext(std::string("query ") + std::string(name));
   // The bound variable is not projected any more: put the constant back in.
   if (std::find(result->variables.begin(), result->variables.end(), variable) == result->variables.end()) {

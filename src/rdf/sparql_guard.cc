@@ -248,6 +248,78 @@ size_t ClientSideOrder(const std::vector<Token>& toks, GuardedQuery& out) {
   return order;
 }
 
+// Takes out top-level single-pattern OPTIONALs whose object variable occurs
+// nowhere else (except the projection) from a SELECT without GROUP BY,
+// aggregates or engine-side LIMIT/OFFSET.
+void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out) {
+  std::map<std::string, std::string> prefixes;
+  bool select = false;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    std::string u = toks[i].kind == Tok::kWord ? Upper(toks[i].text) : "";
+    if (u == "SELECT") select = true;
+    if (u == "GROUP" || u == "HAVING" || u == "LIMIT" || u == "OFFSET" || u == "COUNT" ||
+        u == "SUM" || u == "MIN" || u == "MAX" || u == "AVG" || u == "SAMPLE" ||
+        u == "GROUP_CONCAT" || u == "CONSTRUCT" || u == "DESCRIBE" || u == "ASK") {
+      return;
+    }
+    if (u == "PREFIX" && i + 2 < toks.size() && toks[i + 2].kind == Tok::kIri) {
+      std::string p = toks[i + 1].text;
+      prefixes[p.substr(0, p.find(':'))] = toks[i + 2].text.substr(1, toks[i + 2].text.size() - 2);
+    }
+  }
+  if (!select) return;
+  std::map<std::string, int> uses;
+  for (const auto& t : toks) {
+    if (t.kind == Tok::kVar) ++uses[t.text];
+  }
+  std::set<std::string> projected;
+  bool all = false;
+  projected = Projected(toks, all);
+  std::vector<bool> drop(toks.size(), false);
+  int depth = 0;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind == Tok::kPunct && t.text == "{") ++depth;
+    if (t.kind == Tok::kPunct && t.text == "}") --depth;
+    if (depth != 1 || t.kind != Tok::kWord || Upper(t.text) != "OPTIONAL") continue;
+    // OPTIONAL { ?s P ?o [.] }
+    if (i + 5 >= toks.size() || toks[i + 1].text != "{" || toks[i + 2].kind != Tok::kVar ||
+        toks[i + 4].kind != Tok::kVar)
+      continue;
+    size_t close = i + 5;
+    if (toks[close].text == ".") ++close;
+    if (close >= toks.size() || toks[close].text != "}") continue;
+    const Token& p = toks[i + 3];
+    std::string iri;
+    if (p.kind == Tok::kIri) {
+      iri = p.text.substr(1, p.text.size() - 2);
+    } else if (p.kind == Tok::kPname) {
+      auto it = prefixes.find(p.text.substr(0, p.text.find(':')));
+      if (it == prefixes.end()) continue;
+      iri = it->second + p.text.substr(p.text.find(':') + 1);
+    } else if (p.kind == Tok::kWord && p.text == "a") {
+      iri = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+    } else {
+      continue;
+    }
+    const std::string& s = toks[i + 2].text;
+    const std::string& o = toks[i + 4].text;
+    if (s == o) continue;
+    int allowed = 1 + (projected.count(o.substr(1)) ? 1 : 0);
+    if (uses[o] != allowed) continue;
+    out.optionals.push_back({s.substr(1), iri, o.substr(1)});
+    for (size_t k = i; k <= close; ++k) drop[k] = true;
+  }
+  if (out.optionals.empty()) return;
+  std::vector<Token> kept;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move(toks[i]));
+  }
+  toks = std::move(kept);
+  out.notes.push_back("OPTIONAL { ?s <p> ?o } evaluated by tinykg for " +
+                      std::to_string(out.optionals.size()) + " pattern(s) (Rasqal's OPTIONAL is quadratic)");
+}
+
 Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
   TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
   GuardedQuery out;
@@ -258,6 +330,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
       out.notes.push_back("ORDER BY/LIMIT/OFFSET applied by tinykg (Rasqal's ORDER BY is quadratic)");
     }
   }
+  if (options.optional_in_client) ClientSideOptionals(toks, out);
   auto refuse = [](std::string what) {
     return InvalidArgument(what + " (a known limit of Rasqal 0.9.33, the SPARQL engine of Redland)");
   };
@@ -536,12 +609,62 @@ void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result) {
   }
 }
 
+namespace {
+
+// Left-joins each client-side OPTIONAL into the rows, in the written order.
+Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
+  for (const auto& opt : q.optionals) {
+    auto column = [&](const std::string& var) {
+      auto it = std::find(result.variables.begin(), result.variables.end(), var);
+      if (it != result.variables.end()) return static_cast<size_t>(it - result.variables.begin());
+      result.variables.push_back(var);
+      for (auto& row : result.rows) row.emplace_back();
+      return result.variables.size() - 1;
+    };
+    size_t s = column(opt.subject);
+    size_t o = column(opt.object);
+    std::vector<std::vector<std::optional<Term>>> rows;
+    rows.reserve(result.rows.size());
+    std::map<std::string, std::vector<Term>> cache;
+    for (auto& row : result.rows) {
+      if (!row[s] || row[s]->is_literal()) {
+        rows.push_back(std::move(row));
+        continue;
+      }
+      std::string key = row[s]->ToNTriples();
+      auto it = cache.find(key);
+      if (it == cache.end()) {
+        TINYKG_ASSIGN_OR_RETURN(auto objects, store.Objects(*row[s], opt.predicate));
+        it = cache.emplace(key, std::move(objects)).first;
+      }
+      if (it->second.empty()) {
+        rows.push_back(std::move(row));
+        continue;
+      }
+      for (const auto& value : it->second) {
+        auto copy = row;
+        copy[o] = value;
+        rows.push_back(std::move(copy));
+      }
+    }
+    result.rows = std::move(rows);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded) {
   GuardOptions options;
   options.order_in_client = true;
+  options.optional_in_client = true;
   TINYKG_ASSIGN_OR_RETURN(GuardedQuery q, GuardQuery(sparql, options));
   auto result = store.Query(q.text);
-  if (result.ok()) ApplySolutionModifiers(q, *result);
+  if (result.ok()) {
+    Status filled = FillOptionals(store, q, *result);
+    if (!filled.ok()) return filled;
+    ApplySolutionModifiers(q, *result);
+  }
   if (guarded) *guarded = std::move(q);
   return result;
 }

@@ -248,6 +248,13 @@ class RedlandStore final : public Store {
     if (world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
     }
+    // Rasqal notes projected variables that no pattern binds; RunQuery binds
+    // such variables itself (client-side OPTIONALs), so the note is noise.
+    for (auto& w : world_->TakeWarnings()) {
+      if (w.find("was used but is not bound in the query") == std::string::npos) {
+        warnings_.push_back(std::move(w));
+      }
+    }
     return out;
   }
 
@@ -277,6 +284,19 @@ class RedlandStore final : public Store {
     TINYKG_ASSIGN_OR_RETURN(auto graphs, Graphs());
     stats.graphs = static_cast<std::int64_t>(graphs.size());
     return stats;
+  }
+
+  Result<std::vector<Term>> Objects(const Term& subject, const std::string& predicate) override {
+    NodePtr s = world_->NewNode(subject);
+    NodePtr p = world_->NewNode(Term::Iri(NormalizeIri(predicate)));
+    if (!s || !p) return InvalidArgument("invalid subject or predicate");
+    StatementPtr pattern(librdf_new_statement_from_nodes(world_->get(), s.release(), p.release(), nullptr));
+    StreamPtr stream(librdf_model_find_statements(index_.get(), pattern.get()));
+    std::vector<Term> out;
+    for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+      out.push_back(internal::World::TermOf(librdf_statement_get_object(librdf_stream_get_object(stream.get()))));
+    }
+    return out;
   }
 
   std::vector<std::string> TakeWarnings() override {

@@ -119,5 +119,35 @@ TEST(RunQuery, SortsLikeSparql) {
   EXPECT_EQ(page->rows[0][0]->value, "http://ex/c");
 }
 
+TEST(RunQuery, EvaluatesSinglePatternOptionalsLikeALeftJoin) {
+  auto store = Store::Open("memory:");
+  ASSERT_TRUE(store.ok());
+  auto triples = ParseRdf(
+      "@prefix ex: <http://ex/> . ex:a ex:ram 1 ; ex:core ex:m4 , ex:m7 . ex:b ex:ram 2 . ex:c ex:ram 3 ; ex:core ex:m0 .",
+      Syntax::kTurtle, "http://ex/", "t");
+  ASSERT_TRUE(triples.ok());
+  GraphDocument doc;
+  doc.iri = "http://ex/g";
+  doc.triples = *triples;
+  ASSERT_TRUE((*store)->Put(doc).ok());
+  const char* q = "PREFIX ex: <http://ex/> SELECT ?d ?core WHERE { ?d ex:ram ?r . OPTIONAL { ?d ex:core ?core } } ORDER BY ?d ?core";
+  GuardOptions options;
+  options.optional_in_client = true;
+  auto guarded = GuardQuery(q, options);
+  ASSERT_TRUE(guarded.ok());
+  ASSERT_EQ(guarded->optionals.size(), 1u);
+  EXPECT_EQ(guarded->text.find("OPTIONAL"), std::string::npos) << guarded->text;
+  auto r = RunQuery(**store, q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> got;
+  for (const auto& row : r->rows) got.push_back(row[0]->value + " " + (row[1] ? row[1]->value : "-"));
+  EXPECT_EQ(got, (std::vector<std::string>{"http://ex/a http://ex/m4", "http://ex/a http://ex/m7",
+                                           "http://ex/b -", "http://ex/c http://ex/m0"}));
+  // ?core used in a FILTER: the OPTIONAL stays with the engine.
+  auto kept = GuardQuery("PREFIX ex: <http://ex/> SELECT ?d WHERE { ?d ex:ram ?r . OPTIONAL { ?d ex:core ?core } FILTER(!BOUND(?core)) }", options);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_TRUE(kept->optionals.empty());
+}
+
 }  // namespace
 }  // namespace tinykg::rdf

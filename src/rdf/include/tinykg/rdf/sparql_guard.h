@@ -36,6 +36,17 @@ struct GuardOptions {
   // Take ORDER BY / LIMIT / OFFSET out of the query text and return them in
   // GuardedQuery::order_by/limit/offset for ApplySolutionModifiers.
   bool order_in_client = false;
+  // Take top-level `OPTIONAL { ?s <p> ?o }` groups out of a SELECT when ?o
+  // is used nowhere else but the projection, and return them in
+  // GuardedQuery::optionals (Rasqal evaluates OPTIONAL quadratically: about
+  // 1 ms per row); RunQuery fills them in with one index lookup per row.
+  bool optional_in_client = false;
+};
+
+struct ClientOptional {
+  std::string subject;    // variable name, without '?'
+  std::string predicate;  // IRI
+  std::string object;     // variable name, without '?'
 };
 
 struct SortKey {
@@ -50,6 +61,7 @@ struct GuardedQuery {
   std::vector<SortKey> order_by;      // client-side ORDER BY (order_in_client only)
   std::int64_t limit = -1;            // client-side LIMIT, -1 for none
   std::int64_t offset = 0;            // client-side OFFSET
+  std::vector<ClientOptional> optionals;  // client-side OPTIONALs (optional_in_client only)
 };
 
 // Returns the query to run, or kInvalidArgument naming the unsupported shape

@@ -117,6 +117,10 @@ class Store {
 
   virtual Result<StoreStats> Stats() = 0;
 
+  // The objects of (subject, predicate) over the union of all graphs: one
+  // index lookup. Used to evaluate single-pattern OPTIONALs outside Rasqal.
+  virtual Result<std::vector<Term>> Objects(const Term& subject, const std::string& predicate) = 0;
+
   // Warnings gathered since the last call (e.g. Redland notices).
   virtual std::vector<std::string> TakeWarnings() = 0;
 
