@@ -2,11 +2,31 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+
 #include "tinykg/rdf/store.h"
 #include "tinykg/rdf/syntax.h"
 
 namespace tinykg::rdf {
 namespace {
+
+// A memory store holding `turtle` as one graph; null (with a test failure)
+// when it cannot be built.
+std::unique_ptr<Store> StoreWith(const std::string& turtle) {
+  auto store = Store::Open("memory:");
+  EXPECT_TRUE(store.ok());
+  auto triples = ParseRdf(turtle, Syntax::kTurtle, "http://ex/", "t");
+  EXPECT_TRUE(triples.ok()) << triples.status().ToString();
+  if (!store.ok() || !triples.ok()) return nullptr;
+  GraphDocument doc;
+  doc.iri = "http://ex/g";
+  doc.triples = *triples;
+  Status put = (*store)->Put(doc);
+  EXPECT_TRUE(put.ok()) << put.ToString();
+  if (!put.ok()) return nullptr;
+  return std::move(store).value();
+}
 
 TEST(GuardQuery, RewritesConstantObjectAfterJoin) {
   auto g = GuardQuery("SELECT ?m WHERE { ?m a <http://ex/Model> . ?m <http://ex/task> <http://ex/kws> . }");
@@ -50,23 +70,16 @@ TEST(GuardQuery, LeavesStringsAndComparisonsAlone) {
 // The rewrites keep the answers: the same query, raw and guarded, on data
 // where a mid-group FILTER breaks Rasqal's join.
 TEST(GuardQuery, GuardedQueryGivesTheSpecAnswer) {
-  auto store = Store::Open("memory:");
-  ASSERT_TRUE(store.ok());
-  auto triples = ParseRdf(
+  auto store = StoreWith(
       "@prefix ex: <http://ex/> . ex:d1 ex:k ex:acc , ex:gyro ; ex:ram 200 . "
-      "ex:d2 ex:k ex:acc ; ex:ram 300 . ex:d3 ex:k ex:temp ; ex:ram 400 .",
-      Syntax::kTurtle, "http://ex/", "t");
-  ASSERT_TRUE(triples.ok());
-  GraphDocument doc;
-  doc.iri = "http://ex/g";
-  doc.triples = *triples;
-  ASSERT_TRUE((*store)->Put(doc).ok());
+      "ex:d2 ex:k ex:acc ; ex:ram 300 . ex:d3 ex:k ex:temp ; ex:ram 400 .");
+  ASSERT_NE(store, nullptr);
   const char* q =
       "PREFIX ex: <http://ex/> SELECT ?d WHERE { ?d ex:k ex:acc . ?d ex:k ?k . "
       "FILTER(?k = ex:gyro) ?d ex:ram ?r . FILTER(?r > 100) }";
   auto guarded = GuardQuery(q);
   ASSERT_TRUE(guarded.ok());
-  auto r = (*store)->Query(guarded->text);
+  auto r = store->Query(guarded->text);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->rows.size(), 1u);
   EXPECT_EQ(r->rows[0][0]->value, "http://ex/d1");
@@ -96,40 +109,26 @@ TEST(GuardQuery, OrderByMovesToTheClientOnlyWhenAsked) {
 }
 
 TEST(RunQuery, SortsLikeSparql) {
-  auto store = Store::Open("memory:");
-  ASSERT_TRUE(store.ok());
-  auto triples = ParseRdf(
-      "@prefix ex: <http://ex/> . ex:a ex:n 10 . ex:b ex:n 9 . ex:c ex:n 100 . ex:d ex:n \"x\" . ex:e ex:m 1 .",
-      Syntax::kTurtle, "http://ex/", "t");
-  ASSERT_TRUE(triples.ok());
-  GraphDocument doc;
-  doc.iri = "http://ex/g";
-  doc.triples = *triples;
-  ASSERT_TRUE((*store)->Put(doc).ok());
-  auto r = RunQuery(**store, "SELECT ?x ?n WHERE { ?x ?p ?n } ORDER BY ?n ?x");
+  auto store = StoreWith(
+      "@prefix ex: <http://ex/> . ex:a ex:n 10 . ex:b ex:n 9 . ex:c ex:n 100 . ex:d ex:n \"x\" . ex:e ex:m 1 .");
+  ASSERT_NE(store, nullptr);
+  auto r = RunQuery(*store, "SELECT ?x ?n WHERE { ?x ?p ?n } ORDER BY ?n ?x");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::vector<std::string> order;
   for (const auto& row : r->rows) order.push_back(row[0]->value);
   // Numbers by value (1, 9, 10, 100), then the string.
   EXPECT_EQ(order, (std::vector<std::string>{"http://ex/e", "http://ex/b", "http://ex/a", "http://ex/c",
                                              "http://ex/d"}));
-  auto page = RunQuery(**store, "SELECT ?x ?n WHERE { ?x ?p ?n } ORDER BY DESC(?n) LIMIT 2 OFFSET 1");
+  auto page = RunQuery(*store, "SELECT ?x ?n WHERE { ?x ?p ?n } ORDER BY DESC(?n) LIMIT 2 OFFSET 1");
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->rows.size(), 2u);
   EXPECT_EQ(page->rows[0][0]->value, "http://ex/c");
 }
 
 TEST(RunQuery, EvaluatesSinglePatternOptionalsLikeALeftJoin) {
-  auto store = Store::Open("memory:");
-  ASSERT_TRUE(store.ok());
-  auto triples = ParseRdf(
-      "@prefix ex: <http://ex/> . ex:a ex:ram 1 ; ex:core ex:m4 , ex:m7 . ex:b ex:ram 2 . ex:c ex:ram 3 ; ex:core ex:m0 .",
-      Syntax::kTurtle, "http://ex/", "t");
-  ASSERT_TRUE(triples.ok());
-  GraphDocument doc;
-  doc.iri = "http://ex/g";
-  doc.triples = *triples;
-  ASSERT_TRUE((*store)->Put(doc).ok());
+  auto store = StoreWith(
+      "@prefix ex: <http://ex/> . ex:a ex:ram 1 ; ex:core ex:m4 , ex:m7 . ex:b ex:ram 2 . ex:c ex:ram 3 ; ex:core ex:m0 .");
+  ASSERT_NE(store, nullptr);
   const char* q = "PREFIX ex: <http://ex/> SELECT ?d ?core WHERE { ?d ex:ram ?r . OPTIONAL { ?d ex:core ?core } } ORDER BY ?d ?core";
   GuardOptions options;
   options.optional_in_client = true;
@@ -138,7 +137,7 @@ TEST(RunQuery, EvaluatesSinglePatternOptionalsLikeALeftJoin) {
   ASSERT_TRUE(guarded.ok());
   ASSERT_EQ(guarded->optionals.size(), 1u);
   EXPECT_EQ(guarded->text.find("OPTIONAL"), std::string::npos) << guarded->text;
-  auto r = RunQuery(**store, q);
+  auto r = RunQuery(*store, q);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::vector<std::string> got;
   for (const auto& row : r->rows) got.push_back(row[0]->value + " " + (row[1] ? row[1]->value : "-"));
