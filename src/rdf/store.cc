@@ -144,9 +144,7 @@ class RedlandStore final : public Store {
 
   Status Drop(std::string_view graph_iri) override {
     std::string iri(graph_iri);
-    TINYKG_ASSIGN_OR_RETURN(bool exists, HasGraph(iri));
-    if (!exists) return NotFound("no graph <" + iri + "> in the store");
-    TINYKG_ASSIGN_OR_RETURN(GraphDocument old, Get(iri, false));
+    TINYKG_ASSIGN_OR_RETURN(GraphDocument old, Get(iri, false));  // kNotFound when absent
     TINYKG_RETURN_IF_ERROR(BeginWrite());
     Status s = RemoveGraph(iri);
     if (!s.ok()) return AbortWrite(s);
@@ -430,13 +428,6 @@ class RedlandStore final : public Store {
       if (st) librdf_model_context_remove_statement(model_.get(), catalog.get(), st.get());
     }
     return Status::Ok();
-  }
-
-  Result<bool> HasGraph(const std::string& iri) {
-    auto doc = Get(iri, false);
-    if (doc.ok()) return true;
-    if (doc.status().code() == StatusCode::kNotFound) return false;
-    return doc.status();
   }
 
   Result<std::vector<Triple>> ContextTriples(const std::string& iri) {
