@@ -4,15 +4,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "tinykg/base/file.h"
+#include "tinykg/model/summary.h"
 
 namespace tinykg::emu {
 namespace {
@@ -160,7 +166,29 @@ Result<QemuRun> RunQemu(const Target& target, const std::string& image, const st
   return run;
 }
 
-Result<std::string> Link(const Target& target, const DeviceLimits& limits, const std::string& work_dir) {
+struct LinkedImage {
+  std::string path;  // absolute
+  bool cached = false;
+  std::string key;
+};
+
+// Calls fn(0) ... fn(count - 1), at most `jobs` at once (0: the host's cores).
+template <typename Fn>
+void ForEachBounded(std::size_t count, unsigned jobs, Fn fn) {
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t workers = std::min<std::size_t>(count, jobs);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < count; i = next++) fn(i);
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+}
+
+Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, const std::string& work_dir,
+                         const RunOptions& options) {
   std::error_code ec;
   fs::create_directories(work_dir, ec);
   if (ec) return IoError("cannot create " + work_dir + ": " + ec.message());
@@ -175,6 +203,23 @@ Result<std::string> Link(const Target& target, const DeviceLimits& limits, const
   script = Replace(script, "@STACK_BYTES@", std::to_string(limits.stack_bytes));
   const std::string script_path = work_dir + "/device.ld";
   TINYKG_RETURN_IF_ERROR(WriteFileAtomic(script_path, script));
+
+  LinkedImage linked;
+  const std::string cache_dir = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
+  std::string cached_image;
+  if (options.use_cache && !cache_dir.empty()) {
+    TINYKG_ASSIGN_OR_RETURN(std::string library, ReadFile(FirmwareLibrary(target)));
+    const std::string inputs = "tinykg-firmware-v1\n" + std::string(target.name) + "\n" +
+                               std::string(target.cpu_flags) + "\n" + script + "\n" +
+                               model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(library.data()), library.size()});
+    linked.key = model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(inputs.data()), inputs.size()});
+    cached_image = cache_dir + "/" + linked.key + ".elf";
+    if (fs::exists(cached_image, ec)) {
+      linked.path = fs::absolute(cached_image, ec).string();
+      linked.cached = true;
+      return linked;
+    }
+  }
 
   const std::string image = work_dir + "/firmware.elf";
   std::vector<std::string> link = {"arm-none-eabi-g++"};
@@ -192,11 +237,28 @@ Result<std::string> Link(const Target& target, const DeviceLimits& limits, const
                            std::to_string(ram) + " B RAM): link failed: " +
                            (why.ok() ? Tail(*why, 3) : std::string("no linker output")));
   }
-
-  return image;
+  linked.path = fs::absolute(image, ec).string();
+  if (!cached_image.empty()) {
+    // Copy, then rename: a concurrent run sees the whole image or none.
+    fs::create_directories(cache_dir, ec);
+    const std::string partial = cached_image + ".partial-" + std::to_string(getpid());
+    if (!ec && fs::copy_file(image, partial, fs::copy_options::overwrite_existing, ec)) {
+      fs::rename(partial, cached_image, ec);
+    }
+    if (ec) fs::remove(partial, ec);  // caching is best effort; the run goes on
+  }
+  return linked;
 }
 
 }  // namespace
+
+std::string DefaultCacheDir() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg != nullptr && *xdg != '\0') return std::string(xdg) + "/tinykg/firmware";
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && *home != '\0') return std::string(home) + "/.cache/tinykg/firmware";
+  return {};
+}
 
 Status CheckTools(const Target& target) {
   for (const std::string& tool : {std::string("arm-none-eabi-g++"), std::string("arm-none-eabi-size"),
@@ -224,23 +286,29 @@ Result<std::uint64_t> CountInstructions(const Target& target, const std::string&
 }
 
 Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limits,
-                                  const Workload& w, const std::string& work_dir) {
+                                  const Workload& w, const std::string& work_dir, const RunOptions& options) {
   TINYKG_RETURN_IF_ERROR(CheckTools(target));
-  const auto steps = static_cast<std::int32_t>(w.train_y.size());
+  const auto steps = options.infer_only ? 0 : static_cast<std::int32_t>(w.train_y.size());
   const auto inferences = static_cast<std::int32_t>(w.eval_y.size());
-  if (w.features <= 0 || w.classes < 2 || steps < 1 ||
-      w.train_x.size() != static_cast<std::size_t>(steps) * static_cast<std::size_t>(w.features) ||
+  if (w.features <= 0 || w.classes < 2 || (options.infer_only ? inferences < 1 : steps < 1) ||
+      (!options.infer_only &&
+       w.train_x.size() != static_cast<std::size_t>(steps) * static_cast<std::size_t>(w.features)) ||
       w.eval_x.size() != static_cast<std::size_t>(inferences) * static_cast<std::size_t>(w.features)) {
     return InvalidArgument("workload: features, classes and sample counts do not agree");
   }
   if (limits.ram_bytes == 0 || limits.flash_bytes == 0) {
     return InvalidArgument("the device has no RAM or flash figure");
   }
-  TINYKG_ASSIGN_OR_RETURN(const std::string image, Link(target, limits, work_dir));
+  TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked, Link(target, limits, work_dir, options));
+  const std::string& image = linked.path;
   const std::uint64_t ram = std::min(limits.ram_bytes, target.ram_max);
 
   Measurement m;
   m.target = std::string(target.name);
+  m.commit = std::string(TinykgCommit());
+  m.infer_only = options.infer_only;
+  m.firmware_cached = linked.cached;
+  m.firmware_key = linked.key;
   const std::string tool_log = work_dir + "/tool.out";
   if (RunProcess({"arm-none-eabi-gcc", "-dumpversion"}, work_dir, tool_log) == 0) {
     Result<std::string> version = ReadFile(tool_log);
@@ -264,14 +332,23 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
     }
   }
 
-  // Three runs; the differences isolate training steps and inferences.
-  const std::string samples = work_dir + "/tinykg-samples.bin";
-  std::uint64_t counts[3] = {0, 0, 0};
-  const std::int32_t plan[3][2] = {{0, 0}, {steps, 0}, {steps, inferences}};
+  // Three runs (two for inference only), each a QEMU process in its own
+  // folder; the differences isolate training steps and inferences.
+  std::vector<std::array<std::int32_t, 2>> plan = {{0, 0}, {steps, 0}, {steps, inferences}};
+  if (options.infer_only) plan = {{0, 0}, {0, inferences}};
+  std::vector<std::optional<Result<QemuRun>>> runs(plan.size());
+  ForEachBounded(plan.size(), options.jobs, [&](std::size_t r) {
+    const std::string run_dir = work_dir + "/run" + std::to_string(r);
+    std::error_code mkdir_error;
+    fs::create_directories(run_dir, mkdir_error);
+    Status wrote = WriteSamples(w, plan[r][0], plan[r][1], run_dir + "/tinykg-samples.bin");
+    runs[r] = wrote.ok() ? RunQemu(target, image, run_dir, false) : Result<QemuRun>(wrote);
+  });
+  std::vector<std::uint64_t> counts(plan.size(), 0);
   QemuRun last;
-  for (int r = 0; r < 3; ++r) {
-    TINYKG_RETURN_IF_ERROR(WriteSamples(w, plan[r][0], plan[r][1], samples));
-    TINYKG_ASSIGN_OR_RETURN(last, RunQemu(target, image, work_dir, false));
+  for (std::size_t r = 0; r < plan.size(); ++r) {
+    if (!runs[r]->ok()) return runs[r]->status();
+    last = std::move(**runs[r]);
     if (last.exit_code == 2) {
       std::string why = Tail(last.output, 1);
       if (why.rfind("log ", 0) == 0) why.erase(0, 4);
@@ -283,9 +360,13 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
     }
     counts[r] = last.instructions;
   }
-  m.instructions = counts[2];
-  m.instructions_per_step = static_cast<double>(counts[1] - counts[0]) / steps;
-  if (inferences > 0) m.instructions_per_inference = static_cast<double>(counts[2] - counts[1]) / inferences;
+  m.instructions = counts.back();
+  if (options.infer_only) {
+    m.instructions_per_inference = static_cast<double>(counts[1] - counts[0]) / inferences;
+  } else {
+    m.instructions_per_step = static_cast<double>(counts[1] - counts[0]) / steps;
+    if (inferences > 0) m.instructions_per_inference = static_cast<double>(counts[2] - counts[1]) / inferences;
+  }
 
   std::stringstream out(last.output);
   std::string line;
@@ -322,9 +403,10 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
 namespace tinykg::emu {
 
 Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int32_t in, std::int32_t out,
-                                 const std::string& work_dir) {
+                                 const std::string& work_dir, const RunOptions& options) {
   TINYKG_RETURN_IF_ERROR(CheckTools(target));
-  TINYKG_ASSIGN_OR_RETURN(const std::string image, Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, work_dir));
+  TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked,
+                          Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, work_dir, options));
   Workload w;
   w.features = in;
   w.classes = out;
@@ -333,9 +415,17 @@ Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int
   const std::int32_t plan[3][2] = {{0, 0}, {kReps, 0}, {kReps, kReps}};
   std::uint64_t counts[3] = {0, 0, 0};
   std::int64_t macs = 0;
+  std::optional<Result<QemuRun>> runs[3];
+  ForEachBounded(3, options.jobs, [&](std::size_t r) {
+    const std::string run_dir = work_dir + "/run" + std::to_string(r);
+    std::error_code mkdir_error;
+    fs::create_directories(run_dir, mkdir_error);
+    Status wrote = WriteSamples(w, plan[r][0], plan[r][1], run_dir + "/tinykg-samples.bin", 1.0f);
+    runs[r] = wrote.ok() ? RunQemu(target, linked.path, run_dir, false) : Result<QemuRun>(wrote);
+  });
   for (int r = 0; r < 3; ++r) {
-    TINYKG_RETURN_IF_ERROR(WriteSamples(w, plan[r][0], plan[r][1], work_dir + "/tinykg-samples.bin", 1.0f));
-    TINYKG_ASSIGN_OR_RETURN(QemuRun run, RunQemu(target, image, work_dir, false));
+    if (!runs[r]->ok()) return runs[r]->status();
+    const QemuRun& run = **runs[r];
     if (run.exit_code != 0) {
       return InvalidData("the kernel firmware failed (exit " + std::to_string(run.exit_code) + "): " + Tail(run.output, 1));
     }
@@ -357,11 +447,12 @@ namespace tinykg::emu {
 
 Result<std::vector<std::int8_t>> RunInt8Check(const Target& target, std::uint32_t seed, const std::string& work_dir) {
   TINYKG_RETURN_IF_ERROR(CheckTools(target));
-  TINYKG_ASSIGN_OR_RETURN(const std::string image, Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, work_dir));
+  TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked,
+                          Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, work_dir, RunOptions{}));
   Workload w;
   w.seed = seed;
   TINYKG_RETURN_IF_ERROR(WriteSamples(w, 0, 0, work_dir + "/tinykg-samples.bin", 2.0f));
-  TINYKG_ASSIGN_OR_RETURN(QemuRun run, RunQemu(target, image, work_dir, false));
+  TINYKG_ASSIGN_OR_RETURN(QemuRun run, RunQemu(target, linked.path, work_dir, false));
   if (run.exit_code != 0) return InvalidData("the int8 check failed: " + Tail(run.output, 1));
   std::vector<std::int8_t> out;
   std::stringstream lines(run.output);

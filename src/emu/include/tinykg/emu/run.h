@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tinykg/base/status.h"
@@ -46,6 +47,10 @@ struct Workload {
 struct Measurement {
   std::string target;     // Target::name
   std::string toolchain;  // "arm-none-eabi-gcc 12.2.1"
+  std::string commit;     // TinykgCommit() of the build that ran it
+  bool infer_only = false;       // RunOptions::infer_only: no training steps ran
+  bool firmware_cached = false;  // the linked image came from the cache (no link)
+  std::string firmware_key;      // SHA-256 (hex) of the image's inputs, the cache key
   std::uint64_t instructions = 0;  // the whole run (boot, training, inference)
   double instructions_per_step = 0;       // one Learn (forward, backward, SGD)
   double instructions_per_inference = 0;  // one Predict
@@ -60,18 +65,49 @@ struct Measurement {
   float accuracy = 0;             // on eval (0 without eval samples)
 };
 
+// How a run is carried out (none of this changes the figures).
+struct RunOptions {
+  // Linked images are kept here, one file per SHA-256 of everything that
+  // goes into the link (target and its flags, the filled-in linker script,
+  // i.e. the device's limits, the firmware library's bytes, the link
+  // command), so a second run with the same inputs does not relink. Empty:
+  // DefaultCacheDir(). `use_cache = false` always links afresh.
+  std::string cache_dir;
+  bool use_cache = true;
+  // QEMU processes run at most this many at once; 0: the host's cores
+  // (std::thread::hardware_concurrency). Counts do not depend on it: every
+  // run is its own process on its own copy of the inputs.
+  unsigned jobs = 0;
+  // Inference only: no training step; the eval samples are classified by the
+  // freshly initialised network (two QEMU runs: empty and inference). The
+  // workload needs no training samples.
+  bool infer_only = false;
+};
+
+// $XDG_CACHE_HOME/tinykg/firmware, else $HOME/.cache/tinykg/firmware; empty
+// when neither variable is set (then nothing is cached).
+std::string DefaultCacheDir();
+
+// The git commit of the tinykg sources this library was built from, taken
+// at build time ("<sha>-dirty" when the checkout had uncommitted changes,
+// "unknown" outside a git checkout). Static storage.
+std::string_view TinykgCommit();
+
 // Checks that the cross tools, QEMU, the firmware for `target` and the
 // counting plugin are there; the error says what to install or build.
 Status CheckTools(const Target& target);
 
-// Links, runs and measures `workload` on `target` limited to `limits`.
-// `work_dir` (created if missing) receives the linker script, image and
-// sample stream. Runs QEMU three times (empty, training only, training and
-// inference) so the per-step and per-inference counts are exact differences.
+// Links (or takes from the cache), runs and measures `workload` on `target`
+// limited to `limits`. `work_dir` (created if missing) receives the linker
+// script, image and one folder per QEMU run with its sample stream. Runs
+// QEMU three times (empty, training only, training and inference), in
+// parallel up to options.jobs, so the per-step and per-inference counts are
+// exact differences; with options.infer_only twice (empty, inference).
 // Errors: InvalidData "does not fit ..." (at link or at arena allocation),
 // InvalidArgument for an inconsistent workload, Unsupported/IoError for tools.
 Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limits,
-                                  const Workload& workload, const std::string& work_dir);
+                                  const Workload& workload, const std::string& work_dir,
+                                  const RunOptions& options = {});
 
 // Counts the instructions of one already-linked image run once, either with
 // the plugin or (slowly) from `-singlestep -d exec,nochain` trace lines.
@@ -89,7 +125,7 @@ struct KernelCost {
   double training_per_mac = 0;
 };
 Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int32_t in, std::int32_t out,
-                                 const std::string& work_dir);
+                                 const std::string& work_dir, const RunOptions& options = {});
 
 // Runs the fixed int8 FULLY_CONNECTED problem of firmware/int8_check.h
 // (inputs from `seed`) on `target`; returns its int8 outputs.
