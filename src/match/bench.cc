@@ -65,7 +65,7 @@ Result<std::string> MethodIri(std::string_view name) {
   std::string n = Normal(name);
   if (n == "published") return tkg + "Published";
   if (n == "estimated") return tkg + "Estimated";
-  if (n == "measuredonemulator" || n == "emulator") return tkg + "MeasuredOnEmulator";
+  if (n == "measuredonemulator" || n == "emulator" || n == "emulated") return tkg + "MeasuredOnEmulator";
   if (n == "measuredondevice" || n == "measured" || n == "device") return tkg + "MeasuredOnDevice";
   return InvalidArgument("unknown method '" + std::string(name) +
                          "' (expected published, estimated, measured-on-emulator or measured-on-device)");
@@ -210,6 +210,11 @@ Result<Selection> SelectBest(rdf::Store& store, Matchmaker& mm, const Entity& de
     if (!s.value && local == "LatencyMs" && f.latency_ms) {
       s.value = f.latency_ms;
       s.basis = "matchmaking estimate (MACs x cycles per MAC / clock)";
+      for (const Constraint& c : f.constraints) {
+        if (c.name != "latency") continue;
+        if (c.basis == "measured") s.basis = "measured on emulator (instructions per inference / clock)";
+        if (c.basis == "calibrated") s.basis = "matchmaking estimate (MACs x cycles per MAC calibrated on the emulator / clock)";
+      }
     }
     if (!s.value && local == "PeakRamBytes" && f.ram_margin_bytes) {
       for (const Constraint& c : f.constraints) {

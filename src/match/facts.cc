@@ -124,6 +124,7 @@ Result<const Catalog*> FactSource::Reference() {
     f.cycles_per_mac_float = k.Double(i, "cycles_per_mac_float");
     c.cores[k.Str(i, "core")] = f;
   }
+  TINYKG_RETURN_IF_ERROR(LoadMeasuredFigures(store_, c));
   catalog_ = std::move(c);
   return &*catalog_;
 }

@@ -38,14 +38,37 @@ struct DeviceFacts {
 struct CoreFacts {
   double cycles_per_mac = 1;
   std::optional<double> cycles_per_mac_float;
+  // Float cycles per MAC calibrated from tkg:KernelInstructionsPerMac records
+  // measured on the emulator (see LoadMeasuredFigures); used instead of the
+  // table's cycles_per_mac_float when present.
+  std::optional<double> calibrated_cycles_per_mac_float;
+  std::string calibration;  // how: "dense-32x16 12.5, conv3x3-8x8x4x4 9.9 instructions/MAC on mps2-an386"
 };
 
-// Small reference data: runtimes' operators and cores' cycles per MAC.
+// Instructions per inference of a (model, device) pair measured on the
+// emulator (the latest record).
+struct MeasuredInference {
+  double instructions = 0;
+  std::string target;  // the emulated machine, e.g. "mps2-an386"
+  std::string date;
+};
+
+// Small reference data: runtimes' operators and cores' cycles per MAC, and
+// the measured figures that replace estimates.
 struct Catalog {
   std::map<std::string, std::set<std::string>> runtime_ops;
   std::map<std::string, std::set<std::string>> runtime_optimised;
   std::map<std::string, CoreFacts> cores;
+  std::map<std::pair<std::string, std::string>, MeasuredInference> measured_inference;  // (model, device)
 };
+
+// Adds what emulator runs measured to `catalog` (cores must be loaded):
+// per core the mean over kernels of the latest tkg:KernelInstructionsPerMac
+// of each kernel, times kCyclesPerInstruction, as calibrated float cycles per
+// MAC (only for cores the table has); per (model, device) the latest
+// tkg:InstructionsPerInference. Queries match-kernel-calibration.rq and
+// match-measured-inference.rq; few rows (one per emulator run).
+Status LoadMeasuredFigures(rdf::Store& store, Catalog& catalog);
 
 struct NamedEntity {
   Entity entity;

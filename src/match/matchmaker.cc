@@ -168,9 +168,32 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
     c.unit = "ms";
     if (filters.max_latency_ms) c.need = *filters.max_latency_ms;
     auto core = catalog.cores.find(d.core);
-    if (m.macs && d.clock_hz && *d.clock_hz > 0 && core != catalog.cores.end()) {
+    auto measured = catalog.measured_inference.find({m.entity.iri, d.entity.iri});
+    const bool clock_known = d.clock_hz && *d.clock_hz > 0;
+    if (clock_known && measured != catalog.measured_inference.end()) {
+      // Measured on the emulator for this very pair.
+      const double cycles = measured->second.instructions * kCyclesPerInstruction;
+      const double ms = cycles / static_cast<double>(*d.clock_hz) * 1000.0;
+      fit.latency_ms = ms;
+      c.have = ms;
+      c.basis = "measured";
+      c.ok = !filters.max_latency_ms || ms <= *filters.max_latency_ms;
+      char text[64];
+      std::snprintf(text, sizeof text, "%.0f", measured->second.instructions);
+      c.message = "Latency: about " + FormatMs(ms) + " (measured: " + text + " instructions per inference on " +
+                  measured->second.target + ", 1 cycle/instruction, at " +
+                  std::to_string(*d.clock_hz / 1000000) + " MHz)";
+      if (filters.max_latency_ms) {
+        c.message += c.ok ? ", within " + FormatMs(*filters.max_latency_ms)
+                          : ", over the bound of " + FormatMs(*filters.max_latency_ms);
+      }
+    } else if (m.macs && clock_known && core != catalog.cores.end()) {
       double cpm = core->second.cycles_per_mac;
-      if (is_float) {
+      c.basis = "table";
+      if (is_float && core->second.calibrated_cycles_per_mac_float) {
+        cpm = *core->second.calibrated_cycles_per_mac_float;
+        c.basis = "calibrated";
+      } else if (is_float) {
         cpm = core->second.cycles_per_mac_float.value_or(kSoftFloatCyclesPerMac);
         if (fit.float_without_fpu) cpm = std::max(cpm, kSoftFloatCyclesPerMac);
       }
@@ -179,10 +202,13 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
       c.have = ms;
       c.ok = !filters.max_latency_ms || ms <= *filters.max_latency_ms;
       char cycles[32];
-      std::snprintf(cycles, sizeof cycles, "%g", cpm);
+      std::snprintf(cycles, sizeof cycles, "%.3g", cpm);
       c.message = "Latency: about " + FormatMs(ms) + " (" + std::to_string(*m.macs) + " MACs x " + cycles +
                   " cycles/MAC on " + LocalName(d.core) + " at " +
-                  std::to_string(*d.clock_hz / 1000000) + " MHz)";
+                  std::to_string(*d.clock_hz / 1000000) + " MHz; " +
+                  (c.basis == "calibrated" ? "calibrated on the emulator: " + core->second.calibration
+                                           : std::string("datasheet table kg/cores.ttl")) +
+                  ")";
       if (filters.max_latency_ms) {
         c.message += c.ok ? ", within " + FormatMs(*filters.max_latency_ms)
                           : ", over the bound of " + FormatMs(*filters.max_latency_ms);

@@ -89,7 +89,8 @@ std::string FitJson(const Fit& f, bool with_constraints) {
       std::string have = c.have ? Number(*c.have) : c.have_text.empty() ? "null" : JsonString(c.have_text);
       out += "{\"name\": " + JsonString(c.name) + ", \"need\": " + need + ", \"have\": " + have +
              ", \"unit\": " + JsonString(c.unit) + ", \"ok\": " + (c.ok ? "true" : "false") +
-             ", \"flagged\": " + (c.flagged ? "true" : "false") + ", \"message\": " + JsonString(c.message) + "}";
+             ", \"flagged\": " + (c.flagged ? "true" : "false") + ", \"message\": " + JsonString(c.message) +
+             (c.basis.empty() ? std::string() : ", \"basis\": " + JsonString(c.basis)) + "}";
     }
     out += "\n  ]";
   }

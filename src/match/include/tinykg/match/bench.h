@@ -30,7 +30,8 @@ struct BenchmarkRecord {
 // Metric, method and unit names people type: "accuracy" -> tkg:Accuracy,
 // "latency" -> tkg:LatencyMs, "ram" -> tkg:PeakRamBytes, "flash" ->
 // tkg:FlashBytes; "published", "estimated", "measured-on-emulator",
-// "measured-on-device" -> tkg: methods. IRIs pass through. kInvalidArgument
+// "measured-on-device" -> tkg: methods ("emulated" = measured-on-emulator).
+// IRIs pass through. kInvalidArgument
 // for an unknown short name.
 Result<std::string> MetricIri(std::string_view name);
 Result<std::string> MethodIri(std::string_view name);

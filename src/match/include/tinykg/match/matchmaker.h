@@ -26,6 +26,15 @@
 //              for float models) / tkg:clockHz x 1000; checked against
 //              Filters::max_latency_ms when given. Unknown core or clock: the
 //              estimate is unknown and the check passes, flagged.
+//              Measured figures win over the table (Constraint::basis says
+//              which was used): a pair with tkg:InstructionsPerInference
+//              measured on the emulator takes instructions x
+//              kCyclesPerInstruction / clock ("measured"); a float model on a
+//              core whose kernels were measured on the emulator
+//              (tkg:KernelInstructionsPerMac) takes MACs x those instructions
+//              per MAC x kCyclesPerInstruction / clock ("calibrated"); else
+//              the table ("table"). int8 models keep the table: the emulator
+//              measures the engine's float kernels.
 //   runtime    with Filters::runtime: the device offers that runtime.
 // Missing needs on the model side (no RAM need stated) count as unknown and
 // pass, flagged; missing budgets on the device side fail.
@@ -57,6 +66,13 @@ namespace tinykg::match {
 // Cycles per float MAC assumed on a core without FPU when the graph says less.
 inline constexpr double kSoftFloatCyclesPerMac = 40.0;
 
+// Cycles per executed instruction assumed when turning instruction counts
+// measured on an emulated MCU (QEMU counts instructions, not cycles) into
+// time. 1.0 holds for the single-issue Cortex-M0/M3/M4 pipelines on ALU and
+// FPU work; loads, taken branches and divides take more, the dual-issue M7
+// less, so measured latencies are a lower bound within about 2x.
+inline constexpr double kCyclesPerInstruction = 1.0;
+
 // A model or device as the user sees it.
 struct Entity {
   std::string iri;
@@ -75,6 +91,7 @@ struct Constraint {
   bool ok = true;
   bool flagged = false;   // holds, but with a caveat (float without FPU, unknown)
   std::string message;    // one line for people: "RAM: needs 207.0 kB, ..."
+  std::string basis;      // latency: "measured", "calibrated" or "table"; else empty
 };
 
 struct Fit {
