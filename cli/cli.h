@@ -72,6 +72,10 @@ struct EmulatorTrainArgs {
   int steps = 0;
   float lr = 0.0f;
   std::uint64_t seed = 1;
+  bool infer = false;                // --infer: inference only, no training
+  unsigned jobs = 0;                 // parallel QEMU processes (0: cores)
+  std::string task;                  // the trained head's task (tkg:task)
+  std::vector<std::string> sensors;  // its input sensor kinds
 };
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args);
 

@@ -18,6 +18,7 @@
 #include "store_access.h"
 #include "tinykg/emu/run.h"
 #include "tinykg/emu/target.h"
+#include "tinykg/match/matchmaker.h"
 #include "tinykg/rdf/vocab.h"
 #include "tinykg/train/dataset.h"
 
@@ -27,6 +28,7 @@ namespace {
 struct DeviceFacts {
   std::string iri;
   std::string core;  // local name of the core IRI, e.g. "CortexM4F"
+  std::string core_iri;
   emu::DeviceLimits limits;
 };
 
@@ -58,6 +60,7 @@ Result<DeviceFacts> FindDevice(rdf::Store& store, const std::string& device) {
   facts.iri = rows.rows[0][0]->value;
   const std::string core = rows.rows[0][1] ? rows.rows[0][1]->value : "";
   facts.core = core.substr(core.find_last_of("#/") + 1);
+  facts.core_iri = core;
   facts.limits.ram_bytes = IntegerOf(rows.rows[0][2]).value_or(0);
   facts.limits.flash_bytes = IntegerOf(rows.rows[0][3]).value_or(0);
   for (const char* free_property : {"freeRamBytes", "freeFlashBytes"}) {
@@ -87,52 +90,160 @@ std::string UtcNow() {
   return text;
 }
 
-// One tkg:BenchmarkRecord per figure, all in one named graph.
-rdf::GraphDocument BenchmarkDocument(const DeviceFacts& device, const emu::Measurement& m,
-                                     const std::string& dataset, const std::string& date) {
-  const std::string xsd_double = std::string(vocab::kXsd) + "double";
+std::string Hex64(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a: a short stable id
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string Number(double v) {
+  std::ostringstream text;
+  text.precision(17);
+  text << v;
+  return text.str();
+}
+
+std::string Basename(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
+// What one emulator run wrote: the head it trained as a model (its own named
+// graph, kind "model", replaced by the next run of the same head), and the
+// run with its benchmark records (one named graph, kind "benchmark").
+struct RunDocuments {
+  std::string model_iri, run_iri;
+  rdf::GraphDocument model, run;
+};
+
+// The dense head the firmware trains, described as a model so matchmaking
+// and `bench select` can use what was measured: its RAM and flash need are
+// the measured peak RAM and flash, its MACs the head's forward MACs.
+rdf::GraphDocument HeadModelDocument(const std::string& iri, const std::string& label, const emu::Workload& w,
+                                     const emu::Measurement& m, const EmulatorTrainArgs& args) {
+  const std::string xsd = vocab::kXsd;
+  const std::string op = std::string(vocab::kTkgResource).substr(0, std::string(vocab::kTkgResource).size() - 3) + "op/";
+  rdf::GraphDocument doc;
+  doc.iri = iri;
+  doc.kind = rdf::kKindModel;
+  doc.source = "tinykg train --on emulator";
+  doc.label = label;
+  auto add = [&](const std::string& p, rdf::Term o) {
+    doc.triples.push_back({rdf::Term::Iri(iri), rdf::Term::Iri(p), std::move(o)});
+  };
+  auto integer = [&](std::uint64_t v) { return rdf::Term::Literal(std::to_string(v), xsd + "integer"); };
+  add(std::string(vocab::kRdf) + "type", rdf::Term::Iri(std::string(vocab::kNnet) + "NeuralNetwork"));
+  add(std::string(vocab::kRdfs) + "label", rdf::Term::Literal(label));
+  add(std::string(vocab::kSchema) + "description",
+      rdf::Term::Literal("Dense head trained online by tinykg's engine on an emulated MCU (train --on emulator); "
+                         "RAM and flash need are the figures measured there."));
+  add(std::string(vocab::kNnet) + "hasCategory", rdf::Term::Iri(std::string(vocab::kNnet) + "Classification"));
+  add(Tkg("inputDtype"), rdf::Term::Iri(std::string(vocab::kNnet) + "Float32"));
+  add(std::string(vocab::kNnet) + "hasMultiplyAccumulateOps", integer(static_cast<std::uint64_t>(m.head_macs)));
+  add(Tkg("macsAll"), integer(static_cast<std::uint64_t>(m.head_macs)));
+  add(Tkg("ramNeedBytes"), integer(m.peak_ram_bytes));
+  add(Tkg("flashNeedBytes"), integer(m.flash_bytes));
+  add(Tkg("dataset"), rdf::Term::Literal(Basename(args.data)));
+  for (const char* name : {"FULLY_CONNECTED", "SOFTMAX"}) add(Tkg("usesOperator"), rdf::Term::Iri(op + name));
+  if (w.hidden_units > 0) add(Tkg("usesOperator"), rdf::Term::Iri(op + "RELU"));
+  if (!args.task.empty()) add(Tkg("task"), rdf::Term::Iri(match::TaskIri(args.task)));
+  for (const std::string& sensor : args.sensors) add(Tkg("inputSensor"), rdf::Term::Iri(match::SensorIri(sensor)));
+  return doc;
+}
+
+// The run as a tkg:TrainingRun with commit, toolchain, target and date, and
+// one tkg:BenchmarkRecord per figure (tkg:partOfRun the run), all in one
+// named graph: the head's figures (tkg:benchmarkedModel the head) and the
+// engine's float kernel cost per MAC on the core the target stands for
+// (tkg:KernelInstructionsPerMac, tkg:standsForCore), which calibrates
+// matchmaking's cycles per MAC.
+RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w, const emu::Measurement& m,
+                               const std::vector<std::pair<std::string, emu::KernelCost>>& kernels,
+                               const EmulatorTrainArgs& args, const std::string& date) {
+  const std::string xsd = vocab::kXsd;
+  const std::string om = vocab::kOm;
   std::string stamp = date;
   for (char& c : stamp) {
     if (c == ':') c = '-';
   }
-  std::string device_slug = device.iri.substr(device.iri.find_last_of("#/:") + 1);
-  rdf::GraphDocument doc;
-  doc.iri = std::string(vocab::kTkgResource) + "benchmark/emu/" + m.target + "/" + device_slug + "/" + stamp;
+  const std::string device_slug = device.iri.substr(device.iri.find_last_of("#/:") + 1);
+  std::string shape = std::to_string(w.features) + "-" + (w.hidden_units > 0 ? std::to_string(w.hidden_units) + "-" : "") +
+                      std::to_string(w.classes);
+  RunDocuments out;
+  const std::string head_key = Basename(args.data) + "\n" + args.label + "\n" + shape;
+  out.model_iri = std::string(vocab::kTkgResource) + "model/emu-head-" + Hex64(head_key);
+  const std::string label = "online head " + shape + " (" + Basename(args.data) + ", " + args.label + ")";
+  out.model = HeadModelDocument(out.model_iri, label, w, m, args);
+
+  rdf::GraphDocument& doc = out.run;
+  doc.iri = std::string(vocab::kTkgResource) + "run/emu/" + m.target + "/" + device_slug + "/" + stamp;
+  out.run_iri = doc.iri;
   doc.kind = rdf::kKindBenchmark;
   doc.source = "tinykg train --on emulator";
-  doc.label = "measured on " + m.target + " for " + device_slug;
+  doc.label = std::string(m.infer_only ? "inference" : "training") + " run on " + m.target + " for " + device_slug;
   auto add = [&](const std::string& s, const std::string& p, rdf::Term o) {
     doc.triples.push_back({rdf::Term::Iri(s), rdf::Term::Iri(p), std::move(o)});
   };
-  const struct {
-    const char* suffix;
-    const char* metric;
-    double value;
-  } figures[] = {
-      {"instructions-per-step", "InstructionsPerTrainingStep", m.instructions_per_step},
-      {"instructions-per-inference", "InstructionsPerInference", m.instructions_per_inference},
-      {"instructions-per-mac", "InstructionsPerMac", m.instructions_per_mac_step},
-      {"peak-ram", "PeakRamBytes", static_cast<double>(m.peak_ram_bytes)},
-      {"flash", "FlashBytes", static_cast<double>(m.flash_bytes)},
-      {"accuracy", "Accuracy", m.accuracy},
+  const rdf::Term when = rdf::Term::Literal(date, xsd + "dateTime");
+  const std::string& run = doc.iri;
+  add(run, std::string(vocab::kRdf) + "type", rdf::Term::Iri(Tkg("TrainingRun")));
+  add(run, std::string(vocab::kRdfs) + "label", rdf::Term::Literal(doc.label));
+  add(run, Tkg("onDevice"), rdf::Term::Iri(device.iri));
+  add(run, Tkg("trainedModel"), rdf::Term::Iri(out.model_iri));
+  add(run, Tkg("trainingMethod"), rdf::Term::Iri(Tkg(m.infer_only ? "InferenceOnly" : "OnlineLearning")));
+  add(run, Tkg("method"), rdf::Term::Iri(Tkg("MeasuredOnEmulator")));
+  add(run, Tkg("target"), rdf::Term::Literal(m.target));
+  add(run, Tkg("standsForCore"), rdf::Term::Iri(device.core_iri));
+  add(run, Tkg("toolchain"), rdf::Term::Literal(m.toolchain));
+  add(run, Tkg("commit"), rdf::Term::Literal(m.commit));
+  add(run, Tkg("firmwareHash"), rdf::Term::Literal(m.firmware_key));
+  add(run, Tkg("dataset"), rdf::Term::Literal(args.data));
+  add(run, Tkg("steps"), rdf::Term::Literal(std::to_string(m.losses.size()), xsd + "integer"));
+  add(run, Tkg("seed"), rdf::Term::Literal(std::to_string(args.seed), xsd + "integer"));
+  add(run, Tkg("learningRate"), rdf::Term::Literal(Number(w.learning_rate), xsd + "double"));
+  add(run, Tkg("trainingMemoryBytes"), rdf::Term::Literal(std::to_string(m.peak_ram_bytes), xsd + "integer"));
+  if (!w.eval_y.empty()) add(run, Tkg("resultAccuracy"), rdf::Term::Literal(Number(m.accuracy), xsd + "double"));
+  add(run, std::string(vocab::kDcterms) + "date", when);
+
+  auto record = [&](const std::string& suffix, const char* metric, double value, const char* unit) {
+    const std::string r = run + "#" + suffix;
+    add(r, std::string(vocab::kRdf) + "type", rdf::Term::Iri(Tkg("BenchmarkRecord")));
+    add(r, Tkg("partOfRun"), rdf::Term::Iri(run));
+    add(r, Tkg("metric"), rdf::Term::Iri(Tkg(metric)));
+    add(r, Tkg("value"), rdf::Term::Literal(Number(value), xsd + "double"));
+    add(r, Tkg("unit"), rdf::Term::Iri(om + unit));
+    add(r, Tkg("method"), rdf::Term::Iri(Tkg("MeasuredOnEmulator")));
+    add(r, Tkg("benchmarkedDevice"), rdf::Term::Iri(device.iri));
+    add(r, Tkg("target"), rdf::Term::Literal(m.target));
+    add(r, Tkg("toolchain"), rdf::Term::Literal(m.toolchain));
+    add(r, Tkg("commit"), rdf::Term::Literal(m.commit));
+    add(r, Tkg("dataset"), rdf::Term::Literal(args.data));
+    add(r, std::string(vocab::kDcterms) + "date", when);
+    add(r, std::string(vocab::kDcterms) + "source", rdf::Term::Literal("tinykg train --on emulator (" + m.target + ")"));
+    return r;
   };
-  for (const auto& f : figures) {
-    const std::string record = doc.iri + "#" + f.suffix;
-    add(record, std::string(vocab::kRdf) + "type", rdf::Term::Iri(Tkg("BenchmarkRecord")));
-    add(record, Tkg("metric"), rdf::Term::Iri(Tkg(f.metric)));
-    std::ostringstream value;
-    value.precision(17);
-    value << f.value;
-    add(record, Tkg("value"), rdf::Term::Literal(value.str(), xsd_double));
-    add(record, Tkg("method"), rdf::Term::Iri(Tkg("MeasuredOnEmulator")));
-    add(record, Tkg("benchmarkedDevice"), rdf::Term::Iri(device.iri));
-    add(record, Tkg("target"), rdf::Term::Literal(m.target));
-    add(record, Tkg("toolchain"), rdf::Term::Literal(m.toolchain));
-    add(record, Tkg("dataset"), rdf::Term::Literal(dataset));
-    add(record, std::string(vocab::kDcterms) + "date",
-        rdf::Term::Literal(date, std::string(vocab::kXsd) + "dateTime"));
+  auto model_record = [&](const std::string& suffix, const char* metric, double value, const char* unit) {
+    add(record(suffix, metric, value, unit), Tkg("benchmarkedModel"), rdf::Term::Iri(out.model_iri));
+  };
+  if (!m.infer_only) {
+    model_record("instructions-per-step", "InstructionsPerTrainingStep", m.instructions_per_step, "one");
+    model_record("instructions-per-mac", "InstructionsPerMac", m.instructions_per_mac_step, "one");
   }
-  return doc;
+  if (!w.eval_y.empty()) {
+    model_record("instructions-per-inference", "InstructionsPerInference", m.instructions_per_inference, "one");
+    // An untrained network's accuracy says nothing about the model.
+    if (!m.infer_only) model_record("accuracy", "Accuracy", m.accuracy, "one");
+  }
+  model_record("peak-ram", "PeakRamBytes", static_cast<double>(m.peak_ram_bytes), "byte");
+  model_record("flash", "FlashBytes", static_cast<double>(m.flash_bytes), "byte");
+  for (const auto& [kernel, cost] : kernels) {
+    const std::string r = record("kernel-" + kernel, "KernelInstructionsPerMac", cost.forward_per_mac, "one");
+    add(r, Tkg("kernel"), rdf::Term::Literal(kernel));
+    add(r, Tkg("standsForCore"), rdf::Term::Iri(device.core_iri));
+  }
+  return out;
 }
 
 Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args) {
@@ -152,6 +263,11 @@ Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args) {
   w.hidden_units = args.hidden.empty() ? 0 : args.hidden[0];
   if (args.lr > 0) w.learning_rate = args.lr;
   w.seed = static_cast<std::uint32_t>(args.seed);
+  if (args.infer) {
+    w.eval_x = eval.features;
+    for (float y : eval.labels) w.eval_y.push_back(static_cast<std::int32_t>(y));
+    return w;
+  }
   const std::size_t rows = args.steps > 0 ? std::min<std::size_t>(data.rows, static_cast<std::size_t>(args.steps))
                                           : data.rows;
   w.train_x.assign(data.features.begin(), data.features.begin() + static_cast<std::ptrdiff_t>(rows * data.feature_count()));
@@ -182,27 +298,63 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   auto workload = LoadWorkload(args);
   if (!workload.ok()) return ReportError(workload.status());
   if (isatty(STDERR_FILENO)) {
-    std::cerr << "tinykg: training on " << target->name << " (" << device->limits.ram_bytes << " B RAM, "
-              << device->limits.flash_bytes << " B flash)...\n";
+    std::cerr << "tinykg: " << (args.infer ? "inference" : "training") << " on " << target->name << " ("
+              << device->limits.ram_bytes << " B RAM, " << device->limits.flash_bytes << " B flash)...\n";
   }
+  emu::RunOptions run_options;
+  run_options.jobs = args.jobs;
+  run_options.infer_only = args.infer;
   const std::string work_dir = std::string(P_tmpdir) + "/tinykg-emu-" + std::to_string(getpid());
-  auto m = emu::RunOnEmulator(*target, device->limits, *workload, work_dir);
+  auto m = emu::RunOnEmulator(*target, device->limits, *workload, work_dir, run_options);
+  // The engine's float kernels on the same target: what one MAC costs there
+  // (calibrates matchmaking's cycles per MAC for the core).
+  std::vector<std::pair<std::string, emu::KernelCost>> kernels;
+  Status kernel_status = Status::Ok();
+  if (m.ok()) {
+    const struct {
+      const char* name;
+      emu::KernelKind kind;
+      std::int32_t in, out;
+    } probes[] = {{"dense-32x16", emu::KernelKind::kDense, 32, 16}, {"conv3x3-8x8x4x4", emu::KernelKind::kConv2D, 4, 4}};
+    for (const auto& p : probes) {
+      auto cost = emu::MeasureKernel(*target, p.kind, p.in, p.out, work_dir + "/kernel-" + p.name, run_options);
+      if (!cost.ok()) {
+        kernel_status = cost.status().WithContext(std::string("kernel ") + p.name);
+        break;
+      }
+      kernels.emplace_back(p.name, *cost);
+    }
+  }
   std::error_code ignored;
   std::filesystem::remove_all(work_dir, ignored);
   if (!m.ok()) return ReportError(m.status());
+  if (!kernel_status.ok()) return ReportError(kernel_status);
 
   const std::string date = UtcNow();
-  Status put = (*store)->Put(BenchmarkDocument(*device, *m, args.data, date));
+  RunDocuments docs = BuildRunDocuments(*device, *workload, *m, kernels, args, date);
+  std::vector<rdf::GraphDocument> writes;
+  // An inference-only run describes the head only when no training run did.
+  bool write_model = !args.infer;
+  if (!write_model) {
+    auto existing = (*store)->Get(docs.model_iri, false);
+    write_model = !existing.ok();
+  }
+  if (write_model) writes.push_back(docs.model);
+  writes.push_back(docs.run);
+  Status put = (*store)->PutAll(writes);
   FlushWarnings(options, **store);
   if (!put.ok()) {
     ReportError(put);
     return kExitStore;
   }
-  const nlohmann::json out = {{"method", "online"},
+  nlohmann::json kernel_json = nlohmann::json::object();
+  for (const auto& [name, cost] : kernels) kernel_json[name] = cost.forward_per_mac;
+  const nlohmann::json out = {{"method", args.infer ? "infer" : "online"},
                               {"on", "emulator"},
                               {"device", device->iri},
                               {"target", m->target},
                               {"toolchain", m->toolchain},
+                              {"commit", m->commit},
                               {"dataset", args.data},
                               {"accuracy", m->accuracy},
                               {"steps", m->losses.size()},
@@ -212,6 +364,7 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
                               {"instructions_per_step", m->instructions_per_step},
                               {"instructions_per_inference", m->instructions_per_inference},
                               {"instructions_per_mac_step", m->instructions_per_mac_step},
+                              {"kernel_instructions_per_mac", kernel_json},
                               {"peak_ram_bytes", m->peak_ram_bytes},
                               {"static_ram_bytes", m->static_ram_bytes},
                               {"arena_high_water_bytes", m->arena_high_water_bytes},
@@ -219,12 +372,20 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
                               {"flash_bytes", m->flash_bytes},
                               {"ram_limit_bytes", device->limits.ram_bytes},
                               {"flash_limit_bytes", device->limits.flash_bytes},
+                              {"firmware_cached", m->firmware_cached},
+                              {"firmware_key", m->firmware_key},
+                              {"model", docs.model_iri},
+                              {"run", docs.run_iri},
                               {"recorded_at", date}};
   if (args.format == "json") {
     std::cout << out.dump() << "\n";
   } else {
     for (const auto& [key, value] : out.items()) {
-      std::cout << key << "\t" << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+      if (value.is_object()) {
+        for (const auto& [k2, v2] : value.items()) std::cout << key << "." << k2 << "\t" << v2.dump() << "\n";
+      } else {
+        std::cout << key << "\t" << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+      }
     }
   }
   return kExitOk;

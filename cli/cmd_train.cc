@@ -23,6 +23,10 @@ struct TrainArgs {
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
   std::uint64_t seed = 1;
   std::string on, device;  // --on emulator --device D (cmd_emu.cc)
+  bool infer = false;
+  unsigned jobs = 0;
+  std::string task;
+  std::vector<std::string> sensors;
 };
 
 nlohmann::json MemoryJson(const engine::MemoryReport& m) {
@@ -48,7 +52,8 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   }
   if (args.on == "emulator") {
     return RunTrainOnEmulator(options, {args.device, args.data, args.eval, args.label, args.model, args.format,
-                                        args.features, args.hidden, args.steps, args.lr, args.seed});
+                                        args.features, args.hidden, args.steps, args.lr, args.seed,
+                                        args.infer, args.jobs, args.task, args.sensors});
   }
   if (!args.on.empty() && args.on != "host") {
     return ReportError(InvalidArgument("unknown --on '" + args.on + "' (host, emulator)"));
@@ -229,6 +234,11 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--format", args->format, "table|json");
   cmd->add_option("--on", args->on, "host|emulator (default host; emulator: the device's MCU under QEMU)");
   cmd->add_option("--device", args->device, "With --on emulator: device IRI or title in the knowledge graph");
+  cmd->add_flag("--infer", args->infer, "With --on emulator: inference only (no training) on the --eval (or --data) rows");
+  cmd->add_option("--jobs", args->jobs, "With --on emulator: parallel QEMU processes (default: the host's cores)");
+  cmd->add_option("--task", args->task, "With --on emulator: the task the trained head is for (e.g. presence-detection)");
+  cmd->add_option("--sensor", args->sensors, "With --on emulator: sensor kinds the head's inputs come from")
+      ->delimiter(',');
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int { return RunTrain(options, *args); };
   });

@@ -15,8 +15,8 @@ struct Output {
   std::string out;
 };
 
-Output Tinykg(const std::string& args) {
-  const std::string command = std::string(TINYKG_CLI) + " " + args + " 2>&1";
+Output Shell(const std::string& command_line) {
+  const std::string command = command_line + " 2>&1";
   Output o;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return o;
@@ -27,6 +27,8 @@ Output Tinykg(const std::string& args) {
   o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return o;
 }
+
+Output Tinykg(const std::string& args) { return Shell(std::string(TINYKG_CLI) + " " + args); }
 
 class TrainOnEmulator : public ::testing::Test {
  protected:
@@ -78,6 +80,168 @@ TEST_F(TrainOnEmulator, OversizedHead_FailsWithOutOfMemory) {
   EXPECT_EQ(o.code, 1) << o.out;
   EXPECT_NE(o.out.find("tinykg: error:"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("does not fit"), std::string::npos) << o.out;
+}
+
+// Same inputs, same image: the second run takes the linked firmware from the
+// cache (keyed by the SHA-256 of what goes into the link) and counts the same
+// instructions, whether its QEMU runs go one at a time or in parallel.
+TEST_F(TrainOnEmulator, SecondRun_HitsFirmwareCache_AndCountsTheSame) {
+  const std::string cache = Store() + "-cache";
+  ASSERT_EQ(std::system(("rm -rf " + cache).c_str()), 0);
+  const std::string run = "XDG_CACHE_HOME=" + cache + " " + std::string(TINYKG_CLI) + " --store " + Store() +
+                          " train --on emulator --device Arduino-Nano-BLE-33_1 --data " + Occupancy("datatest.txt") +
+                          " --label Occupancy --steps 50 --format json";
+  Output first = Shell(run + " --jobs 1");
+  ASSERT_EQ(first.code, 0) << first.out;
+  Output second = Shell(run);
+  ASSERT_EQ(second.code, 0) << second.out;
+  const nlohmann::json a = nlohmann::json::parse(first.out), b = nlohmann::json::parse(second.out);
+  EXPECT_FALSE(a["firmware_cached"].get<bool>());
+  EXPECT_TRUE(b["firmware_cached"].get<bool>());
+  EXPECT_EQ(a["firmware_key"], b["firmware_key"]);
+  EXPECT_EQ(a["firmware_key"].get<std::string>().size(), 64u);
+  for (const char* key : {"instructions", "instructions_per_step", "instructions_per_inference", "peak_ram_bytes",
+                          "flash_bytes", "accuracy", "kernel_instructions_per_mac"}) {
+    EXPECT_EQ(a[key], b[key]) << key;
+  }
+}
+
+TEST_F(TrainOnEmulator, Infer_MeasuresInferenceOnly) {
+  const Output o = Tinykg("--store " + Store() + " train --on emulator --infer --device Arduino-Nano-BLE-33_1 --data " +
+                          Occupancy("datatraining.txt") + " --eval " + Occupancy("datatest.txt") +
+                          " --label Occupancy --format json");
+  ASSERT_EQ(o.code, 0) << o.out;
+  const nlohmann::json j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["method"], "infer");
+  EXPECT_EQ(j["target"], "mps2-an386");
+  EXPECT_EQ(j["steps"], 0);
+  EXPECT_EQ(j["instructions_per_step"].get<double>(), 0);
+  EXPECT_GT(j["instructions_per_inference"].get<double>(), 0);
+  EXPECT_GT(j["peak_ram_bytes"].get<double>(), 0);
+  EXPECT_GT(j["flash_bytes"].get<double>(), 0);
+  EXPECT_TRUE(j.contains("accuracy"));
+  // The run is recorded as inference only, with no accuracy record (the
+  // network was not trained).
+  const Output q = Tinykg("--store " + Store() +
+                          " query --format tsv 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> "
+                          "SELECT ?metric WHERE { ?run tkg:trainingMethod tkg:InferenceOnly . "
+                          "?r tkg:partOfRun ?run ; tkg:metric ?metric }'");
+  ASSERT_EQ(q.code, 0) << q.out;
+  EXPECT_NE(q.out.find("InstructionsPerInference"), std::string::npos) << q.out;
+  EXPECT_EQ(q.out.find("#Accuracy"), std::string::npos) << q.out;
+}
+
+// Every record of a run hangs off one tkg:TrainingRun that carries the
+// commit, toolchain, target and date.
+TEST_F(TrainOnEmulator, Records_AreGroupedUnderOneRun_WithCommitAndToolchain) {
+  const Output o = Tinykg("--store " + Store() + " train --on emulator --device Arduino-Nano-BLE-33_1 --data " +
+                          Occupancy("datatest.txt") + " --label Occupancy --steps 50 --format json");
+  ASSERT_EQ(o.code, 0) << o.out;
+  const nlohmann::json j = nlohmann::json::parse(o.out);
+  EXPECT_FALSE(j["commit"].get<std::string>().empty());
+  const Output q = Tinykg("--store " + Store() +
+                          " query --format json 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> "
+                          "PREFIX dcterms: <http://purl.org/dc/terms/> "
+                          "SELECT ?run ?commit ?toolchain ?date ?record WHERE { ?run a tkg:TrainingRun ; "
+                          "tkg:commit ?commit ; tkg:toolchain ?toolchain ; dcterms:date ?date . "
+                          "?record tkg:partOfRun ?run ; tkg:method tkg:MeasuredOnEmulator }'");
+  ASSERT_EQ(q.code, 0) << q.out;
+  const nlohmann::json rows = nlohmann::json::parse(q.out)["results"]["bindings"];
+  // Six figures of the head (step, MAC, inference, accuracy, RAM, flash)
+  // and two kernel figures.
+  ASSERT_EQ(rows.size(), 8u) << q.out;
+  for (const auto& row : rows) {
+    EXPECT_EQ(row["run"]["value"], j["run"]);
+    EXPECT_EQ(row["commit"]["value"], j["commit"]);
+    EXPECT_EQ(row["toolchain"]["value"], j["toolchain"]);
+  }
+}
+
+// A record written by an emulator run is what `bench select` relies on: no
+// presence-detection model fits the Arduino Nano 33 BLE before; after the run
+// the trained head does, chosen by its measured accuracy, and its latency is
+// the measured instructions per inference over the 64 MHz clock.
+TEST_F(TrainOnEmulator, BenchSelect_UsesRecordsWrittenByTheRun) {
+  const std::string select = "--store " + Store() +
+                             " bench select --device Arduino-Nano-BLE-33_1 --task presence-detection --format json";
+  EXPECT_NE(Tinykg(select).code, 0);
+  const Output o = Tinykg("--store " + Store() + " train --on emulator --device Arduino-Nano-BLE-33_1 --data " +
+                          Occupancy("datatraining.txt") + " --eval " + Occupancy("datatest.txt") +
+                          " --label Occupancy --steps 400 --task presence-detection --format json");
+  ASSERT_EQ(o.code, 0) << o.out;
+  const nlohmann::json run = nlohmann::json::parse(o.out);
+
+  const Output s = Tinykg(select);
+  ASSERT_EQ(s.code, 0) << s.out;
+  const nlohmann::json sel = nlohmann::json::parse(s.out);
+  EXPECT_EQ(sel["model_iri"], run["model"]);
+  EXPECT_EQ(sel["record"]["method"], "MeasuredOnEmulator");
+  EXPECT_NEAR(sel["value"].get<double>(), run["accuracy"].get<double>(), 1e-6);
+
+  const Output l = Tinykg(select + " --metric latency");
+  ASSERT_EQ(l.code, 0) << l.out;
+  const nlohmann::json lat = nlohmann::json::parse(l.out);
+  EXPECT_NE(lat["basis"].get<std::string>().find("measured on emulator"), std::string::npos) << l.out;
+  EXPECT_NEAR(lat["value"].get<double>(), run["instructions_per_inference"].get<double>() / 64e6 * 1000, 1e-6);
+
+  const Output list = Tinykg("--store " + Store() + " bench list --method emulated --format json");
+  ASSERT_EQ(list.code, 0) << list.out;
+  EXPECT_NE(list.out.find("InstructionsPerInference"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("Published"), std::string::npos) << list.out;
+}
+
+// Mapping_Dance (float32, 36,495 MACs, dense only) on the Syntiant TinyML
+// board (Cortex-M0+ without FPU, 48 MHz): the datasheet table's 45 cycles per
+// soft-float MAC gives 34.2 ms. An emulator run on that board (microbit
+// target) measures the engine's float kernels at about 200 instructions per
+// MAC in software float; from then on the estimate is calibrated (several
+// times the table's), and a bound between the two estimates accepts the pair
+// in a store without measurements and rejects it in the one with them.
+TEST_F(TrainOnEmulator, MaxLatency_VerdictFollowsCalibratedCyclesPerMac) {
+  auto latency = [](const Output& o) {
+    const nlohmann::json fit = nlohmann::json::parse(o.out);
+    for (const auto& c : fit["constraints"]) {
+      if (c["name"] == "latency") return c;
+    }
+    return nlohmann::json();
+  };
+  const std::string pair = " --model Mapping_Dance --device Syntiant-TinyML-Board_1 --format json";
+  const std::string plain = Store() + "-plain";
+  ASSERT_EQ(std::system(("rm -rf " + plain).c_str()), 0);
+  ASSERT_EQ(Tinykg("--store " + plain + " --quiet init").code, 0);
+
+  const Output before = Tinykg("--store " + Store() + " explain" + pair);
+  ASSERT_EQ(before.code, 0) << before.out;
+  const nlohmann::json b = latency(before);
+  EXPECT_EQ(b["basis"], "table") << before.out;
+  EXPECT_NEAR(b["have"].get<double>(), 36495 * 45.0 / 48e6 * 1000, 1e-3);
+
+  const Output o = Tinykg("--store " + Store() + " train --on emulator --device Syntiant-TinyML-Board_1 --data " +
+                          Occupancy("datatest.txt") + " --label Occupancy --steps 20 --format json");
+  ASSERT_EQ(o.code, 0) << o.out;
+  const nlohmann::json run = nlohmann::json::parse(o.out);
+  EXPECT_EQ(run["target"], "microbit");
+  double mean = 0;
+  for (const auto& [kernel, per_mac] : run["kernel_instructions_per_mac"].items()) mean += per_mac.get<double>() / 2;
+  EXPECT_GT(mean, 45.0);  // software float costs more than the table says
+
+  const Output after = Tinykg("--store " + Store() + " explain" + pair);
+  ASSERT_EQ(after.code, 0) << after.out;
+  const nlohmann::json a = latency(after);
+  EXPECT_EQ(a["basis"], "calibrated") << after.out;
+  EXPECT_NEAR(a["have"].get<double>(), 36495 * mean / 48e6 * 1000, 1e-3 * a["have"].get<double>());
+
+  char bound[32];
+  std::snprintf(bound, sizeof bound, "%.3f", (b["have"].get<double>() + a["have"].get<double>()) / 2);
+  const std::string match = " match --model Mapping_Dance --max-latency-ms " + std::string(bound) + " --format json";
+  const Output m_plain = Tinykg("--store " + plain + match);
+  const Output m_measured = Tinykg("--store " + Store() + match);
+  ASSERT_EQ(m_plain.code, 0) << m_plain.out;
+  ASSERT_EQ(m_measured.code, 0) << m_measured.out;
+  EXPECT_NE(m_plain.out.find("Syntiant"), std::string::npos) << m_plain.out;
+  EXPECT_EQ(m_measured.out.find("Syntiant"), std::string::npos) << m_measured.out;
+  const Output text = Tinykg("--store " + Store() + " explain --model Mapping_Dance --device Syntiant-TinyML-Board_1");
+  EXPECT_NE(text.out.find("calibrated on the emulator"), std::string::npos) << text.out;
 }
 
 TEST_F(TrainOnEmulator, UnknownDevice_IsAnError) {
