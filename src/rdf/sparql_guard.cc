@@ -657,7 +657,7 @@ Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
 Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded) {
   GuardOptions options;
   options.order_in_client = true;
-  options.optional_in_client = true;
+  options.optional_in_client = !store.EvaluatesOptionalsNatively();
   TINYKG_ASSIGN_OR_RETURN(GuardedQuery q, GuardQuery(sparql, options));
   auto result = store.Query(q.text);
   if (result.ok()) {

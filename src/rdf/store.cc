@@ -28,6 +28,7 @@
 #include "tinykg/rdf/namespaces.h"
 #include "tinykg/rdf/store.h"
 #include "tinykg/rdf/vocab.h"
+#include "virtuoso_store.h"
 
 namespace tinykg::rdf {
 
@@ -637,9 +638,10 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view spec) {
   if (s == "memory:" || s == "memory") return RedlandStore::Create(true, "");
   if (s.rfind("hashes:", 0) == 0) s = s.substr(7);
   if (s.empty()) return InvalidArgument("empty store spec");
+  if (s.rfind("virtuoso://", 0) == 0) return internal::OpenVirtuosoStore(s);
   if (s.find("://") != std::string::npos) {
     return InvalidArgument("unsupported store spec '" + s +
-                           "' (expected a directory, hashes:DIR or memory:)");
+                           "' (expected a directory, hashes:DIR, memory: or virtuoso://HOST:PORT/NAME)");
   }
   return RedlandStore::Create(false, s);
 }

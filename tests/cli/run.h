@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "../test_store.h"
+
 namespace tinykg::testing {
 
 struct CliRun {
@@ -51,15 +53,22 @@ inline CliRun Tinykg(const std::string& store, const std::string& args, const st
   return r;
 }
 
-// A fresh store directory removed at the end of the scope.
+// A fresh store directory removed at the end of the scope; with
+// TINYKG_TEST_STORE set, a fresh store on that server instead.
 class TempStore {
  public:
   explicit TempStore(const std::string& name) {
+    if (!TestServerSpec().empty()) {
+      path_ = TestStoreSpec("cli-" + name);
+      return;
+    }
     path_ = (std::filesystem::temp_directory_path() /
              ("tinykg-cli-store-" + std::to_string(getpid()) + "-" + name)).string();
     std::filesystem::remove_all(path_);
   }
-  ~TempStore() { std::filesystem::remove_all(path_); }
+  ~TempStore() {
+    if (TestServerSpec().empty()) std::filesystem::remove_all(path_);
+  }
   const std::string& path() const { return path_; }
 
  private:

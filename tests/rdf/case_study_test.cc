@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "../test_store.h"
 #include "tinykg/base/file.h"
 #include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/store.h"
@@ -44,7 +45,7 @@ std::vector<GraphDocument> DocsIn(const std::string& dir, const std::string& kin
 class PublishedGraph : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto store = Store::Open("memory:");
+    auto store = Store::Open(::tinykg::testing::TestStoreSpec("published"));
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value().release();
     ASSERT_TRUE(store_->PutAll(DocsIn(kSeloc + "schema", kKindOntology)).ok());
@@ -134,7 +135,7 @@ TEST_F(PublishedGraph, DeviceCatalogueListsEveryDeviceWithItsSensors) {
 }
 
 TEST(ShippedGraph, TinykgQueriesAnswerOnTheShippedBoards) {
-  auto store = Store::Open("memory:");
+  auto store = Store::Open(::tinykg::testing::TestStoreSpec("shipped"));
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->PutAll(DocsIn(std::string(TINYKG_SOURCE_DIR) + "/ontology", kKindOntology)).ok());
   ASSERT_TRUE((*store)->PutAll(DocsIn(std::string(TINYKG_SOURCE_DIR) + "/kg", kKindKg)).ok());

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "../test_store.h"
 #include "tinykg/rdf/store.h"
 #include "tinykg/rdf/syntax.h"
 
@@ -14,7 +15,7 @@ namespace {
 // A memory store holding `turtle` as one graph; null (with a test failure)
 // when it cannot be built.
 std::unique_ptr<Store> StoreWith(const std::string& turtle) {
-  auto store = Store::Open("memory:");
+  auto store = Store::Open(::tinykg::testing::TestStoreSpec("guard"));
   EXPECT_TRUE(store.ok());
   auto triples = ParseRdf(turtle, Syntax::kTurtle, "http://ex/", "t");
   EXPECT_TRUE(triples.ok()) << triples.status().ToString();

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "../test_store.h"
 #include "tinykg/rdf/syntax.h"
 #include "tinykg/rdf/vocab.h"
 
@@ -51,7 +52,12 @@ class StoreTest : public ::testing::TestWithParam<bool> {
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
-  std::string Spec() const { return GetParam() ? dir_.string() : "memory:"; }
+  // Memory: the embedded in-memory store, or the TINYKG_TEST_STORE server.
+  std::string Spec() const {
+    return GetParam() ? dir_.string()
+                      : ::tinykg::testing::TestStoreSpec(
+                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  }
   fs::path dir_;
 };
 

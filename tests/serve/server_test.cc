@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../test_store.h"
 #include "tinykg/td/thing_description.h"
 
 namespace tinykg::serve {
@@ -82,12 +83,12 @@ ServerOptions BaseOptions() {
   return o;
 }
 
-// A server on 127.0.0.1 (any free port) over a fresh memory: store, running
-// on its own thread.
+// A server on 127.0.0.1 (any free port) over a fresh memory: store (or a
+// fresh store on the TINYKG_TEST_STORE server), running on its own thread.
 class Directory {
  public:
   explicit Directory(ServerOptions options = BaseOptions()) {
-    auto store = rdf::Store::Open("memory:");
+    auto store = rdf::Store::Open(::tinykg::testing::TestStoreSpec("serve"));
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     auto server = Server::Create(*store_, options);

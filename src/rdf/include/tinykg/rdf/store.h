@@ -7,6 +7,17 @@
 //   DIR or hashes:DIR  on-disk Redland `hashes` storage (hash-type 'bdb') in
 //                      directory DIR, created on demand. The default.
 //   memory:            Redland `hashes` with hash-type 'memory'; gone on exit.
+//   virtuoso://[USER[:PASSWORD]@]HOST[:SQL_PORT][/NAME][?http=HTTP_PORT]
+//                      a Virtuoso Open Source server (virtuoso_store.cc):
+//                      SQL_PORT (default 1111) takes writes over ODBC, one
+//                      SQL transaction per batch; HTTP_PORT (default 8890)
+//                      runs queries inside Virtuoso (SPARQL 1.1 Protocol).
+//                      NAME (default `tinykg`; letters, digits, - _ .) keeps
+//                      stores apart in one server: graph G is stored as
+//                      <urn:tinykg:store:NAME:G>. USER/PASSWORD default to
+//                      dba/dba, or $TINYKG_VIRTUOSO_PASSWORD. The server's
+//                      [SPARQL] ResultSetMaxRows must exceed the largest
+//                      answer (scripts/virtuoso.sh sets 100M).
 //
 // Nothing of Redland appears here; errors are values, and Redland's own
 // messages are captured into the returned Status, never printed.
@@ -123,6 +134,16 @@ class Store {
 
   // Warnings gathered since the last call (e.g. Redland notices).
   virtual std::vector<std::string> TakeWarnings() = 0;
+
+  // Bounds later Query() calls to `milliseconds` (0: no bound) where the
+  // engine can stop a query: Virtuoso stops it and Query returns kStoreError
+  // saying so. Redland's engine cannot be stopped; the embedded stores
+  // ignore the bound (tinykg serve answers the client itself, see serve.h).
+  virtual void SetQueryTimeout(std::int64_t /*milliseconds*/) {}
+
+  // Whether the engine evaluates OPTIONAL well by itself; RunQuery evaluates
+  // simple OPTIONALs client-side (one Objects() call per row) only when not.
+  virtual bool EvaluatesOptionalsNatively() const { return false; }
 
  protected:
   Store() = default;
