@@ -81,6 +81,8 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
 
 // `serve`: the Thing Description Directory API over HTTP (cmd_serve.cc).
 void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+// `fleet train`: TinyReptile over emulated MCUs (cmd_fleet.cc).
+void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 
 }  // namespace tinykg::cli
 

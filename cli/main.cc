@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   AddMatchCommand(app, options, run);
   AddExplainCommand(app, options, run);
   AddServeCommand(app, options, run);
+  AddFleetCommand(app, options, run);
 
   // `tinykg import td|board|model ...`: each importer adds its own subcommand.
   auto* import = app.add_subcommand("import", "Import Thing Descriptions, boards and models");

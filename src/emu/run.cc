@@ -470,3 +470,20 @@ Result<std::vector<std::int8_t>> RunInt8Check(const Target& target, std::uint32_
 }
 
 }  // namespace tinykg::emu
+
+namespace tinykg::emu {
+
+Result<std::string> LinkFirmware(const Target& target, const DeviceLimits& limits, const std::string& work_dir,
+                                 const RunOptions& options) {
+  TINYKG_RETURN_IF_ERROR(CheckTools(target));
+  if (limits.ram_bytes == 0 || limits.flash_bytes == 0) return InvalidArgument("the device has no RAM or flash figure");
+  TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked, Link(target, limits, work_dir, options));
+  return linked.path;
+}
+
+Result<FirmwareRun> RunFirmware(const Target& target, const std::string& image, const std::string& run_dir) {
+  TINYKG_ASSIGN_OR_RETURN(QemuRun run, RunQemu(target, image, run_dir, false));
+  return FirmwareRun{run.exit_code, run.instructions, std::move(run.output)};
+}
+
+}  // namespace tinykg::emu

@@ -287,84 +287,90 @@ Result<ClassificationResult> RunTabular(const Dataset& train_in, const Dataset& 
   return result;
 }
 
-Result<SineResult> RunSine(const SineOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  if (options.method == Method::kOnline) return InvalidArgument("the sine benchmark runs reptile, fedavg or scratch");
-  if (options.devices < 1 || options.local_steps < 1 || options.batch < 1 || options.shots < 1) {
-    return InvalidArgument("devices, steps, batch and shots must be positive");
-  }
-  const std::array layers{LayerSpec::Dense(options.hidden, engine::Activation::kTanh),
-                          LayerSpec::Dense(options.hidden, engine::Activation::kTanh), LayerSpec::Dense(1)};
-  Device device(1 << 20);
-  const engine::OptimizerConfig sgd{engine::OptimizerKind::kSgd, options.inner_learning_rate};
-  if (Status s = device.Build(engine::Shape{1}, layers, sgd); !s.ok()) return s;
-  engine::Pcg32 rng(options.seed);
-  device.net.Initialize(rng);
-  std::vector<float> meta(device.net.parameters().begin(), device.net.parameters().end());
-
-  std::vector<SineTaskDistribution> distributions(static_cast<std::size_t>(options.devices));
-  for (int d = 0; d < options.devices; ++d) {
+std::vector<SineTaskDistribution> SineDeviceDistributions(int devices) {
+  std::vector<SineTaskDistribution> distributions(static_cast<std::size_t>(std::max(0, devices)));
+  for (int d = 0; d < devices; ++d) {
     SineTaskDistribution& dist = distributions[static_cast<std::size_t>(d)];
-    const float width = 3.14159265f / static_cast<float>(options.devices);
+    const float width = 3.14159265f / static_cast<float>(devices);
     dist.phase_min = width * static_cast<float>(d);
     dist.phase_max = width * static_cast<float>(d + 1);
   }
-  SineResult result;
-  engine::ParameterAverager averager;
-  std::vector<std::byte> server_memory(meta.size() * sizeof(float) + 64);
-  Arena server_arena(server_memory);
-  const bool needs_average = options.method == Method::kFedAvg || options.round_size > 1;
-  if (needs_average && averager.Init(meta.size(), server_arena) != engine::Status::kOk) {
-    return Internal("server arena too small");
-  }
-  if (options.method == Method::kReptile) {
-    for (int v = 0; v < options.rounds; ++v) {
-      const auto d = static_cast<std::size_t>(v % options.devices);
-      SineStream stream(distributions[d], distributions[d].Sample(rng), rng.NextU32());
-      device.Load(meta);
-      (void)engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse, options.local_steps,
-                               options.batch, device.arena, nullptr, options.max_gradient_norm);
-      const float eps = options.meta_learning_rate *
-                        (1.0f - static_cast<float>(v) / static_cast<float>(options.rounds));
-      result.device_steps += options.local_steps;
-      if (options.round_size <= 1) {
-        engine::ReptileUpdate(meta, device.net.parameters(), eps);  // one device at a time
-        continue;
-      }
-      // In rounds: move towards the mean of the round's adapted parameters.
-      if (v % options.round_size == 0) averager.Reset();
-      averager.Add(device.net.parameters());
-      if ((v + 1) % options.round_size == 0 || v + 1 == options.rounds) {
-        std::vector<float> mean(meta.size());
-        (void)averager.Mean(mean);
-        engine::ReptileUpdate(meta, mean, eps);
-      }
-    }
-  } else if (options.method == Method::kFedAvg) {
-    // The same number of device visits as Reptile, grouped in rounds.
-    const int rounds = std::max(1, options.rounds / options.devices);
-    for (int r = 0; r < rounds; ++r) {
-      averager.Reset();
-      for (int d = 0; d < options.devices; ++d) {
-        const auto k = static_cast<std::size_t>(d);
-        SineStream stream(distributions[k], distributions[k].Sample(rng), rng.NextU32(), /*mixed=*/true);
-        device.Load(meta);
-        (void)engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse,
-                                 options.local_steps, options.batch, device.arena, nullptr, options.max_gradient_norm);
-        averager.Add(device.net.parameters());
-        result.device_steps += options.local_steps;
-      }
-      (void)averager.Mean(meta);
-    }
-  }
-  result.server_bytes = meta.size() * sizeof(float) + averager.state_bytes();
+  return distributions;
+}
 
-  // Evaluation on fresh tasks of the whole family, identical for every method.
+std::vector<float> SineVisitSamples(const SineOptions& options, const SineVisit& visit) {
+  const std::vector<SineTaskDistribution> distributions = SineDeviceDistributions(options.devices);
+  const SineTaskDistribution dist =
+      visit.device >= 0 && visit.device < options.devices ? distributions[static_cast<std::size_t>(visit.device)]
+                                                          : SineTaskDistribution{};
+  SineStream stream(dist, visit.task, visit.stream_seed);
+  const std::size_t pairs = static_cast<std::size_t>(std::max(0, options.local_steps)) *
+                            static_cast<std::size_t>(std::max(0, options.batch));
+  std::vector<float> samples(2 * pairs);
+  for (std::size_t i = 0; i < pairs; ++i) {
+    (void)stream.Next(std::span<float>(&samples[2 * i], 1), std::span<float>(&samples[2 * i + 1], 1));
+  }
+  return samples;
+}
+
+struct SineHostDevice::State {
+  Device device{1 << 20};
+};
+
+SineHostDevice::SineHostDevice(const SineOptions& options, std::unique_ptr<State> state)
+    : options_(options), state_(std::move(state)) {}
+SineHostDevice::~SineHostDevice() = default;
+
+Result<std::unique_ptr<SineHostDevice>> SineHostDevice::Create(const SineOptions& options) {
+  if (options.hidden < 1) return InvalidArgument("the sine network needs a hidden width of at least 1");
+  auto state = std::make_unique<State>();
+  const std::array layers{LayerSpec::Dense(options.hidden, engine::Activation::kTanh),
+                          LayerSpec::Dense(options.hidden, engine::Activation::kTanh), LayerSpec::Dense(1)};
+  const engine::OptimizerConfig sgd{engine::OptimizerKind::kSgd, options.inner_learning_rate};
+  if (Status s = state->device.Build(engine::Shape{1}, layers, sgd); !s.ok()) return s;
+  return std::unique_ptr<SineHostDevice>(new SineHostDevice(options, std::move(state)));
+}
+
+std::size_t SineHostDevice::parameter_count() const { return state_->device.net.parameters().size(); }
+
+std::vector<float> SineHostDevice::Initialize(engine::Pcg32& rng) {
+  state_->device.net.Initialize(rng);
+  return {state_->device.net.parameters().begin(), state_->device.net.parameters().end()};
+}
+
+engine::MemoryReport SineHostDevice::Memory() const { return state_->device.Memory(); }
+
+Result<std::vector<float>> SineHostDevice::Adapt(std::span<const float> init, std::span<const float> samples,
+                                                 std::vector<float>* losses) {
+  Device& device = state_->device;
+  if (init.size() != device.net.parameters().size()) return InvalidArgument("initialisation size mismatch");
+  std::copy(init.begin(), init.end(), device.net.parameters().begin());
+  device.optimizer.Reset();
+  std::vector<float> xs(samples.size() / 2), ys(xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    xs[i] = samples[2 * i];
+    ys[i] = samples[2 * i + 1];
+  }
+  FixedStream stream(std::move(xs), std::move(ys), 1, 1);
+  for (int step = 0; step < options_.local_steps; ++step) {
+    float loss = 0.0f;
+    const engine::Status s = engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse, 1,
+                                                options_.batch, device.arena, &loss, options_.max_gradient_norm);
+    if (s != engine::Status::kOk) return EngineError(s, "local training");
+    if (losses != nullptr) losses->push_back(loss);
+  }
+  return std::vector<float>(device.net.parameters().begin(), device.net.parameters().end());
+}
+
+SineEvaluation SineHostDevice::Evaluate(std::span<const float> init) {
+  Device& device = state_->device;
   const SineTaskDistribution family;
-  engine::Pcg32 eval_rng(options.seed ^ 0x5eed5eedULL);
-  const int max_steps = options.eval_steps.empty() ? 0 : *std::max_element(options.eval_steps.begin(), options.eval_steps.end());
-  result.steps = options.eval_steps;
-  result.mse.assign(options.eval_steps.size(), 0.0);
+  engine::Pcg32 eval_rng(options_.seed ^ 0x5eed5eedULL);
+  const int max_steps =
+      options_.eval_steps.empty() ? 0 : *std::max_element(options_.eval_steps.begin(), options_.eval_steps.end());
+  SineEvaluation result;
+  result.steps = options_.eval_steps;
+  result.mse.assign(options_.eval_steps.size(), 0.0);
   constexpr int kQueryPoints = 50;
   auto query_mse = [&](const SineTask& task) {
     double sum = 0;
@@ -375,29 +381,150 @@ Result<SineResult> RunSine(const SineOptions& options) {
     }
     return sum / kQueryPoints;
   };
-  for (int t = 0; t < options.eval_tasks; ++t) {
+  for (int t = 0; t < options_.eval_tasks; ++t) {
     const SineTask task = family.Sample(eval_rng);
-    std::vector<float> xs(static_cast<std::size_t>(options.shots)), ys(xs.size());
+    std::vector<float> xs(static_cast<std::size_t>(options_.shots)), ys(xs.size());
     for (std::size_t i = 0; i < xs.size(); ++i) {
       xs[i] = eval_rng.Uniform(family.x_min, family.x_max);
       ys[i] = task.Value(xs[i]);
     }
     FixedStream support(xs, ys, 1, 1);
-    device.Load(meta);
+    std::copy(init.begin(), init.end(), device.net.parameters().begin());
+    device.optimizer.Reset();
     result.mse_before += query_mse(task);
     for (int s = 1; s <= max_steps; ++s) {
-      (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kMse, 1, options.shots,
-                               device.arena, nullptr, options.max_gradient_norm);
-      for (std::size_t i = 0; i < options.eval_steps.size(); ++i) {
-        if (options.eval_steps[i] == s) result.mse[i] += query_mse(task);
+      (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kMse, 1, options_.shots,
+                               device.arena, nullptr, options_.max_gradient_norm);
+      for (std::size_t i = 0; i < options_.eval_steps.size(); ++i) {
+        if (options_.eval_steps[i] == s) result.mse[i] += query_mse(task);
       }
     }
   }
-  result.mse_before /= options.eval_tasks;
-  for (double& m : result.mse) m /= options.eval_tasks;
+  if (options_.eval_tasks > 0) {
+    result.mse_before /= options_.eval_tasks;
+    for (double& m : result.mse) m /= options_.eval_tasks;
+  }
+  return result;
+}
+
+SineReptileServer::SineReptileServer(const SineOptions& options, SineHostDevice& device)
+    : options_(options), distributions_(SineDeviceDistributions(options.devices)), rng_(options.seed) {
+  meta_ = device.Initialize(rng_);
+}
+
+std::vector<SineVisit> SineReptileServer::NextRound() {
+  std::vector<SineVisit> visits;
+  const int size = std::max(1, options_.round_size);
+  while (static_cast<int>(visits.size()) < size && visits_ < options_.rounds && options_.devices > 0) {
+    SineVisit v;
+    v.device = visits_ % options_.devices;
+    // The seed before the task: the order RunSine has drawn them in since
+    // its first published figures.
+    v.stream_seed = rng_.NextU32();
+    v.task = distributions_[static_cast<std::size_t>(v.device)].Sample(rng_);
+    visits.push_back(v);
+    ++visits_;
+  }
+  pending_ = visits.size();
+  return visits;
+}
+
+Status SineReptileServer::Update(const std::vector<std::vector<float>>& adapted) {
+  if (adapted.size() != pending_ || adapted.empty()) return InvalidArgument("one adapted vector per visit expected");
+  for (const std::vector<float>& a : adapted) {
+    if (a.size() != meta_.size()) return InvalidArgument("adapted parameters have the wrong size");
+  }
+  pending_ = 0;
+  const float eps = options_.meta_learning_rate *
+                    (1.0f - static_cast<float>(visits_ - 1) / static_cast<float>(options_.rounds));
+  if (adapted.size() == 1) {
+    engine::ReptileUpdate(meta_, adapted[0], eps);
+    return Status::Ok();
+  }
+  engine::ParameterAverager averager;
+  std::vector<std::byte> memory(meta_.size() * sizeof(float) + 64);
+  Arena arena(memory);
+  if (averager.Init(meta_.size(), arena) != engine::Status::kOk) return Internal("server arena too small");
+  for (const std::vector<float>& a : adapted) averager.Add(a);
+  std::vector<float> mean(meta_.size());
+  (void)averager.Mean(mean);
+  engine::ReptileUpdate(meta_, mean, eps);
+  return Status::Ok();
+}
+
+namespace {
+
+// FedAvg on the sine family: the same number of device visits as Reptile,
+// grouped in rounds; each device trains on its own task mixture and the
+// server replaces meta by the round's mean.
+Status RunSineFedAvg(const SineOptions& options, SineHostDevice& device, engine::Pcg32& rng, std::vector<float>& meta,
+                     SineResult& result) {
+  const std::vector<SineTaskDistribution> distributions = SineDeviceDistributions(options.devices);
+  engine::ParameterAverager averager;
+  std::vector<std::byte> memory(meta.size() * sizeof(float) + 64);
+  Arena arena(memory);
+  if (averager.Init(meta.size(), arena) != engine::Status::kOk) return Internal("server arena too small");
+  std::vector<float> samples(2 * static_cast<std::size_t>(options.local_steps) * static_cast<std::size_t>(options.batch));
+  const int rounds = std::max(1, options.rounds / options.devices);
+  for (int r = 0; r < rounds; ++r) {
+    averager.Reset();
+    for (const SineTaskDistribution& dist : distributions) {
+      SineStream stream(dist, dist.Sample(rng), rng.NextU32(), /*mixed=*/true);
+      for (std::size_t i = 0; i < samples.size() / 2; ++i) {
+        (void)stream.Next(std::span<float>(&samples[2 * i], 1), std::span<float>(&samples[2 * i + 1], 1));
+      }
+      TINYKG_ASSIGN_OR_RETURN(std::vector<float> adapted, device.Adapt(meta, samples));
+      averager.Add(adapted);
+      result.device_steps += options.local_steps;
+    }
+    (void)averager.Mean(meta);
+  }
+  result.server_bytes = meta.size() * sizeof(float) + averager.state_bytes();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<SineResult> RunSine(const SineOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  if (options.method == Method::kOnline) return InvalidArgument("the sine benchmark runs reptile, fedavg or scratch");
+  if (options.devices < 1 || options.local_steps < 1 || options.batch < 1 || options.shots < 1) {
+    return InvalidArgument("devices, steps, batch and shots must be positive");
+  }
+  TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<SineHostDevice> device, SineHostDevice::Create(options));
+  SineResult result;
+  std::vector<float> meta;
+  if (options.method == Method::kReptile) {
+    SineReptileServer server(options, *device);
+    while (!server.done()) {
+      const std::vector<SineVisit> visits = server.NextRound();
+      std::vector<std::vector<float>> adapted;
+      for (const SineVisit& v : visits) {
+        TINYKG_ASSIGN_OR_RETURN(std::vector<float> a, device->Adapt(server.meta(), SineVisitSamples(options, v)));
+        adapted.push_back(std::move(a));
+        result.device_steps += options.local_steps;
+      }
+      TINYKG_RETURN_IF_ERROR(server.Update(adapted));
+    }
+    meta.assign(server.meta().begin(), server.meta().end());
+    result.server_bytes = server.state_bytes();
+  } else {
+    engine::Pcg32 rng(options.seed);
+    meta = device->Initialize(rng);
+    result.server_bytes = meta.size() * sizeof(float);
+    if (options.method == Method::kFedAvg) {
+      TINYKG_RETURN_IF_ERROR(RunSineFedAvg(options, *device, rng, meta, result));
+    }
+  }
+
+  // Evaluation on fresh tasks of the whole family, identical for every method.
+  const SineEvaluation eval = device->Evaluate(meta);
+  result.steps = eval.steps;
+  result.mse = eval.mse;
+  result.mse_before = eval.mse_before;
   result.method = options.method;
   result.seed = options.seed;
-  result.memory = device.Memory();
+  result.memory = device->Memory();
   result.seconds = Seconds(start);
   return result;
 }

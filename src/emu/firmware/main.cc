@@ -13,6 +13,7 @@
 //   backward (weight and bias gradients) passes on a fixed input.
 //   mode 2 (int8 check): the int8_check.h problem for `seed`, one
 //   "result int8 <bits>" line per output.
+//   mode 3 (reptile visit): fleet_device.h.
 // Output: "result loss <bits>" per step, "result accuracy <bits>", then
 // "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
 // 1 for a bad stream, 2 when the arena is too small.
@@ -21,6 +22,7 @@
 #include <array>
 #include <span>
 
+#include "fleet_device.h"
 #include "int8_check.h"
 #include "tinykg/engine/arena.h"
 #include "tinykg/engine/online.h"
@@ -115,6 +117,7 @@ extern "C" int FirmwareMain() {
     return 0;
   }
   if (config[7] == 1.0f) return KernelCost(arena, features, classes, hidden_units, train_steps, inferences);
+  if (config[7] == 3.0f) return tinykg::emu_firmware::RunReptileVisit(arena, config, LogStat);
 
   const LayerSpec hidden[1] = {LayerSpec::Dense(hidden_units, Activation::kRelu)};
   OnlineConfig online;

@@ -131,6 +131,23 @@ Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int
 // (inputs from `seed`) on `target`; returns its int8 outputs.
 Result<std::vector<std::int8_t>> RunInt8Check(const Target& target, std::uint32_t seed, const std::string& work_dir);
 
+// Building blocks for drivers that run one image many times with different
+// sample streams (the fleet, emu/fleet.h). LinkFirmware links (or takes from
+// the cache) the firmware for `limits` into `work_dir` and returns the
+// image's absolute path; errors as RunOnEmulator's link step.
+Result<std::string> LinkFirmware(const Target& target, const DeviceLimits& limits, const std::string& work_dir,
+                                 const RunOptions& options = {});
+// One QEMU run of `image` in `run_dir`, which must hold the sample stream
+// `tinykg-samples.bin`: exit code, executed instructions, and the
+// semihosting output ("result <name> <hex bits>", "log ..." lines). Safe to
+// call from several threads with different run_dirs.
+struct FirmwareRun {
+  int exit_code = 0;
+  std::uint64_t instructions = 0;
+  std::string output;
+};
+Result<FirmwareRun> RunFirmware(const Target& target, const std::string& image, const std::string& run_dir);
+
 }  // namespace tinykg::emu
 
 #endif  // TINYKG_EMU_RUN_H_

@@ -6,12 +6,15 @@
 #define TINYKG_TRAIN_EXPERIMENTS_H_
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "tinykg/base/status.h"
 #include "tinykg/engine/memory.h"
 #include "tinykg/engine/optimizer.h"
+#include "tinykg/engine/random.h"
 #include "tinykg/train/dataset.h"
 
 namespace tinykg::train {
@@ -98,6 +101,88 @@ struct SineResult {
 };
 
 Result<SineResult> RunSine(const SineOptions& options);
+
+// Sine Reptile in pieces, so one server loop runs against in-process
+// devices (RunSine) and against emulated microcontrollers (emu/fleet.h).
+
+// One device visit: which device, its task, and the seed of the stream its
+// samples are drawn from.
+struct SineVisit {
+  int device = 0;
+  SineTask task;
+  std::uint64_t stream_seed = 0;
+};
+
+// The x, y pairs a visit trains on, in the order TrainSteps reads them:
+// local_steps * batch pairs, x then y.
+std::vector<float> SineVisitSamples(const SineOptions& options, const SineVisit& visit);
+
+// The meta-test of an initialisation: `options.eval_tasks` new tasks of the
+// whole family (the same tasks for every call with the same seed), each
+// adapted from the initialisation with full-batch SGD on `shots` points.
+struct SineEvaluation {
+  double mse_before = 0.0;   // query MSE of the initialisation itself
+  std::vector<int> steps;    // options.eval_steps
+  std::vector<double> mse;   // mean query MSE after steps[i] adaptation steps
+};
+
+// One simulated device on the host: the sine network (1 -> hidden tanh ->
+// hidden tanh -> 1), plain SGD and its own 1 MiB arena. Not copyable.
+class SineHostDevice {
+ public:
+  static Result<std::unique_ptr<SineHostDevice>> Create(const SineOptions& options);
+  ~SineHostDevice();
+  SineHostDevice(const SineHostDevice&) = delete;
+  SineHostDevice& operator=(const SineHostDevice&) = delete;
+
+  std::size_t parameter_count() const;
+  // The network's random initialisation drawn from `rng`.
+  std::vector<float> Initialize(engine::Pcg32& rng);
+  // Starts from `init`, runs local_steps SGD steps of `batch` pairs from
+  // `samples` (SineVisitSamples), returns the adapted parameters. `losses`
+  // (may be null) receives the mean loss of each step.
+  Result<std::vector<float>> Adapt(std::span<const float> init, std::span<const float> samples,
+                                   std::vector<float>* losses = nullptr);
+  SineEvaluation Evaluate(std::span<const float> init);
+  engine::MemoryReport Memory() const;
+
+ private:
+  struct State;
+  SineHostDevice(const SineOptions& options, std::unique_ptr<State> state);
+  SineOptions options_;
+  std::unique_ptr<State> state_;
+};
+
+// Device d of `devices` draws phases from [d pi/devices, (d+1) pi/devices].
+std::vector<SineTaskDistribution> SineDeviceDistributions(int devices);
+
+// The TinyReptile server: the meta-initialisation (`device`'s random
+// initialisation from Pcg32(options.seed)), the devices' task distributions
+// (SineDeviceDistributions) and the update
+// phi += eps * (mean of the round's adapted parameters - phi), eps =
+// meta_learning_rate annealed linearly to 0 over options.rounds visits.
+// Visits go round-robin over the devices, options.round_size per round.
+class SineReptileServer {
+ public:
+  SineReptileServer(const SineOptions& options, SineHostDevice& device);
+  std::span<const float> meta() const { return meta_; }
+  bool done() const { return visits_ >= options_.rounds; }
+  int visits() const { return visits_; }
+  // The next round's visits (round_size, fewer at the end; empty when done).
+  std::vector<SineVisit> NextRound();
+  // Applies the round's adapted parameters (one vector per visit of the
+  // last NextRound, in order). kInvalidArgument on a count or size mismatch.
+  Status Update(const std::vector<std::vector<float>>& adapted);
+  std::size_t state_bytes() const { return meta_.size() * sizeof(float) * (options_.round_size > 1 ? 2 : 1); }
+
+ private:
+  SineOptions options_;
+  std::vector<float> meta_;
+  std::vector<SineTaskDistribution> distributions_;
+  engine::Pcg32 rng_;
+  int visits_ = 0;
+  std::size_t pending_ = 0;
+};
 
 }  // namespace tinykg::train
 

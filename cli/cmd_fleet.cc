@@ -1,0 +1,453 @@
+// tinykg fleet train --device-class D --count N --method reptile ...:
+// TinyReptile over N simulated devices, each an emulated MCU (QEMU) standing
+// for a device of the knowledge graph, the server on the host. Prints the
+// meta-test loss of the initialisation per round next to training from
+// scratch, the instructions of every device visit, and writes the run back
+// into the store (a tkg:TrainingRun with its tkg:BenchmarkRecords).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli.h"
+#include "store_access.h"
+#include "tinykg/emu/fleet.h"
+#include "tinykg/emu/target.h"
+#include "tinykg/rdf/vocab.h"
+
+namespace tinykg::cli {
+namespace {
+
+struct FleetArgs {
+  std::string device_class, method = "reptile", data = "sine", aggregate = "mean", on = "emulator";
+  std::string format = "table";
+  int count = 0, rounds = 3, inner_steps = 8, batch = 10, hidden = 40, eval_tasks = 100;
+  std::vector<int> eval_steps{1, 8, 32};
+  float lr = 0.05f, meta_lr = 1.0f;
+  unsigned jobs = 0;
+  std::uint64_t seed = 1;
+  bool no_record = false;
+};
+
+std::string Tkg(const char* local) { return std::string(vocab::kTkg) + local; }
+
+std::string LocalName(const std::string& iri) { return iri.substr(iri.find_last_of("#/") + 1); }
+
+// Lower case without '-', '_', ' ', '+': "Cortex-M4F" and "CortexM4F" agree.
+std::string Normal(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '-' || c == '_' || c == ' ' || c == '+') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// The emulated target for a core IRI's local name ("CortexM4F").
+const emu::Target* TargetForCore(const std::string& core) {
+  std::string name = Normal(core);
+  if (name.rfind("cortexm", 0) == 0) name = "cortex-m" + name.substr(7);
+  if (name == "cortex-m0plus") name = "cortex-m0";
+  return emu::FindTarget(name);
+}
+
+struct GraphDevice {
+  std::string iri, title, core;  // core: local name
+  emu::DeviceLimits limits;
+  const emu::Target* target = nullptr;
+};
+
+std::uint64_t Integer(const std::optional<rdf::Term>& t) {
+  if (!t || !t->is_literal()) return 0;
+  try {
+    return static_cast<std::uint64_t>(std::stod(t->value));
+  } catch (...) {
+    return 0;
+  }
+}
+
+// Every device with a core, RAM and flash; free figures win over totals.
+Result<std::vector<GraphDevice>> GraphDevices(rdf::Store& store) {
+  const std::string prefixes = "PREFIX tkg: <" + std::string(vocab::kTkg) + ">\nPREFIX td: <" + vocab::kTd + ">\n";
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult rows,
+                          store.Query(prefixes + "SELECT ?device ?title ?core ?ram ?flash WHERE {\n"
+                                                 "  ?device tkg:coreType ?core ; tkg:ramBytes ?ram ; "
+                                                 "tkg:flashBytes ?flash ; td:title ?title .\n}"));
+  std::map<std::string, GraphDevice> by_iri;
+  for (const auto& row : rows.rows) {
+    if (!row[0] || !row[2]) continue;
+    GraphDevice& d = by_iri[row[0]->value];
+    d.iri = row[0]->value;
+    if (d.title.empty() && row[1]) d.title = row[1]->value;
+    d.core = LocalName(row[2]->value);
+    d.limits.ram_bytes = Integer(row[3]);
+    d.limits.flash_bytes = Integer(row[4]);
+  }
+  for (const char* property : {"freeRamBytes", "freeFlashBytes"}) {
+    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult free,
+                            store.Query(prefixes + "SELECT ?device ?v WHERE { ?device tkg:" + property + " ?v }"));
+    for (const auto& row : free.rows) {
+      if (!row[0]) continue;
+      auto it = by_iri.find(row[0]->value);
+      const std::uint64_t v = Integer(row[1]);
+      if (it == by_iri.end() || v == 0) continue;
+      (std::string(property) == "freeRamBytes" ? it->second.limits.ram_bytes : it->second.limits.flash_bytes) = v;
+    }
+  }
+  std::vector<GraphDevice> out;
+  for (auto& [iri, d] : by_iri) {
+    d.target = TargetForCore(d.core);
+    out.push_back(std::move(d));
+  }
+  std::sort(out.begin(), out.end(), [](const GraphDevice& a, const GraphDevice& b) {
+    return a.title != b.title ? a.title < b.title : a.iri < b.iri;
+  });
+  return out;
+}
+
+// --device-class: a device (IRI or title) is a template for N copies; a core
+// type ("CortexM4F", "cortex-m4f") or an emulated target ("mps2-an386")
+// selects the graph's devices with that core (or standing for that target),
+// sorted by title, reused round-robin when N exceeds them.
+Result<std::vector<emu::FleetDevice>> SelectDevices(const std::vector<GraphDevice>& graph, const std::string& cls,
+                                                    int count) {
+  std::vector<const GraphDevice*> chosen;
+  for (const GraphDevice& d : graph) {
+    if (d.iri == cls || d.title == cls) chosen = {&d};
+  }
+  std::string want = Normal(cls);
+  if (want.rfind("tkg:", 0) == 0) want.erase(0, 4);
+  if (chosen.empty()) {
+    for (const GraphDevice& d : graph) {
+      if (Normal(d.core) == want) chosen.push_back(&d);
+    }
+  }
+  if (const emu::Target* target = emu::FindTarget(cls); chosen.empty() && target != nullptr) {
+    for (const GraphDevice& d : graph) {
+      if (d.target == target) chosen.push_back(&d);
+    }
+  }
+  if (chosen.empty()) {
+    std::string cores;
+    for (const GraphDevice& d : graph) {
+      if (cores.find(d.core) == std::string::npos) cores += (cores.empty() ? "" : ", ") + d.core;
+    }
+    return NotFound("--device-class: no device, core type or emulated target '" + cls +
+                    "' in the knowledge graph (core types with devices: " + cores + ")");
+  }
+  std::vector<emu::FleetDevice> fleet;
+  for (int i = 0; i < count; ++i) {
+    const GraphDevice& d = *chosen[static_cast<std::size_t>(i) % chosen.size()];
+    if (d.target == nullptr) {
+      return Unsupported("no emulated target stands for core " + d.core + " of " + d.title);
+    }
+    const std::size_t copy = static_cast<std::size_t>(i) / chosen.size();
+    emu::FleetDevice f;
+    f.name = copy == 0 ? d.title : d.title + " #" + std::to_string(copy + 1);
+    f.template_iri = d.iri;
+    f.target = d.target;
+    f.limits = d.limits;
+    fleet.push_back(std::move(f));
+  }
+  return fleet;
+}
+
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
+}
+
+nlohmann::json EvalJson(const train::SineEvaluation& e) {
+  nlohmann::json after = nlohmann::json::object();
+  for (std::size_t i = 0; i < e.steps.size(); ++i) after[std::to_string(e.steps[i])] = e.mse[i];
+  return {{"mse_before", e.mse_before}, {"mse_after_steps", after}};
+}
+
+nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
+                          const emu::FleetResult& r) {
+  nlohmann::json out = {{"method", "reptile"},
+                        {"on", args.on},
+                        {"dataset", "sine"},
+                        {"aggregation", args.aggregate},
+                        {"device_class", args.device_class},
+                        {"count", devices.size()},
+                        {"rounds", args.rounds},
+                        {"inner_steps", args.inner_steps},
+                        {"batch", args.batch},
+                        {"lr", args.lr},
+                        {"meta_lr", args.meta_lr},
+                        {"hidden", args.hidden},
+                        {"parameters", r.parameters},
+                        {"seed", args.seed},
+                        {"toolchain", r.toolchain},
+                        {"seconds", r.seconds},
+                        {"scratch", EvalJson(r.scratch)}};
+  nlohmann::json devs = nlohmann::json::array();
+  for (std::size_t d = 0; d < devices.size(); ++d) {
+    nlohmann::json j = {{"name", devices[d].name},
+                        {"device", devices[d].template_iri},
+                        {"target", devices[d].target != nullptr ? std::string(devices[d].target->name) : ""},
+                        {"ram_limit_bytes", devices[d].limits.ram_bytes},
+                        {"flash_limit_bytes", devices[d].limits.flash_bytes}};
+    if (d < r.devices.size()) {
+      const emu::FleetDeviceCost& c = r.devices[d];
+      j["baseline_instructions"] = c.baseline_instructions;
+      j["instructions_per_step"] = c.instructions_per_step;
+      j["peak_ram_bytes"] = c.peak_ram_bytes;
+      j["static_ram_bytes"] = c.static_ram_bytes;
+      j["arena_high_water_bytes"] = c.arena_high_water_bytes;
+      j["stack_high_water_bytes"] = c.stack_high_water_bytes;
+    }
+    devs.push_back(std::move(j));
+  }
+  out["devices"] = std::move(devs);
+  nlohmann::json rounds = nlohmann::json::array();
+  for (const emu::FleetRound& round : r.rounds) {
+    nlohmann::json j = EvalJson(round.eval);
+    j["round"] = round.round;
+    j["seconds"] = round.seconds;
+    nlohmann::json visits = nlohmann::json::array();
+    for (const emu::FleetVisit& v : round.visits) {
+      visits.push_back({{"device", devices[static_cast<std::size_t>(v.device)].name},
+                        {"instructions", v.instructions},
+                        {"training_instructions", v.training_instructions},
+                        {"first_loss", v.losses.empty() ? 0.0f : v.losses.front()},
+                        {"last_loss", v.losses.empty() ? 0.0f : v.losses.back()}});
+    }
+    j["visits"] = std::move(visits);
+    rounds.push_back(std::move(j));
+  }
+  out["rounds"] = std::move(rounds);
+  return out;
+}
+
+std::string Fixed(double v, int digits) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, v);
+  return text;
+}
+
+void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices, const emu::FleetResult& r) {
+  std::cout << "fleet: " << devices.size() << " devices, reptile (" << args.aggregate << "), " << args.rounds
+            << " rounds x " << args.inner_steps << " inner steps of " << args.batch << ", " << r.parameters
+            << " parameters, on " << args.on << "\n\n";
+  std::cout << "meta-test MSE (" << args.eval_tasks << " new sine tasks, adapted from the initialisation)\n";
+  std::cout << "round\tbefore";
+  for (int s : r.scratch.steps) std::cout << "\tafter " << s;
+  std::cout << "\n";
+  auto row = [&](const std::string& name, const train::SineEvaluation& e) {
+    std::cout << name << "\t" << Fixed(e.mse_before, 3);
+    for (double m : e.mse) std::cout << "\t" << Fixed(m, 3);
+    std::cout << "\n";
+  };
+  row("scratch", r.scratch);
+  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), round.eval);
+  if (r.devices.empty()) return;
+  std::cout << "\ninstructions per device visit (QEMU, whole run incl. boot and weight transfer)\n";
+  std::cout << "device\ttarget";
+  for (const emu::FleetRound& round : r.rounds) std::cout << "\tround " << round.round;
+  std::cout << "\tper step\tpeak RAM\n";
+  for (std::size_t d = 0; d < devices.size(); ++d) {
+    std::cout << devices[d].name << "\t" << devices[d].target->name;
+    for (const emu::FleetRound& round : r.rounds) {
+      std::uint64_t sum = 0;
+      for (const emu::FleetVisit& v : round.visits) {
+        if (static_cast<std::size_t>(v.device) == d) sum += v.instructions;
+      }
+      std::cout << "\t" << sum;
+    }
+    std::cout << "\t" << static_cast<std::uint64_t>(r.devices[d].instructions_per_step + 0.5) << "\t"
+              << r.devices[d].peak_ram_bytes << " B\n";
+  }
+}
+
+// The run as a named graph of kind benchmark: one tkg:TrainingRun (method
+// tkg:Reptile, one tkg:onDevice per device in the graph the fleet copied)
+// and tkg:BenchmarkRecords (tkg:partOfRun): the meta-test MSE of the final
+// initialisation and of scratch after each evaluation step count, and per
+// device instructions per step and peak RAM.
+rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
+                               const emu::FleetResult& r, const std::string& date) {
+  const std::string xsd = vocab::kXsd;
+  std::string stamp = date;
+  std::replace(stamp.begin(), stamp.end(), ':', '-');
+  const std::string target = std::string(devices.front().target->name);
+  rdf::GraphDocument doc;
+  doc.iri = std::string(vocab::kTkgResource) + "benchmark/fleet/" + target + "/" + stamp;
+  doc.kind = rdf::kKindBenchmark;
+  doc.source = "tinykg fleet train";
+  doc.label = "reptile fleet of " + std::to_string(devices.size()) + " on " + target;
+  const std::string run = doc.iri + "#run";
+  auto add = [&](const std::string& s, const std::string& p, rdf::Term o) {
+    doc.triples.push_back({rdf::Term::Iri(s), rdf::Term::Iri(p), std::move(o)});
+  };
+  auto number = [&](double v) {
+    std::ostringstream text;
+    text.precision(17);
+    text << v;
+    return rdf::Term::Literal(text.str(), xsd + "double");
+  };
+  add(run, std::string(vocab::kRdf) + "type", rdf::Term::Iri(Tkg("TrainingRun")));
+  add(run, std::string(vocab::kRdfs) + "label", rdf::Term::Literal(doc.label));
+  add(run, Tkg("trainingMethod"), rdf::Term::Iri(Tkg("Reptile")));
+  add(run, Tkg("steps"), rdf::Term::Literal(std::to_string(args.rounds * args.inner_steps * static_cast<int>(devices.size())),
+                                            xsd + "integer"));
+  add(run, Tkg("seed"), rdf::Term::Literal(std::to_string(args.seed), xsd + "integer"));
+  add(run, Tkg("target"), rdf::Term::Literal(target));
+  add(run, Tkg("dataset"), rdf::Term::Literal("sine"));
+  add(run, std::string(vocab::kDcterms) + "date", rdf::Term::Literal(date, xsd + "dateTime"));
+  std::vector<std::string> templates;
+  for (const emu::FleetDevice& d : devices) {
+    if (std::find(templates.begin(), templates.end(), d.template_iri) == templates.end()) {
+      templates.push_back(d.template_iri);
+    }
+  }
+  for (const std::string& t : templates) add(run, Tkg("onDevice"), rdf::Term::Iri(t));
+
+  auto record = [&](const std::string& suffix, const char* metric, double value, const std::string& device,
+                    const std::string& comment) {
+    const std::string rec = doc.iri + "#" + suffix;
+    add(rec, std::string(vocab::kRdf) + "type", rdf::Term::Iri(Tkg("BenchmarkRecord")));
+    add(rec, Tkg("metric"), rdf::Term::Iri(Tkg(metric)));
+    add(rec, Tkg("value"), number(value));
+    add(rec, Tkg("method"), rdf::Term::Iri(Tkg("MeasuredOnEmulator")));
+    add(rec, Tkg("partOfRun"), rdf::Term::Iri(run));
+    add(rec, Tkg("target"), rdf::Term::Literal(target));
+    add(rec, Tkg("dataset"), rdf::Term::Literal("sine"));
+    if (!r.toolchain.empty()) add(rec, Tkg("toolchain"), rdf::Term::Literal(r.toolchain));
+    if (!device.empty()) add(rec, Tkg("benchmarkedDevice"), rdf::Term::Iri(device));
+    if (!comment.empty()) add(rec, std::string(vocab::kRdfs) + "comment", rdf::Term::Literal(comment));
+    add(rec, std::string(vocab::kDcterms) + "date", rdf::Term::Literal(date, xsd + "dateTime"));
+  };
+  const train::SineEvaluation& last = r.rounds.back().eval;
+  for (std::size_t i = 0; i < last.steps.size(); ++i) {
+    const std::string steps = std::to_string(last.steps[i]);
+    record("mse-after-" + steps, "Mse", last.mse[i], "",
+           "meta-test MSE of the meta-learned initialisation after " + steps + " adaptation steps");
+    record("scratch-mse-after-" + steps, "Mse", r.scratch.mse[i], "",
+           "meta-test MSE from the random initialisation (training from scratch) after " + steps +
+               " adaptation steps");
+  }
+  for (std::size_t d = 0; d < r.devices.size() && d < templates.size(); ++d) {
+    const std::string slug = LocalName(devices[d].template_iri);
+    record("instructions-per-step-" + slug, "InstructionsPerTrainingStep", r.devices[d].instructions_per_step,
+           devices[d].template_iri, "");
+    record("peak-ram-" + slug, "PeakRamBytes", static_cast<double>(r.devices[d].peak_ram_bytes),
+           devices[d].template_iri, "");
+  }
+  return doc;
+}
+
+int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
+  if (args.method != "reptile") {
+    return ReportError(Unsupported("--method " + args.method + ": the fleet trains with reptile only"));
+  }
+  if (args.data != "sine") {
+    return ReportError(
+        Unsupported("--data " + args.data + ": the fleet meta-learns on the sine task family only ('sine')"));
+  }
+  if (args.count < 1 || args.rounds < 1 || args.inner_steps < 1 || args.batch < 1 || args.hidden < 1 ||
+      args.eval_tasks < 1) {
+    std::cerr << "tinykg: error: --count, --rounds, --inner-steps, --batch, --hidden and --eval-tasks must be "
+                 "positive\n";
+    return kExitUsage;
+  }
+  auto store = OpenStore(options);
+  if (!store.ok()) {
+    ReportError(store.status());
+    return kExitStore;
+  }
+  auto graph = GraphDevices(**store);
+  if (!graph.ok()) return ReportError(graph.status());
+  auto devices = SelectDevices(*graph, args.device_class, args.count);
+  if (!devices.ok()) return ReportError(devices.status());
+
+  emu::FleetOptions fleet;
+  fleet.sine.method = train::Method::kReptile;
+  fleet.sine.local_steps = args.inner_steps;
+  fleet.sine.batch = args.batch;
+  fleet.sine.inner_learning_rate = args.lr;
+  fleet.sine.meta_learning_rate = args.meta_lr;
+  fleet.sine.hidden = args.hidden;
+  fleet.sine.eval_tasks = args.eval_tasks;
+  fleet.sine.eval_steps = args.eval_steps;
+  fleet.sine.seed = args.seed;
+  fleet.rounds = args.rounds;
+  fleet.aggregation = args.aggregate == "sequential" ? emu::FleetAggregation::kSequential : emu::FleetAggregation::kMean;
+  fleet.on_host = args.on == "host";
+  fleet.run.jobs = args.jobs;
+
+  const bool progress = isatty(STDERR_FILENO) != 0;
+  const std::string work_dir = std::string(P_tmpdir) + "/tinykg-fleet-" + std::to_string(getpid());
+  auto result = emu::RunReptileFleet(*devices, fleet, work_dir, [&](const emu::FleetRound& round) {
+    if (!progress) return;
+    std::cerr << "tinykg: round " << round.round << "/" << args.rounds << ": meta-test MSE before "
+              << Fixed(round.eval.mse_before, 3) << " (" << Fixed(round.seconds, 1) << " s)\n";
+  });
+  std::error_code ignored;
+  std::filesystem::remove_all(work_dir, ignored);
+  if (!result.ok()) return ReportError(result.status());
+
+  if (!args.no_record && !fleet.on_host) {
+    Status put = (*store)->Put(RunDocument(args, *devices, *result, UtcNow()));
+    FlushWarnings(options, **store);
+    if (!put.ok()) {
+      ReportError(put);
+      return kExitStore;
+    }
+  }
+  if (args.format == "json") {
+    std::cout << ResultJson(args, *devices, *result).dump() << "\n";
+  } else {
+    PrintTable(args, *devices, *result);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* fleet = app.add_subcommand("fleet", "Fleets of emulated devices: federated meta-learning (TinyReptile)");
+  fleet->require_subcommand(1);
+  auto args = std::make_shared<FleetArgs>();
+  auto* cmd = fleet->add_subcommand("train", "Meta-learn over N emulated MCUs (Reptile server on the host)");
+  cmd->add_option("--device-class", args->device_class,
+                  "A device (IRI or title: N copies of it), a core type (CortexM4F) or an emulated target "
+                  "(mps2-an386): the graph's devices with that core")
+      ->required();
+  cmd->add_option("--count", args->count, "Simulated devices N")->required();
+  cmd->add_option("--method", args->method, "reptile");
+  cmd->add_option("--rounds", args->rounds, "Rounds (default 3); every device is visited once per round");
+  cmd->add_option("--inner-steps", args->inner_steps, "Local SGD steps K per device visit (default 8)");
+  cmd->add_option("--batch", args->batch, "Samples per local step (default 10)");
+  cmd->add_option("--lr", args->lr, "Device (inner) learning rate (default 0.05)");
+  cmd->add_option("--meta-lr", args->meta_lr, "Server step epsilon, annealed linearly to 0 (default 1)");
+  cmd->add_option("--hidden", args->hidden, "Width of the two tanh hidden layers (default 40)");
+  cmd->add_option("--aggregate", args->aggregate,
+                  "mean (devices in parallel, server moves to their mean; default) or sequential "
+                  "(TinyReptile one device at a time)")
+      ->check(CLI::IsMember({"mean", "sequential"}));
+  cmd->add_option("--data", args->data, "Task family: sine (each device its own phase range)");
+  cmd->add_option("--on", args->on, "emulator (default) or host (the same run on the host engine)")
+      ->check(CLI::IsMember({"emulator", "host"}));
+  cmd->add_option("--jobs", args->jobs, "Parallel QEMU processes (default: the host's cores)");
+  cmd->add_option("--eval-tasks", args->eval_tasks, "Meta-test tasks per evaluation (default 100)");
+  cmd->add_option("--eval-steps", args->eval_steps, "Adaptation steps to report, e.g. 1,8,32")->delimiter(',');
+  cmd->add_option("--seed", args->seed, "Random seed (default 1)");
+  cmd->add_flag("--no-record", args->no_record, "Do not write the run into the store");
+  cmd->add_option("--format", args->format, "table|json")->check(CLI::IsMember({"table", "json"}));
+  cmd->callback([&options, &run, args] { run = [&options, args] { return RunFleetTrain(options, *args); }; });
+}
+
+}  // namespace tinykg::cli

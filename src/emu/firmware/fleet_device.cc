@@ -1,0 +1,95 @@
+#include "fleet_device.h"
+
+#include <cstddef>
+#include <new>
+#include <span>
+
+#include "tinykg/engine/network.h"
+#include "tinykg/engine/optimizer.h"
+#include "tinykg/engine/platform.h"
+#include "tinykg/engine/trainer.h"
+
+extern "C" std::uint32_t StackHighWater();
+
+namespace tinykg::emu_firmware {
+namespace {
+
+using namespace tinykg::engine;
+
+constexpr std::size_t kMaxRecord = 16;  // input + target floats of one sample
+
+// The visit's samples as they arrive through the platform's sample stream.
+class PlatformStream final : public SampleStream {
+ public:
+  PlatformStream(std::size_t inputs, std::size_t targets) : inputs_(inputs), targets_(targets) {}
+  Status Next(std::span<float> input, std::span<float> target) override {
+    float record[kMaxRecord];
+    std::int32_t label = 0;
+    const Status s = PlatformReadSample(std::span<float>(record, inputs_ + targets_), &label);
+    if (s != Status::kOk) return s;
+    for (std::size_t i = 0; i < inputs_; ++i) input[i] = record[i];
+    for (std::size_t i = 0; i < targets_; ++i) target[i] = record[inputs_ + i];
+    return Status::kOk;
+  }
+
+ private:
+  std::size_t inputs_, targets_;
+};
+
+// The network and its optimizer live in the arena, not on the stack: the
+// Network's fixed-capacity layer tables would not fit the 4 KiB stack on
+// top of the driver's own frame.
+struct VisitState {
+  Network network;
+  Optimizer sgd;
+};
+
+int Fail(const char* message, int code) {
+  PlatformLog(message);
+  return code;
+}
+
+}  // namespace
+
+int RunReptileVisit(Arena& arena, const float* config, StatLogger log_stat) {
+  const auto inputs = static_cast<std::size_t>(config[0]);
+  const auto outputs = static_cast<std::int32_t>(config[1]);
+  const auto hidden = static_cast<std::int32_t>(config[2]);
+  const auto steps = static_cast<std::int32_t>(config[3]);
+  const auto batch = static_cast<std::int32_t>(config[4]);
+  if (inputs < 1 || outputs < 1 || hidden < 1 || steps < 0 || batch < 1 ||
+      inputs + static_cast<std::size_t>(outputs) > kMaxRecord) {
+    return Fail("error: bad reptile visit config", 1);
+  }
+  const LayerSpec layers[3] = {LayerSpec::Dense(hidden, Activation::kTanh), LayerSpec::Dense(hidden, Activation::kTanh),
+                               LayerSpec::Dense(outputs)};
+  void* state_memory = arena.AllocatePersistent(sizeof(VisitState), alignof(VisitState));
+  if (state_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the training state", 2);
+  VisitState& state = *new (state_memory) VisitState();
+  Network& network = state.network;
+  Optimizer& sgd = state.sgd;
+  if (network.Build(Shape{static_cast<std::int32_t>(inputs)}, layers, arena) != Status::kOk ||
+      sgd.Init(OptimizerConfig{OptimizerKind::kSgd, config[5], 0.0f}, network.parameters().size(), arena) !=
+          Status::kOk) {
+    return Fail("error: out of memory: the device's RAM does not hold the training state", 2);
+  }
+  log_stat("parameters", static_cast<std::uint32_t>(network.parameters().size()));
+  std::int32_t marker = 0;
+  if (PlatformReadSample(network.parameters(), &marker) != Status::kOk || marker != -3) {
+    return Fail("error: the stream has no initialisation record", 1);
+  }
+  PlatformStream stream(inputs, static_cast<std::size_t>(outputs));
+  for (std::int32_t step = 0; step < steps; ++step) {
+    float loss = 0.0f;
+    const Status s = TrainSteps(network, sgd, stream, LossKind::kMse, 1, batch, arena, &loss, config[6]);
+    if (s == Status::kOutOfMemory) return Fail("error: out of memory: no room for the step's buffers", 2);
+    if (s != Status::kOk) return Fail("error: stream ended early", 1);
+    PlatformReportResult("loss", loss);
+  }
+  for (float v : network.parameters()) PlatformReportResult("param", v);
+  log_stat("arena_high_water", static_cast<std::uint32_t>(arena.persistent_used() + arena.scratch_high_water()));
+  log_stat("stack_high_water", StackHighWater());
+  return 0;
+}
+
+}  // namespace tinykg::emu_firmware

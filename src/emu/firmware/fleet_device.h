@@ -1,0 +1,32 @@
+// Firmware mode 3: one TinyReptile device visit of `tinykg fleet train`.
+//
+// The host (emu::RunReptileFleet) sends, after the config record:
+//   config: [0] input size, [1] output size, [2] hidden width (two tanh
+//   layers), [3] local SGD steps K, [4] batch, [5] learning rate, [6] maximum
+//   gradient norm (0: no clipping), [7] = 3;
+//   one record of the network's P parameters, label -3 (the server's current
+//   meta-initialisation);
+//   K * batch records of input then target floats, label -1 (the device's
+//   own task).
+// The device loads the initialisation, runs K SGD steps (engine TrainSteps,
+// mean-squared error) and answers "result loss <bits>" per step, then
+// "result param <bits>" per parameter (its adapted weights, bit-exact), then
+// the arena and stack high-water stats. Returns the firmware exit code: 0,
+// 1 for a bad stream, 2 when the arena is too small.
+#ifndef TINYKG_EMU_FIRMWARE_FLEET_DEVICE_H_
+#define TINYKG_EMU_FIRMWARE_FLEET_DEVICE_H_
+
+#include <cstdint>
+
+#include "tinykg/engine/arena.h"
+
+namespace tinykg::emu_firmware {
+
+// Writes "log stat <name> <value>" (main.cc's LogStat).
+using StatLogger = void (*)(const char* name, std::uint32_t value);
+
+int RunReptileVisit(engine::Arena& arena, const float* config, StatLogger log_stat);
+
+}  // namespace tinykg::emu_firmware
+
+#endif  // TINYKG_EMU_FIRMWARE_FLEET_DEVICE_H_

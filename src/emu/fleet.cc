@@ -1,0 +1,254 @@
+#include "tinykg/emu/fleet.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+namespace tinykg::emu {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr float kReptileVisitMode = 3.0f;  // firmware/fleet_device.h
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The sample stream of one visit: config, initialisation, the task's pairs.
+Status WriteVisitStream(const train::SineOptions& o, int steps, std::span<const float> init,
+                        std::span<const float> samples, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  auto put = [&](std::span<const float> values, std::int32_t label) {
+    out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size_bytes()));
+    out.write(reinterpret_cast<const char*>(&label), sizeof label);
+  };
+  const float config[8] = {1.0f, 1.0f, static_cast<float>(o.hidden), static_cast<float>(steps),
+                           static_cast<float>(o.batch), o.inner_learning_rate, o.max_gradient_norm,
+                           kReptileVisitMode};
+  put(config, -2);
+  put(init, -3);
+  for (std::size_t i = 0; i + 1 < samples.size() && i / 2 < static_cast<std::size_t>(steps * o.batch); i += 2) {
+    put(samples.subspan(i, 2), -1);
+  }
+  if (!out) return IoError("cannot write the sample stream " + path);
+  return Status::Ok();
+}
+
+struct VisitOutput {
+  std::uint64_t instructions = 0;
+  std::vector<float> losses;
+  std::vector<float> params;
+  std::map<std::string, std::uint64_t> stats;
+};
+
+float FromBits(const std::string& hex) {
+  const auto bits = static_cast<std::uint32_t>(std::stoul(hex, nullptr, 16));
+  float f = 0;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+std::string LastLine(const std::string& text) {
+  std::stringstream in(text);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  if (last.rfind("log ", 0) == 0) last.erase(0, 4);
+  return last;
+}
+
+// Runs one visit on `device` in its folder and reads what the MCU answered.
+Result<VisitOutput> RunVisit(const FleetDevice& device, const std::string& image, const std::string& run_dir,
+                             const train::SineOptions& o, int steps, std::span<const float> init,
+                             std::span<const float> samples) {
+  TINYKG_RETURN_IF_ERROR(WriteVisitStream(o, steps, init, samples, run_dir + "/tinykg-samples.bin"));
+  TINYKG_ASSIGN_OR_RETURN(FirmwareRun run, RunFirmware(*device.target, image, run_dir));
+  if (run.exit_code == 2) {
+    return InvalidData(device.name + ": the training state does not fit the device's RAM (" +
+                       std::to_string(std::min(device.limits.ram_bytes, device.target->ram_max)) +
+                       " B): " + LastLine(run.output));
+  }
+  if (run.exit_code != 0) {
+    return Internal(device.name + ": the firmware failed (exit " + std::to_string(run.exit_code) +
+                    "): " + LastLine(run.output));
+  }
+  VisitOutput v;
+  v.instructions = run.instructions;
+  std::stringstream lines(run.output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::stringstream fields(line);
+    std::string kind, name, value;
+    if (!(fields >> kind >> name >> value)) continue;
+    if (kind == "result" && name == "param") v.params.push_back(FromBits(value));
+    if (kind == "result" && name == "loss") v.losses.push_back(FromBits(value));
+    std::string stat;
+    if (kind == "log" && name == "stat" && fields >> stat) v.stats[value] = std::stoull(stat);
+  }
+  if (v.params.size() != init.size()) {
+    return Internal(device.name + ": the firmware returned " + std::to_string(v.params.size()) + " of " +
+                    std::to_string(init.size()) + " parameters");
+  }
+  return v;
+}
+
+// Calls fn(i) for i in [0, count) on at most `jobs` threads.
+template <typename Fn>
+void Bounded(std::size_t count, unsigned jobs, Fn fn) {
+  const std::size_t workers = std::min<std::size_t>(count, std::max(1u, jobs));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < count; i = next++) fn(i);
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+}
+
+std::string Toolchain(const std::string& work_dir) {
+  const std::string out = work_dir + "/toolchain.txt";
+  const std::string command = "arm-none-eabi-gcc -dumpversion > '" + out + "' 2>/dev/null";
+  if (std::system(command.c_str()) != 0) return {};
+  std::ifstream in(out);
+  std::string version;
+  std::getline(in, version);
+  return version.empty() ? std::string() : "arm-none-eabi-gcc " + version;
+}
+
+}  // namespace
+
+Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const FleetOptions& options,
+                                    const std::string& work_dir,
+                                    const std::function<void(const FleetRound&)>& on_round) {
+  const auto start = std::chrono::steady_clock::now();
+  const int n = static_cast<int>(devices.size());
+  if (n < 1) return InvalidArgument("a fleet needs at least one device");
+  if (options.rounds < 1) return InvalidArgument("--rounds must be at least 1");
+  if (options.sine.method != train::Method::kReptile) return Unsupported("the fleet trains with reptile only");
+  train::SineOptions sine = options.sine;
+  sine.devices = n;
+  sine.rounds = options.rounds * n;  // device visits
+  sine.round_size = options.aggregation == FleetAggregation::kMean ? n : 1;
+  if (sine.local_steps < 1 || sine.batch < 1 || sine.hidden < 1) {
+    return InvalidArgument("inner steps, batch and hidden width must be positive");
+  }
+
+  TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<train::SineHostDevice> host, train::SineHostDevice::Create(sine));
+  train::SineReptileServer server(sine, *host);
+  FleetResult result;
+  result.parameters = host->parameter_count();
+  result.scratch = host->Evaluate(server.meta());
+
+  // One image per distinct (target, limits); one folder per device.
+  std::error_code ec;
+  fs::create_directories(work_dir, ec);
+  if (ec) return IoError("cannot create " + work_dir + ": " + ec.message());
+  std::vector<std::string> images(devices.size());
+  std::vector<std::string> run_dirs(devices.size());
+  if (!options.on_host) {
+    std::map<std::tuple<std::string, std::uint64_t, std::uint64_t, std::uint64_t>, std::string> linked;
+    for (std::size_t d = 0; d < devices.size(); ++d) {
+      const FleetDevice& dev = devices[d];
+      if (dev.target == nullptr) return InvalidArgument(dev.name + ": no emulated target");
+      const auto key = std::make_tuple(std::string(dev.target->name), dev.limits.ram_bytes, dev.limits.flash_bytes,
+                                       dev.limits.stack_bytes);
+      if (!linked.contains(key)) {
+        const std::string dir = work_dir + "/image-" + std::to_string(linked.size());
+        Result<std::string> image = LinkFirmware(*dev.target, dev.limits, dir, options.run);
+        if (!image.ok()) return image.status().WithContext(dev.name);
+        linked[key] = *image;
+      }
+      images[d] = linked[key];
+      run_dirs[d] = work_dir + "/device-" + std::to_string(d);
+      fs::create_directories(run_dirs[d], ec);
+      if (ec) return IoError("cannot create " + run_dirs[d] + ": " + ec.message());
+    }
+    result.toolchain = Toolchain(work_dir);
+    // The 0-step visit: boot and the weights in and out, without training.
+    result.devices.resize(devices.size());
+    std::vector<std::optional<Result<VisitOutput>>> base(devices.size());
+    const unsigned jobs = options.run.jobs != 0 ? options.run.jobs : std::thread::hardware_concurrency();
+    Bounded(devices.size(), jobs, [&](std::size_t d) {
+      base[d] = RunVisit(devices[d], images[d], run_dirs[d], sine, 0, server.meta(), {});
+    });
+    for (std::size_t d = 0; d < devices.size(); ++d) {
+      if (!base[d]->ok()) return base[d]->status();
+      result.devices[d].baseline_instructions = (*base[d])->instructions;
+    }
+  }
+
+  const unsigned jobs = options.run.jobs != 0 ? options.run.jobs : std::thread::hardware_concurrency();
+  std::vector<double> step_instructions(devices.size(), 0.0);
+  std::vector<int> device_visits(devices.size(), 0);
+  for (int r = 1; r <= options.rounds; ++r) {
+    const auto round_start = std::chrono::steady_clock::now();
+    FleetRound round;
+    round.round = r;
+    // Mean: one server round of n parallel visits. Sequential: n server
+    // rounds of one visit each, in device order.
+    for (int server_rounds = options.aggregation == FleetAggregation::kMean ? 1 : n; server_rounds > 0;
+         --server_rounds) {
+      const std::vector<train::SineVisit> visits = server.NextRound();
+      std::vector<std::vector<float>> samples;
+      for (const train::SineVisit& v : visits) samples.push_back(train::SineVisitSamples(sine, v));
+      std::vector<std::optional<Result<VisitOutput>>> outputs(visits.size());
+      if (options.on_host) {
+        for (std::size_t i = 0; i < visits.size(); ++i) {
+          VisitOutput out;
+          Result<std::vector<float>> adapted = host->Adapt(server.meta(), samples[i], &out.losses);
+          if (adapted.ok()) out.params = std::move(*adapted);
+          outputs[i] = adapted.ok() ? Result<VisitOutput>(std::move(out)) : Result<VisitOutput>(adapted.status());
+        }
+      } else {
+        Bounded(visits.size(), jobs, [&](std::size_t i) {
+          const auto d = static_cast<std::size_t>(visits[i].device);
+          outputs[i] = RunVisit(devices[d], images[d], run_dirs[d], sine, sine.local_steps, server.meta(), samples[i]);
+        });
+      }
+      std::vector<std::vector<float>> adapted;
+      for (std::size_t i = 0; i < visits.size(); ++i) {
+        if (!outputs[i]->ok()) return outputs[i]->status();
+        VisitOutput& out = **outputs[i];
+        const auto d = static_cast<std::size_t>(visits[i].device);
+        FleetVisit visit;
+        visit.device = visits[i].device;
+        visit.instructions = out.instructions;
+        visit.losses = std::move(out.losses);
+        if (!options.on_host) {
+          FleetDeviceCost& cost = result.devices[d];
+          visit.training_instructions = out.instructions - std::min(out.instructions, cost.baseline_instructions);
+          step_instructions[d] += static_cast<double>(visit.training_instructions) / sine.local_steps;
+          ++device_visits[d];
+          cost.instructions_per_step = step_instructions[d] / device_visits[d];
+          cost.static_ram_bytes = out.stats["static_ram"];
+          cost.arena_high_water_bytes = std::max(cost.arena_high_water_bytes, out.stats["arena_high_water"]);
+          cost.stack_high_water_bytes = std::max(cost.stack_high_water_bytes, out.stats["stack_high_water"]);
+          cost.peak_ram_bytes = cost.static_ram_bytes + cost.arena_high_water_bytes + cost.stack_high_water_bytes;
+        }
+        round.visits.push_back(std::move(visit));
+        adapted.push_back(std::move(out.params));
+      }
+      TINYKG_RETURN_IF_ERROR(server.Update(adapted));
+    }
+    round.seconds = Seconds(round_start);
+    round.eval = host->Evaluate(server.meta());
+    if (on_round) on_round(round);
+    result.rounds.push_back(std::move(round));
+  }
+  result.seconds = Seconds(start);
+  return result;
+}
+
+}  // namespace tinykg::emu
