@@ -1,5 +1,6 @@
 // CONV_2D (NHWC input, OHWI filter): float32, and int8 with per-channel
 // filter scales.
+#include "kernels/float_loops.h"
 #include "kernels/kernel_util.h"
 #include "tinykg/engine/kernels.h"
 
@@ -7,6 +8,7 @@ namespace tinykg::engine {
 
 using internal::BiasFloat;
 using internal::BiasInt32;
+using internal::Dot;
 
 Status Conv2D(const ConvParams& p, const Tensor& input, const Tensor& filter, const Tensor* bias,
               const Tensor& output) {
@@ -36,16 +38,24 @@ Status Conv2D(const ConvParams& p, const Tensor& input, const Tensor& filter, co
           for (std::int32_t ky = 0; ky < k_h; ++ky) {
             const std::int32_t iy = oy * p.stride_h - ph.pad_before + ky * p.dilation_h;
             if (iy < 0 || iy >= in_h) continue;
-            for (std::int32_t kx = 0; kx < k_w; ++kx) {
+            // With dilation 1 the taps of a filter row that fall inside the
+            // input are one contiguous run in both the input and the filter
+            // (NHWC, OHWI): one dot product per output channel covers it.
+            for (std::int32_t kx = 0; kx < k_w;) {
               const std::int32_t ix = ox * p.stride_w - pw.pad_before + kx * p.dilation_w;
-              if (ix < 0 || ix >= in_w) continue;
+              if (ix < 0 || ix >= in_w) {
+                ++kx;
+                continue;
+              }
+              std::int32_t run = 1;
+              if (p.dilation_w == 1) {
+                while (kx + run < k_w && ix + run < in_w) ++run;
+              }
               const float* xi = x + ((n * in_h + iy) * in_w + ix) * in_c;
               for (std::int32_t oc = 0; oc < out_c; ++oc) {
-                const float* wk = w + ((oc * k_h + ky) * k_w + kx) * in_c;
-                float acc = 0.0f;
-                for (std::int32_t ic = 0; ic < in_c; ++ic) acc += xi[ic] * wk[ic];
-                yo[oc] += acc;
+                yo[oc] += Dot(xi, w + ((oc * k_h + ky) * k_w + kx) * in_c, run * in_c);
               }
+              kx += run;
             }
           }
           for (std::int32_t oc = 0; oc < out_c; ++oc) yo[oc] = ApplyActivation(p.activation, yo[oc]);

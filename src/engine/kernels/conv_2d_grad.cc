@@ -1,5 +1,6 @@
 // Backward pass of CONV_2D (float32): scatters each output gradient back
 // over the receptive field it came from.
+#include "kernels/float_loops.h"
 #include "tinykg/engine/gradients.h"
 
 namespace tinykg::engine {
@@ -39,21 +40,29 @@ Status Conv2DBackward(const ConvParams& p, const Tensor& input, const Tensor& fi
         for (std::int32_t ky = 0; ky < k_h; ++ky) {
           const std::int32_t iy = oy * p.stride_h - ph.pad_before + ky * p.dilation_h;
           if (iy < 0 || iy >= in_h) continue;
-          for (std::int32_t kx = 0; kx < k_w; ++kx) {
+          // As in the forward pass, a contiguous run of in-bounds taps
+          // (dilation 1) is one axpy per output channel; every gradient
+          // element still receives its terms in the same order.
+          for (std::int32_t kx = 0; kx < k_w;) {
             const std::int32_t ix = ox * p.stride_w - pw.pad_before + kx * p.dilation_w;
-            if (ix < 0 || ix >= in_w) continue;
+            if (ix < 0 || ix >= in_w) {
+              ++kx;
+              continue;
+            }
+            std::int32_t run = 1;
+            if (p.dilation_w == 1) {
+              while (kx + run < k_w && ix + run < in_w) ++run;
+            }
             const std::int32_t xo = ((n * in_h + iy) * in_w + ix) * in_c;
+            const std::int32_t len = run * in_c;
             for (std::int32_t oc = 0; oc < out_c; ++oc) {
               const float go = g[oc];
               if (go == 0.0f) continue;
               const std::int32_t wo = ((oc * k_h + ky) * k_w + kx) * in_c;
-              if (dw != nullptr) {
-                for (std::int32_t ic = 0; ic < in_c; ++ic) dw[wo + ic] += go * x[xo + ic];
-              }
-              if (dx != nullptr) {
-                for (std::int32_t ic = 0; ic < in_c; ++ic) dx[xo + ic] += go * w[wo + ic];
-              }
+              if (dw != nullptr) internal::Axpy(go, x + xo, dw + wo, len);
+              if (dx != nullptr) internal::Axpy(go, w + wo, dx + xo, len);
             }
+            kx += run;
           }
         }
       }

@@ -1,5 +1,6 @@
 // FULLY_CONNECTED: float32, and int8 with per-tensor or per-channel filter
 // scales (TFLite reference rounding).
+#include "kernels/float_loops.h"
 #include "kernels/kernel_util.h"
 #include "tinykg/engine/kernels.h"
 
@@ -7,23 +8,7 @@ namespace tinykg::engine {
 
 using internal::BiasFloat;
 using internal::BiasInt32;
-
-namespace {
-
-// Eight independent partial sums: lets the compiler use SIMD lanes without
-// -ffast-math (a single accumulator forces strict left-to-right adds).
-float Dot(const float* a, const float* b, std::int32_t n) {
-  float p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  std::int32_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    for (int k = 0; k < 8; ++k) p[k] += a[i + k] * b[i + k];
-  }
-  float acc = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
-  for (; i < n; ++i) acc += a[i] * b[i];
-  return acc;
-}
-
-}  // namespace
+using internal::Dot;
 
 Status FullyConnected(const FullyConnectedParams& params, const Tensor& input, const Tensor& filter,
                       const Tensor* bias, const Tensor& output) {

@@ -1,4 +1,5 @@
 // Backward pass of FULLY_CONNECTED (float32).
+#include "kernels/float_loops.h"
 #include "tinykg/engine/gradients.h"
 
 namespace tinykg::engine {
@@ -23,8 +24,7 @@ Status FullyConnectedBackward(std::int32_t batch, std::int32_t in, std::int32_t 
       for (std::int32_t o = 0; o < out; ++o) {
         const float g = dy[o];
         if (g == 0.0f) continue;
-        float* dw = d_filter.data() + o * in;
-        for (std::int32_t i = 0; i < in; ++i) dw[i] += g * x[i];
+        internal::Axpy(g, x, d_filter.data() + o * in, in);
       }
     }
     if (!d_bias.empty()) {
@@ -36,8 +36,7 @@ Status FullyConnectedBackward(std::int32_t batch, std::int32_t in, std::int32_t 
       for (std::int32_t o = 0; o < out; ++o) {
         const float g = dy[o];
         if (g == 0.0f) continue;
-        const float* w = filter.data() + o * in;
-        for (std::int32_t i = 0; i < in; ++i) dx[i] += g * w[i];
+        internal::Axpy(g, filter.data() + o * in, dx, in);
       }
     }
   }

@@ -1,0 +1,25 @@
+// The inner loops of the float dense and convolution kernels (internal):
+// a dot product and "y += g * x" (axpy). One implementation per target,
+// chosen at compile time: Armv7E-M cores with a single-precision FPU
+// (Cortex-M4F, M7) get hand-scheduled VFP loops (kernels/armv7em/), every
+// other target the portable C++ loops (kernels/generic/), which the host
+// compiler vectorises.
+//
+// Both compute the same sums in the same order with separately rounded
+// multiplies and adds (no fused multiply-add), so the host and the MCUs
+// give the same float results for these loops:
+//   Dot(a, b, n): eight partial sums p[k] += a[8j+k] * b[8j+k] over the
+//     whole blocks of eight, then p0..p3 over a block of four if at least
+//     four remain, then ((p0+p1)+(p2+p3)) + ((p4+p5)+(p6+p7)), then the
+//     n % 4 remaining products added one by one in order.
+//   Axpy(g, x, y, n): y[i] = y[i] + g * x[i] for every i (order-free).
+#ifndef TINYKG_ENGINE_KERNELS_FLOAT_LOOPS_H_
+#define TINYKG_ENGINE_KERNELS_FLOAT_LOOPS_H_
+
+#if defined(__ARM_ARCH_7EM__) && defined(__ARM_FP) && (__ARM_FP & 4)
+#include "kernels/armv7em/float_loops.h"
+#else
+#include "kernels/generic/float_loops.h"
+#endif
+
+#endif  // TINYKG_ENGINE_KERNELS_FLOAT_LOOPS_H_

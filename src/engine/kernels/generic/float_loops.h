@@ -1,0 +1,33 @@
+// Portable inner loops of the float kernels; see kernels/float_loops.h for
+// the summation order every implementation keeps.
+#ifndef TINYKG_ENGINE_KERNELS_GENERIC_FLOAT_LOOPS_H_
+#define TINYKG_ENGINE_KERNELS_GENERIC_FLOAT_LOOPS_H_
+
+#include <cstdint>
+
+namespace tinykg::engine::internal {
+
+// Eight independent partial sums let the compiler use SIMD lanes without
+// -ffast-math (a single accumulator forces strict left-to-right adds).
+inline float Dot(const float* a, const float* b, std::int32_t n) {
+  float p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::int32_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int k = 0; k < 8; ++k) p[k] += a[i + k] * b[i + k];
+  }
+  if (i + 4 <= n) {
+    for (int k = 0; k < 4; ++k) p[k] += a[i + k] * b[i + k];
+    i += 4;
+  }
+  float acc = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+  for (; i < n; ++i) acc += a[i] * b[i];
+  return acc;
+}
+
+inline void Axpy(float g, const float* x, float* y, std::int32_t n) {
+  for (std::int32_t i = 0; i < n; ++i) y[i] += g * x[i];
+}
+
+}  // namespace tinykg::engine::internal
+
+#endif  // TINYKG_ENGINE_KERNELS_GENERIC_FLOAT_LOOPS_H_
