@@ -193,7 +193,8 @@ Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, const
   fs::create_directories(work_dir, ec);
   if (ec) return IoError("cannot create " + work_dir + ": " + ec.message());
   // The linker script: the device's memory, capped at what the board maps.
-  TINYKG_ASSIGN_OR_RETURN(std::string script, ReadFile(TINYKG_EMU_LINKER_TEMPLATE));
+  const fs::path script_template = fs::path(TINYKG_EMU_LINKER_TEMPLATE).parent_path() / target.linker_template;
+  TINYKG_ASSIGN_OR_RETURN(std::string script, ReadFile(script_template.string()));
   const std::uint64_t flash = std::min(limits.flash_bytes, target.flash_max);
   const std::uint64_t ram = std::min(limits.ram_bytes, target.ram_max);
   script = Replace(script, "@FLASH_ORIGIN@", std::to_string(target.flash_origin));
@@ -222,13 +223,16 @@ Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, const
   }
 
   const std::string image = work_dir + "/firmware.elf";
-  std::vector<std::string> link = {"arm-none-eabi-g++"};
+  std::vector<std::string> link = {std::string(target.linker)};
   for (std::string& f : Split(target.cpu_flags)) link.push_back(std::move(f));
-  for (const char* a : {"-nostartfiles", "-specs=nano.specs", "-Wl,--gc-sections", "-T"}) link.emplace_back(a);
+  for (std::string& f : Split(target.link_flags)) link.push_back(std::move(f));
+  for (const char* a : {"-nostartfiles", "-Wl,--gc-sections", "-T"}) link.emplace_back(a);
   link.push_back(script_path);
   link.emplace_back("-Wl,--whole-archive");
   link.push_back(FirmwareLibrary(target));
-  for (const char* a : {"-Wl,--no-whole-archive", "-lm", "-lc", "-lnosys", "-o"}) link.emplace_back(a);
+  link.emplace_back("-Wl,--no-whole-archive");
+  for (std::string& f : Split(target.link_libs)) link.push_back(std::move(f));
+  link.emplace_back("-o");
   link.push_back(image);
   const std::string link_log = work_dir + "/link.out";
   if (RunProcess(link, work_dir, link_log) != 0) {
@@ -261,7 +265,7 @@ std::string DefaultCacheDir() {
 }
 
 Status CheckTools(const Target& target) {
-  for (const std::string& tool : {std::string("arm-none-eabi-g++"), std::string("arm-none-eabi-size"),
+  for (const std::string& tool : {std::string(target.linker), std::string(target.tools) + "-size",
                                  std::string(target.qemu)}) {
     if (!OnPath(tool)) return Unsupported(tool + " is not on PATH; " + kInstallHint);
   }
@@ -310,12 +314,13 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
   m.firmware_cached = linked.cached;
   m.firmware_key = linked.key;
   const std::string tool_log = work_dir + "/tool.out";
-  if (RunProcess({"arm-none-eabi-gcc", "-dumpversion"}, work_dir, tool_log) == 0) {
+  const std::string tools(target.tools);
+  if (RunProcess({tools + "-gcc", "-dumpversion"}, work_dir, tool_log) == 0) {
     Result<std::string> version = ReadFile(tool_log);
-    if (version.ok()) m.toolchain = "arm-none-eabi-gcc " + Tail(*version, 1);
+    if (version.ok()) m.toolchain = tools + "-gcc " + Tail(*version, 1);
   }
-  if (RunProcess({"arm-none-eabi-size", "-A", image}, work_dir, tool_log) != 0) {
-    return IoError("arm-none-eabi-size failed on " + image);
+  if (RunProcess({tools + "-size", "-A", image}, work_dir, tool_log) != 0) {
+    return IoError(tools + "-size failed on " + image);
   }
   {
     TINYKG_ASSIGN_OR_RETURN(std::string sizes, ReadFile(tool_log));

@@ -68,41 +68,69 @@ TEST(Emulator, LearnsOnCortexM4f) {
   EXPECT_NE(m->toolchain.find("arm-none-eabi-gcc"), std::string::npos);
 }
 
-TEST(Emulator, InstructionCountIsExactAndRepeatable) {
-  ASSERT_TRUE(CheckTools(M4f()).ok()) << CheckTools(M4f()).message();
-  const std::string dir = WorkDir("repeat");
-  Result<Measurement> m = RunOnEmulator(M4f(), kRoomy, Blobs(4, 2, 0, 10, 4), dir);
+const Target& Rv32() { return *FindTarget("rv32imac"); }
+
+// The plugin's count is the same on every run and equals the count from
+// QEMU's own per-instruction trace, on the Arm and the RISC-V target.
+void ExpectExactAndRepeatableCount(const Target& t) {
+  ASSERT_TRUE(CheckTools(t).ok()) << CheckTools(t).message();
+  const std::string dir = WorkDir("repeat-" + std::string(t.name));
+  Result<Measurement> m = RunOnEmulator(t, kRoomy, Blobs(4, 2, 0, 10, 4), dir);
   ASSERT_TRUE(m.ok()) << m.status().message();
-  Result<std::uint64_t> first = CountInstructions(M4f(), dir + "/firmware.elf", dir, false);
-  Result<std::uint64_t> second = CountInstructions(M4f(), dir + "/firmware.elf", dir, false);
-  Result<std::uint64_t> traced = CountInstructions(M4f(), dir + "/firmware.elf", dir, true);
+  Result<std::uint64_t> first = CountInstructions(t, dir + "/firmware.elf", dir, false);
+  Result<std::uint64_t> second = CountInstructions(t, dir + "/firmware.elf", dir, false);
+  Result<std::uint64_t> traced = CountInstructions(t, dir + "/firmware.elf", dir, true);
   ASSERT_TRUE(first.ok() && second.ok() && traced.ok()) << first.status().message();
   EXPECT_EQ(*first, m->instructions);
   EXPECT_EQ(*first, *second);
   EXPECT_EQ(*first, *traced) << "plugin and -singlestep -d exec,nochain disagree";
 }
 
+TEST(Emulator, InstructionCountIsExactAndRepeatable) { ExpectExactAndRepeatableCount(M4f()); }
+TEST(Emulator, InstructionCountIsExactAndRepeatableOnRiscV) { ExpectExactAndRepeatableCount(Rv32()); }
+
 // As the matchmaker predicts: a small head fits a micro:bit-sized device,
 // a 256x64 hidden layer (66 KiB of weights alone) does not fit 16 KiB RAM.
-TEST(Emulator, FittingPairRunsAndOversizedPairFailsAtArena) {
-  ASSERT_TRUE(CheckTools(M4f()).ok()) << CheckTools(M4f()).message();
+void ExpectFitAndNoFit(const Target& t) {
+  ASSERT_TRUE(CheckTools(t).ok()) << CheckTools(t).message();
   const DeviceLimits small{16u << 10, 256u << 10, 4096};
-  Result<Measurement> fits = RunOnEmulator(M4f(), small, Blobs(8, 2, 0, 8, 2), WorkDir("fits"));
+  Result<Measurement> fits = RunOnEmulator(t, small, Blobs(8, 2, 0, 8, 2), WorkDir("fits-" + std::string(t.name)));
   ASSERT_TRUE(fits.ok()) << fits.status().message();
   EXPECT_LE(fits->peak_ram_bytes, small.ram_bytes);
-  Result<Measurement> too_big = RunOnEmulator(M4f(), small, Blobs(256, 2, 64, 4, 0), WorkDir("no-fit"));
+  Result<Measurement> too_big = RunOnEmulator(t, small, Blobs(256, 2, 64, 4, 0), WorkDir("no-fit-" + std::string(t.name)));
   ASSERT_FALSE(too_big.ok());
   EXPECT_NE(too_big.status().message().find("does not fit"), std::string::npos) << too_big.status().message();
   EXPECT_NE(too_big.status().message().find("out of memory"), std::string::npos) << too_big.status().message();
 }
 
-TEST(Emulator, ImageLargerThanFlashFailsAtLink) {
-  ASSERT_TRUE(CheckTools(M4f()).ok()) << CheckTools(M4f()).message();
+TEST(Emulator, FittingPairRunsAndOversizedPairFailsAtArena) { ExpectFitAndNoFit(M4f()); }
+TEST(Emulator, FittingPairRunsAndOversizedPairFailsAtArenaOnRiscV) { ExpectFitAndNoFit(Rv32()); }
+
+void ExpectLinkFailure(const Target& t) {
+  ASSERT_TRUE(CheckTools(t).ok()) << CheckTools(t).message();
   const DeviceLimits tiny_flash{64u << 10, 4u << 10, 2048};
-  Result<Measurement> m = RunOnEmulator(M4f(), tiny_flash, Blobs(4, 2, 0, 2, 0), WorkDir("no-flash"));
+  Result<Measurement> m = RunOnEmulator(t, tiny_flash, Blobs(4, 2, 0, 2, 0), WorkDir("no-flash-" + std::string(t.name)));
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("does not fit"), std::string::npos) << m.status().message();
   EXPECT_NE(m.status().message().find("link failed"), std::string::npos) << m.status().message();
+}
+
+TEST(Emulator, ImageLargerThanFlashFailsAtLink) { ExpectLinkFailure(M4f()); }
+TEST(Emulator, ImageLargerThanFlashFailsAtLinkOnRiscV) { ExpectLinkFailure(Rv32()); }
+
+// The RISC-V target is the one for RV32IMAC and RV32IMC cores, and reports
+// its own toolchain.
+TEST(Emulator, RiscVTargetStandsForRv32Cores) {
+  ASSERT_NE(FindTarget("rv32imac"), nullptr);
+  EXPECT_EQ(FindTarget("rv32imc"), FindTarget("rv32imac"));
+  EXPECT_EQ(FindTarget("rv32imac")->machine, "sifive_e");
+  ASSERT_TRUE(CheckTools(Rv32()).ok()) << CheckTools(Rv32()).message();
+  Result<Measurement> m = RunOnEmulator(Rv32(), kRoomy, Blobs(8, 3, 0, 150, 30), WorkDir("rv32-learns"));
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->losses.size(), 150u);
+  EXPECT_GT(m->accuracy, 0.9f);
+  EXPECT_NE(m->toolchain.find("riscv64-unknown-elf-gcc"), std::string::npos) << m->toolchain;
+  EXPECT_LE(m->peak_ram_bytes, 16u << 10);
 }
 
 // The same online-learning run on the host engine build and on the M4F.
@@ -135,8 +163,9 @@ TEST(Emulator, HostAndCortexM4fAgree) {
   }
 }
 
-// Every Cortex-M target runs the same firmware and learns the same way.
-TEST(Emulator, EveryCortexMTargetLearns) {
+// Every target (Cortex-M and RISC-V) runs the same firmware and learns the
+// same way.
+TEST(Emulator, EveryTargetLearns) {
   for (const Target& t : Targets()) {
     ASSERT_TRUE(CheckTools(t).ok()) << CheckTools(t).message();
     const DeviceLimits limits{std::min<std::uint64_t>(t.ram_max, 16u << 10), 256u << 10, 4096};

@@ -1,5 +1,6 @@
 // The emulated microcontrollers tinykg runs the engine on: one QEMU machine
-// per core family, with the compiler flags and memory map of its firmware.
+// per core family, with the toolchain, compiler flags and memory map of its
+// firmware.
 #ifndef TINYKG_EMU_TARGET_H_
 #define TINYKG_EMU_TARGET_H_
 
@@ -19,14 +20,20 @@ struct Target {
   std::uint64_t flash_max;      // the board's flash (a device may have less)
   std::uint64_t ram_origin;
   std::uint64_t ram_max;
+  std::string_view tools;            // cross tool prefix: "arm-none-eabi" -> arm-none-eabi-gcc, -size
+  std::string_view linker;           // the driver that links: "arm-none-eabi-g++"
+  std::string_view link_flags;       // before the objects: C library specs
+  std::string_view link_libs;        // after the firmware library
+  std::string_view linker_template;  // file in src/emu/firmware: "cortex_m.ld.in"
 };
 
 // Every target this build knows, M4F first. Static storage; never null.
 std::span<const Target> Targets();
 
 // The target called `name` or the one standing for core `name`
-// ("cortex-m4f", "cortex-m4", "cortex-m3", "cortex-m0", "cortex-m7"); null
-// when none does. The pointer is to static storage.
+// ("cortex-m4f", "cortex-m4", "cortex-m3", "cortex-m0", "cortex-m7",
+// "rv32imac", "rv32imc"); null when none does. The pointer is to static
+// storage.
 const Target* FindTarget(std::string_view name);
 
 }  // namespace tinykg::emu

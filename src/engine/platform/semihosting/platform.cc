@@ -1,7 +1,8 @@
-// The Cortex-M platform: log lines and results go to the host's stdout and
-// samples come from the host file "tinykg-samples.bin" (in QEMU's working
-// directory), all through ARM semihosting. Results are printed as the
-// float's bit pattern so the host reads back exactly what the MCU computed.
+// The microcontroller platform (Cortex-M and RISC-V alike): log lines and
+// results go to the host's stdout and samples come from the host file
+// "tinykg-samples.bin" (in QEMU's working directory), all through
+// semihosting. Results are printed as the float's bit pattern so the host
+// reads back exactly what the MCU computed.
 #include <cstdint>
 #include <cstring>
 
@@ -34,7 +35,7 @@ void PlatformLog(const char* message) {
   semihosting::Write0("\n");
 }
 
-// No cycle counter is modelled by QEMU's Cortex-M boards; instructions are
+// QEMU models no cycle-accurate counter on these boards; instructions are
 // counted from outside (the emulator's counting plugin) instead.
 std::uint64_t PlatformCycles() { return 0; }
 
