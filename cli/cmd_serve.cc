@@ -22,6 +22,8 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--token", args->token, "Bearer token required for writes (else $TINYKG_TOKEN)");
   cmd->add_option("--threads", args->threads, "Request threads")->capture_default_str();
   cmd->add_option("--max-body", args->max_body_bytes, "Largest request body in bytes")->capture_default_str();
+  cmd->add_option("--query-timeout-ms", args->query_timeout_ms,
+                  "Time bound of one SPARQL request (503 after it; 0: none)")->capture_default_str();
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
       if (args->token.empty()) {

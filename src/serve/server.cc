@@ -7,10 +7,12 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string_view>
+#include <thread>
 
 #include "merge_patch.h"
 #include "sparql_kind.h"
@@ -240,6 +242,15 @@ struct Server::Impl {
   int port = 0;
   bool bound = false;
   std::atomic<bool> stopping{false};
+  // SPARQL queries still running after their client got a timeout.
+  std::mutex background_mu;
+  std::condition_variable background_cv;
+  int background = 0;
+  void WaitForBackgroundQueries() {
+    std::unique_lock<std::mutex> lock(background_mu);
+    background_cv.wait(lock, [this] { return background == 0; });
+  }
+  Result<rdf::QueryResult> QueryWithDeadline(const std::string& text, bool& timed_out);
 };
 
 bool Server::Impl::Authorized(const httplib::Request& req, httplib::Response& res) const {
@@ -434,11 +445,12 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
   if (form == SparqlForm::kUnknown) return Problem(res, 400, "not a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)");
   auto guarded = rdf::GuardQuery(query);
   if (!guarded.ok()) return ProblemFrom(res, guarded.status());
-  Result<rdf::QueryResult> result = Internal("not run");
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    result = store.Query(guarded->text);
-    store.TakeWarnings();
+  bool timed_out = false;
+  Result<rdf::QueryResult> result = QueryWithDeadline(guarded->text, timed_out);
+  if (timed_out) {
+    res.set_header("Retry-After", "5");
+    return Problem(res, 503, "the query did not finish within " + std::to_string(options.query_timeout_ms) +
+                                 " ms (--query-timeout-ms)");
   }
   if (!result.ok()) return ProblemFrom(res, result.status());
   const std::string accept = req.get_header_value("Accept");
@@ -462,6 +474,53 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
   auto out = rdf::WriteResults(*result, format);
   if (!out.ok()) return ProblemFrom(res, out.status());
   res.set_content(*out, type);
+}
+
+// Runs the query on a thread of its own and waits until the deadline; a
+// query past it is left to finish in the background (Rasqal cannot be
+// stopped), counted so that the server outlives it.
+Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text, bool& timed_out) {
+  const std::int64_t limit_ms = options.query_timeout_ms;
+  if (limit_ms <= 0) {
+    std::lock_guard<std::mutex> lock(mu);
+    store.SetQueryTimeout(0);
+    auto result = store.Query(text);
+    store.TakeWarnings();
+    return result;
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_ms);
+  auto promise = std::make_shared<std::promise<Result<rdf::QueryResult>>>();
+  auto future = promise->get_future();
+  {
+    std::lock_guard<std::mutex> lock(background_mu);
+    ++background;
+  }
+  std::thread([this, promise, text, deadline] {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        promise->set_value(StoreError("the query waited for the store past its time bound"));
+      } else {
+        store.SetQueryTimeout(left.count());
+        auto result = store.Query(text);
+        store.SetQueryTimeout(0);
+        store.TakeWarnings();
+        promise->set_value(std::move(result));
+      }
+    }
+    std::lock_guard<std::mutex> lock(background_mu);
+    --background;
+    background_cv.notify_all();
+  }).detach();
+  if (future.wait_until(deadline) != std::future_status::ready) {
+    timed_out = true;
+    return StoreError("timed out");
+  }
+  Result<rdf::QueryResult> result = future.get();
+  // Virtuoso stops a query at the bound and says so.
+  if (!result.ok() && result.status().ToString().find("time bound") != std::string::npos) timed_out = true;
+  return result;
 }
 
 void Server::Impl::Events(const httplib::Request& req, httplib::Response& res) {
@@ -690,6 +749,7 @@ void Server::Stop() {
   impl_->stopping = true;
   impl_->events.Close();
   impl_->http.stop();
+  impl_->WaitForBackgroundQueries();
 }
 
 int Server::port() const { return impl_->port; }

@@ -484,6 +484,32 @@ TEST(Server, Sparql_IsReadOnlyAndReportsErrors) {
   ExpectProblem(c.Post("/search/sparql", "SELECT * {}", "text/plain"), 415);
 }
 
+// A query past --query-timeout-ms gets 503 problem+json; the store still
+// answers afterwards (on Redland once the abandoned query has finished).
+TEST(Server, Sparql_PastTheTimeBound_Is503) {
+  ServerOptions options = BaseOptions();
+  options.query_timeout_ms = 50;
+  Directory dir(options);
+  // Rasqal cannot be stopped, so its query must end in seconds once
+  // abandoned (100^3 rows); Virtuoso stops its own (200^4).
+  const bool embedded = ::tinykg::testing::TestServerSpec().empty();
+  rdf::GraphDocument doc;
+  doc.iri = "urn:tinykg:test:many";
+  for (int i = 0; i < (embedded ? 100 : 200); ++i) {
+    doc.triples.push_back({rdf::Term::Iri("urn:s" + std::to_string(i)), rdf::Term::Iri("urn:p"),
+                           rdf::Term::Literal(std::to_string(i))});
+  }
+  ASSERT_TRUE(dir.store().Put(doc).ok());
+  auto c = dir.Client();
+  c.set_read_timeout(std::chrono::seconds(120));
+  const std::string slow = std::string("SELECT (COUNT(*) AS ?n) WHERE { ?a <urn:p> ?x . ?b <urn:p> ?y . ") +
+                           (embedded ? "?c <urn:p> ?z }" : "?c <urn:p> ?z . ?d <urn:p> ?w }");
+  auto r = c.Get("/search/sparql?query=" + Encode(slow));
+  ExpectProblem(r, 503);
+  EXPECT_FALSE(r->get_header_value("Retry-After").empty());
+  EXPECT_NE(r->body.find("50 ms"), std::string::npos) << r->body;
+}
+
 TEST(Server, Events_StreamCreatedUpdatedDeleted) {
   Directory dir;
   const std::string text = Slurp(ValidTdFiles(1).at(0));

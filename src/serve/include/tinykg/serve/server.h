@@ -52,6 +52,12 @@ struct ServerOptions {
   std::size_t max_query_bytes = 64u << 10;  // longer SPARQL texts get 413
   std::size_t max_page = 1000;     // largest accepted `limit`; also the default
   int threads = 8;                 // request threads
+  // Time bound of one SPARQL request in ms (0: none). When it passes, the
+  // client gets 503 (problem+json, Retry-After). On Virtuoso the server
+  // stops the query itself (its checks come about every 2 s, measured). Redland's engine cannot be interrupted: the query
+  // runs on to its end in the background, holding the store (later requests
+  // wait for it), and Stop()/~Server wait for it too.
+  std::int64_t query_timeout_ms = 30000;
   // TD validation, as `tinykg import td` does it: JSON-LD context
   // directories (ontology/contexts first) and the JSON Schema directory.
   std::vector<std::string> context_dirs;
