@@ -215,14 +215,16 @@ Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, const
                                model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(library.data()), library.size()});
     linked.key = model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(inputs.data()), inputs.size()});
     cached_image = cache_dir + "/" + linked.key + ".elf";
-    if (fs::exists(cached_image, ec)) {
-      linked.path = fs::absolute(cached_image, ec).string();
-      linked.cached = true;
-      return linked;
-    }
   }
 
   const std::string image = work_dir + "/firmware.elf";
+  // A hit is copied into work_dir, so the folder holds its image either way.
+  if (!cached_image.empty() && fs::exists(cached_image, ec) &&
+      fs::copy_file(cached_image, image, fs::copy_options::overwrite_existing, ec)) {
+    linked.path = fs::absolute(image, ec).string();
+    linked.cached = true;
+    return linked;
+  }
   std::vector<std::string> link = {std::string(target.linker)};
   for (std::string& f : Split(target.cpu_flags)) link.push_back(std::move(f));
   for (std::string& f : Split(target.link_flags)) link.push_back(std::move(f));
@@ -349,6 +351,11 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
     Status wrote = WriteSamples(w, plan[r][0], plan[r][1], run_dir + "/tinykg-samples.bin");
     runs[r] = wrote.ok() ? RunQemu(target, image, run_dir, false) : Result<QemuRun>(wrote);
   });
+  // work_dir keeps the full run's sample stream beside the image, so the
+  // image can be run again there (CountInstructions).
+  std::error_code copy_error;
+  fs::copy_file(work_dir + "/run" + std::to_string(plan.size() - 1) + "/tinykg-samples.bin",
+                work_dir + "/tinykg-samples.bin", fs::copy_options::overwrite_existing, copy_error);
   std::vector<std::uint64_t> counts(plan.size(), 0);
   QemuRun last;
   for (std::size_t r = 0; r < plan.size(); ++r) {
