@@ -15,7 +15,7 @@
 # Debian package: virtuoso-opensource (scripts/packages/deb-virtuoso.txt).
 set -euo pipefail
 cmd="${1:-status}"
-dir="${2:-${TINYKG_VIRTUOSO_DIR:-/tmp/tinykg-virtuoso}}"
+dir="$(realpath -m "${2:-${TINYKG_VIRTUOSO_DIR:-/tmp/tinykg-virtuoso}}")"
 sql_port="${TINYKG_VIRTUOSO_SQL_PORT:-11121}"
 http_port="${TINYKG_VIRTUOSO_HTTP_PORT:-18921}"
 if [ -f "$dir/ports" ]; then read -r sql_port http_port < "$dir/ports"; fi

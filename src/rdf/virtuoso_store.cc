@@ -61,6 +61,8 @@ constexpr char kDefaultDriver[] = "/usr/lib/x86_64-linux-gnu/odbc/virtodbc_r.so"
 // Quads per transaction in PutAll (Virtuoso keeps a transaction's changes in
 // memory until commit).
 constexpr size_t kQuadsPerTransaction = 400000;
+// Bytes of N-Quads per TTLP call.
+constexpr size_t kPieceBytes = 8u << 20;
 
 std::string NowUtc() {
   std::time_t now = std::time(nullptr);
@@ -395,7 +397,7 @@ class VirtuosoStore final : public Store {
   Status Put(const GraphDocument& doc) override { return PutAll({doc}); }
 
   Status PutAll(const std::vector<GraphDocument>& docs) override {
-    std::vector<std::string> quads;  // N-Quads text per document
+    std::vector<std::vector<std::string>> quads;  // N-Quads pieces per document
     Hierarchy staged = hierarchy_;
     for (const auto& doc : docs) {
       if (doc.iri.empty()) return InvalidArgument("a graph needs an IRI", {doc.source});
@@ -404,19 +406,20 @@ class VirtuosoStore final : public Store {
     std::vector<std::vector<Triple>> used(docs.size());
     std::vector<size_t> counts(docs.size());
     for (size_t i = 0; i < docs.size(); ++i) {
-      TINYKG_ASSIGN_OR_RETURN(std::string text, Prepare(docs[i], staged, used[i], counts[i]));
-      quads.push_back(std::move(text));
+      TINYKG_ASSIGN_OR_RETURN(auto pieces, Prepare(docs[i], staged, used[i], counts[i]));
+      quads.push_back(std::move(pieces));
     }
     TINYKG_ASSIGN_OR_RETURN(std::set<std::string> existing, CatalogSubjects());
     TINYKG_RETURN_IF_ERROR(odbc_.Connect(spec_));
     // Transactions of whole documents; a failure rolls back the current one
     // and stops (earlier transactions stay written).
-    std::string batch;
+    std::vector<std::string> batch;
     size_t batch_quads = 0;
     std::set<std::string> in_batch;
     auto flush = [&]() -> Status {
-      if (!batch.empty()) {
-        Status s = odbc_.Exec("DB.DBA.TTLP(?, '', " + SqlString(kNoGraph) + ", 512, 1, 1)", &batch);
+      for (const auto& piece : batch) {
+        if (piece.empty()) continue;
+        Status s = odbc_.Exec("DB.DBA.TTLP(?, '', " + SqlString(kNoGraph) + ", 512, 1, 1)", &piece);
         if (!s.ok()) {
           odbc_.Rollback();
           return s;
@@ -442,7 +445,13 @@ class VirtuosoStore final : public Store {
         }
       }
       in_batch.insert(docs[i].iri);
-      batch += quads[i];
+      for (auto& piece : quads[i]) {
+        if (batch.empty() || batch.back().size() + piece.size() > kPieceBytes) {
+          batch.push_back(std::move(piece));
+        } else {
+          batch.back() += piece;
+        }
+      }
       batch_quads += 2 * counts[i];
       if (batch_quads >= kQuadsPerTransaction) TINYKG_RETURN_IF_ERROR(flush());
     }
@@ -621,9 +630,11 @@ class VirtuosoStore final : public Store {
   }
 
   // The N-Quads of one document: its triples in its graph and in the union
-  // graph, its inferences likewise, and its catalog entry.
-  Result<std::string> Prepare(const GraphDocument& doc, const Hierarchy& hierarchy, std::vector<Triple>& used,
-                              size_t& count) {
+  // graph, its inferences likewise, and its catalog entry. Split into pieces
+  // of about kPieceBytes (one TTLP call each) unless the document has blank
+  // nodes: a blank label names one node only within one TTLP call.
+  Result<std::vector<std::string>> Prepare(const GraphDocument& doc, const Hierarchy& hierarchy,
+                                           std::vector<Triple>& used, size_t& count) {
     std::vector<Triple> normal;
     normal.reserve(doc.triples.size());
     for (const auto& t : doc.triples) normal.push_back(Normalized(t, doc.iri));
@@ -631,9 +642,21 @@ class VirtuosoStore final : public Store {
     std::string inferred = " " + AsciiIri(Stored(InferredGraphOf(doc.iri))) + " .\n";
     std::string catalog = " " + AsciiIri(Stored(kCatalogGraph)) + " .\n";
     std::string in_union = " " + AsciiIri(UnionGraph()) + " .\n";
-    std::string out;
-    std::set<std::string> seen;  // a graph is a set: count each triple once
+    const bool splittable = std::none_of(normal.begin(), normal.end(), [](const Triple& t) {
+      return t.subject.is_blank() || t.object.is_blank();
+    });
+    std::vector<std::string> pieces(1);
+    std::string* out_ptr = &pieces.back();
+    auto next_piece = [&] {
+      if (splittable && out_ptr->size() > kPieceBytes) {
+        pieces.emplace_back();
+        out_ptr = &pieces.back();
+      }
+    };
+    std::unordered_set<std::string> seen;  // a graph is a set: count each triple once
     for (const auto& t : normal) {
+      next_piece();
+      std::string& out = *out_ptr;
       if (!t.predicate.is_iri() || t.subject.is_literal()) {
         return InvalidData("not an RDF triple: " + t.ToNTriples(), {doc.source});
       }
@@ -644,6 +667,8 @@ class VirtuosoStore final : public Store {
     }
     count = seen.size();
     for (const auto& t : hierarchy.Entailed(normal)) {
+      next_piece();
+      std::string& out = *out_ptr;
       std::string spo = AsciiTerm(t.subject) + " " + AsciiTerm(t.predicate) + " " + AsciiTerm(t.object);
       out += spo + inferred;
       out += spo + in_union;
@@ -660,10 +685,10 @@ class VirtuosoStore final : public Store {
       entry.push_back({g, Term::Iri(kTkg + "sourceText"), Term::Literal(doc.original_text)});
     }
     for (const auto& t : entry) {
-      out += AsciiTerm(t.subject) + " " + AsciiTerm(t.predicate) + " " + AsciiTerm(t.object) + catalog;
+      *out_ptr += AsciiTerm(t.subject) + " " + AsciiTerm(t.predicate) + " " + AsciiTerm(t.object) + catalog;
     }
     used = std::move(normal);
-    return out;
+    return pieces;
   }
 
   // Inside the open transaction: the union graph keeps a triple while another

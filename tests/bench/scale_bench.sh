@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Embedded store vs Virtuoso at fleet scale (not part of ctest). For each N:
+# the synthetic fleet of tests/bench/match_fleet.py (N devices, N/100 models,
+# fixed seed) is loaded with `tinykg load` into the embedded on-disk store
+# and into a private Virtuoso (scripts/virtuoso.sh, new database), then the
+# same commands are timed on both (one run each, TIMEOUT seconds at most):
+# the catalogue and filter queries, match --device, explain, match --model.
+# Prints one table, side by side.
+# Usage: BUILD_DIR=build tests/bench/scale_bench.sh [N ...]   (default 100000)
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="${BUILD_DIR:-$root/build}"
+tinykg="$build/cli/tinykg"
+limit="${TIMEOUT:-600}"
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(100000)
+vdir="$build/bench/scale-virtuoso"
+export TINYKG_VIRTUOSO_SQL_PORT="${TINYKG_VIRTUOSO_SQL_PORT:-11141}"
+export TINYKG_VIRTUOSO_HTTP_PORT="${TINYKG_VIRTUOSO_HTTP_PORT:-18941}"
+results="$build/bench/scale-results.tsv"
+mkdir -p "$build/bench"
+: > "$results"
+cleanup() { bash "$root/scripts/virtuoso.sh" stop "$vdir" >/dev/null 2>&1 || true; }
+trap cleanup EXIT INT TERM
+
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+# run NAME BACKEND STORE ARGS...: one timed command, row into $results.
+run() {
+  local name="$1" backend="$2" store="$3"; shift 3
+  local start rc out
+  start=$(date +%s%N)
+  out=$(timeout "$limit" "$tinykg" --store "$store" -q "$@" 2>&1 >/dev/null)
+  rc=$?
+  local ms; ms=$(ms_since "$start")
+  if [ $rc = 124 ]; then ms="timeout>${limit}s"; elif [ $rc != 0 ]; then ms="error($rc)"; echo "$out" >&2; fi
+  printf '%s\t%s\t%s\t%s\n' "$N" "$name" "$backend" "$ms" >> "$results"
+  echo "  $backend $name: $ms ms" >&2
+}
+
+for N in "${sizes[@]}"; do
+  models=$(( N / 100 ))
+  work="$build/bench/match-$N-$models"
+  mkdir -p "$work"
+  [ -f "$work/fleet-devices.nt" ] || python3 "$root/tests/bench/match_fleet.py" --devices "$N" --models "$models" "$work"
+  triples=$(( $(wc -l < "$work/fleet-devices.nt") + $(wc -l < "$work/fleet-models.nt") ))
+  bash "$root/scripts/virtuoso.sh" fresh "$vdir" >/dev/null || exit 3
+  vspec="$(bash "$root/scripts/virtuoso.sh" spec "$vdir" | sed 's|/tinykg?|/fleet?|')"
+  dstore="$work/scale-store"
+  rm -rf "$dstore"
+  echo "N=$N devices, $models models, $triples triples" >&2
+  for backend in embedded virtuoso; do
+    store="$dstore"; [ $backend = virtuoso ] && store="$vspec"
+    "$tinykg" --store "$store" -q init
+    start=$(date +%s%N)
+    "$tinykg" --store "$store" -q load "$work/fleet-devices.nt" "$work/fleet-models.nt"
+    ms=$(ms_since "$start")
+    printf '%s\tload (triples/s)\t%s\t%s\n' "$N" "$backend" "$(( triples * 1000 / (ms > 0 ? ms : 1) ))" >> "$results"
+    echo "  $backend load: $ms ms" >&2
+    model_iri="$(printf 'https://w3id.org/tinykg/id/fleet/model/%04d' $(( models / 2 )))"
+    device_iri="$(printf 'https://w3id.org/tinykg/id/fleet/device/%06d' $(( N / 2 )))"
+    run "catalogue query" $backend "$store" query -f "$root/ontology/queries/device-catalogue.rq" --format csv
+    run "filter query" $backend "$store" query -f "$root/ontology/queries/devices-with-sensors.rq" --format csv
+    run "match --device" $backend "$store" match --device "$device_iri" --format csv
+    run "explain" $backend "$store" explain --model "$model_iri" --device "$device_iri"
+    run "match --model" $backend "$store" match --model "$model_iri" --format csv
+  done
+  rm -rf "$dstore"
+done
+
+python3 - "$results" <<'PY'
+import sys, collections
+rows = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    n, name, backend, value = line.rstrip("\n").split("\t")
+    rows.setdefault((n, name), {})[backend] = value
+print("| devices | measure | embedded (ms) | Virtuoso (ms) |")
+print("|---|---|---|---|")
+for (n, name), v in rows.items():
+    print(f"| {int(n):,} | {name} | {v.get('embedded', '-')} | {v.get('virtuoso', '-')} |")
+PY
