@@ -61,7 +61,7 @@ const emu::Target* TargetForCore(const std::string& core) {
 }
 
 struct GraphDevice {
-  std::string iri, title, core;  // core: local name
+  std::string iri, title, core, core_iri;  // core: the core IRI's local name
   emu::DeviceLimits limits;
   const emu::Target* target = nullptr;
 };
@@ -88,7 +88,8 @@ Result<std::vector<GraphDevice>> GraphDevices(rdf::Store& store) {
     GraphDevice& d = by_iri[row[0]->value];
     d.iri = row[0]->value;
     if (d.title.empty() && row[1]) d.title = row[1]->value;
-    d.core = LocalName(row[2]->value);
+    d.core_iri = row[2]->value;
+    d.core = LocalName(d.core_iri);
     d.limits.ram_bytes = Integer(row[3]);
     d.limits.flash_bytes = Integer(row[4]);
   }
@@ -119,7 +120,7 @@ Result<std::vector<GraphDevice>> GraphDevices(rdf::Store& store) {
 // selects the graph's devices with that core (or standing for that target),
 // sorted by title, reused round-robin when N exceeds them.
 Result<std::vector<emu::FleetDevice>> SelectDevices(const std::vector<GraphDevice>& graph, const std::string& cls,
-                                                    int count) {
+                                                    int count, std::string* core_iri) {
   std::vector<const GraphDevice*> chosen;
   for (const GraphDevice& d : graph) {
     if (d.iri == cls || d.title == cls) chosen = {&d};
@@ -144,6 +145,7 @@ Result<std::vector<emu::FleetDevice>> SelectDevices(const std::vector<GraphDevic
     return NotFound("--device-class: no device, core type or emulated target '" + cls +
                     "' in the knowledge graph (core types with devices: " + cores + ")");
   }
+  *core_iri = chosen.front()->core_iri;
   std::vector<emu::FleetDevice> fleet;
   for (int i = 0; i < count; ++i) {
     const GraphDevice& d = *chosen[static_cast<std::size_t>(i) % chosen.size()];
@@ -272,23 +274,30 @@ void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devi
   }
 }
 
-// The run as a named graph of kind benchmark: one tkg:TrainingRun (method
-// tkg:Reptile, one tkg:onDevice per device in the graph the fleet copied)
-// and tkg:BenchmarkRecords (tkg:partOfRun): the meta-test MSE of the final
-// initialisation and of scratch after each evaluation step count, and per
-// device instructions per step and peak RAM.
+// The run written back the way `train --on emulator` writes its runs
+// (cmd_emu.cc): a named graph of kind benchmark whose IRI is the
+// tkg:TrainingRun (method tkg:Reptile, one tkg:onDevice per device of the
+// graph the fleet copied, target, core, commit, toolchain), with
+// tkg:BenchmarkRecords (tkg:partOfRun): the meta-test MSE of the final
+// initialisation and of scratch per evaluation step count, and per device
+// instructions per local step and peak RAM. The sine network is a benchmark
+// network, not a deployable model, so it is not described as one and the
+// records have no tkg:benchmarkedModel (matchmaking would otherwise offer
+// it for every device).
 rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
-                               const emu::FleetResult& r, const std::string& date) {
+                               const std::string& core_iri, const emu::FleetResult& r, const std::string& date) {
   const std::string xsd = vocab::kXsd;
+  const std::string om = vocab::kOm;
   std::string stamp = date;
   std::replace(stamp.begin(), stamp.end(), ':', '-');
   const std::string target = std::string(devices.front().target->name);
+  const std::string commit(emu::TinykgCommit());
   rdf::GraphDocument doc;
-  doc.iri = std::string(vocab::kTkgResource) + "benchmark/fleet/" + target + "/" + stamp;
+  doc.iri = std::string(vocab::kTkgResource) + "run/fleet/" + target + "/" + stamp;
   doc.kind = rdf::kKindBenchmark;
   doc.source = "tinykg fleet train";
   doc.label = "reptile fleet of " + std::to_string(devices.size()) + " on " + target;
-  const std::string run = doc.iri + "#run";
+  const std::string& run = doc.iri;
   auto add = [&](const std::string& s, const std::string& p, rdf::Term o) {
     doc.triples.push_back({rdf::Term::Iri(s), rdf::Term::Iri(p), std::move(o)});
   };
@@ -298,15 +307,27 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
     text << v;
     return rdf::Term::Literal(text.str(), xsd + "double");
   };
+  auto integer = [&](std::uint64_t v) { return rdf::Term::Literal(std::to_string(v), xsd + "integer"); };
+  const rdf::Term when = rdf::Term::Literal(date, xsd + "dateTime");
+  std::uint64_t peak_ram = 0;
+  for (const emu::FleetDeviceCost& c : r.devices) peak_ram = std::max(peak_ram, c.peak_ram_bytes);
   add(run, std::string(vocab::kRdf) + "type", rdf::Term::Iri(Tkg("TrainingRun")));
   add(run, std::string(vocab::kRdfs) + "label", rdf::Term::Literal(doc.label));
   add(run, Tkg("trainingMethod"), rdf::Term::Iri(Tkg("Reptile")));
-  add(run, Tkg("steps"), rdf::Term::Literal(std::to_string(args.rounds * args.inner_steps * static_cast<int>(devices.size())),
-                                            xsd + "integer"));
-  add(run, Tkg("seed"), rdf::Term::Literal(std::to_string(args.seed), xsd + "integer"));
+  add(run, Tkg("method"), rdf::Term::Iri(Tkg("MeasuredOnEmulator")));
   add(run, Tkg("target"), rdf::Term::Literal(target));
+  if (!core_iri.empty()) add(run, Tkg("standsForCore"), rdf::Term::Iri(core_iri));
+  if (!r.toolchain.empty()) add(run, Tkg("toolchain"), rdf::Term::Literal(r.toolchain));
+  add(run, Tkg("commit"), rdf::Term::Literal(commit));
   add(run, Tkg("dataset"), rdf::Term::Literal("sine"));
-  add(run, std::string(vocab::kDcterms) + "date", rdf::Term::Literal(date, xsd + "dateTime"));
+  add(run, Tkg("steps"), integer(static_cast<std::uint64_t>(args.rounds) * static_cast<std::uint64_t>(args.inner_steps) *
+                                 devices.size()));
+  add(run, Tkg("seed"), integer(args.seed));
+  char lr[32];
+  std::snprintf(lr, sizeof lr, "%g", static_cast<double>(args.lr));
+  add(run, Tkg("learningRate"), rdf::Term::Literal(lr, xsd + "double"));
+  add(run, Tkg("trainingMemoryBytes"), integer(peak_ram));
+  add(run, std::string(vocab::kDcterms) + "date", when);
   std::vector<std::string> templates;
   for (const emu::FleetDevice& d : devices) {
     if (std::find(templates.begin(), templates.end(), d.template_iri) == templates.end()) {
@@ -315,35 +336,38 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
   }
   for (const std::string& t : templates) add(run, Tkg("onDevice"), rdf::Term::Iri(t));
 
-  auto record = [&](const std::string& suffix, const char* metric, double value, const std::string& device,
-                    const std::string& comment) {
-    const std::string rec = doc.iri + "#" + suffix;
+  auto record = [&](const std::string& suffix, const char* metric, double value, const char* unit,
+                    const std::string& device, const std::string& comment) {
+    const std::string rec = run + "#" + suffix;
     add(rec, std::string(vocab::kRdf) + "type", rdf::Term::Iri(Tkg("BenchmarkRecord")));
+    add(rec, Tkg("partOfRun"), rdf::Term::Iri(run));
     add(rec, Tkg("metric"), rdf::Term::Iri(Tkg(metric)));
     add(rec, Tkg("value"), number(value));
+    add(rec, Tkg("unit"), rdf::Term::Iri(om + unit));
     add(rec, Tkg("method"), rdf::Term::Iri(Tkg("MeasuredOnEmulator")));
-    add(rec, Tkg("partOfRun"), rdf::Term::Iri(run));
     add(rec, Tkg("target"), rdf::Term::Literal(target));
-    add(rec, Tkg("dataset"), rdf::Term::Literal("sine"));
     if (!r.toolchain.empty()) add(rec, Tkg("toolchain"), rdf::Term::Literal(r.toolchain));
+    add(rec, Tkg("commit"), rdf::Term::Literal(commit));
+    add(rec, Tkg("dataset"), rdf::Term::Literal("sine"));
     if (!device.empty()) add(rec, Tkg("benchmarkedDevice"), rdf::Term::Iri(device));
     if (!comment.empty()) add(rec, std::string(vocab::kRdfs) + "comment", rdf::Term::Literal(comment));
-    add(rec, std::string(vocab::kDcterms) + "date", rdf::Term::Literal(date, xsd + "dateTime"));
+    add(rec, std::string(vocab::kDcterms) + "date", when);
+    add(rec, std::string(vocab::kDcterms) + "source", rdf::Term::Literal("tinykg fleet train (" + target + ")"));
   };
   const train::SineEvaluation& last = r.rounds.back().eval;
   for (std::size_t i = 0; i < last.steps.size(); ++i) {
     const std::string steps = std::to_string(last.steps[i]);
-    record("mse-after-" + steps, "Mse", last.mse[i], "",
+    record("mse-after-" + steps, "Mse", last.mse[i], "one", "",
            "meta-test MSE of the meta-learned initialisation after " + steps + " adaptation steps");
-    record("scratch-mse-after-" + steps, "Mse", r.scratch.mse[i], "",
+    record("scratch-mse-after-" + steps, "Mse", r.scratch.mse[i], "one", "",
            "meta-test MSE from the random initialisation (training from scratch) after " + steps +
                " adaptation steps");
   }
   for (std::size_t d = 0; d < r.devices.size() && d < templates.size(); ++d) {
     const std::string slug = LocalName(devices[d].template_iri);
-    record("instructions-per-step-" + slug, "InstructionsPerTrainingStep", r.devices[d].instructions_per_step,
+    record("instructions-per-step-" + slug, "InstructionsPerTrainingStep", r.devices[d].instructions_per_step, "one",
            devices[d].template_iri, "");
-    record("peak-ram-" + slug, "PeakRamBytes", static_cast<double>(r.devices[d].peak_ram_bytes),
+    record("peak-ram-" + slug, "PeakRamBytes", static_cast<double>(r.devices[d].peak_ram_bytes), "byte",
            devices[d].template_iri, "");
   }
   return doc;
@@ -370,7 +394,8 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
   }
   auto graph = GraphDevices(**store);
   if (!graph.ok()) return ReportError(graph.status());
-  auto devices = SelectDevices(*graph, args.device_class, args.count);
+  std::string core_iri;
+  auto devices = SelectDevices(*graph, args.device_class, args.count, &core_iri);
   if (!devices.ok()) return ReportError(devices.status());
 
   emu::FleetOptions fleet;
@@ -400,7 +425,7 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
   if (!result.ok()) return ReportError(result.status());
 
   if (!args.no_record && !fleet.on_host) {
-    Status put = (*store)->Put(RunDocument(args, *devices, *result, UtcNow()));
+    Status put = (*store)->Put(RunDocument(args, *devices, core_iri, *result, UtcNow()));
     FlushWarnings(options, **store);
     if (!put.ok()) {
       ReportError(put);

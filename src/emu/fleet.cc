@@ -117,7 +117,10 @@ void Bounded(std::size_t count, unsigned jobs, Fn fn) {
   for (std::thread& t : threads) t.join();
 }
 
-std::string Toolchain(const std::string& work_dir) {
+// The cross compiler's version for the records; empty when unknown (only
+// the Arm targets' compiler is known here).
+std::string Toolchain(const Target& target, const std::string& work_dir) {
+  if (target.qemu != "qemu-system-arm") return {};
   const std::string out = work_dir + "/toolchain.txt";
   const std::string command = "arm-none-eabi-gcc -dumpversion > '" + out + "' 2>/dev/null";
   if (std::system(command.c_str()) != 0) return {};
@@ -175,7 +178,7 @@ Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const 
       fs::create_directories(run_dirs[d], ec);
       if (ec) return IoError("cannot create " + run_dirs[d] + ": " + ec.message());
     }
-    result.toolchain = Toolchain(work_dir);
+    result.toolchain = Toolchain(*devices.front().target, work_dir);
     // The 0-step visit: boot and the weights in and out, without training.
     result.devices.resize(devices.size());
     std::vector<std::optional<Result<VisitOutput>>> base(devices.size());
