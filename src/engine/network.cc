@@ -114,11 +114,11 @@ void Network::Initialize(Pcg32& rng) {
   }
 }
 
-Tensor Network::InTensor(int i) const {
-  const auto k = static_cast<std::size_t>(i);
-  std::span<float> data = i == 0 ? input_ : outputs_[k - 1];
-  return FloatTensor(data, Batched(shapes_[k].in));
+std::span<float> Network::LayerInput(int i) const {
+  return i == 0 ? input_ : outputs_[static_cast<std::size_t>(i) - 1];
 }
+
+Tensor Network::InTensor(int i) const { return FloatTensor(LayerInput(i), Batched(shapes_[static_cast<std::size_t>(i)].in)); }
 
 Tensor Network::OutTensor(int i) const {
   const auto k = static_cast<std::size_t>(i);
@@ -131,25 +131,27 @@ std::span<const float> Network::Forward(std::span<const float> input) {
   for (int i = 0; i < layer_count_; ++i) {
     const auto k = static_cast<std::size_t>(i);
     const LayerSpec& spec = specs_[k];
+    if (spec.kind == LayerKind::kDense) {
+      // Straight to the float kernel: no tensor views to build per step.
+      FullyConnectedFloat(spec.activation, LayerInput(i).data(), layer_weights(i).data(), layer_bias(i).data(),
+                          outputs_[k].data(), 1, shapes_[k].filter[1], spec.units);
+      continue;
+    }
     Tensor x = InTensor(i);
     Tensor y = OutTensor(i);
     Tensor w = FloatTensor(layer_weights(i), shapes_[k].filter);
     std::span<float> bias_values = layer_bias(i);
     Tensor b = FloatTensor(bias_values, Shape{static_cast<std::int32_t>(bias_values.size())});
     // Shapes were validated by Build, so the kernels cannot fail here.
-    if (spec.kind == LayerKind::kDense) {
-      (void)FullyConnected({spec.activation}, x, w, &b, y);
+    ConvParams cp;
+    cp.padding = spec.padding;
+    cp.stride_h = cp.stride_w = spec.stride;
+    cp.activation = spec.activation;
+    cp.depth_multiplier = spec.units;
+    if (spec.kind == LayerKind::kConv2D) {
+      (void)Conv2D(cp, x, w, &b, y);
     } else {
-      ConvParams cp;
-      cp.padding = spec.padding;
-      cp.stride_h = cp.stride_w = spec.stride;
-      cp.activation = spec.activation;
-      cp.depth_multiplier = spec.units;
-      if (spec.kind == LayerKind::kConv2D) {
-        (void)Conv2D(cp, x, w, &b, y);
-      } else {
-        (void)DepthwiseConv2D(cp, x, w, &b, y);
-      }
+      (void)DepthwiseConv2D(cp, x, w, &b, y);
     }
   }
   return output();
@@ -174,11 +176,11 @@ void Network::Backward(std::span<const float> d_output, int first_trainable) {
     const std::size_t bias_end =
         k + 1 < static_cast<std::size_t>(layer_count_) ? offsets_[k + 1] : grads_.size();
     std::span<float> db = grads_.subspan(bias_start, bias_end - bias_start);
-    const Tensor x = InTensor(i);
     if (spec.kind == LayerKind::kDense) {
-      (void)FullyConnectedBackward(1, static_cast<std::int32_t>(in_n), spec.units, x.Span<float>(),
+      (void)FullyConnectedBackward(1, static_cast<std::int32_t>(in_n), spec.units, LayerInput(i).subspan(0, in_n),
                                    layer_weights(i), g_out, dw, db, d_in);
     } else {
+      const Tensor x = InTensor(i);
       ConvParams cp;
       cp.padding = spec.padding;
       cp.stride_h = cp.stride_w = spec.stride;

@@ -200,8 +200,10 @@ namespace tinykg::emu {
 namespace {
 
 // Instructions per MAC of the float dense and conv kernels, forward and
-// training pass, on every target (printed for the closing note; the M4F
-// dense figures are guarded; the goal for the training pass is <= 3).
+// training pass, on every target (printed for the closing note). The M4F
+// dense training pass must stay at or below 3 per MAC (the VLDMIA/VMLA
+// loops of kernels/armv7em/float_loops.h); the other figures are guarded
+// loosely against regressions.
 TEST(Emulator, KernelInstructionsPerMac) {
   for (const Target& t : Targets()) {
     ASSERT_TRUE(CheckTools(t).ok()) << CheckTools(t).message();
@@ -214,8 +216,9 @@ TEST(Emulator, KernelInstructionsPerMac) {
                 conv->training_per_mac);
     EXPECT_GT(dense->forward_per_mac, 0.5);
     if (t.name == "mps2-an386") {
-      EXPECT_LT(dense->forward_per_mac, 16.0);
-      EXPECT_LT(dense->training_per_mac, 16.0);
+      EXPECT_LE(dense->forward_per_mac, 3.0);
+      EXPECT_LE(dense->training_per_mac, 3.0);
+      EXPECT_LT(conv->training_per_mac, 8.0);
     }
   }
 }

@@ -13,6 +13,10 @@
 //     four remain, then ((p0+p1)+(p2+p3)) + ((p4+p5)+(p6+p7)), then the
 //     n % 4 remaining products added one by one in order.
 //   Axpy(g, x, y, n): y[i] = y[i] + g * x[i] for every i (order-free).
+//   Dot2(x, w0, w1, n, out): out[0] = Dot(x, w0, n), out[1] = Dot(x, w1, n)
+//     (two filter rows against one input: the input is loaded once).
+//   Axpy2(g0, g1, x, y0, y1, n): Axpy(g0, x, y0, n) and Axpy(g1, x, y1, n).
+//   Add(x, y, n): y[i] = y[i] + x[i] (bias gradients).
 #ifndef TINYKG_ENGINE_KERNELS_FLOAT_LOOPS_H_
 #define TINYKG_ENGINE_KERNELS_FLOAT_LOOPS_H_
 

@@ -10,6 +10,26 @@ using internal::BiasFloat;
 using internal::BiasInt32;
 using internal::Dot;
 
+void FullyConnectedFloat(Activation activation, const float* x, const float* w, const float* bias, float* y,
+                         std::int32_t batch, std::int32_t in, std::int32_t out) {
+  for (std::int32_t b = 0; b < batch; ++b) {
+    const float* xb = x + b * in;
+    float* yb = y + b * out;
+    // Two filter rows per pass share the loads of the input.
+    std::int32_t o = 0;
+    for (; o + 2 <= out; o += 2) {
+      float sums[2];
+      internal::Dot2(xb, w + o * in, w + (o + 1) * in, in, sums);
+      yb[o] = (bias != nullptr ? bias[o] : 0.0f) + sums[0];
+      yb[o + 1] = (bias != nullptr ? bias[o + 1] : 0.0f) + sums[1];
+    }
+    if (o < out) yb[o] = (bias != nullptr ? bias[o] : 0.0f) + Dot(xb, w + o * in, in);
+    if (activation != Activation::kNone) {
+      for (o = 0; o < out; ++o) yb[o] = ApplyActivation(activation, yb[o]);
+    }
+  }
+}
+
 Status FullyConnected(const FullyConnectedParams& params, const Tensor& input, const Tensor& filter,
                       const Tensor* bias, const Tensor& output) {
   if (filter.shape.rank != 2) return Status::kBadShape;
@@ -21,16 +41,9 @@ Status FullyConnected(const FullyConnectedParams& params, const Tensor& input, c
   if (bias != nullptr && bias->Elements() != out) return Status::kBadShape;
 
   if (input.type == DataType::kFloat32 && filter.type == DataType::kFloat32) {
-    const float* x = input.Data<const float>();
-    const float* w = filter.Data<const float>();
-    float* y = output.Data<float>();
-    for (std::int32_t b = 0; b < batch; ++b) {
-      const float* xb = x + b * in;
-      for (std::int32_t o = 0; o < out; ++o) {
-        const float* wo = w + o * in;
-        y[b * out + o] = ApplyActivation(params.activation, BiasFloat(bias, o) + Dot(xb, wo, in));
-      }
-    }
+    FullyConnectedFloat(params.activation, input.Data<const float>(), filter.Data<const float>(),
+                        bias != nullptr ? bias->Data<const float>() : nullptr, output.Data<float>(), batch, in,
+                        out);
     return Status::kOk;
   }
   if (!internal::IsInt8(input) || !internal::IsInt8(filter) || !internal::IsInt8(output)) {

@@ -21,14 +21,24 @@ Status FullyConnectedBackward(std::int32_t batch, std::int32_t in, std::int32_t 
     const float* x = input.data() + b * in;
     const float* dy = d_output.data() + b * out;
     if (!d_filter.empty()) {
-      for (std::int32_t o = 0; o < out; ++o) {
-        const float g = dy[o];
-        if (g == 0.0f) continue;
-        internal::Axpy(g, x, d_filter.data() + o * in, in);
+      // Two gradient rows per pass share the loads of the input; a zero
+      // output gradient leaves its row untouched, as in the one-row loop.
+      float* dw = d_filter.data();
+      std::int32_t o = 0;
+      for (; o + 2 <= out; o += 2) {
+        const float g0 = dy[o], g1 = dy[o + 1];
+        if (g0 != 0.0f && g1 != 0.0f) {
+          internal::Axpy2(g0, g1, x, dw + o * in, dw + (o + 1) * in, in);
+        } else if (g0 != 0.0f) {
+          internal::Axpy(g0, x, dw + o * in, in);
+        } else if (g1 != 0.0f) {
+          internal::Axpy(g1, x, dw + (o + 1) * in, in);
+        }
       }
+      if (o < out && dy[o] != 0.0f) internal::Axpy(dy[o], x, dw + o * in, in);
     }
     if (!d_bias.empty()) {
-      for (std::int32_t o = 0; o < out; ++o) d_bias[static_cast<std::size_t>(o)] += dy[o];
+      internal::Add(dy, d_bias.data(), out);
     }
     if (!d_input.empty()) {
       float* dx = d_input.data() + b * in;

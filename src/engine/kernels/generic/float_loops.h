@@ -28,6 +28,20 @@ inline void Axpy(float g, const float* x, float* y, std::int32_t n) {
   for (std::int32_t i = 0; i < n; ++i) y[i] += g * x[i];
 }
 
+inline void Dot2(const float* x, const float* w0, const float* w1, std::int32_t n, float* out) {
+  out[0] = Dot(x, w0, n);
+  out[1] = Dot(x, w1, n);
+}
+
+inline void Axpy2(float g0, float g1, const float* x, float* y0, float* y1, std::int32_t n) {
+  Axpy(g0, x, y0, n);
+  Axpy(g1, x, y1, n);
+}
+
+inline void Add(const float* x, float* y, std::int32_t n) {
+  for (std::int32_t i = 0; i < n; ++i) y[i] += x[i];
+}
+
 }  // namespace tinykg::engine::internal
 
 #endif  // TINYKG_ENGINE_KERNELS_GENERIC_FLOAT_LOOPS_H_

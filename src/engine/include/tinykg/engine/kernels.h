@@ -36,6 +36,13 @@ struct FullyConnectedParams {
 // (float or int32) or null, output [batch, out].
 Status FullyConnected(const FullyConnectedParams& params, const Tensor& input, const Tensor& filter,
                       const Tensor* bias, const Tensor& output);
+// The float path of FULLY_CONNECTED on borrowed arrays, for callers whose
+// shapes are already checked (Network): output[b*out + o] =
+// activation(bias[o] + sum_i input[b*in + i] * filter[o*in + i]) for
+// `batch` rows; `bias` may be null. No checks, cannot fail; the same
+// arithmetic as FullyConnected.
+void FullyConnectedFloat(Activation activation, const float* input, const float* filter, const float* bias,
+                         float* output, std::int32_t batch, std::int32_t in, std::int32_t out);
 
 struct ConvParams {
   Padding padding = Padding::kSame;

@@ -99,6 +99,7 @@ class Network {
     Shape in;
     Shape filter;
   };
+  std::span<float> LayerInput(int i) const;  // the input copy or the previous layer's output
   Tensor InTensor(int i) const;
   Tensor OutTensor(int i) const;
 
