@@ -30,6 +30,7 @@ Status Conv2D(const ConvParams& p, const Tensor& input, const Tensor& filter, co
     const float* x = input.Data<const float>();
     const float* w = filter.Data<const float>();
     float* y = output.Data<float>();
+    const std::int32_t oc_stride = k_h * k_w * in_c;
     for (std::int32_t n = 0; n < batches; ++n) {
       for (std::int32_t oy = 0; oy < out_h; ++oy) {
         for (std::int32_t ox = 0; ox < out_w; ++ox) {
@@ -51,14 +52,24 @@ Status Conv2D(const ConvParams& p, const Tensor& input, const Tensor& filter, co
               if (p.dilation_w == 1) {
                 while (kx + run < k_w && ix + run < in_w) ++run;
               }
+              // Two output channels per pass share the loads of the input.
               const float* xi = x + ((n * in_h + iy) * in_w + ix) * in_c;
-              for (std::int32_t oc = 0; oc < out_c; ++oc) {
-                yo[oc] += Dot(xi, w + ((oc * k_h + ky) * k_w + kx) * in_c, run * in_c);
+              const float* wk = w + (ky * k_w + kx) * in_c;
+              const std::int32_t len = run * in_c;
+              std::int32_t oc = 0;
+              for (; oc + 2 <= out_c; oc += 2) {
+                float sums[2];
+                internal::Dot2(xi, wk + oc * oc_stride, wk + (oc + 1) * oc_stride, len, sums);
+                yo[oc] += sums[0];
+                yo[oc + 1] += sums[1];
               }
+              if (oc < out_c) yo[oc] += Dot(xi, wk + oc * oc_stride, len);
               kx += run;
             }
           }
-          for (std::int32_t oc = 0; oc < out_c; ++oc) yo[oc] = ApplyActivation(p.activation, yo[oc]);
+          if (p.activation != Activation::kNone) {
+            for (std::int32_t oc = 0; oc < out_c; ++oc) yo[oc] = ApplyActivation(p.activation, yo[oc]);
+          }
         }
       }
     }

@@ -30,12 +30,13 @@ Status Conv2DBackward(const ConvParams& p, const Tensor& input, const Tensor& fi
   if (dx != nullptr) {
     for (std::int32_t i = 0; i < input.Elements(); ++i) dx[i] = 0.0f;
   }
+  const std::int32_t oc_stride = k_h * k_w * in_c;
   for (std::int32_t n = 0; n < batches; ++n) {
     for (std::int32_t oy = 0; oy < ph.out; ++oy) {
       for (std::int32_t ox = 0; ox < pw.out; ++ox) {
         const float* g = dy + ((n * ph.out + oy) * pw.out + ox) * out_c;
         if (db != nullptr) {
-          for (std::int32_t oc = 0; oc < out_c; ++oc) db[oc] += g[oc];
+          internal::Add(g, db, out_c);
         }
         for (std::int32_t ky = 0; ky < k_h; ++ky) {
           const std::int32_t iy = oy * p.stride_h - ph.pad_before + ky * p.dilation_h;
@@ -55,12 +56,27 @@ Status Conv2DBackward(const ConvParams& p, const Tensor& input, const Tensor& fi
             }
             const std::int32_t xo = ((n * in_h + iy) * in_w + ix) * in_c;
             const std::int32_t len = run * in_c;
-            for (std::int32_t oc = 0; oc < out_c; ++oc) {
-              const float go = g[oc];
-              if (go == 0.0f) continue;
-              const std::int32_t wo = ((oc * k_h + ky) * k_w + kx) * in_c;
-              if (dw != nullptr) internal::Axpy(go, x + xo, dw + wo, len);
-              if (dx != nullptr) internal::Axpy(go, w + wo, dx + xo, len);
+            const std::int32_t wk = (ky * k_w + kx) * in_c;
+            if (dw != nullptr) {
+              // Two output channels per pass share the loads of the input.
+              std::int32_t oc = 0;
+              for (; oc + 2 <= out_c; oc += 2) {
+                const float g0 = g[oc], g1 = g[oc + 1];
+                float* dw0 = dw + oc * oc_stride + wk;
+                if (g0 != 0.0f && g1 != 0.0f) {
+                  internal::Axpy2(g0, g1, x + xo, dw0, dw0 + oc_stride, len);
+                } else if (g0 != 0.0f) {
+                  internal::Axpy(g0, x + xo, dw0, len);
+                } else if (g1 != 0.0f) {
+                  internal::Axpy(g1, x + xo, dw0 + oc_stride, len);
+                }
+              }
+              if (oc < out_c && g[oc] != 0.0f) internal::Axpy(g[oc], x + xo, dw + oc * oc_stride + wk, len);
+            }
+            if (dx != nullptr) {
+              for (std::int32_t oc = 0; oc < out_c; ++oc) {
+                if (g[oc] != 0.0f) internal::Axpy(g[oc], w + oc * oc_stride + wk, dx + xo, len);
+              }
             }
             kx += run;
           }
