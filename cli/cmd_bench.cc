@@ -22,7 +22,7 @@ void AddList(CLI::App& bench, GlobalOptions& options, Runner& run) {
   auto* cmd = bench.add_subcommand("list", "List benchmark records");
   auto method = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("table");
-  cmd->add_option("--method", *method, "Only records of this method (published, estimated, measured-on-emulator, ...)");
+  cmd->add_option("--method", *method, "Only records of this method (published, estimated, measured-on-emulator or emulated, measured-on-device)");
   cmd->add_option("--format", *format, "table|json|csv|tsv|md");
   cmd->callback([&options, &run, method, format] {
     run = [&options, method, format]() -> int {
