@@ -106,10 +106,11 @@ TEST_F(FleetTrain, Reptile_ImprovesOverRounds_BeatsScratch_CountsRepeat_AndIsRec
 }
 
 // The emulated devices' float results agree with the host engine's: every
-// visit's step losses within 1e-5 relative (newlib's and glibc's tanhf may
-// differ in the last bit), and so the meta-test of the initialisations. 32
-// adaptation steps of the meta-test (on the host, with gradient clipping)
-// magnify last-bit differences of the parameters, hence the looser bound.
+// visit's step losses and the meta-test of the initialisations within 1e-4
+// relative (measured: 1e-7; newlib's and glibc's tanhf may differ in the
+// last bit, and a Cortex-M kernel may sum in another order). 32 adaptation
+// steps of the meta-test (on the host, with gradient clipping) magnify
+// last-bit differences of the parameters, hence the looser bound there.
 TEST_F(FleetTrain, Emulator_MatchesHostEngine) {
   const nlohmann::json emulated = Run(2, "--no-record");
   const nlohmann::json host = Run(2, "--on host");
@@ -121,12 +122,12 @@ TEST_F(FleetTrain, Emulator_MatchesHostEngine) {
     for (std::size_t v = 0; v < 3; ++v) {
       for (const char* key : {"first_loss", "last_loss"}) {
         const double a = e["visits"][v][key].get<double>(), b = h["visits"][v][key].get<double>();
-        EXPECT_NEAR(a, b, 1e-5 * std::fabs(b)) << "round " << i + 1 << " visit " << v << " " << key;
+        EXPECT_NEAR(a, b, 1e-4 * std::fabs(b)) << "round " << i + 1 << " visit " << v << " " << key;
       }
     }
-    EXPECT_NEAR(e["mse_before"].get<double>(), h["mse_before"].get<double>(), 1e-5 * h["mse_before"].get<double>());
+    EXPECT_NEAR(e["mse_before"].get<double>(), h["mse_before"].get<double>(), 1e-4 * h["mse_before"].get<double>());
     for (const char* steps : {"1", "8"}) {
-      EXPECT_NEAR(After(e, steps), After(h, steps), 1e-5 * After(h, steps)) << "round " << i + 1 << " after " << steps;
+      EXPECT_NEAR(After(e, steps), After(h, steps), 1e-4 * After(h, steps)) << "round " << i + 1 << " after " << steps;
     }
     EXPECT_NEAR(After(e, "32"), After(h, "32"), 1e-2 * After(h, "32")) << "round " << i + 1;
   }
