@@ -374,17 +374,15 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
 }
 
 int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
-  if (args.method != "reptile") {
-    return ReportError(Unsupported("--method " + args.method + ": the fleet trains with reptile only"));
-  }
   if (args.data != "sine") {
     return ReportError(
         Unsupported("--data " + args.data + ": the fleet meta-learns on the sine task family only ('sine')"));
   }
+  const bool steps_ok = std::all_of(args.eval_steps.begin(), args.eval_steps.end(), [](int s) { return s >= 1; });
   if (args.count < 1 || args.rounds < 1 || args.inner_steps < 1 || args.batch < 1 || args.hidden < 1 ||
-      args.eval_tasks < 1) {
-    std::cerr << "tinykg: error: --count, --rounds, --inner-steps, --batch, --hidden and --eval-tasks must be "
-                 "positive\n";
+      args.eval_tasks < 1 || !steps_ok) {
+    std::cerr << "tinykg: error: --count, --rounds, --inner-steps, --batch, --hidden, --eval-tasks and --eval-steps "
+                 "must be positive\n";
     return kExitUsage;
   }
   auto store = OpenStore(options);
@@ -452,7 +450,8 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "(mps2-an386): the graph's devices with that core")
       ->required();
   cmd->add_option("--count", args->count, "Simulated devices N")->required();
-  cmd->add_option("--method", args->method, "reptile");
+  cmd->add_option("--method", args->method, "reptile (the only method a fleet runs)")
+      ->check(CLI::IsMember({"reptile"}));
   cmd->add_option("--rounds", args->rounds, "Rounds (default 3); every device is visited once per round");
   cmd->add_option("--inner-steps", args->inner_steps, "Local SGD steps K per device visit (default 8)");
   cmd->add_option("--batch", args->batch, "Samples per local step (default 10)");
