@@ -8,10 +8,9 @@
 // Both compute the same sums in the same order with separately rounded
 // multiplies and adds (no fused multiply-add), so the host and the MCUs
 // give the same float results for these loops:
-//   Dot(a, b, n): eight partial sums p[k] += a[8j+k] * b[8j+k] over the
-//     whole blocks of eight, then p0..p3 over a block of four if at least
-//     four remain, then ((p0+p1)+(p2+p3)) + ((p4+p5)+(p6+p7)), then the
-//     n % 4 remaining products added one by one in order.
+//   Dot(a, b, n): four partial sums p[k] += a[4j+k] * b[4j+k] over the
+//     whole blocks of four, then (p0+p1) + (p2+p3), then the n % 4
+//     remaining products added one by one in order.
 //   Axpy(g, x, y, n): y[i] = y[i] + g * x[i] for every i (order-free).
 //   Dot2(x, w0, w1, n, out): out[0] = Dot(x, w0, n), out[1] = Dot(x, w1, n)
 //     (two filter rows against one input: the input is loaded once).

@@ -2,10 +2,10 @@
 // FPU (Cortex-M4F, Cortex-M7), in the summation order of
 // kernels/float_loops.h.
 //
-// Why assembly: GCC 12 keeps the generic Dot's eight partial sums in a stack
-// array on these cores and emits one VLDR per operand, about 10 instructions
-// per MAC. Here a block of eight MACs is two VLDMIA (eight floats each, the
-// pointer post-incremented), eight VMLA into s16-s23 and the loop's SUBS/BNE:
+// Why assembly: GCC 12 kept the generic Dot's partial sums in a stack array
+// on these cores and emitted one VLDR per operand, about 10 instructions per
+// MAC. Here a block of eight MACs is two VLDMIA (eight floats each, the
+// pointer post-incremented), eight VMLA into s16-s19 and the loop's SUBS/BNE:
 // 12 instructions, 1.5 per MAC; Axpy adds one VSTMIA (13 per block of eight).
 // The two-row forms load the shared input block once: Dot2 is 3 VLDMIA + 16
 // VMLA + 2 per 16 MACs (1.31 per MAC), Axpy2 5 loads/stores + 16 VMLA + 2
@@ -33,8 +33,6 @@ inline float Dot(const float* a, const float* b, std::int32_t n) {
   asm volatile(
       "vmov s16, s17, %[z], %[z]\n\t"
       "vmov s18, s19, %[z], %[z]\n\t"
-      "vmov s20, s21, %[z], %[z]\n\t"
-      "vmov s22, s23, %[z], %[z]\n\t"
       "cmp %[k], #0\n\t"
       "beq 2f\n"
       "1:\n\t"
@@ -44,10 +42,10 @@ inline float Dot(const float* a, const float* b, std::int32_t n) {
       "vmla.f32 s17, s1, s9\n\t"
       "vmla.f32 s18, s2, s10\n\t"
       "vmla.f32 s19, s3, s11\n\t"
-      "vmla.f32 s20, s4, s12\n\t"
-      "vmla.f32 s21, s5, s13\n\t"
-      "vmla.f32 s22, s6, s14\n\t"
-      "vmla.f32 s23, s7, s15\n\t"
+      "vmla.f32 s16, s4, s12\n\t"
+      "vmla.f32 s17, s5, s13\n\t"
+      "vmla.f32 s18, s6, s14\n\t"
+      "vmla.f32 s19, s7, s15\n\t"
       "subs %[k], %[k], #1\n\t"
       "bne 1b\n"
       "2:\n\t"
@@ -62,15 +60,11 @@ inline float Dot(const float* a, const float* b, std::int32_t n) {
       "3:\n\t"
       "vadd.f32 s16, s16, s17\n\t"
       "vadd.f32 s18, s18, s19\n\t"
-      "vadd.f32 s20, s20, s21\n\t"
-      "vadd.f32 s22, s22, s23\n\t"
-      "vadd.f32 s16, s16, s18\n\t"
-      "vadd.f32 s20, s20, s22\n\t"
-      "vadd.f32 %[acc], s16, s20"
+      "vadd.f32 %[acc], s16, s18"
       : [acc] "=t"(acc), [a] "+r"(a), [b] "+r"(b), [k] "+r"(blocks)
       : [n] "r"(n), [z] "r"(zero)
       : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
-        "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "cc", "memory");
+        "s15", "s16", "s17", "s18", "s19", "cc", "memory");
   for (std::int32_t i = 0; i < (n & 3); ++i) acc = MulAdd(acc, a[i], b[i]);
   return acc;
 }
@@ -112,10 +106,11 @@ inline void Axpy(float g, const float* x, float* y, std::int32_t n) {
   for (std::int32_t i = 0; i < (n & 3); ++i) y[i] = MulAdd(y[i], g, x[i]);
 }
 
-[[gnu::always_inline]] inline void Dot2(const float* x, const float* w0, const float* w1, std::int32_t n, float* out) {
+[[gnu::always_inline]] inline void Dot2(const float* x, const float* w0, const float* w1, std::int32_t n,
+                                        float* out) {
   std::int32_t blocks = n >> 3;
   const std::int32_t zero = 0;
-  std::uint32_t sum0, sum1;
+  float acc0, acc1;
   const float* xa = x;
   const float* a = w0;
   const float* b = w1;
@@ -124,10 +119,6 @@ inline void Axpy(float g, const float* x, float* y, std::int32_t n) {
       "vmov s18, s19, %[z], %[z]\n\t"
       "vmov s20, s21, %[z], %[z]\n\t"
       "vmov s22, s23, %[z], %[z]\n\t"
-      "vmov s24, s25, %[z], %[z]\n\t"
-      "vmov s26, s27, %[z], %[z]\n\t"
-      "vmov s28, s29, %[z], %[z]\n\t"
-      "vmov s30, s31, %[z], %[z]\n\t"
       "cmp %[k], #0\n\t"
       "beq 2f\n"
       "1:\n\t"
@@ -137,19 +128,19 @@ inline void Axpy(float g, const float* x, float* y, std::int32_t n) {
       "vmla.f32 s17, s1, s9\n\t"
       "vmla.f32 s18, s2, s10\n\t"
       "vmla.f32 s19, s3, s11\n\t"
+      "vmla.f32 s16, s4, s12\n\t"
+      "vmla.f32 s17, s5, s13\n\t"
+      "vmla.f32 s18, s6, s14\n\t"
+      "vmla.f32 s19, s7, s15\n\t"
+      "vldmia %[b]!, {s8-s15}\n\t"
+      "vmla.f32 s20, s0, s8\n\t"
+      "vmla.f32 s21, s1, s9\n\t"
+      "vmla.f32 s22, s2, s10\n\t"
+      "vmla.f32 s23, s3, s11\n\t"
       "vmla.f32 s20, s4, s12\n\t"
       "vmla.f32 s21, s5, s13\n\t"
       "vmla.f32 s22, s6, s14\n\t"
       "vmla.f32 s23, s7, s15\n\t"
-      "vldmia %[b]!, {s8-s15}\n\t"
-      "vmla.f32 s24, s0, s8\n\t"
-      "vmla.f32 s25, s1, s9\n\t"
-      "vmla.f32 s26, s2, s10\n\t"
-      "vmla.f32 s27, s3, s11\n\t"
-      "vmla.f32 s28, s4, s12\n\t"
-      "vmla.f32 s29, s5, s13\n\t"
-      "vmla.f32 s30, s6, s14\n\t"
-      "vmla.f32 s31, s7, s15\n\t"
       "subs %[k], %[k], #1\n\t"
       "bne 1b\n"
       "2:\n\t"
@@ -162,34 +153,21 @@ inline void Axpy(float g, const float* x, float* y, std::int32_t n) {
       "vmla.f32 s18, s2, s10\n\t"
       "vmla.f32 s19, s3, s11\n\t"
       "vldmia %[b]!, {s8-s11}\n\t"
-      "vmla.f32 s24, s0, s8\n\t"
-      "vmla.f32 s25, s1, s9\n\t"
-      "vmla.f32 s26, s2, s10\n\t"
-      "vmla.f32 s27, s3, s11\n"
+      "vmla.f32 s20, s0, s8\n\t"
+      "vmla.f32 s21, s1, s9\n\t"
+      "vmla.f32 s22, s2, s10\n\t"
+      "vmla.f32 s23, s3, s11\n"
       "3:\n\t"
       "vadd.f32 s16, s16, s17\n\t"
       "vadd.f32 s18, s18, s19\n\t"
+      "vadd.f32 %[acc0], s16, s18\n\t"
       "vadd.f32 s20, s20, s21\n\t"
       "vadd.f32 s22, s22, s23\n\t"
-      "vadd.f32 s16, s16, s18\n\t"
-      "vadd.f32 s20, s20, s22\n\t"
-      "vadd.f32 s16, s16, s20\n\t"
-      "vadd.f32 s24, s24, s25\n\t"
-      "vadd.f32 s26, s26, s27\n\t"
-      "vadd.f32 s28, s28, s29\n\t"
-      "vadd.f32 s30, s30, s31\n\t"
-      "vadd.f32 s24, s24, s26\n\t"
-      "vadd.f32 s28, s28, s30\n\t"
-      "vadd.f32 s24, s24, s28\n\t"
-      "vmov %[sum0], s16\n\t"
-      "vmov %[sum1], s24"
-      : [sum0] "=r"(sum0), [sum1] "=r"(sum1), [x] "+r"(xa), [a] "+r"(a), [b] "+r"(b), [k] "+r"(blocks)
+      "vadd.f32 %[acc1], s20, s22"
+      : [acc0] "=&t"(acc0), [acc1] "=&t"(acc1), [x] "+r"(xa), [a] "+r"(a), [b] "+r"(b), [k] "+r"(blocks)
       : [n] "r"(n), [z] "r"(zero)
       : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
-        "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28",
-        "s29", "s30", "s31", "cc", "memory");
-  float acc0 = __builtin_bit_cast(float, sum0);
-  float acc1 = __builtin_bit_cast(float, sum1);
+        "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "cc", "memory");
   for (std::int32_t i = 0; i < (n & 3); ++i) {
     acc0 = MulAdd(acc0, xa[i], a[i]);
     acc1 = MulAdd(acc1, xa[i], b[i]);

@@ -7,19 +7,15 @@
 
 namespace tinykg::engine::internal {
 
-// Eight independent partial sums let the compiler use SIMD lanes without
+// Four independent partial sums let the compiler use SIMD lanes without
 // -ffast-math (a single accumulator forces strict left-to-right adds).
 inline float Dot(const float* a, const float* b, std::int32_t n) {
-  float p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  float p[4] = {0, 0, 0, 0};
   std::int32_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    for (int k = 0; k < 8; ++k) p[k] += a[i + k] * b[i + k];
-  }
-  if (i + 4 <= n) {
+  for (; i + 4 <= n; i += 4) {
     for (int k = 0; k < 4; ++k) p[k] += a[i + k] * b[i + k];
-    i += 4;
   }
-  float acc = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+  float acc = (p[0] + p[1]) + (p[2] + p[3]);
   for (; i < n; ++i) acc += a[i] * b[i];
   return acc;
 }
