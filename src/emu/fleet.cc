@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <tuple>
 
@@ -91,10 +92,14 @@ Result<VisitOutput> RunVisit(const FleetDevice& device, const std::string& image
     std::stringstream fields(line);
     std::string kind, name, value;
     if (!(fields >> kind >> name >> value)) continue;
-    if (kind == "result" && name == "param") v.params.push_back(FromBits(value));
-    if (kind == "result" && name == "loss") v.losses.push_back(FromBits(value));
-    std::string stat;
-    if (kind == "log" && name == "stat" && fields >> stat) v.stats[value] = std::stoull(stat);
+    try {  // runs on a worker thread: nothing may escape
+      if (kind == "result" && name == "param") v.params.push_back(FromBits(value));
+      if (kind == "result" && name == "loss") v.losses.push_back(FromBits(value));
+      std::string stat;
+      if (kind == "log" && name == "stat" && fields >> stat) v.stats[value] = std::stoull(stat);
+    } catch (const std::exception&) {
+      return Internal(device.name + ": unreadable firmware output line: " + line);
+    }
   }
   if (v.params.size() != init.size()) {
     return Internal(device.name + ": the firmware returned " + std::to_string(v.params.size()) + " of " +
