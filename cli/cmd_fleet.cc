@@ -274,6 +274,25 @@ void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devi
   }
 }
 
+// One row per round (the first is scratch): the meta-test and the round's
+// instructions summed over its visits, separated by `sep`.
+void PrintRows(const emu::FleetResult& r, char sep) {
+  std::cout << "round" << sep << "mse_before";
+  for (int s : r.scratch.steps) std::cout << sep << "mse_after_" << s;
+  std::cout << sep << "visits" << sep << "instructions\n";
+  auto row = [&](const std::string& name, const train::SineEvaluation& e, const emu::FleetRound* round) {
+    std::cout << name << sep << Fixed(e.mse_before, 6);
+    for (double m : e.mse) std::cout << sep << Fixed(m, 6);
+    std::uint64_t instructions = 0;
+    if (round != nullptr) {
+      for (const emu::FleetVisit& v : round->visits) instructions += v.instructions;
+    }
+    std::cout << sep << (round != nullptr ? round->visits.size() : 0) << sep << instructions << "\n";
+  };
+  row("scratch", r.scratch, nullptr);
+  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), round.eval, &round);
+}
+
 // The run written back the way `train --on emulator` writes its runs
 // (cmd_emu.cc): a named graph of kind benchmark whose IRI is the
 // tkg:TrainingRun (method tkg:Reptile, one tkg:onDevice per device of the
@@ -432,6 +451,8 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
   }
   if (args.format == "json") {
     std::cout << ResultJson(args, *devices, *result).dump() << "\n";
+  } else if (args.format == "csv" || args.format == "tsv") {
+    PrintRows(*result, args.format == "csv" ? ',' : '\t');
   } else {
     PrintTable(args, *devices, *result);
   }
@@ -470,7 +491,8 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--eval-steps", args->eval_steps, "Adaptation steps to report, e.g. 1,8,32")->delimiter(',');
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
   cmd->add_flag("--no-record", args->no_record, "Do not write the run into the store");
-  cmd->add_option("--format", args->format, "table|json")->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--format", args->format, "table|json|csv|tsv (csv, tsv: one row per round)")
+      ->check(CLI::IsMember({"table", "json", "csv", "tsv"}));
   cmd->callback([&options, &run, args] { run = [&options, args] { return RunFleetTrain(options, *args); }; });
 }
 

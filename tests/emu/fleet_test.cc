@@ -142,6 +142,17 @@ TEST_F(FleetTrain, DeviceTooSmall_FailsWithDoesNotFit) {
   EXPECT_NE(o.out.find("does not fit"), std::string::npos) << o.out;
 }
 
+TEST_F(FleetTrain, Csv_HasScratchAndOneRowPerRound) {
+  const Output o = Tinykg("--store " + Store() +
+                          " fleet train --device-class CortexM4F --count 2 --rounds 2 --eval-tasks 5 --on host "
+                          "--format csv");
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_EQ(o.out.rfind("round,mse_before,mse_after_1,mse_after_8,mse_after_32,visits,instructions\n", 0), 0u) << o.out;
+  EXPECT_NE(o.out.find("\nscratch,"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\n2,"), std::string::npos) << o.out;
+  EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 4) << o.out;
+}
+
 TEST_F(FleetTrain, UnknownDeviceClass_IsAnError) {
   const Output o = Tinykg("--store " + Store() + " fleet train --device-class NoSuchCore --count 2");
   EXPECT_EQ(o.code, 1) << o.out;
