@@ -1,18 +1,24 @@
-// tinykg train --on emulator --device D --data TRAIN.csv --label COLUMN ...:
-// online learning of a dense head on the emulated MCU standing for the
-// device's core, limited to the device's (free) RAM and flash from the
-// knowledge graph; prints the training summary with the emulator's
-// measurements and writes them back as benchmark records (named graph, kind
-// "benchmark").
+// tinykg train --on emulator --device D[,D...] --data TRAIN.csv --label COLUMN ...:
+// online learning (or with --infer, inference only) of a dense head on the
+// emulated MCU standing for each device's core, limited to the device's
+// (free) RAM and flash from the knowledge graph; prints the summary with the
+// emulator's measurements and writes the run back: the head as a model, and
+// per device a tkg:TrainingRun with its benchmark records (named graph, kind
+// "benchmark"). Several devices run in parallel, at most --jobs QEMU
+// processes at once.
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "cli.h"
 #include "store_access.h"
@@ -277,10 +283,100 @@ Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args) {
   return w;
 }
 
+// One device's run: the workload on its target, then the kernel probes on
+// the same target (what one MAC costs there; calibrates matchmaking's cycles
+// per MAC for the core).
+struct DeviceRun {
+  DeviceFacts device;
+  const emu::Target* target = nullptr;
+  std::optional<emu::Measurement> measurement;
+  std::vector<std::pair<std::string, emu::KernelCost>> kernels;
+  Status status = Status::Ok();
+};
+
+void RunDevice(DeviceRun& run, const emu::Workload& workload, const std::string& work_dir,
+               const emu::RunOptions& options) {
+  auto m = emu::RunOnEmulator(*run.target, run.device.limits, workload, work_dir, options);
+  if (!m.ok()) {
+    run.status = m.status().WithContext(run.device.iri);
+    return;
+  }
+  run.measurement = std::move(m).value();
+  const struct {
+    const char* name;
+    emu::KernelKind kind;
+    std::int32_t in, out;
+  } probes[] = {{"dense-32x16", emu::KernelKind::kDense, 32, 16}, {"conv3x3-8x8x4x4", emu::KernelKind::kConv2D, 4, 4}};
+  for (const auto& p : probes) {
+    auto cost = emu::MeasureKernel(*run.target, p.kind, p.in, p.out, work_dir + "/kernel-" + p.name, options);
+    if (!cost.ok()) {
+      run.status = cost.status().WithContext(std::string("kernel ") + p.name);
+      return;
+    }
+    run.kernels.emplace_back(p.name, *cost);
+  }
+}
+
+std::vector<std::string> SplitDevices(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  std::string name;
+  while (std::getline(in, name, ',')) {
+    if (!name.empty()) out.push_back(name);
+  }
+  return out;
+}
+
+nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, const RunDocuments& docs,
+                       const std::string& date) {
+  const emu::Measurement& m = *run.measurement;
+  nlohmann::json kernel_json = nlohmann::json::object();
+  for (const auto& [name, cost] : run.kernels) kernel_json[name] = cost.forward_per_mac;
+  return {{"method", args.infer ? "infer" : "online"},
+          {"on", "emulator"},
+          {"device", run.device.iri},
+          {"target", m.target},
+          {"toolchain", m.toolchain},
+          {"commit", m.commit},
+          {"dataset", args.data},
+          {"accuracy", m.accuracy},
+          {"steps", m.losses.size()},
+          {"seed", args.seed},
+          {"final_loss", m.losses.empty() ? 0.0f : m.losses.back()},
+          {"instructions", m.instructions},
+          {"instructions_per_step", m.instructions_per_step},
+          {"instructions_per_inference", m.instructions_per_inference},
+          {"instructions_per_mac_step", m.instructions_per_mac_step},
+          {"kernel_instructions_per_mac", kernel_json},
+          {"peak_ram_bytes", m.peak_ram_bytes},
+          {"static_ram_bytes", m.static_ram_bytes},
+          {"arena_high_water_bytes", m.arena_high_water_bytes},
+          {"stack_high_water_bytes", m.stack_high_water_bytes},
+          {"flash_bytes", m.flash_bytes},
+          {"ram_limit_bytes", run.device.limits.ram_bytes},
+          {"flash_limit_bytes", run.device.limits.flash_bytes},
+          {"firmware_cached", m.firmware_cached},
+          {"firmware_key", m.firmware_key},
+          {"model", docs.model_iri},
+          {"run", docs.run_iri},
+          {"recorded_at", date}};
+}
+
+void PrintTable(const nlohmann::json& out) {
+  for (const auto& [key, value] : out.items()) {
+    if (value.is_object()) {
+      for (const auto& [k2, v2] : value.items()) std::cout << key << "." << k2 << "\t" << v2.dump() << "\n";
+    } else {
+      std::cout << key << "\t" << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    }
+  }
+}
+
 }  // namespace
 
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args) {
-  if (args.device.empty()) return ReportError(InvalidArgument("--on emulator needs --device DEVICE"));
+  const std::vector<std::string> names = SplitDevices(args.device);
+  if (names.empty()) return ReportError(InvalidArgument("--on emulator needs --device DEVICE[,DEVICE...]"));
   if (!args.model.empty()) {
     return ReportError(Unsupported("--model backbones do not run on the emulator yet (dense heads on CSV data only)"));
   }
@@ -289,103 +385,76 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
     ReportError(store.status());
     return kExitStore;
   }
-  auto device = FindDevice(**store, args.device);
-  if (!device.ok()) return ReportError(device.status());
-  const emu::Target* target = TargetForCore(device->core);
-  if (target == nullptr) {
-    return ReportError(Unsupported("no emulated target stands for core " + device->core + " of " + device->iri));
+  std::vector<DeviceRun> runs(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    auto device = FindDevice(**store, names[i]);
+    if (!device.ok()) return ReportError(device.status());
+    runs[i].device = std::move(device).value();
+    runs[i].target = TargetForCore(runs[i].device.core);
+    if (runs[i].target == nullptr) {
+      return ReportError(Unsupported("no emulated target stands for core " + runs[i].device.core + " of " +
+                                     runs[i].device.iri));
+    }
   }
   auto workload = LoadWorkload(args);
   if (!workload.ok()) return ReportError(workload.status());
   if (isatty(STDERR_FILENO)) {
-    std::cerr << "tinykg: " << (args.infer ? "inference" : "training") << " on " << target->name << " ("
-              << device->limits.ram_bytes << " B RAM, " << device->limits.flash_bytes << " B flash)...\n";
-  }
-  emu::RunOptions run_options;
-  run_options.jobs = args.jobs;
-  run_options.infer_only = args.infer;
-  const std::string work_dir = std::string(P_tmpdir) + "/tinykg-emu-" + std::to_string(getpid());
-  auto m = emu::RunOnEmulator(*target, device->limits, *workload, work_dir, run_options);
-  // The engine's float kernels on the same target: what one MAC costs there
-  // (calibrates matchmaking's cycles per MAC for the core).
-  std::vector<std::pair<std::string, emu::KernelCost>> kernels;
-  Status kernel_status = Status::Ok();
-  if (m.ok()) {
-    const struct {
-      const char* name;
-      emu::KernelKind kind;
-      std::int32_t in, out;
-    } probes[] = {{"dense-32x16", emu::KernelKind::kDense, 32, 16}, {"conv3x3-8x8x4x4", emu::KernelKind::kConv2D, 4, 4}};
-    for (const auto& p : probes) {
-      auto cost = emu::MeasureKernel(*target, p.kind, p.in, p.out, work_dir + "/kernel-" + p.name, run_options);
-      if (!cost.ok()) {
-        kernel_status = cost.status().WithContext(std::string("kernel ") + p.name);
-        break;
-      }
-      kernels.emplace_back(p.name, *cost);
+    for (const DeviceRun& r : runs) {
+      std::cerr << "tinykg: " << (args.infer ? "inference" : "training") << " on " << r.target->name << " ("
+                << r.device.limits.ram_bytes << " B RAM, " << r.device.limits.flash_bytes << " B flash)...\n";
     }
+  }
+  // One device: its QEMU runs in parallel up to --jobs. Several: the devices
+  // in parallel, up to --jobs at once, each running its QEMU processes one at
+  // a time, so no more than --jobs processes run at any moment either way.
+  unsigned jobs = args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
+  emu::RunOptions run_options;
+  run_options.infer_only = args.infer;
+  run_options.jobs = runs.size() == 1 ? jobs : 1;
+  const std::string work_dir = std::string(P_tmpdir) + "/tinykg-emu-" + std::to_string(getpid());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < runs.size(); i = next++) {
+      RunDevice(runs[i], *workload, work_dir + "/device" + std::to_string(i), run_options);
+    }
+  };
+  {
+    std::vector<std::thread> workers;
+    const std::size_t parallel = runs.size() == 1 ? 1 : std::min<std::size_t>(runs.size(), jobs);
+    for (std::size_t w = 1; w < parallel; ++w) workers.emplace_back(work);
+    work();
+    for (std::thread& t : workers) t.join();
   }
   std::error_code ignored;
   std::filesystem::remove_all(work_dir, ignored);
-  if (!m.ok()) return ReportError(m.status());
-  if (!kernel_status.ok()) return ReportError(kernel_status);
+  for (const DeviceRun& r : runs) {
+    if (!r.status.ok()) return ReportError(r.status);
+  }
 
   const std::string date = UtcNow();
-  RunDocuments docs = BuildRunDocuments(*device, *workload, *m, kernels, args, date);
   std::vector<rdf::GraphDocument> writes;
-  // An inference-only run describes the head only when no training run did.
+  std::vector<RunDocuments> docs;
+  for (const DeviceRun& r : runs) docs.push_back(BuildRunDocuments(r.device, *workload, *r.measurement, r.kernels, args, date));
+  // The head is described once, from the first device's run; an
+  // inference-only run describes it only when no training run did.
   bool write_model = !args.infer;
-  if (!write_model) {
-    auto existing = (*store)->Get(docs.model_iri, false);
-    write_model = !existing.ok();
-  }
-  if (write_model) writes.push_back(docs.model);
-  writes.push_back(docs.run);
+  if (!write_model) write_model = !(*store)->Get(docs.front().model_iri, false).ok();
+  if (write_model) writes.push_back(docs.front().model);
+  for (const RunDocuments& d : docs) writes.push_back(d.run);
   Status put = (*store)->PutAll(writes);
   FlushWarnings(options, **store);
   if (!put.ok()) {
     ReportError(put);
     return kExitStore;
   }
-  nlohmann::json kernel_json = nlohmann::json::object();
-  for (const auto& [name, cost] : kernels) kernel_json[name] = cost.forward_per_mac;
-  const nlohmann::json out = {{"method", args.infer ? "infer" : "online"},
-                              {"on", "emulator"},
-                              {"device", device->iri},
-                              {"target", m->target},
-                              {"toolchain", m->toolchain},
-                              {"commit", m->commit},
-                              {"dataset", args.data},
-                              {"accuracy", m->accuracy},
-                              {"steps", m->losses.size()},
-                              {"seed", args.seed},
-                              {"final_loss", m->losses.empty() ? 0.0f : m->losses.back()},
-                              {"instructions", m->instructions},
-                              {"instructions_per_step", m->instructions_per_step},
-                              {"instructions_per_inference", m->instructions_per_inference},
-                              {"instructions_per_mac_step", m->instructions_per_mac_step},
-                              {"kernel_instructions_per_mac", kernel_json},
-                              {"peak_ram_bytes", m->peak_ram_bytes},
-                              {"static_ram_bytes", m->static_ram_bytes},
-                              {"arena_high_water_bytes", m->arena_high_water_bytes},
-                              {"stack_high_water_bytes", m->stack_high_water_bytes},
-                              {"flash_bytes", m->flash_bytes},
-                              {"ram_limit_bytes", device->limits.ram_bytes},
-                              {"flash_limit_bytes", device->limits.flash_bytes},
-                              {"firmware_cached", m->firmware_cached},
-                              {"firmware_key", m->firmware_key},
-                              {"model", docs.model_iri},
-                              {"run", docs.run_iri},
-                              {"recorded_at", date}};
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t i = 0; i < runs.size(); ++i) out.push_back(Summary(args, runs[i], docs[i], date));
   if (args.format == "json") {
-    std::cout << out.dump() << "\n";
+    std::cout << (runs.size() == 1 ? out[0] : out).dump() << "\n";
   } else {
-    for (const auto& [key, value] : out.items()) {
-      if (value.is_object()) {
-        for (const auto& [k2, v2] : value.items()) std::cout << key << "." << k2 << "\t" << v2.dump() << "\n";
-      } else {
-        std::cout << key << "\t" << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
-      }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (i > 0) std::cout << "\n";
+      PrintTable(out[i]);
     }
   }
   return kExitOk;

@@ -233,7 +233,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
   cmd->add_option("--format", args->format, "table|json");
   cmd->add_option("--on", args->on, "host|emulator (default host; emulator: the device's MCU under QEMU)");
-  cmd->add_option("--device", args->device, "With --on emulator: device IRI or title in the knowledge graph");
+  cmd->add_option("--device", args->device,
+                  "With --on emulator: device IRI or title in the knowledge graph; several, comma-separated, run in parallel");
   cmd->add_flag("--infer", args->infer, "With --on emulator: inference only (no training) on the --eval (or --data) rows");
   cmd->add_option("--jobs", args->jobs, "With --on emulator: parallel QEMU processes (default: the host's cores)");
   cmd->add_option("--task", args->task, "With --on emulator: the task the trained head is for (e.g. presence-detection)");

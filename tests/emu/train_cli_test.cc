@@ -106,6 +106,31 @@ TEST_F(TrainOnEmulator, SecondRun_HitsFirmwareCache_AndCountsTheSame) {
   }
 }
 
+// Several devices are one batch: they run in parallel (at most --jobs QEMU
+// processes) and count exactly what each counts alone; each gets its run.
+TEST_F(TrainOnEmulator, DeviceBatch_RunsInParallel_WithTheCountsOfSingleRuns) {
+  const std::string common = " --data " + Occupancy("datatest.txt") + " --label Occupancy --steps 30 --format json";
+  const Output batch = Tinykg("--store " + Store() +
+                              " train --on emulator --jobs 2 --device Arduino-Nano-BLE-33_1,Syntiant-TinyML-Board_1" +
+                              common);
+  ASSERT_EQ(batch.code, 0) << batch.out;
+  const nlohmann::json runs = nlohmann::json::parse(batch.out);
+  ASSERT_EQ(runs.size(), 2u) << batch.out;
+  EXPECT_EQ(runs[0]["target"], "mps2-an386");
+  EXPECT_EQ(runs[1]["target"], "microbit");
+  EXPECT_NE(runs[0]["run"], runs[1]["run"]);
+  const char* devices[] = {"Arduino-Nano-BLE-33_1", "Syntiant-TinyML-Board_1"};
+  for (int i = 0; i < 2; ++i) {
+    const Output single = Tinykg("--store " + Store() + " train --on emulator --device " + devices[i] + common);
+    ASSERT_EQ(single.code, 0) << single.out;
+    const nlohmann::json one = nlohmann::json::parse(single.out);
+    for (const char* key : {"instructions", "instructions_per_step", "instructions_per_inference", "peak_ram_bytes",
+                            "flash_bytes", "kernel_instructions_per_mac"}) {
+      EXPECT_EQ(one[key], runs[i][key]) << devices[i] << " " << key;
+    }
+  }
+}
+
 TEST_F(TrainOnEmulator, Infer_MeasuresInferenceOnly) {
   const Output o = Tinykg("--store " + Store() + " train --on emulator --infer --device Arduino-Nano-BLE-33_1 --data " +
                           Occupancy("datatraining.txt") + " --eval " + Occupancy("datatest.txt") +
