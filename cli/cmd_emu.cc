@@ -184,7 +184,9 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
   out.model = HeadModelDocument(out.model_iri, label, w, m, args);
 
   rdf::GraphDocument& doc = out.run;
-  doc.iri = std::string(vocab::kTkgResource) + "run/emu/" + m.target + "/" + device_slug + "/" + stamp;
+  // The process id keeps two runs within one second apart.
+  doc.iri = std::string(vocab::kTkgResource) + "run/emu/" + m.target + "/" + device_slug + "/" + stamp + "-" +
+            std::to_string(getpid());
   out.run_iri = doc.iri;
   doc.kind = rdf::kKindBenchmark;
   doc.source = "tinykg train --on emulator";
