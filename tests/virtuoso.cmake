@@ -30,6 +30,13 @@ function(tinykg_virtuoso_test name target filter)
     FIXTURES_REQUIRED virtuoso LABELS virtuoso TIMEOUT 900)
 endfunction()
 
+# Backend-specific tests (spec, server-side rollback, union, store names).
+add_executable(virtuoso_store_test ${CMAKE_CURRENT_SOURCE_DIR}/rdf/virtuoso_store_test.cc)
+target_link_libraries(virtuoso_store_test PRIVATE tinykg::rdf GTest::gtest GTest::gtest_main)
+target_include_directories(virtuoso_store_test PRIVATE ${PROJECT_SOURCE_DIR}/src/rdf)
+tinykg_warnings(virtuoso_store_test)
+tinykg_virtuoso_test(virtuoso_store_test virtuoso_store_test "*")
+
 # The on-disk tests (reopen, SIGKILL during writes) are about the embedded
 # files; handles and results writers do not touch a store.
 tinykg_virtuoso_test(virtuoso_rdf_test rdf_test "*-*/OnDisk:StoreOnDisk.*:RedlandHandles.*:Results.*")

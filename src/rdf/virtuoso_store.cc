@@ -859,14 +859,15 @@ class VirtuosoStore final : public Store {
 
   Status LoadHierarchy() {
     hierarchy_.Clear();
-    std::string g = AsciiIri(UnionGraph());
-    TINYKG_ASSIGN_OR_RETURN(
-        QueryResult r,
-        Select("SELECT ?s ?p ?o WHERE { { GRAPH " + g + " { ?s ?p ?o } FILTER (?p = " +
-               AsciiIri(std::string(vocab::kRdfs) + "subClassOf") + ") } UNION { GRAPH " + g +
-               " { ?s ?p ?o } FILTER (?p = " + AsciiIri(std::string(vocab::kRdfs) + "subPropertyOf") + ") } }"));
-    for (auto& row : r.rows) {
-      if (row[0] && row[1] && row[2]) hierarchy_.Add({*row[0], *row[1], *row[2]});
+    // One pattern per property: Virtuoso does not push a FILTER on ?p into
+    // the index lookup (114 ms on 7k triples).
+    for (const char* name : {"subClassOf", "subPropertyOf"}) {
+      std::string p = std::string(vocab::kRdfs) + name;
+      TINYKG_ASSIGN_OR_RETURN(QueryResult r, Select("SELECT ?s ?o WHERE { GRAPH " + AsciiIri(UnionGraph()) +
+                                                    " { ?s " + AsciiIri(p) + " ?o } }"));
+      for (auto& row : r.rows) {
+        if (row[0] && row[1]) hierarchy_.Add({*row[0], Term::Iri(p), *row[1]});
+      }
     }
     return Status::Ok();
   }
