@@ -179,14 +179,9 @@ class RedlandStore final : public Store {
     GraphDocument doc;
     doc.iri = iri;
     bool found = false;
-    NodePtr subject = world_->NewNode(Term::Iri(iri));
-    NodePtr context = world_->NewNode(Term::Iri(kCatalogGraph));
-    if (!subject || !context) return InvalidArgument("invalid graph IRI <" + iri + ">");
-    StatementPtr pattern(librdf_new_statement_from_nodes(world_->get(), subject.release(), nullptr, nullptr));
-    StreamPtr stream(librdf_model_find_statements_in_context(model_.get(), pattern.get(), context.get()));
-    if (!stream) return StoreErrorFromLog("cannot read the catalog");
-    for (; !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
-      Triple t = internal::World::TripleOf(librdf_stream_get_object(stream.get()));
+    TINYKG_ASSIGN_OR_RETURN(auto entry, CatalogEntry(iri));
+    for (const auto& st : entry) {
+      Triple t = internal::World::TripleOf(st.get());
       found = true;
       const std::string& p = t.predicate.value;
       if (p == kTkg + "graphKind") doc.kind = t.object.value;
@@ -415,20 +410,35 @@ class RedlandStore final : public Store {
       }
     }
     // Catalog statements about the graph.
-    NodePtr subject = world_->NewNode(Term::Iri(iri));
     NodePtr catalog = world_->NewNode(Term::Iri(kCatalogGraph));
-    StatementPtr pattern(librdf_new_statement_from_nodes(world_->get(), subject.release(), nullptr, nullptr));
-    std::vector<StatementPtr> doomed;
-    {
-      StreamPtr stream(librdf_model_find_statements_in_context(model_.get(), pattern.get(), catalog.get()));
-      for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
-        doomed.emplace_back(librdf_new_statement_from_statement(librdf_stream_get_object(stream.get())));
+    TINYKG_ASSIGN_OR_RETURN(auto doomed, CatalogEntry(iri));
+    for (const auto& st : doomed) librdf_model_context_remove_statement(model_.get(), catalog.get(), st.get());
+    return Status::Ok();
+  }
+
+  // The catalog statements about graph `iri`: one (subject, predicate)
+  // index lookup per catalog predicate, keeping those in the catalog graph.
+  // (A find with only the subject bound, or any find inside one context,
+  // walks the whole catalog, original texts included: writes and reads of
+  // one graph then grow with the number of graphs.)
+  Result<std::vector<StatementPtr>> CatalogEntry(const std::string& iri) {
+    NodePtr catalog = world_->NewNode(Term::Iri(kCatalogGraph));
+    if (!world_->NewNode(Term::Iri(iri))) return InvalidArgument("invalid graph IRI <" + iri + ">");
+    std::vector<StatementPtr> out;
+    for (const std::string& predicate : {kTkg + "graphKind", kTkg + "loadedAt", kTkg + "tripleCount",
+                                         kTkg + "source", kTkg + "sourceText", std::string(kRdfsLabel)}) {
+      NodePtr s = world_->NewNode(Term::Iri(iri));
+      NodePtr p = world_->NewNode(Term::Iri(predicate));
+      StatementPtr pattern(librdf_new_statement_from_nodes(world_->get(), s.release(), p.release(), nullptr));
+      StreamPtr stream(librdf_model_find_statements(model_.get(), pattern.get()));
+      if (!stream) return StoreErrorFromLog("cannot read the catalog");
+      for (; !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+        librdf_node* context = static_cast<librdf_node*>(librdf_stream_get_context2(stream.get()));
+        if (!context || !librdf_node_equals(context, catalog.get())) continue;
+        out.emplace_back(librdf_new_statement_from_statement(librdf_stream_get_object(stream.get())));
       }
     }
-    for (const auto& st : doomed) {
-      if (st) librdf_model_context_remove_statement(model_.get(), catalog.get(), st.get());
-    }
-    return Status::Ok();
+    return out;
   }
 
   Result<std::vector<Triple>> ContextTriples(const std::string& iri) {
