@@ -42,3 +42,11 @@ tinykg_virtuoso_test(virtuoso_store_test virtuoso_store_test "*")
 tinykg_virtuoso_test(virtuoso_rdf_test rdf_test "*-*/OnDisk:StoreOnDisk.*:RedlandHandles.*:Results.*")
 tinykg_virtuoso_test(virtuoso_cli_test cli_test "*")
 tinykg_virtuoso_test(virtuoso_serve_test serve_test "Server.*")
+
+# The shipped queries answer on Virtuoso as on Oxigraph.
+add_test(NAME virtuoso_oxigraph_diff
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/rdf/oxigraph_diff.sh $<TARGET_FILE:tinykg>
+          ${PROJECT_SOURCE_DIR} ${TINYKG_SHARED_DATA})
+set_tests_properties(virtuoso_oxigraph_diff PROPERTIES
+  ENVIRONMENT "TINYKG_TEST_STORE=${TINYKG_VIRTUOSO_TEST_SPEC}"
+  FIXTURES_REQUIRED virtuoso LABELS virtuoso TIMEOUT 300)

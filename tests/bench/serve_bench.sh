@@ -27,7 +27,8 @@ trap cleanup EXIT
 trap "exit 130" INT TERM
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$tinykg" --quiet --store memory: serve --bind 127.0.0.1 --port "$port" &
+# STORE=virtuoso://... runs the same load on Virtuoso (scripts/virtuoso.sh start).
+"$tinykg" --quiet --store "${STORE:-memory:}" serve --bind 127.0.0.1 --port "$port" &
 server_pid=$!
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/.well-known/wot" >/dev/null 2>&1 && break

@@ -10,6 +10,10 @@ if [ ! -d "$src/.peers/node_modules/oxigraph" ]; then
   exit 1
 fi
 export TINYKG_STORE="$work/store"
+# On the TINYKG_TEST_STORE server (ctest -L virtuoso), in a store of its own.
+if [ -n "${TINYKG_TEST_STORE:-}" ]; then
+  TINYKG_STORE="$(echo "$TINYKG_TEST_STORE" | sed -E "s|^(virtuoso://[^/?]*)[^?]*|\1/oxigraph-diff-$$|")"
+fi
 "$tinykg" -q init
 "$tinykg" -q load "$data"/seloc-ml/schema/*.ttl "$data"/seloc-ml/devices/*.ttl
 "$tinykg" export --format nquads --inferred > "$work/data.nq"
