@@ -76,6 +76,8 @@ struct NamedEntity {
 };
 
 Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters);
+// A cheap screen: true only when Evaluate(m, d, ...).fits would be false.
+bool CertainlyMisfits(const ModelFacts& m, const DeviceFacts& d, const Filters& filters);
 
 // Runs a named query with optional VALUES bindings (see BindValues).
 Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,

@@ -131,6 +131,29 @@ TEST(Matchmaker, Matrix_HasEveryPairWithMisfits) {
   EXPECT_LT(fitting->size(), all->size());
 }
 
+// Lists skip pairs that certainly do not fit before explaining them; what
+// they return must be exactly the fitting pairs of the full evaluation, with
+// and without a runtime filter and a latency bound.
+TEST(Matchmaker, Matrix_FittingPairsAreThoseTheFullEvaluationPasses) {
+  Matchmaker mm(ShippedStore());
+  Filters plain, runtime, latency;
+  runtime.runtime = "https://w3id.org/tinykg/ontology#TFLiteMicroCmsisNn";
+  latency.max_latency_ms = 20;
+  for (Filters f : {plain, runtime, latency}) {
+    auto fitting = mm.Matrix(f);
+    f.include_misfits = true;
+    auto all = mm.Matrix(f);
+    ASSERT_TRUE(fitting.ok() && all.ok());
+    std::set<std::pair<std::string, std::string>> want, got;
+    for (const auto& fit : *all) {
+      if (fit.fits) want.insert({fit.model.iri, fit.device.iri});
+    }
+    for (const auto& fit : *fitting) got.insert({fit.model.iri, fit.device.iri});
+    EXPECT_EQ(got, want);
+    EXPECT_FALSE(want.empty());
+  }
+}
+
 TEST(Matchmaker, UnknownName_SuggestsTheClosest) {
   Matchmaker mm(ShippedStore());
   auto r = mm.ResolveModel("Person_Detecton");
