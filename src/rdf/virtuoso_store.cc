@@ -416,6 +416,12 @@ class VirtuosoStore final : public Store {
     std::vector<std::string> batch;
     size_t batch_quads = 0;
     std::set<std::string> in_batch;
+    bool committed = false;
+    // After a failure, earlier transactions stay: the hierarchy is re-read.
+    auto fail = [&](Status cause) -> Status {
+      if (committed) (void)LoadHierarchy();
+      return cause;
+    };
     auto flush = [&]() -> Status {
       for (const auto& piece : batch) {
         if (piece.empty()) continue;
@@ -433,17 +439,23 @@ class VirtuosoStore final : public Store {
       batch.clear();
       batch_quads = 0;
       in_batch.clear();
+      committed = true;
       return Status::Ok();
     };
     for (size_t i = 0; i < docs.size(); ++i) {
-      if (in_batch.count(docs[i].iri)) TINYKG_RETURN_IF_ERROR(flush());
-      if (existing.count(docs[i].iri) || in_batch.count(docs[i].iri)) {
+      // A graph written twice in one batch: the first write is committed
+      // before the second removes it.
+      if (in_batch.count(docs[i].iri)) {
+        if (Status s = flush(); !s.ok()) return fail(s);
+      }
+      if (existing.count(docs[i].iri)) {
         Status s = RemoveGraph(docs[i].iri);
         if (!s.ok()) {
           odbc_.Rollback();
-          return s;
+          return fail(s);
         }
       }
+      existing.insert(docs[i].iri);
       in_batch.insert(docs[i].iri);
       for (auto& piece : quads[i]) {
         if (batch.empty() || batch.back().size() + piece.size() > kPieceBytes) {
@@ -453,9 +465,11 @@ class VirtuosoStore final : public Store {
         }
       }
       batch_quads += 2 * counts[i];
-      if (batch_quads >= kQuadsPerTransaction) TINYKG_RETURN_IF_ERROR(flush());
+      if (batch_quads >= kQuadsPerTransaction) {
+        if (Status s = flush(); !s.ok()) return fail(s);
+      }
     }
-    TINYKG_RETURN_IF_ERROR(flush());
+    if (Status s = flush(); !s.ok()) return fail(s);
     hierarchy_ = std::move(staged);
     bool touched_ontology = false;
     for (const auto& doc : docs) touched_ontology |= doc.kind == kKindOntology;

@@ -110,6 +110,26 @@ TEST(VirtuosoStore, UnionIsASet_AndKeepsTriplesOtherGraphsHold) {
   EXPECT_EQ(store->Drop("http://ex/g2").code(), StatusCode::kNotFound);
 }
 
+// One graph twice in one batch: the later document wins, nothing of the
+// earlier one stays.
+TEST(VirtuosoStore, SameGraphTwiceInABatch_TheLaterWins) {
+  auto store = OpenTestStore("twice");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->PutAll({Doc("http://ex/a", {{I("s"), I("p"), Term::Literal("v1")}}),
+                             Doc("http://ex/a", {{I("s"), I("p"), Term::Literal("v2")}})})
+                  .ok());
+  auto got = store->Get("http://ex/a", true);
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->triples.size(), 1u);
+  EXPECT_EQ(got->triples[0].object.value, "v2");
+  auto rows = store->Query("SELECT ?o WHERE { <http://ex/s> <http://ex/p> ?o }");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->rows.size(), 1u);
+  auto graphs = store->Graphs();
+  ASSERT_TRUE(graphs.ok());
+  EXPECT_EQ(graphs->size(), 1u);
+}
+
 // Stores of different names on one server do not see each other.
 TEST(VirtuosoStore, StoresOfDifferentNamesAreApart) {
   auto one = OpenTestStore("apart-1");
