@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   app.fallthrough();
   GlobalOptions options;
   app.add_option("--store", options.store_spec,
-                 "Store spec: DIR (on-disk, default ./.tinykg or $TINYKG_STORE) or memory:");
+                 "Store spec: DIR (on-disk, default ./.tinykg or $TINYKG_STORE), memory: or "
+                 "virtuoso://HOST:SQL_PORT/NAME?http=HTTP_PORT");
   app.add_flag("-q,--quiet", options.quiet, "Print no warnings");
 
   Runner run;
