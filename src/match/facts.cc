@@ -252,11 +252,23 @@ Result<std::vector<Entity>> FactSource::FindByIriOrName(const std::string& text,
       if (t.Str(i, "type") == want_type) AddUnique(found, text);
     }
   }
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult named,
-                          RunBound(store_, "match-find-by-name", "text", {rdf::Term::Literal(text)}));
-  Rows n(named);
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    if (n.Str(i, "type") == want_type) AddUnique(found, n.Str(i, "thing"));
+  // An IRI of the wanted type is the answer; names are only looked up for
+  // other text.
+  if (found.empty()) {
+    TINYKG_ASSIGN_OR_RETURN(std::string text_query, QueryText("match-find-by-name"));
+    const std::string name_properties[] = {std::string(vocab::kRdfs) + "label", std::string(vocab::kSchema) + "name",
+                                           std::string(vocab::kTd) + "title"};
+    for (const std::string& iri : name_properties) {
+      TINYKG_ASSIGN_OR_RETURN(std::string query,
+                              BindConstants(text_query, {{"name_property", rdf::Term::Iri(iri)},
+                                                         {"text", rdf::Term::Literal(text)}}));
+      auto named = rdf::RunQuery(store_, query);
+      if (!named.ok()) return named.status().WithContext("query match-find-by-name");
+      Rows n(*named);
+      for (std::size_t i = 0; i < n.size(); ++i) {
+        if (n.Str(i, "type") == want_type) AddUnique(found, n.Str(i, "thing"));
+      }
+    }
   }
   if (found.empty()) return std::vector<Entity>{};
   // Display names of what was found.
