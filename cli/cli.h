@@ -76,6 +76,7 @@ struct EmulatorTrainArgs {
   unsigned jobs = 0;                 // parallel QEMU processes (0: cores)
   std::string task;                  // the trained head's task (tkg:task)
   std::vector<std::string> sensors;  // its input sensor kinds
+  std::string head;                  // --head: where --model's backbone is cut
 };
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args);
 

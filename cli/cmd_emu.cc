@@ -26,7 +26,9 @@
 #include "tinykg/emu/target.h"
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/rdf/vocab.h"
+#include "tinykg/engine/graph_blob.h"
 #include "tinykg/train/dataset.h"
+#include "tinykg/train/model_loader.h"
 
 namespace tinykg::cli {
 namespace {
@@ -178,9 +180,11 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
   std::string shape = std::to_string(w.features) + "-" + (w.hidden_units > 0 ? std::to_string(w.hidden_units) + "-" : "") +
                       std::to_string(w.classes);
   RunDocuments out;
-  const std::string head_key = Basename(args.data) + "\n" + args.label + "\n" + shape;
+  std::string head_key = Basename(args.data) + "\n" + args.label + "\n" + shape;
+  if (!args.model.empty()) head_key += "\n" + Basename(args.model) + "\n" + args.head;
   out.model_iri = std::string(vocab::kTkgResource) + "model/emu-head-" + Hex64(head_key);
-  const std::string label = "online head " + shape + " (" + Basename(args.data) + ", " + args.label + ")";
+  const std::string label = "online head " + shape + " (" + Basename(args.data) + ", " + args.label + ")" +
+                            (args.model.empty() ? "" : " on the frozen " + Basename(args.model));
   out.model = HeadModelDocument(out.model_iri, label, w, m, args);
 
   rdf::GraphDocument& doc = out.run;
@@ -237,7 +241,9 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
   };
   if (!m.infer_only) {
     model_record("instructions-per-step", "InstructionsPerTrainingStep", m.instructions_per_step, "one");
-    model_record("instructions-per-mac", "InstructionsPerMac", m.instructions_per_mac_step, "one");
+    if (w.model_blob.empty()) {
+      model_record("instructions-per-mac", "InstructionsPerMac", m.instructions_per_mac_step, "one");
+    }
   }
   if (!w.eval_y.empty()) {
     model_record("instructions-per-inference", "InstructionsPerInference", m.instructions_per_inference, "one");
@@ -271,6 +277,24 @@ Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args) {
   w.hidden_units = args.hidden.empty() ? 0 : args.hidden[0];
   if (args.lr > 0) w.learning_rate = args.lr;
   w.seed = static_cast<std::uint32_t>(args.seed);
+  if (!args.model.empty()) {
+    // The frozen part as a flat blob the firmware reads in place from flash.
+    TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<train::LoadedModel> model, train::LoadedModel::Load(args.model));
+    TINYKG_ASSIGN_OR_RETURN(int cut, model->FindCut(args.head));
+    const auto inputs = static_cast<std::size_t>(model->graph().input().Elements());
+    if (inputs != data.feature_count()) {
+      return InvalidArgument("the model takes " + std::to_string(inputs) + " inputs but the data has " +
+                             std::to_string(data.feature_count()) + " features");
+    }
+    std::size_t size = 0;
+    if (engine::SerializeGraph(model->graph(), cut, {}, &size) != engine::Status::kOk) {
+      return Internal("cannot serialise the backbone of " + args.model);
+    }
+    w.model_blob.resize(size);
+    if (engine::SerializeGraph(model->graph(), cut, w.model_blob, &size) != engine::Status::kOk) {
+      return Internal("cannot serialise the backbone of " + args.model);
+    }
+  }
   if (args.infer) {
     w.eval_x = eval.features;
     for (float y : eval.labels) w.eval_y.push_back(static_cast<std::int32_t>(y));
@@ -355,6 +379,11 @@ nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, cons
           {"arena_high_water_bytes", m.arena_high_water_bytes},
           {"stack_high_water_bytes", m.stack_high_water_bytes},
           {"flash_bytes", m.flash_bytes},
+          {"backbone", args.model.empty() ? nlohmann::json(nullptr)
+                                          : nlohmann::json{{"model", args.model},
+                                                           {"blob_bytes", m.model_blob_bytes},
+                                                           {"graph_bytes", m.graph_bytes},
+                                                           {"activation_bytes", m.backbone_activation_bytes}}},
           {"ram_limit_bytes", run.device.limits.ram_bytes},
           {"flash_limit_bytes", run.device.limits.flash_bytes},
           {"firmware_cached", m.firmware_cached},
@@ -379,9 +408,6 @@ void PrintTable(const nlohmann::json& out) {
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args) {
   const std::vector<std::string> names = SplitDevices(args.device);
   if (names.empty()) return ReportError(InvalidArgument("--on emulator needs --device DEVICE[,DEVICE...]"));
-  if (!args.model.empty()) {
-    return ReportError(Unsupported("--model backbones do not run on the emulator yet (dense heads on CSV data only)"));
-  }
   auto store = OpenStore(options);
   if (!store.ok()) {
     ReportError(store.status());

@@ -53,7 +53,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   if (args.on == "emulator") {
     return RunTrainOnEmulator(options, {args.device, args.data, args.eval, args.label, args.model, args.format,
                                         args.features, args.hidden, args.steps, args.lr, args.seed,
-                                        args.infer, args.jobs, args.task, args.sensors});
+                                        args.infer, args.jobs, args.task, args.sensors, args.head});
   }
   if (!args.on.empty() && args.on != "host") {
     return ReportError(InvalidArgument("unknown --on '" + args.on + "' (host, emulator)"));

@@ -113,7 +113,7 @@ Status WriteSamples(const Workload& w, std::int32_t steps, std::int32_t inferenc
       out.write(reinterpret_cast<const char*>(&y[i]), sizeof(std::int32_t));
     }
   };
-  if (mode == 0.0f) {
+  if (mode == 0.0f || mode == 4.0f || mode == 5.0f) {
     put(w.train_x, w.train_y, steps);
     put(w.eval_x, w.eval_y, inferences);
   }
@@ -187,8 +187,8 @@ void ForEachBounded(std::size_t count, unsigned jobs, Fn fn) {
   for (std::thread& t : threads) t.join();
 }
 
-Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, const std::string& work_dir,
-                         const RunOptions& options) {
+Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, std::span<const std::byte> model_blob,
+                         const std::string& work_dir, const RunOptions& options) {
   std::error_code ec;
   fs::create_directories(work_dir, ec);
   if (ec) return IoError("cannot create " + work_dir + ": " + ec.message());
@@ -205,14 +205,30 @@ Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, const
   const std::string script_path = work_dir + "/device.ld";
   TINYKG_RETURN_IF_ERROR(WriteFileAtomic(script_path, script));
 
+  // The model's frozen part goes into .rodata (flash) by .incbin, so the
+  // linker checks it against the device's flash like any code.
+  std::string blob_source;
+  if (!model_blob.empty()) {
+    TINYKG_RETURN_IF_ERROR(WriteFileAtomic(
+        work_dir + "/model.blob", std::string(reinterpret_cast<const char*>(model_blob.data()), model_blob.size())));
+    blob_source = work_dir + "/model_blob.S";
+    TINYKG_RETURN_IF_ERROR(WriteFileAtomic(
+        blob_source, "  .section .rodata.tinykg_model,\"a\"\n  .balign 16\n  .global tinykg_model_blob\n"
+                     "tinykg_model_blob:\n  .incbin \"model.blob\"\n  .global tinykg_model_blob_end\n"
+                     "tinykg_model_blob_end:\n"));
+  }
+
   LinkedImage linked;
   const std::string cache_dir = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
   std::string cached_image;
   if (options.use_cache && !cache_dir.empty()) {
     TINYKG_ASSIGN_OR_RETURN(std::string library, ReadFile(FirmwareLibrary(target)));
-    const std::string inputs = "tinykg-firmware-v1\n" + std::string(target.name) + "\n" +
+    std::string inputs = "tinykg-firmware-v1\n" + std::string(target.name) + "\n" +
                                std::string(target.cpu_flags) + "\n" + script + "\n" +
                                model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(library.data()), library.size()});
+    if (!model_blob.empty()) {
+      inputs += "\nmodel " + model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(model_blob.data()), model_blob.size()});
+    }
     linked.key = model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(inputs.data()), inputs.size()});
     cached_image = cache_dir + "/" + linked.key + ".elf";
   }
@@ -230,6 +246,7 @@ Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, const
   for (std::string& f : Split(target.link_flags)) link.push_back(std::move(f));
   for (const char* a : {"-nostartfiles", "-Wl,--gc-sections", "-T"}) link.emplace_back(a);
   link.push_back(script_path);
+  if (!blob_source.empty()) link.push_back(blob_source);
   link.emplace_back("-Wl,--whole-archive");
   link.push_back(FirmwareLibrary(target));
   link.emplace_back("-Wl,--no-whole-archive");
@@ -239,8 +256,11 @@ Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, const
   const std::string link_log = work_dir + "/link.out";
   if (RunProcess(link, work_dir, link_log) != 0) {
     Result<std::string> why = ReadFile(link_log);
+    const std::string model_note =
+        model_blob.empty() ? std::string()
+                           : " with the model's frozen part (" + std::to_string(model_blob.size()) + " B) in flash";
     return InvalidData("the firmware does not fit the device (" + std::to_string(flash) + " B flash, " +
-                           std::to_string(ram) + " B RAM): link failed: " +
+                           std::to_string(ram) + " B RAM)" + model_note + ": link failed: " +
                            (why.ok() ? Tail(*why, 3) : std::string("no linker output")));
   }
   linked.path = fs::absolute(image, ec).string();
@@ -305,7 +325,7 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
   if (limits.ram_bytes == 0 || limits.flash_bytes == 0) {
     return InvalidArgument("the device has no RAM or flash figure");
   }
-  TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked, Link(target, limits, work_dir, options));
+  TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked, Link(target, limits, w.model_blob, work_dir, options));
   const std::string& image = linked.path;
   const std::uint64_t ram = std::min(limits.ram_bytes, target.ram_max);
 
@@ -348,7 +368,8 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
     const std::string run_dir = work_dir + "/run" + std::to_string(r);
     std::error_code mkdir_error;
     fs::create_directories(run_dir, mkdir_error);
-    Status wrote = WriteSamples(w, plan[r][0], plan[r][1], run_dir + "/tinykg-samples.bin");
+    Status wrote = WriteSamples(w, plan[r][0], plan[r][1], run_dir + "/tinykg-samples.bin",
+                                w.model_blob.empty() ? 0.0f : (options.report_features ? 5.0f : 4.0f));
     runs[r] = wrote.ok() ? RunQemu(target, image, run_dir, false) : Result<QemuRun>(wrote);
   });
   // work_dir keeps the full run's sample stream beside the image, so the
@@ -392,6 +413,7 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
       std::memcpy(&f, &bits, sizeof(f));
       if (name == "loss") m.losses.push_back(f);
       if (name == "accuracy") m.accuracy = f;
+      if (name == "feature") m.eval_features.push_back(f);
     } else if (kind == "log" && name == "stat") {
       std::string stat_value;
       if (!(fields >> stat_value)) continue;
@@ -400,13 +422,17 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
       if (value == "arena_high_water") m.arena_high_water_bytes = v;
       if (value == "stack_high_water") m.stack_high_water_bytes = v;
       if (value == "head_macs") m.head_macs = static_cast<std::int64_t>(v);
+      if (value == "graph_bytes") m.graph_bytes = v;
+      if (value == "backbone_activation_bytes") m.backbone_activation_bytes = v;
     }
   }
   m.peak_ram_bytes = m.static_ram_bytes + m.arena_high_water_bytes + m.stack_high_water_bytes;
+  m.model_blob_bytes = w.model_blob.size();
   // A step: forward, weight gradients, and input gradients for all but the first layer.
   const double hidden_macs = w.hidden_units > 0 ? static_cast<double>(w.hidden_units) * w.classes : 0.0;
   const double step_macs = 2.0 * static_cast<double>(m.head_macs) + hidden_macs;
-  if (step_macs > 0) m.instructions_per_mac_step = m.instructions_per_step / step_macs;
+  // With a backbone a step also runs the frozen graph: no per-head-MAC figure.
+  if (step_macs > 0 && w.model_blob.empty()) m.instructions_per_mac_step = m.instructions_per_step / step_macs;
   return m;
 }
 
@@ -418,7 +444,7 @@ Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int
                                  const std::string& work_dir, const RunOptions& options) {
   TINYKG_RETURN_IF_ERROR(CheckTools(target));
   TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked,
-                          Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, work_dir, options));
+                          Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, {}, work_dir, options));
   Workload w;
   w.features = in;
   w.classes = out;
@@ -460,7 +486,7 @@ namespace tinykg::emu {
 Result<std::vector<std::int8_t>> RunInt8Check(const Target& target, std::uint32_t seed, const std::string& work_dir) {
   TINYKG_RETURN_IF_ERROR(CheckTools(target));
   TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked,
-                          Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, work_dir, RunOptions{}));
+                          Link(target, DeviceLimits{target.ram_max, target.flash_max, 4096}, {}, work_dir, RunOptions{}));
   Workload w;
   w.seed = seed;
   TINYKG_RETURN_IF_ERROR(WriteSamples(w, 0, 0, work_dir + "/tinykg-samples.bin", 2.0f));
@@ -489,7 +515,16 @@ Result<std::string> LinkFirmware(const Target& target, const DeviceLimits& limit
                                  const RunOptions& options) {
   TINYKG_RETURN_IF_ERROR(CheckTools(target));
   if (limits.ram_bytes == 0 || limits.flash_bytes == 0) return InvalidArgument("the device has no RAM or flash figure");
-  TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked, Link(target, limits, work_dir, options));
+  TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked, Link(target, limits, {}, work_dir, options));
+  return linked.path;
+}
+
+Result<std::string> LinkFirmware(const Target& target, const DeviceLimits& limits,
+                                 std::span<const std::byte> model_blob, const std::string& work_dir,
+                                 const RunOptions& options) {
+  TINYKG_RETURN_IF_ERROR(CheckTools(target));
+  if (limits.ram_bytes == 0 || limits.flash_bytes == 0) return InvalidArgument("the device has no RAM or flash figure");
+  TINYKG_ASSIGN_OR_RETURN(const LinkedImage linked, Link(target, limits, model_blob, work_dir, options));
   return linked.path;
 }
 

@@ -21,6 +21,7 @@ const char* OpKindName(OpKind op) {
     case OpKind::kLogistic: return "LOGISTIC";
     case OpKind::kRelu: return "RELU";
     case OpKind::kRelu6: return "RELU6";
+    case OpKind::kTranspose: return "TRANSPOSE";
   }
   return "?";
 }
@@ -47,10 +48,19 @@ Status Graph::AddNode(const Node& node) {
 
 Status Graph::Plan(Arena& arena) {
   constexpr std::size_t kAlign = 16;
-  std::array<int, kMaxGraphTensors> first{}, last{}, order{};
-  std::array<std::size_t, kMaxGraphTensors> offset{};
-  std::array<bool, kMaxGraphTensors> placed{};
   const int n = tensor_count_;
+  const auto un = static_cast<std::size_t>(n);
+  // The planner's tables are arena scratch, released at the end: on a device
+  // the stack is a few KiB and kMaxGraphTensors-sized arrays would overflow it.
+  const std::size_t scratch_mark = arena.scratch_used();
+  std::span<int> first = arena.Scratch<int>(un), last = arena.Scratch<int>(un), order = arena.Scratch<int>(un);
+  std::span<std::size_t> offset = arena.Scratch<std::size_t>(un);
+  std::span<std::uint8_t> placed = arena.Scratch<std::uint8_t>(un);
+  if (n > 0 && (first.data() == nullptr || last.data() == nullptr || order.data() == nullptr ||
+                offset.data() == nullptr || placed.data() == nullptr)) {
+    arena.RewindScratch(scratch_mark);
+    return Status::kOutOfMemory;
+  }
   for (int t = 0; t < n; ++t) {
     first[static_cast<std::size_t>(t)] = node_count_;
     last[static_cast<std::size_t>(t)] = -1;
@@ -104,15 +114,18 @@ Status Graph::Plan(Arena& arena) {
       }
     }
     offset[t] = at;
-    placed[t] = true;
+    placed[t] = 1;
     if (at + size > total) total = at + size;
   }
   auto* block = static_cast<std::byte*>(arena.AllocatePersistent(total == 0 ? 1 : total, kAlign));
-  if (block == nullptr) return Status::kOutOfMemory;
-  for (int t = 0; t < n; ++t) {
-    const auto k = static_cast<std::size_t>(t);
-    if (placed[k]) tensors_[k].data = block + offset[k];
+  if (block != nullptr) {
+    for (int t = 0; t < n; ++t) {
+      const auto k = static_cast<std::size_t>(t);
+      if (placed[k] != 0) tensors_[k].data = block + offset[k];
+    }
   }
+  arena.RewindScratch(scratch_mark);
+  if (block == nullptr) return Status::kOutOfMemory;
   activation_bytes_ = total;
   return Status::kOk;
 }
@@ -150,6 +163,7 @@ Status Graph::Run(const Node& node) {
     case OpKind::kLogistic: return Logistic(in, out);
     case OpKind::kRelu: return Relu(in, out);
     case OpKind::kRelu6: return Relu6(in, out);
+    case OpKind::kTranspose: return Transpose(int32_values(second), in, out);
   }
   return Status::kUnsupported;
 }

@@ -52,6 +52,7 @@ Result<OpKind> MapOp(const tfl::Operator& op) {
       {B::kPad, OpKind::kPad},               {B::kQuantize, OpKind::kQuantize},
       {B::kDequantize, OpKind::kDequantize}, {B::kLogistic, OpKind::kLogistic},
       {B::kRelu, OpKind::kRelu},             {B::kRelu6, OpKind::kRelu6},
+      {B::kTranspose, OpKind::kTranspose},
   };
   for (const Entry& e : kTable) {
     if (op.is(e.builtin)) return e.kind;
@@ -138,7 +139,8 @@ Status LoadedModel::Convert() {
       case OpKind::kDepthwiseConv2D: inputs = 3; break;
       case OpKind::kAdd:
       case OpKind::kMean:
-      case OpKind::kPad: inputs = 2; break;
+      case OpKind::kPad:
+      case OpKind::kTranspose: inputs = 2; break;
       default: inputs = 1;
     }
     for (std::size_t i = 0; i < inputs; ++i) {

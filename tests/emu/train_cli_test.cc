@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "model_data.h"
+
 namespace {
 
 struct Output {
@@ -274,6 +276,62 @@ TEST_F(TrainOnEmulator, UnknownDevice_IsAnError) {
                        Occupancy("datatest.txt") + " --label Occupancy");
   EXPECT_NE(o.code, 0);
   EXPECT_NE(o.out.find("no device"), std::string::npos) << o.out;
+}
+
+}  // namespace
+
+namespace {
+
+// A real model's frozen part in the firmware's flash: magic_wand_model.tflite
+// learns the five imu_gestures on the Nano 33 BLE (backbone in flash, head in
+// RAM); person_detect.tflite (300 KB of int8 weights) does not fit the
+// adafruit kit's 245 kB of free flash, as `tinykg explain` predicts, and the
+// link says so.
+TEST_F(TrainOnEmulator, ModelBackbone_LearnsInFlash_AndOversizedModelFailsAtLinkAsExplainPredicts) {
+  const std::string dir = std::string(TINYKG_BINARY_DIR) + "/emu-test/";
+  const std::string models = std::string(TINYKG_SHARED_DATA) + "/models/tflite/";
+  tinykg::emu_test::Rows train, test;
+  tinykg::emu_test::ImuGestures(TINYKG_SHARED_DATA, 40, &train, &test);
+  tinykg::emu_test::WriteCsv(dir + "imu_train.csv", train, 119 * 6);
+  tinykg::emu_test::WriteCsv(dir + "imu_test.csv", test, 119 * 6);
+  const Output o = Tinykg("--store " + Store() + " train --on emulator --model " + models +
+                          "magic_wand_model.tflite --device Arduino-Nano-BLE-33_1 --data " + dir +
+                          "imu_train.csv --eval " + dir + "imu_test.csv --label label --format json");
+  ASSERT_EQ(o.code, 0) << o.out;
+  const nlohmann::json j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["target"], "mps2-an386");
+  EXPECT_EQ(j["steps"], 40);
+  EXPECT_GT(j["accuracy"].get<double>(), 0.4);  // 5 classes
+  EXPECT_GT(j["instructions_per_step"].get<double>(), 0);
+  EXPECT_GT(j["instructions_per_inference"].get<double>(), 0);
+  EXPECT_GT(j["flash_bytes"].get<double>(), j["backbone"]["blob_bytes"].get<double>());
+  EXPECT_LE(j["peak_ram_bytes"].get<double>(), 172000);
+  EXPECT_EQ(j["peak_ram_bytes"].get<double>(),
+            j["static_ram_bytes"].get<double>() + j["arena_high_water_bytes"].get<double>() +
+                j["stack_high_water_bytes"].get<double>());
+
+  // The matchmaker's verdict for person_detect on the adafruit kit: flash.
+  const Output imported = Tinykg("--store " + Store() + " --quiet import model " + models + "person_detect.tflite");
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  const Output explain = Tinykg("--store " + Store() + " explain --model person_detect --device adafruit_tflite_micro_kit_1 --format json");
+  ASSERT_EQ(explain.code, 0) << explain.out;
+  const nlohmann::json e = nlohmann::json::parse(explain.out);
+  EXPECT_FALSE(e["fits"].get<bool>()) << explain.out;
+  bool flash_short = false;
+  for (const auto& c : e["constraints"]) flash_short |= c["name"] == "flash" && !c["ok"].get<bool>();
+  EXPECT_TRUE(flash_short) << explain.out;
+  // ... and the emulator's: the link fails on flash.
+  tinykg::emu_test::Rows images;
+  images.x.assign(2 * 96 * 96, 0.5f);
+  images.y = {0, 1};
+  tinykg::emu_test::WriteCsv(dir + "person_zero.csv", images, 96 * 96);
+  const Output no_fit = Tinykg("--store " + Store() + " train --on emulator --model " + models +
+                               "person_detect.tflite --device adafruit_tflite_micro_kit_1 --data " + dir +
+                               "person_zero.csv --label label");
+  EXPECT_NE(no_fit.code, 0);
+  EXPECT_NE(no_fit.out.find("does not fit"), std::string::npos) << no_fit.out;
+  EXPECT_NE(no_fit.out.find("link failed"), std::string::npos) << no_fit.out;
+  EXPECT_NE(no_fit.out.find("FLASH"), std::string::npos) << no_fit.out;
 }
 
 }  // namespace

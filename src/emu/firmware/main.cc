@@ -14,17 +14,26 @@
 //   mode 2 (int8 check): the int8_check.h problem for `seed`, one
 //   "result int8 <bits>" line per output.
 //   mode 3 (reptile visit): fleet_device.h.
+//   mode 4 (online learning on a frozen backbone): as mode 0, but the
+//   samples are the inputs of the graph blob linked in as
+//   `tinykg_model_blob` (graph_blob.h; read in place from flash), whose
+//   output feeds the head; `features` must equal the graph's input size.
+//   mode 5: mode 4, and after each inference the backbone's features of
+//   that sample as "result feature <bits>" lines (host == MCU checks).
 // Output: "result loss <bits>" per step, "result accuracy <bits>", then
 // "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
 // 1 for a bad stream, 2 when the arena is too small.
 #include <cstddef>
 #include <cstdint>
 #include <array>
+#include <new>
 #include <span>
 
 #include "fleet_device.h"
 #include "int8_check.h"
 #include "tinykg/engine/arena.h"
+#include "tinykg/engine/graph.h"
+#include "tinykg/engine/graph_blob.h"
 #include "tinykg/engine/online.h"
 #include "tinykg/engine/platform.h"
 #include "tinykg/engine/random.h"
@@ -32,6 +41,10 @@
 extern "C" {
 extern std::byte __arena_start, __arena_end, __data_start, __bss_end;
 std::uint32_t StackHighWater();
+// The frozen backbone, linked in per model (a generated .S that .incbin's
+// the blob into .rodata); absent (null) in an image without a model.
+extern const std::byte tinykg_model_blob[] __attribute__((weak));
+extern const std::byte tinykg_model_blob_end[] __attribute__((weak));
 }
 
 namespace {
@@ -119,6 +132,34 @@ extern "C" int FirmwareMain() {
   if (config[7] == 1.0f) return KernelCost(arena, features, classes, hidden_units, train_steps, inferences);
   if (config[7] == 3.0f) return tinykg::emu_firmware::RunReptileVisit(arena, config, LogStat);
 
+  // Mode 4: the backbone graph lives in the arena (its tables are too big for
+  // the stack), its constants stay in the blob in flash, its activations are
+  // planned in the arena.
+  GraphBackbone* backbone = nullptr;
+  const bool report_features = config[7] == 5.0f;
+  if (config[7] == 4.0f || report_features) {
+    const auto blob_bytes = static_cast<std::size_t>(tinykg_model_blob_end - tinykg_model_blob);
+    if (tinykg_model_blob == nullptr || blob_bytes == 0) return Fail("error: no model blob linked", 1);
+    void* graph_memory = arena.AllocatePersistent(sizeof(Graph), alignof(Graph));
+    if (graph_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the graph", 2);
+    Graph* graph = new (graph_memory) Graph;
+    int cut = 0;
+    if (LoadGraphBlob(std::span<const std::byte>(tinykg_model_blob, blob_bytes), *graph, &cut) != Status::kOk) {
+      return Fail("error: the model blob is not a graph", 1);
+    }
+    if (graph->Plan(arena) != Status::kOk) {
+      return Fail("error: out of memory: the device's RAM does not hold the backbone's activations", 2);
+    }
+    LogStat("graph_bytes", static_cast<std::uint32_t>(sizeof(Graph)));
+    LogStat("backbone_activation_bytes", static_cast<std::uint32_t>(graph->activation_bytes()));
+    LogStat("backbone_constant_bytes", static_cast<std::uint32_t>(graph->constant_bytes()));
+    static_assert(alignof(GraphBackbone) <= 16);
+    void* backbone_memory = arena.AllocatePersistent(sizeof(GraphBackbone), alignof(GraphBackbone));
+    if (backbone_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the graph", 2);
+    backbone = new (backbone_memory) GraphBackbone(*graph, cut);
+    if (backbone->input_size() != features) return Fail("error: the samples do not match the model's input", 1);
+  }
+
   const LayerSpec hidden[1] = {LayerSpec::Dense(hidden_units, Activation::kRelu)};
   OnlineConfig online;
   online.input_size = features;
@@ -130,7 +171,7 @@ extern "C" int FirmwareMain() {
 
   OnlineLearner learner;
   std::span<float> sample = arena.Persistent<float>(features);
-  if (sample.data() == nullptr || learner.Build(online, arena) != Status::kOk) {
+  if (sample.data() == nullptr || learner.Build(online, arena, backbone) != Status::kOk) {
     return Fail("error: out of memory: the device's RAM does not hold the training state", 2);
   }
   LogStat("head_macs", static_cast<std::uint32_t>(learner.head().macs()));
@@ -149,6 +190,14 @@ extern "C" int FirmwareMain() {
     std::int32_t predicted = -1;
     if (learner.Predict(sample, &predicted) != Status::kOk) return Fail("error: predict failed", 1);
     if (predicted == label) ++correct;
+    if (report_features) {
+      std::span<float> features_out = arena.Scratch<float>(backbone->feature_count());
+      if (features_out.data() == nullptr || backbone->Extract(sample, features_out) != Status::kOk) {
+        return Fail("error: out of memory", 2);
+      }
+      for (float f : features_out) PlatformReportResult("feature", f);
+      arena.ResetScratch();
+    }
   }
   if (inferences > 0) {
     PlatformReportResult("accuracy", static_cast<float>(correct) / static_cast<float>(inferences));

@@ -11,7 +11,9 @@
 #ifndef TINYKG_EMU_RUN_H_
 #define TINYKG_EMU_RUN_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +34,13 @@ struct DeviceLimits {
 // An online-learning run: a dense head (optionally one ReLU hidden layer)
 // trained with SGD on `train` samples one by one, then evaluated on `eval`.
 // Features are row-major, features floats per sample.
+//
+// With a `model_blob` (engine::SerializeGraph of a model's frozen part) the
+// blob is linked into the image's .rodata, so it counts against the
+// device's flash and is read in place there; the samples are then the
+// graph's inputs (`features` = its input size) and the head learns on its
+// output. Only the head, the graph's tables and its planned activations
+// take RAM.
 struct Workload {
   std::int32_t features = 0;
   std::int32_t classes = 2;
@@ -42,6 +51,7 @@ struct Workload {
   std::vector<std::int32_t> train_y;
   std::vector<float> eval_x;
   std::vector<std::int32_t> eval_y;
+  std::vector<std::byte> model_blob;  // empty: the head sees the samples
 };
 
 struct Measurement {
@@ -55,6 +65,9 @@ struct Measurement {
   double instructions_per_step = 0;       // one Learn (forward, backward, SGD)
   double instructions_per_inference = 0;  // one Predict
   std::int64_t head_macs = 0;             // forward MACs of the head
+  std::uint64_t model_blob_bytes = 0;      // the frozen backbone in flash (0: none)
+  std::uint64_t graph_bytes = 0;           // the backbone Graph's tables in the arena
+  std::uint64_t backbone_activation_bytes = 0;  // its planned activation block in the arena
   double instructions_per_mac_step = 0;   // per step / training MACs (forward + weight grads + input grads)
   std::uint64_t static_ram_bytes = 0;
   std::uint64_t arena_high_water_bytes = 0;
@@ -63,6 +76,7 @@ struct Measurement {
   std::uint64_t flash_bytes = 0;  // text + data of the image
   std::vector<float> losses;      // per training step, bit-exact from the MCU
   float accuracy = 0;             // on eval (0 without eval samples)
+  std::vector<float> eval_features;  // RunOptions::report_features: per eval sample, bit-exact
 };
 
 // How a run is carried out (none of this changes the figures).
@@ -82,6 +96,10 @@ struct RunOptions {
   // freshly initialised network (two QEMU runs: empty and inference). The
   // workload needs no training samples.
   bool infer_only = false;
+  // With a model blob: the firmware also reports the backbone's features of
+  // every evaluated sample (Measurement::eval_features), to compare with the
+  // host. Adds their output to the inference count; for tests.
+  bool report_features = false;
 };
 
 // $XDG_CACHE_HOME/tinykg/firmware, else $HOME/.cache/tinykg/firmware; empty
@@ -136,6 +154,10 @@ Result<std::vector<std::int8_t>> RunInt8Check(const Target& target, std::uint32_
 // the cache) the firmware for `limits` into `work_dir` and returns the
 // image's absolute path; errors as RunOnEmulator's link step.
 Result<std::string> LinkFirmware(const Target& target, const DeviceLimits& limits, const std::string& work_dir,
+                                 const RunOptions& options = {});
+// The same with a model blob linked into .rodata (Workload::model_blob).
+Result<std::string> LinkFirmware(const Target& target, const DeviceLimits& limits,
+                                 std::span<const std::byte> model_blob, const std::string& work_dir,
                                  const RunOptions& options = {});
 // One QEMU run of `image` in `run_dir`, which must hold the sample stream
 // `tinykg-samples.bin`: exit code, executed instructions, and the

@@ -45,6 +45,10 @@ class Arena {
 
   // Releases every scratch allocation.
   void ResetScratch() { high_ = memory_.size(); }
+  // Releases the scratch allocated after `mark` (a value of scratch_used()).
+  void RewindScratch(std::size_t mark) {
+    if (mark <= scratch_used()) high_ = memory_.size() - mark;
+  }
   // Releases everything persistent allocated after `mark` (a value of
   // persistent_used()); used to undo a failed multi-step build.
   void RewindPersistent(std::size_t mark) {

@@ -30,7 +30,7 @@ inline constexpr int kMaxNodeInputs = 3;
 
 enum class OpKind : std::uint8_t {
   kFullyConnected, kConv2D, kDepthwiseConv2D, kAveragePool2D, kMaxPool2D, kReshape, kSoftmax,
-  kAdd, kMean, kPad, kQuantize, kDequantize, kLogistic, kRelu, kRelu6,
+  kAdd, kMean, kPad, kQuantize, kDequantize, kLogistic, kRelu, kRelu6, kTranspose,
 };
 
 // A static name such as "CONV_2D".
@@ -40,7 +40,7 @@ struct Node {
   OpKind op = OpKind::kReshape;
   // Tensor indices; -1 = absent (e.g. no bias). CONV/DEPTHWISE/FC: input,
   // filter, bias. ADD: a, b. MEAN: input, axes (int32). PAD: input, paddings
-  // (int32 [rank, 2]). Others: input.
+  // (int32 [rank, 2]). TRANSPOSE: input, perm (int32). Others: input.
   std::array<std::int16_t, kMaxNodeInputs> inputs{-1, -1, -1};
   std::int16_t output = -1;
   ConvParams conv;   // CONV_2D, DEPTHWISE_CONV_2D
@@ -74,6 +74,10 @@ class Graph {
   int tensor_count() const { return tensor_count_; }
   int node_count() const { return node_count_; }
   Tensor& tensor(int i) { return tensors_[static_cast<std::size_t>(i)]; }
+  // Whether tensor i was added as constant (data kept, not planned).
+  bool is_constant(int i) const { return constant_[static_cast<std::size_t>(i)]; }
+  int input_index() const { return input_; }
+  int output_index() const { return output_; }
   const Node& node(int i) const { return nodes_[static_cast<std::size_t>(i)]; }
   Tensor& input() { return tensor(input_); }
   Tensor& output() { return tensor(output_); }

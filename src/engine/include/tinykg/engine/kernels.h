@@ -85,6 +85,9 @@ Status Mean(std::span<const std::int32_t> axes, const Tensor& input, const Tenso
 // Pads with `paddings` = rank pairs (before, after); the pad value is 0 in
 // real terms (the output zero point for int8).
 Status Pad(std::span<const std::int32_t> paddings, const Tensor& input, const Tensor& output);
+// Permutes the dims: output dim i is input dim perm[i] (rank entries); any
+// element type.
+Status Transpose(std::span<const std::int32_t> perm, const Tensor& input, const Tensor& output);
 
 // float -> int8, or int8 -> int8 with a new scale/zero point.
 Status Quantize(const Tensor& input, const Tensor& output);
