@@ -27,6 +27,41 @@ match::Filters FiltersOf(const MatchArgs& a) {
   return f;
 }
 
+// match --all in json, csv, tsv or md: written as the pairs come (a fleet's
+// matrix has tens of millions of them), in parts of about 1 MB.
+int StreamMatrix(const GlobalOptions& options, rdf::Store& store, match::Matchmaker& mm,
+                 const match::Filters& filters, const MatchArgs& a) {
+  const bool json = a.format == "json";
+  const match::TableFormat format = json ? match::TableFormat::kCsv : *match::TableFormatFromName(a.format);
+  match::TextTable part;
+  part.columns = match::FitsTableColumns(match::FitView::kMatrix);
+  std::string out = json ? "[" : match::RenderTableRows(part, format, true);
+  std::int64_t count = 0;
+  Status s = mm.StreamMatrix(filters, [&](const match::Fit& fit) {
+    ++count;
+    if (json) {
+      out += (count > 1 ? ",\n " : "\n ") + match::FitJson(fit, false);
+    } else {
+      part.rows.assign(1, match::FitsTableRow(fit, match::FitView::kMatrix, count));
+      out += match::RenderTableRows(part, format, false);
+    }
+    if (out.size() > (1 << 20)) {
+      std::cout << out;
+      out.clear();
+    }
+    return a.limit <= 0 || count < a.limit;
+  });
+  if (!s.ok()) {
+    std::cout << out << std::flush;
+    return ReportError(s);
+  }
+  if (json) out += count > 0 ? "\n]\n" : "]\n";
+  std::cout << out;
+  FlushWarnings(options, store);
+  if (count == 0 && !options.quiet) std::cerr << "tinykg: no match\n";
+  return count == 0 ? kExitFailure : kExitOk;
+}
+
 int RunMatch(const GlobalOptions& options, const MatchArgs& a) {
   int modes = !a.model.empty() + !a.device.empty() + a.all;
   if (modes != 1) return ReportError(InvalidArgument("give one of --model M, --device D or --all"));
@@ -50,6 +85,8 @@ int RunMatch(const GlobalOptions& options, const MatchArgs& a) {
     if (!d.ok()) return ReportError(d.status());
     fits = mm.ModelsFor(*d, filters);
     view = match::FitView::kModelsForDevice;
+  } else if (a.format != "table") {
+    return StreamMatrix(options, **store, mm, filters, a);
   } else {
     fits = mm.Matrix(filters);
   }

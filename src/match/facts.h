@@ -75,7 +75,11 @@ struct NamedEntity {
   std::vector<std::string> names;
 };
 
-Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters);
+// Without `with_text` the verdicts, margins, latency and runtime are the
+// same but no constraint carries its explanation (messages, need/have text):
+// for long lists of pairs that fit.
+Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
+             bool with_text = true);
 // A cheap screen: true only when Evaluate(m, d, ...).fits would be false.
 bool CertainlyMisfits(const ModelFacts& m, const DeviceFacts& d, const Filters& filters);
 

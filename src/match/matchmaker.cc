@@ -1,6 +1,7 @@
 #include "tinykg/match/matchmaker.h"
 
 #include <algorithm>
+#include <functional>
 #include <cctype>
 #include <cmath>
 #include <set>
@@ -35,6 +36,14 @@ bool IsGenericSensor(const std::string& iri) {
   return iri == other || iri == sensor;
 }
 
+// LocalName(iri) == name, without building the local name.
+bool LocalNameIs(const std::string& iri, std::string_view name) {
+  if (iri.size() < name.size() || iri.compare(iri.size() - name.size(), name.size(), name) != 0) return false;
+  if (iri.size() == name.size()) return true;
+  const char before = iri[iri.size() - name.size() - 1];
+  return before == '#' || before == '/';
+}
+
 std::string JoinLocalNames(const std::vector<std::string>& iris) {
   std::string out;
   for (const auto& iri : iris) out += (out.empty() ? "" : ", ") + LocalName(iri);
@@ -42,7 +51,7 @@ std::string JoinLocalNames(const std::vector<std::string>& iris) {
 }
 
 Constraint BytesConstraint(const char* name, const char* what, std::optional<std::int64_t> need,
-                           std::optional<std::int64_t> have) {
+                           std::optional<std::int64_t> have, bool with_text) {
   Constraint c;
   c.name = name;
   c.unit = "bytes";
@@ -51,14 +60,14 @@ Constraint BytesConstraint(const char* name, const char* what, std::optional<std
   std::string label = std::string(what);
   if (!need) {
     c.flagged = true;
-    c.message = label + ": the model states no need" + (have ? ", device has " + FormatBytes(*c.have) + " free" : "");
+    if (with_text) c.message = label + ": the model states no need" + (have ? ", device has " + FormatBytes(*c.have) + " free" : "");
   } else if (!have) {
     c.ok = false;
-    c.message = label + ": needs " + FormatBytes(*c.need) + ", the device states no free " + Lower(label);
+    if (with_text) c.message = label + ": needs " + FormatBytes(*c.need) + ", the device states no free " + Lower(label);
   } else {
     c.ok = *need <= *have;
     std::int64_t margin = *have - *need;
-    c.message = label + ": needs " + FormatBytes(*c.need) + ", device has " + FormatBytes(*c.have) + " free — " +
+    if (with_text) c.message = label + ": needs " + FormatBytes(*c.need) + ", device has " + FormatBytes(*c.have) + " free — " +
                 (c.ok ? FormatBytes(static_cast<double>(margin)) + " to spare"
                       : "short by " + FormatBytes(static_cast<double>(-margin)));
   }
@@ -86,14 +95,15 @@ bool CertainlyMisfits(const ModelFacts& m, const DeviceFacts& d, const Filters& 
 }
 
 // Evaluates every constraint of one pair (see the header for the rules).
-Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters) {
+Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
+             bool with_text) {
   Fit fit;
   fit.model = m.entity;
   fit.device = d.entity;
   fit.accuracy = m.accuracy;
 
-  fit.constraints.push_back(BytesConstraint("ram", "RAM", m.ram_need, d.free_ram));
-  fit.constraints.push_back(BytesConstraint("flash", "Flash", m.flash_need, d.free_flash));
+  fit.constraints.push_back(BytesConstraint("ram", "RAM", m.ram_need, d.free_ram, with_text));
+  fit.constraints.push_back(BytesConstraint("flash", "Flash", m.flash_need, d.free_flash, with_text));
   if (m.ram_need && d.free_ram) fit.ram_margin_bytes = *d.free_ram - *m.ram_need;
   if (m.flash_need && d.free_flash) fit.flash_margin_bytes = *d.free_flash - *m.flash_need;
 
@@ -106,11 +116,11 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
                                      : std::find(d.sensors.begin(), d.sensors.end(), s) != d.sensors.end();
       if (!have) missing.push_back(s);
     }
-    c.need_text = JoinLocalNames(m.sensors);
-    c.have_text = JoinLocalNames(d.sensors);
+    if (with_text) c.need_text = JoinLocalNames(m.sensors);
+    if (with_text) c.have_text = JoinLocalNames(d.sensors);
     c.ok = missing.empty();
     if (m.sensors.empty()) c.flagged = true;
-    c.message = "Sensor: needs " + c.need_text + ", device has " + c.have_text +
+    if (with_text) c.message = "Sensor: needs " + c.need_text + ", device has " + c.have_text +
                 (c.ok ? "" : " — missing " + JoinLocalNames(missing));
     fit.constraints.push_back(std::move(c));
   }
@@ -147,14 +157,14 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
     c.have = static_cast<double>(m.ops.size() - best_missing.size());
     c.ok = any && best_missing.empty();
     fit.runtime = best_runtime;
-    c.need_text = std::to_string(m.ops.size()) + " operators";
-    c.have_text = any ? LocalName(best_runtime) : "no runtime";
+    if (with_text) c.need_text = std::to_string(m.ops.size()) + " operators";
+    if (with_text) c.have_text = any ? LocalName(best_runtime) : "no runtime";
     if (!any) {
-      c.message = "Operators: the device offers no runtime";
+      if (with_text) c.message = "Operators: the device offers no runtime";
     } else if (c.ok) {
-      c.message = "Operators: all " + std::to_string(m.ops.size()) + " supported by " + LocalName(best_runtime);
+      if (with_text) c.message = "Operators: all " + std::to_string(m.ops.size()) + " supported by " + LocalName(best_runtime);
     } else {
-      c.message = "Operators: " + LocalName(best_runtime) + " lacks " + JoinLocalNames(best_missing);
+      if (with_text) c.message = "Operators: " + LocalName(best_runtime) + " lacks " + JoinLocalNames(best_missing);
     }
     fit.constraints.push_back(std::move(c));
   }
@@ -162,22 +172,22 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
   // A float input that the model quantizes itself (a QUANTIZE operator) feeds
   // an integer network: only the other float models compute in float.
   const bool quantizes_input = std::any_of(m.ops.begin(), m.ops.end(),
-                                           [](const std::string& op) { return LocalName(op) == "QUANTIZE"; });
-  const bool is_float = (LocalName(m.dtype) == "Float32" || LocalName(m.dtype) == "Float16") && !quantizes_input;
+                                           [](const std::string& op) { return LocalNameIs(op, "QUANTIZE"); });
+  const bool is_float = (LocalNameIs(m.dtype, "Float32") || LocalNameIs(m.dtype, "Float16")) && !quantizes_input;
   {
     Constraint c;
     c.name = "fpu";
-    c.need_text = is_float ? "float32" : (m.dtype.empty() ? "unknown" : LocalName(m.dtype));
-    c.have_text = d.fpu ? (*d.fpu ? "FPU" : "no FPU") : "unknown";
+    if (with_text) c.need_text = is_float ? "float32" : (m.dtype.empty() ? "unknown" : LocalName(m.dtype));
+    if (with_text) c.have_text = d.fpu ? (*d.fpu ? "FPU" : "no FPU") : "unknown";
     if (is_float && d.fpu && !*d.fpu) {
       fit.float_without_fpu = true;
       c.flagged = true;
-      c.message = "FPU: float model on a core without FPU — runs in software float, slowed";
+      if (with_text) c.message = "FPU: float model on a core without FPU — runs in software float, slowed";
     } else if (is_float && !d.fpu) {
       c.flagged = true;
-      c.message = "FPU: float model; the device does not say whether it has an FPU";
+      if (with_text) c.message = "FPU: float model; the device does not say whether it has an FPU";
     } else {
-      c.message = std::string("FPU: ") + (is_float ? "float model, device has an FPU" : "integer model, no FPU needed");
+      if (with_text) c.message = std::string("FPU: ") + (is_float ? "float model, device has an FPU" : "integer model, no FPU needed");
     }
     fit.constraints.push_back(std::move(c));
   }
@@ -200,11 +210,11 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
       c.ok = !filters.max_latency_ms || ms <= *filters.max_latency_ms;
       char text[64];
       std::snprintf(text, sizeof text, "%.0f", measured->second.instructions);
-      c.message = "Latency: about " + FormatMs(ms) + " (measured: " + text + " instructions per inference on " +
+      if (with_text) c.message = "Latency: about " + FormatMs(ms) + " (measured: " + text + " instructions per inference on " +
                   measured->second.target + ", 1 cycle/instruction, at " +
                   std::to_string(*d.clock_hz / 1000000) + " MHz)";
       if (filters.max_latency_ms) {
-        c.message += c.ok ? ", within " + FormatMs(*filters.max_latency_ms)
+        if (with_text) c.message += c.ok ? ", within " + FormatMs(*filters.max_latency_ms)
                           : ", over the bound of " + FormatMs(*filters.max_latency_ms);
       }
     } else if (m.macs && clock_known && core != catalog.cores.end()) {
@@ -223,19 +233,19 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
       c.ok = !filters.max_latency_ms || ms <= *filters.max_latency_ms;
       char cycles[32];
       std::snprintf(cycles, sizeof cycles, "%.3g", cpm);
-      c.message = "Latency: about " + FormatMs(ms) + " (" + std::to_string(*m.macs) + " MACs x " + cycles +
+      if (with_text) c.message = "Latency: about " + FormatMs(ms) + " (" + std::to_string(*m.macs) + " MACs x " + cycles +
                   " cycles/MAC on " + LocalName(d.core) + " at " +
                   std::to_string(*d.clock_hz / 1000000) + " MHz; " +
                   (c.basis == "calibrated" ? "calibrated on the emulator: " + core->second.calibration
                                            : std::string("datasheet table kg/cores.ttl")) +
                   ")";
       if (filters.max_latency_ms) {
-        c.message += c.ok ? ", within " + FormatMs(*filters.max_latency_ms)
+        if (with_text) c.message += c.ok ? ", within " + FormatMs(*filters.max_latency_ms)
                           : ", over the bound of " + FormatMs(*filters.max_latency_ms);
       }
     } else {
       c.flagged = true;
-      c.message = std::string("Latency: unknown (") +
+      if (with_text) c.message = std::string("Latency: unknown (") +
                   (!m.macs ? "the model states no MACs" : d.core.empty() || core == catalog.cores.end()
                                                               ? "no core type with cycles per MAC"
                                                               : "no clock") +
@@ -247,10 +257,10 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
   if (filters.runtime) {
     Constraint c;
     c.name = "runtime";
-    c.need_text = LocalName(*filters.runtime);
-    c.have_text = JoinLocalNames(d.runtimes);
+    if (with_text) c.need_text = LocalName(*filters.runtime);
+    if (with_text) c.have_text = JoinLocalNames(d.runtimes);
     c.ok = std::find(d.runtimes.begin(), d.runtimes.end(), *filters.runtime) != d.runtimes.end();
-    c.message = "Runtime: needs " + c.need_text + ", device offers " + c.have_text;
+    if (with_text) c.message = "Runtime: needs " + c.need_text + ", device offers " + c.have_text;
     fit.constraints.push_back(std::move(c));
   }
 
@@ -412,21 +422,32 @@ Result<std::vector<Fit>> Matchmaker::ModelsFor(const Entity& device, const Filte
   return out;
 }
 
-Result<std::vector<Fit>> Matchmaker::Matrix(const Filters& filters) {
+Status Matchmaker::StreamMatrix(const Filters& filters, const std::function<bool(const Fit&)>& emit) {
   TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, impl_->facts.Reference());
   TINYKG_ASSIGN_OR_RETURN(std::vector<ModelFacts> models, impl_->facts.Models({}));
   TINYKG_ASSIGN_OR_RETURN(std::vector<DeviceFacts> devices, impl_->facts.Devices({}));
   std::sort(models.begin(), models.end(), [](const ModelFacts& a, const ModelFacts& b) { return ByName(a.entity, b.entity); });
   std::sort(devices.begin(), devices.end(), [](const DeviceFacts& a, const DeviceFacts& b) { return ByName(a.entity, b.entity); });
-  std::vector<Fit> out;
+  // Misfits come with their explanation; a list of fitting pairs does not
+  // need one (FitNotes then only says "float model without FPU").
+  const bool with_text = filters.include_misfits;
   for (const ModelFacts& m : models) {
     if (!ModelPasses(m, filters)) continue;
     for (const DeviceFacts& d : devices) {
       if (!filters.include_misfits && CertainlyMisfits(m, d, filters)) continue;
-      Fit f = Evaluate(m, d, *catalog, filters);
-      if (f.fits || filters.include_misfits) out.push_back(std::move(f));
+      Fit f = Evaluate(m, d, *catalog, filters, with_text);
+      if ((f.fits || filters.include_misfits) && !emit(f)) return Status::Ok();
     }
   }
+  return Status::Ok();
+}
+
+Result<std::vector<Fit>> Matchmaker::Matrix(const Filters& filters) {
+  std::vector<Fit> out;
+  TINYKG_RETURN_IF_ERROR(StreamMatrix(filters, [&out](const Fit& f) {
+    out.push_back(f);
+    return true;
+  }));
   return out;
 }
 

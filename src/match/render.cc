@@ -42,28 +42,35 @@ std::string FitNotes(const Fit& fit) {
   return notes;
 }
 
+std::vector<std::string> FitsTableColumns(FitView view) {
+  std::vector<std::string> columns = {"rank"};
+  if (view != FitView::kDevicesForModel) columns.push_back("model");
+  if (view != FitView::kModelsForDevice) columns.push_back("device");
+  for (const char* c : {"fits", "ram_margin", "flash_margin", "latency", "accuracy", "runtime", "notes"}) columns.push_back(c);
+  return columns;
+}
+
+std::vector<std::string> FitsTableRow(const Fit& f, FitView view, std::int64_t rank) {
+  std::vector<std::string> row{std::to_string(rank)};
+  if (view != FitView::kDevicesForModel) row.push_back(f.model.name);
+  if (view != FitView::kModelsForDevice) row.push_back(f.device.name);
+  row.push_back(f.fits ? "yes" : "no");
+  row.push_back(Margin(f.ram_margin_bytes));
+  row.push_back(Margin(f.flash_margin_bytes));
+  row.push_back(f.latency_ms ? FormatMs(*f.latency_ms) : "?");
+  char acc[16] = "-";
+  if (f.accuracy) std::snprintf(acc, sizeof acc, "%.1f%%", *f.accuracy * 100);
+  row.push_back(acc);
+  row.push_back(f.runtime.empty() ? "-" : LocalName(f.runtime));
+  row.push_back(FitNotes(f));
+  return row;
+}
+
 TextTable FitsTable(const std::vector<Fit>& fits, FitView view) {
   TextTable t;
-  t.columns = {"rank"};
-  if (view != FitView::kDevicesForModel) t.columns.push_back("model");
-  if (view != FitView::kModelsForDevice) t.columns.push_back("device");
-  for (const char* c : {"fits", "ram_margin", "flash_margin", "latency", "accuracy", "runtime", "notes"}) t.columns.push_back(c);
-  int rank = 0;
-  for (const Fit& f : fits) {
-    std::vector<std::string> row{std::to_string(++rank)};
-    if (view != FitView::kDevicesForModel) row.push_back(f.model.name);
-    if (view != FitView::kModelsForDevice) row.push_back(f.device.name);
-    row.push_back(f.fits ? "yes" : "no");
-    row.push_back(Margin(f.ram_margin_bytes));
-    row.push_back(Margin(f.flash_margin_bytes));
-    row.push_back(f.latency_ms ? FormatMs(*f.latency_ms) : "?");
-    char acc[16] = "-";
-    if (f.accuracy) std::snprintf(acc, sizeof acc, "%.1f%%", *f.accuracy * 100);
-    row.push_back(acc);
-    row.push_back(f.runtime.empty() ? "-" : LocalName(f.runtime));
-    row.push_back(FitNotes(f));
-    t.rows.push_back(std::move(row));
-  }
+  t.columns = FitsTableColumns(view);
+  std::int64_t rank = 0;
+  for (const Fit& f : fits) t.rows.push_back(FitsTableRow(f, view, ++rank));
   return t;
 }
 

@@ -46,7 +46,7 @@ std::string Md(const std::string& cell) {
 
 }  // namespace
 
-std::string RenderTable(const TextTable& t, TableFormat format) {
+std::string RenderTableRows(const TextTable& t, TableFormat format, bool with_header) {
   std::string out;
   switch (format) {
     case TableFormat::kCsv:
@@ -65,16 +65,18 @@ std::string RenderTable(const TextTable& t, TableFormat format) {
         }
         out += csv ? "\r\n" : "\n";
       };
-      line(t.columns);
+      if (with_header) line(t.columns);
       for (const auto& r : t.rows) line(r);
       return out;
     }
     case TableFormat::kMarkdown: {
-      out += "|";
-      for (const auto& c : t.columns) out += " " + Md(c) + " |";
-      out += "\n|";
-      for (std::size_t i = 0; i < t.columns.size(); ++i) out += " --- |";
-      out += "\n";
+      if (with_header) {
+        out += "|";
+        for (const auto& c : t.columns) out += " " + Md(c) + " |";
+        out += "\n|";
+        for (std::size_t i = 0; i < t.columns.size(); ++i) out += " --- |";
+        out += "\n";
+      }
       for (const auto& r : t.rows) {
         out += "|";
         for (const auto& c : r) out += " " + Md(c) + " |";
@@ -106,6 +108,8 @@ std::string RenderTable(const TextTable& t, TableFormat format) {
   }
   return out;
 }
+
+std::string RenderTable(const TextTable& t, TableFormat format) { return RenderTableRows(t, format, true); }
 
 std::string JsonString(std::string_view text) { return rdf::JsonQuote(text); }
 

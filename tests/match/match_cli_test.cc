@@ -1,6 +1,8 @@
 // `tinykg match / explain` on a store made by `tinykg init` (the shipped graph).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "run.h"
@@ -75,6 +77,30 @@ TEST_F(MatchCli, MatchDevice_CsvAndMarkdown) {
   CliRun md = Run("match --all --format md --limit 3");
   ASSERT_EQ(md.exit_code, 0) << md.err;
   EXPECT_EQ(md.out.rfind("| rank | model | device |", 0), 0u) << md.out;
+}
+
+// match --all in json/csv is written as the pairs come; the same pairs, in
+// the same order, as the aligned table (which collects them first).
+TEST_F(MatchCli, MatchAll_StreamedFormatsAgreeWithTheTable) {
+  CliRun table = Run("match --all");
+  CliRun csv = Run("match --all --format csv");
+  CliRun json = Run("match --all --format json");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto lines = [](const std::string& text) { return std::count(text.begin(), text.end(), '\n'); };
+  auto j = nlohmann::json::parse(json.out);
+  ASSERT_TRUE(j.is_array());
+  EXPECT_EQ(static_cast<long>(j.size()) + 1, lines(csv.out));  // + the header
+  EXPECT_EQ(static_cast<long>(j.size()) + 2, lines(table.out));  // + header and rule
+  EXPECT_GT(j.size(), 50u);
+  for (const auto& fit : j) EXPECT_TRUE(fit["fits"].get<bool>());
+  // The first row of each names the same pair.
+  const std::string first = j[0]["model"].get<std::string>() + "," + j[0]["device"].get<std::string>() + ",yes";
+  EXPECT_NE(csv.out.find("\r\n1," + first), std::string::npos) << csv.out.substr(0, 300);
+  CliRun limited = Run("match --all --format json --limit 5");
+  ASSERT_EQ(limited.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(limited.out).size(), 5u);
 }
 
 TEST_F(MatchCli, HostileName_IsNotFoundNotASyntaxError) {

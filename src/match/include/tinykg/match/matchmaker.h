@@ -51,6 +51,7 @@
 #define TINYKG_MATCH_MATCHMAKER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -152,6 +153,11 @@ class Matchmaker {
   Result<std::vector<Fit>> DevicesFor(const Entity& model, const Filters& filters);
   Result<std::vector<Fit>> ModelsFor(const Entity& device, const Filters& filters);
   Result<std::vector<Fit>> Matrix(const Filters& filters);
+  // Matrix() one pair at a time, in the same order, without holding the
+  // list (a fleet's matrix has tens of millions of pairs): `emit` gets each
+  // pair and returns false to stop. Fitting pairs carry no constraint texts
+  // unless filters.include_misfits.
+  Status StreamMatrix(const Filters& filters, const std::function<bool(const Fit&)>& emit);
 
   // Every constraint of one pair, whether it fits or not.
   Result<Fit> Explain(const Entity& model, const Entity& device,

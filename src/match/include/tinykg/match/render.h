@@ -16,6 +16,9 @@ enum class FitView { kDevicesForModel, kModelsForDevice, kMatrix };
 // Columns: rank, model and/or device, fits, RAM / flash margin, latency,
 // accuracy, runtime, notes (flags and the first failure).
 TextTable FitsTable(const std::vector<Fit>& fits, FitView view);
+// The same, one row at a time (rank counts from 1), for streamed lists.
+std::vector<std::string> FitsTableColumns(FitView view);
+std::vector<std::string> FitsTableRow(const Fit& fit, FitView view, std::int64_t rank);
 
 // {"model", "model_iri", "device", "device_iri", "fits", "margins":
 // {"ram_bytes", "flash_bytes", "latency_ms"}, "accuracy", "runtime", "notes"}

@@ -26,6 +26,10 @@ Result<TableFormat> TableFormatFromName(std::string_view name);
 // tsv: tabs and newlines in cells become spaces; md: a GitHub pipe table
 // with '|' escaped.
 std::string RenderTable(const TextTable& table, TableFormat format);
+// For streaming csv, tsv and md: the rows, after the header only when
+// `with_header`, so a long list can be written in parts. (table aligns its
+// columns over all rows: it always renders the whole table.)
+std::string RenderTableRows(const TextTable& table, TableFormat format, bool with_header);
 
 // JSON string literal (quotes included) for hand-written JSON.
 std::string JsonString(std::string_view text);
