@@ -7,6 +7,7 @@
 # the catalogue and filter queries, match --device, explain, match --model.
 # Prints one table, side by side.
 # Usage: BUILD_DIR=build tests/bench/scale_bench.sh [N ...]   (default 100000)
+#        BACKENDS="virtuoso" to run one backend only.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
@@ -59,7 +60,7 @@ for N in "${sizes[@]}"; do
   dstore="$work/scale-store"
   rm -rf "$dstore"
   echo "N=$N devices, $models models, $triples triples" >&2
-  for backend in embedded virtuoso; do
+  for backend in ${BACKENDS:-embedded virtuoso}; do
     store="$dstore"; [ $backend = virtuoso ] && store="$vspec"
     "$tinykg" --store "$store" -q init
     start=$(date +%s%N)
