@@ -74,6 +74,29 @@ TEST_F(TrainOnEmulator, Json_HasMeasurements_AndRecordsAreWritten) {
       << q.out;
 }
 
+// The shipped HiFive1 Rev B (kg/devices-riscv.ttl, tkg:RV32IMAC, 16 KiB
+// RAM) runs on sifive_e, chosen from its core in the graph, within its RAM;
+// its run is recorded against it with the RISC-V toolchain.
+TEST_F(TrainOnEmulator, ShippedHiFive1_PicksSifiveE_AndRuns) {
+  const Output o = Tinykg("--store " + Store() + " train --on emulator --device HiFive1-RevB_1 --data " +
+                          Occupancy("datatest.txt") + " --label Occupancy --steps 40 --format json");
+  ASSERT_EQ(o.code, 0) << o.out;
+  const nlohmann::json j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["target"], "sifive_e");
+  EXPECT_EQ(j["steps"], 40);
+  EXPECT_GT(j["instructions_per_step"].get<double>(), 0);
+  EXPECT_GT(j["peak_ram_bytes"].get<double>(), 0);
+  EXPECT_LE(j["peak_ram_bytes"].get<double>(), 16384);
+  EXPECT_EQ(j["toolchain"].get<std::string>().rfind("riscv64-unknown-elf-gcc ", 0), 0u) << j["toolchain"];
+
+  const Output q = Tinykg("--store " + Store() +
+                          " query --format tsv 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> "
+                          "SELECT ?t WHERE { ?r a tkg:TrainingRun ; tkg:target ?t ; "
+                          "tkg:onDevice <https://w3id.org/tinykg/id/device/sifive-hifive1-revb> }'");
+  ASSERT_EQ(q.code, 0) << q.out;
+  EXPECT_NE(q.out.find("sifive_e"), std::string::npos) << q.out;
+}
+
 // The Syntiant board's M0+ (16 KiB on the micro:bit stand-in) cannot hold a
 // 800-unit hidden layer's training state: a clear error, no record.
 TEST_F(TrainOnEmulator, OversizedHead_FailsWithOutOfMemory) {

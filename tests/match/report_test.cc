@@ -22,7 +22,7 @@ using testing::ShippedStore;
 TEST(Report, Markdown_HasEverySection) {
   auto md = RenderReport(ShippedStore(), ReportFormat::kMarkdown);
   ASSERT_TRUE(md.ok()) << md.status().ToString();
-  for (const char* s : {"# tinykg matchmaking report", "9 devices, 23 models", "## Devices", "## Models",
+  for (const char* s : {"# tinykg matchmaking report", "10 devices, 23 models", "## Devices", "## Models",
                         "## Compatibility matrix", "## Benchmark winners per device and task",
                         "| Arduino Nano 33 BLE | KeywordSpotting | ARM_DS_CNN_Small_ |"}) {
     EXPECT_NE(md->find(s), std::string::npos) << s;
@@ -33,9 +33,9 @@ TEST(Report, Json_ParsesWithAllPairs) {
   auto js = RenderReport(ShippedStore(), ReportFormat::kJson);
   ASSERT_TRUE(js.ok());
   auto j = nlohmann::json::parse(*js);
-  EXPECT_EQ(j["summary"]["devices"], 9);
+  EXPECT_EQ(j["summary"]["devices"], 10);  // 9 SeLoC-ML boards + the HiFive1 Rev B
   EXPECT_EQ(j["summary"]["models"], 23);
-  EXPECT_EQ(j["matrix"].size(), 23u * 9u);
+  EXPECT_EQ(j["matrix"].size(), 23u * 10u);
   EXPECT_FALSE(j["winners"].empty());
 }
 
@@ -43,7 +43,7 @@ TEST(Report, Csv_IsTheMatrix) {
   auto csv = RenderReport(ShippedStore(), ReportFormat::kCsv);
   ASSERT_TRUE(csv.ok());
   EXPECT_EQ(csv->rfind("model,device,fits,", 0), 0u);
-  EXPECT_EQ(std::count(csv->begin(), csv->end(), '\n'), 1 + 23 * 9);
+  EXPECT_EQ(std::count(csv->begin(), csv->end(), '\n'), 1 + 23 * 10);  // 10 devices with the HiFive1 Rev B
 }
 
 std::string Slurp(const std::string& path) {
