@@ -184,12 +184,13 @@ Status LoadGraphBlob(std::span<const std::byte> blob, Graph& graph, int* cut) {
     if (r.scale_count > 0) {
       const std::byte* p = payload(r.scale_offset, r.scale_count * sizeof(float));
       if (p == nullptr) return Status::kInvalidArgument;
-      tensor.quant.scale = {reinterpret_cast<const float*>(p), r.scale_count};
+      // payload() checked the 16-byte alignment.
+      tensor.quant.scale = {static_cast<const float*>(static_cast<const void*>(p)), r.scale_count};
     }
     if (r.zero_point_count > 0) {
       const std::byte* p = payload(r.zero_point_offset, r.zero_point_count * sizeof(std::int32_t));
       if (p == nullptr) return Status::kInvalidArgument;
-      tensor.quant.zero_point = {reinterpret_cast<const std::int32_t*>(p), r.zero_point_count};
+      tensor.quant.zero_point = {static_cast<const std::int32_t*>(static_cast<const void*>(p)), r.zero_point_count};
     }
     tensor.quant.quantized_dimension = r.quantized_dimension;
     int index = 0;
