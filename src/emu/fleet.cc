@@ -122,17 +122,33 @@ void Bounded(std::size_t count, unsigned jobs, Fn fn) {
   for (std::thread& t : threads) t.join();
 }
 
-// The cross compiler's version for the records; empty when unknown (only
-// the Arm targets' compiler is known here).
+// The cross compiler of `target` and its version for the records, as
+// `train --on emulator` names it ("riscv64-unknown-elf-gcc 12.2.0"); empty
+// when the compiler does not answer.
 std::string Toolchain(const Target& target, const std::string& work_dir) {
-  if (target.qemu != "qemu-system-arm") return {};
-  const std::string out = work_dir + "/toolchain.txt";
-  const std::string command = "arm-none-eabi-gcc -dumpversion > '" + out + "' 2>/dev/null";
+  const std::string compiler = std::string(target.tools) + "-gcc";
+  const std::string out = work_dir + "/toolchain-" + std::string(target.name) + ".txt";
+  const std::string command = compiler + " -dumpversion > '" + out + "' 2>/dev/null";
   if (std::system(command.c_str()) != 0) return {};
   std::ifstream in(out);
   std::string version;
   std::getline(in, version);
-  return version.empty() ? std::string() : "arm-none-eabi-gcc " + version;
+  return version.empty() ? std::string() : compiler + " " + version;
+}
+
+// The toolchains of the fleet's targets, in device order, each once.
+std::string FleetToolchain(std::span<const FleetDevice> devices, const std::string& work_dir) {
+  std::vector<std::string_view> seen;
+  std::string names;
+  for (const FleetDevice& d : devices) {
+    if (std::find(seen.begin(), seen.end(), d.target->tools) != seen.end()) continue;
+    seen.push_back(d.target->tools);
+    const std::string name = Toolchain(*d.target, work_dir);
+    if (name.empty()) continue;
+    if (!names.empty()) names += ", ";
+    names += name;
+  }
+  return names;
 }
 
 }  // namespace
@@ -183,7 +199,7 @@ Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const 
       fs::create_directories(run_dirs[d], ec);
       if (ec) return IoError("cannot create " + run_dirs[d] + ": " + ec.message());
     }
-    result.toolchain = Toolchain(*devices.front().target, work_dir);
+    result.toolchain = FleetToolchain(devices, work_dir);
     // The 0-step visit: boot and the weights in and out, without training.
     result.devices.resize(devices.size());
     std::vector<std::optional<Result<VisitOutput>>> base(devices.size());

@@ -142,6 +142,25 @@ TEST_F(FleetTrain, DeviceTooSmall_FailsWithDoesNotFit) {
   EXPECT_NE(o.out.find("does not fit"), std::string::npos) << o.out;
 }
 
+// The shipped HiFive1 Rev B runs on sifive_e: the record names the RISC-V
+// cross compiler the firmware was built with, not the Arm one.
+TEST_F(FleetTrain, RiscvFleet_RecordsTheRiscvToolchain) {
+  const Output o = Tinykg("--store " + Store() +
+                          " fleet train --device-class HiFive1-RevB_1 --count 2 --rounds 1 --hidden 16 "
+                          "--inner-steps 2 --eval-tasks 5 --format json");
+  ASSERT_EQ(o.code, 0) << o.out;
+  const nlohmann::json j = nlohmann::json::parse(o.out);
+  for (const auto& d : j["devices"]) EXPECT_EQ(d["target"], "sifive_e");
+  EXPECT_EQ(j["toolchain"].get<std::string>().rfind("riscv64-unknown-elf-gcc ", 0), 0u) << j["toolchain"];
+  const Output q = Tinykg("--store " + Store() +
+                          " query --format tsv 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> "
+                          "SELECT ?t WHERE { ?run a tkg:TrainingRun ; tkg:trainingMethod tkg:Reptile ; "
+                          "tkg:toolchain ?t }'");
+  ASSERT_EQ(q.code, 0) << q.out;
+  EXPECT_NE(q.out.find("riscv64-unknown-elf-gcc"), std::string::npos) << q.out;
+  EXPECT_EQ(q.out.find("arm-none-eabi"), std::string::npos) << q.out;
+}
+
 TEST_F(FleetTrain, Csv_HasScratchAndOneRowPerRound) {
   const Output o = Tinykg("--store " + Store() +
                           " fleet train --device-class CortexM4F --count 2 --rounds 2 --eval-tasks 5 --on host "
