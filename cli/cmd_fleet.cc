@@ -29,8 +29,8 @@ namespace {
 
 struct FleetArgs {
   std::string device_class, method = "reptile", data = "sine", aggregate = "mean", on = "emulator";
-  std::string format = "table";
-  int count = 0, rounds = 3, inner_steps = 8, batch = 10, hidden = 40, eval_tasks = 100;
+  std::string format = "table", eval, label;  // eval, label: --data FILE only
+  int count = 0, rounds = 3, inner_steps = 8, batch = 10, hidden = 40, eval_tasks = 100, shots = 10;
   std::vector<int> eval_steps{1, 8, 32};
   float lr = 0.05f, meta_lr = 1.0f;
   unsigned jobs = 0;
@@ -170,17 +170,35 @@ std::string UtcNow() {
   return text;
 }
 
-nlohmann::json EvalJson(const train::SineEvaluation& e) {
+// The meta-test of one initialisation, whichever family ran: its metric
+// ("mse" or "accuracy"), the value before adaptation and after each step count.
+struct MetaTest {
+  const char* metric = "mse";
+  double before = 0;
+  std::vector<int> steps;
+  std::vector<double> after;
+};
+
+MetaTest Test(const emu::FleetResult& r, const emu::FleetRound* round) {
+  if (r.tabular) {
+    const train::TabularEvaluation& e = round != nullptr ? round->accuracy : r.scratch_accuracy;
+    return {"accuracy", e.accuracy_before, e.steps, e.accuracy};
+  }
+  const train::SineEvaluation& e = round != nullptr ? round->eval : r.scratch;
+  return {"mse", e.mse_before, e.steps, e.mse};
+}
+
+nlohmann::json EvalJson(const MetaTest& e) {
   nlohmann::json after = nlohmann::json::object();
-  for (std::size_t i = 0; i < e.steps.size(); ++i) after[std::to_string(e.steps[i])] = e.mse[i];
-  return {{"mse_before", e.mse_before}, {"mse_after_steps", after}};
+  for (std::size_t i = 0; i < e.steps.size(); ++i) after[std::to_string(e.steps[i])] = e.after[i];
+  return {{std::string(e.metric) + "_before", e.before}, {std::string(e.metric) + "_after_steps", after}};
 }
 
 nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
                           const emu::FleetResult& r) {
   nlohmann::json out = {{"method", "reptile"},
                         {"on", args.on},
-                        {"dataset", "sine"},
+                        {"dataset", args.data},
                         {"aggregation", args.aggregate},
                         {"device_class", args.device_class},
                         {"count", devices.size()},
@@ -194,7 +212,13 @@ nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDev
                         {"seed", args.seed},
                         {"toolchain", r.toolchain},
                         {"seconds", r.seconds},
-                        {"scratch", EvalJson(r.scratch)}};
+                        {"scratch", EvalJson(Test(r, nullptr))}};
+  if (r.tabular) {
+    out["label"] = args.label;
+    out["eval"] = args.eval;
+    out["shots"] = args.shots;
+    out["eval_tasks"] = args.eval_tasks;
+  }
   nlohmann::json devs = nlohmann::json::array();
   for (std::size_t d = 0; d < devices.size(); ++d) {
     nlohmann::json j = {{"name", devices[d].name},
@@ -202,6 +226,10 @@ nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDev
                         {"target", devices[d].target != nullptr ? std::string(devices[d].target->name) : ""},
                         {"ram_limit_bytes", devices[d].limits.ram_bytes},
                         {"flash_limit_bytes", devices[d].limits.flash_bytes}};
+    if (d < r.window_rows.size()) {
+      j["window_rows"] = r.window_rows[d];
+      j["window_positives"] = r.window_positives[d];
+    }
     if (d < r.devices.size()) {
       const emu::FleetDeviceCost& c = r.devices[d];
       j["baseline_instructions"] = c.baseline_instructions;
@@ -216,7 +244,7 @@ nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDev
   out["devices"] = std::move(devs);
   nlohmann::json rounds = nlohmann::json::array();
   for (const emu::FleetRound& round : r.rounds) {
-    nlohmann::json j = EvalJson(round.eval);
+    nlohmann::json j = EvalJson(Test(r, &round));
     j["round"] = round.round;
     j["seconds"] = round.seconds;
     nlohmann::json visits = nlohmann::json::array();
@@ -244,17 +272,27 @@ void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devi
   std::cout << "fleet: " << devices.size() << " devices, reptile (" << args.aggregate << "), " << args.rounds
             << " rounds x " << args.inner_steps << " inner steps of " << args.batch << ", " << r.parameters
             << " parameters, on " << args.on << "\n\n";
-  std::cout << "meta-test MSE (" << args.eval_tasks << " new sine tasks, adapted from the initialisation)\n";
+  if (r.tabular) {
+    std::cout << "data: " << args.data << " (label " << args.label << "), device d trains on window d of its rows:";
+    for (std::size_t d = 0; d < r.window_rows.size(); ++d) {
+      std::cout << (d == 0 ? " " : ", ") << r.window_rows[d] << " rows (" << r.window_positives[d] << " of class 1)";
+    }
+    std::cout << "\nmeta-test accuracy (" << args.eval_tasks << " held-out windows of " << args.eval << ", "
+              << args.shots << " rows each to adapt, accuracy on the rest)\n";
+  } else {
+    std::cout << "meta-test MSE (" << args.eval_tasks << " new sine tasks, adapted from the initialisation)\n";
+  }
+  const MetaTest scratch = Test(r, nullptr);
   std::cout << "round\tbefore";
-  for (int s : r.scratch.steps) std::cout << "\tafter " << s;
+  for (int s : scratch.steps) std::cout << "\tafter " << s;
   std::cout << "\n";
-  auto row = [&](const std::string& name, const train::SineEvaluation& e) {
-    std::cout << name << "\t" << Fixed(e.mse_before, 3);
-    for (double m : e.mse) std::cout << "\t" << Fixed(m, 3);
+  auto row = [&](const std::string& name, const MetaTest& e) {
+    std::cout << name << "\t" << Fixed(e.before, 3);
+    for (double m : e.after) std::cout << "\t" << Fixed(m, 3);
     std::cout << "\n";
   };
-  row("scratch", r.scratch);
-  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), round.eval);
+  row("scratch", scratch);
+  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), Test(r, &round));
   if (r.devices.empty()) return;
   std::cout << "\ninstructions per device visit (QEMU, whole run incl. boot and weight transfer)\n";
   std::cout << "device\ttarget";
@@ -277,20 +315,21 @@ void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devi
 // One row per round (the first is scratch): the meta-test and the round's
 // instructions summed over its visits, separated by `sep`.
 void PrintRows(const emu::FleetResult& r, char sep) {
-  std::cout << "round" << sep << "mse_before";
-  for (int s : r.scratch.steps) std::cout << sep << "mse_after_" << s;
+  const MetaTest scratch = Test(r, nullptr);
+  std::cout << "round" << sep << scratch.metric << "_before";
+  for (int s : scratch.steps) std::cout << sep << scratch.metric << "_after_" << s;
   std::cout << sep << "visits" << sep << "instructions\n";
-  auto row = [&](const std::string& name, const train::SineEvaluation& e, const emu::FleetRound* round) {
-    std::cout << name << sep << Fixed(e.mse_before, 6);
-    for (double m : e.mse) std::cout << sep << Fixed(m, 6);
+  auto row = [&](const std::string& name, const MetaTest& e, const emu::FleetRound* round) {
+    std::cout << name << sep << Fixed(e.before, 6);
+    for (double m : e.after) std::cout << sep << Fixed(m, 6);
     std::uint64_t instructions = 0;
     if (round != nullptr) {
       for (const emu::FleetVisit& v : round->visits) instructions += v.instructions;
     }
     std::cout << sep << (round != nullptr ? round->visits.size() : 0) << sep << instructions << "\n";
   };
-  row("scratch", r.scratch, nullptr);
-  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), round.eval, &round);
+  row("scratch", scratch, nullptr);
+  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), Test(r, &round), &round);
 }
 
 // The run written back the way `train --on emulator` writes its runs
@@ -338,7 +377,7 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
   if (!core_iri.empty()) add(run, Tkg("standsForCore"), rdf::Term::Iri(core_iri));
   if (!r.toolchain.empty()) add(run, Tkg("toolchain"), rdf::Term::Literal(r.toolchain));
   add(run, Tkg("commit"), rdf::Term::Literal(commit));
-  add(run, Tkg("dataset"), rdf::Term::Literal("sine"));
+  add(run, Tkg("dataset"), rdf::Term::Literal(args.data));
   add(run, Tkg("steps"), integer(static_cast<std::uint64_t>(args.rounds) * static_cast<std::uint64_t>(args.inner_steps) *
                                  devices.size()));
   add(run, Tkg("seed"), integer(args.seed));
@@ -367,19 +406,22 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
     add(rec, Tkg("target"), rdf::Term::Literal(target));
     if (!r.toolchain.empty()) add(rec, Tkg("toolchain"), rdf::Term::Literal(r.toolchain));
     add(rec, Tkg("commit"), rdf::Term::Literal(commit));
-    add(rec, Tkg("dataset"), rdf::Term::Literal("sine"));
+    add(rec, Tkg("dataset"), rdf::Term::Literal(args.data));
     if (!device.empty()) add(rec, Tkg("benchmarkedDevice"), rdf::Term::Iri(device));
     if (!comment.empty()) add(rec, std::string(vocab::kRdfs) + "comment", rdf::Term::Literal(comment));
     add(rec, std::string(vocab::kDcterms) + "date", when);
     add(rec, std::string(vocab::kDcterms) + "source", rdf::Term::Literal("tinykg fleet train (" + target + ")"));
   };
-  const train::SineEvaluation& last = r.rounds.back().eval;
+  const MetaTest last = Test(r, &r.rounds.back());
+  const MetaTest scratch = Test(r, nullptr);
+  const std::string what = r.tabular ? "accuracy" : "MSE";
+  const char* metric = r.tabular ? "Accuracy" : "Mse";
   for (std::size_t i = 0; i < last.steps.size(); ++i) {
     const std::string steps = std::to_string(last.steps[i]);
-    record("mse-after-" + steps, "Mse", last.mse[i], "one", "",
-           "meta-test MSE of the meta-learned initialisation after " + steps + " adaptation steps");
-    record("scratch-mse-after-" + steps, "Mse", r.scratch.mse[i], "one", "",
-           "meta-test MSE from the random initialisation (training from scratch) after " + steps +
+    record(std::string(last.metric) + "-after-" + steps, metric, last.after[i], "one", "",
+           "meta-test " + what + " of the meta-learned initialisation after " + steps + " adaptation steps");
+    record("scratch-" + std::string(last.metric) + "-after-" + steps, metric, scratch.after[i], "one", "",
+           "meta-test " + what + " from the random initialisation (training from scratch) after " + steps +
                " adaptation steps");
   }
   for (std::size_t d = 0; d < r.devices.size() && d < templates.size(); ++d) {
@@ -393,15 +435,17 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
 }
 
 int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
-  if (args.data != "sine") {
-    return ReportError(
-        Unsupported("--data " + args.data + ": the fleet meta-learns on the sine task family only ('sine')"));
+  const bool tabular = args.data != "sine";
+  if (tabular && (args.label.empty() || args.eval.empty())) {
+    std::cerr << "tinykg: error: --data FILE needs --label COLUMN and --eval FILE (held-out rows for the "
+                 "meta-test)\n";
+    return kExitUsage;
   }
   const bool steps_ok = std::all_of(args.eval_steps.begin(), args.eval_steps.end(), [](int s) { return s >= 1; });
   if (args.count < 1 || args.rounds < 1 || args.inner_steps < 1 || args.batch < 1 || args.hidden < 1 ||
-      args.eval_tasks < 1 || !steps_ok) {
-    std::cerr << "tinykg: error: --count, --rounds, --inner-steps, --batch, --hidden, --eval-tasks and --eval-steps "
-                 "must be positive\n";
+      args.eval_tasks < 1 || args.shots < 1 || !steps_ok) {
+    std::cerr << "tinykg: error: --count, --rounds, --inner-steps, --batch, --hidden, --eval-tasks, --shots and "
+                 "--eval-steps must be positive\n";
     return kExitUsage;
   }
   auto store = OpenStore(options);
@@ -415,7 +459,22 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
   auto devices = SelectDevices(*graph, args.device_class, args.count, &core_iri);
   if (!devices.ok()) return ReportError(devices.status());
 
+  train::Dataset train_rows, eval_rows;
+  if (tabular) {
+    auto train_data = train::ReadCsv(args.data, {args.label, {}});
+    if (!train_data.ok()) return ReportError(train_data.status());
+    auto eval_data = train::ReadCsv(args.eval, {args.label, {}});
+    if (!eval_data.ok()) return ReportError(eval_data.status());
+    train_rows = std::move(*train_data);
+    eval_rows = std::move(*eval_data);
+  }
+
   emu::FleetOptions fleet;
+  if (tabular) {
+    fleet.tabular_train = &train_rows;
+    fleet.tabular_eval = &eval_rows;
+  }
+  fleet.sine.shots = args.shots;
   fleet.sine.method = train::Method::kReptile;
   fleet.sine.local_steps = args.inner_steps;
   fleet.sine.batch = args.batch;
@@ -434,8 +493,7 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
   const std::string work_dir = std::string(P_tmpdir) + "/tinykg-fleet-" + std::to_string(getpid());
   auto result = emu::RunReptileFleet(*devices, fleet, work_dir, [&](const emu::FleetRound& round) {
     if (!progress) return;
-    std::cerr << "tinykg: round " << round.round << "/" << args.rounds << ": meta-test MSE before "
-              << Fixed(round.eval.mse_before, 3) << " (" << Fixed(round.seconds, 1) << " s)\n";
+    std::cerr << "tinykg: round " << round.round << "/" << args.rounds << " (" << Fixed(round.seconds, 1) << " s)\n";
   });
   std::error_code ignored;
   std::filesystem::remove_all(work_dir, ignored);
@@ -483,7 +541,13 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "mean (devices in parallel, server moves to their mean; default) or sequential "
                   "(TinyReptile one device at a time)")
       ->check(CLI::IsMember({"mean", "sequential"}));
-  cmd->add_option("--data", args->data, "Task family: sine (each device its own phase range)");
+  cmd->add_option("--data", args->data,
+                  "Task family: sine (each device its own phase range; default) or a CSV file whose rows are "
+                  "split in time windows over the devices (needs --label and --eval)");
+  cmd->add_option("--label", args->label, "--data FILE: the class column (class indices 0, 1, ...)");
+  cmd->add_option("--eval", args->eval,
+                  "--data FILE: held-out CSV for the meta-test, split in --eval-tasks windows");
+  cmd->add_option("--shots", args->shots, "Meta-test rows (points) a task adapts on (default 10)");
   cmd->add_option("--on", args->on, "emulator (default) or host (the same run on the host engine)")
       ->check(CLI::IsMember({"emulator", "host"}));
   cmd->add_option("--jobs", args->jobs, "Parallel QEMU processes (default: the host's cores)");

@@ -7,12 +7,15 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 namespace tinykg::emu {
 namespace {
@@ -25,21 +28,25 @@ double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The sample stream of one visit: config, initialisation, the task's pairs.
-Status WriteVisitStream(const train::SineOptions& o, int steps, std::span<const float> init,
+// The sample stream of one visit: config, initialisation, the task's
+// records of `inputs` + `outputs` floats.
+Status WriteVisitStream(const train::SineOptions& o, int inputs, int outputs, int steps, std::span<const float> init,
                         std::span<const float> samples, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   auto put = [&](std::span<const float> values, std::int32_t label) {
     out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size_bytes()));
     out.write(reinterpret_cast<const char*>(&label), sizeof label);
   };
-  const float config[8] = {1.0f, 1.0f, static_cast<float>(o.hidden), static_cast<float>(steps),
+  const float config[8] = {static_cast<float>(inputs), static_cast<float>(outputs), static_cast<float>(o.hidden),
+                           static_cast<float>(steps),
                            static_cast<float>(o.batch), o.inner_learning_rate, o.max_gradient_norm,
                            kReptileVisitMode};
   put(config, -2);
   put(init, -3);
-  for (std::size_t i = 0; i + 1 < samples.size() && i / 2 < static_cast<std::size_t>(steps * o.batch); i += 2) {
-    put(samples.subspan(i, 2), -1);
+  const auto record = static_cast<std::size_t>(inputs + outputs);
+  for (std::size_t i = 0; i + record <= samples.size() && i / record < static_cast<std::size_t>(steps * o.batch);
+       i += record) {
+    put(samples.subspan(i, record), -1);
   }
   if (!out) return IoError("cannot write the sample stream " + path);
   return Status::Ok();
@@ -71,9 +78,10 @@ std::string LastLine(const std::string& text) {
 
 // Runs one visit on `device` in its folder and reads what the MCU answered.
 Result<VisitOutput> RunVisit(const FleetDevice& device, const std::string& image, const std::string& run_dir,
-                             const train::SineOptions& o, int steps, std::span<const float> init,
-                             std::span<const float> samples) {
-  TINYKG_RETURN_IF_ERROR(WriteVisitStream(o, steps, init, samples, run_dir + "/tinykg-samples.bin"));
+                             const train::SineOptions& o, std::pair<int, int> shape, int steps,
+                             std::span<const float> init, std::span<const float> samples) {
+  TINYKG_RETURN_IF_ERROR(
+      WriteVisitStream(o, shape.first, shape.second, steps, init, samples, run_dir + "/tinykg-samples.bin"));
   TINYKG_ASSIGN_OR_RETURN(FirmwareRun run, RunFirmware(*device.target, image, run_dir));
   if (run.exit_code == 2) {
     return InvalidData(device.name + ": the training state does not fit the device's RAM (" +
@@ -151,6 +159,89 @@ std::string FleetToolchain(std::span<const FleetDevice> devices, const std::stri
   return names;
 }
 
+// The task family a fleet meta-learns: the sine family's server and host
+// device, or train::TabularReptile. `shape` is the network's inputs and
+// outputs (the firmware's record layout).
+struct Family {
+  std::pair<int, int> shape{1, 1};
+  std::size_t parameters = 0;
+  std::function<std::span<const float>()> meta;
+  // The next server round: (device, samples) per visit.
+  std::function<std::vector<std::pair<int, std::vector<float>>>()> next_round;
+  std::function<Status(const std::vector<std::vector<float>>&)> update;
+  std::function<Result<std::vector<float>>(std::span<const float>, std::span<const float>, std::vector<float>*)> adapt;
+  // Meta-tests an initialisation into a round's evaluation fields.
+  std::function<void(std::span<const float>, train::SineEvaluation&, train::TabularEvaluation&)> evaluate;
+};
+
+// Keeps the objects a Family's functions refer to.
+struct FamilyState {
+  std::unique_ptr<train::SineHostDevice> sine_host;
+  std::unique_ptr<train::SineReptileServer> sine_server;
+  std::unique_ptr<train::TabularReptile> tabular;
+};
+
+Result<Family> MakeFamily(const FleetOptions& options, const train::SineOptions& sine, FamilyState& state) {
+  Family f;
+  if (options.tabular_train != nullptr && options.tabular_eval != nullptr) {
+    train::TabularReptileOptions t;
+    t.devices = sine.devices;
+    t.rounds = sine.rounds;
+    t.round_size = sine.round_size;
+    t.local_steps = sine.local_steps;
+    t.batch = sine.batch;
+    t.inner_learning_rate = sine.inner_learning_rate;
+    t.meta_learning_rate = sine.meta_learning_rate;
+    t.max_gradient_norm = sine.max_gradient_norm;
+    t.hidden = sine.hidden;
+    t.shots = sine.shots;
+    t.eval_tasks = sine.eval_tasks;
+    t.eval_steps = sine.eval_steps;
+    t.seed = sine.seed;
+    TINYKG_ASSIGN_OR_RETURN(state.tabular,
+                            train::TabularReptile::Create(*options.tabular_train, *options.tabular_eval, t));
+    train::TabularReptile* tab = state.tabular.get();
+    if (tab->inputs() + tab->classes() > 16) {  // firmware/fleet_device.cc kMaxRecord
+      return Unsupported("the fleet firmware takes at most 16 features + classes per sample");
+    }
+    f.shape = {tab->inputs(), tab->classes()};
+    f.parameters = tab->parameter_count();
+    f.meta = [tab] { return tab->meta(); };
+    f.next_round = [tab] {
+      std::vector<std::pair<int, std::vector<float>>> out;
+      for (const train::TabularVisit& v : tab->NextRound()) out.emplace_back(v.device, tab->VisitSamples(v));
+      return out;
+    };
+    f.update = [tab](const std::vector<std::vector<float>>& adapted) { return tab->Update(adapted); };
+    f.adapt = [tab](std::span<const float> init, std::span<const float> samples, std::vector<float>* losses) {
+      return tab->Adapt(init, samples, losses);
+    };
+    f.evaluate = [tab](std::span<const float> init, train::SineEvaluation&, train::TabularEvaluation& accuracy) {
+      accuracy = tab->Evaluate(init);
+    };
+    return f;
+  }
+  TINYKG_ASSIGN_OR_RETURN(state.sine_host, train::SineHostDevice::Create(sine));
+  state.sine_server = std::make_unique<train::SineReptileServer>(sine, *state.sine_host);
+  train::SineHostDevice* host = state.sine_host.get();
+  train::SineReptileServer* server = state.sine_server.get();
+  f.parameters = host->parameter_count();
+  f.meta = [server] { return server->meta(); };
+  f.next_round = [server, sine] {
+    std::vector<std::pair<int, std::vector<float>>> out;
+    for (const train::SineVisit& v : server->NextRound()) out.emplace_back(v.device, train::SineVisitSamples(sine, v));
+    return out;
+  };
+  f.update = [server](const std::vector<std::vector<float>>& adapted) { return server->Update(adapted); };
+  f.adapt = [host](std::span<const float> init, std::span<const float> samples, std::vector<float>* losses) {
+    return host->Adapt(init, samples, losses);
+  };
+  f.evaluate = [host](std::span<const float> init, train::SineEvaluation& eval, train::TabularEvaluation&) {
+    eval = host->Evaluate(init);
+  };
+  return f;
+}
+
 }  // namespace
 
 Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const FleetOptions& options,
@@ -169,11 +260,18 @@ Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const 
     return InvalidArgument("inner steps, batch and hidden width must be positive");
   }
 
-  TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<train::SineHostDevice> host, train::SineHostDevice::Create(sine));
-  train::SineReptileServer server(sine, *host);
+  FamilyState family_state;
+  TINYKG_ASSIGN_OR_RETURN(Family family, MakeFamily(options, sine, family_state));
   FleetResult result;
-  result.parameters = host->parameter_count();
-  result.scratch = host->Evaluate(server.meta());
+  result.tabular = family_state.tabular != nullptr;
+  result.parameters = family.parameters;
+  family.evaluate(family.meta(), result.scratch, result.scratch_accuracy);
+  if (result.tabular) {
+    for (int d = 0; d < n; ++d) {
+      result.window_rows.push_back(family_state.tabular->device_rows(d));
+      result.window_positives.push_back(family_state.tabular->device_positives(d));
+    }
+  }
 
   // One image per distinct (target, limits); one folder per device.
   std::error_code ec;
@@ -205,7 +303,7 @@ Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const 
     std::vector<std::optional<Result<VisitOutput>>> base(devices.size());
     const unsigned jobs = options.run.jobs != 0 ? options.run.jobs : std::thread::hardware_concurrency();
     Bounded(devices.size(), jobs, [&](std::size_t d) {
-      base[d] = RunVisit(devices[d], images[d], run_dirs[d], sine, 0, server.meta(), {});
+      base[d] = RunVisit(devices[d], images[d], run_dirs[d], sine, family.shape, 0, family.meta(), {});
     });
     for (std::size_t d = 0; d < devices.size(); ++d) {
       if (!base[d]->ok()) return base[d]->status();
@@ -224,30 +322,29 @@ Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const 
     // rounds of one visit each, in device order.
     for (int server_rounds = options.aggregation == FleetAggregation::kMean ? 1 : n; server_rounds > 0;
          --server_rounds) {
-      const std::vector<train::SineVisit> visits = server.NextRound();
-      std::vector<std::vector<float>> samples;
-      for (const train::SineVisit& v : visits) samples.push_back(train::SineVisitSamples(sine, v));
+      const std::vector<std::pair<int, std::vector<float>>> visits = family.next_round();
       std::vector<std::optional<Result<VisitOutput>>> outputs(visits.size());
       if (options.on_host) {
         for (std::size_t i = 0; i < visits.size(); ++i) {
           VisitOutput out;
-          Result<std::vector<float>> adapted = host->Adapt(server.meta(), samples[i], &out.losses);
+          Result<std::vector<float>> adapted = family.adapt(family.meta(), visits[i].second, &out.losses);
           if (adapted.ok()) out.params = std::move(*adapted);
           outputs[i] = adapted.ok() ? Result<VisitOutput>(std::move(out)) : Result<VisitOutput>(adapted.status());
         }
       } else {
         Bounded(visits.size(), jobs, [&](std::size_t i) {
-          const auto d = static_cast<std::size_t>(visits[i].device);
-          outputs[i] = RunVisit(devices[d], images[d], run_dirs[d], sine, sine.local_steps, server.meta(), samples[i]);
+          const auto d = static_cast<std::size_t>(visits[i].first);
+          outputs[i] = RunVisit(devices[d], images[d], run_dirs[d], sine, family.shape, sine.local_steps,
+                                family.meta(), visits[i].second);
         });
       }
       std::vector<std::vector<float>> adapted;
       for (std::size_t i = 0; i < visits.size(); ++i) {
         if (!outputs[i]->ok()) return outputs[i]->status();
         VisitOutput& out = **outputs[i];
-        const auto d = static_cast<std::size_t>(visits[i].device);
+        const auto d = static_cast<std::size_t>(visits[i].first);
         FleetVisit visit;
-        visit.device = visits[i].device;
+        visit.device = visits[i].first;
         visit.instructions = out.instructions;
         visit.losses = std::move(out.losses);
         if (!options.on_host) {
@@ -264,10 +361,10 @@ Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const 
         round.visits.push_back(std::move(visit));
         adapted.push_back(std::move(out.params));
       }
-      TINYKG_RETURN_IF_ERROR(server.Update(adapted));
+      TINYKG_RETURN_IF_ERROR(family.update(adapted));
     }
     round.seconds = Seconds(round_start);
-    round.eval = host->Evaluate(server.meta());
+    family.evaluate(family.meta(), round.eval, round.accuracy);
     if (on_round) on_round(round);
     result.rounds.push_back(std::move(round));
   }

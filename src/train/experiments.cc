@@ -430,26 +430,224 @@ std::vector<SineVisit> SineReptileServer::NextRound() {
 }
 
 Status SineReptileServer::Update(const std::vector<std::vector<float>>& adapted) {
-  if (adapted.size() != pending_ || adapted.empty()) return InvalidArgument("one adapted vector per visit expected");
-  for (const std::vector<float>& a : adapted) {
-    if (a.size() != meta_.size()) return InvalidArgument("adapted parameters have the wrong size");
-  }
+  if (adapted.size() != pending_) return InvalidArgument("one adapted vector per visit expected");
   pending_ = 0;
   const float eps = options_.meta_learning_rate *
                     (1.0f - static_cast<float>(visits_ - 1) / static_cast<float>(options_.rounds));
+  return ReptileMeanStep(meta_, adapted, eps);
+}
+
+Status ReptileMeanStep(std::vector<float>& meta, const std::vector<std::vector<float>>& adapted, float eps) {
+  if (adapted.empty()) return InvalidArgument("one adapted vector per visit expected");
+  for (const std::vector<float>& a : adapted) {
+    if (a.size() != meta.size()) return InvalidArgument("adapted parameters have the wrong size");
+  }
   if (adapted.size() == 1) {
-    engine::ReptileUpdate(meta_, adapted[0], eps);
+    engine::ReptileUpdate(meta, adapted[0], eps);
     return Status::Ok();
   }
   engine::ParameterAverager averager;
-  std::vector<std::byte> memory(meta_.size() * sizeof(float) + 64);
+  std::vector<std::byte> memory(meta.size() * sizeof(float) + 64);
   Arena arena(memory);
-  if (averager.Init(meta_.size(), arena) != engine::Status::kOk) return Internal("server arena too small");
+  if (averager.Init(meta.size(), arena) != engine::Status::kOk) return Internal("server arena too small");
   for (const std::vector<float>& a : adapted) averager.Add(a);
-  std::vector<float> mean(meta_.size());
+  std::vector<float> mean(meta.size());
   (void)averager.Mean(mean);
-  engine::ReptileUpdate(meta_, mean, eps);
+  engine::ReptileUpdate(meta, mean, eps);
   return Status::Ok();
+}
+
+// TabularReptile: windows of rows as Datasets, so Standardize and Accuracy
+// of RunTabular serve it unchanged.
+namespace {
+
+// Rows [begin, end) of `data`.
+Dataset Slice(const Dataset& data, std::size_t begin, std::size_t end) {
+  Dataset out;
+  out.feature_names = data.feature_names;
+  out.label_name = data.label_name;
+  const std::size_t f = data.feature_count();
+  out.features.assign(data.features.begin() + static_cast<std::ptrdiff_t>(begin * f),
+                      data.features.begin() + static_cast<std::ptrdiff_t>(end * f));
+  out.labels.assign(data.labels.begin() + static_cast<std::ptrdiff_t>(begin),
+                    data.labels.begin() + static_cast<std::ptrdiff_t>(end));
+  out.rows = end - begin;
+  return out;
+}
+
+// Window w of n over `rows` rows: [rows w / n, rows (w + 1) / n).
+std::pair<std::size_t, std::size_t> Window(std::size_t rows, int w, int n) {
+  return {rows * static_cast<std::size_t>(w) / static_cast<std::size_t>(n),
+          rows * static_cast<std::size_t>(w + 1) / static_cast<std::size_t>(n)};
+}
+
+// Inputs then one-hot targets of row r, appended to `out`.
+void AppendRecord(const Dataset& data, std::size_t r, std::int32_t classes, std::vector<float>& out) {
+  const auto row = data.Row(r);
+  out.insert(out.end(), row.begin(), row.end());
+  for (std::int32_t c = 0; c < classes; ++c) out.push_back(static_cast<std::int32_t>(data.labels[r]) == c ? 1.0f : 0.0f);
+}
+
+}  // namespace
+
+struct TabularReptile::State {
+  Device device{1 << 20};
+  std::int32_t classes = 2;
+  std::vector<Dataset> device_windows;
+  std::vector<Dataset> support, query;  // per evaluation window
+};
+
+TabularReptile::TabularReptile(const TabularReptileOptions& options, std::unique_ptr<State> state)
+    : options_(options), state_(std::move(state)), rng_(options.seed) {}
+TabularReptile::~TabularReptile() = default;
+
+Result<std::unique_ptr<TabularReptile>> TabularReptile::Create(const Dataset& train_in, const Dataset& eval_in,
+                                                               const TabularReptileOptions& options) {
+  if (options.devices < 1 || options.rounds < 1 || options.round_size < 1 || options.local_steps < 0 ||
+      options.batch < 1 || options.hidden < 1 || options.shots < 1 || options.eval_tasks < 1) {
+    return InvalidArgument("devices, rounds, batch, hidden width, shots and evaluation tasks must be positive");
+  }
+  if (train_in.feature_count() == 0 || train_in.feature_count() != eval_in.feature_count()) {
+    return InvalidArgument("training and evaluation data need the same, non-empty feature columns");
+  }
+  for (const Dataset* d : {&train_in, &eval_in}) {
+    for (float l : d->labels) {
+      if (l < 0 || l != std::floor(l)) {
+        return InvalidArgument("label '" + d->label_name + "' must hold class indices 0, 1, ...");
+      }
+    }
+  }
+  auto state = std::make_unique<State>();
+  state->classes = std::max({train_in.ClassCount(), eval_in.ClassCount(), 2});
+  Dataset train = train_in, eval = eval_in;
+  Standardize(train, eval);
+  for (int d = 0; d < options.devices; ++d) {
+    const auto [begin, end] = Window(train.rows, d, options.devices);
+    if (end <= begin) return InvalidArgument("fewer training rows than devices");
+    state->device_windows.push_back(Slice(train, begin, end));
+  }
+  for (int t = 0; t < options.eval_tasks; ++t) {
+    const auto [begin, end] = Window(eval.rows, t, options.eval_tasks);
+    if (end <= begin + static_cast<std::size_t>(options.shots)) {
+      return InvalidArgument("an evaluation window has no rows left after the " + std::to_string(options.shots) +
+                             " adaptation rows: fewer --eval-tasks");
+    }
+    state->support.push_back(Slice(eval, begin, begin + static_cast<std::size_t>(options.shots)));
+    state->query.push_back(Slice(eval, begin + static_cast<std::size_t>(options.shots), end));
+  }
+  const std::array layers{LayerSpec::Dense(options.hidden, engine::Activation::kTanh),
+                          LayerSpec::Dense(options.hidden, engine::Activation::kTanh),
+                          LayerSpec::Dense(state->classes)};
+  const engine::OptimizerConfig sgd{engine::OptimizerKind::kSgd, options.inner_learning_rate};
+  if (Status s = state->device.Build(engine::Shape{static_cast<std::int32_t>(train.feature_count())}, layers, sgd);
+      !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<TabularReptile> out(new TabularReptile(options, std::move(state)));
+  out->state_->device.net.Initialize(out->rng_);
+  out->meta_.assign(out->state_->device.net.parameters().begin(), out->state_->device.net.parameters().end());
+  return out;
+}
+
+std::int32_t TabularReptile::inputs() const {
+  return static_cast<std::int32_t>(state_->device_windows.front().feature_count());
+}
+std::int32_t TabularReptile::classes() const { return state_->classes; }
+std::size_t TabularReptile::parameter_count() const { return meta_.size(); }
+std::size_t TabularReptile::device_rows(int device) const {
+  return state_->device_windows.at(static_cast<std::size_t>(device)).rows;
+}
+std::size_t TabularReptile::device_positives(int device) const {
+  const Dataset& w = state_->device_windows.at(static_cast<std::size_t>(device));
+  return static_cast<std::size_t>(std::count(w.labels.begin(), w.labels.end(), 1.0f));
+}
+
+std::vector<TabularVisit> TabularReptile::NextRound() {
+  std::vector<TabularVisit> visits;
+  while (static_cast<int>(visits.size()) < options_.round_size && visits_ < options_.rounds) {
+    visits.push_back({visits_ % options_.devices, rng_.NextU32()});
+    ++visits_;
+  }
+  pending_ = visits.size();
+  return visits;
+}
+
+Status TabularReptile::Update(const std::vector<std::vector<float>>& adapted) {
+  if (adapted.size() != pending_) return InvalidArgument("one adapted vector per visit expected");
+  pending_ = 0;
+  const float eps = options_.meta_learning_rate *
+                    (1.0f - static_cast<float>(visits_ - 1) / static_cast<float>(options_.rounds));
+  return ReptileMeanStep(meta_, adapted, eps);
+}
+
+std::vector<float> TabularReptile::VisitSamples(const TabularVisit& visit) const {
+  const Dataset& window = state_->device_windows.at(static_cast<std::size_t>(visit.device));
+  engine::Pcg32 rng(visit.stream_seed);
+  std::vector<float> out;
+  const std::size_t count = static_cast<std::size_t>(options_.local_steps) * static_cast<std::size_t>(options_.batch);
+  out.reserve(count * (window.feature_count() + static_cast<std::size_t>(state_->classes)));
+  for (std::size_t i = 0; i < count; ++i) {
+    AppendRecord(window, rng.Below(static_cast<std::uint32_t>(window.rows)), state_->classes, out);
+  }
+  return out;
+}
+
+Result<std::vector<float>> TabularReptile::Adapt(std::span<const float> init, std::span<const float> samples,
+                                                 std::vector<float>* losses) {
+  Device& device = state_->device;
+  if (init.size() != meta_.size()) return InvalidArgument("initialisation size mismatch");
+  const auto f = static_cast<std::size_t>(inputs());
+  const auto c = static_cast<std::size_t>(classes());
+  std::vector<float> xs, ys;
+  for (std::size_t i = 0; i + f + c <= samples.size(); i += f + c) {
+    xs.insert(xs.end(), samples.begin() + static_cast<std::ptrdiff_t>(i),
+              samples.begin() + static_cast<std::ptrdiff_t>(i + f));
+    ys.insert(ys.end(), samples.begin() + static_cast<std::ptrdiff_t>(i + f),
+              samples.begin() + static_cast<std::ptrdiff_t>(i + f + c));
+  }
+  if (xs.empty()) return InvalidArgument("a visit needs samples");
+  std::copy(init.begin(), init.end(), device.net.parameters().begin());
+  device.optimizer.Reset();
+  FixedStream stream(std::move(xs), std::move(ys), f, c);
+  for (int step = 0; step < options_.local_steps; ++step) {
+    float loss = 0.0f;
+    const engine::Status s = engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse, 1,
+                                                options_.batch, device.arena, &loss, options_.max_gradient_norm);
+    if (s != engine::Status::kOk) return EngineError(s, "local training");
+    if (losses != nullptr) losses->push_back(loss);
+  }
+  return std::vector<float>(device.net.parameters().begin(), device.net.parameters().end());
+}
+
+TabularEvaluation TabularReptile::Evaluate(std::span<const float> init) {
+  Device& device = state_->device;
+  const int max_steps =
+      options_.eval_steps.empty() ? 0 : *std::max_element(options_.eval_steps.begin(), options_.eval_steps.end());
+  TabularEvaluation result;
+  result.steps = options_.eval_steps;
+  result.accuracy.assign(options_.eval_steps.size(), 0.0);
+  const auto f = static_cast<std::size_t>(inputs());
+  const auto c = static_cast<std::size_t>(classes());
+  for (std::size_t t = 0; t < state_->support.size(); ++t) {
+    const Dataset& support = state_->support[t];
+    std::vector<float> ys(support.rows * c, 0.0f);
+    for (std::size_t r = 0; r < support.rows; ++r) ys[r * c + static_cast<std::size_t>(support.labels[r])] = 1.0f;
+    FixedStream stream(support.features, std::move(ys), f, c);
+    std::copy(init.begin(), init.end(), device.net.parameters().begin());
+    device.optimizer.Reset();
+    result.accuracy_before += Accuracy(device.net, state_->query[t]);
+    for (int s = 1; s <= max_steps; ++s) {
+      (void)engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse, 1,
+                               static_cast<int>(support.rows), device.arena, nullptr, options_.max_gradient_norm);
+      for (std::size_t i = 0; i < options_.eval_steps.size(); ++i) {
+        if (options_.eval_steps[i] == s) result.accuracy[i] += Accuracy(device.net, state_->query[t]);
+      }
+    }
+  }
+  const auto tasks = static_cast<double>(state_->support.size());
+  result.accuracy_before /= tasks;
+  for (double& a : result.accuracy) a /= tasks;
+  return result;
 }
 
 namespace {

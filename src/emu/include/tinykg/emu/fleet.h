@@ -3,7 +3,8 @@
 // an emulated MCU under QEMU.
 //
 // The server is train::SineReptileServer (the one `tinykg train --data sine
-// --method reptile` uses): it holds the meta-initialisation, gives each
+// --method reptile` uses), or train::TabularReptile for a real dataset split
+// over the devices: it holds the meta-initialisation, gives each
 // device a new task of its own task distribution per round, and moves the
 // initialisation towards the adapted weights, theta += eps * (phi - theta).
 // A device visit is one QEMU process running firmware mode 3
@@ -51,6 +52,14 @@ struct FleetOptions {
   // the run), evaluation (shots, eval_tasks, eval_steps) and seed. devices,
   // rounds and round_size are set from the fleet; method must be kReptile.
   train::SineOptions sine;
+  // A real-data task family instead of the sine one (tinykg fleet train
+  // --data FILE): when both are set (not owned; they must outlive the call)
+  // the fleet runs train::TabularReptile on them, with sine's local_steps,
+  // batch, inner and meta learning rates, clipping, hidden, shots,
+  // eval_tasks, eval_steps and seed, and meta-tests accuracy on windows of
+  // `tabular_eval`.
+  const train::Dataset* tabular_train = nullptr;
+  const train::Dataset* tabular_eval = nullptr;
   int rounds = 3;
   FleetAggregation aggregation = FleetAggregation::kMean;
   // The device steps run in this process on the host engine instead of under
@@ -70,7 +79,8 @@ struct FleetVisit {
 
 struct FleetRound {
   int round = 0;  // 1-based
-  train::SineEvaluation eval;  // the meta-initialisation after this round
+  train::SineEvaluation eval;  // the meta-initialisation after this round (sine)
+  train::TabularEvaluation accuracy;  // the same with tabular data
   std::vector<FleetVisit> visits;
   double seconds = 0;  // wall time of the round's visits
 };
@@ -86,7 +96,10 @@ struct FleetDeviceCost {
 };
 
 struct FleetResult {
+  bool tabular = false;            // the tabular family ran: accuracy fields, not eval
   train::SineEvaluation scratch;  // the random initialisation the run starts from
+  train::TabularEvaluation scratch_accuracy;
+  std::vector<std::size_t> window_rows, window_positives;  // tabular: per device, its window of the data
   std::vector<FleetRound> rounds;
   std::vector<FleetDeviceCost> devices;  // empty when on_host
   std::size_t parameters = 0;

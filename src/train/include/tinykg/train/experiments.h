@@ -184,6 +184,103 @@ class SineReptileServer {
   std::size_t pending_ = 0;
 };
 
+// The server's Reptile step shared by the task families: moves `meta`
+// towards the mean of `adapted` (one vector per visit of the round),
+// meta += eps * (mean - meta). kInvalidArgument when `adapted` is empty or a
+// vector's size differs from meta's.
+Status ReptileMeanStep(std::vector<float>& meta, const std::vector<std::vector<float>>& adapted, float eps);
+
+// TinyReptile on a tabular classification dataset (tinykg fleet train
+// --data FILE): a real-data task family next to the sine one.
+//  - Devices: the training rows, in file order (a time series for UCI
+//    occupancy), are split into `devices` contiguous windows; device d sees
+//    only window d (its own days, its own label balance). A visit trains on
+//    local_steps * batch rows drawn at random from the device's window.
+//  - Network: the fleet firmware's (emu firmware/fleet_device.cc):
+//    features -> hidden tanh -> hidden tanh -> classes, SGD, MSE on one-hot
+//    targets with gradient-norm clipping; the class is the arg-max.
+//  - Meta-test: the evaluation rows (held out, other days) split into
+//    eval_tasks contiguous windows; per window the first `shots` rows adapt
+//    a copy of the initialisation with full-batch SGD, and accuracy is
+//    measured on the window's other rows before and after eval_steps steps.
+// Features are standardised with the training rows' statistics (as
+// RunTabular does). The server is the Reptile server of the sine family:
+// meta_learning_rate annealed linearly to 0 over `rounds` visits,
+// round_size visits per update (1: sequential TinyReptile).
+struct TabularReptileOptions {
+  int devices = 4;
+  int rounds = 12;     // device visits in all
+  int round_size = 1;  // visits per server update
+  int local_steps = 8;
+  int batch = 10;
+  float inner_learning_rate = 0.05f;
+  float meta_learning_rate = 1.0f;
+  float max_gradient_norm = 10.0f;
+  int hidden = 16;
+  int shots = 10;
+  int eval_tasks = 10;
+  std::vector<int> eval_steps{1, 8, 32};
+  std::uint64_t seed = 1;
+};
+
+struct TabularEvaluation {
+  double accuracy_before = 0.0;   // of the initialisation itself, mean over windows
+  std::vector<int> steps;         // options.eval_steps
+  std::vector<double> accuracy;   // mean accuracy after steps[i] adaptation steps
+};
+
+struct TabularVisit {
+  int device = 0;
+  std::uint64_t stream_seed = 0;
+};
+
+// Server, task family and one host device in one object. Not copyable.
+class TabularReptile {
+ public:
+  // Checks the labels (class indices), the feature columns (the same in
+  // both), that every device window and every evaluation window has rows
+  // left after `shots`; kInvalidArgument otherwise.
+  static Result<std::unique_ptr<TabularReptile>> Create(const Dataset& train, const Dataset& eval,
+                                                        const TabularReptileOptions& options);
+  ~TabularReptile();
+  TabularReptile(const TabularReptile&) = delete;
+  TabularReptile& operator=(const TabularReptile&) = delete;
+
+  std::int32_t inputs() const;
+  std::int32_t classes() const;
+  std::size_t parameter_count() const;
+  // Rows of device d's window and how many of them are of class 1 (the
+  // label balance the device sees).
+  std::size_t device_rows(int device) const;
+  std::size_t device_positives(int device) const;
+
+  std::span<const float> meta() const { return meta_; }
+  bool done() const { return visits_ >= options_.rounds; }
+  std::vector<TabularVisit> NextRound();
+  // One adapted vector per visit of the last NextRound, in order.
+  Status Update(const std::vector<std::vector<float>>& adapted);
+
+  // The records a visit trains on, in the order TrainSteps reads them:
+  // local_steps * batch records of inputs() features then classes() one-hot
+  // targets.
+  std::vector<float> VisitSamples(const TabularVisit& visit) const;
+  // Starts from `init`, runs local_steps steps over `samples`, returns the
+  // adapted parameters; `losses` (may be null) gets each step's mean loss.
+  Result<std::vector<float>> Adapt(std::span<const float> init, std::span<const float> samples,
+                                   std::vector<float>* losses = nullptr);
+  TabularEvaluation Evaluate(std::span<const float> init);
+
+ private:
+  struct State;
+  TabularReptile(const TabularReptileOptions& options, std::unique_ptr<State> state);
+  TabularReptileOptions options_;
+  std::unique_ptr<State> state_;
+  std::vector<float> meta_;
+  engine::Pcg32 rng_;
+  int visits_ = 0;
+  std::size_t pending_ = 0;
+};
+
 }  // namespace tinykg::train
 
 #endif  // TINYKG_TRAIN_EXPERIMENTS_H_
