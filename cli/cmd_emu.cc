@@ -27,6 +27,7 @@
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/rdf/vocab.h"
 #include "tinykg/engine/graph_blob.h"
+#include "tinykg/model/summary.h"
 #include "tinykg/train/dataset.h"
 #include "tinykg/train/model_loader.h"
 
@@ -118,6 +119,14 @@ std::string Number(double v) {
 
 std::string Basename(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
+// The frozen part of a --model run: its forward MACs (operators [0, cut] of
+// the model summary, one per engine node) and operator names, so the head's
+// model description covers what the MCU runs.
+struct BackboneFacts {
+  std::int64_t macs = 0;
+  std::vector<std::string> ops;
+};
+
 // What one emulator run wrote: the head it trained as a model (its own named
 // graph, kind "model", replaced by the next run of the same head), and the
 // run with its benchmark records (one named graph, kind "benchmark").
@@ -130,7 +139,8 @@ struct RunDocuments {
 // and `bench select` can use what was measured: its RAM and flash need are
 // the measured peak RAM and flash, its MACs the head's forward MACs.
 rdf::GraphDocument HeadModelDocument(const std::string& iri, const std::string& label, const emu::Workload& w,
-                                     const emu::Measurement& m, const EmulatorTrainArgs& args) {
+                                     const emu::Measurement& m, const EmulatorTrainArgs& args,
+                                     const BackboneFacts& backbone) {
   const std::string xsd = vocab::kXsd;
   const std::string op = std::string(vocab::kTkgResource).substr(0, std::string(vocab::kTkgResource).size() - 3) + "op/";
   rdf::GraphDocument doc;
@@ -145,17 +155,27 @@ rdf::GraphDocument HeadModelDocument(const std::string& iri, const std::string& 
   add(std::string(vocab::kRdf) + "type", rdf::Term::Iri(std::string(vocab::kNnet) + "NeuralNetwork"));
   add(std::string(vocab::kRdfs) + "label", rdf::Term::Literal(label));
   add(std::string(vocab::kSchema) + "description",
-      rdf::Term::Literal("Dense head trained online by tinykg's engine on an emulated MCU (train --on emulator); "
-                         "RAM and flash need are the figures measured there."));
+      rdf::Term::Literal(args.model.empty()
+                             ? "Dense head trained online by tinykg's engine on an emulated MCU (train --on emulator); "
+                               "RAM and flash need are the figures measured there."
+                             : "Dense head trained online by tinykg's engine on an emulated MCU (train --on emulator) on the "
+                               "frozen part of " + Basename(args.model) + " (in flash); MACs, operators, RAM and flash "
+                               "need cover backbone and head, RAM and flash as measured there."));
   add(std::string(vocab::kNnet) + "hasCategory", rdf::Term::Iri(std::string(vocab::kNnet) + "Classification"));
   add(Tkg("inputDtype"), rdf::Term::Iri(std::string(vocab::kNnet) + "Float32"));
-  add(std::string(vocab::kNnet) + "hasMultiplyAccumulateOps", integer(static_cast<std::uint64_t>(m.head_macs)));
-  add(Tkg("macsAll"), integer(static_cast<std::uint64_t>(m.head_macs)));
+  const auto macs = static_cast<std::uint64_t>(m.head_macs + backbone.macs);
+  add(std::string(vocab::kNnet) + "hasMultiplyAccumulateOps", integer(macs));
+  add(Tkg("macsAll"), integer(macs));
   add(Tkg("ramNeedBytes"), integer(m.peak_ram_bytes));
   add(Tkg("flashNeedBytes"), integer(m.flash_bytes));
   add(Tkg("dataset"), rdf::Term::Literal(Basename(args.data)));
   for (const char* name : {"FULLY_CONNECTED", "SOFTMAX"}) add(Tkg("usesOperator"), rdf::Term::Iri(op + name));
   if (w.hidden_units > 0) add(Tkg("usesOperator"), rdf::Term::Iri(op + "RELU"));
+  for (const std::string& name : backbone.ops) {
+    if (name != "FULLY_CONNECTED" && name != "SOFTMAX" && !(name == "RELU" && w.hidden_units > 0)) {
+      add(Tkg("usesOperator"), rdf::Term::Iri(op + name));
+    }
+  }
   if (!args.task.empty()) add(Tkg("task"), rdf::Term::Iri(match::TaskIri(args.task)));
   for (const std::string& sensor : args.sensors) add(Tkg("inputSensor"), rdf::Term::Iri(match::SensorIri(sensor)));
   return doc;
@@ -169,7 +189,7 @@ rdf::GraphDocument HeadModelDocument(const std::string& iri, const std::string& 
 // matchmaking's cycles per MAC.
 RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w, const emu::Measurement& m,
                                const std::vector<std::pair<std::string, emu::KernelCost>>& kernels,
-                               const EmulatorTrainArgs& args, const std::string& date) {
+                               const EmulatorTrainArgs& args, const BackboneFacts& backbone, const std::string& date) {
   const std::string xsd = vocab::kXsd;
   const std::string om = vocab::kOm;
   std::string stamp = date;
@@ -185,7 +205,7 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
   out.model_iri = std::string(vocab::kTkgResource) + "model/emu-head-" + Hex64(head_key);
   const std::string label = "online head " + shape + " (" + Basename(args.data) + ", " + args.label + ")" +
                             (args.model.empty() ? "" : " on the frozen " + Basename(args.model));
-  out.model = HeadModelDocument(out.model_iri, label, w, m, args);
+  out.model = HeadModelDocument(out.model_iri, label, w, m, args, backbone);
 
   rdf::GraphDocument& doc = out.run;
   // The process id keeps two runs within one second apart.
@@ -260,7 +280,7 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
   return out;
 }
 
-Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args) {
+Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args, BackboneFacts* backbone) {
   if (args.label.empty()) return InvalidArgument("--label COLUMN is required for CSV data");
   const train::CsvOptions csv{args.label, args.features};
   TINYKG_ASSIGN_OR_RETURN(train::Dataset data, train::ReadCsv(args.data, csv));
@@ -289,6 +309,14 @@ Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args) {
     std::size_t size = 0;
     if (engine::SerializeGraph(model->graph(), cut, {}, &size) != engine::Status::kOk) {
       return Internal("cannot serialise the backbone of " + args.model);
+    }
+    TINYKG_ASSIGN_OR_RETURN(model::ModelSummary summary, model::SummarizeFile(args.model));
+    for (const model::LayerSummary& layer : summary.layers) {
+      if (layer.index > cut) continue;
+      backbone->macs += layer.macs;
+      if (std::find(backbone->ops.begin(), backbone->ops.end(), layer.op) == backbone->ops.end()) {
+        backbone->ops.push_back(layer.op);
+      }
     }
     w.model_blob.resize(size);
     if (engine::SerializeGraph(model->graph(), cut, w.model_blob, &size) != engine::Status::kOk) {
@@ -354,7 +382,7 @@ std::vector<std::string> SplitDevices(const std::string& list) {
 }
 
 nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, const RunDocuments& docs,
-                       const std::string& date) {
+                       const BackboneFacts& backbone, const std::string& date) {
   const emu::Measurement& m = *run.measurement;
   nlohmann::json kernel_json = nlohmann::json::object();
   for (const auto& [name, cost] : run.kernels) kernel_json[name] = cost.forward_per_mac;
@@ -381,6 +409,7 @@ nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, cons
           {"flash_bytes", m.flash_bytes},
           {"backbone", args.model.empty() ? nlohmann::json(nullptr)
                                           : nlohmann::json{{"model", args.model},
+                                                           {"macs", backbone.macs},
                                                            {"blob_bytes", m.model_blob_bytes},
                                                            {"graph_bytes", m.graph_bytes},
                                                            {"activation_bytes", m.backbone_activation_bytes}}},
@@ -424,7 +453,8 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
                                      runs[i].device.iri));
     }
   }
-  auto workload = LoadWorkload(args);
+  BackboneFacts backbone;
+  auto workload = LoadWorkload(args, &backbone);
   if (!workload.ok()) return ReportError(workload.status());
   if (isatty(STDERR_FILENO)) {
     for (const DeviceRun& r : runs) {
@@ -462,7 +492,7 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   const std::string date = UtcNow();
   std::vector<rdf::GraphDocument> writes;
   std::vector<RunDocuments> docs;
-  for (const DeviceRun& r : runs) docs.push_back(BuildRunDocuments(r.device, *workload, *r.measurement, r.kernels, args, date));
+  for (const DeviceRun& r : runs) docs.push_back(BuildRunDocuments(r.device, *workload, *r.measurement, r.kernels, args, backbone, date));
   // The head is described once, from the first device's run; an
   // inference-only run describes it only when no training run did.
   bool write_model = !args.infer;
@@ -476,7 +506,7 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
     return kExitStore;
   }
   nlohmann::json out = nlohmann::json::array();
-  for (std::size_t i = 0; i < runs.size(); ++i) out.push_back(Summary(args, runs[i], docs[i], date));
+  for (std::size_t i = 0; i < runs.size(); ++i) out.push_back(Summary(args, runs[i], docs[i], backbone, date));
   if (args.format == "json") {
     std::cout << (runs.size() == 1 ? out[0] : out).dump() << "\n";
   } else {

@@ -328,6 +328,7 @@ TEST_F(TrainOnEmulator, ModelBackbone_LearnsInFlash_AndOversizedModelFailsAtLink
   EXPECT_GT(j["instructions_per_step"].get<double>(), 0);
   EXPECT_GT(j["instructions_per_inference"].get<double>(), 0);
   EXPECT_GT(j["flash_bytes"].get<double>(), j["backbone"]["blob_bytes"].get<double>());
+  EXPECT_EQ(j["backbone"]["macs"], 114240 + 175104 + 39936);  // its three convolutions, as `import model` counts them
   EXPECT_LE(j["peak_ram_bytes"].get<double>(), 172000);
   EXPECT_EQ(j["peak_ram_bytes"].get<double>(),
             j["static_ram_bytes"].get<double>() + j["arena_high_water_bytes"].get<double>() +
