@@ -18,14 +18,22 @@ std::string_view StatusCodeName(StatusCode code) {
   return "unknown";
 }
 
+// Appended piece by piece: `":" + std::to_string(n)` inserts at the front of
+// a temporary, which GCC 12 at -O3 flags as an overlapping memcpy
+// (-Wrestrict false positive, GCC bug 105329).
 std::string SourceLocation::ToString() const {
   std::string out = file;
   if (line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+    out += ':';
+    out += std::to_string(line);
+    if (column > 0) {
+      out += ':';
+      out += std::to_string(column);
+    }
   }
   if (!pointer.empty()) {
-    out += out.empty() ? pointer : "#" + pointer;
+    if (!out.empty()) out += '#';
+    out += pointer;
   }
   return out;
 }
