@@ -42,6 +42,9 @@ tinykg_virtuoso_test(virtuoso_store_test virtuoso_store_test "*")
 tinykg_virtuoso_test(virtuoso_rdf_test rdf_test "*-*/OnDisk:StoreOnDisk.*:RedlandHandles.*:Results.*")
 tinykg_virtuoso_test(virtuoso_cli_test cli_test "*")
 tinykg_virtuoso_test(virtuoso_serve_test serve_test "Server.*")
+# match / explain / bench / report through the CLI on a store made by `tinykg init`
+# (the other match tests read an in-memory copy of the shipped graph).
+tinykg_virtuoso_test(virtuoso_match_test match_test "MatchCli.*:BenchCli.*:ReportCli.*")
 
 # The shipped queries answer on Virtuoso as on Oxigraph.
 add_test(NAME virtuoso_oxigraph_diff
