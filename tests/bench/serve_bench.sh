@@ -65,8 +65,8 @@ for p in "${pids[@]}"; do wait "$p"; done
 end=$(date +%s.%N)
 rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")"
 
-python3 - "$start" "$end" "$rss_kb" "$loaded" "$write_percent" "$work"/client-*.json <<'PY'
-import json, sys
+STORE_SPEC="${STORE:-memory:}" python3 - "$start" "$end" "$rss_kb" "$loaded" "$write_percent" "$work"/client-*.json <<'PY'
+import json, os, sys
 start, end, rss_kb, loaded = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 write_percent = int(sys.argv[5])
 runs = [json.loads(open(p).read()) for p in sys.argv[6:]]
@@ -75,7 +75,7 @@ n = len(lat)
 errors = sum(r["errors"] for r in runs)
 wall = end - start
 pct = lambda q: lat[min(n - 1, int(q * n))] / 1000.0
-print(f"serve_bench: {len(runs)} clients, {n} requests ({write_percent}% writes), {loaded} TDs preloaded, memory: store")
+print(f"serve_bench: {len(runs)} clients, {n} requests ({write_percent}% writes), {loaded} TDs preloaded, store {os.environ['STORE_SPEC'].split('?')[0]}")
 print(f"  throughput  {n / wall:9.0f} req/s  (wall {wall:.2f} s)")
 print(f"  latency ms  p50 {pct(0.50):.2f}  p99 {pct(0.99):.2f}  max {lat[-1] / 1000.0:.2f}")
 print(f"  errors      {errors}")
