@@ -22,6 +22,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "catalog.h"
 #include "redland_handles.h"
 #include "rdfs.h"
 #include "tinykg/base/file.h"
@@ -44,40 +45,11 @@ using internal::StatementPtr;
 using internal::StreamPtr;
 
 const std::string kTkg = vocab::kTkg;
-const std::string kRdfType = std::string(vocab::kRdf) + "type";
 const std::string kRdfsLabel = std::string(vocab::kRdfs) + "label";
-const std::string kXsdInteger = std::string(vocab::kXsd) + "integer";
-const std::string kXsdDateTime = std::string(vocab::kXsd) + "dateTime";
 constexpr char kStorageName[] = "tinykg";
 constexpr char kIndexName[] = "tinykg-index";
 constexpr char kJournal[] = "journal";
 constexpr char kBackupDir[] = "backup";
-
-std::string NowUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-// Short stable hash used to keep blank node labels of different graphs apart.
-std::string Fnv1a(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-std::string NamespaceOf(const std::string& iri) {
-  size_t cut = iri.find_last_of("#/");
-  return cut == std::string::npos ? std::string() : iri.substr(0, cut + 1);
-}
 
 class RedlandStore final : public Store {
  public:
@@ -114,7 +86,7 @@ class RedlandStore final : public Store {
     Hierarchy staged = hierarchy_;
     for (const auto& doc : docs) {
       if (doc.iri.empty()) return InvalidArgument("a graph needs an IRI", {doc.source});
-      for (const auto& t : doc.triples) staged.Add(Normalized(t, doc.iri));
+      for (const auto& t : doc.triples) staged.Add(internal::NormalizedInGraph(t, doc.iri));
     }
     for (const auto& doc : docs) {
       Prepared p;
@@ -130,16 +102,13 @@ class RedlandStore final : public Store {
     hierarchy_ = std::move(staged);
     bool touched_ontology = false;
     for (const auto& doc : docs) touched_ontology |= doc.kind == kKindOntology;
-    if (touched_ontology) declared_valid_ = false;
-    std::map<std::string, std::vector<std::string>> undeclared;  // term -> documents
+    if (touched_ontology) declared_.Invalidate();
+    if (!declared_.valid()) LoadDeclared();
+    internal::DeclaredTerms::Findings undeclared;
     for (size_t i = 0; i < docs.size(); ++i) {
-      if (docs[i].kind != kKindOntology) CheckDeclared(docs[i], prepared[i], undeclared);
+      if (docs[i].kind != kKindOntology) declared_.Check(docs[i], prepared[i].used, undeclared);
     }
-    for (const auto& [iri, where] : undeclared) {
-      std::string w = "<" + iri + "> is used but no loaded ontology declares it (" + where.front();
-      if (where.size() > 1) w += " and " + std::to_string(where.size() - 1) + " more";
-      warnings_.push_back(w + ")");
-    }
+    internal::DeclaredTerms::AppendWarnings(undeclared, warnings_);
     return Status::Ok();
   }
 
@@ -151,7 +120,7 @@ class RedlandStore final : public Store {
     if (!s.ok()) return AbortWrite(s);
     TINYKG_RETURN_IF_ERROR(CommitWrite());
     TINYKG_RETURN_IF_ERROR(LoadHierarchy());
-    if (old.kind == kKindOntology) declared_valid_ = false;
+    if (old.kind == kKindOntology) declared_.Invalidate();
     return Status::Ok();
   }
 
@@ -162,12 +131,7 @@ class RedlandStore final : public Store {
       if (!t.subject.is_iri()) continue;
       GraphInfo& g = by_iri[t.subject.value];
       g.iri = t.subject.value;
-      const std::string& p = t.predicate.value;
-      if (p == kTkg + "graphKind") g.kind = t.object.value;
-      else if (p == kTkg + "source") g.source = t.object.value;
-      else if (p == kTkg + "loadedAt") g.loaded_at = t.object.value;
-      else if (p == kTkg + "tripleCount") g.triples = std::atoll(t.object.value.c_str());
-      else if (p == kRdfsLabel) g.label = t.object.value;
+      internal::ReadCatalogField(t.predicate.value, t.object.value, g);
     }
     std::vector<GraphInfo> out;
     for (auto& [iri, info] : by_iri) out.push_back(std::move(info));
@@ -183,11 +147,7 @@ class RedlandStore final : public Store {
     for (const auto& st : entry) {
       Triple t = internal::World::TripleOf(st.get());
       found = true;
-      const std::string& p = t.predicate.value;
-      if (p == kTkg + "graphKind") doc.kind = t.object.value;
-      else if (p == kTkg + "source") doc.source = t.object.value;
-      else if (p == kTkg + "sourceText") doc.original_text = t.object.value;
-      else if (p == kRdfsLabel) doc.label = t.object.value;
+      internal::ReadCatalogField(t.predicate.value, t.object.value, doc);
     }
     if (!found) return NotFound("no graph <" + iri + "> in the store");
     if (with_triples) {
@@ -311,27 +271,10 @@ class RedlandStore final : public Store {
 
   RedlandStore() = default;
 
-  Triple Normalized(const Triple& t, const std::string& graph) const {
-    Triple out = t;
-    auto fix = [&](Term& term) {
-      if (term.is_iri()) {
-        term.value = NormalizeIri(term.value);
-      } else if (term.is_blank()) {
-        term.value = "g" + Fnv1a(graph) + "x" + term.value;
-      } else if (!term.datatype.empty()) {
-        term.datatype = NormalizeIri(term.datatype);
-      }
-    };
-    fix(out.subject);
-    fix(out.predicate);
-    fix(out.object);
-    return out;
-  }
-
   Status Prepare(const GraphDocument& doc, const Hierarchy& hierarchy, Prepared& p) {
     std::vector<Triple> normal;
     normal.reserve(doc.triples.size());
-    for (const auto& t : doc.triples) normal.push_back(Normalized(t, doc.iri));
+    for (const auto& t : doc.triples) normal.push_back(internal::NormalizedInGraph(t, doc.iri));
     for (const auto& t : normal) {
       if (!t.predicate.is_iri() || t.subject.is_literal()) {
         return InvalidData("not an RDF triple: " + t.ToNTriples(), {doc.source});
@@ -365,18 +308,7 @@ class RedlandStore final : public Store {
         return StoreErrorFromLog("cannot add an inferred statement");
       }
     }
-    Term g = Term::Iri(doc.iri);
-    std::vector<Triple> entry = {
-        {g, Term::Iri(kTkg + "graphKind"), Term::Literal(doc.kind)},
-        {g, Term::Iri(kTkg + "loadedAt"), Term::Literal(NowUtc(), kXsdDateTime)},
-        {g, Term::Iri(kTkg + "tripleCount"),
-         Term::Literal(std::to_string(p.statements.size()), kXsdInteger)},
-    };
-    if (!doc.source.empty()) entry.push_back({g, Term::Iri(kTkg + "source"), Term::Literal(doc.source)});
-    if (!doc.label.empty()) entry.push_back({g, Term::Iri(kRdfsLabel), Term::Literal(doc.label)});
-    if (!doc.original_text.empty()) {
-      entry.push_back({g, Term::Iri(kTkg + "sourceText"), Term::Literal(doc.original_text)});
-    }
+    const auto entry = internal::CatalogEntryTriples(doc, static_cast<std::int64_t>(p.statements.size()));
     for (const auto& t : entry) {
       StatementPtr st = world_->NewStatement(t);
       if (!st || librdf_model_context_add_statement(model_.get(), catalog.get(), st.get()) != 0) {
@@ -581,48 +513,16 @@ class RedlandStore final : public Store {
     return Status::Ok();
   }
 
+  // The declared terms, from every ontology graph.
   void LoadDeclared() {
-    declared_.clear();
-    covered_namespaces_.clear();
+    declared_.Reset();
     auto graphs = Graphs();
     if (!graphs.ok()) return;
     for (const auto& g : *graphs) {
       if (g.kind != kKindOntology) continue;
       auto triples = ContextTriples(g.iri);
-      if (!triples.ok()) continue;
-      for (const auto& t : *triples) {
-        if (t.subject.is_iri()) {
-          declared_.insert(t.subject.value);
-          covered_namespaces_.insert(NamespaceOf(t.subject.value));
-        }
-      }
+      if (triples.ok()) declared_.AddOntologyTriples(*triples);
     }
-    declared_valid_ = true;
-  }
-
-  // Warns about classes, properties and individuals a document uses in a
-  // namespace that a loaded ontology covers but that nobody declared (e.g.
-  // the published ms200.ttl's sosa_extend::Magnetometer).
-  void CheckDeclared(const GraphDocument& doc, const Prepared& p,
-                     std::map<std::string, std::vector<std::string>>& found) {
-    if (!declared_valid_) LoadDeclared();
-    if (covered_namespaces_.empty()) return;
-    std::set<std::string> undeclared;
-    std::set<std::string> local_subjects;
-    for (const auto& t : p.used) {
-      if (t.subject.is_iri()) local_subjects.insert(t.subject.value);
-    }
-    auto check = [&](const Term& term) {
-      if (!term.is_iri()) return;
-      const std::string& iri = term.value;
-      if (declared_.count(iri) || local_subjects.count(iri)) return;
-      if (covered_namespaces_.count(NamespaceOf(iri))) undeclared.insert(iri);
-    };
-    for (const auto& t : p.used) {
-      check(t.predicate);
-      if (t.predicate.value == kRdfType || t.object.is_iri()) check(t.object);
-    }
-    for (const auto& iri : undeclared) found[iri].push_back(doc.source.empty() ? doc.iri : doc.source);
   }
 
   bool in_memory_ = true;
@@ -635,9 +535,7 @@ class RedlandStore final : public Store {
   internal::StoragePtr index_storage_;  // union of all graphs, as a set
   internal::ModelPtr index_;
   Hierarchy hierarchy_;
-  bool declared_valid_ = false;
-  std::set<std::string> declared_;
-  std::set<std::string> covered_namespaces_;
+  internal::DeclaredTerms declared_;
   std::vector<std::string> warnings_;
 };
 

@@ -38,6 +38,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "catalog.h"
 #include "rdfs.h"
 #include "tinykg/rdf/namespaces.h"
 #include "tinykg/rdf/syntax.h"
@@ -50,10 +51,6 @@ namespace {
 using json = nlohmann::json;
 
 const std::string kTkg = vocab::kTkg;
-const std::string kRdfType = std::string(vocab::kRdf) + "type";
-const std::string kRdfsLabel = std::string(vocab::kRdfs) + "label";
-const std::string kXsdInteger = std::string(vocab::kXsd) + "integer";
-const std::string kXsdDateTime = std::string(vocab::kXsd) + "dateTime";
 const std::string kXsdString = std::string(vocab::kXsd) + "string";
 const std::string kXsdBoolean = std::string(vocab::kXsd) + "boolean";
 constexpr char kNoGraph[] = "urn:tinykg:none";
@@ -63,32 +60,6 @@ constexpr char kDefaultDriver[] = "/usr/lib/x86_64-linux-gnu/odbc/virtodbc_r.so"
 constexpr size_t kQuadsPerTransaction = 400000;
 // Bytes of N-Quads per TTLP call.
 constexpr size_t kPieceBytes = 8u << 20;
-
-std::string NowUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-// The same blank-label separation as the embedded store.
-std::string Fnv1a(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-std::string NamespaceOf(const std::string& iri) {
-  size_t cut = iri.find_last_of("#/");
-  return cut == std::string::npos ? std::string() : iri.substr(0, cut + 1);
-}
 
 // --- ASCII-only N-Quads / SPARQL term text ----------------------------------
 // Virtuoso's ODBC narrow-character path is not UTF-8 safe, so everything we
@@ -401,7 +372,7 @@ class VirtuosoStore final : public Store {
     Hierarchy staged = hierarchy_;
     for (const auto& doc : docs) {
       if (doc.iri.empty()) return InvalidArgument("a graph needs an IRI", {doc.source});
-      for (const auto& t : doc.triples) staged.Add(Normalized(t, doc.iri));
+      for (const auto& t : doc.triples) staged.Add(NormalizedInGraph(t, doc.iri));
     }
     std::vector<std::vector<Triple>> used(docs.size());
     std::vector<size_t> counts(docs.size());
@@ -473,16 +444,13 @@ class VirtuosoStore final : public Store {
     hierarchy_ = std::move(staged);
     bool touched_ontology = false;
     for (const auto& doc : docs) touched_ontology |= doc.kind == kKindOntology;
-    if (touched_ontology) declared_valid_ = false;
-    std::map<std::string, std::vector<std::string>> undeclared;
+    if (touched_ontology) declared_.Invalidate();
+    if (!declared_.valid()) LoadDeclared();
+    DeclaredTerms::Findings undeclared;
     for (size_t i = 0; i < docs.size(); ++i) {
-      if (docs[i].kind != kKindOntology) CheckDeclared(docs[i], used[i], undeclared);
+      if (docs[i].kind != kKindOntology) declared_.Check(docs[i], used[i], undeclared);
     }
-    for (const auto& [iri, where] : undeclared) {
-      std::string w = "<" + iri + "> is used but no loaded ontology declares it (" + where.front();
-      if (where.size() > 1) w += " and " + std::to_string(where.size() - 1) + " more";
-      warnings_.push_back(w + ")");
-    }
+    DeclaredTerms::AppendWarnings(undeclared, warnings_);
     return Status::Ok();
   }
 
@@ -497,7 +465,7 @@ class VirtuosoStore final : public Store {
       return s;
     }
     TINYKG_RETURN_IF_ERROR(LoadHierarchy());
-    if (old.kind == kKindOntology) declared_valid_ = false;
+    if (old.kind == kKindOntology) declared_.Invalidate();
     return Status::Ok();
   }
 
@@ -511,13 +479,7 @@ class VirtuosoStore final : public Store {
       if (!row[0] || !row[1] || !row[2] || !row[0]->is_iri()) continue;
       GraphInfo& g = by_iri[row[0]->value];
       g.iri = row[0]->value;
-      const std::string& p = row[1]->value;
-      const std::string& o = row[2]->value;
-      if (p == kTkg + "graphKind") g.kind = o;
-      else if (p == kTkg + "source") g.source = o;
-      else if (p == kTkg + "loadedAt") g.loaded_at = o;
-      else if (p == kTkg + "tripleCount") g.triples = std::atoll(o.c_str());
-      else if (p == kRdfsLabel) g.label = o;
+      ReadCatalogField(row[1]->value, row[2]->value, g);
     }
     std::vector<GraphInfo> out;
     for (auto& [iri, info] : by_iri) out.push_back(std::move(info));
@@ -533,12 +495,7 @@ class VirtuosoStore final : public Store {
     if (r.rows.empty()) return NotFound("no graph <" + iri + "> in the store");
     for (const auto& row : r.rows) {
       if (!row[0] || !row[1]) continue;
-      const std::string& p = row[0]->value;
-      const std::string& o = row[1]->value;
-      if (p == kTkg + "graphKind") doc.kind = o;
-      else if (p == kTkg + "source") doc.source = o;
-      else if (p == kTkg + "sourceText") doc.original_text = o;
-      else if (p == kRdfsLabel) doc.label = o;
+      ReadCatalogField(row[0]->value, row[1]->value, doc);
     }
     if (with_triples) {
       TINYKG_ASSIGN_OR_RETURN(doc.triples, GraphTriples(Stored(iri)));
@@ -626,23 +583,6 @@ class VirtuosoStore final : public Store {
   std::string Stored(const std::string& graph) const { return GraphPrefix() + graph; }
   std::string UnionGraph() const { return "urn:tinykg:store:" + spec_.name + "#union"; }
 
-  Triple Normalized(const Triple& t, const std::string& graph) const {
-    Triple out = t;
-    auto fix = [&](Term& term) {
-      if (term.is_iri()) {
-        term.value = NormalizeIri(term.value);
-      } else if (term.is_blank()) {
-        term.value = "g" + Fnv1a(graph) + "x" + term.value;
-      } else if (!term.datatype.empty()) {
-        term.datatype = NormalizeIri(term.datatype);
-      }
-    };
-    fix(out.subject);
-    fix(out.predicate);
-    fix(out.object);
-    return out;
-  }
-
   // The N-Quads of one document: its triples in its graph and in the union
   // graph, its inferences likewise, and its catalog entry. Split into pieces
   // of about kPieceBytes (one TTLP call each) unless the document has blank
@@ -651,7 +591,7 @@ class VirtuosoStore final : public Store {
                                            std::vector<Triple>& used, size_t& count) {
     std::vector<Triple> normal;
     normal.reserve(doc.triples.size());
-    for (const auto& t : doc.triples) normal.push_back(Normalized(t, doc.iri));
+    for (const auto& t : doc.triples) normal.push_back(NormalizedInGraph(t, doc.iri));
     std::string graph = " " + AsciiIri(Stored(doc.iri)) + " .\n";
     std::string inferred = " " + AsciiIri(Stored(InferredGraphOf(doc.iri))) + " .\n";
     std::string catalog = " " + AsciiIri(Stored(kCatalogGraph)) + " .\n";
@@ -687,17 +627,7 @@ class VirtuosoStore final : public Store {
       out += spo + inferred;
       out += spo + in_union;
     }
-    Term g = Term::Iri(doc.iri);
-    std::vector<Triple> entry = {
-        {g, Term::Iri(kTkg + "graphKind"), Term::Literal(doc.kind)},
-        {g, Term::Iri(kTkg + "loadedAt"), Term::Literal(NowUtc(), kXsdDateTime)},
-        {g, Term::Iri(kTkg + "tripleCount"), Term::Literal(std::to_string(count), kXsdInteger)},
-    };
-    if (!doc.source.empty()) entry.push_back({g, Term::Iri(kTkg + "source"), Term::Literal(doc.source)});
-    if (!doc.label.empty()) entry.push_back({g, Term::Iri(kRdfsLabel), Term::Literal(doc.label)});
-    if (!doc.original_text.empty()) {
-      entry.push_back({g, Term::Iri(kTkg + "sourceText"), Term::Literal(doc.original_text)});
-    }
+    const auto entry = CatalogEntryTriples(doc, static_cast<std::int64_t>(count));
     for (const auto& t : entry) {
       *out_ptr += AsciiTerm(t.subject) + " " + AsciiTerm(t.predicate) + " " + AsciiTerm(t.object) + catalog;
     }
@@ -886,47 +816,16 @@ class VirtuosoStore final : public Store {
     return Status::Ok();
   }
 
+  // The declared terms, from every ontology graph.
   void LoadDeclared() {
-    declared_.clear();
-    covered_namespaces_.clear();
+    declared_.Reset();
     auto graphs = Graphs();
     if (!graphs.ok()) return;
     for (const auto& g : *graphs) {
       if (g.kind != kKindOntology) continue;
       auto triples = GraphTriples(Stored(g.iri));
-      if (!triples.ok()) continue;
-      for (const auto& t : *triples) {
-        if (t.subject.is_iri()) {
-          declared_.insert(t.subject.value);
-          covered_namespaces_.insert(NamespaceOf(t.subject.value));
-        }
-      }
+      if (triples.ok()) declared_.AddOntologyTriples(*triples);
     }
-    declared_valid_ = true;
-  }
-
-  // As the embedded store: warn about terms in a namespace an ontology
-  // covers that nobody declared.
-  void CheckDeclared(const GraphDocument& doc, const std::vector<Triple>& used,
-                     std::map<std::string, std::vector<std::string>>& found) {
-    if (!declared_valid_) LoadDeclared();
-    if (covered_namespaces_.empty()) return;
-    std::set<std::string> undeclared;
-    std::set<std::string> local_subjects;
-    for (const auto& t : used) {
-      if (t.subject.is_iri()) local_subjects.insert(t.subject.value);
-    }
-    auto check = [&](const Term& term) {
-      if (!term.is_iri()) return;
-      const std::string& iri = term.value;
-      if (declared_.count(iri) || local_subjects.count(iri)) return;
-      if (covered_namespaces_.count(NamespaceOf(iri))) undeclared.insert(iri);
-    };
-    for (const auto& t : used) {
-      check(t.predicate);
-      if (t.predicate.value == kRdfType || t.object.is_iri()) check(t.object);
-    }
-    for (const auto& iri : undeclared) found[iri].push_back(doc.source.empty() ? doc.iri : doc.source);
   }
 
   VirtuosoSpec spec_;
@@ -935,9 +834,7 @@ class VirtuosoStore final : public Store {
   Odbc odbc_;
   std::int64_t query_timeout_ms_ = 0;
   Hierarchy hierarchy_;
-  bool declared_valid_ = false;
-  std::set<std::string> declared_;
-  std::set<std::string> covered_namespaces_;
+  DeclaredTerms declared_;
   std::vector<std::string> warnings_;
 };
 

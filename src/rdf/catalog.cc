@@ -1,0 +1,138 @@
+#include "catalog.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <string_view>
+
+#include "tinykg/rdf/namespaces.h"
+#include "tinykg/rdf/vocab.h"
+
+namespace tinykg::rdf::internal {
+
+namespace {
+
+const std::string kTkg = vocab::kTkg;
+const std::string kRdfType = std::string(vocab::kRdf) + "type";
+const std::string kRdfsLabel = std::string(vocab::kRdfs) + "label";
+
+// Short stable hash used to keep blank node labels of different graphs apart.
+std::string Fnv1a(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string NamespaceOf(const std::string& iri) {
+  size_t cut = iri.find_last_of("#/");
+  return cut == std::string::npos ? std::string() : iri.substr(0, cut + 1);
+}
+
+}  // namespace
+
+std::string NowUtc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Triple NormalizedInGraph(const Triple& t, const std::string& graph) {
+  Triple out = t;
+  auto fix = [&](Term& term) {
+    if (term.is_iri()) {
+      term.value = NormalizeIri(term.value);
+    } else if (term.is_blank()) {
+      term.value = "g" + Fnv1a(graph) + "x" + term.value;
+    } else if (!term.datatype.empty()) {
+      term.datatype = NormalizeIri(term.datatype);
+    }
+  };
+  fix(out.subject);
+  fix(out.predicate);
+  fix(out.object);
+  return out;
+}
+
+std::vector<Triple> CatalogEntryTriples(const GraphDocument& doc, std::int64_t triple_count) {
+  Term g = Term::Iri(doc.iri);
+  std::vector<Triple> entry = {
+      {g, Term::Iri(kTkg + "graphKind"), Term::Literal(doc.kind)},
+      {g, Term::Iri(kTkg + "loadedAt"), Term::Literal(NowUtc(), std::string(vocab::kXsd) + "dateTime")},
+      {g, Term::Iri(kTkg + "tripleCount"),
+       Term::Literal(std::to_string(triple_count), std::string(vocab::kXsd) + "integer")},
+  };
+  if (!doc.source.empty()) entry.push_back({g, Term::Iri(kTkg + "source"), Term::Literal(doc.source)});
+  if (!doc.label.empty()) entry.push_back({g, Term::Iri(kRdfsLabel), Term::Literal(doc.label)});
+  if (!doc.original_text.empty()) {
+    entry.push_back({g, Term::Iri(kTkg + "sourceText"), Term::Literal(doc.original_text)});
+  }
+  return entry;
+}
+
+void ReadCatalogField(const std::string& p, const std::string& value, GraphInfo& info) {
+  if (p == kTkg + "graphKind") info.kind = value;
+  else if (p == kTkg + "source") info.source = value;
+  else if (p == kTkg + "loadedAt") info.loaded_at = value;
+  else if (p == kTkg + "tripleCount") info.triples = std::atoll(value.c_str());
+  else if (p == kRdfsLabel) info.label = value;
+}
+
+void ReadCatalogField(const std::string& p, const std::string& value, GraphDocument& doc) {
+  if (p == kTkg + "graphKind") doc.kind = value;
+  else if (p == kTkg + "source") doc.source = value;
+  else if (p == kTkg + "sourceText") doc.original_text = value;
+  else if (p == kRdfsLabel) doc.label = value;
+}
+
+void DeclaredTerms::Reset() {
+  declared_.clear();
+  covered_namespaces_.clear();
+  valid_ = true;
+}
+
+void DeclaredTerms::AddOntologyTriples(const std::vector<Triple>& triples) {
+  for (const auto& t : triples) {
+    if (t.subject.is_iri()) {
+      declared_.insert(t.subject.value);
+      covered_namespaces_.insert(NamespaceOf(t.subject.value));
+    }
+  }
+}
+
+void DeclaredTerms::Check(const GraphDocument& doc, const std::vector<Triple>& used, Findings& found) const {
+  if (covered_namespaces_.empty()) return;
+  std::set<std::string> undeclared;
+  std::set<std::string> local_subjects;
+  for (const auto& t : used) {
+    if (t.subject.is_iri()) local_subjects.insert(t.subject.value);
+  }
+  auto check = [&](const Term& term) {
+    if (!term.is_iri()) return;
+    const std::string& iri = term.value;
+    if (declared_.count(iri) || local_subjects.count(iri)) return;
+    if (covered_namespaces_.count(NamespaceOf(iri))) undeclared.insert(iri);
+  };
+  for (const auto& t : used) {
+    check(t.predicate);
+    if (t.predicate.value == kRdfType || t.object.is_iri()) check(t.object);
+  }
+  for (const auto& iri : undeclared) found[iri].push_back(doc.source.empty() ? doc.iri : doc.source);
+}
+
+void DeclaredTerms::AppendWarnings(const Findings& found, std::vector<std::string>& warnings) {
+  for (const auto& [iri, where] : found) {
+    std::string w = "<" + iri + "> is used but no loaded ontology declares it (" + where.front();
+    if (where.size() > 1) w += " and " + std::to_string(where.size() - 1) + " more";
+    warnings.push_back(w + ")");
+  }
+}
+
+}  // namespace tinykg::rdf::internal

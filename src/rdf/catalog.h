@@ -1,0 +1,64 @@
+// What both Store backends (store.cc, Redland; virtuoso_store.cc) write and
+// read the same way: how a document's triples are stored (normalised IRIs,
+// blank labels kept apart per graph), the catalog entry of a graph, and the
+// warning about terms no loaded ontology declares. Internal to src/rdf.
+#ifndef TINYKG_RDF_CATALOG_H_
+#define TINYKG_RDF_CATALOG_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tinykg/rdf/store.h"
+#include "tinykg/rdf/triple.h"
+
+namespace tinykg::rdf::internal {
+
+// The current time as xsd:dateTime, UTC.
+std::string NowUtc();
+
+// `t` as stored in named graph `graph`: legacy namespaces normalised, blank
+// node labels prefixed with a hash of the graph so graphs never share one.
+Triple NormalizedInGraph(const Triple& t, const std::string& graph);
+
+// The catalog statements about doc's graph (kind, load time, triple count,
+// source, label, original text), subject doc.iri.
+std::vector<Triple> CatalogEntryTriples(const GraphDocument& doc, std::int64_t triple_count);
+
+// One catalog statement (predicate, object value) read back into a
+// GraphInfo / the catalog fields of a GraphDocument; others are ignored.
+void ReadCatalogField(const std::string& predicate, const std::string& value, GraphInfo& info);
+void ReadCatalogField(const std::string& predicate, const std::string& value, GraphDocument& doc);
+
+// Terms of the namespaces the loaded ontologies cover, and the check that a
+// document uses none of them undeclared (e.g. the published ms200.ttl's
+// sosa_extend::Magnetometer).
+class DeclaredTerms {
+ public:
+  // Term IRI -> the documents (source, else graph IRI) using it undeclared.
+  using Findings = std::map<std::string, std::vector<std::string>>;
+
+  bool valid() const { return valid_; }
+  void Invalidate() { valid_ = false; }
+  // Starts over from the triples of every ontology graph (marks valid).
+  void Reset();
+  void AddOntologyTriples(const std::vector<Triple>& triples);
+  void MarkValid() { valid_ = true; }
+
+  // Adds to `found` the terms `used` (doc's normalised triples) takes from a
+  // covered namespace that no ontology declares and doc does not describe.
+  void Check(const GraphDocument& doc, const std::vector<Triple>& used, Findings& found) const;
+  // One warning line per finding.
+  static void AppendWarnings(const Findings& found, std::vector<std::string>& warnings);
+
+ private:
+  bool valid_ = false;
+  std::set<std::string> declared_;
+  std::set<std::string> covered_namespaces_;
+};
+
+}  // namespace tinykg::rdf::internal
+
+#endif  // TINYKG_RDF_CATALOG_H_
