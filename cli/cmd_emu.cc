@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "store_access.h"
+#include "tinykg/base/text.h"
 #include "tinykg/emu/run.h"
 #include "tinykg/emu/target.h"
 #include "tinykg/match/matchmaker.h"
@@ -90,24 +91,6 @@ const emu::Target* TargetForCore(const std::string& core) {
   if (name.rfind("cortexm", 0) == 0) name = "cortex-m" + name.substr(7);
   if (name == "cortex-m0plus") name = "cortex-m0";
   return emu::FindTarget(name);
-}
-
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return text;
-}
-
-std::string Hex64(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a: a short stable id
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
 }
 
 std::string Number(double v) {
@@ -202,7 +185,7 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
   RunDocuments out;
   std::string head_key = Basename(args.data) + "\n" + args.label + "\n" + shape;
   if (!args.model.empty()) head_key += "\n" + Basename(args.model) + "\n" + args.head;
-  out.model_iri = std::string(vocab::kTkgResource) + "model/emu-head-" + Hex64(head_key);
+  out.model_iri = std::string(vocab::kTkgResource) + "model/emu-head-" + Fnv1aHex(head_key);
   const std::string label = "online head " + shape + " (" + Basename(args.data) + ", " + args.label + ")" +
                             (args.model.empty() ? "" : " on the frozen " + Basename(args.model));
   out.model = HeadModelDocument(out.model_iri, label, w, m, args, backbone);
@@ -489,7 +472,7 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
     if (!r.status.ok()) return ReportError(r.status);
   }
 
-  const std::string date = UtcNow();
+  const std::string date = NowUtc();
   std::vector<rdf::GraphDocument> writes;
   std::vector<RunDocuments> docs;
   for (const DeviceRun& r : runs) docs.push_back(BuildRunDocuments(r.device, *workload, *r.measurement, r.kernels, args, backbone, date));

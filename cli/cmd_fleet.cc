@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "store_access.h"
+#include "tinykg/base/text.h"
 #include "tinykg/emu/fleet.h"
 #include "tinykg/emu/target.h"
 #include "tinykg/rdf/vocab.h"
@@ -161,13 +162,6 @@ Result<std::vector<emu::FleetDevice>> SelectDevices(const std::vector<GraphDevic
     fleet.push_back(std::move(f));
   }
   return fleet;
-}
-
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return text;
 }
 
 // The meta-test of one initialisation, whichever family ran: its metric
@@ -500,7 +494,7 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
   if (!result.ok()) return ReportError(result.status());
 
   if (!args.no_record && !fleet.on_host) {
-    Status put = (*store)->Put(RunDocument(args, *devices, core_iri, *result, UtcNow()));
+    Status put = (*store)->Put(RunDocument(args, *devices, core_iri, *result, NowUtc()));
     FlushWarnings(options, **store);
     if (!put.ok()) {
       ReportError(put);

@@ -1,10 +1,8 @@
 #include "catalog.h"
 
-#include <cstdio>
 #include <cstdlib>
-#include <ctime>
-#include <string_view>
 
+#include "tinykg/base/text.h"
 #include "tinykg/rdf/namespaces.h"
 #include "tinykg/rdf/vocab.h"
 
@@ -16,18 +14,6 @@ const std::string kTkg = vocab::kTkg;
 const std::string kRdfType = std::string(vocab::kRdf) + "type";
 const std::string kRdfsLabel = std::string(vocab::kRdfs) + "label";
 
-// Short stable hash used to keep blank node labels of different graphs apart.
-std::string Fnv1a(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 std::string NamespaceOf(const std::string& iri) {
   size_t cut = iri.find_last_of("#/");
   return cut == std::string::npos ? std::string() : iri.substr(0, cut + 1);
@@ -35,22 +21,13 @@ std::string NamespaceOf(const std::string& iri) {
 
 }  // namespace
 
-std::string NowUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 Triple NormalizedInGraph(const Triple& t, const std::string& graph) {
   Triple out = t;
   auto fix = [&](Term& term) {
     if (term.is_iri()) {
       term.value = NormalizeIri(term.value);
     } else if (term.is_blank()) {
-      term.value = "g" + Fnv1a(graph) + "x" + term.value;
+      term.value = "g" + Fnv1aHex(graph) + "x" + term.value;
     } else if (!term.datatype.empty()) {
       term.datatype = NormalizeIri(term.datatype);
     }

@@ -16,11 +16,9 @@
 
 namespace tinykg::rdf::internal {
 
-// The current time as xsd:dateTime, UTC.
-std::string NowUtc();
-
 // `t` as stored in named graph `graph`: legacy namespaces normalised, blank
-// node labels prefixed with a hash of the graph so graphs never share one.
+// node labels prefixed with a hash of the graph (Fnv1aHex) so graphs never
+// share one.
 Triple NormalizedInGraph(const Triple& t, const std::string& graph);
 
 // The catalog statements about doc's graph (kind, load time, triple count,

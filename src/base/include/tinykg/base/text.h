@@ -1,0 +1,20 @@
+// Small text values several modules write: the current time as an
+// xsd:dateTime and a short stable hash for ids and labels.
+#ifndef TINYKG_BASE_TEXT_H_
+#define TINYKG_BASE_TEXT_H_
+
+#include <string>
+#include <string_view>
+
+namespace tinykg {
+
+// The current time as xsd:dateTime in UTC, e.g. "2026-11-22T05:40:00Z".
+std::string NowUtc();
+
+// FNV-1a 64-bit of `text` as 16 lowercase hex digits: short and stable, not
+// for security.
+std::string Fnv1aHex(std::string_view text);
+
+}  // namespace tinykg
+
+#endif  // TINYKG_BASE_TEXT_H_
