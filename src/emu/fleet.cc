@@ -17,6 +17,8 @@
 #include <tuple>
 #include <utility>
 
+#include "bounded.h"
+
 namespace tinykg::emu {
 namespace {
 
@@ -114,20 +116,6 @@ Result<VisitOutput> RunVisit(const FleetDevice& device, const std::string& image
                     std::to_string(init.size()) + " parameters");
   }
   return v;
-}
-
-// Calls fn(i) for i in [0, count) on at most `jobs` threads.
-template <typename Fn>
-void Bounded(std::size_t count, unsigned jobs, Fn fn) {
-  const std::size_t workers = std::min<std::size_t>(count, std::max(1u, jobs));
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < count; i = next++) fn(i);
-  };
-  std::vector<std::thread> threads;
-  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
 }
 
 // The cross compiler of `target` and its version for the records, as
@@ -301,8 +289,7 @@ Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const 
     // The 0-step visit: boot and the weights in and out, without training.
     result.devices.resize(devices.size());
     std::vector<std::optional<Result<VisitOutput>>> base(devices.size());
-    const unsigned jobs = options.run.jobs != 0 ? options.run.jobs : std::thread::hardware_concurrency();
-    Bounded(devices.size(), jobs, [&](std::size_t d) {
+    internal::ForEachBounded(devices.size(), options.run.jobs, [&](std::size_t d) {
       base[d] = RunVisit(devices[d], images[d], run_dirs[d], sine, family.shape, 0, family.meta(), {});
     });
     for (std::size_t d = 0; d < devices.size(); ++d) {
@@ -311,7 +298,6 @@ Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const 
     }
   }
 
-  const unsigned jobs = options.run.jobs != 0 ? options.run.jobs : std::thread::hardware_concurrency();
   std::vector<double> step_instructions(devices.size(), 0.0);
   std::vector<int> device_visits(devices.size(), 0);
   for (int r = 1; r <= options.rounds; ++r) {
@@ -332,7 +318,7 @@ Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const 
           outputs[i] = adapted.ok() ? Result<VisitOutput>(std::move(out)) : Result<VisitOutput>(adapted.status());
         }
       } else {
-        Bounded(visits.size(), jobs, [&](std::size_t i) {
+        internal::ForEachBounded(visits.size(), options.run.jobs, [&](std::size_t i) {
           const auto d = static_cast<std::size_t>(visits[i].first);
           outputs[i] = RunVisit(devices[d], images[d], run_dirs[d], sine, family.shape, sine.local_steps,
                                 family.meta(), visits[i].second);

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bounded.h"
 #include "tinykg/base/file.h"
 #include "tinykg/model/summary.h"
 
@@ -171,21 +172,6 @@ struct LinkedImage {
   bool cached = false;
   std::string key;
 };
-
-// Calls fn(0) ... fn(count - 1), at most `jobs` at once (0: the host's cores).
-template <typename Fn>
-void ForEachBounded(std::size_t count, unsigned jobs, Fn fn) {
-  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t workers = std::min<std::size_t>(count, jobs);
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < count; i = next++) fn(i);
-  };
-  std::vector<std::thread> threads;
-  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
-}
 
 Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, std::span<const std::byte> model_blob,
                          const std::string& work_dir, const RunOptions& options) {
@@ -364,7 +350,7 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
   std::vector<std::array<std::int32_t, 2>> plan = {{0, 0}, {steps, 0}, {steps, inferences}};
   if (options.infer_only) plan = {{0, 0}, {0, inferences}};
   std::vector<std::optional<Result<QemuRun>>> runs(plan.size());
-  ForEachBounded(plan.size(), options.jobs, [&](std::size_t r) {
+  internal::ForEachBounded(plan.size(), options.jobs, [&](std::size_t r) {
     const std::string run_dir = work_dir + "/run" + std::to_string(r);
     std::error_code mkdir_error;
     fs::create_directories(run_dir, mkdir_error);
@@ -454,7 +440,7 @@ Result<KernelCost> MeasureKernel(const Target& target, KernelKind kind, std::int
   std::uint64_t counts[3] = {0, 0, 0};
   std::int64_t macs = 0;
   std::optional<Result<QemuRun>> runs[3];
-  ForEachBounded(3, options.jobs, [&](std::size_t r) {
+  internal::ForEachBounded(3, options.jobs, [&](std::size_t r) {
     const std::string run_dir = work_dir + "/run" + std::to_string(r);
     std::error_code mkdir_error;
     fs::create_directories(run_dir, mkdir_error);
