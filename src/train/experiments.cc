@@ -157,6 +157,21 @@ Result<ClassificationResult> RunOnline(const Dataset& train, const Dataset& eval
   return result;
 }
 
+// A Reptile visit's local training: `steps` MSE steps of `batch` samples
+// from `stream`, each loss appended to `losses` when given; the adapted
+// parameters.
+Result<std::vector<float>> TrainLocally(Device& device, FixedStream& stream, int steps, int batch,
+                                        float max_gradient_norm, std::vector<float>* losses) {
+  for (int step = 0; step < steps; ++step) {
+    float loss = 0.0f;
+    const engine::Status s = engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse, 1,
+                                                batch, device.arena, &loss, max_gradient_norm);
+    if (s != engine::Status::kOk) return EngineError(s, "local training");
+    if (losses != nullptr) losses->push_back(loss);
+  }
+  return std::vector<float>(device.net.parameters().begin(), device.net.parameters().end());
+}
+
 }  // namespace
 
 const char* MethodName(Method method) {
@@ -352,14 +367,7 @@ Result<std::vector<float>> SineHostDevice::Adapt(std::span<const float> init, st
     ys[i] = samples[2 * i + 1];
   }
   FixedStream stream(std::move(xs), std::move(ys), 1, 1);
-  for (int step = 0; step < options_.local_steps; ++step) {
-    float loss = 0.0f;
-    const engine::Status s = engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse, 1,
-                                                options_.batch, device.arena, &loss, options_.max_gradient_norm);
-    if (s != engine::Status::kOk) return EngineError(s, "local training");
-    if (losses != nullptr) losses->push_back(loss);
-  }
-  return std::vector<float>(device.net.parameters().begin(), device.net.parameters().end());
+  return TrainLocally(device, stream, options_.local_steps, options_.batch, options_.max_gradient_norm, losses);
 }
 
 SineEvaluation SineHostDevice::Evaluate(std::span<const float> init) {
@@ -609,14 +617,7 @@ Result<std::vector<float>> TabularReptile::Adapt(std::span<const float> init, st
   std::copy(init.begin(), init.end(), device.net.parameters().begin());
   device.optimizer.Reset();
   FixedStream stream(std::move(xs), std::move(ys), f, c);
-  for (int step = 0; step < options_.local_steps; ++step) {
-    float loss = 0.0f;
-    const engine::Status s = engine::TrainSteps(device.net, device.optimizer, stream, engine::LossKind::kMse, 1,
-                                                options_.batch, device.arena, &loss, options_.max_gradient_norm);
-    if (s != engine::Status::kOk) return EngineError(s, "local training");
-    if (losses != nullptr) losses->push_back(loss);
-  }
-  return std::vector<float>(device.net.parameters().begin(), device.net.parameters().end());
+  return TrainLocally(device, stream, options_.local_steps, options_.batch, options_.max_gradient_norm, losses);
 }
 
 TabularEvaluation TabularReptile::Evaluate(std::span<const float> init) {
