@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# Installs everything tinykg needs to build and test on Debian 12, as root.
-# Safe to run again. Package lists live in scripts/packages/*.txt (one
-# package per line, '#' comments) so each module names what it needs;
-# test peers from npm are listed in scripts/packages/npm-*.txt and go into
-# .peers/ inside the checkout (never used by the product at run time).
+# Installs what tinykg needs on Debian 12, as root (or with sudo). Safe to run
+# again.
+#   setup.sh           what the build and the `tinykg` command need
+#                      (scripts/packages/deb-*.txt): the main job, run.sh
+#   setup.sh --tests   that plus the test-only packages (test-*.txt) and the
+#                      npm test peers (npm-*.txt, into .peers/ inside the
+#                      checkout; never used by the product): test.sh
+# Package lists: one package per word, '#' comments, one file per module.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+tests=0
+case "${1:-}" in
+  --tests) tests=1 ;;
+  "") ;;
+  *) echo "usage: setup.sh [--tests]" >&2; exit 2 ;;
+esac
 
 sudo_cmd=""
 if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
 
-mapfile -t debs < <(cat "$here"/packages/deb-*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
+lists=("$here"/packages/deb-*.txt)
+if [ $tests = 1 ]; then lists+=("$here"/packages/test-*.txt); fi
+mapfile -t debs < <(cat "${lists[@]}" | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,22 +34,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! command -v npm >/dev/null 2>&1; then
-  echo "setup: installing Node.js and npm (test peers only)" >&2
-  $sudo_cmd apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-fi
-
-mapfile -t npms < <(cat "$here"/packages/npm-*.txt 2>/dev/null | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
-if [ ${#npms[@]} -gt 0 ]; then
+if [ $tests = 1 ]; then
+  mapfile -t npms < <(cat "$here"/packages/npm-*.txt 2>/dev/null | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
   need=0
   for p in "${npms[@]}"; do
     name="${p%@*}"; [ -n "$name" ] || name="$p"
-    [ -d "$root/.peers/node_modules/$name" ] || need=1
+    want="${p##*@}"
+    have="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$root/.peers/node_modules/$name/package.json" 2>/dev/null || true)"
+    [ "$have" = "$want" ] || need=1
   done
   if [ $need = 1 ]; then
     echo "setup: installing npm test peers into .peers/: ${npms[*]}" >&2
     mkdir -p "$root/.peers"
-    (cd "$root/.peers" && [ -f package.json ] || echo '{"private":true}' > package.json)
+    [ -f "$root/.peers/package.json" ] || echo '{"private":true}' > "$root/.peers/package.json"
     npm install --prefix "$root/.peers" --no-audit --no-fund --loglevel=error "${npms[@]}" >/dev/null
   fi
 fi

@@ -14,6 +14,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kIoError: return "i/o error";
     case StatusCode::kStoreError: return "store error";
     case StatusCode::kInternal: return "internal error";
+    case StatusCode::kDeadlineExceeded: return "deadline exceeded";
   }
   return "unknown";
 }
@@ -72,5 +73,8 @@ Status Unsupported(std::string m, SourceLocation w) { return {StatusCode::kUnsup
 Status IoError(std::string m, SourceLocation w) { return {StatusCode::kIoError, std::move(m), std::move(w)}; }
 Status StoreError(std::string m, SourceLocation w) { return {StatusCode::kStoreError, std::move(m), std::move(w)}; }
 Status Internal(std::string m, SourceLocation w) { return {StatusCode::kInternal, std::move(m), std::move(w)}; }
+Status DeadlineExceeded(std::string m, SourceLocation w) {
+  return {StatusCode::kDeadlineExceeded, std::move(m), std::move(w)};
+}
 
 }  // namespace tinykg

@@ -39,17 +39,28 @@ Triple NormalizedInGraph(const Triple& t, const std::string& graph) {
 }
 
 std::vector<Triple> CatalogEntryTriples(const GraphDocument& doc, std::int64_t triple_count) {
-  Term g = Term::Iri(doc.iri);
+  GraphInfo info;
+  info.iri = doc.iri;
+  info.kind = doc.kind;
+  info.source = doc.source;
+  info.label = doc.label;
+  info.loaded_at = NowUtc();
+  info.triples = triple_count;
+  return CatalogEntryTriples(info, doc.original_text);
+}
+
+std::vector<Triple> CatalogEntryTriples(const GraphInfo& info, const std::string& original_text) {
+  Term g = Term::Iri(info.iri);
   std::vector<Triple> entry = {
-      {g, Term::Iri(kTkg + "graphKind"), Term::Literal(doc.kind)},
-      {g, Term::Iri(kTkg + "loadedAt"), Term::Literal(NowUtc(), std::string(vocab::kXsd) + "dateTime")},
+      {g, Term::Iri(kTkg + "graphKind"), Term::Literal(info.kind)},
+      {g, Term::Iri(kTkg + "loadedAt"), Term::Literal(info.loaded_at, std::string(vocab::kXsd) + "dateTime")},
       {g, Term::Iri(kTkg + "tripleCount"),
-       Term::Literal(std::to_string(triple_count), std::string(vocab::kXsd) + "integer")},
+       Term::Literal(std::to_string(info.triples), std::string(vocab::kXsd) + "integer")},
   };
-  if (!doc.source.empty()) entry.push_back({g, Term::Iri(kTkg + "source"), Term::Literal(doc.source)});
-  if (!doc.label.empty()) entry.push_back({g, Term::Iri(kRdfsLabel), Term::Literal(doc.label)});
-  if (!doc.original_text.empty()) {
-    entry.push_back({g, Term::Iri(kTkg + "sourceText"), Term::Literal(doc.original_text)});
+  if (!info.source.empty()) entry.push_back({g, Term::Iri(kTkg + "source"), Term::Literal(info.source)});
+  if (!info.label.empty()) entry.push_back({g, Term::Iri(kRdfsLabel), Term::Literal(info.label)});
+  if (!original_text.empty()) {
+    entry.push_back({g, Term::Iri(kTkg + "sourceText"), Term::Literal(original_text)});
   }
   return entry;
 }

@@ -24,6 +24,8 @@ Triple NormalizedInGraph(const Triple& t, const std::string& graph);
 // The catalog statements about doc's graph (kind, load time, triple count,
 // source, label, original text), subject doc.iri.
 std::vector<Triple> CatalogEntryTriples(const GraphDocument& doc, std::int64_t triple_count);
+// The same statements for a stored entry (its own load time).
+std::vector<Triple> CatalogEntryTriples(const GraphInfo& info, const std::string& original_text);
 
 // One catalog statement (predicate, object value) read back into a
 // GraphInfo / the catalog fields of a GraphDocument; others are ignored.

@@ -1,4 +1,5 @@
-// The Redland-backed Store: two `hashes` storages (BerkeleyDB on disk, or
+// The Store on Redland's own `hashes` storage (hashes:DIR, hashes-memory:),
+// the format before the LMDB engine: two `hashes` storages (BerkeleyDB on disk, or
 // memory). The graph storage has contexts: it holds every named graph, the
 // inferences of each, and the catalog. The query index has no contexts: it
 // holds the union of all graphs as a set, and SPARQL runs on it. One index
@@ -29,6 +30,7 @@
 #include "tinykg/rdf/namespaces.h"
 #include "tinykg/rdf/store.h"
 #include "tinykg/rdf/vocab.h"
+#include "lmdb_store.h"
 #include "virtuoso_store.h"
 
 namespace tinykg::rdf {
@@ -401,18 +403,24 @@ class RedlandStore final : public Store {
     return Status::Ok();
   }
 
+  // Options go to Redland as a hash, one value per key: a directory name is
+  // a value, never parsed (a quote or comma in it cannot add options).
   Status OpenOne(const char* name, bool contexts, internal::StoragePtr& storage,
                  internal::ModelPtr& model) {
-    std::string options = std::string("contexts='") + (contexts ? "yes" : "no") +
-                          "',index-predicates='yes'";
+    librdf_hash* options = librdf_new_hash(world_->get(), nullptr);
+    if (!options) return StoreError("cannot create a librdf hash");
+    librdf_hash_put_strings(options, "contexts", contexts ? "yes" : "no");
+    librdf_hash_put_strings(options, "index-predicates", "yes");
     if (in_memory_) {
-      options += ",hash-type='memory'";
+      librdf_hash_put_strings(options, "hash-type", "memory");
     } else {
       bool exists = fs::exists(dir_ + "/" + name + "-sp2o.db");
-      options += ",hash-type='bdb',dir='" + dir_ + "'";
-      if (!exists) options += ",new='yes'";
+      librdf_hash_put_strings(options, "hash-type", "bdb");
+      librdf_hash_put_strings(options, "dir", dir_.c_str());
+      if (!exists) librdf_hash_put_strings(options, "new", "yes");
     }
-    storage.reset(librdf_new_storage(world_->get(), "hashes", name, options.c_str()));
+    storage.reset(librdf_new_storage_with_options(world_->get(), "hashes", name, options));
+    librdf_free_hash(options);
     if (!storage) return StoreErrorFromLog(std::string("cannot open Redland hashes storage '") + name + "'");
     model.reset(librdf_new_model(world_->get(), storage.get(), nullptr));
     if (!model) return StoreErrorFromLog("cannot create a Redland model");
@@ -541,17 +549,12 @@ class RedlandStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::Open(std::string_view spec) {
-  std::string s(spec);
-  if (s == "memory:" || s == "memory") return RedlandStore::Create(true, "");
-  if (s.rfind("hashes:", 0) == 0) s = s.substr(7);
-  if (s.empty()) return InvalidArgument("empty store spec");
-  if (s.rfind("virtuoso://", 0) == 0) return internal::OpenVirtuosoStore(s);
-  if (s.find("://") != std::string::npos) {
-    return InvalidArgument("unsupported store spec '" + s +
-                           "' (expected a directory, hashes:DIR, memory: or virtuoso://HOST:PORT/NAME)");
-  }
-  return RedlandStore::Create(false, s);
+namespace internal {
+
+Result<std::unique_ptr<Store>> OpenHashesStore(bool in_memory, const std::string& dir) {
+  return RedlandStore::Create(in_memory, dir);
 }
+
+}  // namespace internal
 
 }  // namespace tinykg::rdf

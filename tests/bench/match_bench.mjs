@@ -4,13 +4,13 @@
 // JSON line per operation: {"op", "backend": "oxigraph", "ms", "rows"}.
 //   node match_bench.mjs MODEL_IRI DEVICE_IRI SENSOR_IRI RAM FLASH FILE.nt|.ttl ...
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 
-const require = createRequire(import.meta.url);
+import { requirePeer } from "../peers.mjs";
+
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, "../..");
-const oxigraph = require(path.resolve(process.env.TINYKG_PEERS || path.join(root, ".peers/node_modules"), "oxigraph"));
+const oxigraph = requirePeer("oxigraph");
 
 const [modelIri, deviceIri, sensorIri, ram, flash, ...files] = process.argv.slice(2);
 const store = new oxigraph.Store();

@@ -2,12 +2,12 @@
 // (npm `oxigraph`, in-memory store), printing the same JSON lines.
 //   node store_bench.mjs --repeat N --query NAME=FILE ... DATA.nt ...
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 
-const require = createRequire(import.meta.url);
+import { requirePeer } from "../peers.mjs";
+
 const here = path.dirname(new URL(import.meta.url).pathname);
-const oxigraph = require(path.resolve(process.env.TINYKG_PEERS || path.join(here, "../../.peers/node_modules"), "oxigraph"));
+const oxigraph = requirePeer("oxigraph");
 
 let repeat = 5;
 const queries = [], files = [];

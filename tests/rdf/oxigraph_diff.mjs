@@ -9,12 +9,11 @@
 // are compared as sets of their space-separated parts (the order of
 // concatenation is not defined by SPARQL).
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 
-const require = createRequire(import.meta.url);
-const peers = process.env.TINYKG_PEERS || path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../.peers/node_modules");
-const oxigraph = require(path.resolve(peers, "oxigraph"));
+import { requirePeer } from "../peers.mjs";
+
+const oxigraph = requirePeer("oxigraph");
 
 const [dataFile, resultsDir, ...queries] = process.argv.slice(2);
 // tinykg's queries see the union of all named graphs as a set of triples;

@@ -29,6 +29,7 @@ enum class StatusCode : std::uint8_t {
   kUnsupported,      // valid, but a feature we do not implement
   kIoError,          // the file system or a subprocess failed
   kStoreError,       // the RDF store failed
+  kDeadlineExceeded, // a bounded operation (a query) ran out of time
   kInternal,         // a bug in tinykg
 };
 
@@ -94,6 +95,7 @@ Status Unsupported(std::string message, SourceLocation where = {});
 Status IoError(std::string message, SourceLocation where = {});
 Status StoreError(std::string message, SourceLocation where = {});
 Status Internal(std::string message, SourceLocation where = {});
+Status DeadlineExceeded(std::string message, SourceLocation where = {});
 
 // Result<T> holds a T or a non-OK Status (std::expected is not in g++ 12).
 template <typename T>

@@ -1,12 +1,20 @@
 // Store: the knowledge graph. Every loaded document lives in its own named
-// graph (a Redland context) so it can be listed, replaced and dropped; a
-// catalog graph records what each named graph is (kind, source, original
-// text, load time). Queries run over the union of all graphs.
+// graph so it can be listed, replaced and dropped; a catalog records what each
+// named graph is (kind, source, original text, load time). Queries run over
+// the union of all graphs, as a set.
 //
-// Specs accepted by Store::Open:
-//   DIR or hashes:DIR  on-disk Redland `hashes` storage (hash-type 'bdb') in
-//                      directory DIR, created on demand. The default.
-//   memory:            Redland `hashes` with hash-type 'memory'; gone on exit.
+// Specs accepted by Store::Open (see ParseStoreSpec):
+//   DIR or lmdb:DIR    the embedded engine (the default, ./.tinykg): tinykg's
+//                      quad store over LMDB in directory DIR, created on
+//                      demand (lmdb_engine.h). Readers never wait; one writer
+//                      at a time; every write one ACID transaction. A DIR
+//                      that holds a store of the old Redland `hashes` format
+//                      is migrated on first open (the old files are kept).
+//   memory:            the same engine in a private, unlinked file: gone when
+//                      the process exits (scripts and tests).
+//   hashes:DIR         Redland's `hashes` storage (BerkeleyDB) in DIR, the
+//                      format before the LMDB engine; hashes-memory: the
+//                      same with in-memory hashes.
 //   virtuoso://[USER[:PASSWORD]@]HOST[:SQL_PORT][/NAME][?http=HTTP_PORT]
 //                      a Virtuoso Open Source server (virtuoso_store.cc):
 //                      SQL_PORT (default 1111) takes writes over ODBC, one
@@ -25,6 +33,7 @@
 #define TINYKG_RDF_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,12 +94,33 @@ struct StoreStats {
   std::int64_t graphs = 0;   // named graphs in the catalog
 };
 
+// A store spec taken apart. Nothing of it is ever pasted into another
+// options string: directories go to the engines as values.
+struct StoreSpec {
+  enum class Kind { kLmdb, kMemory, kHashes, kHashesMemory, kVirtuoso };
+  Kind kind = Kind::kLmdb;
+  std::string dir;       // kLmdb, kHashes
+  std::string virtuoso;  // kVirtuoso: the whole virtuoso:// spec
+};
+// kInvalidArgument for an empty spec, an unknown scheme or a directory name
+// with control characters.
+Result<StoreSpec> ParseStoreSpec(std::string_view spec);
+
+struct StoreOptions {
+  // How long a writer waits for another process's write (< 0: as long as it
+  // takes; 0: not at all). Readers never wait.
+  std::int64_t lock_timeout_ms = -1;
+  // Told once when a writer starts waiting ("store ... is being written by
+  // pid N; waiting").
+  std::function<void(const std::string&)> on_wait;
+};
+
 class Store {
  public:
   // Opens (creating when needed) the store named by `spec`. Returns a new
-  // Store owned by the caller. Fails with kStoreError (and Redland's message)
-  // when the storage cannot be opened, kInvalidArgument for a bad spec.
-  static Result<std::unique_ptr<Store>> Open(std::string_view spec);
+  // Store owned by the caller. Fails with kStoreError when the storage cannot
+  // be opened, kInvalidArgument for a bad spec.
+  static Result<std::unique_ptr<Store>> Open(std::string_view spec, const StoreOptions& options = {});
 
   virtual ~Store() = default;
   Store(const Store&) = delete;
@@ -135,10 +165,11 @@ class Store {
   // Warnings gathered since the last call (e.g. Redland notices).
   virtual std::vector<std::string> TakeWarnings() = 0;
 
-  // Bounds later Query() calls to `milliseconds` (0: no bound) where the
-  // engine can stop a query: Virtuoso stops it and Query returns kStoreError
-  // saying so. Redland's engine cannot be stopped; the embedded stores
-  // ignore the bound (tinykg serve answers the client itself, see serve.h).
+  // Bounds later Query() calls to `milliseconds` (0: no bound). Past it the
+  // query stops and Query returns kDeadlineExceeded: the LMDB engine checks
+  // the deadline where Rasqal reads triples (every scan ends), Virtuoso is
+  // told the bound and stops the query itself. The hashes stores cannot stop
+  // a query and ignore the bound.
   virtual void SetQueryTimeout(std::int64_t /*milliseconds*/) {}
 
   // Whether the engine evaluates OPTIONAL well by itself; RunQuery evaluates

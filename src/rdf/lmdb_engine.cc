@@ -1,0 +1,859 @@
+#include "lmdb_engine.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+namespace tinykg::rdf::internal {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kFormatVersion[] = "1";
+// Terms longer than this are keyed by their hash (LMDB keys are <= 511 bytes).
+constexpr size_t kMaxInlineTerm = 400;
+constexpr size_t kIdBytes = 8;
+constexpr unsigned kDeadlineEvery = 256;  // scan steps between clock reads
+
+void PutId(char* out, TermId id) {
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(id & 0xFF);
+    id >>= 8;
+  }
+}
+
+TermId GetId(const char* in) {
+  TermId id = 0;
+  for (int i = 0; i < 8; ++i) id = (id << 8) | static_cast<unsigned char>(in[i]);
+  return id;
+}
+
+std::string IdKey(TermId id) {
+  std::string k(kIdBytes, '\0');
+  PutId(k.data(), id);
+  return k;
+}
+
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+std::string_view View(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
+
+// Two FNV-1a passes with different offsets: 128 bits for the key of a long
+// term. Collisions are harmless (the ids under a hash are compared by value).
+std::string LongTermKey(std::string_view bytes) {
+  std::uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+  for (unsigned char c : bytes) {
+    a = (a ^ c) * 0x100000001b3ULL;
+    b = (b ^ c) * 0x100000001b3ULL;
+    b ^= b >> 29;
+  }
+  std::string k(16, '\0');
+  PutId(k.data(), a);
+  PutId(k.data() + 8, b ^ bytes.size());
+  return k;
+}
+
+Status LmdbError(int rc, const std::string& what, const std::string& dir) {
+  std::string text = what + ": " + mdb_strerror(rc);
+  if (rc == ENOSPC) text = what + ": no space left on the device (the store is unchanged)";
+  if (rc == MDB_MAP_FULL) text = what + ": the store reached its map size (the store is unchanged)";
+  return StoreError(text, {dir});
+}
+
+// Catalog entry value: length-prefixed kind, source, label, load time, then
+// the triple count.
+void PutField(std::string& out, std::string_view s) {
+  std::uint32_t n = static_cast<std::uint32_t>(s.size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(s);
+}
+
+bool GetField(std::string_view& in, std::string& out) {
+  std::uint32_t n = 0;
+  if (in.size() < sizeof n) return false;
+  std::memcpy(&n, in.data(), sizeof n);
+  in.remove_prefix(sizeof n);
+  if (in.size() < n) return false;
+  out.assign(in.substr(0, n));
+  in.remove_prefix(n);
+  return true;
+}
+
+std::string EncodeCatalog(const GraphInfo& info) {
+  std::string out;
+  PutField(out, info.kind);
+  PutField(out, info.source);
+  PutField(out, info.label);
+  PutField(out, info.loaded_at);
+  std::int64_t n = info.triples;
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  return out;
+}
+
+bool DecodeCatalog(std::string_view in, GraphInfo& info) {
+  if (!GetField(in, info.kind) || !GetField(in, info.source) || !GetField(in, info.label) ||
+      !GetField(in, info.loaded_at) || in.size() != sizeof(std::int64_t)) {
+    return false;
+  }
+  std::memcpy(&info.triples, in.data(), sizeof info.triples);
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeTerm(const Term& term) {
+  switch (term.kind) {
+    case TermKind::kIri: return "I" + term.value;
+    case TermKind::kBlank: return "B" + term.value;
+    case TermKind::kLiteral:
+      if (!term.language.empty()) return "G" + term.language + '\0' + term.value;
+      if (!term.datatype.empty() && term.datatype != "http://www.w3.org/2001/XMLSchema#string") {
+        return "T" + term.datatype + '\0' + term.value;
+      }
+      return "L" + term.value;
+  }
+  return "L";
+}
+
+Term DecodeTerm(std::string_view bytes) {
+  if (bytes.empty()) return Term::Literal("");
+  char kind = bytes[0];
+  bytes.remove_prefix(1);
+  switch (kind) {
+    case 'I': return Term::Iri(std::string(bytes));
+    case 'B': return Term::Blank(std::string(bytes));
+    case 'G':
+    case 'T': {
+      size_t nul = bytes.find('\0');
+      std::string head(bytes.substr(0, nul));
+      std::string value(nul == std::string_view::npos ? std::string_view() : bytes.substr(nul + 1));
+      return kind == 'G' ? Term::Literal(std::move(value), "", std::move(head))
+                         : Term::Literal(std::move(value), std::move(head));
+    }
+    default: return Term::Literal(std::string(bytes));
+  }
+}
+
+// --- opening -----------------------------------------------------------------
+
+bool LmdbEngine::Exists(const std::string& dir) {
+  std::error_code ec;
+  return fs::exists(fs::path(dir) / "data.mdb", ec);
+}
+
+Result<std::unique_ptr<LmdbEngine>> LmdbEngine::Open(const Options& options) {
+  std::unique_ptr<LmdbEngine> engine(new LmdbEngine());
+  engine->options_ = options;
+  TINYKG_RETURN_IF_ERROR(engine->OpenEnv(options));
+  return engine;
+}
+
+LmdbEngine::~LmdbEngine() {
+  if (write_txn_) Abort();
+  if (read_txn_) mdb_txn_abort(read_txn_);
+  if (env_) mdb_env_close(env_);
+  if (lock_fd_ >= 0) close(lock_fd_);
+}
+
+Status LmdbEngine::OpenEnv(const Options& options) {
+  std::error_code ec;
+  if (options.temporary) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/tinykg-memory-XXXXXX";
+    if (!mkdtemp(pattern.data())) return StoreError(std::string("cannot create a memory store: ") + std::strerror(errno));
+    dir_ = pattern;
+  } else {
+    dir_ = options.dir;
+    fs::create_directories(dir_, ec);
+    if (ec) return StoreError("cannot create store directory: " + ec.message(), {dir_});
+    if (!fs::is_directory(dir_, ec)) return StoreError("not a directory", {dir_});
+  }
+  int rc = mdb_env_create(&env_);
+  if (rc != 0) return LmdbError(rc, "cannot create an LMDB environment", dir_);
+  mdb_env_set_maxdbs(env_, 16);
+  mdb_env_set_maxreaders(env_, 1024);
+  // Address space only: the file grows with the data.
+  mdb_env_set_mapsize(env_, (options.temporary ? std::size_t{64} : std::size_t{1024}) << 30);
+  unsigned flags = MDB_NOTLS;
+  if (options.temporary) flags |= MDB_NOSYNC | MDB_NOMETASYNC;
+  rc = mdb_env_open(env_, dir_.c_str(), flags, 0644);
+  if (options.temporary) {
+    // Nobody else may open it, and it is gone when the process ends (even
+    // killed): the files live on only through our descriptors and mapping.
+    fs::remove(fs::path(dir_) / "data.mdb", ec);
+    fs::remove(fs::path(dir_) / "lock.mdb", ec);
+    fs::remove(dir_, ec);
+  }
+  if (rc != 0) return LmdbError(rc, "cannot open the store", dir_);
+  int dead = 0;
+  mdb_reader_check(env_, &dead);
+
+  // The databases: opened in a read transaction when they exist (a reader
+  // never needs the write lock), created under the write lock otherwise.
+  struct Db {
+    const char* name;
+    MDB_dbi* dbi;
+    unsigned flags;
+  } dbs[] = {{"t2i", &t2i_, 0},  {"h2i", &h2i_, MDB_DUPSORT}, {"i2t", &i2t_, 0},   {"refs", &refs_, 0},
+             {"spo", &spo_, 0},  {"pos", &pos_, 0},           {"osp", &osp_, 0},   {"gspo", &gspo_, 0},
+             {"cat", &cat_, 0},  {"text", &text_, 0},         {"meta", &meta_, 0}};
+  MDB_txn* txn = nullptr;
+  rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+  if (rc != 0) return LmdbError(rc, "cannot read the store", dir_);
+  bool all = true;
+  for (auto& db : dbs) {
+    if (mdb_dbi_open(txn, db.name, db.flags, db.dbi) != 0) {
+      all = false;
+      break;
+    }
+  }
+  if (all) {
+    MDB_val k = Val("version"), v;
+    std::string version = mdb_get(txn, meta_, &k, &v) == 0 ? std::string(View(v)) : "";
+    mdb_txn_commit(txn);  // keeps the handles
+    if (version != kFormatVersion) {
+      return StoreError("the store has format version '" + version + "'; this tinykg reads version " +
+                            kFormatVersion,
+                        {dir_});
+    }
+    return Status::Ok();
+  }
+  mdb_txn_abort(txn);
+  TINYKG_RETURN_IF_ERROR(LockWriter());
+  rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+  if (rc != 0) {
+    UnlockWriter();
+    return LmdbError(rc, "cannot write the store", dir_);
+  }
+  for (auto& db : dbs) {
+    rc = mdb_dbi_open(txn, db.name, db.flags | MDB_CREATE, db.dbi);
+    if (rc != 0) break;
+  }
+  if (rc == 0) {
+    MDB_val k = Val("version"), v = Val(kFormatVersion);
+    rc = mdb_put(txn, meta_, &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) rc = 0;
+  }
+  if (rc == 0) {
+    rc = mdb_txn_commit(txn);
+  } else {
+    mdb_txn_abort(txn);
+  }
+  UnlockWriter();
+  if (rc != 0) return LmdbError(rc, "cannot create the store", dir_);
+  return Status::Ok();
+}
+
+// --- locking and transactions -------------------------------------------------
+
+Status LmdbEngine::LockWriter() {
+  if (options_.temporary) return Status::Ok();
+  std::string path = dir_ + "/write.lock";
+  if (lock_fd_ < 0) {
+    lock_fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) return StoreError(std::string("cannot open the write lock: ") + std::strerror(errno), {path});
+  }
+  if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK) return StoreError(std::string("cannot lock the store: ") + std::strerror(errno), {path});
+    char buf[32] = {0};
+    ssize_t n = pread(lock_fd_, buf, sizeof buf - 1, 0);
+    std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "?";
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    std::string who = "store " + dir_ + " is being written by pid " + pid;
+    if (options_.lock_timeout_ms == 0) return StoreError(who + " (--lock-timeout 0)");
+    if (options_.on_wait) {
+      options_.on_wait(who + "; waiting" +
+                       (options_.lock_timeout_ms > 0 ? " up to " + std::to_string(options_.lock_timeout_ms) + " ms" : ""));
+    }
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.lock_timeout_ms);
+    while (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (options_.lock_timeout_ms > 0 && std::chrono::steady_clock::now() >= until) {
+        return StoreError(who + "; gave up after " + std::to_string(options_.lock_timeout_ms) + " ms (--lock-timeout)");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  std::string pid = std::to_string(getpid()) + "\n";
+  if (ftruncate(lock_fd_, 0) == 0) {
+    ssize_t ignored = pwrite(lock_fd_, pid.data(), pid.size(), 0);
+    (void)ignored;
+  }
+  return Status::Ok();
+}
+
+void LmdbEngine::UnlockWriter() {
+  if (lock_fd_ >= 0) flock(lock_fd_, LOCK_UN);
+}
+
+Status LmdbEngine::BeginRead() {
+  if (write_txn_) return Status::Ok();
+  if (read_depth_++ > 0) return Status::Ok();
+  int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &read_txn_);
+  if (rc != 0) {
+    read_depth_ = 0;
+    read_txn_ = nullptr;
+    return LmdbError(rc, "cannot read the store", dir_);
+  }
+  return Status::Ok();
+}
+
+void LmdbEngine::EndRead() {
+  if (write_txn_ || read_depth_ == 0) return;
+  if (--read_depth_ == 0 && read_txn_) {
+    mdb_txn_abort(read_txn_);
+    read_txn_ = nullptr;
+  }
+}
+
+Status LmdbEngine::ReadTxn(MDB_txn** txn, MDB_txn** owned) {
+  *owned = nullptr;
+  if (write_txn_) {
+    *txn = write_txn_;
+  } else if (read_txn_) {
+    *txn = read_txn_;
+  } else {
+    int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, owned);
+    if (rc != 0) return LmdbError(rc, "cannot read the store", dir_);
+    *txn = *owned;
+  }
+  return Status::Ok();
+}
+
+Status LmdbEngine::BeginWrite() {
+  if (write_txn_) return Internal("nested write transaction");
+  TINYKG_RETURN_IF_ERROR(LockWriter());
+  int rc = mdb_txn_begin(env_, nullptr, 0, &write_txn_);
+  if (rc != 0) {
+    write_txn_ = nullptr;
+    UnlockWriter();
+    return LmdbError(rc, "cannot begin a write", dir_);
+  }
+  MDB_val k = Val("next-id"), v;
+  next_id_ = 0;
+  if (mdb_get(write_txn_, meta_, &k, &v) == 0 && v.mv_size == kIdBytes) {
+    next_id_ = GetId(static_cast<const char*>(v.mv_data));
+  }
+  intern_cache_.clear();
+  ref_delta_.clear();
+  triple_delta_ = quad_delta_ = 0;
+  return Status::Ok();
+}
+
+Status LmdbEngine::AddCounter(const char* name, std::int64_t delta) {
+  if (delta == 0) return Status::Ok();
+  MDB_val k = Val(name), v;
+  std::int64_t n = 0;
+  if (mdb_get(write_txn_, meta_, &k, &v) == 0 && v.mv_size == sizeof n) std::memcpy(&n, v.mv_data, sizeof n);
+  n += delta;
+  v = MDB_val{sizeof n, &n};
+  int rc = mdb_put(write_txn_, meta_, &k, &v, 0);
+  return rc == 0 ? Status::Ok() : LmdbError(rc, "cannot write the store", dir_);
+}
+
+std::int64_t LmdbEngine::Counter(const char* name) {
+  MDB_txn *txn = nullptr, *owned = nullptr;
+  if (!ReadTxn(&txn, &owned).ok()) return 0;
+  MDB_val k = Val(name), v;
+  std::int64_t n = 0;
+  if (mdb_get(txn, meta_, &k, &v) == 0 && v.mv_size == sizeof n) std::memcpy(&n, v.mv_data, sizeof n);
+  if (owned) mdb_txn_abort(owned);
+  if (write_txn_) n += std::string_view(name) == "triples" ? triple_delta_ : quad_delta_;
+  return n;
+}
+
+std::int64_t LmdbEngine::triple_count() { return Counter("triples"); }
+std::int64_t LmdbEngine::quad_count() { return Counter("quads"); }
+
+Status LmdbEngine::Commit() {
+  if (!write_txn_) return Internal("commit without a write");
+  Status s = FlushRefs();
+  if (s.ok()) s = AddCounter("triples", triple_delta_);
+  if (s.ok()) s = AddCounter("quads", quad_delta_);
+  if (s.ok()) {
+    std::string id = IdKey(next_id_);
+    MDB_val k = Val("next-id"), v = Val(id);
+    int rc = mdb_put(write_txn_, meta_, &k, &v, 0);
+    if (rc != 0) s = LmdbError(rc, "cannot write the store", dir_);
+  }
+  if (!s.ok()) {
+    Abort();
+    return s;
+  }
+  int rc = mdb_txn_commit(write_txn_);
+  write_txn_ = nullptr;
+  intern_cache_.clear();
+  ref_delta_.clear();
+  triple_delta_ = quad_delta_ = 0;
+  UnlockWriter();
+  if (rc != 0) return LmdbError(rc, "cannot commit the write", dir_);
+  return Status::Ok();
+}
+
+void LmdbEngine::Abort() {
+  if (!write_txn_) return;
+  mdb_txn_abort(write_txn_);
+  write_txn_ = nullptr;
+  intern_cache_.clear();
+  ref_delta_.clear();
+  triple_delta_ = quad_delta_ = 0;
+  UnlockWriter();
+}
+
+// --- terms ----------------------------------------------------------------------
+
+Result<std::optional<TermId>> LmdbEngine::Lookup(MDB_txn* txn, const std::string& bytes) {
+  if (bytes.size() <= kMaxInlineTerm) {
+    MDB_val k = Val(bytes), v;
+    int rc = mdb_get(txn, t2i_, &k, &v);
+    if (rc == MDB_NOTFOUND) return std::optional<TermId>();
+    if (rc != 0 || v.mv_size != kIdBytes) return LmdbError(rc, "cannot read a term", dir_);
+    return std::optional<TermId>(GetId(static_cast<const char*>(v.mv_data)));
+  }
+  std::string hash = LongTermKey(bytes);
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(txn, h2i_, &cursor);
+  if (rc != 0) return LmdbError(rc, "cannot read a term", dir_);
+  MDB_val k = Val(hash), v;
+  std::optional<TermId> found;
+  for (rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_KEY); rc == 0; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT_DUP)) {
+    TermId id = GetId(static_cast<const char*>(v.mv_data));
+    std::string key = IdKey(id);
+    MDB_val ik = Val(key), iv;
+    if (mdb_get(txn, i2t_, &ik, &iv) == 0 && View(iv) == bytes) {
+      found = id;
+      break;
+    }
+  }
+  mdb_cursor_close(cursor);
+  return found;
+}
+
+Result<std::optional<TermId>> LmdbEngine::Find(const Term& term) {
+  std::string bytes = EncodeTerm(term);
+  if (write_txn_) {
+    auto it = intern_cache_.find(bytes);
+    if (it != intern_cache_.end()) return std::optional<TermId>(it->second);
+  }
+  MDB_txn *txn = nullptr, *owned = nullptr;
+  TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &owned));
+  auto r = Lookup(txn, bytes);
+  if (owned) mdb_txn_abort(owned);
+  return r;
+}
+
+Result<TermId> LmdbEngine::Intern(const Term& term) {
+  std::string bytes = EncodeTerm(term);
+  auto cached = intern_cache_.find(bytes);
+  if (cached != intern_cache_.end()) return cached->second;
+  TINYKG_ASSIGN_OR_RETURN(auto found, Lookup(write_txn_, bytes));
+  TermId id = 0;
+  if (found) {
+    id = *found;
+  } else {
+    id = ++next_id_;
+    std::string key = IdKey(id);
+    MDB_val ik = Val(key), iv = Val(bytes);
+    int rc = mdb_put(write_txn_, i2t_, &ik, &iv, 0);
+    if (rc == 0) {
+      if (bytes.size() <= kMaxInlineTerm) {
+        MDB_val k = Val(bytes), v = Val(key);
+        rc = mdb_put(write_txn_, t2i_, &k, &v, 0);
+      } else {
+        std::string hash = LongTermKey(bytes);
+        MDB_val k = Val(hash), v = Val(key);
+        rc = mdb_put(write_txn_, h2i_, &k, &v, 0);
+      }
+    }
+    if (rc != 0) return LmdbError(rc, "cannot write a term", dir_);
+    Ref(id, 0);  // a new term nobody ends up using is removed at commit
+  }
+  if (intern_cache_.size() > 1000000) intern_cache_.clear();
+  intern_cache_.emplace(std::move(bytes), id);
+  return id;
+}
+
+Result<Term> LmdbEngine::TermOf(TermId id) {
+  MDB_txn *txn = nullptr, *owned = nullptr;
+  TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &owned));
+  std::string key = IdKey(id);
+  MDB_val k = Val(key), v;
+  int rc = mdb_get(txn, i2t_, &k, &v);
+  Term t;
+  if (rc == 0) t = DecodeTerm(View(v));
+  if (owned) mdb_txn_abort(owned);
+  if (rc != 0) return StoreError("term " + std::to_string(id) + " is missing from the store", {dir_});
+  return t;
+}
+
+Status LmdbEngine::FlushRefs() {
+  std::vector<std::pair<TermId, std::int64_t>> deltas(ref_delta_.begin(), ref_delta_.end());
+  std::sort(deltas.begin(), deltas.end());
+  for (const auto& [id, delta] : deltas) {
+    std::string key = IdKey(id);
+    MDB_val k = Val(key), v;
+    std::int64_t n = 0;
+    if (mdb_get(write_txn_, refs_, &k, &v) == 0 && v.mv_size == sizeof n) std::memcpy(&n, v.mv_data, sizeof n);
+    if (delta == 0 && n > 0) continue;
+    n += delta;
+    int rc = 0;
+    if (n > 0) {
+      v = MDB_val{sizeof n, &n};
+      rc = mdb_put(write_txn_, refs_, &k, &v, 0);
+    } else {
+      // Nothing names the term any more: it leaves the dictionary.
+      mdb_del(write_txn_, refs_, &k, nullptr);
+      MDB_val tv;
+      if (mdb_get(write_txn_, i2t_, &k, &tv) == 0) {
+        std::string bytes(View(tv));
+        if (bytes.size() <= kMaxInlineTerm) {
+          MDB_val tk = Val(bytes);
+          mdb_del(write_txn_, t2i_, &tk, nullptr);
+        } else {
+          std::string hash = LongTermKey(bytes);
+          MDB_val hk = Val(hash), hv = Val(key);
+          mdb_del(write_txn_, h2i_, &hk, &hv);
+        }
+        rc = mdb_del(write_txn_, i2t_, &k, nullptr);
+      }
+    }
+    if (rc != 0 && rc != MDB_NOTFOUND) return LmdbError(rc, "cannot write the store", dir_);
+  }
+  ref_delta_.clear();
+  return Status::Ok();
+}
+
+// --- quads ------------------------------------------------------------------------
+
+Status LmdbEngine::AddIds(const QuadIds& q, bool* added) {
+  char key[32];
+  PutId(key, q.g);
+  PutId(key + 8, q.s);
+  PutId(key + 16, q.p);
+  PutId(key + 24, q.o);
+  MDB_val k{32, key}, empty{0, nullptr};
+  int rc = mdb_put(write_txn_, gspo_, &k, &empty, MDB_NOOVERWRITE);
+  *added = false;
+  if (rc == MDB_KEYEXIST) return Status::Ok();
+  if (rc != 0) return LmdbError(rc, "cannot write the store", dir_);
+  *added = true;
+  Ref(q.s, 1);
+  Ref(q.p, 1);
+  Ref(q.o, 1);
+  Ref(q.g, 1);
+  ++quad_delta_;
+  MDB_val sk{24, key + 8}, sv;
+  std::uint32_t graphs = 0;
+  if (mdb_get(write_txn_, spo_, &sk, &sv) == 0 && sv.mv_size == sizeof graphs) {
+    std::memcpy(&graphs, sv.mv_data, sizeof graphs);
+  }
+  bool new_triple = graphs == 0;
+  ++graphs;
+  sv = MDB_val{sizeof graphs, &graphs};
+  rc = mdb_put(write_txn_, spo_, &sk, &sv, 0);
+  if (rc == 0 && new_triple) {
+    ++triple_delta_;
+    char pos[24], osp[24];
+    PutId(pos, q.p);
+    PutId(pos + 8, q.o);
+    PutId(pos + 16, q.s);
+    PutId(osp, q.o);
+    PutId(osp + 8, q.s);
+    PutId(osp + 16, q.p);
+    MDB_val pk{24, pos}, ok{24, osp};
+    rc = mdb_put(write_txn_, pos_, &pk, &empty, 0);
+    if (rc == 0) rc = mdb_put(write_txn_, osp_, &ok, &empty, 0);
+  }
+  return rc == 0 ? Status::Ok() : LmdbError(rc, "cannot write the store", dir_);
+}
+
+Status LmdbEngine::RemoveIds(const QuadIds& q) {
+  char key[32];
+  PutId(key, q.g);
+  PutId(key + 8, q.s);
+  PutId(key + 16, q.p);
+  PutId(key + 24, q.o);
+  MDB_val k{32, key};
+  int rc = mdb_del(write_txn_, gspo_, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return Status::Ok();
+  if (rc != 0) return LmdbError(rc, "cannot write the store", dir_);
+  Ref(q.s, -1);
+  Ref(q.p, -1);
+  Ref(q.o, -1);
+  Ref(q.g, -1);
+  --quad_delta_;
+  MDB_val sk{24, key + 8}, sv;
+  std::uint32_t graphs = 0;
+  if (mdb_get(write_txn_, spo_, &sk, &sv) == 0 && sv.mv_size == sizeof graphs) {
+    std::memcpy(&graphs, sv.mv_data, sizeof graphs);
+  }
+  if (graphs > 1) {
+    --graphs;
+    sv = MDB_val{sizeof graphs, &graphs};
+    rc = mdb_put(write_txn_, spo_, &sk, &sv, 0);
+  } else {
+    --triple_delta_;
+    char pos[24], osp[24];
+    PutId(pos, q.p);
+    PutId(pos + 8, q.o);
+    PutId(pos + 16, q.s);
+    PutId(osp, q.o);
+    PutId(osp + 8, q.s);
+    PutId(osp + 16, q.p);
+    MDB_val pk{24, pos}, ok{24, osp};
+    rc = mdb_del(write_txn_, spo_, &sk, nullptr);
+    if (rc == 0) rc = mdb_del(write_txn_, pos_, &pk, nullptr);
+    if (rc == 0) rc = mdb_del(write_txn_, osp_, &ok, nullptr);
+  }
+  return rc == 0 ? Status::Ok() : LmdbError(rc, "cannot write the store", dir_);
+}
+
+Result<std::int64_t> LmdbEngine::ClearGraph(const std::string& iri) {
+  if (!write_txn_) return Internal("write outside a transaction");
+  TINYKG_ASSIGN_OR_RETURN(auto gid, Find(Term::Iri(iri)));
+  if (!gid) return std::int64_t{0};
+  std::vector<QuadIds> doomed;
+  {
+    QuadIds pattern;
+    pattern.g = *gid;
+    TINYKG_ASSIGN_OR_RETURN(auto scan, Find(pattern));
+    QuadIds q;
+    while (scan->Next(q)) doomed.push_back(q);
+  }
+  for (const auto& q : doomed) TINYKG_RETURN_IF_ERROR(RemoveIds(q));
+  return static_cast<std::int64_t>(doomed.size());
+}
+
+Result<std::int64_t> LmdbEngine::AddToGraph(const std::string& iri, const std::vector<Triple>& triples) {
+  if (!write_txn_) return Internal("write outside a transaction");
+  TINYKG_ASSIGN_OR_RETURN(TermId g, Intern(Term::Iri(iri)));
+  std::int64_t added = 0;
+  for (const auto& t : triples) {
+    QuadIds q;
+    q.g = g;
+    TINYKG_ASSIGN_OR_RETURN(q.s, Intern(t.subject));
+    TINYKG_ASSIGN_OR_RETURN(q.p, Intern(t.predicate));
+    TINYKG_ASSIGN_OR_RETURN(q.o, Intern(t.object));
+    bool fresh = false;
+    TINYKG_RETURN_IF_ERROR(AddIds(q, &fresh));
+    added += fresh;
+  }
+  return added;
+}
+
+Status LmdbEngine::AddQuad(const Triple& triple, const std::string& graph) {
+  return AddToGraph(graph, {triple}).status();
+}
+
+Status LmdbEngine::RemoveQuad(const Triple& triple, const std::string& graph) {
+  if (!write_txn_) return Internal("write outside a transaction");
+  QuadIds q;
+  for (auto [term, id] : {std::pair<const Term*, TermId*>{&triple.subject, &q.s}, {&triple.predicate, &q.p},
+                          {&triple.object, &q.o}}) {
+    TINYKG_ASSIGN_OR_RETURN(auto found, Find(*term));
+    if (!found) return Status::Ok();
+    *id = *found;
+  }
+  TINYKG_ASSIGN_OR_RETURN(auto g, Find(Term::Iri(graph)));
+  if (!g) return Status::Ok();
+  q.g = *g;
+  return RemoveIds(q);
+}
+
+// --- catalog -------------------------------------------------------------------------
+
+Status LmdbEngine::PutCatalog(const GraphInfo& info, const std::string& original_text) {
+  if (!write_txn_) return Internal("write outside a transaction");
+  TINYKG_ASSIGN_OR_RETURN(TermId g, Intern(Term::Iri(info.iri)));
+  std::string key = IdKey(g);
+  std::string value = EncodeCatalog(info);
+  MDB_val k = Val(key), v;
+  if (mdb_get(write_txn_, cat_, &k, &v) == MDB_NOTFOUND) Ref(g, 1);
+  v = Val(value);
+  int rc = mdb_put(write_txn_, cat_, &k, &v, 0);
+  if (rc == 0) {
+    if (original_text.empty()) {
+      rc = mdb_del(write_txn_, text_, &k, nullptr);
+      if (rc == MDB_NOTFOUND) rc = 0;
+    } else {
+      MDB_val tv = Val(original_text);
+      rc = mdb_put(write_txn_, text_, &k, &tv, 0);
+    }
+  }
+  return rc == 0 ? Status::Ok() : LmdbError(rc, "cannot write the catalog", dir_);
+}
+
+Status LmdbEngine::DeleteCatalog(const std::string& iri) {
+  if (!write_txn_) return Internal("write outside a transaction");
+  TINYKG_ASSIGN_OR_RETURN(auto g, Find(Term::Iri(iri)));
+  if (!g) return Status::Ok();
+  std::string key = IdKey(*g);
+  MDB_val k = Val(key);
+  int rc = mdb_del(write_txn_, cat_, &k, nullptr);
+  if (rc == 0) Ref(*g, -1);
+  if (rc == MDB_NOTFOUND) rc = 0;
+  if (rc == 0) rc = mdb_del(write_txn_, text_, &k, nullptr);
+  if (rc == MDB_NOTFOUND) rc = 0;
+  return rc == 0 ? Status::Ok() : LmdbError(rc, "cannot write the catalog", dir_);
+}
+
+Result<std::optional<GraphInfo>> LmdbEngine::Catalog(const std::string& iri, std::string* original_text) {
+  TINYKG_ASSIGN_OR_RETURN(auto g, Find(Term::Iri(iri)));
+  if (!g) return std::optional<GraphInfo>();
+  MDB_txn *txn = nullptr, *owned = nullptr;
+  TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &owned));
+  std::string key = IdKey(*g);
+  MDB_val k = Val(key), v;
+  std::optional<GraphInfo> out;
+  bool corrupt = false;
+  if (mdb_get(txn, cat_, &k, &v) == 0) {
+    GraphInfo info;
+    info.iri = iri;
+    if (DecodeCatalog(View(v), info)) {
+      out = std::move(info);
+    } else {
+      corrupt = true;
+    }
+    if (original_text && mdb_get(txn, text_, &k, &v) == 0) original_text->assign(View(v));
+  }
+  if (owned) mdb_txn_abort(owned);
+  if (corrupt) return StoreError("the catalog entry of <" + iri + "> is damaged", {dir_});
+  return out;
+}
+
+Result<std::vector<GraphInfo>> LmdbEngine::AllCatalog() {
+  MDB_txn *txn = nullptr, *owned = nullptr;
+  TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &owned));
+  std::vector<GraphInfo> out;
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(txn, cat_, &cursor);
+  MDB_val k, v;
+  for (rc = rc == 0 ? mdb_cursor_get(cursor, &k, &v, MDB_FIRST) : rc; rc == 0;
+       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+    GraphInfo info;
+    MDB_val tv;
+    if (k.mv_size != kIdBytes || !DecodeCatalog(View(v), info) || mdb_get(txn, i2t_, &k, &tv) != 0) continue;
+    info.iri = DecodeTerm(View(tv)).value;
+    out.push_back(std::move(info));
+  }
+  if (cursor) mdb_cursor_close(cursor);
+  if (owned) mdb_txn_abort(owned);
+  std::sort(out.begin(), out.end(), [](const GraphInfo& a, const GraphInfo& b) { return a.iri < b.iri; });
+  return out;
+}
+
+// --- scans -----------------------------------------------------------------------------
+
+LmdbEngine::Scan::~Scan() {
+  if (cursor_) mdb_cursor_close(cursor_);
+  if (own_txn_) mdb_txn_abort(own_txn_);
+}
+
+Result<std::unique_ptr<LmdbEngine::Scan>> LmdbEngine::Find(const QuadIds& pattern) {
+  std::unique_ptr<Scan> scan(new Scan());
+  scan->engine_ = this;
+  scan->want_ = pattern;
+  if (CheckDeadline()) {
+    scan->done_ = true;
+    return scan;
+  }
+  MDB_txn* txn = nullptr;
+  TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &scan->own_txn_));
+  // Pick the index whose key starts with the most bound terms. Positions:
+  // 0 s, 1 p, 2 o, 3 g.
+  MDB_dbi dbi = spo_;
+  const TermId ids[4] = {pattern.s, pattern.p, pattern.o, pattern.g};
+  auto use = [&](MDB_dbi d, std::initializer_list<int> order) {
+    dbi = d;
+    int i = 0;
+    for (int pos : order) scan->order_[i++] = pos;
+    scan->key_terms_ = i;
+  };
+  if (pattern.g) {
+    use(gspo_, {3, 0, 1, 2});
+  } else if (pattern.s) {
+    if (pattern.o && !pattern.p) use(osp_, {2, 0, 1});
+    else use(spo_, {0, 1, 2});
+  } else if (pattern.p) {
+    use(pos_, {1, 2, 0});
+  } else if (pattern.o) {
+    use(osp_, {2, 0, 1});
+  } else {
+    use(spo_, {0, 1, 2});
+  }
+  for (int i = 0; i < scan->key_terms_ && ids[scan->order_[i]] != 0; ++i) {
+    char buf[8];
+    PutId(buf, ids[scan->order_[i]]);
+    scan->prefix_.append(buf, 8);
+  }
+  int rc = mdb_cursor_open(txn, dbi, &scan->cursor_);
+  if (rc != 0) return LmdbError(rc, "cannot read the store", dir_);
+  return scan;
+}
+
+bool LmdbEngine::Scan::Next(QuadIds& out) {
+  if (done_) return false;
+  MDB_val k, v;
+  int rc;
+  if (!started_) {
+    started_ = true;
+    if (prefix_.empty()) {
+      rc = mdb_cursor_get(cursor_, &k, &v, MDB_FIRST);
+    } else {
+      k = Val(prefix_);
+      rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+    }
+  } else {
+    rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
+  }
+  const TermId want[4] = {want_.s, want_.p, want_.o, want_.g};
+  for (; rc == 0; rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT)) {
+    if (++steps_ % kDeadlineEvery == 0 && engine_->CheckDeadline()) break;
+    if (k.mv_size != static_cast<size_t>(key_terms_) * 8 ||
+        std::memcmp(k.mv_data, prefix_.data(), prefix_.size()) != 0) {
+      break;
+    }
+    TermId got[4] = {0, 0, 0, 0};
+    const char* key = static_cast<const char*>(k.mv_data);
+    for (int i = 0; i < key_terms_; ++i) got[order_[i]] = GetId(key + 8 * i);
+    bool match = true;
+    for (int i = 0; i < 4; ++i) {
+      if (want[i] && got[i] != want[i]) match = false;
+    }
+    if (!match) continue;
+    out = QuadIds{got[0], got[1], got[2], got[3]};
+    return true;
+  }
+  done_ = true;
+  return false;
+}
+
+Result<std::vector<TermId>> LmdbEngine::GraphIds() {
+  MDB_txn *txn = nullptr, *owned = nullptr;
+  TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &owned));
+  std::vector<TermId> out;
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(txn, gspo_, &cursor);
+  MDB_val k, v;
+  for (rc = rc == 0 ? mdb_cursor_get(cursor, &k, &v, MDB_FIRST) : rc; rc == 0;) {
+    TermId g = GetId(static_cast<const char*>(k.mv_data));
+    out.push_back(g);
+    // Jump past this graph: the first key of graph g + 1.
+    char next[8];
+    PutId(next, g + 1);
+    k = MDB_val{8, next};
+    rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+  }
+  if (cursor) mdb_cursor_close(cursor);
+  if (owned) mdb_txn_abort(owned);
+  return out;
+}
+
+}  // namespace tinykg::rdf::internal

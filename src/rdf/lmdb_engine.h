@@ -1,0 +1,192 @@
+// Internal: tinykg's quad store over LMDB, the embedded storage engine under
+// Redland (lmdb_storage.cc registers it as a librdf storage module) and the
+// Store (lmdb_store.cc).
+//
+// Layout (one LMDB environment, the files data.mdb and lock.mdb in the store
+// directory; named databases):
+//   t2i   term bytes -> id             terms up to kMaxInlineTerm bytes
+//   h2i   128-bit hash -> ids (dups)   longer terms (LMDB keys are <= 511 B)
+//   i2t   id -> term bytes
+//   refs  id -> quads (and catalog entries) naming the term; a term whose
+//         count reaches 0 is deleted, so replacing a TD leaves no garbage
+//   spo   s p o -> graphs holding the triple   \  the union of all graphs
+//   pos   p o s                                 } as a set: SPARQL reads
+//   osp   o s p                                 /  these, nothing is doubled
+//   gspo  g s p o                               the named graphs
+//   cat   graph id -> catalog entry (kind, source, label, load time, count)
+//   text  graph id -> the document's original text (TD round trip)
+//   meta  "version", "next-id", "triples", "quads"
+// Ids are 8-byte big-endian integers, so keys sort as numbers and every
+// triple pattern is a prefix range of one index. Dropping or replacing a
+// graph walks that graph's gspo range only: O(graph), whatever the store.
+//
+// Concurrency: readers run in LMDB read transactions (MVCC snapshots) and
+// never wait, in this process or another. One writer at a time: a write
+// takes `write.lock` (flock) first; a second writer reports who holds it
+// and waits (up to the lock timeout). A write is one LMDB transaction:
+// committed whole or not at all, crash-safe without a journal.
+#ifndef TINYKG_RDF_LMDB_ENGINE_H_
+#define TINYKG_RDF_LMDB_ENGINE_H_
+
+#include <lmdb.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tinykg/base/status.h"
+#include "tinykg/rdf/store.h"
+#include "tinykg/rdf/triple.h"
+
+namespace tinykg::rdf::internal {
+
+using TermId = std::uint64_t;
+
+// s, p, o, g ids; 0 is "unbound" in patterns and "no graph" in results.
+struct QuadIds {
+  TermId s = 0, p = 0, o = 0, g = 0;
+};
+
+// A term's stored bytes: a kind letter, then for typed and language-tagged
+// literals the datatype IRI or tag and a NUL, then the value.
+std::string EncodeTerm(const Term& term);
+Term DecodeTerm(std::string_view bytes);
+
+class LmdbEngine {
+ public:
+  struct Options {
+    std::string dir;         // the store directory (created when missing)
+    bool temporary = false;  // memory: a private, unlinked environment, no fsync
+    // Writers: how long to wait for another writer (<0: for ever), and
+    // where to say that we wait.
+    std::int64_t lock_timeout_ms = -1;
+    std::function<void(const std::string&)> on_wait;
+  };
+
+  static Result<std::unique_ptr<LmdbEngine>> Open(const Options& options);
+  ~LmdbEngine();
+  LmdbEngine(const LmdbEngine&) = delete;
+  LmdbEngine& operator=(const LmdbEngine&) = delete;
+
+  // Whether `dir` holds an LMDB store.
+  static bool Exists(const std::string& dir);
+
+  // --- transactions --------------------------------------------------------
+  // Readers: a snapshot for a series of reads (a query). Reads outside a
+  // snapshot or write take a short snapshot of their own.
+  Status BeginRead();
+  void EndRead();
+  // The writer: takes the write lock, then an LMDB write transaction. Reads
+  // made while it is open see its changes.
+  Status BeginWrite();
+  Status Commit();
+  void Abort();
+  bool writing() const { return write_txn_ != nullptr; }
+
+  // A query's deadline: scans stop (and expired() turns true) past it.
+  void SetDeadline(std::chrono::steady_clock::time_point deadline) {
+    deadline_ = deadline;
+    has_deadline_ = true;
+    expired_ = false;
+  }
+  void ClearDeadline() { has_deadline_ = false; }
+  bool expired() const { return expired_; }
+  // True (and expired() set) once the deadline has passed.
+  bool CheckDeadline() {
+    if (has_deadline_ && !expired_ && std::chrono::steady_clock::now() >= deadline_) expired_ = true;
+    return expired_;
+  }
+
+  // --- writes (inside BeginWrite/Commit) -----------------------------------
+  // Removes every quad of graph `iri` (its catalog entry stays). Returns the
+  // number removed.
+  Result<std::int64_t> ClearGraph(const std::string& iri);
+  // Adds triples (already normalised) to graph `iri`; duplicates within the
+  // graph are kept once. Returns the number of new quads.
+  Result<std::int64_t> AddToGraph(const std::string& iri, const std::vector<Triple>& triples);
+  Status AddQuad(const Triple& triple, const std::string& graph);
+  Status RemoveQuad(const Triple& triple, const std::string& graph);
+  Status PutCatalog(const GraphInfo& info, const std::string& original_text);
+  Status DeleteCatalog(const std::string& iri);
+
+  // --- reads ---------------------------------------------------------------
+  // Looks a term up without creating it (nullopt: not in the store).
+  Result<std::optional<TermId>> Find(const Term& term);
+  Result<Term> TermOf(TermId id);
+  // The catalog entry of `iri` (with its original text when `with_text`).
+  Result<std::optional<GraphInfo>> Catalog(const std::string& iri, std::string* original_text);
+  Result<std::vector<GraphInfo>> AllCatalog();
+  std::int64_t triple_count();
+  std::int64_t quad_count();
+
+  // A range scan for one pattern. With `pattern.g` set, the quads of that
+  // graph (results carry g); else the union of all graphs as a set (g = 0).
+  class Scan {
+   public:
+    ~Scan();
+    Scan(const Scan&) = delete;
+    Scan& operator=(const Scan&) = delete;
+    // The next match, false at the end (or when the deadline passed).
+    bool Next(QuadIds& out);
+
+   private:
+    friend class LmdbEngine;
+    Scan() = default;
+    LmdbEngine* engine_ = nullptr;
+    MDB_txn* own_txn_ = nullptr;  // a snapshot of its own, when none was open
+    MDB_cursor* cursor_ = nullptr;
+    std::string prefix_;
+    int order_[4] = {0, 1, 2, 3};  // key position -> s/p/o/g
+    int key_terms_ = 3;
+    QuadIds want_;
+    bool started_ = false, done_ = false;
+    std::uint32_t steps_ = 0;
+  };
+  Result<std::unique_ptr<Scan>> Find(const QuadIds& pattern);
+  // The ids of every graph with quads (gspo), in id order.
+  Result<std::vector<TermId>> GraphIds();
+
+ private:
+  LmdbEngine() = default;
+  Status OpenEnv(const Options& options);
+  Status LockWriter();
+  void UnlockWriter();
+  // The transaction reads run in: the writer's, the reader snapshot, or a
+  // new short one (owned by the caller, returned in `owned`).
+  Status ReadTxn(MDB_txn** txn, MDB_txn** owned);
+  Result<TermId> Intern(const Term& term);
+  Result<std::optional<TermId>> Lookup(MDB_txn* txn, const std::string& bytes);
+  Status FlushRefs();
+  Status AddIds(const QuadIds& q, bool* added);
+  Status RemoveIds(const QuadIds& q);
+  void Ref(TermId id, std::int64_t delta) { ref_delta_[id] += delta; }
+  Status AddCounter(const char* name, std::int64_t delta);
+  std::int64_t Counter(const char* name);
+
+  Options options_;
+  std::string dir_;
+  MDB_env* env_ = nullptr;
+  MDB_dbi t2i_ = 0, h2i_ = 0, i2t_ = 0, refs_ = 0, spo_ = 0, pos_ = 0, osp_ = 0, gspo_ = 0,
+          cat_ = 0, text_ = 0, meta_ = 0;
+  MDB_txn* write_txn_ = nullptr;
+  MDB_txn* read_txn_ = nullptr;
+  int read_depth_ = 0;
+  int lock_fd_ = -1;
+  // Write-transaction caches: term bytes -> id, and reference count deltas
+  // applied at commit.
+  std::unordered_map<std::string, TermId> intern_cache_;
+  std::unordered_map<TermId, std::int64_t> ref_delta_;
+  std::int64_t triple_delta_ = 0, quad_delta_ = 0;
+  TermId next_id_ = 0;
+  bool has_deadline_ = false, expired_ = false;
+  std::chrono::steady_clock::time_point deadline_;
+};
+
+}  // namespace tinykg::rdf::internal
+
+#endif  // TINYKG_RDF_LMDB_ENGINE_H_

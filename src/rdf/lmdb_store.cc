@@ -1,0 +1,430 @@
+// The Store on tinykg's LMDB engine (the default, and memory:). Writes go to
+// the engine directly, one LMDB transaction per batch; SPARQL runs in Rasqal
+// over the engine as a Redland storage module (lmdb_storage.h) that shows
+// the union of all graphs as a set, inside one read snapshot per query, with
+// the query's deadline checked wherever the engine reads triples.
+#include "lmdb_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "catalog.h"
+#include "lmdb_engine.h"
+#include "lmdb_storage.h"
+#include "rdfs.h"
+#include "redland_handles.h"
+#include "tinykg/base/text.h"
+#include "tinykg/rdf/namespaces.h"
+#include "tinykg/rdf/vocab.h"
+
+namespace tinykg::rdf::internal {
+
+namespace {
+
+class LmdbStore final : public Store {
+ public:
+  static Result<std::unique_ptr<LmdbStore>> Create(const LmdbEngine::Options& engine_options) {
+    std::unique_ptr<LmdbStore> store(new LmdbStore());
+    store->world_ = World::Create();
+    if (!store->world_) return StoreError("cannot create a librdf world");
+    TINYKG_ASSIGN_OR_RETURN(store->engine_, LmdbEngine::Open(engine_options));
+    RegisterLmdbStorage(store->world_->get());
+    store->storage_ = NewLmdbStorage(store->world_->get(), store->engine_.get(), false);
+    if (!store->storage_) return store->world_->ErrorStatus(StatusCode::kStoreError, engine_options.dir,
+                                                           "cannot open the tinykg-lmdb storage");
+    store->model_.reset(librdf_new_model(store->world_->get(), store->storage_.get(), nullptr));
+    if (!store->model_) return StoreError("cannot create a Redland model");
+    return store;
+  }
+
+  ~LmdbStore() override {
+    model_.reset();
+    storage_.reset();
+    engine_.reset();
+  }
+
+  LmdbEngine& engine() { return *engine_; }
+
+  Status Put(const GraphDocument& doc) override { return PutAll({doc}); }
+
+  Status PutAll(const std::vector<GraphDocument>& docs) override {
+    for (const auto& doc : docs) {
+      if (doc.iri.empty()) return InvalidArgument("a graph needs an IRI", {doc.source});
+    }
+    std::vector<std::vector<Triple>> used(docs.size());
+    TINYKG_RETURN_IF_ERROR(engine_->BeginWrite());
+    Status s = WriteAll(docs, used);
+    if (!s.ok()) {
+      engine_->Abort();
+      return s;
+    }
+    TINYKG_RETURN_IF_ERROR(engine_->Commit());
+    bool touched_ontology = false;
+    for (const auto& doc : docs) touched_ontology |= doc.kind == kKindOntology;
+    if (touched_ontology) declared_.Invalidate();
+    if (!declared_.valid()) LoadDeclared();
+    DeclaredTerms::Findings undeclared;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      if (docs[i].kind != kKindOntology) declared_.Check(docs[i], used[i], undeclared);
+    }
+    DeclaredTerms::AppendWarnings(undeclared, warnings_);
+    return Status::Ok();
+  }
+
+  Status Drop(std::string_view graph_iri) override {
+    std::string iri(graph_iri);
+    TINYKG_RETURN_IF_ERROR(engine_->BeginWrite());
+    Status s = DropInWrite(iri);
+    if (!s.ok()) {
+      engine_->Abort();
+      return s;
+    }
+    return engine_->Commit();
+  }
+
+  Result<std::vector<GraphInfo>> Graphs() override { return engine_->AllCatalog(); }
+
+  Result<GraphDocument> Get(std::string_view graph_iri, bool with_triples) override {
+    std::string iri(graph_iri);
+    Snapshot snapshot(*engine_);
+    TINYKG_RETURN_IF_ERROR(snapshot.status);
+    GraphDocument doc;
+    TINYKG_ASSIGN_OR_RETURN(auto info, engine_->Catalog(iri, &doc.original_text));
+    if (!info) return NotFound("no graph <" + iri + "> in the store");
+    doc.iri = iri;
+    doc.kind = info->kind;
+    doc.source = info->source;
+    doc.label = info->label;
+    if (with_triples) {
+      TINYKG_ASSIGN_OR_RETURN(doc.triples, GraphTriples(iri));
+    }
+    return doc;
+  }
+
+  Result<QueryResult> Query(std::string_view sparql) override {
+    std::string text = NormalizeNamespacesInText(sparql);
+    world_->TakeErrors();
+    QueryPtr query(librdf_new_query(world_->get(), "sparql", nullptr,
+                                    reinterpret_cast<const unsigned char*>(text.c_str()), nullptr));
+    if (!query || world_->HasErrors()) {
+      return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "SPARQL syntax error");
+    }
+    Snapshot snapshot(*engine_);
+    TINYKG_RETURN_IF_ERROR(snapshot.status);
+    auto started = std::chrono::steady_clock::now();
+    if (timeout_ms_ > 0) {
+      engine_->SetDeadline(started + std::chrono::milliseconds(timeout_ms_));
+    } else {
+      engine_->ClearDeadline();
+    }
+    QueryResult out;
+    Status status = Run(query.get(), out);
+    bool expired = engine_->expired() || engine_->CheckDeadline();
+    engine_->ClearDeadline();
+    if (expired) {
+      world_->TakeErrors();
+      world_->TakeWarnings();
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      return DeadlineExceeded("the query was stopped after " + std::to_string(ms.count()) + " ms (its bound is " +
+                              std::to_string(timeout_ms_) + " ms)");
+    }
+    TINYKG_RETURN_IF_ERROR(status);
+    for (auto& w : world_->TakeWarnings()) {
+      if (w.find("was used but is not bound in the query") == std::string::npos) warnings_.push_back(std::move(w));
+    }
+    return out;
+  }
+
+  Result<std::vector<Quad>> AllQuads() override {
+    Snapshot snapshot(*engine_);
+    TINYKG_RETURN_IF_ERROR(snapshot.status);
+    std::vector<Quad> out;
+    TINYKG_ASSIGN_OR_RETURN(auto graphs, engine_->GraphIds());
+    std::unordered_map<TermId, Term> terms;
+    auto term = [&](TermId id) -> Result<Term> {
+      auto it = terms.find(id);
+      if (it != terms.end()) return it->second;
+      TINYKG_ASSIGN_OR_RETURN(Term t, engine_->TermOf(id));
+      if (terms.size() > 1000000) terms.clear();
+      terms.emplace(id, t);
+      return t;
+    };
+    for (TermId g : graphs) {
+      TINYKG_ASSIGN_OR_RETURN(Term graph, engine_->TermOf(g));
+      QuadIds pattern;
+      pattern.g = g;
+      TINYKG_ASSIGN_OR_RETURN(auto scan, engine_->Find(pattern));
+      QuadIds q;
+      while (scan->Next(q)) {
+        Quad quad;
+        quad.graph = graph.value;
+        TINYKG_ASSIGN_OR_RETURN(quad.triple.subject, term(q.s));
+        TINYKG_ASSIGN_OR_RETURN(quad.triple.predicate, term(q.p));
+        TINYKG_ASSIGN_OR_RETURN(quad.triple.object, term(q.o));
+        out.push_back(std::move(quad));
+      }
+    }
+    // The catalog, as the statements of graph urn:tinykg:catalog.
+    TINYKG_ASSIGN_OR_RETURN(auto catalog, engine_->AllCatalog());
+    for (const auto& info : catalog) {
+      std::string text;
+      TINYKG_RETURN_IF_ERROR(engine_->Catalog(info.iri, &text).status());
+      for (auto& t : CatalogEntryTriples(info, text)) out.push_back(Quad{std::move(t), kCatalogGraph});
+    }
+    return out;
+  }
+
+  Result<StoreStats> Stats() override {
+    Snapshot snapshot(*engine_);
+    TINYKG_RETURN_IF_ERROR(snapshot.status);
+    StoreStats stats;
+    stats.triples = engine_->triple_count();
+    TINYKG_ASSIGN_OR_RETURN(auto graphs, engine_->AllCatalog());
+    stats.graphs = static_cast<std::int64_t>(graphs.size());
+    return stats;
+  }
+
+  Result<std::vector<Term>> Objects(const Term& subject, const std::string& predicate) override {
+    Snapshot snapshot(*engine_);
+    TINYKG_RETURN_IF_ERROR(snapshot.status);
+    std::vector<Term> out;
+    TINYKG_ASSIGN_OR_RETURN(auto s, engine_->Find(subject));
+    TINYKG_ASSIGN_OR_RETURN(auto p, engine_->Find(Term::Iri(NormalizeIri(predicate))));
+    if (!s || !p) return out;
+    QuadIds pattern;
+    pattern.s = *s;
+    pattern.p = *p;
+    TINYKG_ASSIGN_OR_RETURN(auto scan, engine_->Find(pattern));
+    QuadIds q;
+    while (scan->Next(q)) {
+      TINYKG_ASSIGN_OR_RETURN(Term o, engine_->TermOf(q.o));
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  std::vector<std::string> TakeWarnings() override {
+    std::vector<std::string> out = std::move(warnings_);
+    warnings_.clear();
+    for (auto& w : world_->TakeWarnings()) out.push_back(std::move(w));
+    return out;
+  }
+
+  void SetQueryTimeout(std::int64_t milliseconds) override { timeout_ms_ = milliseconds; }
+  void AddWarning(std::string text) { warnings_.push_back(std::move(text)); }
+
+  // Writes graphs as they were stored elsewhere (migration): quads and
+  // catalog entries as given, no normalisation, no inferences.
+  Status PutRaw(const std::map<std::string, std::vector<Triple>>& graphs,
+                const std::vector<std::pair<GraphInfo, std::string>>& catalog) {
+    TINYKG_RETURN_IF_ERROR(engine_->BeginWrite());
+    Status s;
+    for (const auto& [iri, triples] : graphs) {
+      s = engine_->AddToGraph(iri, triples).status();
+      if (!s.ok()) break;
+    }
+    for (size_t i = 0; s.ok() && i < catalog.size(); ++i) s = engine_->PutCatalog(catalog[i].first, catalog[i].second);
+    if (!s.ok()) {
+      engine_->Abort();
+      return s;
+    }
+    return engine_->Commit();
+  }
+
+ private:
+  // A read snapshot for the duration of a call (inside a write, the write).
+  struct Snapshot {
+    explicit Snapshot(LmdbEngine& e) : engine(e), status(e.BeginRead()) {}
+    ~Snapshot() {
+      if (status.ok()) engine.EndRead();
+    }
+    LmdbEngine& engine;
+    Status status;
+  };
+
+  LmdbStore() = default;
+
+  Status WriteAll(const std::vector<GraphDocument>& docs, std::vector<std::vector<Triple>>& used) {
+    // The class hierarchy as the batch leaves it: the store's plus every
+    // document's edges (read inside the write, so another process's
+    // ontology change is seen).
+    Hierarchy staged;
+    TINYKG_RETURN_IF_ERROR(LoadHierarchy(staged));
+    for (size_t i = 0; i < docs.size(); ++i) {
+      used[i].reserve(docs[i].triples.size());
+      for (const auto& t : docs[i].triples) {
+        Triple n = NormalizedInGraph(t, docs[i].iri);
+        if (!n.predicate.is_iri() || n.subject.is_literal()) {
+          return InvalidData("not an RDF triple: " + n.ToNTriples(), {docs[i].source});
+        }
+        staged.Add(n);
+        used[i].push_back(std::move(n));
+      }
+    }
+    for (size_t i = 0; i < docs.size(); ++i) {
+      const GraphDocument& doc = docs[i];
+      std::string inferred_iri = InferredGraphOf(doc.iri);
+      TINYKG_RETURN_IF_ERROR(engine_->ClearGraph(doc.iri).status());
+      TINYKG_RETURN_IF_ERROR(engine_->ClearGraph(inferred_iri).status());
+      TINYKG_ASSIGN_OR_RETURN(std::int64_t count, engine_->AddToGraph(doc.iri, used[i]));
+      TINYKG_RETURN_IF_ERROR(engine_->AddToGraph(inferred_iri, staged.Entailed(used[i])).status());
+      GraphInfo info;
+      info.iri = doc.iri;
+      info.kind = doc.kind;
+      info.source = doc.source;
+      info.label = doc.label;
+      info.loaded_at = NowUtc();
+      info.triples = count;
+      TINYKG_RETURN_IF_ERROR(engine_->PutCatalog(info, doc.original_text));
+    }
+    return Status::Ok();
+  }
+
+  Status DropInWrite(const std::string& iri) {
+    TINYKG_ASSIGN_OR_RETURN(auto info, engine_->Catalog(iri, nullptr));
+    if (!info) return NotFound("no graph <" + iri + "> in the store");
+    TINYKG_RETURN_IF_ERROR(engine_->ClearGraph(iri).status());
+    TINYKG_RETURN_IF_ERROR(engine_->ClearGraph(InferredGraphOf(iri)).status());
+    TINYKG_RETURN_IF_ERROR(engine_->DeleteCatalog(iri));
+    if (info->kind == kKindOntology) declared_.Invalidate();
+    return Status::Ok();
+  }
+
+  Status LoadHierarchy(Hierarchy& hierarchy) {
+    for (const char* name : {"subClassOf", "subPropertyOf"}) {
+      Term predicate = Term::Iri(std::string(vocab::kRdfs) + name);
+      TINYKG_ASSIGN_OR_RETURN(auto p, engine_->Find(predicate));
+      if (!p) continue;
+      QuadIds pattern;
+      pattern.p = *p;
+      TINYKG_ASSIGN_OR_RETURN(auto scan, engine_->Find(pattern));
+      QuadIds q;
+      while (scan->Next(q)) {
+        TINYKG_ASSIGN_OR_RETURN(Term s, engine_->TermOf(q.s));
+        TINYKG_ASSIGN_OR_RETURN(Term o, engine_->TermOf(q.o));
+        hierarchy.Add(Triple{std::move(s), predicate, std::move(o)});
+      }
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<Triple>> GraphTriples(const std::string& iri) {
+    std::vector<Triple> out;
+    TINYKG_ASSIGN_OR_RETURN(auto g, engine_->Find(Term::Iri(iri)));
+    if (!g) return out;
+    QuadIds pattern;
+    pattern.g = *g;
+    TINYKG_ASSIGN_OR_RETURN(auto scan, engine_->Find(pattern));
+    QuadIds q;
+    while (scan->Next(q)) {
+      Triple t;
+      TINYKG_ASSIGN_OR_RETURN(t.subject, engine_->TermOf(q.s));
+      TINYKG_ASSIGN_OR_RETURN(t.predicate, engine_->TermOf(q.p));
+      TINYKG_ASSIGN_OR_RETURN(t.object, engine_->TermOf(q.o));
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  // The declared terms, from every ontology graph.
+  void LoadDeclared() {
+    declared_.Reset();
+    auto graphs = Graphs();
+    if (!graphs.ok()) return;
+    for (const auto& g : *graphs) {
+      if (g.kind != kKindOntology) continue;
+      auto triples = GraphTriples(g.iri);
+      if (triples.ok()) declared_.AddOntologyTriples(*triples);
+    }
+  }
+
+  Status Run(librdf_query* query, QueryResult& out) {
+    QueryResultsPtr results(librdf_model_query_execute(model_.get(), query));
+    if (!results || world_->HasErrors()) {
+      return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
+    }
+    if (librdf_query_results_is_boolean(results.get())) {
+      out.kind = QueryResult::Kind::kBoolean;
+      out.boolean = librdf_query_results_get_boolean(results.get()) > 0;
+    } else if (librdf_query_results_is_graph(results.get())) {
+      out.kind = QueryResult::Kind::kGraph;
+      StreamPtr stream(librdf_query_results_as_stream(results.get()));
+      for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+        out.triples.push_back(World::TripleOf(librdf_stream_get_object(stream.get())));
+        if ((out.triples.size() & 1023) == 0 && engine_->CheckDeadline()) break;
+      }
+    } else {
+      out.kind = QueryResult::Kind::kBindings;
+      int count = librdf_query_results_get_bindings_count(results.get());
+      for (int i = 0; i < count; ++i) {
+        const char* name = librdf_query_results_get_binding_name(results.get(), i);
+        out.variables.push_back(name ? name : "");
+      }
+      while (!librdf_query_results_finished(results.get())) {
+        std::vector<std::optional<Term>> row(static_cast<size_t>(count));
+        for (int i = 0; i < count; ++i) {
+          librdf_node* node = librdf_query_results_get_binding_value(results.get(), i);
+          if (node) {
+            row[static_cast<size_t>(i)] = World::TermOf(node);
+            librdf_free_node(node);
+          }
+        }
+        out.rows.push_back(std::move(row));
+        if ((out.rows.size() & 1023) == 0 && engine_->CheckDeadline()) break;
+        if (librdf_query_results_next(results.get())) break;
+      }
+    }
+    if (world_->HasErrors()) return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
+    return Status::Ok();
+  }
+
+  // Declared first, destroyed last.
+  std::unique_ptr<World> world_;
+  std::unique_ptr<LmdbEngine> engine_;
+  StoragePtr storage_;
+  ModelPtr model_;
+  Hierarchy hierarchy_;
+  DeclaredTerms declared_;
+  std::vector<std::string> warnings_;
+  std::int64_t timeout_ms_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenLmdbStore(const StoreSpec& spec, const StoreOptions& options,
+                                             const std::string& notice) {
+  LmdbEngine::Options engine_options;
+  engine_options.dir = spec.dir;
+  engine_options.temporary = spec.kind == StoreSpec::Kind::kMemory;
+  engine_options.lock_timeout_ms = options.lock_timeout_ms;
+  engine_options.on_wait = options.on_wait;
+  TINYKG_ASSIGN_OR_RETURN(auto store, LmdbStore::Create(engine_options));
+  if (!notice.empty()) store->AddWarning(notice);
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Status MigrateIntoLmdb(Store& from, const std::string& dir, std::int64_t* quads) {
+  TINYKG_ASSIGN_OR_RETURN(auto all, from.AllQuads());
+  std::map<std::string, std::vector<Triple>> graphs;
+  std::map<std::string, std::pair<GraphInfo, std::string>> entries;
+  for (auto& q : all) {
+    if (q.graph == kCatalogGraph) {
+      auto& [info, text] = entries[q.triple.subject.value];
+      info.iri = q.triple.subject.value;
+      ReadCatalogField(q.triple.predicate.value, q.triple.object.value, info);
+      if (q.triple.predicate.value == std::string(vocab::kTkg) + "sourceText") text = q.triple.object.value;
+      continue;
+    }
+    graphs[q.graph].push_back(std::move(q.triple));
+  }
+  std::vector<std::pair<GraphInfo, std::string>> catalog;
+  for (auto& [iri, entry] : entries) catalog.push_back(std::move(entry));
+  LmdbEngine::Options options;
+  options.dir = dir;
+  TINYKG_ASSIGN_OR_RETURN(auto store, LmdbStore::Create(options));
+  *quads = static_cast<std::int64_t>(all.size());
+  return store->PutRaw(graphs, catalog);
+}
+
+}  // namespace tinykg::rdf::internal
