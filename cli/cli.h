@@ -28,6 +28,9 @@ enum ExitCode : int {
 struct GlobalOptions {
   std::string store_spec;  // --store, else $TINYKG_STORE, else ./.tinykg
   bool quiet = false;      // --quiet: no warnings on stderr
+  // --lock-timeout: how long a write waits for another process's write, in
+  // ms (< 0: as long as it takes). Readers never wait.
+  std::int64_t lock_timeout_ms = -1;
 };
 
 // The store spec in force: --store, else $TINYKG_STORE, else "./.tinykg".

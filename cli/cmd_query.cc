@@ -1,4 +1,4 @@
-// tinykg query (QUERY | -f FILE) [--format table|json|csv|tsv|turtle|ntriples]
+// tinykg query (QUERY | -f FILE) [--format table|json|csv|tsv|turtle|ntriples] [--timeout MS]
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -16,6 +16,7 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   struct Args {
     std::string query, file, format = "table";
     bool raw = false, explain = false;
+    std::int64_t timeout_ms = 0;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("query", args->query, "SPARQL text");
@@ -24,6 +25,9 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "table|json|csv|tsv for SELECT/ASK; turtle|ntriples for CONSTRUCT/DESCRIBE");
   cmd->add_flag("--raw", args->raw, "Run the query as written (no Rasqal guard rewrites)");
   cmd->add_flag("--show-rewrite", args->explain, "Print the query that runs, then run it");
+  cmd->add_option("--timeout", args->timeout_ms,
+                  "Stop the query after MS milliseconds (exit 1, 'deadline exceeded'); 0: no bound")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
       if (args->query.empty() == args->file.empty()) {
@@ -37,6 +41,7 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       }
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
+      (*store)->SetQueryTimeout(args->timeout_ms);
       Result<rdf::QueryResult> result = Internal("query not run");
       if (args->raw) {
         if (args->explain) std::cerr << text << "\n";

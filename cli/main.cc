@@ -25,8 +25,11 @@ int main(int argc, char** argv) {
   app.fallthrough();
   GlobalOptions options;
   app.add_option("--store", options.store_spec,
-                 "Store spec: DIR (on-disk, default ./.tinykg or $TINYKG_STORE), memory: or "
-                 "virtuoso://HOST:SQL_PORT/NAME?http=HTTP_PORT");
+                 "Store spec: DIR (the embedded LMDB engine; default ./.tinykg or $TINYKG_STORE), "
+                 "memory:, hashes:DIR or virtuoso://HOST:SQL_PORT/NAME?http=HTTP_PORT");
+  app.add_option("--lock-timeout", options.lock_timeout_ms,
+                 "Milliseconds a write waits while another process writes the store (default: as long as "
+                 "it takes; 0: fail at once). Reads never wait");
   app.add_flag("-q,--quiet", options.quiet, "Print no warnings");
 
   Runner run;

@@ -1,11 +1,17 @@
 #include "store_access.h"
 
 #include <cstdlib>
+#include <iostream>
 
 namespace tinykg::cli {
 
 Result<std::unique_ptr<rdf::Store>> OpenStore(const GlobalOptions& options) {
-  auto store = rdf::Store::Open(ResolveStoreSpec(options));
+  rdf::StoreOptions store_options;
+  store_options.lock_timeout_ms = options.lock_timeout_ms;
+  store_options.on_wait = [quiet = options.quiet](const std::string& text) {
+    if (!quiet) std::cerr << "tinykg: note: " << text << std::endl;
+  };
+  auto store = rdf::Store::Open(ResolveStoreSpec(options), store_options);
   if (store.ok()) FlushWarnings(options, **store);
   return store;
 }

@@ -39,7 +39,8 @@ tinykg_virtuoso_test(virtuoso_store_test virtuoso_store_test "*")
 
 # The on-disk tests (reopen, SIGKILL during writes) are about the embedded
 # files; handles and results writers do not touch a store.
-tinykg_virtuoso_test(virtuoso_rdf_test rdf_test "*-*/OnDisk:StoreOnDisk.*:RedlandHandles.*:Results.*")
+tinykg_virtuoso_test(virtuoso_rdf_test rdf_test
+  "*-*/OnDisk:*/Hashes:*/HashesMemory:StoreOnDisk.*:LmdbEngine.*:LmdbStore.*:StoreSpec.*:RedlandHandles.*:Results.*")
 tinykg_virtuoso_test(virtuoso_cli_test cli_test "*")
 tinykg_virtuoso_test(virtuoso_serve_test serve_test "Server.*")
 # match / explain / bench / report through the CLI on a store made by `tinykg init`

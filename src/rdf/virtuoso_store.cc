@@ -685,7 +685,7 @@ class VirtuosoStore final : public Store {
 
   Status CheckReply(const HttpReply& reply) {
     if (reply.sql_state == "S1TAT") {
-      return StoreError("the query exceeded its time bound of " + std::to_string(query_timeout_ms_) +
+      return DeadlineExceeded("the query exceeded its time bound of " + std::to_string(query_timeout_ms_) +
                         " ms (Virtuoso stopped it)");
     }
     if (reply.status == 200) return Status::Ok();
@@ -697,7 +697,7 @@ class VirtuosoStore final : public Store {
       return InvalidArgument("SPARQL syntax error: " + message);
     }
     if (message.find("S1T00") != std::string::npos || message.find("timeout") != std::string::npos) {
-      return StoreError("the query exceeded its time bound of " + std::to_string(query_timeout_ms_) +
+      return DeadlineExceeded("the query exceeded its time bound of " + std::to_string(query_timeout_ms_) +
                         " ms (Virtuoso stopped it)");
     }
     return InvalidArgument("query failed: Virtuoso answered HTTP " + std::to_string(reply.status) + ": " + message);
@@ -742,7 +742,7 @@ class VirtuosoStore final : public Store {
     CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(headers);
     if (rc == CURLE_OPERATION_TIMEDOUT && timeout_ms > 0) {
-      return StoreError("the query exceeded its time bound of " + std::to_string(timeout_ms) + " ms");
+      return DeadlineExceeded("the query exceeded its time bound of " + std::to_string(timeout_ms) + " ms");
     }
     if (rc != CURLE_OK) {
       return StoreError(std::string("cannot reach Virtuoso at ") + endpoint_ + ": " + curl_easy_strerror(rc));

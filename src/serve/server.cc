@@ -476,9 +476,10 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
   res.set_content(*out, type);
 }
 
-// Runs the query on a thread of its own and waits until the deadline; a
-// query past it is left to finish in the background (Rasqal cannot be
-// stopped), counted so that the server outlives it.
+// Runs the query on a thread of its own and waits until the deadline. The
+// store is told the bound: the LMDB engine and Virtuoso stop the query there;
+// on the hashes stores (which cannot) a query past it is left to finish in
+// the background, counted so that the server outlives it.
 Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text, bool& timed_out) {
   const std::int64_t limit_ms = options.query_timeout_ms;
   if (limit_ms <= 0) {
@@ -518,8 +519,11 @@ Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text
     return StoreError("timed out");
   }
   Result<rdf::QueryResult> result = future.get();
-  // Virtuoso stops a query at the bound and says so.
-  if (!result.ok() && result.status().ToString().find("time bound") != std::string::npos) timed_out = true;
+  // The LMDB engine and Virtuoso stop a query at the bound and say so.
+  if (!result.ok() && (result.status().code() == StatusCode::kDeadlineExceeded ||
+                       result.status().ToString().find("time bound") != std::string::npos)) {
+    timed_out = true;
+  }
   return result;
 }
 

@@ -44,7 +44,9 @@ std::multiset<std::string> Snapshot(Store& store) {
   return out;
 }
 
-class StoreTest : public ::testing::TestWithParam<bool> {
+// Every backend the embedded build has: the LMDB engine in memory: (or the
+// TINYKG_TEST_STORE server) and on disk, and Redland's hashes storage.
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("tinykg-store-test-" + std::to_string(getpid()) + "-" +
@@ -54,15 +56,16 @@ class StoreTest : public ::testing::TestWithParam<bool> {
   void TearDown() override { fs::remove_all(dir_); }
   // Memory: the embedded in-memory store, or the TINYKG_TEST_STORE server.
   std::string Spec() const {
-    return GetParam() ? dir_.string()
-                      : ::tinykg::testing::TestStoreSpec(
-                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    if (GetParam() == "OnDisk") return dir_.string();
+    if (GetParam() == "Hashes") return "hashes:" + dir_.string();
+    if (GetParam() == "HashesMemory") return "hashes-memory:";
+    return ::tinykg::testing::TestStoreSpec(::testing::UnitTest::GetInstance()->current_test_info()->name());
   }
   fs::path dir_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(false, true),
-                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "OnDisk" : "Memory"; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("Memory", "OnDisk", "Hashes", "HashesMemory"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 TEST_P(StoreTest, NamedGraphsAreListedReplacedAndDropped) {
   auto store = Store::Open(Spec());

@@ -1,0 +1,321 @@
+// The LMDB engine: dictionary garbage, O(graph) replacement, snapshots seen
+// by concurrent readers, the writer lock, query deadlines, store specs and
+// the migration from Redland's hashes format.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "lmdb_engine.h"
+#include "tinykg/rdf/store.h"
+
+namespace tinykg::rdf {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name)
+      : path_(fs::temp_directory_path() / ("tinykg-lmdb-" + name + "-" + std::to_string(getpid()))) {
+    fs::remove_all(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string str() const { return path_.string(); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+Term I(const std::string& local) { return Term::Iri("http://ex/" + local); }
+
+GraphDocument Doc(const std::string& iri, int triples, const std::string& tag, std::string text = "") {
+  GraphDocument d;
+  d.iri = iri;
+  d.kind = kKindTd;
+  d.original_text = std::move(text);
+  for (int i = 0; i < triples; ++i) {
+    d.triples.push_back({I("s" + std::to_string(i)), I("version"), Term::Literal(tag)});
+  }
+  return d;
+}
+
+// Rasqal answers COUNT over no match with no row at all (on every backend).
+std::int64_t Count(Store& store, const std::string& sparql) {
+  auto r = store.Query(sparql);
+  if (!r.ok()) return -1;
+  if (r->rows.empty()) return 0;
+  if (!r->rows[0][0]) return -1;
+  return std::stoll(r->rows[0][0]->value);
+}
+
+// Replacing a graph many times leaves neither quads nor terms behind: the
+// dictionary holds what the store names, nothing more.
+TEST(LmdbEngine, ReplacedGraphsLeaveNoGarbage) {
+  TempDir dir("garbage");
+  {
+    auto store = Store::Open(dir.str());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    for (int round = 0; round < 50; ++round) {
+      std::string text(20000, static_cast<char>('a' + round % 26));
+      ASSERT_TRUE((*store)->Put(Doc("http://ex/g", 200, "v" + std::to_string(round), text)).ok());
+    }
+    auto stats = (*store)->Stats();
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->triples, 200);
+    EXPECT_EQ(stats->graphs, 1);
+    ASSERT_TRUE((*store)->Drop("http://ex/g").ok());
+  }
+  internal::LmdbEngine::Options options;
+  options.dir = dir.str();
+  auto engine = internal::LmdbEngine::Open(options);
+  ASSERT_TRUE(engine.ok());
+  EXPECT_EQ((*engine)->triple_count(), 0);
+  EXPECT_EQ((*engine)->quad_count(), 0);
+  // No term is left: not the graph, not a literal, not the last text.
+  for (const Term& t : {Term::Iri("http://ex/g"), I("version"), Term::Literal("v49"), I("s0")}) {
+    auto id = (*engine)->Find(t);
+    ASSERT_TRUE(id.ok());
+    EXPECT_FALSE(id->has_value()) << t.ToNTriples();
+  }
+  internal::QuadIds everything;
+  auto scan = (*engine)->Find(everything);
+  ASSERT_TRUE(scan.ok());
+  internal::QuadIds q;
+  EXPECT_FALSE((*scan)->Next(q));
+}
+
+// Terms longer than an LMDB key (hash-keyed) and of every kind come back as
+// they went in; a triple in two graphs is one triple until both are gone.
+TEST(LmdbEngine, TermsRoundTripAndTheUnionIsASet) {
+  auto store = Store::Open("memory:");
+  ASSERT_TRUE(store.ok());
+  std::string long_iri = "http://ex/" + std::string(3000, 'x');
+  std::vector<Triple> triples = {
+      {Term::Iri(long_iri), I("p"), Term::Literal(std::string(5000, 'y'), "", "en")},
+      {Term::Blank("b1"), I("p"), Term::Literal("4.5", "http://www.w3.org/2001/XMLSchema#decimal")},
+      {I("s"), I("p"), Term::Literal(std::string("nul\0inside", 10))},
+  };
+  GraphDocument a;
+  a.iri = "http://ex/a";
+  a.triples = triples;
+  GraphDocument b = a;
+  b.iri = "http://ex/b";
+  ASSERT_TRUE((*store)->PutAll({a, b}).ok());
+  auto got = (*store)->Get("http://ex/a", true);
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->triples.size(), 3u);
+  std::set<std::string> want, have;
+  for (const auto& t : triples) want.insert(t.predicate.value + t.object.value + t.object.language + t.object.datatype);
+  for (const auto& t : got->triples) have.insert(t.predicate.value + t.object.value + t.object.language + t.object.datatype);
+  EXPECT_EQ(have, want);
+  // Blank nodes stay apart per graph: 2 shared triples + 2 blank ones.
+  EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://ex/p> ?o }"), 4);
+  ASSERT_TRUE((*store)->Drop("http://ex/a").ok());
+  EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://ex/p> ?o }"), 3);
+  ASSERT_TRUE((*store)->Drop("http://ex/b").ok());
+  EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://ex/p> ?o }"), 0);
+}
+
+// A reader in another process while a writer replaces a large graph again
+// and again: every answer is a whole version, never a mix.
+TEST(LmdbStore, ConcurrentReaderSeesBeforeOrAfterNeverHalf) {
+  TempDir dir("snapshot");
+  const int kTriples = 3000;
+  {
+    auto store = Store::Open(dir.str());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Put(Doc("http://ex/g", kTriples, "v0")).ok());
+  }
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = Store::Open(dir.str());
+    if (!store.ok()) _exit(2);
+    for (int v = 1; v <= 30; ++v) {
+      if (!(*store)->Put(Doc("http://ex/g", kTriples, "v" + std::to_string(v))).ok()) _exit(3);
+    }
+    _exit(0);
+  }
+  auto store = Store::Open(dir.str());
+  ASSERT_TRUE(store.ok());
+  int reads = 0;
+  std::set<std::string> versions;
+  for (;;) {
+    int status = 0;
+    bool done = waitpid(child, &status, WNOHANG) == child;
+    auto r = (*store)->Query("SELECT ?v (COUNT(?s) AS ?n) WHERE { ?s <http://ex/version> ?v } GROUP BY ?v");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->rows.size(), 1u) << "a reader saw two versions at once";
+    EXPECT_EQ(r->rows[0][1]->value, std::to_string(kTriples));
+    versions.insert(r->rows[0][0]->value);
+    ++reads;
+    if (done) {
+      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+      break;
+    }
+  }
+  EXPECT_TRUE(versions.count("v30"));
+  EXPECT_GT(reads, 1);
+}
+
+// While a writer holds the store, a reader opens it and answers at once; a
+// second writer waits, says who holds the store, and gives up at its bound.
+TEST(LmdbStore, ReadersNeverWaitAndASecondWriterSaysWhy) {
+  TempDir dir("lock");
+  {
+    auto store = Store::Open(dir.str());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Put(Doc("http://ex/g", 10, "v0")).ok());
+  }
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    internal::LmdbEngine::Options options;
+    options.dir = dir.str();
+    auto engine = internal::LmdbEngine::Open(options);
+    if (!engine.ok() || !(*engine)->BeginWrite().ok()) _exit(2);
+    if (write(ready[1], "x", 1) != 1) _exit(3);
+    pause();  // holds the write until killed
+    _exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+
+  auto reader = Store::Open(dir.str());
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto stats = (*reader)->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->triples, 10);
+
+  std::string told;
+  StoreOptions options;
+  options.lock_timeout_ms = 300;
+  options.on_wait = [&told](const std::string& text) { told = text; };
+  auto writer = Store::Open(dir.str(), options);
+  ASSERT_TRUE(writer.ok());
+  Status s = (*writer)->Put(Doc("http://ex/h", 1, "v1"));
+  EXPECT_EQ(s.code(), StatusCode::kStoreError);
+  EXPECT_NE(s.ToString().find("pid " + std::to_string(child)), std::string::npos) << s.ToString();
+  EXPECT_NE(told.find("is being written by pid " + std::to_string(child)), std::string::npos) << told;
+
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  // The dead writer's transaction is gone; writing works again.
+  EXPECT_TRUE((*writer)->Put(Doc("http://ex/h", 1, "v1")).ok());
+  close(ready[0]);
+  close(ready[1]);
+}
+
+// A cross product that would run for hours stops at its deadline with a
+// deadline status, and the store answers the next query.
+TEST(LmdbStore, DeadlineStopsARunawayQuery) {
+  auto store = Store::Open("memory:");
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g", 2000, "v")).ok());
+  (*store)->SetQueryTimeout(200);
+  auto r = (*store)->Query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDeadlineExceeded) << r.status().ToString();
+  EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), 2000);
+  (*store)->SetQueryTimeout(0);
+  EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), 2000);
+}
+
+TEST(StoreSpec, IsParsedNeverSpliced) {
+  auto lmdb = ParseStoreSpec("/tmp/a',new='yes");
+  ASSERT_TRUE(lmdb.ok());
+  EXPECT_EQ(lmdb->kind, StoreSpec::Kind::kLmdb);
+  EXPECT_EQ(lmdb->dir, "/tmp/a',new='yes");
+  auto hashes = ParseStoreSpec("hashes:/tmp/x,dir='/etc'");
+  ASSERT_TRUE(hashes.ok());
+  EXPECT_EQ(hashes->kind, StoreSpec::Kind::kHashes);
+  EXPECT_EQ(hashes->dir, "/tmp/x,dir='/etc'");
+  EXPECT_EQ(ParseStoreSpec("memory:")->kind, StoreSpec::Kind::kMemory);
+  EXPECT_EQ(ParseStoreSpec("lmdb:rel/dir")->dir, "rel/dir");
+  for (const char* bad : {"", "hashes:", "lmdb:", "http://ex/store", "dir\nnew"}) {
+    EXPECT_EQ(ParseStoreSpec(bad).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(ParseStoreSpec(std::string_view("a\0b", 3)).status().code(), StatusCode::kInvalidArgument);
+}
+
+// The spec that wiped a store through Redland's options string: opening
+// "victim',new='yes" (hashes or LMDB) must leave "victim" as it was.
+TEST(StoreSpec, QuotesInADirectoryCannotWipeAnotherStore) {
+  TempDir dir("victim");
+  fs::create_directories(dir.path());
+  for (const std::string prefix : {"hashes:", ""}) {
+    std::string victim = (dir.path() / (prefix.empty() ? "lmdb" : "hashes")).string();
+    {
+      auto store = Store::Open(prefix + victim);
+      ASSERT_TRUE(store.ok()) << store.status().ToString();
+      ASSERT_TRUE((*store)->Put(Doc("http://ex/g", 5, "v")).ok());
+    }
+    {
+      auto attack = Store::Open(prefix + victim + "',new='yes");
+      ASSERT_TRUE(attack.ok()) << attack.status().ToString();
+      auto stats = (*attack)->Stats();
+      ASSERT_TRUE(stats.ok());
+      EXPECT_EQ(stats->triples, 0);  // a directory of its own, literally named
+    }
+    auto store = Store::Open(prefix + victim);
+    ASSERT_TRUE(store.ok());
+    auto stats = (*store)->Stats();
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->triples, 5) << prefix;
+  }
+}
+
+std::vector<std::string> SortedQuads(Store& store) {
+  std::vector<std::string> out;
+  auto quads = store.AllQuads();
+  EXPECT_TRUE(quads.ok());
+  if (!quads.ok()) return out;
+  for (const auto& q : *quads) out.push_back(q.triple.ToNTriples() + " <" + q.graph + ">");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// An old hashes store in the default location moves onto the engine on
+// first open: every quad (catalog, load times and texts included) survives.
+TEST(StoreSpec, HashesStoreIsMigratedWithEveryQuad) {
+  TempDir dir("migrate");
+  std::vector<std::string> before;
+  {
+    auto old = Store::Open("hashes:" + dir.str());
+    ASSERT_TRUE(old.ok());
+    GraphDocument onto;
+    onto.iri = "http://ex/onto";
+    onto.kind = kKindOntology;
+    onto.triples = {{I("Camera"), Term::Iri("http://www.w3.org/2000/01/rdf-schema#subClassOf"), I("Sensor")}};
+    GraphDocument td = Doc("urn:dev:1", 20, "v", "{\"id\": \"urn:dev:1\"}");
+    td.triples.push_back({I("cam"), Term::Iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), I("Camera")});
+    td.triples.push_back({Term::Blank("b0"), I("p"), Term::Literal("x", "", "de")});
+    ASSERT_TRUE((*old)->PutAll({onto, td}).ok());
+    before = SortedQuads(**old);
+  }
+  auto store = Store::Open(dir.str());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto warnings = (*store)->TakeWarnings();
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_NE(warnings[0].find("moved from the Redland hashes format"), std::string::npos) << warnings[0];
+  EXPECT_EQ(SortedQuads(**store), before);
+  EXPECT_TRUE(fs::exists(dir.path() / "hashes-old" / "tinykg-sp2o.db"));
+  auto doc = (*store)->Get("urn:dev:1", false);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->original_text, "{\"id\": \"urn:dev:1\"}");
+}
+
+}  // namespace
+}  // namespace tinykg::rdf
