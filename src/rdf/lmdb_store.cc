@@ -126,8 +126,8 @@ class LmdbStore final : public Store {
       world_->TakeErrors();
       world_->TakeWarnings();
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-      return DeadlineExceeded("the query was stopped after " + std::to_string(ms.count()) + " ms (its bound is " +
-                              std::to_string(timeout_ms_) + " ms)");
+      return DeadlineExceeded("deadline exceeded: the query was stopped after " + std::to_string(ms.count()) +
+                              " ms (its bound is " + std::to_string(timeout_ms_) + " ms)");
     }
     TINYKG_RETURN_IF_ERROR(status);
     for (auto& w : world_->TakeWarnings()) {
