@@ -83,7 +83,7 @@ def shell_programs(path):
             open_quote = True
             line = line[: line.rindex('"')]
         line = re.sub(r"^\s*[^()\s]+\)\s", " ", line)  # a case label
-        for part in re.split(r"\|\||&&|[|;&]|\$\(|`|\bthen\b|\bdo\b|\belse\b|\(", line):
+        for part in re.split(r"\|\||&&|[|;&]|\$\(|`|\bthen\b|\bdo\b|\belse\b", line):
             words = part.strip().split()
             while words and (re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]) or words[0] in {"!", "time"}):
                 words = words[1:]

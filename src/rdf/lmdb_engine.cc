@@ -109,18 +109,36 @@ bool DecodeCatalog(std::string_view in, GraphInfo& info) {
 
 }  // namespace
 
-std::string EncodeTerm(const Term& term) {
+void EncodeTermTo(const Term& term, std::string& out) {
+  out.clear();
   switch (term.kind) {
-    case TermKind::kIri: return "I" + term.value;
-    case TermKind::kBlank: return "B" + term.value;
+    case TermKind::kIri:
+      out += 'I';
+      break;
+    case TermKind::kBlank:
+      out += 'B';
+      break;
     case TermKind::kLiteral:
-      if (!term.language.empty()) return "G" + term.language + '\0' + term.value;
-      if (!term.datatype.empty() && term.datatype != "http://www.w3.org/2001/XMLSchema#string") {
-        return "T" + term.datatype + '\0' + term.value;
+      if (!term.language.empty()) {
+        out += 'G';
+        out += term.language;
+        out += '\0';
+      } else if (!term.datatype.empty() && term.datatype != "http://www.w3.org/2001/XMLSchema#string") {
+        out += 'T';
+        out += term.datatype;
+        out += '\0';
+      } else {
+        out += 'L';
       }
-      return "L" + term.value;
+      break;
   }
-  return "L";
+  out += term.value;
+}
+
+std::string EncodeTerm(const Term& term) {
+  std::string out;
+  EncodeTermTo(term, out);
+  return out;
 }
 
 Term DecodeTerm(std::string_view bytes) {
@@ -450,7 +468,8 @@ Result<std::optional<TermId>> LmdbEngine::Find(const Term& term) {
 }
 
 Result<TermId> LmdbEngine::Intern(const Term& term) {
-  std::string bytes = EncodeTerm(term);
+  std::string& bytes = scratch_;
+  EncodeTermTo(term, bytes);
   auto cached = intern_cache_.find(bytes);
   if (cached != intern_cache_.end()) return cached->second;
   TINYKG_ASSIGN_OR_RETURN(auto found, Lookup(write_txn_, bytes));
@@ -476,7 +495,7 @@ Result<TermId> LmdbEngine::Intern(const Term& term) {
     Ref(id, 0);  // a new term nobody ends up using is removed at commit
   }
   if (intern_cache_.size() > 1000000) intern_cache_.clear();
-  intern_cache_.emplace(std::move(bytes), id);
+  intern_cache_.emplace(bytes, id);
   return id;
 }
 

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -55,6 +56,7 @@ struct QuadIds {
 // A term's stored bytes: a kind letter, then for typed and language-tagged
 // literals the datatype IRI or tag and a NUL, then the value.
 std::string EncodeTerm(const Term& term);
+void EncodeTermTo(const Term& term, std::string& out);  // into a reused buffer
 Term DecodeTerm(std::string_view bytes);
 
 class LmdbEngine {
@@ -181,6 +183,7 @@ class LmdbEngine {
   // applied at commit.
   std::unordered_map<std::string, TermId> intern_cache_;
   std::unordered_map<TermId, std::int64_t> ref_delta_;
+  std::string scratch_;  // Intern's encoding buffer
   std::int64_t triple_delta_ = 0, quad_delta_ = 0;
   TermId next_id_ = 0;
   bool has_deadline_ = false, expired_ = false;

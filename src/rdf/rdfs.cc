@@ -44,13 +44,43 @@ std::set<std::string> Hierarchy::Ancestors(const Graph& g, const std::string& no
   return seen;
 }
 
+namespace {
+
+// A triple as a set key, without the N-Triples escaping (it is never printed).
+std::string Key(const Triple& t) {
+  std::string k;
+  k.reserve(t.subject.value.size() + t.predicate.value.size() + t.object.value.size() + 8);
+  k += static_cast<char>('0' + static_cast<int>(t.subject.kind));
+  k += t.subject.value;
+  k += '\x01';
+  k += t.predicate.value;
+  k += '\x01';
+  k += static_cast<char>('0' + static_cast<int>(t.object.kind));
+  k += t.object.value;
+  k += '\x01';
+  k += t.object.datatype;
+  k += '\x01';
+  k += t.object.language;
+  return k;
+}
+
+}  // namespace
+
 std::vector<Triple> Hierarchy::Entailed(const std::vector<Triple>& doc) const {
-  std::unordered_set<std::string> have;
-  have.reserve(doc.size());
-  for (const auto& t : doc) have.insert(t.ToNTriples());
   std::vector<Triple> out;
+  if (classes_.empty() && properties_.empty()) return out;
+  // Only triples an entailment can repeat go into the set: rdf:type,
+  // subClassOf, subPropertyOf, and the predicates that are some property's
+  // ancestor.
+  std::set<std::string> super_properties;
+  for (const auto& [p, parents] : properties_) super_properties.insert(parents.begin(), parents.end());
+  std::unordered_set<std::string> have;
+  for (const auto& t : doc) {
+    const std::string& p = t.predicate.value;
+    if (p == kType || p == kSubClassOf || p == kSubPropertyOf || super_properties.count(p)) have.insert(Key(t));
+  }
   auto emit = [&](Triple t) {
-    if (have.insert(t.ToNTriples()).second) out.push_back(std::move(t));
+    if (have.insert(Key(t)).second) out.push_back(std::move(t));
   };
   std::map<std::string, std::set<std::string>> class_cache, prop_cache;
   auto class_ancestors = [&](const std::string& c) -> const std::set<std::string>& {

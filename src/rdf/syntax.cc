@@ -1,6 +1,12 @@
 #include "tinykg/rdf/syntax.h"
 
+#include <serd/serd.h>
+
+#include <cctype>
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "redland_handles.h"
 #include "tinykg/base/file.h"
@@ -46,8 +52,130 @@ std::string_view SyntaxName(Syntax syntax) {
 }
 
 
+namespace {
+
+// Turtle, N-Triples, N-Quads and TriG are read with Serd, which parses them
+// several times faster than Raptor through librdf (measured on the fleet
+// benchmark); RDF/XML goes to Raptor.
+struct SerdParse {
+  SerdEnv* env = nullptr;
+  std::vector<Triple>* out = nullptr;
+  std::string error;
+  unsigned line = 0, col = 0;
+  bool failed = false;
+
+  // The term of a node: CURIEs and relative IRIs expanded against the
+  // document's prefixes and base.
+  bool TermOf(const SerdNode* node, Term& term) {
+    switch (node->type) {
+      case SERD_URI:
+      case SERD_CURIE: {
+        SerdNode full = serd_env_expand_node(env, node);
+        if (!full.buf) return Fail("cannot expand <" + std::string(reinterpret_cast<const char*>(node->buf)) + ">");
+        term = Term::Iri(std::string(reinterpret_cast<const char*>(full.buf), full.n_bytes));
+        serd_node_free(&full);
+        return true;
+      }
+      case SERD_BLANK:
+        term = Term::Blank(std::string(reinterpret_cast<const char*>(node->buf), node->n_bytes));
+        return true;
+      case SERD_LITERAL:
+        term = Term::Literal(std::string(reinterpret_cast<const char*>(node->buf), node->n_bytes));
+        return true;
+      default:
+        return Fail("unexpected node");
+    }
+  }
+  bool Fail(std::string message) {
+    if (!failed) error = std::move(message);
+    failed = true;
+    return false;
+  }
+
+  static SerdStatus OnBase(void* handle, const SerdNode* uri) {
+    return serd_env_set_base_uri(static_cast<SerdParse*>(handle)->env, uri);
+  }
+  static SerdStatus OnPrefix(void* handle, const SerdNode* name, const SerdNode* uri) {
+    return serd_env_set_prefix(static_cast<SerdParse*>(handle)->env, name, uri);
+  }
+  static SerdStatus OnStatement(void* handle, SerdStatementFlags, const SerdNode*, const SerdNode* subject,
+                                const SerdNode* predicate, const SerdNode* object, const SerdNode* datatype,
+                                const SerdNode* lang) {
+    auto* self = static_cast<SerdParse*>(handle);
+    Triple t;
+    if (!self->TermOf(subject, t.subject) || !self->TermOf(predicate, t.predicate) ||
+        !self->TermOf(object, t.object)) {
+      return SERD_ERR_BAD_SYNTAX;
+    }
+    if (t.object.is_literal()) {
+      if (lang && lang->buf) {
+        std::string tag(reinterpret_cast<const char*>(lang->buf), lang->n_bytes);
+        for (char& c : tag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        t.object.language = std::move(tag);
+      } else if (datatype && datatype->buf) {
+        Term dt;
+        if (!self->TermOf(datatype, dt)) return SERD_ERR_BAD_SYNTAX;
+        if (dt.value != std::string(vocab::kXsd) + "string") t.object.datatype = std::move(dt.value);
+      }
+    }
+    self->out->push_back(std::move(t));
+    return SERD_SUCCESS;
+  }
+  static SerdStatus OnError(void* handle, const SerdError* e) {
+    auto* self = static_cast<SerdParse*>(handle);
+    if (self->failed && !self->error.empty() && self->line) return e->status;
+    char buf[512];
+    va_list args;
+    va_copy(args, *e->args);
+    std::vsnprintf(buf, sizeof buf, e->fmt, args);
+    va_end(args);
+    std::string message = buf;
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    self->failed = true;
+    self->error = message;
+    self->line = e->line;
+    self->col = e->col;
+    return e->status;
+  }
+};
+
+Result<std::vector<Triple>> ParseWithSerd(std::string_view text, Syntax syntax, const std::string& base,
+                                          const std::string& source) {
+  size_t nul = text.find('\0');
+  if (nul != std::string_view::npos) {
+    return ParseError("NUL byte at offset " + std::to_string(nul), SourceLocation(source));
+  }
+  SerdSyntax serd_syntax = syntax == Syntax::kNTriples ? SERD_NTRIPLES
+                           : syntax == Syntax::kNQuads ? SERD_NQUADS
+                           : syntax == Syntax::kTriG   ? SERD_TRIG
+                                                       : SERD_TURTLE;
+  std::vector<Triple> triples;
+  SerdParse parse;
+  parse.out = &triples;
+  SerdNode base_node = serd_node_from_string(SERD_URI, reinterpret_cast<const uint8_t*>(base.c_str()));
+  parse.env = serd_env_new(&base_node);
+  SerdReader* reader = serd_reader_new(serd_syntax, &parse, nullptr, SerdParse::OnBase, SerdParse::OnPrefix,
+                                       SerdParse::OnStatement, nullptr);
+  serd_reader_set_strict(reader, true);
+  serd_reader_set_error_sink(reader, SerdParse::OnError, &parse);
+  std::string buffer(text);  // Serd reads a NUL-terminated string
+  SerdStatus status = serd_reader_read_string(reader, reinterpret_cast<const uint8_t*>(buffer.c_str()));
+  serd_reader_free(reader);
+  serd_env_free(parse.env);
+  if (status != SERD_SUCCESS || parse.failed) {
+    std::string message = parse.error.empty() ? "not valid " + std::string(SyntaxName(syntax)) : parse.error;
+    return ParseError(message, SourceLocation(source, parse.line, parse.col));
+  }
+  return triples;
+}
+
+}  // namespace
+
 Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
                                      const std::string& base_iri, const std::string& source) {
+  if (syntax != Syntax::kRdfXml) {
+    return ParseWithSerd(text, syntax, base_iri.empty() ? "urn:tinykg:base" : base_iri, source);
+  }
   auto world = internal::World::Create();
   if (!world) return Internal("cannot create a librdf world");
   internal::ParserPtr parser(librdf_new_parser(world->get(), std::string(SyntaxName(syntax)).c_str(), nullptr, nullptr));
