@@ -64,11 +64,22 @@ for N in "${sizes[@]}"; do
     store="$dstore"; [ $backend = virtuoso ] && store="$vspec"
     "$tinykg" --store "$store" -q init
     start=$(date +%s%N)
-    "$tinykg" --store "$store" -q load "$work/fleet-models.nt"
-    for part in "${parts[@]}"; do "$tinykg" --store "$store" -q load "$part" || exit 1; done
+    # Each load runs under a wrapper that reports the peak RSS of the process.
+    peak=0
+    for part in "$work/fleet-models.nt" "${parts[@]}"; do
+      rss=$(python3 -c 'import resource, subprocess, sys
+rc = subprocess.run(sys.argv[1:]).returncode
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)' "$tinykg" --store "$store" -q load "$part")
+      [ "$rss" -ge 0 ] || exit 1
+      [ "$rss" -gt "$peak" ] && peak=$rss
+    done
     ms=$(ms_since "$start")
     printf '%s\tload (triples/s)\t%s\t%s\n' "$N" "$backend" "$(( triples * 1000 / (ms > 0 ? ms : 1) ))" >> "$results"
-    echo "  $backend load: $ms ms" >&2
+    printf '%s\tload: peak RSS of one tinykg load (MB)\t%s\t%s\n' "$N" "$backend" "$(( peak / 1024 ))" >> "$results"
+    if [ $backend = embedded ]; then
+      printf '%s\tstore on disk (MB)\t%s\t%s\n' "$N" "$backend" "$(( $(du -sk "$store" | cut -f1) / 1024 ))" >> "$results"
+    fi
+    echo "  $backend load: $ms ms, peak RSS $(( peak / 1024 )) MB" >&2
     model_iri="$(printf 'https://w3id.org/tinykg/id/fleet/model/%04d' $(( models / 2 )))"
     device_iri="$(printf 'https://w3id.org/tinykg/id/fleet/device/%06d' $(( N / 2 )))"
     run "catalogue query" $backend "$store" query -f "$root/ontology/queries/device-catalogue.rq" --format csv
@@ -76,6 +87,17 @@ for N in "${sizes[@]}"; do
     run "match --device" $backend "$store" match --device "$device_iri" --format csv
     run "explain" $backend "$store" explain --model "$model_iri" --device "$device_iri"
     run "match --model" $backend "$store" match --model "$model_iri" --format csv
+    if [ "$N" -le 100000 ]; then
+      run "match --all (csv, every fitting pair)" $backend "$store" match --all --format csv
+    fi
+    # A reader while another process holds the write lock (flock -o, as a
+    # writing tinykg would): it must answer at once.
+    if [ $backend = embedded ]; then
+      flock -o "$store/write.lock" sleep 60 & holder=$!
+      sleep 0.2
+      run "stats while a writer holds the store" $backend "$store" stats
+      kill $holder 2>/dev/null; wait $holder 2>/dev/null
+    fi
   done
   rm -rf "$dstore"
 done
