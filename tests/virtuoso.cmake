@@ -33,7 +33,7 @@ endfunction()
 # Backend-specific tests (spec, server-side rollback, union, store names).
 add_executable(virtuoso_store_test ${CMAKE_CURRENT_SOURCE_DIR}/rdf/virtuoso_store_test.cc)
 target_link_libraries(virtuoso_store_test PRIVATE tinykg::rdf GTest::gtest GTest::gtest_main)
-target_include_directories(virtuoso_store_test PRIVATE ${PROJECT_SOURCE_DIR}/src/rdf)
+target_include_directories(virtuoso_store_test PRIVATE ${PROJECT_SOURCE_DIR}/src/rdf ${CMAKE_CURRENT_LIST_DIR}/support)
 tinykg_warnings(virtuoso_store_test)
 tinykg_virtuoso_test(virtuoso_store_test virtuoso_store_test "*")
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <set>
 
-#include "../test_store.h"
+#include "test_store.h"
 #include "tinykg/base/file.h"
 #include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/store.h"

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "../test_store.h"
+#include "test_store.h"
 #include "tinykg/rdf/store.h"
 #include "tinykg/rdf/syntax.h"
 

@@ -12,7 +12,7 @@
 #include <set>
 #include <thread>
 
-#include "../test_store.h"
+#include "test_store.h"
 #include "tinykg/rdf/syntax.h"
 #include "tinykg/rdf/vocab.h"
 

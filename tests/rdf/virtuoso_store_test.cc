@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "../test_store.h"
+#include "test_store.h"
 #include "tinykg/rdf/store.h"
 #include "virtuoso_store.h"
 

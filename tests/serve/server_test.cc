@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "../test_store.h"
+#include "test_store.h"
 #include "tinykg/td/thing_description.h"
 
 namespace tinykg::serve {

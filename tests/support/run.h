@@ -11,7 +11,7 @@
 #include <sstream>
 #include <string>
 
-#include "../test_store.h"
+#include "test_store.h"
 
 namespace tinykg::testing {
 
