@@ -251,9 +251,8 @@ void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       auto stats = (*store)->Stats();
       if (!stats.ok()) return ReportError(stats.status());
       auto count = [&](const std::string& cls) -> std::int64_t {
-        auto r = (*store)->Query("SELECT (COUNT(?x) AS ?n) WHERE { ?x a <" + cls + "> }");
-        if (!r.ok() || r->rows.empty() || !r->rows[0][0]) return 0;
-        return std::atoll(r->rows[0][0]->value.c_str());
+        auto n = (*store)->Count(std::nullopt, rdf::Term::Iri(std::string(vocab::kRdf) + "type"), rdf::Term::Iri(cls));
+        return n.ok() ? *n : 0;
       };
       const std::string integer = std::string(vocab::kXsd) + "integer";
       rdf::QueryResult table;

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <thread>
+#include <tuple>
 
 namespace tinykg::rdf::internal {
 
@@ -650,21 +651,142 @@ Result<std::int64_t> LmdbEngine::ClearGraph(const std::string& iri) {
   return static_cast<std::int64_t>(doomed.size());
 }
 
-Result<std::int64_t> LmdbEngine::AddToGraph(const std::string& iri, const std::vector<Triple>& triples) {
-  if (!write_txn_) return Internal("write outside a transaction");
-  TINYKG_ASSIGN_OR_RETURN(TermId g, Intern(Term::Iri(iri)));
-  std::int64_t added = 0;
-  for (const auto& t : triples) {
-    QuadIds q;
-    q.g = g;
-    TINYKG_ASSIGN_OR_RETURN(q.s, Intern(t.subject));
-    TINYKG_ASSIGN_OR_RETURN(q.p, Intern(t.predicate));
-    TINYKG_ASSIGN_OR_RETURN(q.o, Intern(t.object));
-    bool fresh = false;
-    TINYKG_RETURN_IF_ERROR(AddIds(q, &fresh));
-    added += fresh;
+// Puts `key` into `dbi`, appending while keys arrive in order after the last
+// one (LMDB then fills pages completely); KEYEXIST means it was there.
+int LmdbEngine::PutSorted(MDB_dbi dbi, MDB_val* key, MDB_val* value, bool& append) {
+  // A sorted run usually starts among older keys (terms the store already
+  // had) and ends past them (new terms): appending is tried again once the
+  // run may have passed the last stored key.
+  if (append) {
+    int rc = mdb_put(write_txn_, dbi, key, value, MDB_APPEND | MDB_NOOVERWRITE);
+    if (rc != MDB_KEYEXIST) return rc;
+    append = false;
   }
-  return added;
+  int rc = mdb_put(write_txn_, dbi, key, value, MDB_NOOVERWRITE);
+  if (rc == 0) {
+    // Was this key the largest? Then the next ones may be appended.
+    MDB_cursor* cursor = nullptr;
+    if (mdb_cursor_open(write_txn_, dbi, &cursor) == 0) {
+      MDB_val last, data;
+      if (mdb_cursor_get(cursor, &last, &data, MDB_LAST) == 0 && last.mv_size == key->mv_size &&
+          std::memcmp(last.mv_data, key->mv_data, key->mv_size) == 0) {
+        append = true;
+      }
+      mdb_cursor_close(cursor);
+    }
+  }
+  return rc;
+}
+
+Result<std::int64_t> LmdbEngine::AddToGraph(const std::string& iri, const std::vector<Triple>& triples) {
+  std::vector<std::int64_t> added;
+  TINYKG_RETURN_IF_ERROR(AddToGraphs({{iri, &triples}}, added));
+  return added[0];
+}
+
+// The batch is written index by index, each in its key order: neighbouring
+// keys land on the same pages (a bulk load touches each page once), and
+// where keys come after everything stored (new ids are larger than all
+// older ones) pages are appended full. A document and its inferences go in
+// one pass over the union indexes: written one after the other, the
+// inferences (about the same subjects) would split every page the document
+// had just filled.
+Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const std::vector<Triple>*>>& graphs,
+                               std::vector<std::int64_t>& added) {
+  if (!write_txn_) return Internal("write outside a transaction");
+  added.assign(graphs.size(), 0);
+  MDB_val empty{0, nullptr};
+  std::vector<QuadIds> fresh;
+  auto same_triple = [](const QuadIds& a, const QuadIds& b) { return a.s == b.s && a.p == b.p && a.o == b.o; };
+  auto spo = [](const QuadIds& a, const QuadIds& b) { return std::tie(a.s, a.p, a.o) < std::tie(b.s, b.p, b.o); };
+  for (size_t i = 0; i < graphs.size(); ++i) {
+    TINYKG_ASSIGN_OR_RETURN(TermId g, Intern(Term::Iri(graphs[i].first)));
+    std::vector<QuadIds> quads;
+    quads.reserve(graphs[i].second->size());
+    for (const auto& t : *graphs[i].second) {
+      QuadIds q;
+      q.g = g;
+      TINYKG_ASSIGN_OR_RETURN(q.s, Intern(t.subject));
+      TINYKG_ASSIGN_OR_RETURN(q.p, Intern(t.predicate));
+      TINYKG_ASSIGN_OR_RETURN(q.o, Intern(t.object));
+      quads.push_back(q);
+    }
+    std::sort(quads.begin(), quads.end(), spo);
+    quads.erase(std::unique(quads.begin(), quads.end(), same_triple), quads.end());
+    bool append = true;
+    for (const auto& q : quads) {
+      char key[32];
+      PutId(key, q.g);
+      PutId(key + 8, q.s);
+      PutId(key + 16, q.p);
+      PutId(key + 24, q.o);
+      MDB_val k{32, key};
+      int rc = PutSorted(gspo_, &k, &empty, append);
+      if (rc == MDB_KEYEXIST) continue;
+      if (rc != 0) return LmdbError(rc, "cannot write the store", dir_);
+      Ref(q.s, 1);
+      Ref(q.p, 1);
+      Ref(q.o, 1);
+      Ref(q.g, 1);
+      fresh.push_back(q);
+      ++added[i];
+    }
+  }
+  quad_delta_ += static_cast<std::int64_t>(fresh.size());
+
+  // The union: a triple new to the store goes into all three indexes; one
+  // already there counts its new graphs.
+  std::stable_sort(fresh.begin(), fresh.end(), spo);
+  std::vector<QuadIds> new_triples;
+  bool append = true;
+  for (size_t i = 0; i < fresh.size();) {
+    size_t j = i + 1;
+    while (j < fresh.size() && same_triple(fresh[i], fresh[j])) ++j;
+    const QuadIds& q = fresh[i];
+    char key[24];
+    PutId(key, q.s);
+    PutId(key + 8, q.p);
+    PutId(key + 16, q.o);
+    MDB_val k{24, key}, v;
+    std::uint32_t count = static_cast<std::uint32_t>(j - i);
+    v = MDB_val{sizeof count, &count};
+    int rc = PutSorted(spo_, &k, &v, append);
+    if (rc == MDB_KEYEXIST) {
+      std::uint32_t graphs_before = 0;
+      if (mdb_get(write_txn_, spo_, &k, &v) == 0 && v.mv_size == sizeof graphs_before) {
+        std::memcpy(&graphs_before, v.mv_data, sizeof graphs_before);
+      }
+      count += graphs_before;
+      v = MDB_val{sizeof count, &count};
+      rc = mdb_put(write_txn_, spo_, &k, &v, 0);
+    } else if (rc == 0) {
+      new_triples.push_back(q);
+    }
+    if (rc != 0) return LmdbError(rc, "cannot write the store", dir_);
+    i = j;
+  }
+  triple_delta_ += static_cast<std::int64_t>(new_triples.size());
+  auto put_index = [&](MDB_dbi dbi, auto less, int a, int b, int c) -> Status {
+    std::sort(new_triples.begin(), new_triples.end(), less);
+    bool in_order = true;
+    for (const auto& q : new_triples) {
+      const TermId ids[3] = {q.s, q.p, q.o};
+      char key[24];
+      PutId(key, ids[a]);
+      PutId(key + 8, ids[b]);
+      PutId(key + 16, ids[c]);
+      MDB_val k{24, key};
+      int rc = PutSorted(dbi, &k, &empty, in_order);
+      if (rc != 0 && rc != MDB_KEYEXIST) return LmdbError(rc, "cannot write the store", dir_);
+    }
+    return Status::Ok();
+  };
+  TINYKG_RETURN_IF_ERROR(put_index(
+      pos_, [](const QuadIds& x, const QuadIds& y) { return std::tie(x.p, x.o, x.s) < std::tie(y.p, y.o, y.s); }, 1,
+      2, 0));
+  return put_index(
+      osp_, [](const QuadIds& x, const QuadIds& y) { return std::tie(x.o, x.s, x.p) < std::tie(y.o, y.s, y.p); }, 2,
+      0, 1);
 }
 
 Status LmdbEngine::AddQuad(const Triple& triple, const std::string& graph) {

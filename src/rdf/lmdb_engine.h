@@ -111,6 +111,10 @@ class LmdbEngine {
   // Adds triples (already normalised) to graph `iri`; duplicates within the
   // graph are kept once. Returns the number of new quads.
   Result<std::int64_t> AddToGraph(const std::string& iri, const std::vector<Triple>& triples);
+  // Several graphs in one pass over the indexes (a batch, a document and its
+  // inferences); added[i] is the number of new quads of graphs[i].
+  Status AddToGraphs(const std::vector<std::pair<std::string, const std::vector<Triple>*>>& graphs,
+                     std::vector<std::int64_t>& added);
   Status AddQuad(const Triple& triple, const std::string& graph);
   Status RemoveQuad(const Triple& triple, const std::string& graph);
   Status PutCatalog(const GraphInfo& info, const std::string& original_text);
@@ -165,6 +169,7 @@ class LmdbEngine {
   Result<std::optional<TermId>> Lookup(MDB_txn* txn, const std::string& bytes);
   Status FlushRefs();
   Status AddIds(const QuadIds& q, bool* added);
+  int PutSorted(MDB_dbi dbi, MDB_val* key, MDB_val* value, bool& append);
   Status RemoveIds(const QuadIds& q);
   void Ref(TermId id, std::int64_t delta) { ref_delta_[id] += delta; }
   Status AddCounter(const char* name, std::int64_t delta);

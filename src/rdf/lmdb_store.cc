@@ -204,6 +204,28 @@ class LmdbStore final : public Store {
     return out;
   }
 
+  Result<std::int64_t> Count(const std::optional<Term>& subject, const std::optional<Term>& predicate,
+                             const std::optional<Term>& object) override {
+    Snapshot snapshot(*engine_);
+    TINYKG_RETURN_IF_ERROR(snapshot.status);
+    QuadIds pattern;
+    for (auto [term, id] : {std::pair<const std::optional<Term>*, TermId*>{&subject, &pattern.s},
+                            {&predicate, &pattern.p}, {&object, &pattern.o}}) {
+      if (!*term) continue;
+      Term t = term->value();
+      if (t.is_iri()) t.value = NormalizeIri(t.value);
+      TINYKG_ASSIGN_OR_RETURN(auto found, engine_->Find(t));
+      if (!found) return std::int64_t{0};
+      *id = *found;
+    }
+    if (!pattern.s && !pattern.p && !pattern.o) return engine_->triple_count();
+    TINYKG_ASSIGN_OR_RETURN(auto scan, engine_->Find(pattern));
+    std::int64_t n = 0;
+    QuadIds q;
+    while (scan->Next(q)) ++n;
+    return n;
+  }
+
   std::vector<std::string> TakeWarnings() override {
     std::vector<std::string> out = std::move(warnings_);
     warnings_.clear();
@@ -262,20 +284,34 @@ class LmdbStore final : public Store {
         used[i].push_back(std::move(n));
       }
     }
+    // A batch that names a graph twice keeps the later document, as if
+    // each had been written in turn.
+    std::map<std::string, size_t> last;
+    for (size_t i = 0; i < docs.size(); ++i) last[docs[i].iri] = i;
+    std::vector<std::vector<Triple>> entailed(docs.size());
+    std::vector<std::pair<std::string, const std::vector<Triple>*>> graphs;
+    std::vector<size_t> doc_of;
     for (size_t i = 0; i < docs.size(); ++i) {
-      const GraphDocument& doc = docs[i];
-      std::string inferred_iri = InferredGraphOf(doc.iri);
-      TINYKG_RETURN_IF_ERROR(engine_->ClearGraph(doc.iri).status());
+      if (last[docs[i].iri] != i) continue;
+      std::string inferred_iri = InferredGraphOf(docs[i].iri);
+      TINYKG_RETURN_IF_ERROR(engine_->ClearGraph(docs[i].iri).status());
       TINYKG_RETURN_IF_ERROR(engine_->ClearGraph(inferred_iri).status());
-      TINYKG_ASSIGN_OR_RETURN(std::int64_t count, engine_->AddToGraph(doc.iri, used[i]));
-      TINYKG_RETURN_IF_ERROR(engine_->AddToGraph(inferred_iri, staged.Entailed(used[i])).status());
+      entailed[i] = staged.Entailed(used[i]);
+      graphs.emplace_back(docs[i].iri, &used[i]);
+      graphs.emplace_back(inferred_iri, &entailed[i]);
+      doc_of.push_back(i);
+    }
+    std::vector<std::int64_t> added;
+    TINYKG_RETURN_IF_ERROR(engine_->AddToGraphs(graphs, added));
+    for (size_t k = 0; k < doc_of.size(); ++k) {
+      const GraphDocument& doc = docs[doc_of[k]];
       GraphInfo info;
       info.iri = doc.iri;
       info.kind = doc.kind;
       info.source = doc.source;
       info.label = doc.label;
       info.loaded_at = NowUtc();
-      info.triples = count;
+      info.triples = added[2 * k];
       TINYKG_RETURN_IF_ERROR(engine_->PutCatalog(info, doc.original_text));
     }
     return Status::Ok();

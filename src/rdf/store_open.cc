@@ -1,5 +1,6 @@
 // Store specs and Store::Open: which backend a spec names, and the one-time
 // move of an old `hashes` store directory onto the LMDB engine.
+#include <cstdlib>
 #include <filesystem>
 
 #include "lmdb_engine.h"
@@ -52,6 +53,17 @@ bool HasControl(std::string_view s) {
 }
 
 }  // namespace
+
+Result<std::int64_t> Store::Count(const std::optional<Term>& subject, const std::optional<Term>& predicate,
+                                  const std::optional<Term>& object) {
+  auto part = [](const std::optional<Term>& t, const char* var) {
+    return t ? (t->is_blank() ? "_:" + t->value : t->ToNTriples()) : std::string(var);
+  };
+  TINYKG_ASSIGN_OR_RETURN(auto r, Query("SELECT (COUNT(*) AS ?n) WHERE { " + part(subject, "?s") + " " +
+                                        part(predicate, "?p") + " " + part(object, "?o") + " }"));
+  if (r.rows.empty() || !r.rows[0][0]) return std::int64_t{0};  // Rasqal: no row for no match
+  return static_cast<std::int64_t>(std::atoll(r.rows[0][0]->value.c_str()));
+}
 
 Result<StoreSpec> ParseStoreSpec(std::string_view text) {
   StoreSpec spec;

@@ -162,6 +162,12 @@ class Store {
   // index lookup. Used to evaluate single-pattern OPTIONALs outside Rasqal.
   virtual Result<std::vector<Term>> Objects(const Term& subject, const std::string& predicate) = 0;
 
+  // How many triples of the union match (s, p, o); an empty optional is a
+  // wildcard. The LMDB engine counts index keys without reading terms; the
+  // others run a SPARQL COUNT.
+  virtual Result<std::int64_t> Count(const std::optional<Term>& subject, const std::optional<Term>& predicate,
+                                     const std::optional<Term>& object);
+
   // Warnings gathered since the last call (e.g. Redland notices).
   virtual std::vector<std::string> TakeWarnings() = 0;
 
