@@ -186,20 +186,35 @@ class LmdbStore final : public Store {
   }
 
   Result<std::vector<Term>> Objects(const Term& subject, const std::string& predicate) override {
+    TINYKG_ASSIGN_OR_RETURN(auto all, ObjectsOfMany({subject}, predicate));
+    return std::move(all[0]);
+  }
+
+  Result<std::vector<std::vector<Term>>> ObjectsOfMany(const std::vector<Term>& subjects,
+                                                       const std::string& predicate) override {
     Snapshot snapshot(*engine_);
     TINYKG_RETURN_IF_ERROR(snapshot.status);
-    std::vector<Term> out;
-    TINYKG_ASSIGN_OR_RETURN(auto s, engine_->Find(subject));
+    std::vector<std::vector<Term>> out(subjects.size());
     TINYKG_ASSIGN_OR_RETURN(auto p, engine_->Find(Term::Iri(NormalizeIri(predicate))));
-    if (!s || !p) return out;
-    QuadIds pattern;
-    pattern.s = *s;
-    pattern.p = *p;
-    TINYKG_ASSIGN_OR_RETURN(auto scan, engine_->Find(pattern));
-    QuadIds q;
-    while (scan->Next(q)) {
-      TINYKG_ASSIGN_OR_RETURN(Term o, engine_->TermOf(q.o));
-      out.push_back(std::move(o));
+    if (!p) return out;
+    std::unordered_map<TermId, Term> terms;
+    for (size_t i = 0; i < subjects.size(); ++i) {
+      TINYKG_ASSIGN_OR_RETURN(auto s, engine_->Find(subjects[i]));
+      if (!s) continue;
+      QuadIds pattern;
+      pattern.s = *s;
+      pattern.p = *p;
+      TINYKG_ASSIGN_OR_RETURN(auto scan, engine_->Find(pattern));
+      QuadIds q;
+      while (scan->Next(q)) {
+        auto it = terms.find(q.o);
+        if (it == terms.end()) {
+          TINYKG_ASSIGN_OR_RETURN(Term o, engine_->TermOf(q.o));
+          if (terms.size() > 100000) terms.clear();
+          it = terms.emplace(q.o, std::move(o)).first;
+        }
+        out[i].push_back(it->second);
+      }
     }
     return out;
   }

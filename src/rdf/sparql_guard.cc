@@ -1,6 +1,8 @@
 #include "tinykg/rdf/sparql_guard.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <unordered_map>
 #include <cctype>
 #include <map>
 #include <set>
@@ -611,7 +613,9 @@ void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result) {
 
 namespace {
 
-// Left-joins each client-side OPTIONAL into the rows, in the written order.
+// Left-joins each client-side OPTIONAL into the rows, in the written order:
+// the objects of every distinct subject are read in one call, and a row
+// with one value is filled in place (copied only for the second value on).
 Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
   for (const auto& opt : q.optionals) {
     auto column = [&](const std::string& var) {
@@ -623,29 +627,34 @@ Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
     };
     size_t s = column(opt.subject);
     size_t o = column(opt.object);
+    auto key = [](const Term& t) { return (t.is_blank() ? "_:" : "<") + t.value; };
+    std::unordered_map<std::string, size_t> index;
+    std::vector<Term> subjects;
+    std::vector<size_t> row_subject(result.rows.size(), SIZE_MAX);
+    for (size_t r = 0; r < result.rows.size(); ++r) {
+      const auto& cell = result.rows[r][s];
+      if (!cell || cell->is_literal()) continue;
+      auto [it, fresh] = index.emplace(key(*cell), subjects.size());
+      if (fresh) subjects.push_back(*cell);
+      row_subject[r] = it->second;
+    }
+    TINYKG_ASSIGN_OR_RETURN(auto objects, store.ObjectsOfMany(subjects, opt.predicate));
     std::vector<std::vector<std::optional<Term>>> rows;
     rows.reserve(result.rows.size());
-    std::map<std::string, std::vector<Term>> cache;
-    for (auto& row : result.rows) {
-      if (!row[s] || row[s]->is_literal()) {
+    for (size_t r = 0; r < result.rows.size(); ++r) {
+      auto& row = result.rows[r];
+      if (row_subject[r] == SIZE_MAX || objects[row_subject[r]].empty()) {
         rows.push_back(std::move(row));
         continue;
       }
-      std::string key = row[s]->ToNTriples();
-      auto it = cache.find(key);
-      if (it == cache.end()) {
-        TINYKG_ASSIGN_OR_RETURN(auto objects, store.Objects(*row[s], opt.predicate));
-        it = cache.emplace(key, std::move(objects)).first;
-      }
-      if (it->second.empty()) {
-        rows.push_back(std::move(row));
-        continue;
-      }
-      for (const auto& value : it->second) {
+      const auto& values = objects[row_subject[r]];
+      for (size_t v = 0; v + 1 < values.size(); ++v) {
         auto copy = row;
-        copy[o] = value;
+        copy[o] = values[v];
         rows.push_back(std::move(copy));
       }
+      row[o] = values.back();
+      rows.push_back(std::move(row));
     }
     result.rows = std::move(rows);
   }

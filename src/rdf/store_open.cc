@@ -65,6 +65,17 @@ Result<std::int64_t> Store::Count(const std::optional<Term>& subject, const std:
   return static_cast<std::int64_t>(std::atoll(r.rows[0][0]->value.c_str()));
 }
 
+Result<std::vector<std::vector<Term>>> Store::ObjectsOfMany(const std::vector<Term>& subjects,
+                                                            const std::string& predicate) {
+  std::vector<std::vector<Term>> out;
+  out.reserve(subjects.size());
+  for (const auto& s : subjects) {
+    TINYKG_ASSIGN_OR_RETURN(auto objects, Objects(s, predicate));
+    out.push_back(std::move(objects));
+  }
+  return out;
+}
+
 Result<StoreSpec> ParseStoreSpec(std::string_view text) {
   StoreSpec spec;
   std::string s(text);
