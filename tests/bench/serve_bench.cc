@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
 
   httplib::Client http("127.0.0.1", port);
   http.set_keep_alive(true);
+  http.set_tcp_nodelay(true);
   http.set_read_timeout(std::chrono::seconds(30));
   std::mt19937 rng(static_cast<unsigned>(client) * 7919u + 1u);
   std::uniform_int_distribution<int> percent(0, 99);
