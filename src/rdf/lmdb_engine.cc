@@ -552,48 +552,6 @@ Status LmdbEngine::FlushRefs() {
 
 // --- quads ------------------------------------------------------------------------
 
-Status LmdbEngine::AddIds(const QuadIds& q, bool* added) {
-  char key[32];
-  PutId(key, q.g);
-  PutId(key + 8, q.s);
-  PutId(key + 16, q.p);
-  PutId(key + 24, q.o);
-  MDB_val k{32, key}, empty{0, nullptr};
-  int rc = mdb_put(write_txn_, gspo_, &k, &empty, MDB_NOOVERWRITE);
-  *added = false;
-  if (rc == MDB_KEYEXIST) return Status::Ok();
-  if (rc != 0) return LmdbError(rc, "cannot write the store", dir_);
-  *added = true;
-  Ref(q.s, 1);
-  Ref(q.p, 1);
-  Ref(q.o, 1);
-  Ref(q.g, 1);
-  ++quad_delta_;
-  MDB_val sk{24, key + 8}, sv;
-  std::uint32_t graphs = 0;
-  if (mdb_get(write_txn_, spo_, &sk, &sv) == 0 && sv.mv_size == sizeof graphs) {
-    std::memcpy(&graphs, sv.mv_data, sizeof graphs);
-  }
-  bool new_triple = graphs == 0;
-  ++graphs;
-  sv = MDB_val{sizeof graphs, &graphs};
-  rc = mdb_put(write_txn_, spo_, &sk, &sv, 0);
-  if (rc == 0 && new_triple) {
-    ++triple_delta_;
-    char pos[24], osp[24];
-    PutId(pos, q.p);
-    PutId(pos + 8, q.o);
-    PutId(pos + 16, q.s);
-    PutId(osp, q.o);
-    PutId(osp + 8, q.s);
-    PutId(osp + 16, q.p);
-    MDB_val pk{24, pos}, ok{24, osp};
-    rc = mdb_put(write_txn_, pos_, &pk, &empty, 0);
-    if (rc == 0) rc = mdb_put(write_txn_, osp_, &ok, &empty, 0);
-  }
-  return rc == 0 ? Status::Ok() : LmdbError(rc, "cannot write the store", dir_);
-}
-
 Status LmdbEngine::RemoveIds(const QuadIds& q) {
   char key[32];
   PutId(key, q.g);

@@ -168,7 +168,6 @@ class LmdbEngine {
   Result<TermId> Intern(const Term& term);
   Result<std::optional<TermId>> Lookup(MDB_txn* txn, const std::string& bytes);
   Status FlushRefs();
-  Status AddIds(const QuadIds& q, bool* added);
   int PutSorted(MDB_dbi dbi, MDB_val* key, MDB_val* value, bool& append);
   Status RemoveIds(const QuadIds& q);
   void Ref(TermId id, std::int64_t delta) { ref_delta_[id] += delta; }

@@ -395,39 +395,7 @@ class LmdbStore final : public Store {
     if (!results || world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
     }
-    if (librdf_query_results_is_boolean(results.get())) {
-      out.kind = QueryResult::Kind::kBoolean;
-      out.boolean = librdf_query_results_get_boolean(results.get()) > 0;
-    } else if (librdf_query_results_is_graph(results.get())) {
-      out.kind = QueryResult::Kind::kGraph;
-      StreamPtr stream(librdf_query_results_as_stream(results.get()));
-      for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
-        out.triples.push_back(World::TripleOf(librdf_stream_get_object(stream.get())));
-        if ((out.triples.size() & 1023) == 0 && engine_->CheckDeadline()) break;
-      }
-    } else {
-      out.kind = QueryResult::Kind::kBindings;
-      int count = librdf_query_results_get_bindings_count(results.get());
-      for (int i = 0; i < count; ++i) {
-        const char* name = librdf_query_results_get_binding_name(results.get(), i);
-        out.variables.push_back(name ? name : "");
-      }
-      while (!librdf_query_results_finished(results.get())) {
-        std::vector<std::optional<Term>> row(static_cast<size_t>(count));
-        for (int i = 0; i < count; ++i) {
-          librdf_node* node = librdf_query_results_get_binding_value(results.get(), i);
-          if (node) {
-            row[static_cast<size_t>(i)] = World::TermOf(node);
-            librdf_free_node(node);
-          }
-        }
-        out.rows.push_back(std::move(row));
-        if ((out.rows.size() & 1023) == 0 && engine_->CheckDeadline()) break;
-        if (librdf_query_results_next(results.get())) break;
-      }
-    }
-    if (world_->HasErrors()) return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
-    return Status::Ok();
+    return world_->Collect(results.get(), out, [this] { return engine_->CheckDeadline(); });
   }
 
   // Declared first, destroyed last.

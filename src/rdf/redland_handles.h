@@ -6,11 +6,13 @@
 
 #include <redland.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "tinykg/base/status.h"
+#include "tinykg/rdf/store.h"
 #include "tinykg/rdf/triple.h"
 
 namespace tinykg::rdf::internal {
@@ -72,6 +74,11 @@ class World {
   // A new statement (owned by the caller), or null on failure.
   StatementPtr NewStatement(const Triple& triple) const;
   static Triple TripleOf(librdf_statement* statement);
+
+  // Reads query results into `out` (bindings, boolean or triples). `stop`,
+  // asked every 1,024 rows, ends the reading early (a deadline). An error
+  // Rasqal logged while the rows were read is returned.
+  Status Collect(librdf_query_results* results, QueryResult& out, const std::function<bool()>& stop);
 
  private:
   World() = default;

@@ -172,38 +172,7 @@ class RedlandStore final : public Store {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
     }
     QueryResult out;
-    if (librdf_query_results_is_boolean(results.get())) {
-      out.kind = QueryResult::Kind::kBoolean;
-      out.boolean = librdf_query_results_get_boolean(results.get()) > 0;
-    } else if (librdf_query_results_is_graph(results.get())) {
-      out.kind = QueryResult::Kind::kGraph;
-      StreamPtr stream(librdf_query_results_as_stream(results.get()));
-      for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
-        out.triples.push_back(internal::World::TripleOf(librdf_stream_get_object(stream.get())));
-      }
-    } else {
-      out.kind = QueryResult::Kind::kBindings;
-      int count = librdf_query_results_get_bindings_count(results.get());
-      for (int i = 0; i < count; ++i) {
-        const char* name = librdf_query_results_get_binding_name(results.get(), i);
-        out.variables.push_back(name ? name : "");
-      }
-      while (!librdf_query_results_finished(results.get())) {
-        std::vector<std::optional<Term>> row(static_cast<size_t>(count));
-        for (int i = 0; i < count; ++i) {
-          librdf_node* node = librdf_query_results_get_binding_value(results.get(), i);
-          if (node) {
-            row[static_cast<size_t>(i)] = internal::World::TermOf(node);
-            librdf_free_node(node);
-          }
-        }
-        out.rows.push_back(std::move(row));
-        if (librdf_query_results_next(results.get())) break;
-      }
-    }
-    if (world_->HasErrors()) {
-      return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
-    }
+    TINYKG_RETURN_IF_ERROR(world_->Collect(results.get(), out, nullptr));
     // Rasqal notes projected variables that no pattern binds; RunQuery binds
     // such variables itself (client-side OPTIONALs), so the note is noise.
     for (auto& w : world_->TakeWarnings()) {

@@ -128,4 +128,40 @@ Triple World::TripleOf(librdf_statement* statement) {
                 TermOf(librdf_statement_get_object(statement))};
 }
 
+Status World::Collect(librdf_query_results* results, QueryResult& out, const std::function<bool()>& stop) {
+  if (librdf_query_results_is_boolean(results)) {
+    out.kind = QueryResult::Kind::kBoolean;
+    out.boolean = librdf_query_results_get_boolean(results) > 0;
+  } else if (librdf_query_results_is_graph(results)) {
+    out.kind = QueryResult::Kind::kGraph;
+    StreamPtr stream(librdf_query_results_as_stream(results));
+    for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
+      out.triples.push_back(TripleOf(librdf_stream_get_object(stream.get())));
+      if ((out.triples.size() & 1023) == 0 && stop && stop()) break;
+    }
+  } else {
+    out.kind = QueryResult::Kind::kBindings;
+    int count = librdf_query_results_get_bindings_count(results);
+    for (int i = 0; i < count; ++i) {
+      const char* name = librdf_query_results_get_binding_name(results, i);
+      out.variables.push_back(name ? name : "");
+    }
+    while (!librdf_query_results_finished(results)) {
+      std::vector<std::optional<Term>> row(static_cast<size_t>(count));
+      for (int i = 0; i < count; ++i) {
+        librdf_node* node = librdf_query_results_get_binding_value(results, i);
+        if (node) {
+          row[static_cast<size_t>(i)] = TermOf(node);
+          librdf_free_node(node);
+        }
+      }
+      out.rows.push_back(std::move(row));
+      if ((out.rows.size() & 1023) == 0 && stop && stop()) break;
+      if (librdf_query_results_next(results)) break;
+    }
+  }
+  if (HasErrors()) return ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
+  return Status::Ok();
+}
+
 }  // namespace tinykg::rdf::internal

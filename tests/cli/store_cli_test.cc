@@ -13,24 +13,12 @@
 
 #include "gtest/gtest.h"
 #include "run.h"
+#include "temp_dir.h"
 
 namespace tinykg::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-class Dir {
- public:
-  explicit Dir(const std::string& name)
-      : path_((fs::temp_directory_path() / ("tinykg-store-cli-" + name + "-" + std::to_string(getpid()))).string()) {
-    fs::remove_all(path_);
-  }
-  ~Dir() { fs::remove_all(path_); }
-  const std::string& str() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string Slurp(const std::string& path) {
   std::ifstream f(path);
@@ -57,7 +45,7 @@ const std::string kTdId = "urn:com:oracle:iot:device:hvac:tum";
 // `tinykg serve` holds the store for its whole life; meanwhile other
 // processes read and write the same store, and each sees the other's writes.
 TEST(StoreCli, ServeAndCliWorkOnOneStoreAtOnce) {
-  Dir dir("serve");
+  TempDir dir("store-cli-serve");
   ASSERT_EQ(Tinykg(dir.str(), "-q init").exit_code, 0);
   std::string err = dir.str() + ".serve.err";
   std::string pid = Shell(std::string(TINYKG_CLI) + " --store '" + dir.str() +
@@ -101,7 +89,7 @@ TEST(StoreCli, ServeAndCliWorkOnOneStoreAtOnce) {
 // A second writer waits while another process writes, says who holds the
 // store, and gives up at --lock-timeout with exit 3; readers go on.
 TEST(StoreCli, SecondWriterSaysWhoWritesAndGivesUpAtItsBound) {
-  Dir dir("lock");
+  TempDir dir("store-cli-lock");
   ASSERT_EQ(Tinykg(dir.str(), "-q init").exit_code, 0);
   // flock(1) holds the store's write lock, as a writing tinykg would (-o:
   // flock itself holds it, so killing flock frees it).
@@ -122,7 +110,7 @@ TEST(StoreCli, SecondWriterSaysWhoWritesAndGivesUpAtItsBound) {
 // query --timeout ends a cross product of the shipped graph (hours of work)
 // with a deadline error; the store answers the next command.
 TEST(StoreCli, QueryTimeoutStopsARunawayQuery) {
-  Dir dir("deadline");
+  TempDir dir("store-cli-deadline");
   ASSERT_EQ(Tinykg(dir.str(), "-q init").exit_code, 0);
   auto r = Tinykg(dir.str(), "query --timeout 300 'SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }'");
   EXPECT_EQ(r.exit_code, 1) << r.err;

@@ -15,6 +15,7 @@
 
 #include "gtest/gtest.h"
 #include "lmdb_engine.h"
+#include "temp_dir.h"
 #include "tinykg/rdf/store.h"
 
 namespace tinykg::rdf {
@@ -22,19 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() / ("tinykg-lmdb-" + name + "-" + std::to_string(getpid()))) {
-    fs::remove_all(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ::tinykg::testing::TempDir;
 
 Term I(const std::string& local) { return Term::Iri("http://ex/" + local); }
 
@@ -61,7 +50,7 @@ std::int64_t Count(Store& store, const std::string& sparql) {
 // Replacing a graph many times leaves neither quads nor terms behind: the
 // dictionary holds what the store names, nothing more.
 TEST(LmdbEngine, ReplacedGraphsLeaveNoGarbage) {
-  TempDir dir("garbage");
+  TempDir dir("lmdb-garbage");
   {
     auto store = Store::Open(dir.str());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -129,7 +118,7 @@ TEST(LmdbEngine, TermsRoundTripAndTheUnionIsASet) {
 // A reader in another process while a writer replaces a large graph again
 // and again: every answer is a whole version, never a mix.
 TEST(LmdbStore, ConcurrentReaderSeesBeforeOrAfterNeverHalf) {
-  TempDir dir("snapshot");
+  TempDir dir("lmdb-snapshot");
   const int kTriples = 3000;
   {
     auto store = Store::Open(dir.str());
@@ -171,7 +160,7 @@ TEST(LmdbStore, ConcurrentReaderSeesBeforeOrAfterNeverHalf) {
 // While a writer holds the store, a reader opens it and answers at once; a
 // second writer waits, says who holds the store, and gives up at its bound.
 TEST(LmdbStore, ReadersNeverWaitAndASecondWriterSaysWhy) {
-  TempDir dir("lock");
+  TempDir dir("lmdb-lock");
   {
     auto store = Store::Open(dir.str());
     ASSERT_TRUE(store.ok());
@@ -253,7 +242,7 @@ TEST(StoreSpec, IsParsedNeverSpliced) {
 // The spec that wiped a store through Redland's options string: opening
 // "victim',new='yes" (hashes or LMDB) must leave "victim" as it was.
 TEST(StoreSpec, QuotesInADirectoryCannotWipeAnotherStore) {
-  TempDir dir("victim");
+  TempDir dir("lmdb-victim");
   fs::create_directories(dir.path());
   for (const std::string prefix : {"hashes:", ""}) {
     std::string victim = (dir.path() / (prefix.empty() ? "lmdb" : "hashes")).string();
@@ -290,7 +279,7 @@ std::vector<std::string> SortedQuads(Store& store) {
 // An old hashes store in the default location moves onto the engine on
 // first open: every quad (catalog, load times and texts included) survives.
 TEST(StoreSpec, HashesStoreIsMigratedWithEveryQuad) {
-  TempDir dir("migrate");
+  TempDir dir("lmdb-migrate");
   std::vector<std::string> before;
   {
     auto old = Store::Open("hashes:" + dir.str());
