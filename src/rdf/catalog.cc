@@ -123,4 +123,17 @@ void DeclaredTerms::AppendWarnings(const Findings& found, std::vector<std::strin
   }
 }
 
+void DeclaredTerms::CheckBatch(const std::vector<GraphDocument>& docs, const std::vector<std::vector<Triple>>& used,
+                               const std::function<void()>& load, std::vector<std::string>& warnings) {
+  for (const auto& doc : docs) {
+    if (doc.kind == kKindOntology) Invalidate();
+  }
+  if (!valid()) load();
+  Findings undeclared;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    if (docs[i].kind != kKindOntology) Check(docs[i], used[i], undeclared);
+  }
+  AppendWarnings(undeclared, warnings);
+}
+
 }  // namespace tinykg::rdf::internal

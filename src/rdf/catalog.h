@@ -6,6 +6,7 @@
 #define TINYKG_RDF_CATALOG_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -52,6 +53,13 @@ class DeclaredTerms {
   void Check(const GraphDocument& doc, const std::vector<Triple>& used, Findings& found) const;
   // One warning line per finding.
   static void AppendWarnings(const Findings& found, std::vector<std::string>& warnings);
+
+  // After a batch is written: forgets the declared set when the batch
+  // touched an ontology, reloads it with `load` when it is not valid, and
+  // warns about the terms the batch's other documents use undeclared
+  // (used[i]: docs[i]'s triples as stored).
+  void CheckBatch(const std::vector<GraphDocument>& docs, const std::vector<std::vector<Triple>>& used,
+                  const std::function<void()>& load, std::vector<std::string>& warnings);
 
  private:
   bool valid_ = false;

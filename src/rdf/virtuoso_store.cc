@@ -442,15 +442,7 @@ class VirtuosoStore final : public Store {
     }
     if (Status s = flush(); !s.ok()) return fail(s);
     hierarchy_ = std::move(staged);
-    bool touched_ontology = false;
-    for (const auto& doc : docs) touched_ontology |= doc.kind == kKindOntology;
-    if (touched_ontology) declared_.Invalidate();
-    if (!declared_.valid()) LoadDeclared();
-    DeclaredTerms::Findings undeclared;
-    for (size_t i = 0; i < docs.size(); ++i) {
-      if (docs[i].kind != kKindOntology) declared_.Check(docs[i], used[i], undeclared);
-    }
-    DeclaredTerms::AppendWarnings(undeclared, warnings_);
+    declared_.CheckBatch(docs, used, [this] { LoadDeclared(); }, warnings_);
     return Status::Ok();
   }
 
