@@ -4,8 +4,11 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "cli.h"
+#include "progress.h"
 #include "store_access.h"
 #include "tinykg/base/file.h"
 #include "tinykg/td/board.h"
@@ -77,9 +80,13 @@ std::vector<td::TdReadResult> ReadAll(
     td::TdReader& reader, const std::vector<std::pair<std::string, std::string>>& texts,
     const GlobalOptions& global, int& rejected) {
   std::vector<td::TdReadResult> accepted;
-  for (const auto& [source, text] : texts) {
+  ProgressLine progress(global, "reading", "documents", texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto& [source, text] = texts[i];
     td::TdReadResult r = reader.Read(text, source);
+    if (!r.warnings.empty() || !r.ok()) progress.Clear();
     for (const Status& w : r.warnings) Warn(global, w.ToString());
+    progress.Update(i + 1);
     if (!r.ok()) {
       ++rejected;
       for (const Status& p : r.problems) ReportError(p);
@@ -90,8 +97,49 @@ std::vector<td::TdReadResult> ReadAll(
   return accepted;
 }
 
+// Two documents of one batch with the same graph IRI (the TD "id") would
+// replace each other silently. Without --keep-going the later one is
+// rejected, naming both files (and the batch then writes nothing); with it,
+// the later one wins with a warning and the earlier one is dropped from the
+// batch. Returns how many were superseded; adds the rejected to `rejected`.
+int ResolveDuplicateIds(std::vector<td::TdReadResult>& accepted, const ImportArgs& args,
+                        const GlobalOptions& global, int& rejected) {
+  std::unordered_map<std::string, size_t> first_by_iri;
+  std::vector<bool> keep(accepted.size(), true);
+  int superseded = 0;
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    const rdf::GraphDocument& doc = accepted[i].document;
+    auto [it, inserted] = first_by_iri.emplace(doc.iri, i);
+    if (inserted) continue;
+    const std::string& earlier = accepted[it->second].document.source;
+    if (args.keep_going) {
+      Warn(global, doc.source + ": id <" + doc.iri + "> is also the id of " + earlier +
+                       " in this batch; " + doc.source + " replaces it");
+      keep[it->second] = false;
+      it->second = i;
+      ++superseded;
+    } else {
+      ReportError(Status(StatusCode::kAlreadyExists,
+                         "id <" + doc.iri + "> is already the id of " + earlier +
+                             " in this batch (a graph holds one TD; use --keep-going to let the "
+                             "later file win)",
+                         SourceLocation(doc.source, 0, 0, "/id")));
+      keep[i] = false;
+      ++rejected;
+    }
+  }
+  std::vector<td::TdReadResult> kept;
+  kept.reserve(accepted.size());
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    if (keep[i]) kept.push_back(std::move(accepted[i]));
+  }
+  accepted = std::move(kept);
+  return superseded;
+}
+
 int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
                  std::vector<td::TdReadResult>& accepted, int rejected) {
+  const int superseded = ResolveDuplicateIds(accepted, args, global, rejected);
   if (rejected > 0 && !args.keep_going) {
     std::cerr << "tinykg: " << rejected << " document(s) rejected; nothing imported"
               << " (use --keep-going to import the valid ones)\n";
@@ -100,11 +148,14 @@ int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
   if (args.dry_run) {
     for (const auto& r : accepted) {
       if (args.format == "nquads") {
+        std::string out;
+        const std::string graph = " <" + rdf::EscapeIri(r.document.iri) + "> .\n";
         for (const td::Quad& q : r.quads) {
-          std::string line = q.triple.ToNTriples();
-          line.pop_back();
-          std::cout << line << "<" << rdf::EscapeIri(r.document.iri) << "> .\n";
+          out += q.triple.ToNTriples();
+          out.resize(out.size() - 2);  // " ." of the triple
+          out += graph;
         }
+        std::cout << out;
       } else {
         std::cout << r.document.iri << "\t" << r.document.kind << "\t" << r.document.triples.size()
                   << " triples\t" << r.document.source << "\n";
@@ -117,6 +168,14 @@ int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
     ReportError(store.status());
     return kExitStore;
   }
+  // Which graphs exist before the batch, to tell created from replaced.
+  auto graphs = (*store)->Graphs();
+  if (!graphs.ok()) {
+    ReportError(graphs.status());
+    return kExitStore;
+  }
+  std::unordered_set<std::string> existing;
+  for (const rdf::GraphInfo& g : *graphs) existing.insert(g.iri);
   std::vector<rdf::GraphDocument> docs;
   docs.reserve(accepted.size());
   for (auto& r : accepted) docs.push_back(std::move(r.document));
@@ -126,10 +185,15 @@ int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
     ReportError(put);
     return kExitStore;
   }
-  for (const auto& d : docs) std::cout << d.iri << "\t" << d.kind << "\t" << d.source << "\n";
+  size_t replaced = 0;
+  for (const auto& d : docs) {
+    std::cout << d.iri << "\t" << d.kind << "\t" << d.source << "\n";
+    replaced += existing.count(d.iri);
+  }
   if (!global.quiet) {
-    std::cerr << "tinykg: imported " << docs.size() << " document(s)";
-    if (rejected > 0) std::cerr << ", rejected " << rejected;
+    std::cerr << "tinykg: imported " << docs.size() << " document(s): " << docs.size() - replaced
+              << " created, " << replaced << " replaced, " << rejected << " rejected";
+    if (superseded > 0) std::cerr << ", " << superseded << " superseded by a later file with the same id";
     std::cerr << "\n";
   }
   return rejected > 0 ? kExitFailure : kExitOk;

@@ -16,6 +16,20 @@ void AddVersionCommand(CLI::App& app, GlobalOptions&, Runner& run) {
   });
 }
 
+// CLI11 lets an option of vector type take every following word, so
+// `--ignore-context IRI a.json b.json` swallowed the files as more IRIs. Every
+// non-positional option takes one value per occurrence instead (repeat the
+// option, or use commas where the option has a delimiter); positionals keep
+// taking the rest. Applied to the whole tree so new commands get it too.
+void OneValuePerOption(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (!option->get_positional() && option->get_items_expected_max() > 1) {
+      option->allow_extra_args(false);
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) OneValuePerOption(*sub);
+}
+
 }  // namespace tinykg::cli
 
 int main(int argc, char** argv) {
@@ -56,6 +70,8 @@ int main(int argc, char** argv) {
   AddImportTdCommand(*import, options, run);
   AddImportBoardCommand(*import, options, run);
   AddExportTdCommand(*app.get_subcommand("export"), options, run);
+
+  OneValuePerOption(app);
 
   try {
     app.parse(argc, argv);

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "merge_patch.h"
+#include "tinykg/base/json_check.h"
 #include "sparql_kind.h"
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/match/render.h"
@@ -405,6 +406,10 @@ void Server::Impl::PatchThing(const httplib::Request& req, httplib::Response& re
   const std::string id = req.matches[1];
   if (MediaType(req) != "application/merge-patch+json") {
     return Problem(res, 415, "PATCH takes application/merge-patch+json");
+  }
+  // MergePatch and dump() recurse once per level of the patch.
+  if (Status checked = CheckJsonText(req.body, "the merge patch"); !checked.ok()) {
+    return Problem(res, 400, checked.ToString());
   }
   const Json patch = Json::parse(req.body, nullptr, false);
   if (patch.is_discarded() || !patch.is_object()) {

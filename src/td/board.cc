@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "tinykg/base/json_check.h"
 #include "tinykg/rdf/vocab.h"
 #include "tinykg/td/jsonld.h"
 
@@ -58,6 +59,7 @@ std::string StringAt(const Json& object, const char* key) {
 }  // namespace
 
 Result<BoardHardware> ReadBoard(std::string_view board_json, const std::string& path) {
+  if (Status checked = CheckJsonText(board_json, path); !checked.ok()) return checked;
   Json doc = Json::parse(board_json, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     return ParseError("not a PlatformIO board definition (JSON object)", SourceLocation(path));

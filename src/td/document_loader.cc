@@ -1,6 +1,7 @@
 #include <filesystem>
 
 #include "tinykg/base/file.h"
+#include "tinykg/base/json_check.h"
 #include "tinykg/td/jsonld.h"
 
 namespace tinykg::td {
@@ -38,6 +39,7 @@ Result<int> LocalDocumentLoader::AddContextDirectory(const std::string& dir) {
   const fs::path index = fs::path(dir) / "index.json";
   if (fs::exists(index, ec)) {
     TINYKG_ASSIGN_OR_RETURN(std::string text, ReadFile(index.string()));
+    if (Status checked = CheckJsonText(text, index.string()); !checked.ok()) return checked;
     Json json = Json::parse(text, nullptr, false);
     if (!json.is_object()) return ParseError("not a JSON object", SourceLocation(index.string()));
     for (auto& [iri, file] : json.items()) {
@@ -98,6 +100,7 @@ Result<RemoteDocument> LocalDocumentLoader::Load(std::string_view iri_view) {
   }
   Result<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
+  if (Status checked = CheckJsonText(*text, path); !checked.ok()) return checked;
   Json json = Json::parse(*text, nullptr, false);
   if (json.is_discarded()) return ParseError("not valid JSON: " + path + " (for " + iri + ")");
   auto shared = std::make_shared<const Json>(std::move(json));

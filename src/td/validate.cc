@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 // Errors inside valijson throw (caught below) instead of calling abort().
@@ -13,6 +14,7 @@
 #include <valijson/validator.hpp>
 
 #include "tinykg/base/file.h"
+#include "tinykg/base/json_check.h"
 
 namespace tinykg::td {
 namespace {
@@ -125,6 +127,9 @@ void GuardFormats(Json& schema) {
 
 Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
                              std::vector<Status>& problems, std::vector<Status>* warnings) {
+  // Bad UTF-8 and nesting past kMaxJsonDepth are refused before parsing: the
+  // validator, the JSON-LD processor and serialisation recurse per level.
+  if (Status checked = CheckJsonText(text, file); !checked.ok()) return checked;
   struct Frame {
     bool is_array = false;
     std::string key;
@@ -433,6 +438,25 @@ bool TdValidator::Validate(const Json& document, TdKind kind, const std::string&
       CheckSecurityNames(document["security"], defined, "/security", file, problems);
     }
     CheckForms(document, defined, "", file, problems);
+  }
+
+  // TD 1.1 (Thing Model instances): at most one link with "rel": "type",
+  // the Thing Model the Thing instantiates; TMs use links the same way.
+  if (document.contains("links") && document["links"].is_array()) {
+    const Json& links = document["links"];
+    std::optional<size_t> first_type_link;
+    for (size_t i = 0; i < links.size(); ++i) {
+      const Json& link = links[i];
+      if (!link.is_object() || !link.contains("rel") || link["rel"] != "type") continue;
+      if (!first_type_link) {
+        first_type_link = i;
+        continue;
+      }
+      problems.push_back(InvalidData(
+          "a Thing has at most one link with \"rel\": \"type\" (the first is /links/" +
+              std::to_string(*first_type_link) + ")",
+          SourceLocation(file, 0, 0, "/links/" + std::to_string(i) + "/rel")));
+    }
   }
 
   if (kind == TdKind::kThingModel) CheckPlaceholderNames(document, "", file, problems);

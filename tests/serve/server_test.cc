@@ -341,6 +341,25 @@ TEST(Server, List_PagesWithOffsetLimitAndLinkNext) {
   ExpectProblem(c.Get("/things?limit=100000"), 400);
 }
 
+// 5,000 nested arrays in a body killed the server (stack overflow).
+TEST(Server, DeeplyNestedBodies_AreRefused_AndTheServerLives) {
+  Directory dir;
+  auto c = dir.Client();
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  const std::string id = Json::parse(text)["id"];
+  ASSERT_EQ(c.Put(ThingPath(id), text, "application/td+json")->status, 201);
+  std::string deep;
+  for (int i = 0; i < 5000; ++i) deep += "[";
+  for (int i = 0; i < 5000; ++i) deep += "]";
+  Json td = Json::parse(text);
+  const std::string body = td.dump().substr(0, td.dump().size() - 1) + ", \"links\": " + deep + "}";
+  ExpectProblem(c.Put(ThingPath(id), body, "application/td+json"), 400);
+  ExpectProblem(c.Patch(ThingPath(id), "{\"links\": " + deep + "}", "application/merge-patch+json"), 400);
+  auto patched = c.Patch(ThingPath(id), "{\"title\": \"still here\"}", "application/merge-patch+json");
+  ASSERT_TRUE(patched);
+  EXPECT_EQ(patched->status, 204);
+}
+
 TEST(Server, Patch_MergesRevalidatesAndKeepsTheId) {
   Directory dir;
   auto c = dir.Client();

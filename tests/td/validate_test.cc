@@ -69,6 +69,28 @@ TEST_F(TdValidatorTest, RejectsEveryInvalidTdAndTmNamingTheProblem) {
   std::cout << "invalid rejected: " << rejected << "/" << files.size() << "\n";
 }
 
+// TD 1.1: a Thing instantiates at most one Thing Model (one "rel": "type" link).
+TEST_F(TdValidatorTest, SecondTypeLinkIsRejected) {
+  const std::string path = testing::WotDir() + "/td/valid/playground_core/fromTM.json";
+  Result<std::string> text = ReadFile(path);
+  ASSERT_TRUE(text.ok());
+  std::vector<Status> problems;
+  Result<Json> doc = ParseJsonStrict(*text, path, problems);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_TRUE(validator_->Validate(*doc, DetectKind(*doc), path, problems)) << problems.size();
+  Json twice = *doc;
+  Json second = twice["links"][0];
+  ASSERT_EQ(second["rel"], "type");
+  second["href"] = "https://example.org/another-model.tm.jsonld";
+  twice["links"].push_back(second);
+  const std::string pointer = "/links/" + std::to_string(twice["links"].size() - 1) + "/rel";
+  EXPECT_FALSE(validator_->Validate(twice, DetectKind(twice), path, problems));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].where().pointer, pointer);
+  EXPECT_NE(problems[0].message().find("at most one link with \"rel\": \"type\""), std::string::npos)
+      << problems[0].ToString();
+}
+
 TEST(ParseJsonStrict, DuplicateAffordanceIsAnErrorOtherDuplicatesWarnings) {
   std::vector<Status> problems;
   std::vector<Status> warnings;

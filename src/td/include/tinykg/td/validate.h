@@ -22,7 +22,10 @@ enum class TdKind { kThingDescription, kThingModel };
 // securityDefinitions/schemaDefinitions) is a problem, since the TD spec
 // requires them unique; any other duplicate is a warning (the last value
 // wins, as in most JSON readers). Locations are `file` plus the JSON pointer.
-// A syntax error is returned as one kParseError with line and column.
+// A syntax error is returned as one kParseError with line and column; text
+// that is not UTF-8 or nests deeper than kMaxJsonDepth (256) levels is one
+// kParseError from CheckJsonText (byte offset, and the JSON pointer for
+// depth) and is never parsed.
 Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
                              std::vector<Status>& problems, std::vector<Status>* warnings = nullptr);
 

@@ -1,0 +1,34 @@
+// A cheap check of JSON text before a parser or any recursive walk sees it:
+// well-formed UTF-8 and bounded nesting. nlohmann::json parses iteratively,
+// but everything that walks the parsed value afterwards (JSON Schema
+// validation, JSON-LD expansion, toRdf, merge patch, serialisation) recurses
+// once per level, so a 25 KB document of 5,000 nested arrays would overflow
+// the stack. Every reader of user JSON calls CheckJsonText first and refuses
+// what it reports.
+#ifndef TINYKG_BASE_JSON_CHECK_H_
+#define TINYKG_BASE_JSON_CHECK_H_
+
+#include <string>
+#include <string_view>
+
+#include "tinykg/base/status.h"
+
+namespace tinykg {
+
+// The deepest nesting of objects and arrays tinykg reads (the document
+// itself is depth 1). Real Thing Descriptions stay below 15.
+inline constexpr int kMaxJsonDepth = 256;
+
+// OK, or kParseError located in `file`:
+//   * "invalid UTF-8 at byte N" (0-based offset of the first byte of the
+//     ill-formed sequence, RFC 3629: no overlong forms, no surrogates, nothing
+//     above U+10FFFF), with line and column;
+//   * "nesting deeper than 256 levels at byte N", with line, column and the
+//     JSON pointer of the value that opens level 257.
+// Syntax errors are left to the parser (the scan only needs to track strings,
+// brackets and member names). One pass, no allocation unless it fails.
+Status CheckJsonText(std::string_view text, const std::string& file, int max_depth = kMaxJsonDepth);
+
+}  // namespace tinykg
+
+#endif  // TINYKG_BASE_JSON_CHECK_H_
