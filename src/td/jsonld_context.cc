@@ -87,8 +87,25 @@ ContextPtr Engine::ProcessContext(const ContextPtr& active, const Json& local,
   if (auto it = caches_.processed.find(key); it != caches_.processed.end()) return it->second;
   ContextPtr result = ProcessContextUncached(active, local, base_url, {}, override_protected,
                                              propagate, validate_scoped);
+  caches_.ClearIfFull();
   caches_.keep_alive.push_back(active);  // the key holds active's address
   caches_.processed.emplace(std::move(key), result);
+  return result;
+}
+
+ContextPtr Engine::ProcessScopedContext(const ContextPtr& active,
+                                        const std::shared_ptr<const Json>& local,
+                                        const std::string& base_url, bool override_protected,
+                                        bool propagate) {
+  const int flags = (override_protected ? 1 : 0) | (propagate ? 2 : 0);
+  auto key = std::make_tuple(active.get(), local.get(), base_url, flags);
+  if (auto it = caches_.scoped.find(key); it != caches_.scoped.end()) return it->second;
+  ContextPtr result =
+      ProcessContextUncached(active, *local, base_url, {}, override_protected, propagate, true);
+  caches_.ClearIfFull();
+  caches_.keep_alive.push_back(active);
+  caches_.keep_alive_json.push_back(local);
+  caches_.scoped.emplace(std::move(key), result);
   return result;
 }
 

@@ -9,6 +9,12 @@ namespace tinykg::td::internal {
 namespace {
 
 Json AsArray(const Json& value) { return value.is_array() ? value : Json::array({value}); }
+Json AsArray(Json&& value) {
+  if (value.is_array()) return std::move(value);
+  Json array = Json::array();
+  array.push_back(std::move(value));
+  return array;
+}
 
 void AppendAll(Json& target, const Json& values) {
   if (!target.is_array()) target = target.is_null() ? Json::array() : Json::array({target});
@@ -16,6 +22,17 @@ void AppendAll(Json& target, const Json& values) {
     for (const Json& v : values) target.push_back(v);
   } else {
     target.push_back(values);
+  }
+}
+
+// Moves instead of copying: expanded subtrees are appended once per level,
+// so a copy here made expansion cost O(size x depth).
+void AppendAll(Json& target, Json&& values) {
+  if (!target.is_array()) target = target.is_null() ? Json::array() : Json::array({std::move(target)});
+  if (values.is_array()) {
+    for (Json& v : values) target.push_back(std::move(v));
+  } else {
+    target.push_back(std::move(values));
   }
 }
 
@@ -35,15 +52,9 @@ std::string Lower(std::string value) {
   return value;
 }
 
-std::vector<std::string> SortedKeys(const Json& object) {
-  std::vector<std::string> keys;
-  for (auto& [k, v] : object.items()) {
-    (void)v;
-    keys.push_back(k);
-  }
-  std::sort(keys.begin(), keys.end());
-  return keys;
-}
+// The spec walks map keys in code-point order; a Json object (std::map with
+// byte-wise std::less) already iterates in that order, so loops use it
+// directly instead of copying and sorting the keys.
 
 }  // namespace
 
@@ -87,7 +98,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
   if (element.is_primitive()) {
     if (!active_property || *active_property == "@graph") return nullptr;
     if (property_scoped) {
-      active = ProcessContext(active, *property_scoped, property_def->base_url, {}, true);
+      active = ProcessScopedContext(active, property_scoped, property_def->base_url, true, true);
     }
     return ExpandValue(*active, *active_property, element);
   }
@@ -119,7 +130,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
     if (revert) active = active->previous;
   }
   if (property_scoped) {
-    active = ProcessContext(active, *property_scoped, property_def->base_url, {}, true);
+    active = ProcessScopedContext(active, property_scoped, property_def->base_url, true, true);
   }
   if (element.contains("@context")) {
     active = ProcessContext(active, element["@context"], base_url);
@@ -127,10 +138,11 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
   const ContextPtr type_scoped = active;
   std::optional<std::string> input_type;
   bool seen_type_key = false;
-  for (const std::string& key : SortedKeys(element)) {
+  for (auto entry = element.begin(); entry != element.end(); ++entry) {
+    const std::string& key = entry.key();
     auto e = ExpandIri(active, key, false, true);
     if (!e || *e != "@type") continue;
-    Json values = AsArray(element[key]);
+    Json values = AsArray(entry.value());
     std::vector<std::string> terms;
     for (const Json& v : values) {
       if (v.is_string()) terms.push_back(v.get<std::string>());
@@ -139,7 +151,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
     for (const std::string& term : terms) {
       const TermDefinition* td = type_scoped->Find(term);
       if (td != nullptr && td->context) {
-        active = ProcessContext(active, *td->context, td->base_url, {}, false, false);
+        active = ProcessScopedContext(active, td->context, td->base_url, false, false);
       }
     }
     if (!seen_type_key) {
@@ -205,8 +217,9 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
                           const std::optional<std::string>& input_type, Json& result,
                           bool nested) {
   std::vector<std::string> nests;
-  for (const std::string& key : SortedKeys(element)) {
-    const Json& value = element[key];
+  for (auto entry = element.begin(); entry != element.end(); ++entry) {
+    const std::string& key = entry.key();
+    const Json& value = entry.value();
     if (key == "@context") continue;
     std::optional<std::string> expanded_property = ExpandIri(active, key, false, true);
     if (!expanded_property ||
@@ -320,7 +333,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         // @context handled above; other keywords (@none, @vocab, ...) as keys are ignored.
         continue;
       }
-      result[prop] = expanded_value;
+      result[prop] = std::move(expanded_value);
       continue;
     }
 
@@ -332,8 +345,9 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
       expanded_value = Json::array();
       std::optional<std::string> direction = active->default_direction;
       if (def->has_direction) direction = def->direction;
-      for (const std::string& language : SortedKeys(value)) {
-        for (const Json& item : AsArray(value[language])) {
+      for (auto language_entry = value.begin(); language_entry != value.end(); ++language_entry) {
+        const std::string& language = language_entry.key();
+        for (const Json& item : AsArray(language_entry.value())) {
           if (item.is_null()) continue;
           if (!item.is_string()) Fail("invalid language map value", item.dump());
           Json v = {{"@value", item}};
@@ -352,28 +366,29 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
       expanded_value = Json::array();
       std::string index_key = def->index ? *def->index : "@index";
       if (options_.jsonld_js_index_compat && def->context && def->index) {
-        ContextPtr term_context = ProcessContext(active, *def->context, def->base_url, {}, true);
+        ContextPtr term_context = ProcessScopedContext(active, def->context, def->base_url, true, true);
         if (const TermDefinition* redefined = term_context->Find(key);
             redefined != nullptr && redefined->index) {
           index_key = *redefined->index;
         }
       }
       const bool id_or_type = def->HasContainer("@id") || def->HasContainer("@type");
-      for (const std::string& index : SortedKeys(value)) {
+      for (auto index_entry = value.begin(); index_entry != value.end(); ++index_entry) {
+        const std::string& index = index_entry.key();
         ContextPtr map_context = active;
         if (id_or_type && active->previous) map_context = active->previous;
         if (def->HasContainer("@type")) {
           const TermDefinition* idef = map_context->Find(index);
           if (idef != nullptr && idef->context) {
-            map_context = ProcessContext(map_context, *idef->context, idef->base_url);
+            map_context = ProcessScopedContext(map_context, idef->context, idef->base_url, false, true);
           }
         } else {
           map_context = active;
         }
         auto expanded_index = ExpandIri(active, index, false, true);
         const bool is_none = expanded_index && *expanded_index == "@none";
-        Json index_value = Expand(map_context, key, AsArray(value[index]), base_url, true);
-        for (Json item : AsArray(index_value)) {
+        Json index_value = Expand(map_context, key, AsArray(index_entry.value()), base_url, true);
+        for (Json& item : AsArray(std::move(index_value))) {
           if (def->HasContainer("@graph") && !IsGraphObject(item)) {
             item = Json{{"@graph", AsArray(item)}};
           }
@@ -423,7 +438,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         AppendAll(reverse_map[prop], item);
       }
     } else {
-      AppendAll(result[prop], expanded_value);
+      AppendAll(result[prop], std::move(expanded_value));
     }
   }
 
@@ -439,7 +454,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
       // A property-scoped context on the nesting term applies inside it.
       ContextPtr nested_context = active;
       if (const TermDefinition* nd = active->Find(nesting_key); nd != nullptr && nd->context) {
-        nested_context = ProcessContext(active, *nd->context, nd->base_url, {}, true);
+        nested_context = ProcessScopedContext(active, nd->context, nd->base_url, true, true);
       }
       ExpandObject(nested_context, type_scoped, active_property, nested_value, base_url, input_type,
                    result, true);

@@ -86,10 +86,27 @@ struct Context {
 // One run of the algorithms: options, loader, caches, blank node issuer.
 class Engine {
  public:
+  // Processed contexts, kept for the processor's life (an import batch, or a
+  // server's): a remote context or an inline one is processed once per
+  // (active context, value) and a term's scoped context once per (active
+  // context, definition). Bounded: past kMaxEntries everything is dropped
+  // and rebuilt on demand, so varied inline contexts cannot grow a server.
   struct Caches {
-    // (active context, local context text, base, flags) -> result.
+    static constexpr size_t kMaxEntries = 20000;
+    // (active context, local context as JSON text, base, flags) -> result.
     std::map<std::tuple<const Context*, std::string, std::string, int>, ContextPtr> processed;
-    std::vector<ContextPtr> keep_alive;
+    // (active context, scoped context of a term definition, base, flags);
+    // the definition's JSON is kept alive so its address stays unique.
+    std::map<std::tuple<const Context*, const Json*, std::string, int>, ContextPtr> scoped;
+    std::vector<ContextPtr> keep_alive;  // the keys hold these addresses
+    std::vector<std::shared_ptr<const Json>> keep_alive_json;
+    void ClearIfFull() {
+      if (processed.size() + scoped.size() < kMaxEntries) return;
+      processed.clear();
+      scoped.clear();
+      keep_alive.clear();
+      keep_alive_json.clear();
+    }
   };
 
   Engine(const JsonLdOptions& options, Caches& caches) : options_(options), caches_(caches) {}
@@ -101,6 +118,12 @@ class Engine {
                             std::vector<std::string> remote_contexts = {},
                             bool override_protected = false, bool propagate = true,
                             bool validate_scoped = true);
+
+  // ProcessContext for a term's scoped context (property-, type- or
+  // nest-scoped), cached by the definition's identity instead of its text.
+  ContextPtr ProcessScopedContext(const ContextPtr& active, const std::shared_ptr<const Json>& local,
+                                  const std::string& base_url, bool override_protected,
+                                  bool propagate);
 
   // IRI Expansion (4.3.2). Returns nullopt for null.
   std::optional<std::string> ExpandIri(Context& active, const std::string& value,

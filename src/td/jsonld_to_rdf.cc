@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <regex>
 
 #include "iri.h"
 #include "jsonld_internal.h"
@@ -159,66 +158,71 @@ std::string Engine::IssueBlank(const std::string& old_id) {
   return id;
 }
 
-void Engine::GenerateNodeMap(const Json& element_in, Json& node_map, const std::string& active_graph,
+void Engine::GenerateNodeMap(const Json& element, Json& node_map, const std::string& active_graph,
                              const Json* active_subject, const std::string* active_property,
                              Json* list) {
-  if (element_in.is_array()) {
-    for (const Json& item : element_in) {
+  if (element.is_array()) {
+    for (const Json& item : element) {
       GenerateNodeMap(item, node_map, active_graph, active_subject, active_property, list);
     }
     return;
   }
-  if (!element_in.is_object()) return;
-  Json element = element_in;
+  if (!element.is_object()) return;
+  // The element is read, never copied: a copy per level made node map
+  // generation cost O(size x depth). Keys the algorithm "removes" are skipped.
   Json& graph = node_map[active_graph];
   if (graph.is_null()) graph = Json::object();
   auto subject_node = [&]() -> Json& { return graph[active_subject->get<std::string>()]; };
 
-  if (element.contains("@type") && element["@type"].is_string()) {
-    const std::string t = element["@type"].get<std::string>();
-    if (IsBlankNodeId(t)) element["@type"] = IssueBlank(t);
-  } else if (element.contains("@type")) {
-    Json types = Json::array();
-    for (const Json& t : element["@type"]) {
-      if (t.is_string() && IsBlankNodeId(t.get<std::string>())) {
-        types.push_back(IssueBlank(t.get<std::string>()));
-      } else {
-        types.push_back(t);
+  // @type values with blank node identifiers get new labels.
+  const auto type_entry = element.find("@type");
+  Json types;
+  if (type_entry != element.end()) {
+    if (type_entry->is_string()) {
+      const std::string t = type_entry->get<std::string>();
+      types = IsBlankNodeId(t) ? Json(IssueBlank(t)) : *type_entry;
+    } else {
+      types = Json::array();
+      for (const Json& t : *type_entry) {
+        if (t.is_string() && IsBlankNodeId(t.get<std::string>())) {
+          types.push_back(IssueBlank(t.get<std::string>()));
+        } else {
+          types.push_back(t);
+        }
       }
     }
-    element["@type"] = types;
   }
   if (element.contains("@value")) {
+    Json value = element;
+    if (type_entry != element.end()) value["@type"] = std::move(types);
     if (list == nullptr) {
-      AddUnique(subject_node()[*active_property], element);
+      AddUnique(subject_node()[*active_property], value);
     } else {
-      (*list)["@list"].push_back(element);
+      (*list)["@list"].push_back(std::move(value));
     }
     return;
   }
-  if (element.contains("@list")) {
+  if (const auto list_entry = element.find("@list"); list_entry != element.end()) {
     Json result = {{"@list", Json::array()}};
-    GenerateNodeMap(element["@list"], node_map, active_graph, active_subject, active_property,
-                    &result);
+    GenerateNodeMap(*list_entry, node_map, active_graph, active_subject, active_property, &result);
     if (list == nullptr) {
       Json& values = node_map[active_graph][active_subject->get<std::string>()][*active_property];
       if (!values.is_array()) values = Json::array();
-      values.push_back(result);
+      values.push_back(std::move(result));
     } else {
-      (*list)["@list"].push_back(result);
+      (*list)["@list"].push_back(std::move(result));
     }
     return;
   }
   std::string id;
-  if (element.contains("@id") && element["@id"].is_string()) {
-    id = element["@id"].get<std::string>();
+  if (const auto id_entry = element.find("@id"); id_entry != element.end() && id_entry->is_string()) {
+    id = id_entry->get<std::string>();
     if (IsBlankNodeId(id)) id = IssueBlank(id);
-  } else if (element.contains("@id")) {
+  } else if (id_entry != element.end()) {
     id = "@null";  // an @id that expanded to null: never well-formed, so dropped
   } else {
     id = IssueBlank("");
   }
-  element.erase("@id");
   {
     Json& g = node_map[active_graph];
     if (!g.contains(id)) g[id] = Json{{"@id", id}};
@@ -232,43 +236,43 @@ void Engine::GenerateNodeMap(const Json& element_in, Json& node_map, const std::
       AddUnique(node_map[active_graph][active_subject->get<std::string>()][*active_property],
                 reference);
     } else {
-      (*list)["@list"].push_back(reference);
+      (*list)["@list"].push_back(std::move(reference));
     }
   }
-  if (element.contains("@type")) {
-    for (const Json& t : element["@type"]) AddUnique(node_map[active_graph][id]["@type"], t);
-    element.erase("@type");
+  if (type_entry != element.end()) {
+    for (const Json& t : types) AddUnique(node_map[active_graph][id]["@type"], t);
   }
-  if (element.contains("@index")) {
+  if (const auto index_entry = element.find("@index"); index_entry != element.end()) {
     Json& node = node_map[active_graph][id];
-    if (node.contains("@index") && node["@index"] != element["@index"]) Fail("conflicting indexes");
-    node["@index"] = element["@index"];
-    element.erase("@index");
+    if (node.contains("@index") && node["@index"] != *index_entry) Fail("conflicting indexes");
+    node["@index"] = *index_entry;
   }
-  if (element.contains("@reverse")) {
+  if (const auto reverse_entry = element.find("@reverse"); reverse_entry != element.end()) {
     const Json referenced = {{"@id", id}};
-    for (auto& [property, values] : element["@reverse"].items()) {
+    for (auto& [property, values] : reverse_entry->items()) {
       for (const Json& value : values) {
         GenerateNodeMap(value, node_map, active_graph, &referenced, &property, nullptr);
       }
     }
-    element.erase("@reverse");
   }
-  if (element.contains("@graph")) {
-    GenerateNodeMap(element["@graph"], node_map, id, nullptr, nullptr, nullptr);
-    element.erase("@graph");
+  if (const auto graph_entry = element.find("@graph"); graph_entry != element.end()) {
+    GenerateNodeMap(*graph_entry, node_map, id, nullptr, nullptr, nullptr);
   }
-  if (element.contains("@included")) {
-    GenerateNodeMap(element["@included"], node_map, active_graph, nullptr, nullptr, nullptr);
-    element.erase("@included");
+  if (const auto included_entry = element.find("@included"); included_entry != element.end()) {
+    GenerateNodeMap(*included_entry, node_map, active_graph, nullptr, nullptr, nullptr);
   }
   const Json subject = id;
-  for (auto& [property_in, value] : element.items()) {
-    std::string property = property_in;
+  for (auto entry = element.begin(); entry != element.end(); ++entry) {
+    const std::string& key = entry.key();
+    if (key == "@id" || key == "@type" || key == "@index" || key == "@reverse" ||
+        key == "@graph" || key == "@included") {
+      continue;
+    }
+    std::string property = key;
     if (IsBlankNodeId(property)) property = IssueBlank(property);
     Json& node = node_map[active_graph][id];
     if (!node.contains(property)) node[property] = Json::array();
-    GenerateNodeMap(value, node_map, active_graph, &subject, &property, nullptr);
+    GenerateNodeMap(entry.value(), node_map, active_graph, &subject, &property, nullptr);
   }
 }
 
