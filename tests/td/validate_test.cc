@@ -69,6 +69,31 @@ TEST_F(TdValidatorTest, RejectsEveryInvalidTdAndTmNamingTheProblem) {
   std::cout << "invalid rejected: " << rejected << "/" << files.size() << "\n";
 }
 
+// "format": "date-time" is checked by a pattern compiled once (valijson
+// compiled a regex per value); it accepts and refuses what valijson did.
+TEST_F(TdValidatorTest, DateTimeFormatKeepsValijsonsRules) {
+  const std::string path = testing::WotDir() + "/td/valid/playground_core/MinimalThing.json";
+  std::vector<Status> problems;
+  Result<Json> doc = ParseJsonStrict(*ReadFile(path), path, problems);
+  ASSERT_TRUE(doc.ok());
+  for (const char* good : {"2022-02-28T10:00:00Z", "2024-04-30t23:59:60.25+02:00", "1-12-31T00:00:00z"}) {
+    Json td = *doc;
+    td["created"] = good;
+    problems.clear();
+    EXPECT_TRUE(validator_->Validate(td, TdKind::kThingDescription, path, problems)) << good;
+  }
+  for (const char* bad : {"2022-02-30T10:00:00Z", "2022-04-31T10:00:00Z", "2022-13-01T10:00:00Z",
+                          "2022-01-01 10:00:00Z", "2022-01-01T24:00:00Z", "2022-01-01T10:00:00",
+                          "x2022-01-01T10:00:00Z"}) {
+    Json td = *doc;
+    td["created"] = bad;
+    problems.clear();
+    EXPECT_FALSE(validator_->Validate(td, TdKind::kThingDescription, path, problems)) << bad;
+    ASSERT_FALSE(problems.empty());
+    EXPECT_EQ(problems[0].where().pointer, "/created") << problems[0].ToString();
+  }
+}
+
 // TD 1.1: a Thing instantiates at most one Thing Model (one "rel": "type" link).
 TEST_F(TdValidatorTest, SecondTypeLinkIsRejected) {
   const std::string path = testing::WotDir() + "/td/valid/playground_core/fromTM.json";
