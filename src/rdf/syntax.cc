@@ -10,6 +10,7 @@
 
 #include "redland_handles.h"
 #include "tinykg/base/file.h"
+#include "tinykg/base/input_check.h"
 #include "tinykg/rdf/vocab.h"
 
 namespace tinykg::rdf {
@@ -174,6 +175,12 @@ Result<std::vector<Triple>> ParseWithSerd(std::string_view text, Syntax syntax, 
 Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
                                      const std::string& base_iri, const std::string& source) {
   if (syntax != Syntax::kRdfXml) {
+    // These syntaxes are UTF-8 by definition (RDF/XML declares its own
+    // encoding): ill-formed bytes are refused here, with their offset,
+    // whatever the parser would make of them (Raptor's Turtle parser let
+    // them through into IRIs whose N-Triples could not be read back; found
+    // by tests/rdf/fuzz_turtle_loader.cc).
+    if (Status checked = CheckUtf8Text(text, source); !checked.ok()) return checked;
     return ParseWithSerd(text, syntax, base_iri.empty() ? "urn:tinykg:base" : base_iri, source);
   }
   auto world = internal::World::Create();

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "merge_patch.h"
-#include "tinykg/base/json_check.h"
+#include "tinykg/base/input_check.h"
 #include "sparql_kind.h"
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/match/render.h"

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "tinykg/base/json_check.h"
+#include "tinykg/base/input_check.h"
 #include "tinykg/rdf/vocab.h"
 #include "tinykg/td/jsonld.h"
 

@@ -1,7 +1,7 @@
 #include <filesystem>
 
 #include "tinykg/base/file.h"
-#include "tinykg/base/json_check.h"
+#include "tinykg/base/input_check.h"
 #include "tinykg/td/jsonld.h"
 
 namespace tinykg::td {

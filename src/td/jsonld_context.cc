@@ -35,7 +35,12 @@ bool IsIriOrBlank(const std::string& value) { return HasScheme(value) || IsBlank
 
 }  // namespace
 
-bool IsKeyword(std::string_view value) { return Keywords().count(value) > 0; }
+bool IsKeyword(std::string_view value) {
+  // Called for every key and IRI the algorithms see; most are not keywords
+  // and fail the first test without a set lookup.
+  if (value.size() < 3 || value[0] != '@') return false;
+  return Keywords().count(value) > 0;
+}
 
 bool HasKeywordForm(std::string_view value) {
   if (value.size() < 2 || value[0] != '@') return false;

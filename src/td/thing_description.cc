@@ -95,6 +95,7 @@ TdReadResult TdReader::ReadUnchecked(std::string_view text, const std::string& s
     return result;
   }
   rdf::GraphDocument& gd = result.document;
+  gd.triples.reserve(quads->size());
   for (const Quad& q : *quads) {
     if (!q.in_default_graph()) {
       result.problems.push_back(Unsupported(

@@ -14,7 +14,7 @@
 #include <valijson/validator.hpp>
 
 #include "tinykg/base/file.h"
-#include "tinykg/base/json_check.h"
+#include "tinykg/base/input_check.h"
 
 namespace tinykg::td {
 namespace {

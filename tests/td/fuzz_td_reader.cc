@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "tinykg/base/json_check.h"
+#include "tinykg/base/input_check.h"
 #include "tinykg/td/thing_description.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -13,7 +13,7 @@
 
 #include "corpus.h"
 #include "tinykg/base/file.h"
-#include "tinykg/base/json_check.h"
+#include "tinykg/base/input_check.h"
 
 namespace tinykg::td {
 namespace {

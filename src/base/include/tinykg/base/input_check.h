@@ -1,12 +1,17 @@
-// A cheap check of JSON text before a parser or any recursive walk sees it:
-// well-formed UTF-8 and bounded nesting. nlohmann::json parses iteratively,
+// Cheap checks of input text before a parser sees it. Text formats tinykg
+// reads (JSON, Turtle, N-Triples, N-Quads, TriG) are UTF-8 by definition, and
+// what is not must be refused where it enters: nlohmann::json throws when it
+// writes ill-formed UTF-8, Raptor lets some of it through into IRIs and the
+// N-Triples it then writes cannot be read back.
+//
+// JSON also gets a depth bound: nlohmann::json parses iteratively,
 // but everything that walks the parsed value afterwards (JSON Schema
 // validation, JSON-LD expansion, toRdf, merge patch, serialisation) recurses
 // once per level, so a 25 KB document of 5,000 nested arrays would overflow
 // the stack. Every reader of user JSON calls CheckJsonText first and refuses
 // what it reports.
-#ifndef TINYKG_BASE_JSON_CHECK_H_
-#define TINYKG_BASE_JSON_CHECK_H_
+#ifndef TINYKG_BASE_INPUT_CHECK_H_
+#define TINYKG_BASE_INPUT_CHECK_H_
 
 #include <string>
 #include <string_view>
@@ -14,6 +19,12 @@
 #include "tinykg/base/status.h"
 
 namespace tinykg {
+
+// OK, or kParseError "invalid UTF-8 at byte N" located in `file` (0-based
+// offset of the first byte of the ill-formed sequence; RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF) with line and column. O(n),
+// no allocation unless it fails.
+Status CheckUtf8Text(std::string_view text, const std::string& file);
 
 // The deepest nesting of objects and arrays tinykg reads (the document
 // itself is depth 1). Real Thing Descriptions stay below 15.
@@ -31,4 +42,4 @@ Status CheckJsonText(std::string_view text, const std::string& file, int max_dep
 
 }  // namespace tinykg
 
-#endif  // TINYKG_BASE_JSON_CHECK_H_
+#endif  // TINYKG_BASE_INPUT_CHECK_H_

@@ -1,4 +1,4 @@
-#include "tinykg/base/json_check.h"
+#include "tinykg/base/input_check.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "tinykg/base/json_check.h"
+#include "tinykg/base/input_check.h"
 
 #include <cstdint>
 #include <vector>
@@ -149,6 +149,21 @@ struct Frame {
 };
 
 }  // namespace
+
+Status CheckUtf8Text(std::string_view text, const std::string& file) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) continue;
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) {
+      std::int64_t line = 0;
+      std::int64_t column = 0;
+      LineColumn(text, i, line, column);
+      return ParseError("invalid UTF-8 at byte " + std::to_string(i), SourceLocation(file, line, column));
+    }
+    i += n - 1;
+  }
+  return Status();
+}
 
 Status CheckJsonText(std::string_view text, const std::string& file, int max_depth) {
   std::vector<Frame> stack;
