@@ -75,10 +75,13 @@ Result<std::unique_ptr<td::TdReader>> MakeReader(const ImportArgs& args) {
 }
 
 // Reads every document; returns the accepted ones, reporting problems and
-// warnings on stderr. `rejected` counts the rest.
+// warnings on stderr. `rejected` counts the rest. A TD's quads and its
+// GraphDocument's triples are the same statements; only the copy the command
+// prints or writes is kept (5,000 TDs held both: 916 MB).
 std::vector<td::TdReadResult> ReadAll(
     td::TdReader& reader, const std::vector<std::pair<std::string, std::string>>& texts,
-    const GlobalOptions& global, int& rejected) {
+    const ImportArgs& args, const GlobalOptions& global, int& rejected) {
+  const bool print_quads = args.dry_run && args.format == "nquads";
   std::vector<td::TdReadResult> accepted;
   ProgressLine progress(global, "reading", "documents", texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -91,6 +94,11 @@ std::vector<td::TdReadResult> ReadAll(
       ++rejected;
       for (const Status& p : r.problems) ReportError(p);
       continue;
+    }
+    if (print_quads) {
+      r.document.triples = {};
+    } else {
+      r.quads = {};
     }
     accepted.push_back(std::move(r));
   }
@@ -226,7 +234,7 @@ void AddImportTdCommand(CLI::App& import, GlobalOptions& options, Runner& run) {
         }
         texts.emplace_back(f, std::move(text).value());
       }
-      auto accepted = ReadAll(**reader, texts, options, rejected);
+      auto accepted = ReadAll(**reader, texts, *args, options, rejected);
       return WriteOrPrint(*args, options, accepted, rejected);
     };
   });
@@ -255,7 +263,7 @@ void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run
         }
         texts.emplace_back(f, td::BoardToTdText(*hw));
       }
-      auto accepted = ReadAll(**reader, texts, options, rejected);
+      auto accepted = ReadAll(**reader, texts, *args, options, rejected);
       if (args->dry_run && args->format == "summary") {
         for (const auto& r : accepted) std::cout << r.document.original_text;
         return rejected > 0 ? kExitFailure : kExitOk;
