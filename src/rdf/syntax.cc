@@ -181,6 +181,9 @@ Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
     // them through into IRIs whose N-Triples could not be read back; found
     // by tests/rdf/fuzz_turtle_loader.cc).
     if (Status checked = CheckUtf8Text(text, source); !checked.ok()) return checked;
+    // An empty document is a valid one without triples; Serd's string reader
+    // fails on it ("bad verb").
+    if (text.empty()) return std::vector<Triple>{};
     return ParseWithSerd(text, syntax, base_iri.empty() ? "urn:tinykg:base" : base_iri, source);
   }
   auto world = internal::World::Create();

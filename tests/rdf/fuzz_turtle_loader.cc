@@ -1,5 +1,6 @@
-// libFuzzer target for the Turtle loader (`tinykg load FILE.ttl`): Raptor's
-// Turtle parser behind rdf::ParseRdf on arbitrary bytes, then what tinykg
+// libFuzzer target for the Turtle loader (`tinykg load FILE.ttl`): the Turtle
+// parser behind rdf::ParseRdf (Serd; Raptor until the LMDB engine landed) on
+// arbitrary bytes, then what tinykg
 // does with an accepted document's triples: write them as N-Triples and read
 // that back. Crashes, sanitizer reports and a written document that cannot
 // be read back are findings.

@@ -42,9 +42,11 @@ TEST(ParseRdf, IllFormedUtf8IsRefusedWithByteOffset) {
 
 TEST(ParseRdf, EmptyDocumentHasNoTriples) {
   for (Syntax syntax : {Syntax::kTurtle, Syntax::kNTriples, Syntax::kNQuads}) {
-    auto triples = ParseRdf("", syntax, "", "empty");
-    ASSERT_TRUE(triples.ok()) << SyntaxName(syntax) << ": " << triples.status().ToString();
-    EXPECT_TRUE(triples->empty());
+    for (const char* text : {"", "\n", "  \n\t", "# only a comment\n"}) {
+      auto triples = ParseRdf(text, syntax, "", "empty");
+      ASSERT_TRUE(triples.ok()) << SyntaxName(syntax) << " '" << text << "': " << triples.status().ToString();
+      EXPECT_TRUE(triples->empty());
+    }
   }
 }
 
