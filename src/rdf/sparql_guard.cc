@@ -37,7 +37,10 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
     char c = q[i];
     if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
     if (c == '#') {
-      while (i < q.size() && q[i] != '\n') ++i;
+      // A comment ends at either end-of-line character, as in the SPARQL
+      // grammar (and in Rasqal's lexer): a query must not hide a keyword
+      // from this check behind a '\r'.
+      while (i < q.size() && q[i] != '\n' && q[i] != '\r') ++i;
       continue;
     }
     if (c == '"' || c == '\'') {
@@ -322,8 +325,40 @@ void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out) {
                       std::to_string(out.optionals.size()) + " pattern(s) (Rasqal's OPTIONAL is quadratic)");
 }
 
+namespace {
+
+Status CheckTokensStayInStore(const std::vector<Token>& toks, bool allow_service) {
+  for (const Token& t : toks) {
+    const std::string u = Upper(t.text);
+    if (t.kind == Tok::kWord && u == "SERVICE" && !allow_service) {
+      return InvalidArgument(
+          "SERVICE is refused: a query reads this store only and never makes tinykg fetch a URL or "
+          "read a file (SERVICE <...> would); a trusted local user may run it with "
+          "`tinykg query --allow-service`, the server never does");
+    }
+    if (t.kind == Tok::kWord && (u == "DEFINE" || u == "OPTION")) {
+      return InvalidArgument("Virtuoso pragmas (DEFINE ..., OPTION (...)) are refused: some make the "
+                             "store fetch URLs (get:soft), and SPARQL 1.1 has none");
+    }
+    if ((t.kind == Tok::kPname && (u.rfind("BIF:", 0) == 0 || u.rfind("SQL:", 0) == 0)) ||
+        (t.kind == Tok::kIri && (u.rfind("<BIF:", 0) == 0 || u.rfind("<SQL:", 0) == 0))) {
+      return InvalidArgument("Virtuoso's built-in SQL functions (bif:, sql:) are refused: they can read "
+                             "files and fetch URLs; use SPARQL 1.1 functions");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckStaysInStore(std::string_view sparql, bool allow_service) {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
+  return CheckTokensStayInStore(toks, allow_service);
+}
+
 Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
   TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
+  TINYKG_RETURN_IF_ERROR(CheckTokensStayInStore(toks, options.allow_service));
   GuardedQuery out;
   if (options.order_in_client) {
     size_t cut = ClientSideOrder(toks, out);
@@ -663,8 +698,10 @@ Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
 
 }  // namespace
 
-Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded) {
+Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded,
+                             bool allow_service) {
   GuardOptions options;
+  options.allow_service = allow_service;
   options.order_in_client = true;
   options.optional_in_client = !store.EvaluatesOptionalsNatively();
   TINYKG_ASSIGN_OR_RETURN(GuardedQuery q, GuardQuery(sparql, options));
