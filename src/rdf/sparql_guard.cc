@@ -55,6 +55,9 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
         }
         ++i;
       }
+      // A backslash at the very end stepped past it (found by fuzzing: substr
+      // below threw std::out_of_range, an abort in `tinykg query`).
+      i = std::min(i, q.size());
       // language tag or datatype
       if (i < q.size() && q[i] == '@') {
         ++i;
@@ -325,6 +328,54 @@ void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out) {
                       std::to_string(out.optionals.size()) + " pattern(s) (Rasqal's OPTIONAL is quadratic)");
 }
 
+// Takes `SELECT DISTINCT|REDUCED` of the outer query out of the text (see
+// the header: Rasqal's DISTINCT leaks), with a LIMIT/OFFSET at its end that
+// must then be applied after the duplicates are gone. Leaves the query as it
+// is when the end holds anything else after a LIMIT/OFFSET.
+void ClientSideDistinct(std::vector<Token>& toks, GuardedQuery& out) {
+  std::size_t select = toks.size();
+  int depth = 0;
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind == Tok::kPunct && (t.text == "{" || t.text == "(")) ++depth;
+    if (t.kind == Tok::kPunct && (t.text == "}" || t.text == ")")) --depth;
+    if (depth == 0 && t.kind == Tok::kWord && Upper(t.text) == "SELECT") {
+      select = i;
+      break;
+    }
+  }
+  if (select + 1 >= toks.size() || toks[select + 1].kind != Tok::kWord) return;
+  const std::string modifier = Upper(toks[select + 1].text);
+  if (modifier != "DISTINCT" && modifier != "REDUCED") return;
+  // A LIMIT/OFFSET left in the text (ORDER BY was not taken out) must move
+  // too: it slices after DISTINCT.
+  std::int64_t limit = out.limit, offset = out.offset;
+  std::size_t end = toks.size();
+  while (end >= 2 && toks[end - 1].kind == Tok::kNumber && toks[end - 2].kind == Tok::kWord &&
+         (Upper(toks[end - 2].text) == "LIMIT" || Upper(toks[end - 2].text) == "OFFSET")) {
+    (Upper(toks[end - 2].text) == "LIMIT" ? limit : offset) = std::atoll(toks[end - 1].text.c_str());
+    end -= 2;
+  }
+  depth = 0;
+  for (std::size_t i = select; i < end; ++i) {
+    const Token& t = toks[i];
+    if (t.kind == Tok::kPunct && (t.text == "{" || t.text == "(")) ++depth;
+    if (t.kind == Tok::kPunct && (t.text == "}" || t.text == ")")) --depth;
+    const std::string u = t.kind == Tok::kWord ? Upper(t.text) : "";
+    if (depth == 0 && (u == "LIMIT" || u == "OFFSET")) return;  // not at the end: leave it
+  }
+  toks.resize(end);
+  toks.erase(toks.begin() + static_cast<std::ptrdiff_t>(select) + 1);
+  out.limit = limit;
+  out.offset = offset;
+  if (modifier == "DISTINCT") {
+    out.distinct = true;
+    out.notes.push_back("DISTINCT applied by tinykg (Rasqal's DISTINCT leaks the rows it has seen)");
+  } else {
+    out.notes.push_back("REDUCED dropped (it allows duplicates; Rasqal's leaks like DISTINCT)");
+  }
+}
+
 namespace {
 
 Status CheckTokensStayInStore(const std::vector<Token>& toks, bool allow_service) {
@@ -368,6 +419,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
     }
   }
   if (options.optional_in_client) ClientSideOptionals(toks, out);
+  ClientSideDistinct(toks, out);
   auto refuse = [](std::string what) {
     return InvalidArgument(what + " (a known limit of Rasqal 0.9.33, the SPARQL engine of Redland)");
   };
@@ -637,6 +689,17 @@ void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result) {
     });
   }
   auto& rows = result.rows;
+  if (query.distinct) {
+    std::set<std::string> seen;
+    std::vector<std::vector<std::optional<Term>>> unique;
+    unique.reserve(rows.size());
+    for (auto& row : rows) {
+      std::string key;
+      for (const auto& cell : row) key += (cell ? cell->ToNTriples() : std::string("U")) + '\0';
+      if (seen.insert(std::move(key)).second) unique.push_back(std::move(row));
+    }
+    rows = std::move(unique);
+  }
   size_t begin = std::min(rows.size(), static_cast<size_t>(std::max<std::int64_t>(0, query.offset)));
   size_t end = query.limit < 0 ? rows.size() : std::min(rows.size(), begin + static_cast<size_t>(query.limit));
   if (begin > 0 || end < rows.size()) {

@@ -485,6 +485,7 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
                                  " ms (--query-timeout-ms)");
   }
   if (!result.ok()) return ProblemFrom(res, result.status());
+  rdf::ApplySolutionModifiers(*guarded, *result);
   const std::string accept = req.get_header_value("Accept");
   if (result->kind == rdf::QueryResult::Kind::kGraph) {
     const bool ntriples = accept.find("application/n-triples") != std::string::npos;

@@ -32,7 +32,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         doc = dict(seeds[i % len(seeds)])
-        doc["id"] = f"urn:tinykg:bench:td:{i}"
+        doc["id"] = f"urn:example:bench:td:{i}"
         (out / f"td-{i:06d}.jsonld").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     print(f"{count} TDs from {len(seeds)} real TDs in {out}")
 

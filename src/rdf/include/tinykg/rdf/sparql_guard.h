@@ -19,6 +19,13 @@
 //    (RunQuery does this), when every key is a projected variable.
 //  - noted (the query still runs): GROUP_CONCAT ignores SEPARATOR and joins
 //    with a space.
+//  - the outer SELECT DISTINCT (or REDUCED) leaks: Rasqal's distinct
+//    rowsource never frees the rows it has seen (about 200 KB per query
+//    over the shipped graph's rdf:type triples; tinykg serve's /match grew
+//    5 KB per request). GuardQuery always takes it out of the text
+//    (GuardedQuery::distinct, together with a LIMIT/OFFSET at the end, which
+//    must come after it) and ApplySolutionModifiers removes duplicate rows
+//    after sorting, before slicing, as SPARQL orders the modifiers.
 //
 // A query never leaves the store (issue 15): Rasqal implements SERVICE with
 // libcurl, so `SERVICE <http://127.0.0.1:.../>` made tinykg fetch that URL
@@ -76,6 +83,7 @@ struct GuardedQuery {
   std::int64_t limit = -1;            // client-side LIMIT, -1 for none
   std::int64_t offset = 0;            // client-side OFFSET
   std::vector<ClientOptional> optionals;  // client-side OPTIONALs (optional_in_client only)
+  bool distinct = false;              // client-side DISTINCT of the outer SELECT
 };
 
 // OK when `sparql` cannot make the store reach outside itself (see above);
@@ -87,9 +95,11 @@ Status CheckStaysInStore(std::string_view sparql, bool allow_service = false);
 // (or a construct CheckStaysInStore refuses) and the way to write it instead.
 Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options = {});
 
-// Sorts and slices `result` as the ORDER BY / LIMIT / OFFSET taken out of
-// the query say, with SPARQL's ordering (unbound < blank < IRI < literal;
-// numbers by value, other literals by lexical form).
+// Sorts, removes duplicate rows (DISTINCT) and slices `result` as the
+// ORDER BY / DISTINCT / LIMIT / OFFSET taken out of the query say, with
+// SPARQL's ordering (unbound < blank < IRI < literal; numbers by value,
+// other literals by lexical form). Every caller of GuardQuery that runs the
+// guarded text must apply it.
 void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result);
 
 // Guards `sparql` (order_in_client on), runs it on `store` and applies the
