@@ -44,8 +44,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (response.empty()) return 0;
   if (response.rfind("HTTP/1.1 ", 0) != 0) std::abort();
   // A handler that threw (the exception handler's 500) is a finding, and no
-  // exception text may ever reach a client.
-  if (response.find("a bug in tinykg") != std::string::npos) std::abort();
-  if (response.find("json.exception") != std::string::npos) std::abort();
+  // exception text may ever reach the client. Problem details may quote the
+  // request, so a marker the request itself carries proves nothing (the
+  // fuzzer learns these strings from the comparisons: 13 false findings).
+  auto answered = [&](std::string_view marker) {
+    return response.find(marker) != std::string::npos && request.find(marker) == std::string_view::npos;
+  };
+  if (response.rfind("HTTP/1.1 500", 0) == 0 && answered("a bug in tinykg")) std::abort();
+  if (answered("json.exception")) std::abort();
   return 0;
 }
