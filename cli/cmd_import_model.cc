@@ -14,6 +14,7 @@
 #include "store_access.h"
 #include "tinykg/model/graph.h"
 #include "tinykg/model/summary.h"
+#include "tinykg/rdf/reserved.h"
 
 namespace tinykg::cli {
 namespace {
@@ -102,6 +103,7 @@ int Run(const ImportModelOptions& o, const GlobalOptions& global) {
     metadata.MergeFrom(*flags);
     if (metadata.name) summary->name = *metadata.name;
     docs.push_back(model::ModelToGraph(*summary, metadata, file));
+    if (Status reserved = rdf::CheckUserGraphIri(docs.back().iri); !reserved.ok()) return ReportError(reserved);
     summaries.push_back(std::move(summary).value());
   }
 

@@ -11,6 +11,7 @@
 #include "progress.h"
 #include "store_access.h"
 #include "tinykg/base/file.h"
+#include "tinykg/rdf/reserved.h"
 #include "tinykg/td/board.h"
 #include "tinykg/td/thing_description.h"
 
@@ -95,6 +96,11 @@ std::vector<td::TdReadResult> ReadAll(
       for (const Status& p : r.problems) ReportError(p);
       continue;
     }
+    if (Status reserved = rdf::CheckUserGraphIri(r.document.iri); !reserved.ok()) {
+      ++rejected;
+      ReportError(reserved.WithContext(source));
+      continue;
+    }
     if (print_quads) {
       r.document.triples = {};
     } else {
@@ -145,14 +151,37 @@ int ResolveDuplicateIds(std::vector<td::TdReadResult>& accepted, const ImportArg
   return superseded;
 }
 
+// Moves out of `accepted` the documents whose IRI names a graph of another
+// kind in the store (an ontology, a kg file, a model): a TD import replaces
+// TDs and TMs only, as PUT /things answers 409 for the rest.
+int RejectKindConflicts(rdf::Store& store, std::vector<td::TdReadResult>& accepted) {
+  int rejected = 0;
+  std::vector<td::TdReadResult> kept;
+  for (auto& r : accepted) {
+    auto existing = store.Get(r.document.iri, false);
+    if (existing.ok() && existing->kind != rdf::kKindTd && existing->kind != rdf::kKindTm) {
+      ReportError(Status(StatusCode::kAlreadyExists,
+                         "graph <" + r.document.iri + "> exists and is not a Thing Description (kind " +
+                             existing->kind + "); drop it first to replace it",
+                         SourceLocation(r.document.source)));
+      ++rejected;
+      continue;
+    }
+    kept.push_back(std::move(r));
+  }
+  accepted = std::move(kept);
+  return rejected;
+}
+
 int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
                  std::vector<td::TdReadResult>& accepted, int rejected) {
   const int superseded = ResolveDuplicateIds(accepted, args, global, rejected);
-  if (rejected > 0 && !args.keep_going) {
+  auto refuse = [&] {
     std::cerr << "tinykg: " << rejected << " document(s) rejected; nothing imported"
               << " (use --keep-going to import the valid ones)\n";
     return kExitFailure;
-  }
+  };
+  if (rejected > 0 && !args.keep_going) return refuse();
   if (args.dry_run) {
     for (const auto& r : accepted) {
       if (args.format == "nquads") {
@@ -176,6 +205,8 @@ int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
     ReportError(store.status());
     return kExitStore;
   }
+  rejected += RejectKindConflicts(**store, accepted);
+  if (rejected > 0 && !args.keep_going) return refuse();
   // Which graphs exist before the batch, to tell created from replaced.
   auto graphs = (*store)->Graphs();
   if (!graphs.ok()) {

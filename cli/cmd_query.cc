@@ -1,4 +1,5 @@
 // tinykg query (QUERY | -f FILE) [--format table|json|csv|tsv|turtle|ntriples] [--timeout MS]
+// [--allow-service]
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -15,7 +16,7 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto* cmd = app.add_subcommand("query", "Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)");
   struct Args {
     std::string query, file, format = "table";
-    bool raw = false, explain = false;
+    bool raw = false, explain = false, allow_service = false;
     std::int64_t timeout_ms = 0;
   };
   auto args = std::make_shared<Args>();
@@ -28,6 +29,8 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--timeout", args->timeout_ms,
                   "Stop the query after MS milliseconds (exit 1, 'deadline exceeded'); 0: no bound")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--allow-service", args->allow_service,
+                "Let SERVICE <url> fetch from other endpoints (trusted queries only; refused otherwise)");
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
       if (args->query.empty() == args->file.empty()) {
@@ -43,12 +46,15 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       if (!store.ok()) return ReportError(store.status());
       (*store)->SetQueryTimeout(args->timeout_ms);
       Result<rdf::QueryResult> result = Internal("query not run");
+      if (Status local = rdf::CheckStaysInStore(text, args->allow_service); !local.ok()) {
+        return ReportError(local);
+      }
       if (args->raw) {
         if (args->explain) std::cerr << text << "\n";
         result = (*store)->Query(text);
       } else {
         rdf::GuardedQuery guarded;
-        result = rdf::RunQuery(**store, text, &guarded);
+        result = rdf::RunQuery(**store, text, &guarded, args->allow_service);
         for (const auto& caveat : guarded.caveats) Warn(options, caveat);
         if (args->explain) {
           for (const auto& note : guarded.notes) std::cerr << "tinykg: note: " << note << "\n";

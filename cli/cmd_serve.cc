@@ -20,7 +20,12 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--port", args->port, "TCP port (0: any free port)")->capture_default_str();
   cmd->add_option("--bind", args->bind, "Address to listen on")->capture_default_str();
   cmd->add_option("--token", args->token, "Bearer token required for writes (else $TINYKG_TOKEN)");
-  cmd->add_option("--threads", args->threads, "Request threads")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Connection threads (each open connection holds one)")
+      ->capture_default_str();
+  cmd->add_option("--request-read-ms", args->request_read_ms,
+                  "Time for one request to arrive whole (headers and body); then the connection closes")
+      ->capture_default_str();
+  cmd->add_option("--idle-ms", args->idle_ms, "Keep-alive wait between requests")->capture_default_str();
   cmd->add_option("--max-body", args->max_body_bytes, "Largest request body in bytes")->capture_default_str();
   cmd->add_option("--query-timeout-ms", args->query_timeout_ms,
                   "Time bound of one SPARQL request (503 after it; 0: none)")->capture_default_str();

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "store_access.h"
 #include "tinykg/base/file.h"
+#include "tinykg/rdf/reserved.h"
 #include "tinykg/rdf/results.h"
 #include "tinykg/rdf/syntax.h"
 #include "tinykg/rdf/vocab.h"
@@ -58,6 +59,11 @@ Result<int> LoadFiles(const GlobalOptions& options, rdf::Store& store, const Loa
       continue;
     }
     std::string iri = load.graph.empty() ? FileIri(path) : load.graph;
+    if (Status reserved = rdf::CheckUserGraphIri(iri); !reserved.ok()) {
+      ReportError(reserved);
+      ++failed;
+      continue;
+    }
     auto triples = rdf::ParseRdf(*text, *syntax, iri, path);
     if (!triples.ok()) {
       ReportError(triples.status());
@@ -140,6 +146,7 @@ void AddLoadCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       if (!load->graph.empty() && load->files.size() > 1) {
         return ReportError(InvalidArgument("--graph takes one file"));
       }
+      if (Status reserved = rdf::CheckUserGraphIri(load->graph); !reserved.ok()) return ReportError(reserved);
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
       auto failed = LoadFiles(options, **store, *load);
@@ -157,6 +164,7 @@ void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--format", *format, "table|json|csv|tsv");
   cmd->callback([&options, &run, drop, format] {
     run = [&options, drop, format]() -> int {
+      if (Status reserved = rdf::CheckUserGraphIri(*drop); !reserved.ok()) return ReportError(reserved);
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
       if (!drop->empty()) {

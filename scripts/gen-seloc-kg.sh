@@ -31,8 +31,8 @@ export_kind() {
         "$tinykg" --store "$store" export --format ntriples "$graph" >>"$one"
       fi
     done
-  "$tinykg" --store "$tmp/$kind-store" -q load --graph "urn:tinykg:gen:$kind" "$one"
-  { printf '%s\n' "$header"; "$tinykg" --store "$tmp/$kind-store" export --format turtle "urn:tinykg:gen:$kind"; } >"$out"
+  "$tinykg" --store "$tmp/$kind-store" -q load --graph "urn:example:gen:$kind" "$one"
+  { printf '%s\n' "$header"; "$tinykg" --store "$tmp/$kind-store" export --format turtle "urn:example:gen:$kind"; } >"$out"
 }
 
 export_kind model "$root/kg/models-seloc-ml.ttl" "# The 23 models of the published TinyML knowledge graph (SeLoC-ML), as

@@ -16,13 +16,23 @@ Result<std::string> ReadFile(const std::string& path) {
     out << std::cin.rdbuf();
     return out.str();
   }
+  // A directory opens like a file on Linux, and reading it makes libstdc++
+  // throw from inside istreambuf_iterator (uncaught: abort, exit 134).
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return IoError("is a directory, not a file", {path});
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return IoError(std::string("cannot open: ") + std::strerror(errno), {path});
   }
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return IoError("read failed", {path});
-  return data;
+  try {
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return IoError("read failed", {path});
+    return data;
+  } catch (const std::exception&) {
+    return IoError(std::string("read failed: ") + std::strerror(errno), {path});
+  }
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view data) {

@@ -73,7 +73,10 @@ Result<std::vector<SearchHit>> Search(rdf::Store& store, std::string_view text, 
     }
   }
   std::vector<SearchHit> out;
-  for (auto& [iri, a] : by_iri) {
+  for (auto& entry : by_iri) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::string& iri = entry.first;
+    auto& a = entry.second;
     bool all = std::all_of(words.begin(), words.end(), [&](const std::string& w) {
       return std::any_of(a.texts.begin(), a.texts.end(), [&](const std::string& t) { return t.find(w) != std::string::npos; });
     });

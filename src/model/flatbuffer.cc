@@ -3,6 +3,8 @@
 #include <bit>
 #include <limits>
 
+#include "tinykg/base/utf8.h"
+
 namespace tinykg::model::fb {
 
 static_assert(std::endian::native == std::endian::little,
@@ -133,7 +135,8 @@ std::string Reader::StringAtPos(std::uint32_t pos) {
   std::uint32_t length = 0;
   if (!Read(pos, &length)) return {};
   if (!InBounds(static_cast<std::uint64_t>(pos) + 4, length) || !Charge(length / 64)) return {};
-  return std::string(reinterpret_cast<const char*>(data_.data()) + pos + 4, length);
+  // Names feed JSON and RDF literals, which need well-formed UTF-8.
+  return ToValidUtf8(std::string_view(reinterpret_cast<const char*>(data_.data()) + pos + 4, length));
 }
 
 std::string Reader::String(const Table& table, int id) {

@@ -248,6 +248,7 @@ Result<ModelSummary> SummarizeOnnx(std::span<const std::uint8_t> bytes, const st
   for (const std::string& op : s.ops) s.runtime_code_bytes += KernelCodeBytes(op);
   s.flash_bytes = s.model_flash_bytes + s.runtime_code_bytes;
   s.ram_need_bytes = s.arena_bytes + kRuntimeRamBytes;
+  RepairText(s);
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tinykg/base/file.h"
+#include "tinykg/base/utf8.h"
 #include "tinykg/model/onnx.h"
 #include "tinykg/model/tflm_arena.h"
 
@@ -239,7 +240,28 @@ ModelSummary SummarizeTflite(const tflite::TfliteModel& model, std::span<const s
   return s;
 }
 
-Result<ModelSummary> SummarizeFile(const std::string& path) {
+void RepairText(ModelSummary& s) {
+  auto fix = [](std::string& text) {
+    if (!IsValidUtf8(text)) text = ToValidUtf8(text);
+  };
+  for (std::string* text : {&s.name, &s.format, &s.sha256, &s.quantization}) fix(*text);
+  for (std::string& text : s.ops) fix(text);
+  for (std::string& text : s.notes) fix(text);
+  for (auto* list : {&s.inputs, &s.outputs}) {
+    for (TensorSummary& t : *list) {
+      fix(t.name);
+      fix(t.dtype);
+    }
+  }
+  for (LayerSummary& l : s.layers) {
+    fix(l.op);
+    fix(l.activation);
+  }
+}
+
+namespace {
+
+Result<ModelSummary> SummarizeFileAsIs(const std::string& path) {
   TINYKG_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
   std::string stem = path.substr(path.find_last_of('/') + 1);
@@ -250,6 +272,14 @@ Result<ModelSummary> SummarizeFile(const std::string& path) {
   }
   TINYKG_ASSIGN_OR_RETURN(tflite::TfliteModel model, tflite::ParseTflite(bytes, path));
   return SummarizeTflite(model, bytes, stem);
+}
+
+}  // namespace
+
+Result<ModelSummary> SummarizeFile(const std::string& path) {
+  TINYKG_ASSIGN_OR_RETURN(ModelSummary summary, SummarizeFileAsIs(path));
+  RepairText(summary);
+  return summary;
 }
 
 std::string SummaryToJson(const ModelSummary& s, int indent) {
@@ -301,7 +331,9 @@ std::string SummaryToJson(const ModelSummary& s, int indent) {
   }
   j["layers"] = std::move(layers);
   j["notes"] = s.notes;
-  return j.dump(indent);
+  // Replace rather than throw on ill-formed UTF-8: a summary built by hand
+  // (not through SummarizeFile) may still carry raw bytes.
+  return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace tinykg::model

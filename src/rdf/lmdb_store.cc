@@ -16,6 +16,7 @@
 #include "redland_handles.h"
 #include "tinykg/base/text.h"
 #include "tinykg/rdf/namespaces.h"
+#include "tinykg/rdf/reserved.h"
 #include "tinykg/rdf/vocab.h"
 
 namespace tinykg::rdf::internal {
@@ -51,6 +52,8 @@ class LmdbStore final : public Store {
   Status PutAll(const std::vector<GraphDocument>& docs) override {
     for (const auto& doc : docs) {
       if (doc.iri.empty()) return InvalidArgument("a graph needs an IRI", {doc.source});
+      // The last line of defence: every caller checks user IRIs already.
+      TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(doc.iri));
     }
     std::vector<std::vector<Triple>> used(docs.size());
     TINYKG_RETURN_IF_ERROR(engine_->BeginWrite());
@@ -66,6 +69,7 @@ class LmdbStore final : public Store {
 
   Status Drop(std::string_view graph_iri) override {
     std::string iri(graph_iri);
+    TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(iri));
     TINYKG_RETURN_IF_ERROR(engine_->BeginWrite());
     Status s = DropInWrite(iri);
     if (!s.ok()) {

@@ -37,7 +37,10 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
     char c = q[i];
     if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
     if (c == '#') {
-      while (i < q.size() && q[i] != '\n') ++i;
+      // A comment ends at either end-of-line character, as in the SPARQL
+      // grammar (and in Rasqal's lexer): a query must not hide a keyword
+      // from this check behind a '\r'.
+      while (i < q.size() && q[i] != '\n' && q[i] != '\r') ++i;
       continue;
     }
     if (c == '"' || c == '\'') {
@@ -52,6 +55,9 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
         }
         ++i;
       }
+      // A backslash at the very end stepped past it (found by fuzzing: substr
+      // below threw std::out_of_range, an abort in `tinykg query`).
+      i = std::min(i, q.size());
       // language tag or datatype
       if (i < q.size() && q[i] == '@') {
         ++i;
@@ -322,8 +328,88 @@ void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out) {
                       std::to_string(out.optionals.size()) + " pattern(s) (Rasqal's OPTIONAL is quadratic)");
 }
 
+// Takes `SELECT DISTINCT|REDUCED` of the outer query out of the text (see
+// the header: Rasqal's DISTINCT leaks), with a LIMIT/OFFSET at its end that
+// must then be applied after the duplicates are gone. Leaves the query as it
+// is when the end holds anything else after a LIMIT/OFFSET.
+void ClientSideDistinct(std::vector<Token>& toks, GuardedQuery& out) {
+  std::size_t select = toks.size();
+  int depth = 0;
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind == Tok::kPunct && (t.text == "{" || t.text == "(")) ++depth;
+    if (t.kind == Tok::kPunct && (t.text == "}" || t.text == ")")) --depth;
+    if (depth == 0 && t.kind == Tok::kWord && Upper(t.text) == "SELECT") {
+      select = i;
+      break;
+    }
+  }
+  if (select + 1 >= toks.size() || toks[select + 1].kind != Tok::kWord) return;
+  const std::string modifier = Upper(toks[select + 1].text);
+  if (modifier != "DISTINCT" && modifier != "REDUCED") return;
+  // A LIMIT/OFFSET left in the text (ORDER BY was not taken out) must move
+  // too: it slices after DISTINCT.
+  std::int64_t limit = out.limit, offset = out.offset;
+  std::size_t end = toks.size();
+  while (end >= 2 && toks[end - 1].kind == Tok::kNumber && toks[end - 2].kind == Tok::kWord &&
+         (Upper(toks[end - 2].text) == "LIMIT" || Upper(toks[end - 2].text) == "OFFSET")) {
+    (Upper(toks[end - 2].text) == "LIMIT" ? limit : offset) = std::atoll(toks[end - 1].text.c_str());
+    end -= 2;
+  }
+  depth = 0;
+  for (std::size_t i = select; i < end; ++i) {
+    const Token& t = toks[i];
+    if (t.kind == Tok::kPunct && (t.text == "{" || t.text == "(")) ++depth;
+    if (t.kind == Tok::kPunct && (t.text == "}" || t.text == ")")) --depth;
+    const std::string u = t.kind == Tok::kWord ? Upper(t.text) : "";
+    if (depth == 0 && (u == "LIMIT" || u == "OFFSET")) return;  // not at the end: leave it
+  }
+  toks.resize(end);
+  toks.erase(toks.begin() + static_cast<std::ptrdiff_t>(select) + 1);
+  out.limit = limit;
+  out.offset = offset;
+  if (modifier == "DISTINCT") {
+    out.distinct = true;
+    out.notes.push_back("DISTINCT applied by tinykg (Rasqal's DISTINCT leaks the rows it has seen)");
+  } else {
+    out.notes.push_back("REDUCED dropped (it allows duplicates; Rasqal's leaks like DISTINCT)");
+  }
+}
+
+namespace {
+
+Status CheckTokensStayInStore(const std::vector<Token>& toks, bool allow_service) {
+  for (const Token& t : toks) {
+    const std::string u = Upper(t.text);
+    if (t.kind == Tok::kWord && u == "SERVICE" && !allow_service) {
+      return InvalidArgument(
+          "SERVICE is refused: a query reads this store only and never makes tinykg fetch a URL or "
+          "read a file (SERVICE <...> would); a trusted local user may run it with "
+          "`tinykg query --allow-service`, the server never does");
+    }
+    if (t.kind == Tok::kWord && (u == "DEFINE" || u == "OPTION")) {
+      return InvalidArgument("Virtuoso pragmas (DEFINE ..., OPTION (...)) are refused: some make the "
+                             "store fetch URLs (get:soft), and SPARQL 1.1 has none");
+    }
+    if ((t.kind == Tok::kPname && (u.rfind("BIF:", 0) == 0 || u.rfind("SQL:", 0) == 0)) ||
+        (t.kind == Tok::kIri && (u.rfind("<BIF:", 0) == 0 || u.rfind("<SQL:", 0) == 0))) {
+      return InvalidArgument("Virtuoso's built-in SQL functions (bif:, sql:) are refused: they can read "
+                             "files and fetch URLs; use SPARQL 1.1 functions");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckStaysInStore(std::string_view sparql, bool allow_service) {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
+  return CheckTokensStayInStore(toks, allow_service);
+}
+
 Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
   TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
+  TINYKG_RETURN_IF_ERROR(CheckTokensStayInStore(toks, options.allow_service));
   GuardedQuery out;
   if (options.order_in_client) {
     size_t cut = ClientSideOrder(toks, out);
@@ -333,6 +419,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
     }
   }
   if (options.optional_in_client) ClientSideOptionals(toks, out);
+  ClientSideDistinct(toks, out);
   auto refuse = [](std::string what) {
     return InvalidArgument(what + " (a known limit of Rasqal 0.9.33, the SPARQL engine of Redland)");
   };
@@ -602,6 +689,17 @@ void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result) {
     });
   }
   auto& rows = result.rows;
+  if (query.distinct) {
+    std::set<std::string> seen;
+    std::vector<std::vector<std::optional<Term>>> unique;
+    unique.reserve(rows.size());
+    for (auto& row : rows) {
+      std::string key;
+      for (const auto& cell : row) key += (cell ? cell->ToNTriples() : std::string("U")) + '\0';
+      if (seen.insert(std::move(key)).second) unique.push_back(std::move(row));
+    }
+    rows = std::move(unique);
+  }
   size_t begin = std::min(rows.size(), static_cast<size_t>(std::max<std::int64_t>(0, query.offset)));
   size_t end = query.limit < 0 ? rows.size() : std::min(rows.size(), begin + static_cast<size_t>(query.limit));
   if (begin > 0 || end < rows.size()) {
@@ -663,8 +761,10 @@ Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
 
 }  // namespace
 
-Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded) {
+Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded,
+                             bool allow_service) {
   GuardOptions options;
+  options.allow_service = allow_service;
   options.order_in_client = true;
   options.optional_in_client = !store.EvaluatesOptionalsNatively();
   TINYKG_ASSIGN_OR_RETURN(GuardedQuery q, GuardQuery(sparql, options));

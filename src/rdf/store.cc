@@ -28,6 +28,7 @@
 #include "rdfs.h"
 #include "tinykg/base/file.h"
 #include "tinykg/rdf/namespaces.h"
+#include "tinykg/rdf/reserved.h"
 #include "tinykg/rdf/store.h"
 #include "tinykg/rdf/vocab.h"
 #include "lmdb_store.h"
@@ -88,6 +89,7 @@ class RedlandStore final : public Store {
     Hierarchy staged = hierarchy_;
     for (const auto& doc : docs) {
       if (doc.iri.empty()) return InvalidArgument("a graph needs an IRI", {doc.source});
+      TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(doc.iri));
       for (const auto& t : doc.triples) staged.Add(internal::NormalizedInGraph(t, doc.iri));
     }
     for (const auto& doc : docs) {
@@ -116,6 +118,7 @@ class RedlandStore final : public Store {
 
   Status Drop(std::string_view graph_iri) override {
     std::string iri(graph_iri);
+    TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(iri));
     TINYKG_ASSIGN_OR_RETURN(GraphDocument old, Get(iri, false));  // kNotFound when absent
     TINYKG_RETURN_IF_ERROR(BeginWrite());
     Status s = RemoveGraph(iri);

@@ -200,6 +200,27 @@ Status CheckIriSchemes(const std::vector<Triple>& triples, const std::string& so
   return Status();
 }
 
+// Raptor may dereference URIs while parsing (an RDF/XML DTD or external
+// entity through libxml2, a GRDDL or owl:imports retrieval). tinykg reads
+// only the text it is given: no network, no files, no external entities,
+// and a URI filter that refuses every retrieval that still gets asked.
+int RefuseEveryUri(void*, librdf_uri*) { return 1; }
+
+Status Isolate(internal::World& world, librdf_parser* parser) {
+  auto set = [&](const char* option, const char* value) -> bool {
+    const std::string name = std::string("http://feature.librdf.org/raptor-") + option;
+    internal::UriPtr feature(librdf_new_uri(world.get(), reinterpret_cast<const unsigned char*>(name.c_str())));
+    internal::NodePtr node(
+        librdf_new_node_from_literal(world.get(), reinterpret_cast<const unsigned char*>(value), nullptr, 0));
+    return feature && node && librdf_parser_set_feature(parser, feature.get(), node.get()) == 0;
+  };
+  if (!set("noNet", "1") || !set("noFile", "1") || !set("loadExternalEntities", "0")) {
+    return Internal("cannot switch off URI retrieval in the RDF parser");
+  }
+  librdf_parser_set_uri_filter(parser, RefuseEveryUri, nullptr);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
@@ -225,6 +246,7 @@ Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
   if (!world) return Internal("cannot create a librdf world");
   internal::ParserPtr parser(librdf_new_parser(world->get(), std::string(SyntaxName(syntax)).c_str(), nullptr, nullptr));
   if (!parser) return world->ErrorStatus(StatusCode::kInternal, source, "cannot create an RDF parser");
+  TINYKG_RETURN_IF_ERROR(Isolate(*world, parser.get()));
   std::string base = base_iri.empty() ? "urn:tinykg:base" : base_iri;
   internal::UriPtr base_uri(
       librdf_new_uri(world->get(), reinterpret_cast<const unsigned char*>(base.c_str())));

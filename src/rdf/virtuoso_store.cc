@@ -41,6 +41,7 @@
 #include "catalog.h"
 #include "rdfs.h"
 #include "tinykg/rdf/namespaces.h"
+#include "tinykg/rdf/reserved.h"
 #include "tinykg/rdf/syntax.h"
 #include "tinykg/rdf/vocab.h"
 
@@ -372,6 +373,7 @@ class VirtuosoStore final : public Store {
     Hierarchy staged = hierarchy_;
     for (const auto& doc : docs) {
       if (doc.iri.empty()) return InvalidArgument("a graph needs an IRI", {doc.source});
+      TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(doc.iri));
       for (const auto& t : doc.triples) staged.Add(NormalizedInGraph(t, doc.iri));
     }
     std::vector<std::vector<Triple>> used(docs.size());
@@ -448,6 +450,7 @@ class VirtuosoStore final : public Store {
 
   Status Drop(std::string_view graph_iri) override {
     std::string iri(graph_iri);
+    TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(iri));
     TINYKG_ASSIGN_OR_RETURN(GraphDocument old, Get(iri, false));
     TINYKG_RETURN_IF_ERROR(odbc_.Connect(spec_));
     Status s = RemoveGraph(iri);

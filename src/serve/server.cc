@@ -10,10 +10,12 @@
 #include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <string_view>
 #include <thread>
 
+#include "bounded_server.h"
 #include "merge_patch.h"
 #include "tinykg/base/input_check.h"
 #include "sparql_kind.h"
@@ -24,6 +26,8 @@
 #include "tinykg/match/report.h"
 #define TINYKG_SERVE_HAS_REPORT 1
 #endif
+#include "tinykg/base/utf8.h"
+#include "tinykg/rdf/reserved.h"
 #include "tinykg/rdf/results.h"
 #include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/syntax.h"
@@ -62,7 +66,20 @@ void Problem(httplib::Response& res, int status, const std::string& detail, Json
   if (!detail.empty()) body["detail"] = detail;
   for (auto& [key, value] : extra.items()) body[key] = value;
   res.status = status;
-  res.set_content(body.dump(), kProblemJson);
+  // Replace, never throw, on ill-formed UTF-8 (input is checked on entry;
+  // this is the last line of defence for text quoted back in `detail`).
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), kProblemJson);
+}
+
+// The first request text that is not UTF-8 (the decoded path, a parameter
+// or the Host header), for a 400 before any handler sees it.
+std::optional<std::string> IllFormedPart(const httplib::Request& req) {
+  if (!IsValidUtf8(req.path)) return std::string("the path");
+  for (const auto& [name, value] : req.params) {
+    if (!IsValidUtf8(name) || !IsValidUtf8(value)) return "the query parameter " + ToValidUtf8(name);
+  }
+  if (!IsValidUtf8(req.get_header_value("Host"))) return std::string("the Host header");
+  return std::nullopt;
 }
 
 int HttpStatusFor(const Status& status) {
@@ -207,10 +224,20 @@ class EventHub {
   bool closed_ = false;
 };
 
+ConnectionLimits LimitsOf(const ServerOptions& options) {
+  ConnectionLimits limits;
+  limits.threads = static_cast<std::size_t>(std::max(2, options.threads));
+  limits.request_read = std::chrono::milliseconds(std::max<std::int64_t>(1, options.request_read_ms));
+  limits.idle = std::chrono::milliseconds(std::max<std::int64_t>(1, options.idle_ms));
+  limits.write_timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, options.write_timeout_ms));
+  return limits;
+}
+
 }  // namespace
 
 struct Server::Impl {
-  Impl(rdf::Store& store_in, const ServerOptions& options_in) : store(store_in), options(options_in) {}
+  Impl(rdf::Store& store_in, const ServerOptions& options_in)
+      : store(store_in), options(options_in), http(LimitsOf(options_in)) {}
 
   void Routes();
 
@@ -237,7 +264,7 @@ struct Server::Impl {
   ServerOptions options;
   std::mutex mu;  // guards `store` and `reader`
   std::unique_ptr<td::TdReader> reader;
-  httplib::Server http;
+  BoundedServer http;
   EventHub events;
   std::atomic<int> streams{0};  // open /events connections
   int port = 0;
@@ -269,6 +296,7 @@ bool Server::Impl::Authorized(const httplib::Request& req, httplib::Response& re
 }
 
 void Server::Impl::WriteTdLocked(const std::string& id, const std::string& text, httplib::Response& res) {
+  if (Status reserved = rdf::CheckUserGraphIri(id); !reserved.ok()) return ProblemFrom(res, reserved);
   auto existing = store.Get(id, false);
   const bool exists = existing.ok();
   if (exists && existing->kind != rdf::kKindTd) {
@@ -372,6 +400,7 @@ void Server::Impl::PutThing(const httplib::Request& req, httplib::Response& res)
   const std::string id = req.matches[1];
   if (!IsJsonMediaType(MediaType(req))) return Problem(res, 415, "send application/td+json");
   if (!IsAbsoluteIri(id)) return Problem(res, 400, "the id must be an absolute IRI: " + id);
+  if (Status reserved = rdf::CheckUserGraphIri(id); !reserved.ok()) return ProblemFrom(res, reserved);
   const Json parsed = Json::parse(req.body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return Problem(res, 400, "the body is not a JSON object");
@@ -407,6 +436,7 @@ void Server::Impl::PatchThing(const httplib::Request& req, httplib::Response& re
   if (MediaType(req) != "application/merge-patch+json") {
     return Problem(res, 415, "PATCH takes application/merge-patch+json");
   }
+  if (Status reserved = rdf::CheckUserGraphIri(id); !reserved.ok()) return ProblemFrom(res, reserved);
   // MergePatch and dump() recurse once per level of the patch.
   if (Status checked = CheckJsonText(req.body, "the merge patch"); !checked.ok()) {
     return Problem(res, 400, checked.ToString());
@@ -430,6 +460,7 @@ void Server::Impl::PatchThing(const httplib::Request& req, httplib::Response& re
 void Server::Impl::DeleteThing(const httplib::Request& req, httplib::Response& res) {
   if (!Authorized(req, res)) return;
   const std::string id = req.matches[1];
+  if (Status reserved = rdf::CheckUserGraphIri(id); !reserved.ok()) return ProblemFrom(res, reserved);
   std::lock_guard<std::mutex> lock(mu);
   auto doc = store.Get(id, false);
   if (!doc.ok() || doc->kind != rdf::kKindTd) return Problem(res, 404, "no Thing Description with id " + id);
@@ -442,6 +473,7 @@ void Server::Impl::DeleteThing(const httplib::Request& req, httplib::Response& r
 
 void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, std::string query) {
   if (query.empty()) return Problem(res, 400, "no query (give ?query= or a POST body)");
+  if (!IsValidUtf8(query)) return Problem(res, 400, "the query is not valid UTF-8");
   if (query.size() > options.max_query_bytes) {
     return Problem(res, 413, "the query is longer than " + std::to_string(options.max_query_bytes) + " bytes");
   }
@@ -458,6 +490,7 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
                                  " ms (--query-timeout-ms)");
   }
   if (!result.ok()) return ProblemFrom(res, result.status());
+  rdf::ApplySolutionModifiers(*guarded, *result);
   const std::string accept = req.get_header_value("Accept");
   if (result->kind == rdf::QueryResult::Kind::kGraph) {
     const bool ntriples = accept.find("application/n-triples") != std::string::npos;
@@ -534,7 +567,7 @@ Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text
 
 void Server::Impl::Events(const httplib::Request& req, httplib::Response& res) {
   // Each stream holds a request thread: keep half of them for other requests.
-  if (streams.fetch_add(1) >= std::max(1, options.threads / 2)) {
+  if (streams.fetch_add(1) >= std::min(options.max_event_streams, std::max(1, options.threads / 2))) {
     streams.fetch_sub(1);
     return Problem(res, 503, "too many event streams open");
   }
@@ -695,15 +728,18 @@ void Server::Impl::Routes() {
       Problem(r, r.status, r.status == 404 ? "no such resource" : "");
     }
   });
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& r, std::exception_ptr ep) {
-    std::string what = "unexpected error";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
+  // A handler that throws is a bug in tinykg; the client gets a 500 without
+  // the exception's text (it may quote the request, and says nothing useful
+  // to a client).
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& r, std::exception_ptr) {
+    Problem(r, 500, "the server failed on this request (a bug in tinykg)");
+  });
+  http.set_pre_routing_handler([](const httplib::Request& q, httplib::Response& r) {
+    if (auto part = IllFormedPart(q)) {
+      Problem(r, 400, *part + " is not valid UTF-8 (percent-encode the UTF-8 bytes of the text)");
+      return httplib::Server::HandlerResponse::Handled;
     }
-    Problem(r, 500, what);
+    return httplib::Server::HandlerResponse::Unhandled;
   });
 }
 
@@ -721,12 +757,7 @@ Result<std::unique_ptr<Server>> Server::Create(rdf::Store& store, const ServerOp
   server->impl_ = std::make_unique<Impl>(store, options);
   Impl& impl = *server->impl_;
   impl.reader = std::move(reader).value();
-  const int threads = std::max(2, options.threads);
-  impl.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   impl.http.set_payload_max_length(options.max_body_bytes);
-  impl.http.set_read_timeout(std::chrono::seconds(10));
-  impl.http.set_write_timeout(std::chrono::seconds(10));
-  impl.http.set_keep_alive_max_count(1000);
   // Replies go out at once: with Nagle on, a small reply waits for the
   // client's delayed ACK (40 ms per request on keep-alive connections).
   impl.http.set_tcp_nodelay(true);
@@ -765,5 +796,7 @@ void Server::Stop() {
 }
 
 int Server::port() const { return impl_->port; }
+
+std::string Server::ServeBytes(std::string_view request) { return impl_->http.ServeBytes(request); }
 
 }  // namespace tinykg::serve

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Load test of `tinykg serve` on 127.0.0.1: a memory: store preloaded with
-# real TDs, then C client processes (default 2) send R requests in total
-# (default 10,000) at once, mixed 30 % writes (PUT/PATCH/DELETE of their own
-# TDs) and 70 % reads (GET a TD, GET /things page, SPARQL SELECT). Prints
-# throughput, p50/p99/max latency, errors (must be 0: exit 1 otherwise) and
-# the server's peak RSS (VmHWM).
+# real TDs; a warm-up of WARMUP requests (default 1,000); then C client
+# processes (default 4) send R requests in total (default 10,000) at once,
+# mixed WRITE_PERCENT % writes (default 10: PUT/PATCH/DELETE of their own
+# TDs) and reads (GET a TD, GET /things page, SPARQL SELECT). Prints
+# throughput, p50/p99/max latency, errors (must be 0), the server's RSS
+# growth from the end of the warm-up to the end of the run (must stay within
+# RSS_LIMIT_MB, default 5) and its peak RSS (VmHWM). Then SLOW_CLIENTS
+# (default 64) connections trickle request headers (one line every 0.5 s)
+# while one normal client sends SLOW_REQUESTS (default 500) requests: its
+# errors (must be 0) and p99 are printed. Exit 1 when a bound is broken.
 #
 #   bash tests/bench/serve_bench.sh [REQUESTS] [CLIENTS]
 #
@@ -18,7 +23,11 @@ for b in "$tinykg" "$client"; do [ -x "$b" ] || { echo "serve_bench: build first
 requests="${1:-10000}"
 write_percent="${WRITE_PERCENT:-10}"
 preload="${PRELOAD:-20}"
-clients="${2:-2}"
+clients="${2:-4}"
+warmup="${WARMUP:-1000}"
+rss_limit_mb="${RSS_LIMIT_MB:-5}"
+slow_clients="${SLOW_CLIENTS:-64}"
+slow_requests="${SLOW_REQUESTS:-500}"
 data="$root/../shared/data/wot/td/valid/real"
 work="$(mktemp -d)"
 server_pid=""
@@ -54,6 +63,13 @@ except Exception: print("")' "$f")"
   [ "$loaded" -lt "$preload" ] || break
 done
 
+rss_now() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+if [ "$warmup" -gt 0 ]; then
+  "$client" --port "$port" --client 0 --requests "$warmup" --write-percent "$write_percent" --td "$td_sample" \
+    > "$work/warmup.json"
+fi
+rss_before_kb="$(rss_now)"
+
 per=$(( requests / clients ))
 start=$(date +%s.%N)
 pids=()
@@ -64,12 +80,47 @@ done
 for p in "${pids[@]}"; do wait "$p"; done
 end=$(date +%s.%N)
 rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")"
+rss_after_kb="$(rss_now)"
 
-STORE_SPEC="${STORE:-memory:}" python3 - "$start" "$end" "$rss_kb" "$loaded" "$write_percent" "$work"/client-*.json <<'PY'
+# Slow clients: SLOW_CLIENTS connections that never finish their headers,
+# while one normal client works.
+slow_status=0
+if [ "$slow_clients" -gt 0 ]; then
+  python3 - "$port" "$slow_clients" "$work/slow.stop" <<'PY' &
+import os, socket, sys, time
+port, n, stop = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+socks = []
+for _ in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /things HTTP/1.1\r\nHost: x\r\n")
+    socks.append(s)
+while not os.path.exists(stop):
+    for i, s in enumerate(socks):
+        try:
+            s.sendall(b"X-Slow: 1\r\n")
+        except OSError:  # cut by the server: come back, as an attacker would
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(b"GET /things HTTP/1.1\r\nHost: x\r\n")
+            socks[i] = s
+    time.sleep(0.5)
+PY
+  slow_pid=$!
+  sleep 1
+  "$client" --port "$port" --client 9 --requests "$slow_requests" --write-percent "$write_percent" \
+    --td "$td_sample" > "$work/slow.json" || slow_status=$?
+  touch "$work/slow.stop"
+  wait "$slow_pid" || true
+fi
+
+STORE_SPEC="${STORE:-memory:}" python3 - "$start" "$end" "$rss_kb" "$loaded" "$write_percent" \
+  "$rss_before_kb" "$rss_after_kb" "$rss_limit_mb" "$warmup" "$slow_clients" "$work/slow.json" \
+  "$work"/client-*.json <<'PY'
 import json, os, sys
 start, end, rss_kb, loaded = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 write_percent = int(sys.argv[5])
-runs = [json.loads(open(p).read()) for p in sys.argv[6:]]
+rss_before, rss_after, rss_limit_mb, warmup = int(sys.argv[6]), int(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9])
+slow_clients, slow_file = int(sys.argv[10]), sys.argv[11]
+runs = [json.loads(open(p).read()) for p in sys.argv[12:]]
 lat = sorted(l for r in runs for l in r["latencies_us"])
 n = len(lat)
 errors = sum(r["errors"] for r in runs)
@@ -79,6 +130,20 @@ print(f"serve_bench: {len(runs)} clients, {n} requests ({write_percent}% writes)
 print(f"  throughput  {n / wall:9.0f} req/s  (wall {wall:.2f} s)")
 print(f"  latency ms  p50 {pct(0.50):.2f}  p99 {pct(0.99):.2f}  max {lat[-1] / 1000.0:.2f}")
 print(f"  errors      {errors}")
-print(f"  server peak RSS {rss_kb / 1024:.1f} MiB")
-sys.exit(1 if errors else 0)
+growth = (rss_after - rss_before) / 1024.0
+print(f"  server RSS  {rss_before / 1024:.1f} MiB after {warmup} warm-up requests, {rss_after / 1024:.1f} MiB "
+      f"after the run: growth {growth:+.1f} MiB (limit {rss_limit_mb:g}); peak {rss_kb / 1024:.1f} MiB")
+failed = errors > 0 or growth > rss_limit_mb
+if slow_clients > 0:
+    if os.path.exists(slow_file) and os.path.getsize(slow_file) > 0:
+        slow = json.loads(open(slow_file).read())
+        sl = sorted(slow["latencies_us"])
+        print(f"  with {slow_clients} slow clients holding connections: {len(sl)} requests, "
+              f"{slow['errors']} errors, p50 {sl[len(sl) // 2] / 1000:.2f} ms, "
+              f"p99 {sl[min(len(sl) - 1, int(0.99 * len(sl)))] / 1000:.2f} ms, max {sl[-1] / 1000:.2f} ms")
+        failed = failed or slow["errors"] > 0
+    else:
+        print(f"  with {slow_clients} slow clients: the normal client got no answers")
+        failed = True
+sys.exit(1 if failed else 0)
 PY

@@ -1,11 +1,9 @@
 // libFuzzer target for the TFLite reader and everything computed from a
-// parsed model (MACs, arena replay, RDF). Build with clang:
-//   CC=clang CXX=clang++ cmake -B build-fuzz -DTINYKG_FUZZ=ON \
-//     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
-//     -DTINYKG_BUILD_TESTS=ON && cmake --build build-fuzz --target model_fuzz_tflite
+// parsed model (MACs, arena replay, RDF, the JSON summary). See the README's
+// "Fuzzing" section for the build; run:
 //   mkdir -p corpus && cp ../shared/data/seloc-ml/models/*.tflite \
 //     ../shared/data/models/tflite/*.tflite corpus/
-//   build-fuzz/tests/model/model_fuzz_tflite corpus -max_total_time=600 -max_len=65536 -timeout=10
+//   build-fuzz/tests/model/model_fuzz_tflite corpus -max_len=65536 -timeout=10
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -18,7 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::uint8_t> bytes(data, size);
   auto model = tinykg::model::tflite::ParseTflite(bytes, "fuzz");
   if (!model.ok()) return 0;
-  const tinykg::model::ModelSummary summary = tinykg::model::SummarizeTflite(*model, bytes, "fuzz");
+  tinykg::model::ModelSummary summary = tinykg::model::SummarizeTflite(*model, bytes, "fuzz");
+  (void)tinykg::model::SummaryToJson(summary);
+  tinykg::model::RepairText(summary);
   (void)tinykg::model::ModelToGraph(summary, {}, "fuzz");
   return 0;
 }

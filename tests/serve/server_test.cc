@@ -2,8 +2,13 @@
 // in-process server on a memory: store.
 #include "tinykg/serve/server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,7 +18,9 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
 
+#include "listener.h"
 #include "test_store.h"
 #include "tinykg/td/thing_description.h"
 
@@ -110,6 +117,7 @@ class Directory {
     return c;
   }
   rdf::Store& store() { return *store_; }
+  int port() const { return server_->port(); }
 
  private:
   std::unique_ptr<rdf::Store> store_;
@@ -513,7 +521,7 @@ TEST(Server, Sparql_PastTheTimeBound_Is503) {
   // abandoned (100^3 rows); Virtuoso stops its own (200^4).
   const bool embedded = ::tinykg::testing::TestServerSpec().empty();
   rdf::GraphDocument doc;
-  doc.iri = "urn:tinykg:test:many";
+  doc.iri = "urn:example:test:many";
   for (int i = 0; i < (embedded ? 100 : 200); ++i) {
     doc.triples.push_back({rdf::Term::Iri("urn:s" + std::to_string(i)), rdf::Term::Iri("urn:p"),
                            rdf::Term::Literal(std::to_string(i))});
@@ -608,6 +616,223 @@ TEST(Server, ConcurrentClients_AllSucceed) {
   EXPECT_EQ(failures, 0);
   auto list = dir.Client().Get("/things");
   EXPECT_EQ(Json::parse(list->body).size(), 4u);
+}
+
+
+// --- Hostile input and load (issue 15) ---
+
+// A raw TCP connection to the server, for clients httplib cannot play.
+int ConnectRaw(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Finding 1: SERVICE would make the server fetch any URL for any client.
+TEST(Server, Sparql_ServiceIsRefused_AndNothingIsFetched) {
+  ::tinykg::testing::CountingListener listener;
+  Directory dir;
+  auto c = dir.Client();
+  const std::string q = "SELECT ?s WHERE { SERVICE <" + listener.url() + "> { ?s ?p ?o } }";
+  auto get = c.Get("/search/sparql?query=" + Encode(q));
+  ExpectProblem(get, 400);
+  EXPECT_NE(get->body.find("SERVICE is refused"), std::string::npos) << get->body;
+  ExpectProblem(c.Post("/search/sparql", q, "application/sparql-query"), 400);
+  ExpectProblem(c.Post("/search/sparql", "query=" + Encode(q), "application/x-www-form-urlencoded"), 400);
+  ExpectProblem(c.Get("/search/sparql?query=" +
+                      Encode("SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }")),
+                400);
+  // FROM / FROM NAMED are answered from the store, never fetched.
+  auto from = c.Get("/search/sparql?query=" +
+                    Encode("SELECT ?s FROM <" + listener.url("/a") + "> FROM NAMED <" + listener.url("/b") +
+                           "> WHERE { ?s ?p ?o }"));
+  ASSERT_TRUE(from);
+  EXPECT_EQ(from->body.find("fetched.example"), std::string::npos) << from->body;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(listener.connections(), 0);
+}
+
+// Finding 4: the tinykg namespace is not writable over HTTP.
+TEST(Server, Things_ReservedIdsAreRefused_AndTheCatalogSurvives) {
+  Directory dir;
+  auto c = dir.Client();
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  const std::string id = Json::parse(text)["id"];
+  ASSERT_EQ(c.Put(ThingPath(id), text, "application/td+json")->status, 201);
+  const auto before = Fingerprint(dir.store());
+  for (const std::string& reserved : std::vector<std::string>{"urn:tinykg:catalog", "urn:tinykg:inferred:" + id, "URN:TINYKG:catalog"}) {
+    Json td = Json::parse(text);
+    td["id"] = reserved;
+    auto put = c.Put(ThingPath(reserved), td.dump(), "application/td+json");
+    ExpectProblem(put, 400);
+    EXPECT_NE(put->body.find("reserves"), std::string::npos) << put->body;
+    td.erase("id");
+    ExpectProblem(c.Put(ThingPath(reserved), td.dump(), "application/td+json"), 400);
+    ExpectProblem(c.Patch(ThingPath(reserved), "{\"title\": \"x\"}", "application/merge-patch+json"), 400);
+    ExpectProblem(c.Delete(ThingPath(reserved)), 400);
+  }
+  EXPECT_EQ(Fingerprint(dir.store()), before);
+  auto list = c.Get("/things");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(Json::parse(list->body).size(), 1u);
+  EXPECT_EQ(c.Get(ThingPath(id))->status, 200);
+}
+
+// Finding 5: bytes that are not UTF-8 are a 400 problem, never a 500 with
+// the JSON library's exception text.
+TEST(Server, InvalidUtf8_IsA400Problem) {
+  Directory dir;
+  auto c = dir.Client();
+  for (const char* path : {"/things/%FF", "/things/urn%3Ax%FF", "/match?device=%FF", "/match?model=a%C0%AF",
+                           "/search/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%22%FF%22%20%7D",
+                           "/things?limit=%FF", "/report?format=%FF"}) {
+    auto r = c.Get(path);
+    ExpectProblem(r, 400);
+    EXPECT_NE(r->body.find("UTF-8"), std::string::npos) << path << ": " << r->body;
+    EXPECT_EQ(r->body.find("json.exception"), std::string::npos) << r->body;
+  }
+  ExpectProblem(c.Put("/things/%FF", "{}", "application/td+json"), 400);
+  ExpectProblem(c.Delete("/things/%FF"), 400);
+  ExpectProblem(c.Post("/search/sparql", "SELECT * WHERE { ?s ?p \"\xFF\" }", "application/sparql-query"), 400);
+  // The same request without a socket (the fuzz target's path).
+  auto store = rdf::Store::Open("memory:");
+  ASSERT_TRUE(store.ok());
+  auto server = Server::Create(**store, BaseOptions());
+  ASSERT_TRUE(server.ok());
+  const std::string response = (*server)->ServeBytes("GET /things/%FF HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(response.rfind("HTTP/1.1 400", 0), 0u) << response;
+}
+
+// Finding 2 (slowloris): 64 clients that trickle a request line and headers
+// hold connections; a normal client still gets every answer, quickly.
+TEST(Server, SlowClients_DoNotStopANormalClient) {
+  ServerOptions o = BaseOptions();
+  o.threads = ServerOptions{}.threads;
+  Directory dir(o);
+  const int port = dir.port();
+  std::vector<int> slow;
+  for (int i = 0; i < 64; ++i) {
+    const int fd = ConnectRaw(port);
+    ASSERT_GE(fd, 0);
+    const std::string start = "GET /things HTTP/1.1\r\nHost: x\r\n";
+    ASSERT_EQ(::send(fd, start.data(), start.size(), MSG_NOSIGNAL), static_cast<ssize_t>(start.size()));
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    while (!done) {
+      for (int fd : slow) (void)::send(fd, "X-A: b\r\n", 8, MSG_NOSIGNAL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
+  auto c = dir.Client();
+  c.set_read_timeout(std::chrono::seconds(3));
+  const auto start = std::chrono::steady_clock::now();
+  int answered = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto r = c.Get("/things");
+    if (r && r->status == 200) ++answered;
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  done = true;
+  trickle.join();
+  for (int fd : slow) ::close(fd);
+  EXPECT_EQ(answered, 20);
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+// A client that trickles bytes is cut when its request has not arrived
+// whole within request_read_ms, so more slow clients than threads only
+// delay a normal client by about idle + request_read.
+TEST(Server, TricklingClient_IsCutAfterTheRequestReadBound) {
+  ServerOptions o = BaseOptions();
+  o.threads = 4;
+  o.request_read_ms = 800;
+  o.idle_ms = 800;
+  Directory dir(o);
+  const int port = dir.port();
+  std::vector<int> slow;
+  for (int i = 0; i < 8; ++i) {
+    const int fd = ConnectRaw(port);
+    ASSERT_GE(fd, 0);
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    while (!done) {
+      for (int fd : slow) (void)::send(fd, "G", 1, MSG_NOSIGNAL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  auto c = dir.Client();
+  c.set_read_timeout(std::chrono::seconds(10));
+  const auto start = std::chrono::steady_clock::now();
+  auto r = c.Get("/things");
+  const auto took = std::chrono::steady_clock::now() - start;
+  done = true;
+  trickle.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(took, std::chrono::seconds(6));
+  // Every slow connection has been closed by the server by now.
+  for (int fd : slow) {
+    char buf[512];
+    ssize_t n = 1;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (n > 0 && std::chrono::steady_clock::now() < until) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 100) > 0) n = ::recv(fd, buf, sizeof buf, 0);
+    }
+    EXPECT_LE(n, 0);
+    ::close(fd);
+  }
+}
+
+std::int64_t RssKb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+  }
+  return 0;
+}
+
+// Finding 3: memory grew per request (GET /things?limit=10 ~25 KB, /match
+// ~5 KB: Rasqal's DISTINCT keeps every row it has seen, ~200 KB for a
+// DISTINCT over the rdf:type triples). Repeated reads stay flat.
+TEST(Server, RepeatedReads_DoNotGrowMemory) {
+  Directory dir;
+  auto c = dir.Client();
+  for (const auto& f : ValidTdFiles(10)) {
+    const std::string text = Slurp(f);
+    ASSERT_TRUE(c.Put(ThingPath(Json::parse(text)["id"]), text, "application/td+json"));
+  }
+  const std::vector<std::string> urls = {
+      "/things?limit=10",
+      "/search/sparql?query=" + Encode("SELECT DISTINCT ?s ?t WHERE { ?s ?p ?o . ?s a ?t }"),
+      "/search/sparql?query=" + Encode("SELECT DISTINCT ?p WHERE { ?s ?p ?o } ORDER BY ?p LIMIT 5"),
+      "/match?model=no-such-model"};
+  auto round = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      for (const auto& url : urls) {
+        auto r = c.Get(url);
+        ASSERT_TRUE(r);
+        ASSERT_LT(r->status, 500) << url << " " << r->body;
+      }
+    }
+  };
+  round(30);
+  const std::int64_t before = RssKb();
+  round(300);
+  const std::int64_t grown = RssKb() - before;
+  EXPECT_LT(grown, 8 * 1024) << "RSS grew " << grown << " kB over 1,200 requests";
 }
 
 }  // namespace

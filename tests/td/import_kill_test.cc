@@ -30,7 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kDocuments = 2000;
 constexpr int kPreloaded = 50;  // in the store before each killed import
-constexpr char kIdPrefix[] = "urn:tinykg:kill-test:td:";
+constexpr char kIdPrefix[] = "urn:example:kill-test:td:";
 
 // kDocuments TDs made from the real plugfest TDs of the shared corpus, each
 // with its own id (so each is its own graph); returns id -> file.

@@ -10,7 +10,7 @@
 namespace tinykg {
 
 // Reads a whole file ("-" reads standard input). Fails with kIoError naming
-// the path.
+// the path, also for a directory or a file that cannot be read (EIO).
 Result<std::string> ReadFile(const std::string& path);
 
 // Writes `data` to `path` atomically (temporary file + rename).

@@ -90,6 +90,11 @@ struct ModelSummary {
 ModelSummary SummarizeTflite(const tflite::TfliteModel& model, std::span<const std::uint8_t> bytes,
                              const std::string& name);
 
+// Replaces ill-formed UTF-8 in every text field of `summary` (names come
+// from the model file and may hold any bytes) with U+FFFD, so the summary
+// can be written as JSON and RDF. SummarizeFile and SummarizeOnnx apply it.
+void RepairText(ModelSummary& summary);
+
 // Reads `path` and summarises it as TFLite (identifier "TFL3") or ONNX (by
 // the .onnx extension). kParseError/kInvalidData for corrupt files,
 // kUnsupported for other formats, kIoError when unreadable.

@@ -19,6 +19,24 @@
 //    (RunQuery does this), when every key is a projected variable.
 //  - noted (the query still runs): GROUP_CONCAT ignores SEPARATOR and joins
 //    with a space.
+//  - the outer SELECT DISTINCT (or REDUCED) leaks: Rasqal's distinct
+//    rowsource never frees the rows it has seen (about 200 KB per query
+//    over the shipped graph's rdf:type triples; tinykg serve's /match grew
+//    5 KB per request). GuardQuery always takes it out of the text
+//    (GuardedQuery::distinct, together with a LIMIT/OFFSET at the end, which
+//    must come after it) and ApplySolutionModifiers removes duplicate rows
+//    after sorting, before slicing, as SPARQL orders the modifiers.
+//
+// A query never leaves the store (issue 15): Rasqal implements SERVICE with
+// libcurl, so `SERVICE <http://127.0.0.1:.../>` made tinykg fetch that URL
+// (and `SERVICE <file:///...>` read a local file) for any client of the open
+// SPARQL endpoint. The guard refuses SERVICE unless
+// GuardOptions::allow_service (only `tinykg query --allow-service` sets
+// it), and always refuses Virtuoso's pragmas (DEFINE get:soft fetches) and
+// its bif:/sql: functions (http_get, file_to_string). FROM and FROM NAMED
+// stay allowed: librdf's triples source ignores the data graphs and
+// Virtuoso reads them from its own store; tests/rdf/guard_test.cc and
+// tests/serve check with a local listener that neither fetches them.
 #ifndef TINYKG_RDF_SPARQL_GUARD_H_
 #define TINYKG_RDF_SPARQL_GUARD_H_
 
@@ -41,6 +59,9 @@ struct GuardOptions {
   // GuardedQuery::optionals (Rasqal evaluates OPTIONAL quadratically: about
   // 1 ms per row); RunQuery fills them in with one index lookup per row.
   bool optional_in_client = false;
+  // Let SERVICE through (a trusted local user asked for it). Off by default
+  // and never set by the server.
+  bool allow_service = false;
 };
 
 struct ClientOptional {
@@ -62,21 +83,30 @@ struct GuardedQuery {
   std::int64_t limit = -1;            // client-side LIMIT, -1 for none
   std::int64_t offset = 0;            // client-side OFFSET
   std::vector<ClientOptional> optionals;  // client-side OPTIONALs (optional_in_client only)
+  bool distinct = false;              // client-side DISTINCT of the outer SELECT
 };
 
+// OK when `sparql` cannot make the store reach outside itself (see above);
+// kInvalidArgument naming the construct otherwise. GuardQuery applies it;
+// `tinykg query --raw` calls it alone.
+Status CheckStaysInStore(std::string_view sparql, bool allow_service = false);
+
 // Returns the query to run, or kInvalidArgument naming the unsupported shape
-// and the way to write it instead.
+// (or a construct CheckStaysInStore refuses) and the way to write it instead.
 Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options = {});
 
-// Sorts and slices `result` as the ORDER BY / LIMIT / OFFSET taken out of
-// the query say, with SPARQL's ordering (unbound < blank < IRI < literal;
-// numbers by value, other literals by lexical form).
+// Sorts, removes duplicate rows (DISTINCT) and slices `result` as the
+// ORDER BY / DISTINCT / LIMIT / OFFSET taken out of the query say, with
+// SPARQL's ordering (unbound < blank < IRI < literal; numbers by value,
+// other literals by lexical form). Every caller of GuardQuery that runs the
+// guarded text must apply it.
 void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result);
 
 // Guards `sparql` (order_in_client on), runs it on `store` and applies the
 // solution modifiers: the way tinykg runs every user and shipped query.
 // `guarded`, when given, receives the guard's notes and caveats.
-Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded = nullptr);
+Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded = nullptr,
+                             bool allow_service = false);
 
 }  // namespace tinykg::rdf
 

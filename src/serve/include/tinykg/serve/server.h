@@ -29,14 +29,17 @@
 // td::TdReader, the validation `tinykg import td` uses, and a rejected TD
 // leaves the store unchanged; ids only ever name graphs, never files.
 //
-// Threads: httplib serves requests on a pool; all store and TD-reader access
-// is serialised by one mutex inside the Server (Store is not thread-safe).
+// Threads: httplib serves connections on a pool (ServerOptions::threads,
+// bounded in time per request, see bounded_server.h); all store and
+// TD-reader access is serialised by one mutex inside the Server (Store is
+// not thread-safe).
 #ifndef TINYKG_SERVE_SERVER_H_
 #define TINYKG_SERVE_SERVER_H_
 
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tinykg/base/status.h"
@@ -51,7 +54,20 @@ struct ServerOptions {
   std::size_t max_body_bytes = 4u << 20;  // larger bodies get 413
   std::size_t max_query_bytes = 64u << 10;  // longer SPARQL texts get 413
   std::size_t max_page = 1000;     // largest accepted `limit`; also the default
-  int threads = 8;                 // request threads
+  // Connections: each open connection holds one of `threads` threads while
+  // it is served (more wait for a free one). A request must arrive whole
+  // (line, headers, body) within request_read_ms of its first byte, an idle
+  // keep-alive connection is closed after idle_ms, one send() may take
+  // write_timeout_ms: a client that trickles bytes (slowloris) holds a
+  // thread for at most idle_ms + request_read_ms, and 64 such clients leave
+  // the default pool room for everyone else (see bounded_server.h).
+  int threads = 128;
+  std::int64_t request_read_ms = 10000;
+  std::int64_t idle_ms = 5000;
+  std::int64_t write_timeout_ms = 10000;
+  // Open /events streams at most (each holds a connection thread); never
+  // more than threads / 2. 0 refuses streams (503).
+  int max_event_streams = 64;
   // Time bound of one SPARQL request in ms (0: none). When it passes, the
   // client gets 503 (problem+json, Retry-After). On Virtuoso the server
   // stops the query itself (its checks come about every 2 s, measured). Redland's engine cannot be interrupted: the query
@@ -82,6 +98,12 @@ class Server {
   // Ends Run() and closes the event streams; safe to call more than once.
   void Stop();
   int port() const;
+
+  // Serves one raw HTTP/1.1 request (request line, headers, body) through
+  // the same parser, routes and handlers as a connection, without a socket
+  // (Bind/Run not needed), and returns the raw response. For the fuzz target
+  // (tests/serve/fuzz_routes.cc) and tests.
+  std::string ServeBytes(std::string_view request);
 
  private:
   Server();

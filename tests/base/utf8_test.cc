@@ -1,0 +1,45 @@
+#include "tinykg/base/utf8.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "tinykg/base/file.h"
+
+namespace tinykg {
+namespace {
+
+TEST(Utf8, AcceptsWellFormedText) {
+  for (const char* s : {"", "abc", "caf\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF"}) {
+    EXPECT_TRUE(IsValidUtf8(s)) << s;
+    EXPECT_EQ(ToValidUtf8(s), s);
+  }
+  EXPECT_TRUE(IsValidUtf8(std::string("a\0b", 3)));
+}
+
+TEST(Utf8, RejectsIllFormedText) {
+  for (const char* s : {"\xFF", "\x80", "\xC0\xAF", "\xC3", "\xE0\x80\x80", "\xED\xA0\x80",
+                        "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "ok\xE2\x82"}) {
+    EXPECT_FALSE(IsValidUtf8(s)) << s;
+    EXPECT_TRUE(IsValidUtf8(ToValidUtf8(s))) << s;
+  }
+  EXPECT_EQ(ToValidUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  // One U+FFFD per maximal invalid subpart.
+  EXPECT_EQ(ToValidUtf8("\xE2\x82" "x"), "\xEF\xBF\xBD" "x");
+  EXPECT_EQ(ToValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(ReadFile, DirectoryIsAnErrorNotAnAbort) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("tinykg-readdir-" + std::to_string(getpid()) + ".ttl")).string();
+  std::filesystem::create_directories(dir);
+  auto r = ReadFile(dir);
+  std::filesystem::remove(dir);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+  EXPECT_NE(r.status().message().find("directory"), std::string::npos) << r.status().ToString();
+}
+
+}  // namespace
+}  // namespace tinykg

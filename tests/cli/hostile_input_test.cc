@@ -1,0 +1,125 @@
+// The `tinykg` command under hostile or careless input (issue 15): queries
+// that would leave the store, graph IRIs in tinykg's own namespace, a TD over
+// another kind of graph, directories where files are expected.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "listener.h"
+#include "run.h"
+
+namespace tinykg::testing {
+namespace {
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("tinykg-hostile-" + std::to_string(getpid()) + "-" + name)).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string Td(const std::string& id) {
+  return "{\"@context\": \"https://www.w3.org/2022/wot/td/v1.1\", \"id\": \"" + id +
+         "\", \"title\": \"Lamp\", \"securityDefinitions\": {\"nosec_sc\": {\"scheme\": \"nosec\"}}, "
+         "\"security\": \"nosec_sc\", \"properties\": {\"on\": {\"type\": \"boolean\", "
+         "\"forms\": [{\"href\": \"http://192.0.2.1/on\"}]}}}";
+}
+
+void Settle() { std::this_thread::sleep_for(std::chrono::milliseconds(200)); }
+
+// Finding 1: `tinykg query` with SERVICE fetched the URL.
+TEST(HostileCli, Query_Service_ExitsTwo_AndFetchesNothing) {
+  CountingListener listener;
+  TempStore store("service");
+  const std::string q = "'SELECT ?s WHERE { SERVICE <" + listener.url() + "> { ?s ?p ?o } }'";
+  CliRun r = Tinykg(store.path(), "query " + q);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("tinykg: error: SERVICE is refused"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--allow-service"), std::string::npos) << r.err;
+  CliRun raw = Tinykg(store.path(), "query --raw " + q);
+  EXPECT_EQ(raw.exit_code, 2) << raw.err;
+  CliRun file = Tinykg(store.path(), "query -f -", "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }");
+  EXPECT_EQ(file.exit_code, 2) << file.err;
+  Settle();
+  EXPECT_EQ(listener.connections(), 0);
+}
+
+// --allow-service hands the decision to a trusted local user: the query
+// runs as written (here it does reach the listener).
+TEST(HostileCli, Query_AllowService_RunsTheFederatedQuery) {
+  if (!TestServerSpec().empty()) GTEST_SKIP() << "SERVICE by Virtuoso is its own configuration";
+  CountingListener listener;
+  TempStore store("allow");
+  ASSERT_EQ(Tinykg(store.path(), "-q load " + WriteTemp("a.ttl", "<http://ex/a> <http://ex/p> 1 .\n")).exit_code, 0);
+  CliRun r = Tinykg(store.path(), "query --allow-service 'SELECT ?s WHERE { SERVICE <" + listener.url() +
+                                      "> { ?s ?p ?o } }'");
+  Settle();
+  EXPECT_GE(listener.connections(), 1) << r.err;
+}
+
+// Finding 4: user input could overwrite or drop tinykg's own graphs.
+TEST(HostileCli, ReservedGraphs_AreRefusedOnEveryWritePath) {
+  TempStore store("reserved");
+  ASSERT_EQ(Tinykg(store.path(), "-q init").exit_code, 0);
+  CliRun before = Tinykg(store.path(), "graphs --format csv");
+  ASSERT_EQ(before.exit_code, 0);
+  const std::string ttl = WriteTemp("r.ttl", "<http://ex/a> <http://ex/p> 1 .\n");
+  for (const std::string& iri : std::vector<std::string>{"urn:tinykg:catalog", "urn:tinykg:inferred:http://ex/g", "URN:TINYKG:catalog"}) {
+    CliRun load = Tinykg(store.path(), "load " + ttl + " --graph '" + iri + "'");
+    EXPECT_EQ(load.exit_code, 2) << load.err;
+    EXPECT_NE(load.err.find("reserves"), std::string::npos) << load.err;
+    CliRun drop = Tinykg(store.path(), "graphs --drop '" + iri + "'");
+    EXPECT_EQ(drop.exit_code, 2) << drop.err;
+    const std::string td = WriteTemp("td.json", Td(iri));
+    CliRun import = Tinykg(store.path(), "import td " + td);
+    EXPECT_EQ(import.exit_code, 1) << import.err;
+    EXPECT_NE(import.err.find("reserves"), std::string::npos) << import.err;
+    CliRun dry = Tinykg(store.path(), "import td --dry-run " + td);
+    EXPECT_EQ(dry.exit_code, 1) << dry.err;
+    std::filesystem::remove(td);
+  }
+  CliRun after = Tinykg(store.path(), "graphs --format csv");
+  EXPECT_EQ(after.out, before.out);
+  std::filesystem::remove(ttl);
+}
+
+// Finding 4: `import td` silently replaced an ontology or kg graph.
+TEST(HostileCli, ImportTd_RefusesToReplaceAnotherKindOfGraph) {
+  TempStore store("kind");
+  const std::string ttl = WriteTemp("k.ttl", "<http://ex/a> <http://ex/p> 1 .\n");
+  ASSERT_EQ(Tinykg(store.path(), "-q load " + ttl + " --graph urn:example:data").exit_code, 0);
+  const std::string td = WriteTemp("k.json", Td("urn:example:data"));
+  CliRun r = Tinykg(store.path(), "import td " + td);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("is not a Thing Description (kind kg)"), std::string::npos) << r.err;
+  CliRun graphs = Tinykg(store.path(), "graphs --format csv");
+  EXPECT_NE(graphs.out.find("urn:example:data,kg,1"), std::string::npos) << graphs.out;
+  // A TD replaces a TD.
+  const std::string other = WriteTemp("k2.json", Td("urn:example:lamp"));
+  ASSERT_EQ(Tinykg(store.path(), "-q import td " + other).exit_code, 0);
+  EXPECT_EQ(Tinykg(store.path(), "-q import td " + other).exit_code, 0);
+  for (const auto& f : {ttl, td, other}) std::filesystem::remove(f);
+}
+
+// Finding 5: a directory where a file is expected aborted with exit 134.
+TEST(HostileCli, DirectoryWhereAFileIsExpected_IsAnErrorNotAnAbort) {
+  TempStore store("dirs");
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("tinykg-hostile-dir-" + std::to_string(getpid()) + ".ttl")).string();
+  std::filesystem::create_directories(dir);
+  for (const std::string& args : std::vector<std::string>{"load " + dir, "query -f " + dir, "import model " + dir,
+                                 "import model --dry-run --format json " + dir, "load --format turtle " + dir}) {
+    CliRun r = Tinykg(store.path(), args);
+    EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << args << ": exit " << r.exit_code << " " << r.err;
+    EXPECT_NE(r.err.find("is a directory"), std::string::npos) << args << ": " << r.err;
+  }
+  std::filesystem::remove(dir);
+}
+
+}  // namespace
+}  // namespace tinykg::testing
