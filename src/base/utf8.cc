@@ -39,6 +39,11 @@ std::size_t SequenceLength(std::string_view text, std::size_t i, std::size_t& ba
 
 }  // namespace
 
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
+  std::size_t bad = 0;
+  return i < text.size() ? SequenceLength(text, i, bad) : 0;
+}
+
 bool IsValidUtf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {

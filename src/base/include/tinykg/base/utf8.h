@@ -6,6 +6,7 @@
 #ifndef TINYKG_BASE_UTF8_H_
 #define TINYKG_BASE_UTF8_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,10 @@ namespace tinykg {
 // True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no
 // surrogates, nothing above U+10FFFF). NUL bytes are allowed. O(n).
 bool IsValidUtf8(std::string_view text);
+
+// Length of the well-formed UTF-8 sequence at text[i] (1 to 4), or 0 when
+// the bytes there are ill-formed or cut short (Unicode Table 3-7).
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t i);
 
 // `text` with every ill-formed sequence replaced by U+FFFD (one per maximal
 // invalid subpart, as Unicode recommends); valid text comes back unchanged.
