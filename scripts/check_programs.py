@@ -21,7 +21,7 @@ ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.pat
 # Packages of every Debian 12 system (debootstrap --variant=minbase: the
 # Essential and Required sets) that the scripts rely on.
 BASE_PACKAGES = {"bash", "coreutils", "grep", "sed", "findutils", "util-linux", "mawk", "diffutils", "tar",
-                 "gzip", "dpkg", "apt", "debianutils", "hostname", "ncurses-bin", "git"}
+                 "gzip", "dpkg", "apt", "debianutils", "hostname", "ncurses-bin", "git", "mount"}
 SHELL_WORDS = {
     "if", "then", "else", "elif", "fi", "for", "in", "do", "done", "while", "until", "case", "esac", "function",
     "return", "local", "export", "set", "unset", "shift", "exit", "echo", "printf", "read", "cd", "pwd", "trap",

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# A full disk under a writing store (issue 15 #6): in a private mount
+# namespace, the store lives on a 4 MiB tmpfs; the disk is filled, then a
+# load must fail with exit 3 and a "no space" error, leave the store exactly
+# as it was and usable, and succeed once there is room again.
+#   full_disk.sh TINYKG KG_FILE       (root: it mounts a tmpfs)
+set -euo pipefail
+tinykg="$1"; kg="$2"
+if [ "${TINYKG_FULL_DISK_INNER:-}" != 1 ]; then
+  TINYKG_FULL_DISK_INNER=1 exec unshare --mount --propagation private bash "$0" "$@"
+fi
+disk="$(mktemp -d)"
+mount -t tmpfs -o size=4m tinykg-full-disk "$disk"
+trap 'umount "$disk" 2>/dev/null; rmdir "$disk" 2>/dev/null' EXIT
+store="$disk/store"
+"$tinykg" --store "$store" -q init
+before="$("$tinykg" --store "$store" export --format nquads | grep -v loadedAt | sort)"
+# Fill what is left (dd stops at ENOSPC).
+dd if=/dev/zero of="$disk/filler" bs=64k 2>/dev/null || true
+set +e
+err="$("$tinykg" --store "$store" load "$kg" 2>&1 >/dev/null)"
+rc=$?
+set -e
+[ $rc = 3 ] || { echo "full disk: load exited $rc, expected 3: $err" >&2; exit 1; }
+case "$err" in *"no space left"*) ;; *) echo "full disk: no 'no space' error: $err" >&2; exit 1 ;; esac
+after="$("$tinykg" --store "$store" export --format nquads | grep -v loadedAt | sort)"
+[ "$before" = "$after" ] || { echo "full disk: the store changed" >&2; exit 1; }
+rm "$disk/filler"
+"$tinykg" --store "$store" -q load "$kg"
+"$tinykg" --store "$store" graphs | grep -q "$(basename "$kg")" || { echo "full disk: the load after freeing space is missing" >&2; exit 1; }
+echo "full disk: refused with exit 3, store unchanged, usable again"
