@@ -7,7 +7,12 @@
 set -euo pipefail
 tinykg="$1"; kg="$2"
 if [ "${TINYKG_FULL_DISK_INNER:-}" != 1 ]; then
-  TINYKG_FULL_DISK_INNER=1 exec unshare --mount --propagation private bash "$0" "$@"
+  # Private propagation keeps the tmpfs out of every other namespace; in a
+  # chroot whose / is no mount point it cannot be set, and the mount is then
+  # only as visible as the temporary folder it sits in (and unmounted at exit).
+  propagation=private
+  unshare --mount --propagation private true 2>/dev/null || propagation=unchanged
+  TINYKG_FULL_DISK_INNER=1 exec unshare --mount --propagation "$propagation" bash "$0" "$@"
 fi
 disk="$(mktemp -d)"
 mount -t tmpfs -o size=4m tinykg-full-disk "$disk"
