@@ -38,7 +38,7 @@ Triple NormalizedInGraph(const Triple& t, const std::string& graph) {
   return out;
 }
 
-std::vector<Triple> CatalogEntryTriples(const GraphDocument& doc, std::int64_t triple_count) {
+GraphInfo CatalogInfo(const GraphDocument& doc, std::int64_t triple_count) {
   GraphInfo info;
   info.iri = doc.iri;
   info.kind = doc.kind;
@@ -46,7 +46,11 @@ std::vector<Triple> CatalogEntryTriples(const GraphDocument& doc, std::int64_t t
   info.label = doc.label;
   info.loaded_at = NowUtc();
   info.triples = triple_count;
-  return CatalogEntryTriples(info, doc.original_text);
+  return info;
+}
+
+std::vector<Triple> CatalogEntryTriples(const GraphDocument& doc, std::int64_t triple_count) {
+  return CatalogEntryTriples(CatalogInfo(doc, triple_count), doc.original_text);
 }
 
 std::vector<Triple> CatalogEntryTriples(const GraphInfo& info, const std::string& original_text) {

@@ -25,6 +25,8 @@ Triple NormalizedInGraph(const Triple& t, const std::string& graph);
 // The catalog statements about doc's graph (kind, load time, triple count,
 // source, label, original text), subject doc.iri.
 std::vector<Triple> CatalogEntryTriples(const GraphDocument& doc, std::int64_t triple_count);
+// The catalog entry of doc's graph, loaded now, holding `triple_count` triples.
+GraphInfo CatalogInfo(const GraphDocument& doc, std::int64_t triple_count);
 // The same statements for a stored entry (its own load time).
 std::vector<Triple> CatalogEntryTriples(const GraphInfo& info, const std::string& original_text);
 

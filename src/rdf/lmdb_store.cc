@@ -316,14 +316,7 @@ class LmdbStore final : public Store {
     TINYKG_RETURN_IF_ERROR(engine_->AddToGraphs(graphs, added));
     for (size_t k = 0; k < doc_of.size(); ++k) {
       const GraphDocument& doc = docs[doc_of[k]];
-      GraphInfo info;
-      info.iri = doc.iri;
-      info.kind = doc.kind;
-      info.source = doc.source;
-      info.label = doc.label;
-      info.loaded_at = NowUtc();
-      info.triples = added[2 * k];
-      TINYKG_RETURN_IF_ERROR(engine_->PutCatalog(info, doc.original_text));
+      TINYKG_RETURN_IF_ERROR(engine_->PutCatalog(CatalogInfo(doc, added[2 * k]), doc.original_text));
     }
     return Status::Ok();
   }
