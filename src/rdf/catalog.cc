@@ -127,6 +127,16 @@ void DeclaredTerms::AppendWarnings(const Findings& found, std::vector<std::strin
   }
 }
 
+void DeclaredTerms::Load(const std::vector<GraphInfo>& graphs,
+                         const std::function<Result<std::vector<Triple>>(const std::string& iri)>& triples_of) {
+  Reset();
+  for (const auto& g : graphs) {
+    if (g.kind != kKindOntology) continue;
+    auto triples = triples_of(g.iri);
+    if (triples.ok()) AddOntologyTriples(*triples);
+  }
+}
+
 void DeclaredTerms::CheckBatch(const std::vector<GraphDocument>& docs, const std::vector<std::vector<Triple>>& used,
                                const std::function<void()>& load, std::vector<std::string>& warnings) {
   for (const auto& doc : docs) {

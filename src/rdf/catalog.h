@@ -48,6 +48,10 @@ class DeclaredTerms {
   // Starts over from the triples of every ontology graph (marks valid).
   void Reset();
   void AddOntologyTriples(const std::vector<Triple>& triples);
+  // Reset, then the triples of every ontology graph in `graphs`, read with
+  // `triples_of` (graphs that cannot be read are skipped).
+  void Load(const std::vector<GraphInfo>& graphs,
+            const std::function<Result<std::vector<Triple>>(const std::string& iri)>& triples_of);
   void MarkValid() { valid_ = true; }
 
   // Adds to `found` the terms `used` (doc's normalised triples) takes from a

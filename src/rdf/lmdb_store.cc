@@ -369,14 +369,12 @@ class LmdbStore final : public Store {
 
   // The declared terms, from every ontology graph.
   void LoadDeclared() {
-    declared_.Reset();
     auto graphs = Graphs();
-    if (!graphs.ok()) return;
-    for (const auto& g : *graphs) {
-      if (g.kind != kKindOntology) continue;
-      auto triples = GraphTriples(g.iri);
-      if (triples.ok()) declared_.AddOntologyTriples(*triples);
+    if (!graphs.ok()) {
+      declared_.Reset();
+      return;
     }
+    declared_.Load(*graphs, [this](const std::string& iri) { return GraphTriples(iri); });
   }
 
   Status Run(librdf_query* query, QueryResult& out) {
