@@ -25,7 +25,15 @@ if [ $tests = 1 ]; then lists+=("$here"/packages/test-*.txt); fi
 mapfile -t debs < <(cat "${lists[@]}" | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
 missing=()
 for p in "${debs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then continue; fi
+  # A package named after its program (npm, curl) counts as present when that
+  # program is installed by another package: NodeSource's nodejs carries npm,
+  # and Debian's npm cannot be installed beside it (apt: "held broken packages").
+  if prog="$(command -v "$p" 2>/dev/null)" && owner="$(dpkg -S "$(readlink -f "$prog")" 2>/dev/null)"; then
+    echo "setup: $p is provided by ${owner%%:*} (${prog}); not installing Debian's $p" >&2
+    continue
+  fi
+  missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}" >&2
