@@ -21,23 +21,49 @@ Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
   return result;
 }
 
-Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, const std::string& variable,
-                                  const std::vector<rdf::Term>& values) {
-  if (values.empty()) return RunNamed(store, name);
+namespace {
+
+// The text of named query `name` with `variable` bound to `values` (see
+// RunBound); `constant` tells whether it was bound as a constant.
+Result<std::string> BoundText(std::string_view name, const std::string& variable,
+                              const std::vector<rdf::Term>& values, bool* constant) {
+  TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText(name));
+  *constant = values.size() == 1;
+  if (values.empty()) return text;
   if (values.size() > 1) {
     std::vector<std::vector<rdf::Term>> rows;
     for (const auto& v : values) rows.push_back({v});
-    return RunNamed(store, name, {variable}, rows);
+    return BindValues(text, {variable}, rows);
   }
-  TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText(name));
-  TINYKG_ASSIGN_OR_RETURN(std::string bound, BindConstants(text, {{variable, values.front()}}));
-  auto result = rdf::RunQuery(store, bound);
+  return BindConstants(text, {{variable, values.front()}});
+}
+
+// A variable bound as a constant is not projected any more: put it back in.
+void ProjectConstant(rdf::QueryResult& result, const std::string& variable, const rdf::Term& value) {
+  if (std::find(result.variables.begin(), result.variables.end(), variable) != result.variables.end()) return;
+  result.variables.push_back(variable);
+  for (auto& row : result.rows) row.push_back(value);
+}
+
+}  // namespace
+
+Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, const std::string& variable,
+                                  const std::vector<rdf::Term>& values) {
+  bool constant = false;
+  TINYKG_ASSIGN_OR_RETURN(std::string text, BoundText(name, variable, values, &constant));
+  auto result = rdf::RunQuery(store, text);
   if (!result.ok()) return result.status().WithContext(std::string("query ") + std::string(name));
-  // The bound variable is not projected any more: put the constant back in.
-  if (std::find(result->variables.begin(), result->variables.end(), variable) == result->variables.end()) {
-    result->variables.push_back(variable);
-    for (auto& row : result->rows) row.push_back(values.front());
-  }
+  if (constant) ProjectConstant(*result, variable, values.front());
+  return result;
+}
+
+Result<rdf::NestedResult> RunBoundNested(rdf::Store& store, std::string_view name, const std::string& variable,
+                                         const std::vector<rdf::Term>& values) {
+  bool constant = false;
+  TINYKG_ASSIGN_OR_RETURN(std::string text, BoundText(name, variable, values, &constant));
+  auto result = rdf::RunQueryNested(store, text);
+  if (!result.ok()) return result.status().WithContext(std::string("query ") + std::string(name));
+  if (constant) ProjectConstant(result->result, variable, values.front());
   return result;
 }
 
@@ -49,6 +75,30 @@ class Rows {
   explicit Rows(const rdf::QueryResult& r) : r_(r) {
     for (std::size_t i = 0; i < r.variables.size(); ++i) index_[r.variables[i]] = i;
   }
+  // With the nested OPTIONAL values of RunQueryNested (see Values).
+  explicit Rows(const rdf::NestedResult& r) : Rows(r.result) {
+    for (std::size_t i = 0; i < r.nested.size(); ++i) nested_[r.nested[i]] = &r.values[i];
+  }
+  // Every value of `var` in `row`: the nested ones, or the cell.
+  std::vector<std::string> Values(std::size_t row, const std::string& var) const {
+    if (auto it = nested_.find(var); it != nested_.end()) {
+      std::vector<std::string> out;
+      for (const auto& t : (*it->second)[row]) out.push_back(t.value);
+      return out;
+    }
+    const auto& t = Get(row, var);
+    if (!t) return {};
+    return {t->value};
+  }
+  // The first value of `var` in `row` (nested or the cell).
+  const std::optional<rdf::Term>& First(std::size_t row, const std::string& var) const {
+    if (auto it = nested_.find(var); it != nested_.end()) {
+      const auto& values = (*it->second)[row];
+      scratch_ = values.empty() ? std::nullopt : std::optional<rdf::Term>(values.front());
+      return scratch_;
+    }
+    return Get(row, var);
+  }
   std::size_t size() const { return r_.rows.size(); }
   const std::optional<rdf::Term>& Get(std::size_t row, const std::string& var) const {
     static const std::optional<rdf::Term> kNone;
@@ -56,11 +106,11 @@ class Rows {
     return it == index_.end() ? kNone : r_.rows[row][it->second];
   }
   std::string Str(std::size_t row, const std::string& var) const {
-    const auto& t = Get(row, var);
+    const auto& t = First(row, var);
     return t ? t->value : std::string();
   }
   std::optional<std::int64_t> Int(std::size_t row, const std::string& var) const {
-    const auto& t = Get(row, var);
+    const auto& t = First(row, var);
     if (!t || !t->is_literal()) return std::nullopt;
     std::int64_t v = 0;
     const std::string& s = t->value;
@@ -73,7 +123,7 @@ class Rows {
     }
   }
   std::optional<double> Double(std::size_t row, const std::string& var) const {
-    const auto& t = Get(row, var);
+    const auto& t = First(row, var);
     if (!t || !t->is_literal()) return std::nullopt;
     try {
       return std::stod(t->value);
@@ -85,6 +135,8 @@ class Rows {
  private:
   const rdf::QueryResult& r_;
   std::unordered_map<std::string, std::size_t> index_;
+  std::unordered_map<std::string, const std::vector<std::vector<rdf::Term>>*> nested_;
+  mutable std::optional<rdf::Term> scratch_;
 };
 
 std::vector<rdf::Term> IriTerms(const std::vector<std::string>& iris) {
@@ -182,7 +234,7 @@ namespace {
 // Groups the rows of match-device-facts.rq / match-candidate-devices.rq (one
 // row per device, sensor kind and runtime) into one DeviceFacts per device,
 // in first-seen order.
-std::vector<DeviceFacts> GroupDeviceRows(const rdf::QueryResult& result) {
+std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
   std::vector<DeviceFacts> out;
   std::unordered_map<std::string, std::size_t> at;
   Rows f(result);
@@ -196,13 +248,13 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::QueryResult& result) {
       d.free_flash = f.Int(i, "free_flash");
       d.clock_hz = f.Int(i, "clock_hz");
       d.core = f.Str(i, "core");
-      if (const auto& fpu = f.Get(i, "fpu")) d.fpu = fpu->value == "true" || fpu->value == "1";
+      if (const auto& fpu = f.First(i, "fpu")) d.fpu = fpu->value == "true" || fpu->value == "1";
       it = at.emplace(iri, out.size()).first;
       out.push_back(std::move(d));
     }
     DeviceFacts& d = out[it->second];
-    if (std::string kind = f.Str(i, "sensor"); !kind.empty()) AddUnique(d.sensors, std::move(kind));
-    if (std::string runtime = f.Str(i, "runtime"); !runtime.empty()) AddUnique(d.runtimes, std::move(runtime));
+    for (auto& kind : f.Values(i, "sensor")) AddUnique(d.sensors, std::move(kind));
+    for (auto& runtime : f.Values(i, "runtime")) AddUnique(d.runtimes, std::move(runtime));
   }
   for (auto& d : out) {
     std::sort(d.sensors.begin(), d.sensors.end());
@@ -214,7 +266,8 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::QueryResult& result) {
 }  // namespace
 
 Result<std::vector<DeviceFacts>> FactSource::Devices(const std::vector<std::string>& iris) {
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult facts, RunBound(store_, "match-device-facts", "device", IriTerms(iris)));
+  TINYKG_ASSIGN_OR_RETURN(rdf::NestedResult facts,
+                          RunBoundNested(store_, "match-device-facts", "device", IriTerms(iris)));
   return GroupDeviceRows(facts);
 }
 
@@ -237,7 +290,7 @@ Result<std::vector<DeviceFacts>> FactSource::CandidateDevices(const ModelFacts& 
                           BindConstants(text, {{"kind", rdf::Term::Iri(kind)},
                                                {"min_ram", bound(m.ram_need)},
                                                {"min_flash", bound(m.flash_need)}}));
-  auto cands = rdf::RunQuery(store_, query);
+  auto cands = rdf::RunQueryNested(store_, query);
   if (!cands.ok()) return cands.status().WithContext("query match-candidate-devices");
   return GroupDeviceRows(*cands);
 }
