@@ -18,8 +18,10 @@
 //   samples are the inputs of the graph blob linked in as
 //   `tinykg_model_blob` (graph_blob.h; read in place from flash), whose
 //   output feeds the head; `features` must equal the graph's input size.
-//   mode 5: mode 4, and after each inference the backbone's features of
-//   that sample as "result feature <bits>" lines (host == MCU checks).
+//   mode 5: mode 4, and after each inference the predicted class, its
+//   probability and the backbone's features of that sample as "result
+//   predicted|confidence|feature <bits>" lines (host == MCU checks, and
+//   what `tinykg deploy`'s project must reproduce).
 // Output: "result loss <bits>" per step, "result accuracy <bits>", then
 // "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
 // 1 for a bad stream, 2 when the arena is too small.
@@ -41,10 +43,11 @@
 extern "C" {
 extern std::byte __arena_start, __arena_end, __data_start, __bss_end;
 std::uint32_t StackHighWater();
-// The frozen backbone, linked in per model (a generated .S that .incbin's
-// the blob into .rodata); absent (null) in an image without a model.
-extern const std::byte tinykg_model_blob[] __attribute__((weak));
-extern const std::byte tinykg_model_blob_end[] __attribute__((weak));
+// The frozen backbone, linked in per model (the C array of
+// emu::WriteModelArray, in .rodata); absent (null) in an image without a
+// model.
+extern const unsigned char tinykg_model_blob[] __attribute__((weak));
+extern const unsigned int tinykg_model_blob_bytes __attribute__((weak));
 }
 
 namespace {
@@ -138,13 +141,16 @@ extern "C" int FirmwareMain() {
   GraphBackbone* backbone = nullptr;
   const bool report_features = config[7] == 5.0f;
   if (config[7] == 4.0f || report_features) {
-    const auto blob_bytes = static_cast<std::size_t>(tinykg_model_blob_end - tinykg_model_blob);
-    if (tinykg_model_blob == nullptr || blob_bytes == 0) return Fail("error: no model blob linked", 1);
+    if (tinykg_model_blob == nullptr || &tinykg_model_blob_bytes == nullptr || tinykg_model_blob_bytes == 0) {
+      return Fail("error: no model blob linked", 1);
+    }
+    const auto blob_bytes = static_cast<std::size_t>(tinykg_model_blob_bytes);
+    const auto* blob = reinterpret_cast<const std::byte*>(tinykg_model_blob);
     void* graph_memory = arena.AllocatePersistent(sizeof(Graph), alignof(Graph));
     if (graph_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the graph", 2);
     Graph* graph = new (graph_memory) Graph;
     int cut = 0;
-    if (LoadGraphBlob(std::span<const std::byte>(tinykg_model_blob, blob_bytes), *graph, &cut) != Status::kOk) {
+    if (LoadGraphBlob(std::span<const std::byte>(blob, blob_bytes), *graph, &cut) != Status::kOk) {
       return Fail("error: the model blob is not a graph", 1);
     }
     if (graph->Plan(arena) != Status::kOk) {
@@ -188,9 +194,14 @@ extern "C" int FirmwareMain() {
   for (std::int32_t i = 0; i < inferences; ++i) {
     if (PlatformReadSample(sample, &label) != Status::kOk) return Fail("error: stream ended early", 1);
     std::int32_t predicted = -1;
-    if (learner.Predict(sample, &predicted) != Status::kOk) return Fail("error: predict failed", 1);
+    float confidence = 0.0f;
+    if (learner.Predict(sample, &predicted, report_features ? &confidence : nullptr) != Status::kOk) {
+      return Fail("error: predict failed", 1);
+    }
     if (predicted == label) ++correct;
     if (report_features) {
+      PlatformReportResult("predicted", static_cast<float>(predicted));
+      PlatformReportResult("confidence", confidence);
       std::span<float> features_out = arena.Scratch<float>(backbone->feature_count());
       if (features_out.data() == nullptr || backbone->Extract(sample, features_out) != Status::kOk) {
         return Fail("error: out of memory", 2);

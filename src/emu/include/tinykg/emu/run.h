@@ -76,7 +76,11 @@ struct Measurement {
   std::uint64_t flash_bytes = 0;  // text + data of the image
   std::vector<float> losses;      // per training step, bit-exact from the MCU
   float accuracy = 0;             // on eval (0 without eval samples)
-  std::vector<float> eval_features;  // RunOptions::report_features: per eval sample, bit-exact
+  std::vector<float> eval_features;  // report_features / report_outputs: per eval sample, bit-exact
+  // RunOptions::report_features / report_outputs: per eval sample, the
+  // predicted class and its softmax probability, bit-exact.
+  std::vector<std::int32_t> predictions;
+  std::vector<float> confidences;
 };
 
 // How a run is carried out (none of this changes the figures).
@@ -100,6 +104,11 @@ struct RunOptions {
   // every evaluated sample (Measurement::eval_features), to compare with the
   // host. Adds their output to the inference count; for tests.
   bool report_features = false;
+  // With a model blob: one more QEMU run (not counted) that reports, per
+  // evaluated sample, the predicted class, its probability and the
+  // backbone's outputs (Measurement::predictions, confidences,
+  // eval_features). The counts stay those of the ordinary runs.
+  bool report_outputs = false;
 };
 
 // $XDG_CACHE_HOME/tinykg/firmware, else $HOME/.cache/tinykg/firmware; empty
