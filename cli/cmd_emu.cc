@@ -352,6 +352,21 @@ nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, cons
           {"recorded_at", date}};
 }
 
+// --outputs: per evaluated sample, the class, its probability and the
+// backbone's outputs, bit-exact as the MCU computed them.
+void AddOutputs(const emu::Measurement& m, nlohmann::json& summary) {
+  nlohmann::json outputs = nlohmann::json::array();
+  const std::size_t samples = m.predictions.size();
+  const std::size_t width = samples == 0 ? 0 : m.eval_features.size() / samples;
+  for (std::size_t i = 0; i < samples; ++i) {
+    outputs.push_back(std::vector<float>(m.eval_features.begin() + static_cast<std::ptrdiff_t>(i * width),
+                                         m.eval_features.begin() + static_cast<std::ptrdiff_t>((i + 1) * width)));
+  }
+  summary["predictions"] = m.predictions;
+  summary["confidences"] = m.confidences;
+  summary["outputs"] = outputs;
+}
+
 void PrintTable(const nlohmann::json& out) {
   for (const auto& [key, value] : out.items()) {
     if (value.is_object()) {
@@ -398,6 +413,8 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   unsigned jobs = args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   emu::RunOptions run_options;
   run_options.infer_only = args.infer;
+  run_options.report_outputs = args.outputs;
+  if (args.outputs && args.model.empty()) return ReportError(InvalidArgument("--outputs needs --model"));
   run_options.jobs = runs.size() == 1 ? jobs : 1;
   const std::string work_dir = std::string(P_tmpdir) + "/tinykg-emu-" + std::to_string(getpid());
   std::atomic<std::size_t> next{0};
@@ -436,7 +453,10 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
     return kExitStore;
   }
   nlohmann::json out = nlohmann::json::array();
-  for (std::size_t i = 0; i < runs.size(); ++i) out.push_back(Summary(args, runs[i], docs[i], backbone, date));
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    out.push_back(Summary(args, runs[i], docs[i], backbone, date));
+    if (args.outputs) AddOutputs(*runs[i].measurement, out.back());
+  }
   if (args.format == "json") {
     std::cout << (runs.size() == 1 ? out[0] : out).dump() << "\n";
   } else {

@@ -23,10 +23,12 @@ Result<DeviceFacts> FindDevice(rdf::Store& store, const std::string& device) {
     return InvalidArgument("--device: not a device IRI or title: " + device);
   }
   const std::string tkg = vocab::kTkg;
-  const std::string query = "PREFIX tkg: <" + tkg + ">\nPREFIX td: <" + vocab::kTd +
-                            ">\nSELECT ?device ?core ?ram ?flash WHERE {\n"
-                            "  ?device tkg:coreType ?core ; tkg:ramBytes ?ram ; tkg:flashBytes ?flash ; td:title ?title .\n"
-                            "  FILTER(STR(?device) = \"" + device + "\" || STR(?title) = \"" + device + "\")\n}";
+  const std::string query =
+      "PREFIX tkg: <" + tkg + ">\nPREFIX td: <" + vocab::kTd +
+      ">\nSELECT ?device ?core ?ram ?flash WHERE {\n"
+      "  ?device tkg:coreType ?core ; tkg:ramBytes ?ram ; tkg:flashBytes ?flash ; td:title ?title .\n"
+      "  FILTER(STR(?device) = \"" +
+      device + "\" || STR(?title) = \"" + device + "\")\n}";
   TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult rows, store.Query(query));
   if (rows.rows.empty() || !rows.rows[0][0]) {
     return NotFound("no device '" + device + "' with a core, RAM and flash in the knowledge graph");

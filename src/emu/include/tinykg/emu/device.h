@@ -14,9 +14,9 @@ namespace tinykg::emu {
 
 struct DeviceFacts {
   std::string iri;
-  std::string core;      // local name of the core IRI, e.g. "CortexM4F"
+  std::string core;  // local name of the core IRI, e.g. "CortexM4F"
   std::string core_iri;
-  DeviceLimits limits;   // tkg:freeRamBytes / tkg:freeFlashBytes where stated, else the totals
+  DeviceLimits limits;             // tkg:freeRamBytes / tkg:freeFlashBytes where stated, else the totals
   const Target* target = nullptr;  // TargetForCoreType(core); null when none stands for it
 };
 

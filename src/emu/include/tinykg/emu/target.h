@@ -11,13 +11,13 @@
 namespace tinykg::emu {
 
 struct Target {
-  std::string_view name;        // tinykg's name, also the firmware folder: "mps2-an386"
-  std::string_view machine;     // QEMU -M value
-  std::string_view qemu;        // QEMU binary
-  std::string_view core;        // the core it stands for: "cortex-m4f"
-  std::string_view cpu_flags;   // cross compiler flags (also used at link)
-  std::uint64_t flash_origin;   // where the image is loaded
-  std::uint64_t flash_max;      // the board's flash (a device may have less)
+  std::string_view name;       // tinykg's name, also the firmware folder: "mps2-an386"
+  std::string_view machine;    // QEMU -M value
+  std::string_view qemu;       // QEMU binary
+  std::string_view core;       // the core it stands for: "cortex-m4f"
+  std::string_view cpu_flags;  // cross compiler flags (also used at link)
+  std::uint64_t flash_origin;  // where the image is loaded
+  std::uint64_t flash_max;     // the board's flash (a device may have less)
   std::uint64_t ram_origin;
   std::uint64_t ram_max;
   std::string_view tools;            // cross tool prefix: "arm-none-eabi" -> arm-none-eabi-gcc, -size
