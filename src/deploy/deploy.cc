@@ -104,9 +104,13 @@ Result<std::uint64_t> MeasureArena(const app::AppConfig& config, std::span<const
   d->inputs = static_cast<std::int32_t>(app.input_size());
   std::vector<float> sample(app.input_size(), 0.0f);
   app::Outcome outcome;
-  if (app.Process(sample, -1, &outcome) != engine::Status::kOk) return Unsupported("the engine cannot run the model");
-  if (config.learn_online && app.Process(sample, 0, &outcome) != engine::Status::kOk) {
-    return Unsupported("the engine cannot train the head");
+  if (const engine::Status s = app.Process(sample, -1, &outcome); s != engine::Status::kOk) {
+    return Unsupported(std::string("the engine cannot run the model: ") + engine::StatusName(s));
+  }
+  if (config.learn_online) {
+    if (const engine::Status s = app.Process(sample, 0, &outcome); s != engine::Status::kOk) {
+      return Unsupported(std::string("the engine cannot train the head: ") + engine::StatusName(s));
+    }
   }
   if (!config.learn_online) d->outputs = static_cast<std::int32_t>(outcome.outputs.size());
   return static_cast<std::uint64_t>(arena.persistent_used() + arena.scratch_high_water());
