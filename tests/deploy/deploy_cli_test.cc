@@ -17,26 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "shell.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  int code = -1;
-  std::string out;
-};
-
-Output Shell(const std::string& command_line) {
-  Output o;
-  FILE* pipe = popen((command_line + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return o;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) o.out.append(buffer, n);
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using Output = tinykg::testing::ShellOutput;
+using tinykg::testing::Shell;
 
 std::string Slurp(const fs::path& path) {
   std::ifstream in(path);

@@ -10,24 +10,6 @@ namespace {
 
 using engine::Status;
 
-// "stat <name> <decimal>" without printf (no C library formatting needed).
-void LogStat(const char* name, std::size_t value) {
-  char text[80];
-  std::size_t n = 0;
-  for (const char* p = "stat "; *p != '\0';) text[n++] = *p++;
-  for (const char* p = name; *p != '\0' && n < 56;) text[n++] = *p++;
-  text[n++] = ' ';
-  char digits[24];
-  std::size_t d = 0;
-  do {
-    digits[d++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  while (d > 0) text[n++] = digits[--d];
-  text[n] = '\0';
-  engine::PlatformLog(text);
-}
-
 void LogFatal(const char* what, const char* part, std::size_t arena_bytes) {
   char text[160];
   std::size_t n = 0;
@@ -39,7 +21,7 @@ void LogFatal(const char* what, const char* part, std::size_t arena_bytes) {
   put(part);
   text[n] = '\0';
   engine::PlatformLog(text);
-  LogStat("arena_bytes", arena_bytes);
+  engine::PlatformLogStat("arena_bytes", arena_bytes);
 }
 
 }  // namespace
@@ -120,8 +102,8 @@ int SetUpApp(App& app, const AppConfig& config, std::span<const std::byte> blob,
     LogFatal("cannot load ", app.failed_part(), arena.capacity());
     return 1;
   }
-  LogStat("arena_bytes", arena.capacity());
-  LogStat("arena_used", arena.persistent_used());
+  engine::PlatformLogStat("arena_bytes", arena.capacity());
+  engine::PlatformLogStat("arena_used", arena.persistent_used());
   return 0;
 }
 
@@ -152,7 +134,7 @@ int RunApp(const AppConfig& config, std::span<const std::byte> blob, std::span<s
   if (const int code = SetUpApp(app, config, blob, arena); code != 0) return code;
   while (StepApp(app)) {
   }
-  LogStat("arena_high_water", arena.persistent_used() + arena.scratch_high_water());
+  engine::PlatformLogStat("arena_high_water", arena.persistent_used() + arena.scratch_high_water());
   return 0;
 }
 

@@ -25,9 +25,9 @@
 // Output: "result loss <bits>" per step, "result accuracy <bits>", then
 // "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
 // 1 for a bad stream, 2 when the arena is too small.
+#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <array>
 #include <new>
 #include <span>
 
@@ -56,22 +56,7 @@ using namespace tinykg::engine;
 
 constexpr std::size_t kConfigFloats = 8;
 
-void LogStat(const char* name, std::uint32_t value) {
-  char text[64];
-  std::size_t n = 0;
-  for (const char* p = "stat "; *p != '\0';) text[n++] = *p++;
-  for (const char* p = name; *p != '\0' && n < 40;) text[n++] = *p++;
-  text[n++] = ' ';
-  char digits[12];
-  std::size_t d = 0;
-  do {
-    digits[d++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  while (d > 0) text[n++] = digits[--d];
-  text[n] = '\0';
-  PlatformLog(text);
-}
+void LogStat(const char* name, std::uint32_t value) { PlatformLogStat(name, value); }
 
 int Fail(const char* message, int code) {
   PlatformLog(message);
@@ -79,10 +64,11 @@ int Fail(const char* message, int code) {
 }
 
 // Mode 1: the cost of one layer's forward and training passes.
-int KernelCost(Arena& arena, std::size_t features, std::int32_t units, std::int32_t kind,
-               std::int32_t forwards, std::int32_t trainings) {
+int KernelCost(Arena& arena, std::size_t features, std::int32_t units, std::int32_t kind, std::int32_t forwards,
+               std::int32_t trainings) {
   const auto c = static_cast<std::int32_t>(features);
-  const LayerSpec layer = kind == 0 ? LayerSpec::Dense(units) : LayerSpec::Conv(units, 3, 1, Padding::kSame, Activation::kNone);
+  const LayerSpec layer =
+      kind == 0 ? LayerSpec::Dense(units) : LayerSpec::Conv(units, 3, 1, Padding::kSame, Activation::kNone);
   const Shape input = kind == 0 ? Shape{c} : Shape{8, 8, c};
   Network network;
   if (network.Build(input, std::span<const LayerSpec>(&layer, 1), arena) != Status::kOk) {
@@ -213,8 +199,7 @@ extern "C" int FirmwareMain() {
   if (inferences > 0) {
     PlatformReportResult("accuracy", static_cast<float>(correct) / static_cast<float>(inferences));
   }
-  LogStat("arena_high_water",
-          static_cast<std::uint32_t>(arena.persistent_used() + arena.scratch_high_water()));
+  LogStat("arena_high_water", static_cast<std::uint32_t>(arena.persistent_used() + arena.scratch_high_water()));
   LogStat("stack_high_water", StackHighWater());
   return 0;
 }
