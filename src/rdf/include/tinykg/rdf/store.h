@@ -52,6 +52,7 @@ inline constexpr char kKindTd[] = "td";        // Thing Description
 inline constexpr char kKindTm[] = "tm";        // Thing Model (template)
 inline constexpr char kKindModel[] = "model";  // neural-network model
 inline constexpr char kKindBenchmark[] = "benchmark";
+inline constexpr char kKindDeployment[] = "deployment";  // tinykg deploy's record of a generated project
 
 // The catalog graph, and where materialised inferences of graph G go (G's
 // companion graph, dropped and replaced with G).
