@@ -189,6 +189,9 @@ const std::vector<std::string>& InShape() {
       "FILTER(?k = se:Gyroscope) . ?d tkg:freeRamBytes ?r . ?d tkg:freeFlashBytes ?f "
       "FILTER(?r >= 100000 && ?f >= 300000 || ?r < 1000) }",
       "SELECT ?d ?c WHERE { ?d tkg:coreType ?c FILTER(?c != tkg:CortexM0) }",
+      // Two variables compared: their terms may share a slot of the term
+      // cache.
+      "SELECT ?d ?r ?f WHERE { ?d tkg:freeRamBytes ?r ; tkg:freeFlashBytes ?f FILTER(?r > ?f) }",
       "SELECT ?p WHERE { ex:a ?p ex:b }",
       "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?s = ex:f) }",
   };
