@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "../support/shipped_graph.h"
+#include "shipped_graph.h"
 #include "tinykg/base/file.h"
 #include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/store.h"
@@ -60,14 +60,7 @@ std::string Fleet(int devices) {
 }
 
 void Load(Store& store, const std::string& iri, const std::string& ttl) {
-  auto triples = ParseRdf(ttl, Syntax::kTurtle, iri, iri);
-  ASSERT_TRUE(triples.ok()) << triples.status().ToString();
-  GraphDocument doc;
-  doc.iri = iri;
-  doc.kind = kKindKg;
-  doc.source = iri;
-  doc.triples = std::move(triples).value();
-  ASSERT_TRUE(store.Put(doc).ok());
+  ASSERT_TRUE(store.Put(testing::TurtleDocument(iri, ttl, kKindKg, iri)).ok());
 }
 
 // A memory store with TINYKG_QUERY_ENGINE=`engine` ("" for the default),
