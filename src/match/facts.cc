@@ -182,7 +182,7 @@ Result<const Catalog*> FactSource::Reference() {
 
 Result<std::vector<ModelFacts>> FactSource::Models(const std::vector<std::string>& iris) {
   auto terms = IriTerms(iris);
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult facts, RunBound(store_, "match-model-facts", "model", terms));
+  TINYKG_ASSIGN_OR_RETURN(rdf::NestedResult facts, RunBoundNested(store_, "match-model-facts", "model", terms));
   std::vector<ModelFacts> out;
   std::unordered_map<std::string, std::size_t> at;
   Rows f(facts);
