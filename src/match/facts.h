@@ -5,11 +5,13 @@
 #ifndef TINYKG_MATCH_FACTS_H_
 #define TINYKG_MATCH_FACTS_H_
 
+#include <charconv>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tinykg/base/status.h"
@@ -93,6 +95,50 @@ Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
 // several. For one value the projected column is filled in with it.
 Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, const std::string& variable,
                                   const std::vector<rdf::Term>& values);
+
+// Column access by variable name on a query result (which must outlive it).
+class Rows {
+ public:
+  explicit Rows(const rdf::QueryResult& r) : r_(r) {
+    for (std::size_t i = 0; i < r.variables.size(); ++i) index_[r.variables[i]] = i;
+  }
+  std::size_t size() const { return r_.rows.size(); }
+  const std::optional<rdf::Term>& Get(std::size_t row, const std::string& var) const {
+    static const std::optional<rdf::Term> kNone;
+    auto it = index_.find(var);
+    return it == index_.end() ? kNone : r_.rows[row][it->second];
+  }
+  std::string Str(std::size_t row, const std::string& var) const {
+    const auto& t = Get(row, var);
+    return t ? t->value : std::string();
+  }
+  std::optional<std::int64_t> Int(std::size_t row, const std::string& var) const {
+    const auto& t = Get(row, var);
+    if (!t || !t->is_literal()) return std::nullopt;
+    std::int64_t v = 0;
+    const std::string& s = t->value;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && p == s.data() + s.size()) return v;
+    try {
+      return static_cast<std::int64_t>(std::stod(s));  // "2.5E5" style doubles
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  std::optional<double> Double(std::size_t row, const std::string& var) const {
+    const auto& t = Get(row, var);
+    if (!t || !t->is_literal()) return std::nullopt;
+    try {
+      return std::stod(t->value);
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+
+ private:
+  const rdf::QueryResult& r_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
 
 class FactSource {
  public:
