@@ -97,7 +97,7 @@ const char kCss[] =
     "p.meta{color:var(--muted);margin:0 0 12px}"
     "table{border-collapse:collapse;margin:8px 0 16px;font-size:12.5px;max-width:100%}"
     "caption{text-align:left;font-weight:600;padding:4px 0;caption-side:top}"
-    "th,td{border:1px solid var(--rule);padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
+    "th,td{border:1px solid var(--rule);padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}"
     "thead th{background:#ececec}tbody th{font-weight:600;background:#f7f7f7}"
     "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}"
     "th.v{vertical-align:bottom;text-align:center;padding:6px 2px;overflow-wrap:normal}"

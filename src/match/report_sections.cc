@@ -352,7 +352,7 @@ void ModelSections(const ReportData& data, ReportDoc& doc) {
     std::string facts = "Task " + (model.task.empty() ? std::string("-") : LocalName(model.task)) + "; input " +
                         Names(model.sensors) + "; " + (model.dtype.empty() ? "?" : LocalName(model.dtype)) +
                         "; RAM need " + Bytes(model.ram_need) + " [E]; flash need " + Bytes(model.flash_need) +
-                        " [E]; " + (model.macs ? Thousands(*model.macs) : std::string("?")) + " MACs; accuracy " +
+                        " [E]; " + (model.macs ? Thousands(*model.macs) : std::string("?")) + " MACs; best accuracy record " +
                         (model.accuracy ? Pct(*model.accuracy) : std::string("-"));
     doc.Paragraph(facts + ".");
     std::vector<std::size_t> fit, misfit;
@@ -366,7 +366,7 @@ void ModelSections(const ReportData& data, ReportDoc& doc) {
       for (std::size_t i = 0; i < fit.size() && i < kTopEntries; ++i) {
         const PairCell& c = data.At(m, fit[i]);
         fits_text += (i ? "; " : "") + data.devices[fit[i]].entity.name + " (" + Margin(c.ram_margin) + " RAM, " +
-                     Latency(c) + ")";
+                     (c.latency_ms ? Latency(c) : "latency unknown") + ")";
       }
     }
     doc.Paragraph(fits_text + ".");
@@ -434,7 +434,6 @@ void Runs(const ReportData& data, ReportDoc& doc) {
     t.id = "run-" + std::to_string(i + 1);
     t.caption = (r.label.empty() ? LocalName(r.iri) : r.label) + " (" + r.date + ")";
     t.table.columns = {"figure", "value"};
-    t.numeric = {false, true};
     auto add = [&](const std::string& name, const std::string& value) { t.table.rows.push_back({name, value}); };
     add("device", r.device_name);
     add("emulated machine", r.target.empty() ? "?" : r.target);

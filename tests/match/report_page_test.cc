@@ -99,10 +99,10 @@ TEST(ReportPage, ShippedGraphPlusEmulatorRun_RendersInChromium_WithEveryNameNoOv
   ASSERT_NE(probe.find(csp), std::string::npos);
   probe.replace(probe.find(csp), csp.size(), "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';");
   probe.replace(probe.rfind("</body>"), 7,
-                "<script>const p = document.createElement('pre'); p.id = 'probe';"
-                "p.textContent = document.body.innerText; document.body.appendChild(p);"
-                "document.body.dataset.scrollWidth = document.documentElement.scrollWidth;"
-                "document.body.dataset.clientWidth = document.documentElement.clientWidth;</script></body>");
+                "<script>document.body.dataset.scrollWidth = document.documentElement.scrollWidth;"
+                "document.body.dataset.clientWidth = document.documentElement.clientWidth;"
+                "const p = document.createElement('pre'); p.id = 'probe';"
+                "p.textContent = document.body.innerText; document.body.appendChild(p);</script></body>");
   std::ofstream(dir / "probe.html") << probe;
   ASSERT_TRUE(Chromium(dir, "--window-size=1280,900 --dump-dom", dir / "probe.html", dir / "dom.html"))
       << Slurp(dir / "chromium.err");
@@ -128,6 +128,7 @@ TEST(ReportPage, ShippedGraphPlusEmulatorRun_RendersInChromium_WithEveryNameNoOv
   std::snprintf(accuracy, sizeof accuracy, "%.1f %%", measured["accuracy"].get<double>() * 100);
   EXPECT_NE(text.find(accuracy), std::string::npos) << "accuracy " << accuracy;
   EXPECT_NE(text.find("mps2-an386"), std::string::npos);
+  EXPECT_NE(text.find("instructions per MAC, kernel dense-32x16"), std::string::npos);
   // Sections and the SVG's accessible names.
   for (const char* s : {"Fleet summary", "Compatibility matrix", "Latency per device", "Emulator runs",
                         "Devices that could not be evaluated", "measured on the emulator", "2,656,768"}) {
