@@ -70,6 +70,15 @@ const char* BasisWord(LatencyBasis b) {
   return "unknown (no core or clock)";
 }
 
+// A model's RAM/flash need: estimated from its file, or measured when an
+// emulator run wrote the model (the online heads of `train --on emulator`).
+const char* NeedMarker(const ReportData& data, const ModelFacts& m) {
+  for (const EmulatorRun& r : data.runs) {
+    if (r.model_iri == m.entity.iri) return "[M]";
+  }
+  return "[E]";
+}
+
 std::string Latency(const PairCell& c) {
   if (!c.latency_ms) return "?";
   return FormatMs(*c.latency_ms) + " " + BasisMarker(c.basis);
@@ -203,7 +212,7 @@ void FleetSummary(const ReportData& data, ReportDoc& doc) {
          data.devices.empty() ? "-" : Pct(static_cast<double>(n) / static_cast<double>(data.devices.size())),
          count[main] ? std::string(kFailKindTable[main].word) + " (" + Plural(count[main], "device", "devices") + ")"
                      : "-",
-         Bytes(model.ram_need) + " [E]", Bytes(model.flash_need) + " [E]",
+         Bytes(model.ram_need) + " " + NeedMarker(data, model), Bytes(model.flash_need) + " " + NeedMarker(data, model),
          model.macs ? Thousands(*model.macs) : "?"});
   }
   doc.Table(std::move(fits));
@@ -351,8 +360,8 @@ void ModelSections(const ReportData& data, ReportDoc& doc) {
     doc.Heading(3, "model-" + std::to_string(m + 1), model.entity.name);
     std::string facts = "Task " + (model.task.empty() ? std::string("-") : LocalName(model.task)) + "; input " +
                         Names(model.sensors) + "; " + (model.dtype.empty() ? "?" : LocalName(model.dtype)) +
-                        "; RAM need " + Bytes(model.ram_need) + " [E]; flash need " + Bytes(model.flash_need) +
-                        " [E]; " + (model.macs ? Thousands(*model.macs) : std::string("?")) + " MACs; best accuracy record " +
+                        "; RAM need " + Bytes(model.ram_need) + " " + NeedMarker(data, model) + "; flash need " +
+                        Bytes(model.flash_need) + " " + NeedMarker(data, model) + "; " + (model.macs ? Thousands(*model.macs) : std::string("?")) + " MACs; best accuracy record " +
                         (model.accuracy ? Pct(*model.accuracy) : std::string("-"));
     doc.Paragraph(facts + ".");
     std::vector<std::size_t> fit, misfit;
