@@ -38,10 +38,14 @@ std::string NameList(const std::vector<std::string>& iris) {
 
 const char* BasisName(LatencyBasis b) {
   switch (b) {
-    case LatencyBasis::kEstimated: return "estimated";
-    case LatencyBasis::kCalibrated: return "calibrated";
-    case LatencyBasis::kMeasured: return "measured";
-    case LatencyBasis::kUnknown: break;
+    case LatencyBasis::kEstimated:
+      return "estimated";
+    case LatencyBasis::kCalibrated:
+      return "calibrated";
+    case LatencyBasis::kMeasured:
+      return "measured";
+    case LatencyBasis::kUnknown:
+      break;
   }
   return "unknown";
 }
@@ -61,10 +65,11 @@ std::string FailWords(std::uint8_t failures, bool json) {
 std::string Json(const ReportData& data) {
   const ReportContext& context = data.context;
   std::string out = "{\n\"generated\": " + JsonString(context.generated) +
-                    ", \"version\": " + JsonString(context.version) + ", \"store\": " + JsonString(context.store) + ",\n\"summary\": {\"devices\": " +
-                    std::to_string(data.devices.size()) + ", \"models\": " + std::to_string(data.models.size()) +
-                    ", \"records\": " + std::to_string(data.records) + ", \"pairs\": " +
-                    std::to_string(data.Pairs()) + ", \"fitting\": " + std::to_string(data.fitting) +
+                    ", \"version\": " + JsonString(context.version) + ", \"store\": " + JsonString(context.store) +
+                    ",\n\"summary\": {\"devices\": " + std::to_string(data.devices.size()) +
+                    ", \"models\": " + std::to_string(data.models.size()) +
+                    ", \"records\": " + std::to_string(data.records) + ", \"pairs\": " + std::to_string(data.Pairs()) +
+                    ", \"fitting\": " + std::to_string(data.fitting) +
                     ", \"emulator_runs\": " + std::to_string(data.runs.size()) + "},\n\"devices\": [";
   for (std::size_t i = 0; i < data.devices.size(); ++i) {
     const auto& d = data.devices[i];
@@ -73,8 +78,8 @@ std::string Json(const ReportData& data) {
            ", \"core\": " + (d.core.empty() ? "null" : JsonString(LocalName(d.core))) +
            ", \"clock_hz\": " + Opt(d.clock_hz) + ", \"free_ram_bytes\": " + Opt(d.free_ram) +
            ", \"free_flash_bytes\": " + Opt(d.free_flash) + ", \"sensors\": " + NameList(d.sensors) +
-           ", \"runtimes\": " + NameList(d.runtimes) + ", \"models_that_fit\": " +
-           std::to_string(data.fits_per_device[i]) + "}";
+           ", \"runtimes\": " + NameList(d.runtimes) +
+           ", \"models_that_fit\": " + std::to_string(data.fits_per_device[i]) + "}";
   }
   out += "],\n\"models\": [";
   for (std::size_t i = 0; i < data.models.size(); ++i) {
@@ -84,9 +89,10 @@ std::string Json(const ReportData& data) {
     if (it != data.layers.end()) {
       for (std::size_t k = 0; k < it->second.size(); ++k) {
         const LayerRow& l = it->second[k];
-        layers += std::string(k ? ", " : "") + "{\"index\": " + std::to_string(l.index) + ", \"operator\": " +
-                  JsonString(l.op) + ", \"macs\": " + Opt(l.macs) + ", \"weight_bytes\": " + Opt(l.weight_bytes) +
-                  ", \"activation_bytes\": " + Opt(l.activation_bytes) + "}";
+        layers += std::string(k ? ", " : "") + "{\"index\": " + std::to_string(l.index) +
+                  ", \"operator\": " + JsonString(l.op) + ", \"macs\": " + Opt(l.macs) +
+                  ", \"weight_bytes\": " + Opt(l.weight_bytes) + ", \"activation_bytes\": " + Opt(l.activation_bytes) +
+                  "}";
       }
     }
     out += std::string(i ? ",\n " : "\n ") + "{\"model\": " + JsonString(m.entity.name) +
@@ -94,8 +100,8 @@ std::string Json(const ReportData& data) {
            ", \"task\": " + (m.task.empty() ? "null" : JsonString(LocalName(m.task))) +
            ", \"ram_need_bytes\": " + Opt(m.ram_need) + ", \"flash_need_bytes\": " + Opt(m.flash_need) +
            ", \"macs\": " + Opt(m.macs) + ", \"sensors\": " + NameList(m.sensors) +
-           ", \"accuracy\": " + OptDouble(m.accuracy) + ", \"devices_it_fits\": " +
-           std::to_string(data.fits_per_model[i]) + ", \"layers\": " + layers + "]}";
+           ", \"accuracy\": " + OptDouble(m.accuracy) +
+           ", \"devices_it_fits\": " + std::to_string(data.fits_per_model[i]) + ", \"layers\": " + layers + "]}";
   }
   out += "],\n\"matrix\": [";
   for (std::size_t m = 0; m < data.models.size(); ++m) {
@@ -115,9 +121,10 @@ std::string Json(const ReportData& data) {
     for (const auto& [metric, value] : r.figures) {
       figures += (figures.size() > 1 ? ", " : "") + JsonString(metric) + ": " + OptDouble(value);
     }
-    out += std::string(i ? ",\n " : "\n ") + "{\"run\": " + JsonString(r.iri) + ", \"device\": " +
-           JsonString(r.device_name) + ", \"model\": " + JsonString(r.model_name) + ", \"target\": " +
-           JsonString(r.target) + ", \"date\": " + JsonString(r.date) + ", \"figures\": " + figures + "}}";
+    out += std::string(i ? ",\n " : "\n ") + "{\"run\": " + JsonString(r.iri) +
+           ", \"device\": " + JsonString(r.device_name) + ", \"model\": " + JsonString(r.model_name) +
+           ", \"target\": " + JsonString(r.target) + ", \"date\": " + JsonString(r.date) + ", \"figures\": " + figures +
+           "}}";
   }
   out += "],\n\"unevaluated\": [";
   for (std::size_t i = 0; i < data.unevaluated.size(); ++i) {
@@ -130,18 +137,18 @@ std::string Json(const ReportData& data) {
     const ReportWinner& w = data.winners[i];
     const PairCell& c = data.At(w.model, w.device);
     out += std::string(i ? ",\n " : "\n ") + "{\"device\": " + JsonString(data.devices[w.device].entity.name) +
-           ", \"task\": " + JsonString(LocalName(w.task)) + ", \"model\": " +
-           JsonString(data.models[w.model].entity.name) + ", \"accuracy\": " +
-           OptDouble(data.models[w.model].accuracy) + ", \"latency_ms\": " + OptDouble(c.latency_ms) +
-           ", \"basis\": " + JsonString(w.basis) + "}";
+           ", \"task\": " + JsonString(LocalName(w.task)) +
+           ", \"model\": " + JsonString(data.models[w.model].entity.name) +
+           ", \"accuracy\": " + OptDouble(data.models[w.model].accuracy) +
+           ", \"latency_ms\": " + OptDouble(c.latency_ms) + ", \"basis\": " + JsonString(w.basis) + "}";
   }
   return out + "]\n}\n";
 }
 
 std::string Csv(const ReportData& data) {
   TextTable t;
-  t.columns = {"model", "device", "fits", "checks_failed", "ram_margin_bytes", "flash_margin_bytes", "latency_ms",
-               "latency_basis"};
+  t.columns = {"model",      "device",       "fits", "checks_failed", "ram_margin_bytes", "flash_margin_bytes",
+               "latency_ms", "latency_basis"};
   for (std::size_t m = 0; m < data.models.size(); ++m) {
     for (std::size_t d = 0; d < data.devices.size(); ++d) {
       const PairCell& c = data.At(m, d);
@@ -161,10 +168,14 @@ std::string Csv(const ReportData& data) {
 Result<std::string> RenderReport(rdf::Store& store, ReportFormat format, const ReportContext& context) {
   TINYKG_ASSIGN_OR_RETURN(ReportData data, GatherReport(store, context));
   switch (format) {
-    case ReportFormat::kMarkdown: return WriteMarkdown(BuildReportDoc(data));
-    case ReportFormat::kHtml: return WriteHtml(BuildReportDoc(data));
-    case ReportFormat::kJson: return Json(data);
-    case ReportFormat::kCsv: return Csv(data);
+    case ReportFormat::kMarkdown:
+      return WriteMarkdown(BuildReportDoc(data));
+    case ReportFormat::kHtml:
+      return WriteHtml(BuildReportDoc(data));
+    case ReportFormat::kJson:
+      return Json(data);
+    case ReportFormat::kCsv:
+      return Csv(data);
   }
   return Internal("unknown report format");
 }

@@ -4,11 +4,12 @@
 // models vermillion circles (Okabe-Ito colours, told apart by shape too).
 // Read it as a ladder: a model fits a device's memory only below that
 // device's row.
+#include "report_chart.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "report_chart.h"
 #include "report_doc.h"
 
 namespace tinykg::match {
@@ -42,8 +43,8 @@ std::vector<Row> DeviceQuantiles(std::vector<double> values, const char* what) {
   std::vector<Row> rows;
   if (values.empty()) return rows;
   std::sort(values.begin(), values.end());
-  const std::pair<double, const char*> q[] = {{0, "smallest"}, {0.1, "10th percentile"}, {0.5, "median"},
-                                              {0.9, "90th percentile"}, {1, "largest"}};
+  const std::pair<double, const char*> q[] = {
+      {0, "smallest"}, {0.1, "10th percentile"}, {0.5, "median"}, {0.9, "90th percentile"}, {1, "largest"}};
   for (const auto& [p, name] : q) {
     const auto i = static_cast<std::size_t>(std::lround(p * static_cast<double>(values.size() - 1)));
     rows.push_back({std::string("devices, ") + name + " " + what + " (of " + std::to_string(values.size()) + ")",
@@ -93,9 +94,9 @@ std::string MemoryChartSvg(const ReportData& data, bool ram, std::string* alt) {
   const std::string id = ram ? "chart-ram" : "chart-flash";
   const std::string title = std::string(ram ? "RAM" : "Flash") + ": every device's " + what + " and every model's " +
                             (ram ? "RAM" : "flash") + " need";
-  std::string desc = "Rows sorted from largest to smallest on a log scale from " +
-                     DecadeLabel(lo_decade) + " to " + DecadeLabel(hi_decade) +
-                     ". A model fits a device's " + (ram ? "RAM" : "flash") + " when its row is below the device's row.";
+  std::string desc = "Rows sorted from largest to smallest on a log scale from " + DecadeLabel(lo_decade) + " to " +
+                     DecadeLabel(hi_decade) + ". A model fits a device's " + (ram ? "RAM" : "flash") +
+                     " when its row is below the device's row.";
   std::string s = "<svg id=\"" + id + "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" + F(width) + "\" height=\"" +
                   F(height) + "\" viewBox=\"0 0 " + F(width) + " " + F(height) + "\" role=\"img\" aria-labelledby=\"" +
                   id + "-title " + id + "-desc\" font-family=\"system-ui,sans-serif\">\n<title id=\"" + id +
@@ -112,8 +113,7 @@ std::string MemoryChartSvg(const ReportData& data, bool ram, std::string* alt) {
     const double gx = x(std::pow(10.0, e));
     s += "<line x1=\"" + F(gx) + "\" y1=\"" + F(top - 4) + "\" x2=\"" + F(gx) + "\" y2=\"" + F(grid_bottom) +
          "\" stroke=\"#d0d0d0\"/><text x=\"" + F(gx) + "\" y=\"" + F(grid_bottom + 16) +
-         "\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">" + EscapeXml(DecadeLabel(e)) +
-         "</text>\n";
+         "\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">" + EscapeXml(DecadeLabel(e)) + "</text>\n";
   }
   s += "<text x=\"" + F((plot_l + plot_r) / 2) + "\" y=\"" + F(grid_bottom + 31) +
        "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#333\">bytes (log scale, 1 kB = 1000 B)</text>\n";
@@ -127,8 +127,9 @@ std::string MemoryChartSvg(const ReportData& data, bool ram, std::string* alt) {
            "\" fill=\"#eef5fb\"/>";
     }
     s += "<g><title>" + EscapeXml(r.label + ": " + FormatBytes(r.bytes)) + "</title>";
-    s += "<text x=\"" + F(label_w) + "\" y=\"" + F(cy + 4) + "\" font-size=\"11.5\" text-anchor=\"end\" fill=\"#1a1a1a\"" +
-         (r.device ? " font-weight=\"600\"" : "") + ">" + EscapeXml(Clip(r.label)) + "</text>";
+    s += "<text x=\"" + F(label_w) + "\" y=\"" + F(cy + 4) +
+         "\" font-size=\"11.5\" text-anchor=\"end\" fill=\"#1a1a1a\"" + (r.device ? " font-weight=\"600\"" : "") + ">" +
+         EscapeXml(Clip(r.label)) + "</text>";
     s += "<line x1=\"" + F(plot_l) + "\" y1=\"" + F(cy) + "\" x2=\"" + F(cx) + "\" y2=\"" + F(cy) + "\" stroke=\"" +
          colour + "\" stroke-opacity=\"0.35\"/>";
     if (r.device) {

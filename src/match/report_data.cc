@@ -11,8 +11,9 @@
 namespace tinykg::match {
 
 const FailKind kFailKindTable[kFailKinds] = {
-    {'R', "RAM", kFailRam},           {'F', "flash", kFailFlash},     {'S', "sensor", kFailSensor},
-    {'O', "operators", kFailOperators}, {'L', "latency", kFailLatency}, {'X', "other", kFailOther},
+    {'R', "RAM", kFailRam},         {'F', "flash", kFailFlash},
+    {'S', "sensor", kFailSensor},   {'O', "operators", kFailOperators},
+    {'L', "latency", kFailLatency}, {'X', "other", kFailOther},
 };
 
 namespace {
@@ -134,7 +135,7 @@ Status GatherUnevaluated(rdf::Store& store, ReportData& data) {
     if (matched.count(iri) || !seen.insert(iri).second) continue;
     UnevaluatedDevice u;
     u.iri = iri;
-    u.name = !rows.Str(i, "label").empty() ? rows.Str(i, "label")
+    u.name = !rows.Str(i, "label").empty()   ? rows.Str(i, "label")
              : !rows.Str(i, "title").empty() ? rows.Str(i, "title")
                                              : iri;
     u.skipped = true;

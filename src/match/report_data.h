@@ -85,13 +85,13 @@ inline constexpr std::size_t kDetailMaxDevices = 16;
 inline constexpr std::size_t kDetailMaxPairs = 2000;
 
 struct ReportData {
-  ReportContext context;  // with `generated` filled in
+  ReportContext context;             // with `generated` filled in
   std::vector<DeviceFacts> devices;  // sorted by name
   std::vector<ModelFacts> models;    // sorted by name
   std::vector<PairCell> cells;       // models.size() x devices.size(), row-major by model
   Catalog catalog;
   std::map<std::string, std::vector<LayerRow>> layers;  // model IRI -> layers by index
-  std::vector<EmulatorRun> runs;                         // newest first
+  std::vector<EmulatorRun> runs;                        // newest first
   std::vector<UnevaluatedDevice> unevaluated;
   std::vector<ReportWinner> winners;
   std::map<std::string, std::size_t> records_by_method;  // method local name -> count

@@ -50,11 +50,20 @@ std::string EscapeXml(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -163,7 +172,8 @@ std::string WriteHtml(const ReportDoc& doc) {
     switch (b.kind) {
       case Block::Kind::kHeading: {
         const std::string h = "h" + std::to_string(b.level);
-        out += "<" + h + (b.id.empty() ? "" : " id=\"" + EscapeXml(b.id) + "\"") + ">" + Inline(b.text) + "</" + h + ">\n";
+        out +=
+            "<" + h + (b.id.empty() ? "" : " id=\"" + EscapeXml(b.id) + "\"") + ">" + Inline(b.text) + "</" + h + ">\n";
         break;
       }
       case Block::Kind::kParagraph:
@@ -174,7 +184,9 @@ std::string WriteHtml(const ReportDoc& doc) {
         for (const auto& item : b.items) out += "<li>" + Inline(item) + "</li>";
         out += "</ul>\n";
         break;
-      case Block::Kind::kTable: HtmlTable(b.table, out); break;
+      case Block::Kind::kTable:
+        HtmlTable(b.table, out);
+        break;
       case Block::Kind::kFigure:
         out += "<figure id=\"" + EscapeXml(b.id) + "\">" + b.svg + "<figcaption>" + Inline(b.text) +
                "</figcaption></figure>\n";
@@ -188,8 +200,12 @@ std::string WriteMarkdown(const ReportDoc& doc) {
   std::string out;
   for (const Block& b : doc.blocks) {
     switch (b.kind) {
-      case Block::Kind::kHeading: out += std::string(static_cast<std::size_t>(b.level), '#') + " " + b.text + "\n\n"; break;
-      case Block::Kind::kParagraph: out += b.text + "\n\n"; break;
+      case Block::Kind::kHeading:
+        out += std::string(static_cast<std::size_t>(b.level), '#') + " " + b.text + "\n\n";
+        break;
+      case Block::Kind::kParagraph:
+        out += b.text + "\n\n";
+        break;
       case Block::Kind::kList:
         for (const auto& item : b.items) out += "- " + item + "\n";
         out += "\n";

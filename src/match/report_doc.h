@@ -24,22 +24,22 @@ struct DocTable {
   TextTable table;
   // Per cell CSS class (same shape as table.rows, or empty): "fit", "nofit", ...
   std::vector<std::vector<std::string>> cell_class;
-  std::vector<bool> numeric;  // per column: right-aligned (may be shorter than columns)
-  bool row_headers = true;    // the first column names the row (<th scope="row">)
+  std::vector<bool> numeric;      // per column: right-aligned (may be shorter than columns)
+  bool row_headers = true;        // the first column names the row (<th scope="row">)
   bool vertical_headers = false;  // column headers written vertically (many narrow columns)
 };
 
 struct Block {
   enum class Kind { kHeading, kParagraph, kList, kTable, kFigure };
   Kind kind = Kind::kParagraph;
-  int level = 2;       // heading level
-  std::string id;      // heading / figure anchor
-  std::string text;    // heading / paragraph text; figure caption
+  int level = 2;                   // heading level
+  std::string id;                  // heading / figure anchor
+  std::string text;                // heading / paragraph text; figure caption
   std::vector<std::string> items;  // list items
   DocTable table;
-  std::string svg;          // figure: the SVG element (HTML only)
-  std::string alt;          // figure: text alternative (the Markdown body)
-  std::string css_class;    // paragraph: e.g. "note"
+  std::string svg;        // figure: the SVG element (HTML only)
+  std::string alt;        // figure: text alternative (the Markdown body)
+  std::string css_class;  // paragraph: e.g. "note"
 };
 
 struct ReportDoc {

@@ -1,9 +1,10 @@
 // The report's sections, built once from ReportData for every writer.
+#include "report_sections.h"
+
 #include <algorithm>
 #include <cstdio>
 
 #include "report_chart.h"
-#include "report_sections.h"
 #include "tinykg/match/render.h"
 
 namespace tinykg::match {
@@ -52,20 +53,28 @@ std::string Names(const std::vector<std::string>& iris) {
 
 const char* BasisMarker(LatencyBasis b) {
   switch (b) {
-    case LatencyBasis::kEstimated: return "[E]";
-    case LatencyBasis::kCalibrated: return "[C]";
-    case LatencyBasis::kMeasured: return "[M]";
-    case LatencyBasis::kUnknown: break;
+    case LatencyBasis::kEstimated:
+      return "[E]";
+    case LatencyBasis::kCalibrated:
+      return "[C]";
+    case LatencyBasis::kMeasured:
+      return "[M]";
+    case LatencyBasis::kUnknown:
+      break;
   }
   return "";
 }
 
 const char* BasisWord(LatencyBasis b) {
   switch (b) {
-    case LatencyBasis::kEstimated: return "estimated (MACs x cycles/MAC table)";
-    case LatencyBasis::kCalibrated: return "calibrated (kernel cost measured on the emulator)";
-    case LatencyBasis::kMeasured: return "measured on the emulator";
-    case LatencyBasis::kUnknown: break;
+    case LatencyBasis::kEstimated:
+      return "estimated (MACs x cycles/MAC table)";
+    case LatencyBasis::kCalibrated:
+      return "calibrated (kernel cost measured on the emulator)";
+    case LatencyBasis::kMeasured:
+      return "measured on the emulator";
+    case LatencyBasis::kUnknown:
+      break;
   }
   return "unknown (no core or clock)";
 }
@@ -122,22 +131,24 @@ void Header(const ReportData& data, ReportDoc& doc) {
   }
   const std::size_t skipped = static_cast<std::size_t>(
       std::count_if(data.unevaluated.begin(), data.unevaluated.end(), [](const auto& u) { return u.skipped; }));
-  doc.List({Plural(data.devices.size(), "device", "devices") + " matched" +
-                (skipped ? " (" + Plural(skipped, "more device", "more devices") + " described but not evaluated)" : ""),
-            Plural(data.models.size(), "model", "models") + " (" + Plural(layers, "layer", "layers") + " described)",
-            Thousands(static_cast<std::int64_t>(data.Pairs())) + " (model, device) pairs, " +
-                Thousands(static_cast<std::int64_t>(data.fitting)) + " fit (" +
-                (data.Pairs() ? Pct(static_cast<double>(data.fitting) / static_cast<double>(data.Pairs())) : "-") + ")",
-            Plural(data.records, "benchmark record", "benchmark records") + (records.empty() ? "" : " (" + records + ")"),
-            Plural(data.runs.size(), "emulator run", "emulator runs") + " written back by `tinykg train --on emulator`",
-            Plural(data.named_graphs, "named graph", "named graphs") + " in the store"});
+  doc.List(
+      {Plural(data.devices.size(), "device", "devices") + " matched" +
+           (skipped ? " (" + Plural(skipped, "more device", "more devices") + " described but not evaluated)" : ""),
+       Plural(data.models.size(), "model", "models") + " (" + Plural(layers, "layer", "layers") + " described)",
+       Thousands(static_cast<std::int64_t>(data.Pairs())) + " (model, device) pairs, " +
+           Thousands(static_cast<std::int64_t>(data.fitting)) + " fit (" +
+           (data.Pairs() ? Pct(static_cast<double>(data.fitting) / static_cast<double>(data.Pairs())) : "-") + ")",
+       Plural(data.records, "benchmark record", "benchmark records") + (records.empty() ? "" : " (" + records + ")"),
+       Plural(data.runs.size(), "emulator run", "emulator runs") + " written back by `tinykg train --on emulator`",
+       Plural(data.named_graphs, "named graph", "named graphs") + " in the store"});
   doc.Paragraph("Where each figure comes from (marked after the figure):");
-  doc.List({"[P] published: datasheets and papers (device budgets, published accuracy records)",
-            "[E] estimated by tinykg: a model's RAM and flash need from its file (TFLite Micro arena plan plus "
-            "runtime code table), latency = MACs x cycles per MAC of the core (kg/cores.ttl) / clock",
-            "[C] calibrated: a float model's latency from the kernel cost per MAC measured on the emulator for that core",
-            "[M] measured on the emulator (QEMU, instruction counts at 1 cycle per instruction): the figures of "
-            "`tinykg train --on emulator` runs"});
+  doc.List(
+      {"[P] published: datasheets and papers (device budgets, published accuracy records)",
+       "[E] estimated by tinykg: a model's RAM and flash need from its file (TFLite Micro arena plan plus "
+       "runtime code table), latency = MACs x cycles per MAC of the core (kg/cores.ttl) / clock",
+       "[C] calibrated: a float model's latency from the kernel cost per MAC measured on the emulator for that core",
+       "[M] measured on the emulator (QEMU, instruction counts at 1 cycle per instruction): the figures of "
+       "`tinykg train --on emulator` runs"});
   if (data.Aggregated()) {
     doc.Paragraph("This fleet has " + Thousands(static_cast<std::int64_t>(data.devices.size())) + " devices and " +
                       Thousands(static_cast<std::int64_t>(data.models.size())) + " models (" +
@@ -236,12 +247,14 @@ void Memory(const ReportData& data, ReportDoc& doc) {
 void Matrix(const ReportData& data, ReportDoc& doc) {
   doc.Heading(2, "matrix", "Compatibility matrix");
   std::string letters;
-  for (const FailKind& k : kFailKindTable) letters += std::string(letters.empty() ? "" : ", ") + k.letter + " " + k.word;
+  for (const FailKind& k : kFailKindTable)
+    letters += std::string(letters.empty() ? "" : ", ") + k.letter + " " + k.word;
   if (!data.Aggregated()) {
-    doc.Paragraph("Each cell: \u2713 fits, with the RAM headroom (free RAM minus the model's need); \u2713* fits, "
-                  "but a float model on a core without FPU (runs slowed); \u2717 does not fit, with the checks that "
-                  "fail: " +
-                  letters + ". `tinykg explain --model M --device D` gives every number.");
+    doc.Paragraph(
+        "Each cell: \u2713 fits, with the RAM headroom (free RAM minus the model's need); \u2713* fits, "
+        "but a float model on a core without FPU (runs slowed); \u2717 does not fit, with the checks that "
+        "fail: " +
+        letters + ". `tinykg explain --model M --device D` gives every number.");
     DocTable t;
     t.id = "matrix";
     t.caption = "Models (rows) on devices (columns)";
@@ -295,10 +308,11 @@ void Matrix(const ReportData& data, ReportDoc& doc) {
 
 void LatencyView(const ReportData& data, ReportDoc& doc) {
   doc.Heading(2, "latency", "Latency per device");
-  doc.Paragraph("Latency of one inference of each fitting model, fastest first. [E] estimated from MACs and the "
-                "core's cycles per MAC; [C] calibrated with the engine's kernel cost measured on the emulator for "
-                "that core (float models); [M] measured on the emulator for this very pair. Estimates are lower "
-                "bounds within about 2x.");
+  doc.Paragraph(
+      "Latency of one inference of each fitting model, fastest first. [E] estimated from MACs and the "
+      "core's cycles per MAC; [C] calibrated with the engine's kernel cost measured on the emulator for "
+      "that core (float models); [M] measured on the emulator for this very pair. Estimates are lower "
+      "bounds within about 2x.");
   if (data.Aggregated()) {
     DocTable t;
     t.id = "latency";
@@ -313,12 +327,12 @@ void LatencyView(const ReportData& data, ReportDoc& doc) {
       std::sort(fitting.begin(), fitting.end(),
                 [&](std::size_t a, std::size_t b) { return *data.At(a, d).latency_ms < *data.At(b, d).latency_ms; });
       const DeviceFacts& dev = data.devices[d];
-      t.table.rows.push_back(
-          {dev.entity.name, (dev.core.empty() ? "?" : LocalName(dev.core)) + ", " + Mhz(dev.clock_hz),
-           Thousands(static_cast<std::int64_t>(data.fits_per_device[d])),
-           fitting.empty() ? "-" : data.models[fitting.front()].entity.name,
-           fitting.empty() ? "-" : Latency(data.At(fitting.front(), d)),
-           fitting.empty() ? "-" : Latency(data.At(fitting[fitting.size() / 2], d))});
+      t.table.rows.push_back({dev.entity.name,
+                              (dev.core.empty() ? "?" : LocalName(dev.core)) + ", " + Mhz(dev.clock_hz),
+                              Thousands(static_cast<std::int64_t>(data.fits_per_device[d])),
+                              fitting.empty() ? "-" : data.models[fitting.front()].entity.name,
+                              fitting.empty() ? "-" : Latency(data.At(fitting.front(), d)),
+                              fitting.empty() ? "-" : Latency(data.At(fitting[fitting.size() / 2], d))});
     }
     doc.Table(std::move(t));
     return;
@@ -344,8 +358,8 @@ void LatencyView(const ReportData& data, ReportDoc& doc) {
     }
     for (std::size_t m : fitting) {
       const PairCell& c = data.At(m, d);
-      t.table.rows.push_back({data.models[m].entity.name, Latency(c), BasisWord(c.basis), Margin(c.ram_margin),
-                              Margin(c.flash_margin)});
+      t.table.rows.push_back(
+          {data.models[m].entity.name, Latency(c), BasisWord(c.basis), Margin(c.ram_margin), Margin(c.flash_margin)});
     }
     doc.Table(std::move(t));
   }
@@ -353,15 +367,17 @@ void LatencyView(const ReportData& data, ReportDoc& doc) {
 
 void ModelSections(const ReportData& data, ReportDoc& doc) {
   doc.Heading(2, "models", "Models");
-  doc.Paragraph("Per model: what it needs, the devices it fits and why not elsewhere, and its layers with MACs, "
-                "weights in flash and activations in RAM (as `tinykg import model` read them from the model file).");
+  doc.Paragraph(
+      "Per model: what it needs, the devices it fits and why not elsewhere, and its layers with MACs, "
+      "weights in flash and activations in RAM (as `tinykg import model` read them from the model file).");
   for (std::size_t m = 0; m < data.models.size(); ++m) {
     const ModelFacts& model = data.models[m];
     doc.Heading(3, "model-" + std::to_string(m + 1), model.entity.name);
     std::string facts = "Task " + (model.task.empty() ? std::string("-") : LocalName(model.task)) + "; input " +
                         Names(model.sensors) + "; " + (model.dtype.empty() ? "?" : LocalName(model.dtype)) +
                         "; RAM need " + Bytes(model.ram_need) + " " + NeedMarker(data, model) + "; flash need " +
-                        Bytes(model.flash_need) + " " + NeedMarker(data, model) + "; " + (model.macs ? Thousands(*model.macs) : std::string("?")) + " MACs; best accuracy record " +
+                        Bytes(model.flash_need) + " " + NeedMarker(data, model) + "; " +
+                        (model.macs ? Thousands(*model.macs) : std::string("?")) + " MACs; best accuracy record " +
                         (model.accuracy ? Pct(*model.accuracy) : std::string("-"));
     doc.Paragraph(facts + ".");
     std::vector<std::size_t> fit, misfit;
@@ -389,9 +405,11 @@ void ModelSections(const ReportData& data, ReportDoc& doc) {
       for (const FailKind& k : kFailKindTable) {
         std::size_t n = 0;
         for (std::size_t d : misfit) n += (data.At(m, d).failures & k.bit) != 0;
-        if (n) counts += (counts.empty() ? "" : ", ") + std::string(k.word) + " " + Thousands(static_cast<std::int64_t>(n));
+        if (n)
+          counts += (counts.empty() ? "" : ", ") + std::string(k.word) + " " + Thousands(static_cast<std::int64_t>(n));
       }
-      doc.Paragraph("Does not fit on " + Thousands(static_cast<std::int64_t>(misfit.size())) + " devices (" + counts + ").");
+      doc.Paragraph("Does not fit on " + Thousands(static_cast<std::int64_t>(misfit.size())) + " devices (" + counts +
+                    ").");
     }
     auto layers = data.layers.find(model.entity.iri);
     if (layers == data.layers.end()) {
@@ -410,8 +428,8 @@ void ModelSections(const ReportData& data, ReportDoc& doc) {
       weights += l.weight_bytes.value_or(0);
       peak = std::max(peak, l.activation_bytes.value_or(0));
       memory_known |= l.weight_bytes.has_value();
-      t.table.rows.push_back({std::to_string(l.index), l.op, l.shape_in, l.shape_out,
-                              l.macs ? Thousands(*l.macs) : "?", Bytes(l.weight_bytes), Bytes(l.activation_bytes)});
+      t.table.rows.push_back({std::to_string(l.index), l.op, l.shape_in, l.shape_out, l.macs ? Thousands(*l.macs) : "?",
+                              Bytes(l.weight_bytes), Bytes(l.activation_bytes)});
     }
     t.table.rows.push_back({"all", Plural(layers->second.size(), "layer", "layers"), "", "", Thousands(macs),
                             memory_known ? FormatBytes(static_cast<double>(weights)) + " total" : "?",
@@ -423,16 +441,18 @@ void ModelSections(const ReportData& data, ReportDoc& doc) {
 void Runs(const ReportData& data, ReportDoc& doc) {
   doc.Heading(2, "runs", "Emulator runs");
   if (data.runs.empty()) {
-    doc.Paragraph("No emulator runs in the store. `tinykg train --on emulator --device D --data F --label L` "
-                  "measures a model on an emulated MCU and writes the run here.",
-                  "note");
+    doc.Paragraph(
+        "No emulator runs in the store. `tinykg train --on emulator --device D --data F --label L` "
+        "measures a model on an emulated MCU and writes the run here.",
+        "note");
     return;
   }
-  doc.Paragraph("What `tinykg train --on emulator` measured on QEMU and wrote back into the graph [M]; latency "
-                "assumes 1 cycle per instruction at the device's clock. " +
-                (data.runs.size() > kMaxRuns ? "The newest " + std::to_string(kMaxRuns) + " of " +
-                                                   std::to_string(data.runs.size()) + " runs."
-                                             : std::string()));
+  doc.Paragraph(
+      "What `tinykg train --on emulator` measured on QEMU and wrote back into the graph [M]; latency "
+      "assumes 1 cycle per instruction at the device's clock. " +
+      (data.runs.size() > kMaxRuns
+           ? "The newest " + std::to_string(kMaxRuns) + " of " + std::to_string(data.runs.size()) + " runs."
+           : std::string()));
   auto figure = [](const EmulatorRun& r, const char* metric) -> std::optional<double> {
     auto it = r.figures.find(metric);
     return it == r.figures.end() ? std::nullopt : std::optional<double>(it->second);
@@ -457,7 +477,8 @@ void Runs(const ReportData& data, ReportDoc& doc) {
         if (d.entity.iri == r.device_iri) clock = d.clock_hz;
       }
       if (clock && *clock > 0) {
-        add("latency at " + Mhz(clock), FormatMs(*v * kCyclesPerInstruction / static_cast<double>(*clock) * 1000.0) + " [M]");
+        add("latency at " + Mhz(clock),
+            FormatMs(*v * kCyclesPerInstruction / static_cast<double>(*clock) * 1000.0) + " [M]");
       }
     }
     if (auto v = figure(r, "InstructionsPerTrainingStep")) {
@@ -508,8 +529,9 @@ void Devices(const ReportData& data, ReportDoc& doc) {
 
 void Winners(const ReportData& data, ReportDoc& doc) {
   doc.Heading(2, "winners", "Benchmark winners per device and task");
-  doc.Paragraph("Per device and task, the fitting model with the best accuracy record (published or measured); tasks "
-                "without any accuracy figure go to the lowest latency.");
+  doc.Paragraph(
+      "Per device and task, the fitting model with the best accuracy record (published or measured); tasks "
+      "without any accuracy figure go to the lowest latency.");
   DocTable t;
   t.id = "winners";
   t.table.columns = {"device", "task", "best model", "why", "RAM to spare", "latency"};
@@ -522,7 +544,8 @@ void Winners(const ReportData& data, ReportDoc& doc) {
                             w.basis, Margin(c.ram_margin), Latency(c)});
   }
   if (data.winners.size() > limit) {
-    t.caption = "The first " + std::to_string(limit) + " of " + Thousands(static_cast<std::int64_t>(data.winners.size()));
+    t.caption =
+        "The first " + std::to_string(limit) + " of " + Thousands(static_cast<std::int64_t>(data.winners.size()));
   }
   doc.Table(std::move(t));
 }

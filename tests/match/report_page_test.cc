@@ -32,10 +32,14 @@ std::string Slurp(const fs::path& path) {
 std::string DomText(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out += c;
   }
   return out;
 }
@@ -58,12 +62,12 @@ std::string Between(const std::string& text, const std::string& open, const std:
 
 // Runs Chromium headless on `page` with `args`; true on exit code 0.
 bool Chromium(const fs::path& dir, const std::string& args, const fs::path& page, const fs::path& out = {}) {
-  const std::string cmd = "chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
-                          "--disable-component-update --disable-sync --no-first-run --hide-scrollbars "
-                          "--user-data-dir='" +
-                          (dir / "profile").string() + "' " + args + " 'file://" + page.string() + "' >'" +
-                          (out.empty() ? (dir / "chromium.out") : out).string() + "' 2>'" +
-                          (dir / "chromium.err").string() + "'";
+  const std::string cmd =
+      "chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
+      "--disable-component-update --disable-sync --no-first-run --hide-scrollbars "
+      "--user-data-dir='" +
+      (dir / "profile").string() + "' " + args + " 'file://" + page.string() + "' >'" +
+      (out.empty() ? (dir / "chromium.out") : out).string() + "' 2>'" + (dir / "chromium.err").string() + "'";
   return std::system(cmd.c_str()) == 0;
 }
 
@@ -97,7 +101,8 @@ TEST(ReportPage, ShippedGraphPlusEmulatorRun_RendersInChromium_WithEveryNameNoOv
   std::string probe = source;
   const std::string csp = "default-src 'none'; style-src 'unsafe-inline';";
   ASSERT_NE(probe.find(csp), std::string::npos);
-  probe.replace(probe.find(csp), csp.size(), "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';");
+  probe.replace(probe.find(csp), csp.size(),
+                "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';");
   probe.replace(probe.rfind("</body>"), 7,
                 "<script>document.body.dataset.scrollWidth = document.documentElement.scrollWidth;"
                 "document.body.dataset.clientWidth = document.documentElement.clientWidth;"

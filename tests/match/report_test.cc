@@ -22,14 +22,28 @@ using testing::ShippedStore;
 TEST(Report, Markdown_HasEverySection) {
   auto md = RenderReport(ShippedStore(), ReportFormat::kMarkdown);
   ASSERT_TRUE(md.ok()) << md.status().ToString();
-  for (const char* s : {"# tinykg matchmaking report", "- 10 devices matched", "- 23 models (262 layers described)",
-                        "[P] published", "[E] estimated", "[C] calibrated", "[M] measured on the emulator",
-                        "## Fleet summary", "Binding constraint across the fleet: sensor",
-                        "## Memory: model needs against device budgets", "## Compatibility matrix",
-                        "## Latency per device", "## Models", "### ARM_DS_CNN_Small_", "## Emulator runs",
-                        "## Devices that could not be evaluated", "## Devices", "## Benchmark winners per device and task",
+  for (const char* s : {"# tinykg matchmaking report",
+                        "- 10 devices matched",
+                        "- 23 models (262 layers described)",
+                        "[P] published",
+                        "[E] estimated",
+                        "[C] calibrated",
+                        "[M] measured on the emulator",
+                        "## Fleet summary",
+                        "Binding constraint across the fleet: sensor",
+                        "## Memory: model needs against device budgets",
+                        "## Compatibility matrix",
+                        "## Latency per device",
+                        "## Models",
+                        "### ARM_DS_CNN_Small_",
+                        "## Emulator runs",
+                        "## Devices that could not be evaluated",
+                        "## Devices",
+                        "## Benchmark winners per device and task",
                         "| Arduino Nano 33 BLE | KeywordSpotting | ARM_DS_CNN_Small_ |",
-                        "| 1 | CONV_2D | 1x49x10x1 | 1x25x5x64 | 320,000 |", "2,656,768 MACs", "| S sensor |"}) {
+                        "| 1 | CONV_2D | 1x49x10x1 | 1x25x5x64 | 320,000 |",
+                        "2,656,768 MACs",
+                        "| S sensor |"}) {
     EXPECT_NE(md->find(s), std::string::npos) << s;
   }
 }
