@@ -6,6 +6,7 @@
 
 #include "report_data.h"
 #include "report_sections.h"
+#include "tinykg/base/text.h"
 #include "tinykg/match/render.h"
 #include "tinykg/match/table.h"
 
@@ -36,27 +37,12 @@ std::string NameList(const std::vector<std::string>& iris) {
   return s + "]";
 }
 
-const char* BasisName(LatencyBasis b) {
-  switch (b) {
-    case LatencyBasis::kEstimated:
-      return "estimated";
-    case LatencyBasis::kCalibrated:
-      return "calibrated";
-    case LatencyBasis::kMeasured:
-      return "measured";
-    case LatencyBasis::kUnknown:
-      break;
-  }
-  return "unknown";
-}
-
 // The failing checks of a pair as "ram+sensor" (csv) or a JSON array.
 std::string FailWords(std::uint8_t failures, bool json) {
   std::string out;
   for (const FailKind& k : kFailKindTable) {
     if (!(failures & k.bit)) continue;
-    std::string word = k.word;
-    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string word = AsciiLower(k.word);
     out += (out.empty() ? "" : json ? ", " : "+") + (json ? JsonString(word) : word);
   }
   return json ? "[" + out + "]" : out;
@@ -111,7 +97,7 @@ std::string Json(const ReportData& data) {
              ", \"device\": " + JsonString(data.devices[d].entity.name) + ", \"fits\": " + (c.fits ? "true" : "false") +
              ", \"failed\": " + FailWords(c.failures, true) + ", \"ram_margin_bytes\": " + Opt(c.ram_margin) +
              ", \"flash_margin_bytes\": " + Opt(c.flash_margin) + ", \"latency_ms\": " + OptDouble(c.latency_ms) +
-             ", \"latency_basis\": " + JsonString(BasisName(c.basis)) + "}";
+             ", \"latency_basis\": " + JsonString(TextOf(c.basis).name) + "}";
     }
   }
   out += "],\n\"emulator_runs\": [";
@@ -157,7 +143,7 @@ std::string Csv(const ReportData& data) {
       t.rows.push_back({data.models[m].entity.name, data.devices[d].entity.name, c.fits ? "true" : "false",
                         FailWords(c.failures, false), c.ram_margin ? std::to_string(*c.ram_margin) : "",
                         c.flash_margin ? std::to_string(*c.flash_margin) : "", lat,
-                        c.latency_ms ? BasisName(c.basis) : ""});
+                        c.latency_ms ? TextOf(c.basis).name : ""});
     }
   }
   return RenderTable(t, TableFormat::kCsv);

@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "report_doc.h"
+#include "tinykg/base/text.h"
 
 namespace tinykg::match {
 namespace {
@@ -100,7 +101,7 @@ std::string MemoryChartSvg(const ReportData& data, bool ram, std::string* alt) {
   std::string s = "<svg id=\"" + id + "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" + F(width) + "\" height=\"" +
                   F(height) + "\" viewBox=\"0 0 " + F(width) + " " + F(height) + "\" role=\"img\" aria-labelledby=\"" +
                   id + "-title " + id + "-desc\" font-family=\"system-ui,sans-serif\">\n<title id=\"" + id +
-                  "-title\">" + EscapeXml(title) + "</title>\n<desc id=\"" + id + "-desc\">" + EscapeXml(desc) +
+                  "-title\">" + XmlEscape(title) + "</title>\n<desc id=\"" + id + "-desc\">" + XmlEscape(desc) +
                   "</desc>\n";
   // Legend, then decade grid lines with their labels at top and bottom.
   s += "<path d=\"M" + F(plot_l) + " 10l5 5-5 5-5-5z\" fill=\"" + kDeviceColour + "\"/><text x=\"" + F(plot_l + 10) +
@@ -113,7 +114,7 @@ std::string MemoryChartSvg(const ReportData& data, bool ram, std::string* alt) {
     const double gx = x(std::pow(10.0, e));
     s += "<line x1=\"" + F(gx) + "\" y1=\"" + F(top - 4) + "\" x2=\"" + F(gx) + "\" y2=\"" + F(grid_bottom) +
          "\" stroke=\"#d0d0d0\"/><text x=\"" + F(gx) + "\" y=\"" + F(grid_bottom + 16) +
-         "\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">" + EscapeXml(DecadeLabel(e)) + "</text>\n";
+         "\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">" + XmlEscape(DecadeLabel(e)) + "</text>\n";
   }
   s += "<text x=\"" + F((plot_l + plot_r) / 2) + "\" y=\"" + F(grid_bottom + 31) +
        "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#333\">bytes (log scale, 1 kB = 1000 B)</text>\n";
@@ -126,10 +127,10 @@ std::string MemoryChartSvg(const ReportData& data, bool ram, std::string* alt) {
       s += "<rect x=\"0\" y=\"" + F(cy - row_h / 2) + "\" width=\"" + F(width) + "\" height=\"" + F(row_h) +
            "\" fill=\"#eef5fb\"/>";
     }
-    s += "<g><title>" + EscapeXml(r.label + ": " + FormatBytes(r.bytes)) + "</title>";
+    s += "<g><title>" + XmlEscape(r.label + ": " + FormatBytes(r.bytes)) + "</title>";
     s += "<text x=\"" + F(label_w) + "\" y=\"" + F(cy + 4) +
          "\" font-size=\"11.5\" text-anchor=\"end\" fill=\"#1a1a1a\"" + (r.device ? " font-weight=\"600\"" : "") + ">" +
-         EscapeXml(Clip(r.label)) + "</text>";
+         XmlEscape(Clip(r.label)) + "</text>";
     s += "<line x1=\"" + F(plot_l) + "\" y1=\"" + F(cy) + "\" x2=\"" + F(cx) + "\" y2=\"" + F(cy) + "\" stroke=\"" +
          colour + "\" stroke-opacity=\"0.35\"/>";
     if (r.device) {
@@ -138,7 +139,7 @@ std::string MemoryChartSvg(const ReportData& data, bool ram, std::string* alt) {
       s += "<circle cx=\"" + F(cx) + "\" cy=\"" + F(cy) + "\" r=\"4.5\" fill=\"" + colour + "\"/>";
     }
     s += "<text x=\"" + F(plot_r + 8) + "\" y=\"" + F(cy + 4) + "\" font-size=\"11\" fill=\"#1a1a1a\">" +
-         EscapeXml(FormatBytes(r.bytes)) + "</text></g>\n";
+         XmlEscape(FormatBytes(r.bytes)) + "</text></g>\n";
   }
   s += "</svg>\n";
   *alt = desc;

@@ -1,11 +1,10 @@
 #include "report_data.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
-#include <ctime>
 #include <set>
 
+#include "tinykg/base/text.h"
 #include "tinykg/match/bench.h"
 
 namespace tinykg::match {
@@ -16,21 +15,17 @@ const FailKind kFailKindTable[kFailKinds] = {
     {'L', "latency", kFailLatency}, {'X', "other", kFailOther},
 };
 
+const BasisText& TextOf(LatencyBasis basis) {
+  static const BasisText kTexts[] = {
+      {"unknown", "", "unknown (no core or clock)"},
+      {"estimated", "[E]", "estimated (MACs x cycles/MAC table)"},
+      {"calibrated", "[C]", "calibrated (kernel cost measured on the emulator)"},
+      {"measured", "[M]", "measured on the emulator"},
+  };
+  return kTexts[static_cast<int>(basis)];
+}
+
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
 
 PairCell Cell(const Fit& f) {
   PairCell c;
@@ -215,13 +210,13 @@ Result<ReportData> GatherReport(rdf::Store& store, const ReportContext& context)
   FactSource facts(store);
   ReportData data;
   data.context = context;
-  if (data.context.generated.empty()) data.context.generated = UtcNow();
+  if (data.context.generated.empty()) data.context.generated = NowUtc();
   TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, facts.Reference());
   data.catalog = *catalog;
   TINYKG_ASSIGN_OR_RETURN(data.models, facts.Models({}));
   TINYKG_ASSIGN_OR_RETURN(data.devices, facts.Devices({}));
   auto by_name = [](const auto& a, const auto& b) {
-    std::string x = Lower(a.entity.name), y = Lower(b.entity.name);
+    std::string x = AsciiLower(a.entity.name), y = AsciiLower(b.entity.name);
     return x != y ? x < y : a.entity.iri < b.entity.iri;
   };
   std::sort(data.models.begin(), data.models.end(), by_name);

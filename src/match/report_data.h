@@ -38,6 +38,15 @@ extern const FailKind kFailKindTable[kFailKinds];
 // Where a latency figure comes from (matchmaker.h: Constraint::basis).
 enum class LatencyBasis { kUnknown, kEstimated, kCalibrated, kMeasured };
 
+// How a basis is written: "measured" (json/csv), "[M]" (the badge), and
+// the words of the latency view.
+struct BasisText {
+  const char* name;
+  const char* marker;
+  const char* words;
+};
+const BasisText& TextOf(LatencyBasis basis);
+
 // One (model, device) verdict in 40-odd bytes: the fleet-sized matrix is
 // kept as these, not as Fit objects with their texts.
 struct PairCell {

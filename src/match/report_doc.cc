@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "tinykg/base/text.h"
+
 namespace tinykg::match {
 
 void ReportDoc::Heading(int level, const std::string& id, const std::string& text) {
@@ -45,30 +47,6 @@ void ReportDoc::Figure(const std::string& id, std::string svg, const std::string
   blocks.push_back(std::move(b));
 }
 
-std::string EscapeXml(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 namespace {
 
 struct Marker {
@@ -85,7 +63,7 @@ const Marker kMarkers[] = {
 
 // Escaped text with provenance markers as badges.
 std::string Inline(const std::string& text) {
-  std::string out = EscapeXml(text);
+  std::string out = XmlEscape(text);
   for (const Marker& m : kMarkers) {
     for (std::size_t at = out.find(m.text); at != std::string::npos; at = out.find(m.text, at)) {
       out.replace(at, 3, m.badge);
@@ -130,7 +108,7 @@ const char kCss[] =
 
 void HtmlTable(const DocTable& t, std::string& out) {
   out += "<table";
-  if (!t.id.empty()) out += " id=\"" + EscapeXml(t.id) + "\"";
+  if (!t.id.empty()) out += " id=\"" + XmlEscape(t.id) + "\"";
   out += ">";
   if (!t.caption.empty()) out += "<caption>" + Inline(t.caption) + "</caption>";
   auto numeric = [&](std::size_t c) { return c < t.numeric.size() && t.numeric[c]; };
@@ -167,13 +145,13 @@ std::string WriteHtml(const ReportDoc& doc) {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src "
       "data:\">\n<title>" +
-      EscapeXml(doc.title) + "</title>\n<style>" + kCss + "</style></head>\n<body>\n<main>\n";
+      XmlEscape(doc.title) + "</title>\n<style>" + kCss + "</style></head>\n<body>\n<main>\n";
   for (const Block& b : doc.blocks) {
     switch (b.kind) {
       case Block::Kind::kHeading: {
         const std::string h = "h" + std::to_string(b.level);
         out +=
-            "<" + h + (b.id.empty() ? "" : " id=\"" + EscapeXml(b.id) + "\"") + ">" + Inline(b.text) + "</" + h + ">\n";
+            "<" + h + (b.id.empty() ? "" : " id=\"" + XmlEscape(b.id) + "\"") + ">" + Inline(b.text) + "</" + h + ">\n";
         break;
       }
       case Block::Kind::kParagraph:
@@ -188,7 +166,7 @@ std::string WriteHtml(const ReportDoc& doc) {
         HtmlTable(b.table, out);
         break;
       case Block::Kind::kFigure:
-        out += "<figure id=\"" + EscapeXml(b.id) + "\">" + b.svg + "<figcaption>" + Inline(b.text) +
+        out += "<figure id=\"" + XmlEscape(b.id) + "\">" + b.svg + "<figcaption>" + Inline(b.text) +
                "</figcaption></figure>\n";
         break;
     }

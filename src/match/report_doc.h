@@ -56,9 +56,6 @@ struct ReportDoc {
 std::string WriteMarkdown(const ReportDoc& doc);
 std::string WriteHtml(const ReportDoc& doc);
 
-// HTML/XML text escaping (&, <, >, ").
-std::string EscapeXml(const std::string& text);
-
 }  // namespace tinykg::match
 
 #endif  // TINYKG_MATCH_REPORT_DOC_H_

@@ -51,34 +51,6 @@ std::string Names(const std::vector<std::string>& iris) {
   return out.empty() ? "-" : out;
 }
 
-const char* BasisMarker(LatencyBasis b) {
-  switch (b) {
-    case LatencyBasis::kEstimated:
-      return "[E]";
-    case LatencyBasis::kCalibrated:
-      return "[C]";
-    case LatencyBasis::kMeasured:
-      return "[M]";
-    case LatencyBasis::kUnknown:
-      break;
-  }
-  return "";
-}
-
-const char* BasisWord(LatencyBasis b) {
-  switch (b) {
-    case LatencyBasis::kEstimated:
-      return "estimated (MACs x cycles/MAC table)";
-    case LatencyBasis::kCalibrated:
-      return "calibrated (kernel cost measured on the emulator)";
-    case LatencyBasis::kMeasured:
-      return "measured on the emulator";
-    case LatencyBasis::kUnknown:
-      break;
-  }
-  return "unknown (no core or clock)";
-}
-
 // A model's RAM/flash need: estimated from its file, or measured when an
 // emulator run wrote the model (the online heads of `train --on emulator`).
 const char* NeedMarker(const ReportData& data, const ModelFacts& m) {
@@ -90,7 +62,7 @@ const char* NeedMarker(const ReportData& data, const ModelFacts& m) {
 
 std::string Latency(const PairCell& c) {
   if (!c.latency_ms) return "?";
-  return FormatMs(*c.latency_ms) + " " + BasisMarker(c.basis);
+  return FormatMs(*c.latency_ms) + " " + TextOf(c.basis).marker;
 }
 
 // "R S" for the failing checks of a pair.
@@ -358,8 +330,8 @@ void LatencyView(const ReportData& data, ReportDoc& doc) {
     }
     for (std::size_t m : fitting) {
       const PairCell& c = data.At(m, d);
-      t.table.rows.push_back(
-          {data.models[m].entity.name, Latency(c), BasisWord(c.basis), Margin(c.ram_margin), Margin(c.flash_margin)});
+      t.table.rows.push_back({data.models[m].entity.name, Latency(c), TextOf(c.basis).words, Margin(c.ram_margin),
+                              Margin(c.flash_margin)});
     }
     doc.Table(std::move(t));
   }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "shipped_graph.h"
+#include "tinykg/base/text.h"
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/match/report.h"
 
@@ -19,23 +20,6 @@ namespace tinykg::match {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Escaped(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '"')
-      out += "&quot;";
-    else
-      out += c;
-  }
-  return out;
-}
 
 TEST(ReportScale, ThousandDevicesHundredModels_AggregatesTheMatrix_AndCountsAgreeWithTheMatchmaker) {
   const fs::path dir = fs::path(TINYKG_BINARY_DIR) / "tests" / "match" / "report-scale";
@@ -75,7 +59,7 @@ TEST(ReportScale, ThousandDevicesHundredModels_AggregatesTheMatrix_AndCountsAgre
   ASSERT_EQ(report["models"].size(), 100u);
   EXPECT_EQ(report["summary"]["pairs"], 100000);
   for (const auto& d : report["devices"]) {
-    EXPECT_NE(html->find(Escaped(d["device"].get<std::string>())), std::string::npos) << d["device"];
+    EXPECT_NE(html->find(XmlEscape(d["device"].get<std::string>())), std::string::npos) << d["device"];
   }
 
   // The matchmaker's own verdicts, pair by pair, against the report's counts.
@@ -97,7 +81,7 @@ TEST(ReportScale, ThousandDevicesHundredModels_AggregatesTheMatrix_AndCountsAgre
   for (const auto& m : report["models"]) {
     EXPECT_EQ(m["devices_it_fits"].get<int>(), fits[m["model"].get<std::string>()]) << m["model"];
     // Each model's aggregated row in the page starts with its fit count.
-    EXPECT_NE(html->find("<th scope=\"row\">" + Escaped(m["model"].get<std::string>()) + "</th><td class=\"num\">" +
+    EXPECT_NE(html->find("<th scope=\"row\">" + XmlEscape(m["model"].get<std::string>()) + "</th><td class=\"num\">" +
                          std::to_string(m["devices_it_fits"].get<int>()) + "</td>"),
               std::string::npos)
         << m["model"];
