@@ -91,20 +91,18 @@ const char kCss[] =
     "th.v span{writing-mode:vertical-rl;transform:rotate(180deg);display:inline-block;max-height:13em;"
     "text-align:left;white-space:normal;line-height:1.2}"
     "td.fit{background:#d6e9f8;color:#0b2e4f}td.warn{background:#fbeec4;color:#3f3200}"
-    "td.nofit{background:#fbe0d2;color:#5c1d00}td.cell{white-space:nowrap;text-align:center;font-size:11.5px;"
+    "td.nofit{background:#fbe0d2;color:#5c1d00}td.cell{text-align:center;font-size:11.5px;"
     "font-variant-numeric:tabular-nums;overflow-wrap:normal}"
-    ".bar{display:inline-block;height:9px;background:#0072b2;vertical-align:middle;margin-right:6px}"
     ".prov{display:inline-block;min-width:1.35em;padding:0 3px;margin-left:3px;border-radius:3px;border:1px solid;"
     "font-size:10.5px;font-weight:700;line-height:1.3;text-align:center;text-decoration:none;vertical-align:1px}"
     ".prov-p{background:#dbeaf7;color:#003f6b}.prov-e{background:#ededed;color:#333}"
     ".prov-c{background:#fde7c8;color:#653a00}.prov-m{background:#d3efe1;color:#00502d}"
     "figure{margin:8px 0 20px}figure svg{max-width:100%;height:auto;display:block}"
     "figcaption{font-size:13px;color:var(--muted);max-width:80em}"
-    "ul.legend{list-style:none;padding:0}ul.legend li{margin:2px 0}"
     "@media print{body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid;border-top-width:1px}"
     "h3{break-after:avoid}tr,figure,caption{break-inside:avoid}thead{display:table-header-group}"
     "table{font-size:10px}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    "@page{size:A4;margin:12mm}}";
+    "@page{size:A4 landscape;margin:12mm}}";
 
 void HtmlTable(const DocTable& t, std::string& out) {
   out += "<table";

@@ -75,7 +75,12 @@ std::string FailLetters(std::uint8_t failures) {
 }
 
 std::string CellText(const PairCell& c) {
-  if (c.fits) return std::string(c.float_without_fpu ? "\u2713* " : "\u2713 ") + Margin(c.ram_margin);
+  if (c.fits) {
+    std::string margin = Margin(c.ram_margin);
+    const auto space = margin.find(' ');  // the cell may wrap between the mark and the figure, not inside it
+    if (space != std::string::npos) margin.replace(space, 1, "\u00a0");
+    return std::string(c.float_without_fpu ? "\u2713* " : "\u2713 ") + margin;
+  }
   return "\u2717 " + FailLetters(c.failures);
 }
 

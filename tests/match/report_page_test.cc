@@ -99,6 +99,17 @@ TEST(ReportPage, ShippedGraphPlusEmulatorRun_RendersInChromium_WithEveryNameNoOv
   ASSERT_FALSE(scroll.empty()) << dom.substr(0, 2000);
   EXPECT_EQ(client, "1280");
   EXPECT_LE(std::stoi(scroll), 1280) << "the page scrolls sideways at 1280 px";
+  // The print layout fits an A4 landscape page (273 mm between the 12 mm
+  // margins, 1,031 px at 96 dpi): the same probe with the print rules applied
+  // on screen.
+  std::string print = probe;
+  ASSERT_NE(print.find("@media print{"), std::string::npos);
+  print.replace(print.find("@media print{"), 13, "@media all{");
+  std::ofstream(dir / "print.html") << print;
+  ASSERT_TRUE(Chromium(dir, "--window-size=1031,900 --dump-dom", dir / "print.html", dir / "print-dom.html"));
+  const std::string print_scroll = Between(Slurp(dir / "print-dom.html"), "data-scroll-width=\"", "\"");
+  ASSERT_FALSE(print_scroll.empty());
+  EXPECT_LE(std::stoi(print_scroll), 1031) << "the printed page would be cut on the right";
   // The page's text as the reader gets it (the dump escapes text nodes).
   std::string text = Between(dom, "<pre id=\"probe\">", "</pre>");
   for (const auto& [entity, raw] : {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", " "}, {"&amp;", "&"}}) {
