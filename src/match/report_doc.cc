@@ -95,7 +95,7 @@ const char kCss[] =
     "font-variant-numeric:tabular-nums;overflow-wrap:normal}"
     ".prov{display:inline-block;min-width:1.35em;padding:0 3px;margin-left:3px;border-radius:3px;border:1px solid;"
     "font-size:10.5px;font-weight:700;line-height:1.3;text-align:center;text-decoration:none;vertical-align:1px}"
-    ".prov-p{background:#dbeaf7;color:#003f6b}.prov-e{background:#ededed;color:#333}"
+    ".prov-p{background:#dbeaf7;color:#003f6b}.prov-e{background:#ededed;color:#333333}"
     ".prov-c{background:#fde7c8;color:#653a00}.prov-m{background:#d3efe1;color:#00502d}"
     "figure{margin:8px 0 20px}figure svg{max-width:100%;height:auto;display:block}"
     "figcaption{font-size:13px;color:var(--muted);max-width:80em}"

@@ -1,18 +1,20 @@
 // The matchmaking report on the shipped graph, in every format; the HTML page
 // is rendered in headless Chromium (Debian `chromium`) when it is installed.
 #include "tinykg/match/report.h"
-#include "tinykg/match/search.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "run.h"
 #include "shipped_graph.h"
+#include "tinykg/match/search.h"
 
 namespace tinykg::match {
 namespace {
@@ -126,6 +128,62 @@ TEST(ReportCli, WritesTheFileAndRefusesUnknownFormats) {
   EXPECT_NE(bad.err.find("tinykg: error: unknown report format 'pdf'"), std::string::npos);
 }
 
+// A Thing Description without hardware figures cannot be matched: the report
+// names it with the reason instead of leaving it out silently.
+TEST(ReportCli, ThingWithoutHardware_IsListedAsNotEvaluated) {
+  testing::TempStore store("report-unevaluated");
+  ASSERT_EQ(testing::Tinykg(store.path(), "-q init").exit_code, 0);
+  const std::string td = std::string(TINYKG_SHARED_DATA) +
+                         "/wot/td/valid/real/2018__testing__tests__2019-05__inputs__Oracle__Blue_Pump_Oauth2.jsonld";
+  ASSERT_EQ(testing::Tinykg(store.path(), "-q import td '" + td + "'").exit_code, 0);
+  auto md = testing::Tinykg(store.path(), "report --format md");
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  EXPECT_NE(md.out.find("| Blue Pump | no | not matched: states no free RAM (tkg:freeRamBytes) and free flash"),
+            std::string::npos)
+      << md.out.substr(md.out.find("## Devices that could not"), 800);
+  EXPECT_NE(md.out.find("| SiFive HiFive1 Rev B (FE310-G002) | yes, with gaps | no sensors stated"), std::string::npos);
+  EXPECT_NE(md.out.find("- 10 devices matched (1 more device described but not evaluated)"), std::string::npos);
+}
+
+// WCAG 2 contrast of every text colour the page sets against its background.
+double Luminance(const std::string& hex) {
+  auto channel = [&](int i) {
+    const double c = std::stoi(hex.substr(static_cast<std::size_t>(i), 2), nullptr, 16) / 255.0;
+    return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+}
+
+double Contrast(const std::string& a, const std::string& b) {
+  const double x = Luminance(a), y = Luminance(b);
+  return (std::max(x, y) + 0.05) / (std::min(x, y) + 0.05);
+}
+
+TEST(Report, Html_TextContrastIsAtLeast4_5) {
+  auto html = RenderReport(ShippedStore(), ReportFormat::kHtml);
+  ASSERT_TRUE(html.ok());
+  // Rules that set both colours: cells and badges.
+  std::regex pair("background:#([0-9a-fA-F]{6});color:#([0-9a-fA-F]{6})");
+  int pairs = 0;
+  for (std::sregex_iterator it(html->begin(), html->end(), pair), end; it != end; ++it, ++pairs) {
+    EXPECT_GE(Contrast((*it)[1], (*it)[2]), 4.5) << it->str();
+  }
+  EXPECT_GE(pairs, 7);
+  // Body text, muted text and headers on their backgrounds; SVG text on white
+  // and on the shaded device rows.
+  struct Pair {
+    const char* css;  // as the page writes the ink
+    const char* ink;
+    const char* paper;
+  };
+  for (const Pair& p : {Pair{"#1a1a1a", "1a1a1a", "ffffff"}, Pair{"#4d4d4d", "4d4d4d", "ffffff"},
+                        Pair{"#ececec", "1a1a1a", "ececec"}, Pair{"#f7f7f7", "1a1a1a", "f7f7f7"},
+                        Pair{"fill=\"#333\"", "333333", "ffffff"}, Pair{"#eef5fb", "1a1a1a", "eef5fb"}}) {
+    EXPECT_NE(html->find(p.css), std::string::npos) << p.css;
+    EXPECT_GE(Contrast(p.ink, p.paper), 4.5) << p.ink << " on " << p.paper;
+  }
+}
+
 }  // namespace
 }  // namespace tinykg::match
 
@@ -139,7 +197,8 @@ TEST(Search, RanksNamesBeforeDescriptions) {
   EXPECT_EQ(hits->front().name, "Person_Detection");
   EXPECT_EQ(hits->front().kind, "model");
   bool alarm = false;
-  for (const auto& h : *hits) alarm |= h.name == "Visual_Alarm_Clock";  // "detecting if a person ..." in its description
+  for (const auto& h : *hits)
+    alarm |= h.name == "Visual_Alarm_Clock";  // "detecting if a person ..." in its description
   EXPECT_TRUE(alarm);
   auto two = Search(ShippedStore(), "nano sense");
   ASSERT_TRUE(two.ok());
