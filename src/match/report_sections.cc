@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "report_chart.h"
 #include "tinykg/match/render.h"
@@ -283,6 +284,50 @@ void Matrix(const ReportData& data, ReportDoc& doc) {
   doc.Table(std::move(t));
 }
 
+// Per task, each model's best accuracy record against what it costs (MACs,
+// RAM, flash) and how many devices it fits; a model no other model of the
+// task beats on accuracy while costing no more MACs is on the trade-off front.
+void AccuracyAgainstCost(const ReportData& data, ReportDoc& doc) {
+  doc.Heading(2, "accuracy", "Accuracy against cost");
+  std::map<std::string, std::vector<std::size_t>> by_task;
+  for (std::size_t m = 0; m < data.models.size(); ++m) {
+    if (!data.models[m].task.empty()) by_task[data.models[m].task].push_back(m);
+  }
+  if (by_task.empty()) {
+    doc.Paragraph("No model states its task.", "note");
+    return;
+  }
+  doc.Paragraph(
+      "Per task, every model's best accuracy record against its cost, most accurate first. \u2605 marks the "
+      "trade-off front: no other model of the task is more accurate for the same or fewer MACs. Accuracies of "
+      "different datasets are not comparable across tasks.");
+  DocTable t;
+  t.id = "accuracy-cost";
+  t.table.columns = {"task", "model", "accuracy", "MACs", "RAM need", "flash need", "fits on", "front"};
+  t.numeric = {false, false, true, true, true, true, true, false};
+  for (auto& [task, models] : by_task) {
+    std::stable_sort(models.begin(), models.end(), [&](std::size_t a, std::size_t b) {
+      return data.models[a].accuracy.value_or(-1) > data.models[b].accuracy.value_or(-1);
+    });
+    for (std::size_t m : models) {
+      const ModelFacts& model = data.models[m];
+      bool front = model.accuracy.has_value();
+      for (std::size_t o : models) {
+        const ModelFacts& other = data.models[o];
+        if (o == m || !front || !other.accuracy) continue;
+        const bool cheaper = other.macs.value_or(INT64_MAX) <= model.macs.value_or(INT64_MAX);
+        if (*other.accuracy > *model.accuracy && cheaper) front = false;
+      }
+      t.table.rows.push_back({LocalName(task), model.entity.name, model.accuracy ? Pct(*model.accuracy) : "-",
+                              model.macs ? Thousands(*model.macs) : "?",
+                              Bytes(model.ram_need) + " " + NeedMarker(data, model),
+                              Bytes(model.flash_need) + " " + NeedMarker(data, model),
+                              Of(data.fits_per_model[m], data.devices.size()), front ? "\u2605" : ""});
+    }
+  }
+  doc.Table(std::move(t));
+}
+
 void LatencyView(const ReportData& data, ReportDoc& doc) {
   doc.Heading(2, "latency", "Latency per device");
   doc.Paragraph(
@@ -537,6 +582,7 @@ ReportDoc BuildReportDoc(const ReportData& data) {
   Memory(data, doc);
   Matrix(data, doc);
   LatencyView(data, doc);
+  AccuracyAgainstCost(data, doc);
   ModelSections(data, doc);
   Runs(data, doc);
   Unevaluated(data, doc);

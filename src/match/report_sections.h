@@ -1,7 +1,8 @@
 // The sections of the matchmaking report, in order: header (date, version,
 // store, counts, provenance legend), fleet summary (binding constraint,
 // devices per model), memory chart, compatibility matrix (aggregated per
-// model past kDetailMaxDevices / kDetailMaxPairs), latency per device, one
+// model past kDetailMaxDevices / kDetailMaxPairs), latency per device,
+// accuracy against cost per task, one
 // section per model with its layers, emulator runs, devices not evaluated,
 // the device table and the benchmark winners.
 #ifndef TINYKG_MATCH_REPORT_SECTIONS_H_

@@ -36,6 +36,8 @@ TEST(Report, Markdown_HasEverySection) {
                         "## Memory: model needs against device budgets",
                         "## Compatibility matrix",
                         "## Latency per device",
+                        "## Accuracy against cost",
+                        "| KeywordSpotting | Micro_Speech_Yes_No_3 | 93.2 % | 336,000 |",
                         "## Models",
                         "### ARM_DS_CNN_Small_",
                         "## Emulator runs",
