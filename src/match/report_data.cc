@@ -211,6 +211,7 @@ Result<ReportData> GatherReport(rdf::Store& store, const ReportContext& context)
   ReportData data;
   data.context = context;
   if (data.context.generated.empty()) data.context.generated = NowUtc();
+  if (data.context.version.empty()) data.context.version = TINYKG_VERSION;
   TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, facts.Reference());
   data.catalog = *catalog;
   TINYKG_ASSIGN_OR_RETURN(data.models, facts.Models({}));

@@ -98,7 +98,7 @@ std::string Plural(std::size_t n, const char* one, const char* many) {
 void Header(const ReportData& data, ReportDoc& doc) {
   doc.Heading(1, "top", doc.title);
   const ReportContext& c = data.context;
-  doc.Paragraph("Generated " + c.generated + " by tinykg " + (c.version.empty() ? "(version not stated)" : c.version) +
+  doc.Paragraph("Generated " + c.generated + " by tinykg " + c.version +
                     " from the store " + (c.store.empty() ? "(not stated)" : c.store) + ".",
                 "meta");
   std::size_t layers = 0;

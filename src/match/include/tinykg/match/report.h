@@ -45,7 +45,7 @@ Result<ReportFormat> ReportFormatFromName(std::string_view name);
 
 // What the header says about the report itself.
 struct ReportContext {
-  std::string version;    // tinykg version ("" prints "version not stated")
+  std::string version;    // tinykg version; "" = this library's
   std::string store;      // the store spec as the user named it
   std::string generated;  // date and time; "" = now, UTC
 };
