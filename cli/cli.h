@@ -80,11 +80,14 @@ struct EmulatorTrainArgs {
   std::string task;                  // the trained head's task (tkg:task)
   std::vector<std::string> sensors;  // its input sensor kinds
   std::string head;                  // --head: where --model's backbone is cut
+  bool outputs = false;              // --outputs: per evaluated sample, prediction and backbone outputs
 };
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args);
 
 // `serve`: the Thing Description Directory API over HTTP (cmd_serve.cc).
 void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+// `deploy`: the device project for a matched pair (cmd_deploy.cc).
+void AddDeployCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 // `fleet train`: TinyReptile over emulated MCUs (cmd_fleet.cc).
 void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "store_access.h"
 #include "tinykg/base/text.h"
+#include "tinykg/emu/device.h"
 #include "tinykg/emu/run.h"
 #include "tinykg/emu/target.h"
 #include "tinykg/match/matchmaker.h"
@@ -35,63 +36,9 @@
 namespace tinykg::cli {
 namespace {
 
-struct DeviceFacts {
-  std::string iri;
-  std::string core;  // local name of the core IRI, e.g. "CortexM4F"
-  std::string core_iri;
-  emu::DeviceLimits limits;
-};
+using emu::DeviceFacts;
 
 std::string Tkg(const char* local) { return std::string(vocab::kTkg) + local; }
-
-std::optional<std::uint64_t> IntegerOf(const std::optional<rdf::Term>& t) {
-  if (!t || !t->is_literal()) return std::nullopt;
-  try {
-    return static_cast<std::uint64_t>(std::stod(t->value));
-  } catch (...) {
-    return std::nullopt;
-  }
-}
-
-// The device by IRI or td:title, with its core and memory (free figures win).
-Result<DeviceFacts> FindDevice(rdf::Store& store, const std::string& device) {
-  if (device.find_first_of("\"<>\\\n") != std::string::npos) {
-    return InvalidArgument("--device: not a device IRI or title: " + device);
-  }
-  const std::string query = "PREFIX tkg: <" + std::string(vocab::kTkg) + ">\nPREFIX td: <" + vocab::kTd +
-                            ">\nSELECT ?device ?core ?ram ?flash WHERE {\n"
-                            "  ?device tkg:coreType ?core ; tkg:ramBytes ?ram ; tkg:flashBytes ?flash ; td:title ?title .\n"
-                            "  FILTER(STR(?device) = \"" + device + "\" || STR(?title) = \"" + device + "\")\n}";
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult rows, store.Query(query));
-  if (rows.rows.empty() || !rows.rows[0][0]) {
-    return NotFound("no device '" + device + "' with a core, RAM and flash in the knowledge graph");
-  }
-  DeviceFacts facts;
-  facts.iri = rows.rows[0][0]->value;
-  const std::string core = rows.rows[0][1] ? rows.rows[0][1]->value : "";
-  facts.core = core.substr(core.find_last_of("#/") + 1);
-  facts.core_iri = core;
-  facts.limits.ram_bytes = IntegerOf(rows.rows[0][2]).value_or(0);
-  facts.limits.flash_bytes = IntegerOf(rows.rows[0][3]).value_or(0);
-  for (const char* free_property : {"freeRamBytes", "freeFlashBytes"}) {
-    const std::string q = "SELECT ?v WHERE { <" + facts.iri + "> <" + Tkg(free_property) + "> ?v }";
-    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult free, store.Query(q));
-    if (free.rows.empty()) continue;
-    if (auto v = IntegerOf(free.rows[0][0]); v && *v > 0) {
-      (std::string(free_property) == "freeRamBytes" ? facts.limits.ram_bytes : facts.limits.flash_bytes) = *v;
-    }
-  }
-  return facts;
-}
-
-// "CortexM4F" -> the emulated target standing for it.
-const emu::Target* TargetForCore(const std::string& core) {
-  std::string name;
-  for (char c : core) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (name.rfind("cortexm", 0) == 0) name = "cortex-m" + name.substr(7);
-  if (name == "cortex-m0plus") name = "cortex-m0";
-  return emu::FindTarget(name);
-}
 
 std::string Number(double v) {
   std::ostringstream text;
@@ -405,6 +352,21 @@ nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, cons
           {"recorded_at", date}};
 }
 
+// --outputs: per evaluated sample, the class, its probability and the
+// backbone's outputs, bit-exact as the MCU computed them.
+void AddOutputs(const emu::Measurement& m, nlohmann::json& summary) {
+  nlohmann::json outputs = nlohmann::json::array();
+  const std::size_t samples = m.predictions.size();
+  const std::size_t width = samples == 0 ? 0 : m.eval_features.size() / samples;
+  for (std::size_t i = 0; i < samples; ++i) {
+    outputs.push_back(std::vector<float>(m.eval_features.begin() + static_cast<std::ptrdiff_t>(i * width),
+                                         m.eval_features.begin() + static_cast<std::ptrdiff_t>((i + 1) * width)));
+  }
+  summary["predictions"] = m.predictions;
+  summary["confidences"] = m.confidences;
+  summary["outputs"] = outputs;
+}
+
 void PrintTable(const nlohmann::json& out) {
   for (const auto& [key, value] : out.items()) {
     if (value.is_object()) {
@@ -427,10 +389,10 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   }
   std::vector<DeviceRun> runs(names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
-    auto device = FindDevice(**store, names[i]);
+    auto device = emu::FindDevice(**store, names[i]);
     if (!device.ok()) return ReportError(device.status());
     runs[i].device = std::move(device).value();
-    runs[i].target = TargetForCore(runs[i].device.core);
+    runs[i].target = runs[i].device.target;
     if (runs[i].target == nullptr) {
       return ReportError(Unsupported("no emulated target stands for core " + runs[i].device.core + " of " +
                                      runs[i].device.iri));
@@ -451,6 +413,8 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   unsigned jobs = args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   emu::RunOptions run_options;
   run_options.infer_only = args.infer;
+  run_options.report_outputs = args.outputs;
+  if (args.outputs && args.model.empty()) return ReportError(InvalidArgument("--outputs needs --model"));
   run_options.jobs = runs.size() == 1 ? jobs : 1;
   const std::string work_dir = std::string(P_tmpdir) + "/tinykg-emu-" + std::to_string(getpid());
   std::atomic<std::size_t> next{0};
@@ -489,7 +453,10 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
     return kExitStore;
   }
   nlohmann::json out = nlohmann::json::array();
-  for (std::size_t i = 0; i < runs.size(); ++i) out.push_back(Summary(args, runs[i], docs[i], backbone, date));
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    out.push_back(Summary(args, runs[i], docs[i], backbone, date));
+    if (args.outputs) AddOutputs(*runs[i].measurement, out.back());
+  }
   if (args.format == "json") {
     std::cout << (runs.size() == 1 ? out[0] : out).dump() << "\n";
   } else {

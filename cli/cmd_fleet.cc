@@ -53,14 +53,6 @@ std::string Normal(std::string_view s) {
   return out;
 }
 
-// The emulated target for a core IRI's local name ("CortexM4F").
-const emu::Target* TargetForCore(const std::string& core) {
-  std::string name = Normal(core);
-  if (name.rfind("cortexm", 0) == 0) name = "cortex-m" + name.substr(7);
-  if (name == "cortex-m0plus") name = "cortex-m0";
-  return emu::FindTarget(name);
-}
-
 struct GraphDevice {
   std::string iri, title, core, core_iri;  // core: the core IRI's local name
   emu::DeviceLimits limits;
@@ -107,7 +99,7 @@ Result<std::vector<GraphDevice>> GraphDevices(rdf::Store& store) {
   }
   std::vector<GraphDevice> out;
   for (auto& [iri, d] : by_iri) {
-    d.target = TargetForCore(d.core);
+    d.target = emu::TargetForCoreType(d.core);
     out.push_back(std::move(d));
   }
   std::sort(out.begin(), out.end(), [](const GraphDevice& a, const GraphDevice& b) {

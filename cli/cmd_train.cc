@@ -23,7 +23,7 @@ struct TrainArgs {
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
   std::uint64_t seed = 1;
   std::string on, device;  // --on emulator --device D (cmd_emu.cc)
-  bool infer = false;
+  bool infer = false, outputs = false;
   unsigned jobs = 0;
   std::string task;
   std::vector<std::string> sensors;
@@ -53,7 +53,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   if (args.on == "emulator") {
     return RunTrainOnEmulator(options, {args.device, args.data, args.eval, args.label, args.model, args.format,
                                         args.features, args.hidden, args.steps, args.lr, args.seed,
-                                        args.infer, args.jobs, args.task, args.sensors, args.head});
+                                        args.infer, args.jobs, args.task, args.sensors, args.head, args.outputs});
   }
   if (!args.on.empty() && args.on != "host") {
     return ReportError(InvalidArgument("unknown --on '" + args.on + "' (host, emulator)"));
@@ -236,6 +236,9 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--device", args->device,
                   "With --on emulator: device IRI or title in the knowledge graph; several, comma-separated, run in parallel");
   cmd->add_flag("--infer", args->infer, "With --on emulator: inference only (no training) on the --eval (or --data) rows");
+  cmd->add_flag("--outputs", args->outputs,
+                "With --on emulator --model: print per evaluated sample the predicted class, its probability and "
+                "the backbone's outputs (from one more, uncounted QEMU run)");
   cmd->add_option("--jobs", args->jobs, "With --on emulator: parallel QEMU processes (default: the host's cores)");
   cmd->add_option("--task", args->task, "With --on emulator: the task the trained head is for (e.g. presence-detection)");
   cmd->add_option("--sensor", args->sensors, "With --on emulator: sensor kinds the head's inputs come from")

@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   AddExplainCommand(app, options, run);
   AddServeCommand(app, options, run);
   AddFleetCommand(app, options, run);
+  AddDeployCommand(app, options, run);
 
   // `tinykg import td|board|model ...`: each importer adds its own subcommand.
   auto* import = app.add_subcommand("import", "Import Thing Descriptions, boards and models");

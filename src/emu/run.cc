@@ -19,6 +19,7 @@
 
 #include "bounded.h"
 #include "tinykg/base/file.h"
+#include "tinykg/emu/firmware_parts.h"
 #include "tinykg/model/summary.h"
 
 namespace tinykg::emu {
@@ -75,13 +76,6 @@ std::vector<std::string> Split(std::string_view text) {
   std::string w;
   while (in >> w) words.push_back(w);
   return words;
-}
-
-std::string Replace(std::string text, const std::string& key, const std::string& value) {
-  for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
-    text.replace(at, key.size(), value);
-  }
-  return text;
 }
 
 std::string Tail(const std::string& text, std::size_t max_lines) {
@@ -178,30 +172,19 @@ Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, std::
   std::error_code ec;
   fs::create_directories(work_dir, ec);
   if (ec) return IoError("cannot create " + work_dir + ": " + ec.message());
-  // The linker script: the device's memory, capped at what the board maps.
-  const fs::path script_template = fs::path(TINYKG_EMU_LINKER_TEMPLATE).parent_path() / target.linker_template;
-  TINYKG_ASSIGN_OR_RETURN(std::string script, ReadFile(script_template.string()));
+  TINYKG_ASSIGN_OR_RETURN(const std::string script, LinkerScript(target, limits));
   const std::uint64_t flash = std::min(limits.flash_bytes, target.flash_max);
   const std::uint64_t ram = std::min(limits.ram_bytes, target.ram_max);
-  script = Replace(script, "@FLASH_ORIGIN@", std::to_string(target.flash_origin));
-  script = Replace(script, "@FLASH_BYTES@", std::to_string(flash));
-  script = Replace(script, "@RAM_ORIGIN@", std::to_string(target.ram_origin));
-  script = Replace(script, "@RAM_BYTES@", std::to_string(ram));
-  script = Replace(script, "@STACK_BYTES@", std::to_string(limits.stack_bytes));
   const std::string script_path = work_dir + "/device.ld";
   TINYKG_RETURN_IF_ERROR(WriteFileAtomic(script_path, script));
 
-  // The model's frozen part goes into .rodata (flash) by .incbin, so the
-  // linker checks it against the device's flash like any code.
+  // The model's frozen part is compiled in as a C array in .rodata (flash),
+  // the array `tinykg deploy` writes too, so the linker checks it against
+  // the device's flash like any code.
   std::string blob_source;
   if (!model_blob.empty()) {
-    TINYKG_RETURN_IF_ERROR(WriteFileAtomic(
-        work_dir + "/model.blob", std::string(reinterpret_cast<const char*>(model_blob.data()), model_blob.size())));
-    blob_source = work_dir + "/model_blob.S";
-    TINYKG_RETURN_IF_ERROR(WriteFileAtomic(
-        blob_source, "  .section .rodata.tinykg_model,\"a\"\n  .balign 16\n  .global tinykg_model_blob\n"
-                     "tinykg_model_blob:\n  .incbin \"model.blob\"\n  .global tinykg_model_blob_end\n"
-                     "tinykg_model_blob_end:\n"));
+    TINYKG_RETURN_IF_ERROR(WriteModelArray(model_blob, work_dir));
+    blob_source = work_dir + "/" + kModelArraySource;
   }
 
   LinkedImage linked;
@@ -209,7 +192,7 @@ Result<LinkedImage> Link(const Target& target, const DeviceLimits& limits, std::
   std::string cached_image;
   if (options.use_cache && !cache_dir.empty()) {
     TINYKG_ASSIGN_OR_RETURN(std::string library, ReadFile(FirmwareLibrary(target)));
-    std::string inputs = "tinykg-firmware-v1\n" + std::string(target.name) + "\n" +
+    std::string inputs = "tinykg-firmware-v2\n" + std::string(target.name) + "\n" +
                                std::string(target.cpu_flags) + "\n" + script + "\n" +
                                model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(library.data()), library.size()});
     if (!model_blob.empty()) {
@@ -347,39 +330,45 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
 
   // Three runs (two for inference only), each a QEMU process in its own
   // folder; the differences isolate training steps and inferences.
-  std::vector<std::array<std::int32_t, 2>> plan = {{0, 0}, {steps, 0}, {steps, inferences}};
-  if (options.infer_only) plan = {{0, 0}, {0, inferences}};
+  // Per run: steps, inferences, firmware mode (main.cc).
+  const float mode = w.model_blob.empty() ? 0.0f : (options.report_features ? 5.0f : 4.0f);
+  std::vector<std::array<float, 3>> plan = {{0, 0, mode}, {static_cast<float>(steps), 0, mode},
+                                            {static_cast<float>(steps), static_cast<float>(inferences), mode}};
+  if (options.infer_only) plan = {{0, 0, mode}, {0, static_cast<float>(inferences), mode}};
+  const std::size_t counted = plan.size();
+  const bool report_outputs = options.report_outputs && !w.model_blob.empty();
+  if (report_outputs) plan.push_back({plan.back()[0], plan.back()[1], 5.0f});
   std::vector<std::optional<Result<QemuRun>>> runs(plan.size());
   internal::ForEachBounded(plan.size(), options.jobs, [&](std::size_t r) {
     const std::string run_dir = work_dir + "/run" + std::to_string(r);
     std::error_code mkdir_error;
     fs::create_directories(run_dir, mkdir_error);
-    Status wrote = WriteSamples(w, plan[r][0], plan[r][1], run_dir + "/tinykg-samples.bin",
-                                w.model_blob.empty() ? 0.0f : (options.report_features ? 5.0f : 4.0f));
+    Status wrote = WriteSamples(w, static_cast<std::int32_t>(plan[r][0]), static_cast<std::int32_t>(plan[r][1]),
+                                run_dir + "/tinykg-samples.bin", plan[r][2]);
     runs[r] = wrote.ok() ? RunQemu(target, image, run_dir, false) : Result<QemuRun>(wrote);
   });
   // work_dir keeps the full run's sample stream beside the image, so the
   // image can be run again there (CountInstructions).
   std::error_code copy_error;
-  fs::copy_file(work_dir + "/run" + std::to_string(plan.size() - 1) + "/tinykg-samples.bin",
+  fs::copy_file(work_dir + "/run" + std::to_string(counted - 1) + "/tinykg-samples.bin",
                 work_dir + "/tinykg-samples.bin", fs::copy_options::overwrite_existing, copy_error);
   std::vector<std::uint64_t> counts(plan.size(), 0);
-  QemuRun last;
+  std::vector<QemuRun> done(plan.size());
   for (std::size_t r = 0; r < plan.size(); ++r) {
     if (!runs[r]->ok()) return runs[r]->status();
-    last = std::move(**runs[r]);
-    if (last.exit_code == 2) {
-      std::string why = Tail(last.output, 1);
+    done[r] = std::move(**runs[r]);
+    if (done[r].exit_code == 2) {
+      std::string why = Tail(done[r].output, 1);
       if (why.rfind("log ", 0) == 0) why.erase(0, 4);
       return InvalidData("the training state does not fit the device's RAM (" + std::to_string(ram) + " B): " + why);
     }
-    if (last.exit_code != 0) {
-      return Internal("the firmware failed (exit " + std::to_string(last.exit_code) + "): " +
-                      Tail(last.output, 2));
+    if (done[r].exit_code != 0) {
+      return Internal("the firmware failed (exit " + std::to_string(done[r].exit_code) + "): " +
+                      Tail(done[r].output, 2));
     }
-    counts[r] = last.instructions;
+    counts[r] = done[r].instructions;
   }
-  m.instructions = counts.back();
+  m.instructions = counts[counted - 1];
   if (options.infer_only) {
     m.instructions_per_inference = static_cast<double>(counts[1] - counts[0]) / inferences;
   } else {
@@ -387,31 +376,40 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
     if (inferences > 0) m.instructions_per_inference = static_cast<double>(counts[2] - counts[1]) / inferences;
   }
 
-  std::stringstream out(last.output);
-  std::string line;
-  while (std::getline(out, line)) {
-    std::stringstream fields(line);
-    std::string kind, name, value;
-    if (!(fields >> kind >> name >> value)) continue;
-    if (kind == "result") {
-      const std::uint32_t bits = static_cast<std::uint32_t>(std::stoul(value, nullptr, 16));
-      float f = 0;
-      std::memcpy(&f, &bits, sizeof(f));
-      if (name == "loss") m.losses.push_back(f);
-      if (name == "accuracy") m.accuracy = f;
-      if (name == "feature") m.eval_features.push_back(f);
-    } else if (kind == "log" && name == "stat") {
-      std::string stat_value;
-      if (!(fields >> stat_value)) continue;
-      const std::uint64_t v = std::stoull(stat_value);
-      if (value == "static_ram") m.static_ram_bytes = v;
-      if (value == "arena_high_water") m.arena_high_water_bytes = v;
-      if (value == "stack_high_water") m.stack_high_water_bytes = v;
-      if (value == "head_macs") m.head_macs = static_cast<std::int64_t>(v);
-      if (value == "graph_bytes") m.graph_bytes = v;
-      if (value == "backbone_activation_bytes") m.backbone_activation_bytes = v;
+  // Figures come from the last counted run; per-sample outputs from it or,
+  // with report_outputs, from the extra run.
+  auto parse = [&m](const std::string& text, bool per_sample_only) {
+    std::stringstream out(text);
+    std::string line;
+    while (std::getline(out, line)) {
+      std::stringstream fields(line);
+      std::string kind, name, value;
+      if (!(fields >> kind >> name >> value)) continue;
+      if (kind == "result") {
+        const std::uint32_t bits = static_cast<std::uint32_t>(std::stoul(value, nullptr, 16));
+        float f = 0;
+        std::memcpy(&f, &bits, sizeof(f));
+        if (name == "feature") m.eval_features.push_back(f);
+        if (name == "predicted") m.predictions.push_back(static_cast<std::int32_t>(f));
+        if (name == "confidence") m.confidences.push_back(f);
+        if (per_sample_only) continue;
+        if (name == "loss") m.losses.push_back(f);
+        if (name == "accuracy") m.accuracy = f;
+      } else if (kind == "log" && name == "stat" && !per_sample_only) {
+        std::string stat_value;
+        if (!(fields >> stat_value)) continue;
+        const std::uint64_t v = std::stoull(stat_value);
+        if (value == "static_ram") m.static_ram_bytes = v;
+        if (value == "arena_high_water") m.arena_high_water_bytes = v;
+        if (value == "stack_high_water") m.stack_high_water_bytes = v;
+        if (value == "head_macs") m.head_macs = static_cast<std::int64_t>(v);
+        if (value == "graph_bytes") m.graph_bytes = v;
+        if (value == "backbone_activation_bytes") m.backbone_activation_bytes = v;
+      }
     }
-  }
+  };
+  parse(done[counted - 1].output, false);
+  if (report_outputs) parse(done.back().output, true);
   m.peak_ram_bytes = m.static_ram_bytes + m.arena_high_water_bytes + m.stack_high_water_bytes;
   m.model_blob_bytes = w.model_blob.size();
   // A step: forward, weight gradients, and input gradients for all but the first layer.

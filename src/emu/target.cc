@@ -1,6 +1,8 @@
 #include "tinykg/emu/target.h"
 
 #include <array>
+#include <cctype>
+#include <string>
 
 namespace tinykg::emu {
 namespace {
@@ -22,19 +24,19 @@ constexpr std::string_view kArmScript = "cortex_m.ld.in";
 constexpr std::array<Target, 5> kTargets = {{
     {"mps2-an386", "mps2-an386", "qemu-system-arm", "cortex-m4f",
      "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16", 0x0, 4u << 20, 0x20000000, 4u << 20,
-     kArmTools, kArmLinker, kArmLinkFlags, kArmLibs, kArmScript},
+     kArmTools, kArmLinker, kArmLinkFlags, kArmLibs, kArmScript, "cortex_m", true},
     {"mps2-an385", "mps2-an385", "qemu-system-arm", "cortex-m3",
      "-mcpu=cortex-m3 -mthumb -mfloat-abi=soft", 0x0, 4u << 20, 0x20000000, 4u << 20,
-     kArmTools, kArmLinker, kArmLinkFlags, kArmLibs, kArmScript},
+     kArmTools, kArmLinker, kArmLinkFlags, kArmLibs, kArmScript, "cortex_m", false},
     {"mps2-an500", "mps2-an500", "qemu-system-arm", "cortex-m7",
      "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16", 0x0, 4u << 20, 0x20000000, 4u << 20,
-     kArmTools, kArmLinker, kArmLinkFlags, kArmLibs, kArmScript},
+     kArmTools, kArmLinker, kArmLinkFlags, kArmLibs, kArmScript, "cortex_m", true},
     {"microbit", "microbit", "qemu-system-arm", "cortex-m0",
      "-mcpu=cortex-m0 -mthumb -mfloat-abi=soft", 0x0, 256u << 10, 0x20000000, 16u << 10,
-     kArmTools, kArmLinker, kArmLinkFlags, kArmLibs, kArmScript},
+     kArmTools, kArmLinker, kArmLinkFlags, kArmLibs, kArmScript, "cortex_m", false},
     {"sifive_e", "sifive_e", "qemu-system-riscv32", "rv32imac", "-march=rv32imac -mabi=ilp32",
      0x20400000, 12u << 20, 0x80000000, 16u << 10,
-     "riscv64-unknown-elf", "riscv64-unknown-elf-gcc", "--specs=picolibc.specs", "-lm -lc", "riscv.ld.in"},
+     "riscv64-unknown-elf", "riscv64-unknown-elf-gcc", "--specs=picolibc.specs", "-lm -lc", "riscv.ld.in", "riscv", false},
 }};
 
 }  // namespace
@@ -51,6 +53,13 @@ const Target* FindTarget(std::string_view name) {
     if (t.name == name || t.core == name) return &t;
   }
   return nullptr;
+}
+
+const Target* TargetForCoreType(std::string_view core_type) {
+  std::string name;
+  for (char c : core_type) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name.rfind("cortexm", 0) == 0) name = "cortex-m" + name.substr(7);
+  return FindTarget(name);
 }
 
 }  // namespace tinykg::emu

@@ -21,23 +21,49 @@ Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
   return result;
 }
 
-Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, const std::string& variable,
-                                  const std::vector<rdf::Term>& values) {
-  if (values.empty()) return RunNamed(store, name);
+namespace {
+
+// The text of named query `name` with `variable` bound to `values` (see
+// RunBound); `constant` tells whether it was bound as a constant.
+Result<std::string> BoundText(std::string_view name, const std::string& variable,
+                              const std::vector<rdf::Term>& values, bool* constant) {
+  TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText(name));
+  *constant = values.size() == 1;
+  if (values.empty()) return text;
   if (values.size() > 1) {
     std::vector<std::vector<rdf::Term>> rows;
     for (const auto& v : values) rows.push_back({v});
-    return RunNamed(store, name, {variable}, rows);
+    return BindValues(text, {variable}, rows);
   }
-  TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText(name));
-  TINYKG_ASSIGN_OR_RETURN(std::string bound, BindConstants(text, {{variable, values.front()}}));
-  auto result = rdf::RunQuery(store, bound);
+  return BindConstants(text, {{variable, values.front()}});
+}
+
+// A variable bound as a constant is not projected any more: put it back in.
+void ProjectConstant(rdf::QueryResult& result, const std::string& variable, const rdf::Term& value) {
+  if (std::find(result.variables.begin(), result.variables.end(), variable) != result.variables.end()) return;
+  result.variables.push_back(variable);
+  for (auto& row : result.rows) row.push_back(value);
+}
+
+}  // namespace
+
+Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, const std::string& variable,
+                                  const std::vector<rdf::Term>& values) {
+  bool constant = false;
+  TINYKG_ASSIGN_OR_RETURN(std::string text, BoundText(name, variable, values, &constant));
+  auto result = rdf::RunQuery(store, text);
   if (!result.ok()) return result.status().WithContext(std::string("query ") + std::string(name));
-  // The bound variable is not projected any more: put the constant back in.
-  if (std::find(result->variables.begin(), result->variables.end(), variable) == result->variables.end()) {
-    result->variables.push_back(variable);
-    for (auto& row : result->rows) row.push_back(values.front());
-  }
+  if (constant) ProjectConstant(*result, variable, values.front());
+  return result;
+}
+
+Result<rdf::NestedResult> RunBoundNested(rdf::Store& store, std::string_view name, const std::string& variable,
+                                         const std::vector<rdf::Term>& values) {
+  bool constant = false;
+  TINYKG_ASSIGN_OR_RETURN(std::string text, BoundText(name, variable, values, &constant));
+  auto result = rdf::RunQueryNested(store, text);
+  if (!result.ok()) return result.status().WithContext(std::string("query ") + std::string(name));
+  if (constant) ProjectConstant(result->result, variable, values.front());
   return result;
 }
 
@@ -138,7 +164,7 @@ namespace {
 // Groups the rows of match-device-facts.rq / match-candidate-devices.rq (one
 // row per device, sensor kind and runtime) into one DeviceFacts per device,
 // in first-seen order.
-std::vector<DeviceFacts> GroupDeviceRows(const rdf::QueryResult& result) {
+std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
   std::vector<DeviceFacts> out;
   std::unordered_map<std::string, std::size_t> at;
   Rows f(result);
@@ -152,13 +178,13 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::QueryResult& result) {
       d.free_flash = f.Int(i, "free_flash");
       d.clock_hz = f.Int(i, "clock_hz");
       d.core = f.Str(i, "core");
-      if (const auto& fpu = f.Get(i, "fpu")) d.fpu = fpu->value == "true" || fpu->value == "1";
+      if (const auto& fpu = f.First(i, "fpu")) d.fpu = fpu->value == "true" || fpu->value == "1";
       it = at.emplace(iri, out.size()).first;
       out.push_back(std::move(d));
     }
     DeviceFacts& d = out[it->second];
-    if (std::string kind = f.Str(i, "sensor"); !kind.empty()) AddUnique(d.sensors, std::move(kind));
-    if (std::string runtime = f.Str(i, "runtime"); !runtime.empty()) AddUnique(d.runtimes, std::move(runtime));
+    for (auto& kind : f.Values(i, "sensor")) AddUnique(d.sensors, std::move(kind));
+    for (auto& runtime : f.Values(i, "runtime")) AddUnique(d.runtimes, std::move(runtime));
   }
   for (auto& d : out) {
     std::sort(d.sensors.begin(), d.sensors.end());
@@ -170,7 +196,8 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::QueryResult& result) {
 }  // namespace
 
 Result<std::vector<DeviceFacts>> FactSource::Devices(const std::vector<std::string>& iris) {
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult facts, RunBound(store_, "match-device-facts", "device", IriTerms(iris)));
+  TINYKG_ASSIGN_OR_RETURN(rdf::NestedResult facts,
+                          RunBoundNested(store_, "match-device-facts", "device", IriTerms(iris)));
   return GroupDeviceRows(facts);
 }
 
@@ -193,7 +220,7 @@ Result<std::vector<DeviceFacts>> FactSource::CandidateDevices(const ModelFacts& 
                           BindConstants(text, {{"kind", rdf::Term::Iri(kind)},
                                                {"min_ram", bound(m.ram_need)},
                                                {"min_flash", bound(m.flash_need)}}));
-  auto cands = rdf::RunQuery(store_, query);
+  auto cands = rdf::RunQueryNested(store_, query);
   if (!cands.ok()) return cands.status().WithContext("query match-candidate-devices");
   return GroupDeviceRows(*cands);
 }

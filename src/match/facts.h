@@ -16,6 +16,7 @@
 
 #include "tinykg/base/status.h"
 #include "tinykg/match/matchmaker.h"
+#include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/store.h"
 
 namespace tinykg::match {
@@ -102,6 +103,30 @@ class Rows {
   explicit Rows(const rdf::QueryResult& r) : r_(r) {
     for (std::size_t i = 0; i < r.variables.size(); ++i) index_[r.variables[i]] = i;
   }
+  // With the nested OPTIONAL values of RunQueryNested (see Values).
+  explicit Rows(const rdf::NestedResult& r) : Rows(r.result) {
+    for (std::size_t i = 0; i < r.nested.size(); ++i) nested_[r.nested[i]] = &r.values[i];
+  }
+  // Every value of `var` in `row`: the nested ones, or the cell.
+  std::vector<std::string> Values(std::size_t row, const std::string& var) const {
+    if (auto it = nested_.find(var); it != nested_.end()) {
+      std::vector<std::string> out;
+      for (const auto& t : (*it->second)[row]) out.push_back(t.value);
+      return out;
+    }
+    const auto& t = Get(row, var);
+    if (!t) return {};
+    return {t->value};
+  }
+  // The first value of `var` in `row` (nested or the cell).
+  const std::optional<rdf::Term>& First(std::size_t row, const std::string& var) const {
+    if (auto it = nested_.find(var); it != nested_.end()) {
+      const auto& values = (*it->second)[row];
+      scratch_ = values.empty() ? std::nullopt : std::optional<rdf::Term>(values.front());
+      return scratch_;
+    }
+    return Get(row, var);
+  }
   std::size_t size() const { return r_.rows.size(); }
   const std::optional<rdf::Term>& Get(std::size_t row, const std::string& var) const {
     static const std::optional<rdf::Term> kNone;
@@ -109,11 +134,11 @@ class Rows {
     return it == index_.end() ? kNone : r_.rows[row][it->second];
   }
   std::string Str(std::size_t row, const std::string& var) const {
-    const auto& t = Get(row, var);
+    const auto& t = First(row, var);
     return t ? t->value : std::string();
   }
   std::optional<std::int64_t> Int(std::size_t row, const std::string& var) const {
-    const auto& t = Get(row, var);
+    const auto& t = First(row, var);
     if (!t || !t->is_literal()) return std::nullopt;
     std::int64_t v = 0;
     const std::string& s = t->value;
@@ -126,7 +151,7 @@ class Rows {
     }
   }
   std::optional<double> Double(std::size_t row, const std::string& var) const {
-    const auto& t = Get(row, var);
+    const auto& t = First(row, var);
     if (!t || !t->is_literal()) return std::nullopt;
     try {
       return std::stod(t->value);
@@ -138,6 +163,8 @@ class Rows {
  private:
   const rdf::QueryResult& r_;
   std::unordered_map<std::string, std::size_t> index_;
+  std::unordered_map<std::string, const std::vector<std::vector<rdf::Term>>*> nested_;
+  mutable std::optional<rdf::Term> scratch_;
 };
 
 class FactSource {

@@ -101,6 +101,7 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
   fit.model = m.entity;
   fit.device = d.entity;
   fit.accuracy = m.accuracy;
+  fit.constraints.reserve(8);
 
   fit.constraints.push_back(BytesConstraint("ram", "RAM", m.ram_need, d.free_ram, with_text));
   fit.constraints.push_back(BytesConstraint("flash", "Flash", m.flash_need, d.free_flash, with_text));

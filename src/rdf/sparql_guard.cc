@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string_view>
 #include <unordered_map>
 #include <cctype>
 #include <map>
@@ -711,41 +712,81 @@ void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result) {
 
 namespace {
 
+// The objects of client-side OPTIONALs that share a subject variable, for
+// each row: out[k][row] are the values of opts[k]->object for that row
+// (empty when the row's subject is unbound, a literal or has none). The
+// objects of every distinct subject are read in one call; a column is added
+// for each variable the rows lack.
+Result<std::vector<std::vector<std::vector<Term>>>> NestOptionals(Store& store,
+                                                                 const std::vector<const ClientOptional*>& opts,
+                                                                 QueryResult& result) {
+  auto column = [&](const std::string& var) {
+    auto it = std::find(result.variables.begin(), result.variables.end(), var);
+    if (it != result.variables.end()) return static_cast<size_t>(it - result.variables.begin());
+    result.variables.push_back(var);
+    for (auto& row : result.rows) row.emplace_back();
+    return result.variables.size() - 1;
+  };
+  size_t s = column(opts.front()->subject);
+  std::vector<std::string> predicates;
+  for (const auto* opt : opts) {
+    column(opt->object);
+    predicates.push_back(opt->predicate);
+  }
+  // Distinct subjects, keyed by their text in the rows (IRIs and blank
+  // nodes kept apart).
+  std::unordered_map<std::string_view, size_t> index[2];
+  index[0].reserve(result.rows.size());
+  std::vector<Term> subjects;
+  std::vector<size_t> row_subject(result.rows.size(), SIZE_MAX);
+  std::vector<size_t> last_row;  // per subject
+  for (size_t r = 0; r < result.rows.size(); ++r) {
+    const auto& cell = result.rows[r][s];
+    if (!cell || cell->is_literal()) continue;
+    auto [it, fresh] = index[cell->is_blank()].emplace(cell->value, subjects.size());
+    if (fresh) {
+      subjects.push_back(*cell);
+      last_row.push_back(r);
+    }
+    row_subject[r] = it->second;
+    last_row[it->second] = r;
+  }
+  TINYKG_ASSIGN_OR_RETURN(auto objects, store.ObjectsOfMany(subjects, predicates));
+  std::vector<std::vector<std::vector<Term>>> out(opts.size());
+  for (size_t k = 0; k < opts.size(); ++k) {
+    out[k].resize(result.rows.size());
+    for (size_t r = 0; r < result.rows.size(); ++r) {
+      const size_t subject = row_subject[r];
+      if (subject == SIZE_MAX) continue;
+      // The subject's last row takes its values; earlier rows copy them.
+      if (last_row[subject] == r) {
+        out[k][r] = std::move(objects[k][subject]);
+      } else {
+        out[k][r] = objects[k][subject];
+      }
+    }
+  }
+  return out;
+}
+
 // Left-joins each client-side OPTIONAL into the rows, in the written order:
-// the objects of every distinct subject are read in one call, and a row
-// with one value is filled in place (copied only for the second value on).
+// a row with one value is filled in place (copied only for the second value
+// on).
 Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
   for (const auto& opt : q.optionals) {
-    auto column = [&](const std::string& var) {
-      auto it = std::find(result.variables.begin(), result.variables.end(), var);
-      if (it != result.variables.end()) return static_cast<size_t>(it - result.variables.begin());
-      result.variables.push_back(var);
-      for (auto& row : result.rows) row.emplace_back();
-      return result.variables.size() - 1;
-    };
-    size_t s = column(opt.subject);
-    size_t o = column(opt.object);
-    auto key = [](const Term& t) { return (t.is_blank() ? "_:" : "<") + t.value; };
-    std::unordered_map<std::string, size_t> index;
-    std::vector<Term> subjects;
-    std::vector<size_t> row_subject(result.rows.size(), SIZE_MAX);
-    for (size_t r = 0; r < result.rows.size(); ++r) {
-      const auto& cell = result.rows[r][s];
-      if (!cell || cell->is_literal()) continue;
-      auto [it, fresh] = index.emplace(key(*cell), subjects.size());
-      if (fresh) subjects.push_back(*cell);
-      row_subject[r] = it->second;
-    }
-    TINYKG_ASSIGN_OR_RETURN(auto objects, store.ObjectsOfMany(subjects, opt.predicate));
+    TINYKG_ASSIGN_OR_RETURN(auto all, NestOptionals(store, {&opt}, result));
+    auto& nested = all.front();
+    auto it = std::find(result.variables.begin(), result.variables.end(), opt.object);
+    const size_t o = static_cast<size_t>(it - result.variables.begin());
     std::vector<std::vector<std::optional<Term>>> rows;
     rows.reserve(result.rows.size());
     for (size_t r = 0; r < result.rows.size(); ++r) {
       auto& row = result.rows[r];
-      if (row_subject[r] == SIZE_MAX || objects[row_subject[r]].empty()) {
+      const auto& values = nested[r];
+      if (values.empty()) {
         rows.push_back(std::move(row));
         continue;
       }
-      const auto& values = objects[row_subject[r]];
       for (size_t v = 0; v + 1 < values.size(); ++v) {
         auto copy = row;
         copy[o] = values[v];
@@ -760,6 +801,40 @@ Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
 }
 
 }  // namespace
+
+Result<NestedResult> RunQueryNested(Store& store, std::string_view sparql) {
+  GuardOptions options;
+  options.order_in_client = true;
+  options.optional_in_client = !store.EvaluatesOptionalsNatively();
+  TINYKG_ASSIGN_OR_RETURN(GuardedQuery q, GuardQuery(sparql, options));
+  TINYKG_ASSIGN_OR_RETURN(QueryResult result, store.Query(q.text));
+  NestedResult out;
+  if (!q.order_by.empty() || q.distinct || q.limit >= 0 || q.offset > 0) {
+    // Solution modifiers work on flat rows.
+    TINYKG_RETURN_IF_ERROR(FillOptionals(store, q, result));
+    ApplySolutionModifiers(q, result);
+    out.result = std::move(result);
+    return out;
+  }
+  // One lookup per subject variable for all its OPTIONALs.
+  std::vector<std::string> subjects;
+  for (const auto& opt : q.optionals) {
+    if (std::find(subjects.begin(), subjects.end(), opt.subject) == subjects.end()) subjects.push_back(opt.subject);
+  }
+  for (const auto& subject : subjects) {
+    std::vector<const ClientOptional*> group;
+    for (const auto& opt : q.optionals) {
+      if (opt.subject == subject) group.push_back(&opt);
+    }
+    TINYKG_ASSIGN_OR_RETURN(auto values, NestOptionals(store, group, result));
+    for (size_t k = 0; k < group.size(); ++k) {
+      out.values.push_back(std::move(values[k]));
+      out.nested.push_back(group[k]->object);
+    }
+  }
+  out.result = std::move(result);
+  return out;
+}
 
 Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded,
                              bool allow_service) {

@@ -73,6 +73,11 @@ Result<BoardHardware> ReadBoard(std::string_view board_json, const std::string& 
   const Json upload = doc.contains("upload") && doc["upload"].is_object() ? doc["upload"] : Json::object();
   BoardHardware hw;
   hw.board_id = std::filesystem::path(path).stem().string();
+  hw.platform = std::filesystem::path(path).parent_path().filename().string();
+  if (doc.contains("frameworks") && doc["frameworks"].is_array() && !doc["frameworks"].empty() &&
+      doc["frameworks"][0].is_string()) {
+    hw.framework = doc["frameworks"][0].get<std::string>();
+  }
   hw.name = StringAt(doc, "name");
   if (hw.name.empty()) hw.name = hw.board_id;
   hw.vendor = StringAt(doc, "vendor");
@@ -149,6 +154,8 @@ std::string BoardToTdText(const BoardHardware& hw) {
   add("description", "Device made from the PlatformIO board definition \"" + hw.board_id + "\"" +
                          (hw.vendor.empty() ? std::string() : " (" + hw.vendor + ")") + ".");
   add("board", hw.board_id);
+  if (!hw.platform.empty()) add("platformioPlatform", hw.platform);
+  if (!hw.framework.empty()) add("framework", hw.framework);
   add("mcu", hw.mcu);
   add("coreType", hw.core_type);
   add("clockHz", hw.clock_hz);

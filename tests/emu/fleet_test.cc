@@ -3,36 +3,23 @@
 // round after round and better than training from scratch; instruction
 // counts repeat exactly; the emulated devices compute what the host engine
 // computes; the run is written back into the store.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+#include "shell.h"
 
 namespace {
 
-struct Output {
-  int code = -1;
-  std::string out;
-};
+using Output = tinykg::testing::ShellOutput;
 
-Output Tinykg(const std::string& args) {
-  const std::string command = std::string(TINYKG_CLI) + " " + args + " 2>&1";
-  Output o;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return o;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) o.out.append(buffer, n);
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+Output Tinykg(const std::string& args) { return tinykg::testing::Shell(std::string(TINYKG_CLI) + " " + args); }
 
 class FleetTrain : public ::testing::Test {
  protected:
@@ -47,9 +34,9 @@ class FleetTrain : public ::testing::Test {
   }
   // 3 Cortex-M4F devices of the shipped graph (mps2-an386).
   static nlohmann::json Run(int rounds, const std::string& extra) {
-    const Output o = Tinykg("--store " + Store() +
-                            " fleet train --device-class mps2-an386 --count 3 --method reptile --rounds " +
-                            std::to_string(rounds) + " --inner-steps 8 --eval-tasks 50 --format json " + extra);
+    const Output o =
+        Tinykg("--store " + Store() + " fleet train --device-class mps2-an386 --count 3 --method reptile --rounds " +
+               std::to_string(rounds) + " --inner-steps 8 --eval-tasks 50 --format json " + extra);
     EXPECT_EQ(o.code, 0) << o.out;
     return o.code == 0 ? nlohmann::json::parse(o.out) : nlohmann::json::object();
   }

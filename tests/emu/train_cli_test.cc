@@ -1,34 +1,20 @@
 // `tinykg train --on emulator`: the device's figures come from the knowledge
 // graph, the summary carries the emulator's measurements, and they are
 // written back as benchmark records.
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include "model_data.h"
+#include "shell.h"
 
 namespace {
 
-struct Output {
-  int code = -1;
-  std::string out;
-};
-
-Output Shell(const std::string& command_line) {
-  const std::string command = command_line + " 2>&1";
-  Output o;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return o;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) o.out.append(buffer, n);
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using Output = tinykg::testing::ShellOutput;
+using tinykg::testing::Shell;
 
 Output Tinykg(const std::string& args) { return Shell(std::string(TINYKG_CLI) + " " + args); }
 
@@ -51,8 +37,8 @@ class TrainOnEmulator : public ::testing::Test {
 
 TEST_F(TrainOnEmulator, Json_HasMeasurements_AndRecordsAreWritten) {
   const Output o = Tinykg("--store " + Store() + " train --on emulator --device Arduino-Nano-BLE-33_1 --data " +
-                       Occupancy("datatraining.txt") + " --eval " + Occupancy("datatest.txt") +
-                       " --label Occupancy --steps 400 --format json");
+                          Occupancy("datatraining.txt") + " --eval " + Occupancy("datatest.txt") +
+                          " --label Occupancy --steps 400 --format json");
   ASSERT_EQ(o.code, 0) << o.out;
   const nlohmann::json j = nlohmann::json::parse(o.out);
   EXPECT_EQ(j["target"], "mps2-an386");
@@ -65,9 +51,9 @@ TEST_F(TrainOnEmulator, Json_HasMeasurements_AndRecordsAreWritten) {
   EXPECT_GT(j["flash_bytes"].get<double>(), 0);
 
   const Output q = Tinykg("--store " + Store() +
-                       " query --format tsv 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> "
-                       "SELECT ?v WHERE { ?r tkg:method tkg:MeasuredOnEmulator ; "
-                       "tkg:metric tkg:InstructionsPerTrainingStep ; tkg:target \"mps2-an386\" ; tkg:value ?v }'");
+                          " query --format tsv 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> "
+                          "SELECT ?v WHERE { ?r tkg:method tkg:MeasuredOnEmulator ; "
+                          "tkg:metric tkg:InstructionsPerTrainingStep ; tkg:target \"mps2-an386\" ; tkg:value ?v }'");
   ASSERT_EQ(q.code, 0) << q.out;
   EXPECT_NE(q.out.find(std::to_string(static_cast<long long>(j["instructions_per_step"].get<double>())).substr(0, 3)),
             std::string::npos)
@@ -101,7 +87,7 @@ TEST_F(TrainOnEmulator, ShippedHiFive1_PicksSifiveE_AndRuns) {
 // 800-unit hidden layer's training state: a clear error, no record.
 TEST_F(TrainOnEmulator, OversizedHead_FailsWithOutOfMemory) {
   const Output o = Tinykg("--store " + Store() + " train --on emulator --device Syntiant-TinyML-Board_1 --data " +
-                       Occupancy("datatest.txt") + " --label Occupancy --steps 20 --hidden 800 --format json");
+                          Occupancy("datatest.txt") + " --label Occupancy --steps 20 --hidden 800 --format json");
   EXPECT_EQ(o.code, 1) << o.out;
   EXPECT_NE(o.out.find("tinykg: error:"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("does not fit"), std::string::npos) << o.out;
@@ -135,9 +121,9 @@ TEST_F(TrainOnEmulator, SecondRun_HitsFirmwareCache_AndCountsTheSame) {
 // processes) and count exactly what each counts alone; each gets its run.
 TEST_F(TrainOnEmulator, DeviceBatch_RunsInParallel_WithTheCountsOfSingleRuns) {
   const std::string common = " --data " + Occupancy("datatest.txt") + " --label Occupancy --steps 30 --format json";
-  const Output batch = Tinykg("--store " + Store() +
-                              " train --on emulator --jobs 2 --device Arduino-Nano-BLE-33_1,Syntiant-TinyML-Board_1" +
-                              common);
+  const Output batch =
+      Tinykg("--store " + Store() +
+             " train --on emulator --jobs 2 --device Arduino-Nano-BLE-33_1,Syntiant-TinyML-Board_1" + common);
   ASSERT_EQ(batch.code, 0) << batch.out;
   const nlohmann::json runs = nlohmann::json::parse(batch.out);
   ASSERT_EQ(runs.size(), 2u) << batch.out;
@@ -212,8 +198,8 @@ TEST_F(TrainOnEmulator, Records_AreGroupedUnderOneRun_WithCommitAndToolchain) {
 // the trained head does, chosen by its measured accuracy, and its latency is
 // the measured instructions per inference over the 64 MHz clock.
 TEST_F(TrainOnEmulator, BenchSelect_UsesRecordsWrittenByTheRun) {
-  const std::string select = "--store " + Store() +
-                             " bench select --device Arduino-Nano-BLE-33_1 --task presence-detection --format json";
+  const std::string select =
+      "--store " + Store() + " bench select --device Arduino-Nano-BLE-33_1 --task presence-detection --format json";
   EXPECT_NE(Tinykg(select).code, 0);
   const Output o = Tinykg("--store " + Store() + " train --on emulator --device Arduino-Nano-BLE-33_1 --data " +
                           Occupancy("datatraining.txt") + " --eval " + Occupancy("datatest.txt") +
@@ -296,7 +282,7 @@ TEST_F(TrainOnEmulator, MaxLatency_VerdictFollowsCalibratedCyclesPerMac) {
 
 TEST_F(TrainOnEmulator, UnknownDevice_IsAnError) {
   const Output o = Tinykg("--store " + Store() + " train --on emulator --device no-such-board --data " +
-                       Occupancy("datatest.txt") + " --label Occupancy");
+                          Occupancy("datatest.txt") + " --label Occupancy");
   EXPECT_NE(o.code, 0);
   EXPECT_NE(o.out.find("no device"), std::string::npos) << o.out;
 }
@@ -330,14 +316,15 @@ TEST_F(TrainOnEmulator, ModelBackbone_LearnsInFlash_AndOversizedModelFailsAtLink
   EXPECT_GT(j["flash_bytes"].get<double>(), j["backbone"]["blob_bytes"].get<double>());
   EXPECT_EQ(j["backbone"]["macs"], 114240 + 175104 + 39936);  // its three convolutions, as `import model` counts them
   EXPECT_LE(j["peak_ram_bytes"].get<double>(), 172000);
-  EXPECT_EQ(j["peak_ram_bytes"].get<double>(),
-            j["static_ram_bytes"].get<double>() + j["arena_high_water_bytes"].get<double>() +
-                j["stack_high_water_bytes"].get<double>());
+  EXPECT_EQ(j["peak_ram_bytes"].get<double>(), j["static_ram_bytes"].get<double>() +
+                                                   j["arena_high_water_bytes"].get<double>() +
+                                                   j["stack_high_water_bytes"].get<double>());
 
   // The matchmaker's verdict for person_detect on the adafruit kit: flash.
   const Output imported = Tinykg("--store " + Store() + " --quiet import model " + models + "person_detect.tflite");
   ASSERT_EQ(imported.code, 0) << imported.out;
-  const Output explain = Tinykg("--store " + Store() + " explain --model person_detect --device adafruit_tflite_micro_kit_1 --format json");
+  const Output explain = Tinykg("--store " + Store() +
+                                " explain --model person_detect --device adafruit_tflite_micro_kit_1 --format json");
   ASSERT_EQ(explain.code, 0) << explain.out;
   const nlohmann::json e = nlohmann::json::parse(explain.out);
   EXPECT_FALSE(e["fits"].get<bool>()) << explain.out;

@@ -18,14 +18,16 @@
 //   samples are the inputs of the graph blob linked in as
 //   `tinykg_model_blob` (graph_blob.h; read in place from flash), whose
 //   output feeds the head; `features` must equal the graph's input size.
-//   mode 5: mode 4, and after each inference the backbone's features of
-//   that sample as "result feature <bits>" lines (host == MCU checks).
+//   mode 5: mode 4, and after each inference the predicted class, its
+//   probability and the backbone's features of that sample as "result
+//   predicted|confidence|feature <bits>" lines (host == MCU checks, and
+//   what `tinykg deploy`'s project must reproduce).
 // Output: "result loss <bits>" per step, "result accuracy <bits>", then
 // "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
 // 1 for a bad stream, 2 when the arena is too small.
+#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <array>
 #include <new>
 #include <span>
 
@@ -41,10 +43,11 @@
 extern "C" {
 extern std::byte __arena_start, __arena_end, __data_start, __bss_end;
 std::uint32_t StackHighWater();
-// The frozen backbone, linked in per model (a generated .S that .incbin's
-// the blob into .rodata); absent (null) in an image without a model.
-extern const std::byte tinykg_model_blob[] __attribute__((weak));
-extern const std::byte tinykg_model_blob_end[] __attribute__((weak));
+// The frozen backbone, linked in per model (the C array of
+// emu::WriteModelArray, in .rodata); absent (null) in an image without a
+// model.
+extern const unsigned char tinykg_model_blob[] __attribute__((weak));
+extern const unsigned int tinykg_model_blob_bytes __attribute__((weak));
 }
 
 namespace {
@@ -53,22 +56,7 @@ using namespace tinykg::engine;
 
 constexpr std::size_t kConfigFloats = 8;
 
-void LogStat(const char* name, std::uint32_t value) {
-  char text[64];
-  std::size_t n = 0;
-  for (const char* p = "stat "; *p != '\0';) text[n++] = *p++;
-  for (const char* p = name; *p != '\0' && n < 40;) text[n++] = *p++;
-  text[n++] = ' ';
-  char digits[12];
-  std::size_t d = 0;
-  do {
-    digits[d++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  while (d > 0) text[n++] = digits[--d];
-  text[n] = '\0';
-  PlatformLog(text);
-}
+void LogStat(const char* name, std::uint32_t value) { PlatformLogStat(name, value); }
 
 int Fail(const char* message, int code) {
   PlatformLog(message);
@@ -76,10 +64,11 @@ int Fail(const char* message, int code) {
 }
 
 // Mode 1: the cost of one layer's forward and training passes.
-int KernelCost(Arena& arena, std::size_t features, std::int32_t units, std::int32_t kind,
-               std::int32_t forwards, std::int32_t trainings) {
+int KernelCost(Arena& arena, std::size_t features, std::int32_t units, std::int32_t kind, std::int32_t forwards,
+               std::int32_t trainings) {
   const auto c = static_cast<std::int32_t>(features);
-  const LayerSpec layer = kind == 0 ? LayerSpec::Dense(units) : LayerSpec::Conv(units, 3, 1, Padding::kSame, Activation::kNone);
+  const LayerSpec layer =
+      kind == 0 ? LayerSpec::Dense(units) : LayerSpec::Conv(units, 3, 1, Padding::kSame, Activation::kNone);
   const Shape input = kind == 0 ? Shape{c} : Shape{8, 8, c};
   Network network;
   if (network.Build(input, std::span<const LayerSpec>(&layer, 1), arena) != Status::kOk) {
@@ -138,13 +127,16 @@ extern "C" int FirmwareMain() {
   GraphBackbone* backbone = nullptr;
   const bool report_features = config[7] == 5.0f;
   if (config[7] == 4.0f || report_features) {
-    const auto blob_bytes = static_cast<std::size_t>(tinykg_model_blob_end - tinykg_model_blob);
-    if (tinykg_model_blob == nullptr || blob_bytes == 0) return Fail("error: no model blob linked", 1);
+    if (tinykg_model_blob == nullptr || &tinykg_model_blob_bytes == nullptr || tinykg_model_blob_bytes == 0) {
+      return Fail("error: no model blob linked", 1);
+    }
+    const auto blob_bytes = static_cast<std::size_t>(tinykg_model_blob_bytes);
+    const auto* blob = reinterpret_cast<const std::byte*>(tinykg_model_blob);
     void* graph_memory = arena.AllocatePersistent(sizeof(Graph), alignof(Graph));
     if (graph_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the graph", 2);
     Graph* graph = new (graph_memory) Graph;
     int cut = 0;
-    if (LoadGraphBlob(std::span<const std::byte>(tinykg_model_blob, blob_bytes), *graph, &cut) != Status::kOk) {
+    if (LoadGraphBlob(std::span<const std::byte>(blob, blob_bytes), *graph, &cut) != Status::kOk) {
       return Fail("error: the model blob is not a graph", 1);
     }
     if (graph->Plan(arena) != Status::kOk) {
@@ -188,9 +180,14 @@ extern "C" int FirmwareMain() {
   for (std::int32_t i = 0; i < inferences; ++i) {
     if (PlatformReadSample(sample, &label) != Status::kOk) return Fail("error: stream ended early", 1);
     std::int32_t predicted = -1;
-    if (learner.Predict(sample, &predicted) != Status::kOk) return Fail("error: predict failed", 1);
+    float confidence = 0.0f;
+    if (learner.Predict(sample, &predicted, report_features ? &confidence : nullptr) != Status::kOk) {
+      return Fail("error: predict failed", 1);
+    }
     if (predicted == label) ++correct;
     if (report_features) {
+      PlatformReportResult("predicted", static_cast<float>(predicted));
+      PlatformReportResult("confidence", confidence);
       std::span<float> features_out = arena.Scratch<float>(backbone->feature_count());
       if (features_out.data() == nullptr || backbone->Extract(sample, features_out) != Status::kOk) {
         return Fail("error: out of memory", 2);
@@ -202,8 +199,7 @@ extern "C" int FirmwareMain() {
   if (inferences > 0) {
     PlatformReportResult("accuracy", static_cast<float>(correct) / static_cast<float>(inferences));
   }
-  LogStat("arena_high_water",
-          static_cast<std::uint32_t>(arena.persistent_used() + arena.scratch_high_water()));
+  LogStat("arena_high_water", static_cast<std::uint32_t>(arena.persistent_used() + arena.scratch_high_water()));
   LogStat("stack_high_water", StackHighWater());
   return 0;
 }

@@ -33,8 +33,8 @@ namespace tinykg::emu {
 // One simulated device: the knowledge-graph device it stands for (several
 // simulated devices may copy one), the target for its core, and its limits.
 struct FleetDevice {
-  std::string name;          // "Arduino-Nano-BLE-33_1", "... #2" for a further copy
-  std::string template_iri;  // the device in the graph
+  std::string name;                // "Arduino-Nano-BLE-33_1", "... #2" for a further copy
+  std::string template_iri;        // the device in the graph
   const Target* target = nullptr;  // static storage (Targets())
   DeviceLimits limits;
 };
@@ -71,15 +71,15 @@ struct FleetOptions {
 
 // One device visit of one round.
 struct FleetVisit {
-  int device = 0;                  // index into the devices
-  std::uint64_t instructions = 0;  // the whole QEMU run: boot, transfer in and out, K steps
+  int device = 0;                           // index into the devices
+  std::uint64_t instructions = 0;           // the whole QEMU run: boot, transfer in and out, K steps
   std::uint64_t training_instructions = 0;  // instructions minus the device's 0-step run
-  std::vector<float> losses;       // mean batch loss of each local step, from the MCU
+  std::vector<float> losses;                // mean batch loss of each local step, from the MCU
 };
 
 struct FleetRound {
-  int round = 0;  // 1-based
-  train::SineEvaluation eval;  // the meta-initialisation after this round (sine)
+  int round = 0;                      // 1-based
+  train::SineEvaluation eval;         // the meta-initialisation after this round (sine)
   train::TabularEvaluation accuracy;  // the same with tabular data
   std::vector<FleetVisit> visits;
   double seconds = 0;  // wall time of the round's visits
@@ -96,7 +96,7 @@ struct FleetDeviceCost {
 };
 
 struct FleetResult {
-  bool tabular = false;            // the tabular family ran: accuracy fields, not eval
+  bool tabular = false;           // the tabular family ran: accuracy fields, not eval
   train::SineEvaluation scratch;  // the random initialisation the run starts from
   train::TabularEvaluation scratch_accuracy;
   std::vector<std::size_t> window_rows, window_positives;  // tabular: per device, its window of the data

@@ -55,28 +55,32 @@ struct Workload {
 };
 
 struct Measurement {
-  std::string target;     // Target::name
-  std::string toolchain;  // "arm-none-eabi-gcc 12.2.1"
-  std::string commit;     // TinykgCommit() of the build that ran it
-  bool infer_only = false;       // RunOptions::infer_only: no training steps ran
-  bool firmware_cached = false;  // the linked image came from the cache (no link)
-  std::string firmware_key;      // SHA-256 (hex) of the image's inputs, the cache key
-  std::uint64_t instructions = 0;  // the whole run (boot, training, inference)
-  double instructions_per_step = 0;       // one Learn (forward, backward, SGD)
-  double instructions_per_inference = 0;  // one Predict
-  std::int64_t head_macs = 0;             // forward MACs of the head
-  std::uint64_t model_blob_bytes = 0;      // the frozen backbone in flash (0: none)
-  std::uint64_t graph_bytes = 0;           // the backbone Graph's tables in the arena
+  std::string target;                           // Target::name
+  std::string toolchain;                        // "arm-none-eabi-gcc 12.2.1"
+  std::string commit;                           // TinykgCommit() of the build that ran it
+  bool infer_only = false;                      // RunOptions::infer_only: no training steps ran
+  bool firmware_cached = false;                 // the linked image came from the cache (no link)
+  std::string firmware_key;                     // SHA-256 (hex) of the image's inputs, the cache key
+  std::uint64_t instructions = 0;               // the whole run (boot, training, inference)
+  double instructions_per_step = 0;             // one Learn (forward, backward, SGD)
+  double instructions_per_inference = 0;        // one Predict
+  std::int64_t head_macs = 0;                   // forward MACs of the head
+  std::uint64_t model_blob_bytes = 0;           // the frozen backbone in flash (0: none)
+  std::uint64_t graph_bytes = 0;                // the backbone Graph's tables in the arena
   std::uint64_t backbone_activation_bytes = 0;  // its planned activation block in the arena
-  double instructions_per_mac_step = 0;   // per step / training MACs (forward + weight grads + input grads)
+  double instructions_per_mac_step = 0;         // per step / training MACs (forward + weight grads + input grads)
   std::uint64_t static_ram_bytes = 0;
   std::uint64_t arena_high_water_bytes = 0;
   std::uint64_t stack_high_water_bytes = 0;
   std::uint64_t peak_ram_bytes = 0;
-  std::uint64_t flash_bytes = 0;  // text + data of the image
-  std::vector<float> losses;      // per training step, bit-exact from the MCU
-  float accuracy = 0;             // on eval (0 without eval samples)
-  std::vector<float> eval_features;  // RunOptions::report_features: per eval sample, bit-exact
+  std::uint64_t flash_bytes = 0;     // text + data of the image
+  std::vector<float> losses;         // per training step, bit-exact from the MCU
+  float accuracy = 0;                // on eval (0 without eval samples)
+  std::vector<float> eval_features;  // report_features / report_outputs: per eval sample, bit-exact
+  // RunOptions::report_features / report_outputs: per eval sample, the
+  // predicted class and its softmax probability, bit-exact.
+  std::vector<std::int32_t> predictions;
+  std::vector<float> confidences;
 };
 
 // How a run is carried out (none of this changes the figures).
@@ -100,6 +104,11 @@ struct RunOptions {
   // every evaluated sample (Measurement::eval_features), to compare with the
   // host. Adds their output to the inference count; for tests.
   bool report_features = false;
+  // With a model blob: one more QEMU run (not counted) that reports, per
+  // evaluated sample, the predicted class, its probability and the
+  // backbone's outputs (Measurement::predictions, confidences,
+  // eval_features). The counts stay those of the ordinary runs.
+  bool report_outputs = false;
 };
 
 // $XDG_CACHE_HOME/tinykg/firmware, else $HOME/.cache/tinykg/firmware; empty
@@ -123,14 +132,13 @@ Status CheckTools(const Target& target);
 // exact differences; with options.infer_only twice (empty, inference).
 // Errors: InvalidData "does not fit ..." (at link or at arena allocation),
 // InvalidArgument for an inconsistent workload, Unsupported/IoError for tools.
-Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limits,
-                                  const Workload& workload, const std::string& work_dir,
-                                  const RunOptions& options = {});
+Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limits, const Workload& workload,
+                                  const std::string& work_dir, const RunOptions& options = {});
 
 // Counts the instructions of one already-linked image run once, either with
 // the plugin or (slowly) from `-singlestep -d exec,nochain` trace lines.
-Result<std::uint64_t> CountInstructions(const Target& target, const std::string& image,
-                                        const std::string& work_dir, bool use_exec_trace);
+Result<std::uint64_t> CountInstructions(const Target& target, const std::string& image, const std::string& work_dir,
+                                        bool use_exec_trace);
 
 enum class KernelKind { kDense, kConv2D };
 

@@ -18,6 +18,11 @@ namespace tinykg::engine {
 // Writes one line of text (no newline needed). `message` is borrowed.
 void PlatformLog(const char* message);
 
+// Logs "stat <name> <value>" (decimal) with PlatformLog: the figures a
+// driver reports to whoever reads its log (the emulator parses them).
+// Written once for every platform (log_stat.cc). `name` is borrowed.
+void PlatformLogStat(const char* name, std::uint64_t value);
+
 // A free-running cycle (or nanosecond, on the host) counter for timing.
 std::uint64_t PlatformCycles();
 

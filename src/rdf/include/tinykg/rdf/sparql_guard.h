@@ -108,6 +108,21 @@ void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result);
 Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded = nullptr,
                              bool allow_service = false);
 
+// A SELECT's rows with its client-side OPTIONALs kept apart instead of
+// multiplying the rows: a device with 4 sensor kinds and 2 runtimes is one
+// row, not 8 (for stores that do not evaluate OPTIONAL themselves; the
+// others give flat rows and `nested` is empty). values[n][row] are the
+// values of variable nested[n] for that row; the row's own cell for it is
+// unbound.
+struct NestedResult {
+  QueryResult result;
+  std::vector<std::string> nested;
+  std::vector<std::vector<std::vector<Term>>> values;
+};
+
+// RunQuery, with the OPTIONALs nested (see NestedResult).
+Result<NestedResult> RunQueryNested(Store& store, std::string_view sparql);
+
 }  // namespace tinykg::rdf
 
 #endif  // TINYKG_RDF_SPARQL_GUARD_H_

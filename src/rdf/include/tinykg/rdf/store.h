@@ -52,6 +52,7 @@ inline constexpr char kKindTd[] = "td";        // Thing Description
 inline constexpr char kKindTm[] = "tm";        // Thing Model (template)
 inline constexpr char kKindModel[] = "model";  // neural-network model
 inline constexpr char kKindBenchmark[] = "benchmark";
+inline constexpr char kKindDeployment[] = "deployment";  // tinykg deploy's record of a generated project
 
 // The catalog graph, and where materialised inferences of graph G go (G's
 // companion graph, dropped and replaced with G).
@@ -161,10 +162,11 @@ class Store {
   // The objects of (subject, predicate) over the union of all graphs: one
   // index lookup. Used to evaluate single-pattern OPTIONALs outside Rasqal.
   virtual Result<std::vector<Term>> Objects(const Term& subject, const std::string& predicate) = 0;
-  // Objects() for many subjects: out[i] are the objects of subjects[i].
-  // The LMDB engine answers all in one snapshot.
-  virtual Result<std::vector<std::vector<Term>>> ObjectsOfMany(const std::vector<Term>& subjects,
-                                                               const std::string& predicate);
+  // Objects() for many subjects and predicates: out[p][i] are the objects
+  // of (subjects[i], predicates[p]). The LMDB engine answers all in one
+  // snapshot, with one index range per subject.
+  virtual Result<std::vector<std::vector<std::vector<Term>>>> ObjectsOfMany(
+      const std::vector<Term>& subjects, const std::vector<std::string>& predicates);
 
   // How many triples of the union match (s, p, o); an empty optional is a
   // wildcard. The LMDB engine counts index keys without reading terms; the

@@ -12,6 +12,8 @@ namespace tinykg::td {
 // The hardware facts tinykg takes from a board definition.
 struct BoardHardware {
   std::string board_id;   // file name without ".json", e.g. "nano33ble"
+  std::string platform;   // PlatformIO platform: the definition's folder, e.g. "nordicnrf52"
+  std::string framework;  // the first of "frameworks", e.g. "arduino" (empty when none)
   std::string name;       // "Arduino Nano 33 BLE"
   std::string vendor;
   std::string mcu;        // "nrf52840"
@@ -23,7 +25,8 @@ struct BoardHardware {
   bool has_dsp = false;
 };
 
-// Reads the hardware of a PlatformIO board JSON. The core comes from
+// Reads the hardware of a PlatformIO board JSON (its folder is the PlatformIO
+// platform, as in boards/platformio/<platform>/<id>.json). The core comes from
 // build.cpu (cortex-m0, -m0plus, -m3, -m4, -m7, -m33) or, for Espressif
 // boards, from build.mcu (esp32 -> Xtensa LX6, esp32s2/s3 -> LX7, esp32c3 ->
 // RV32IMC, esp32c6 -> RV32IMAC); a Cortex-M4 counts as M4F when the build

@@ -1,0 +1,75 @@
+// tinykg deploy --model M --device D [--learn online] [--task T] [--force] -o DIR:
+// writes the project for a matched pair (src/deploy) and records the
+// deployment in the graph; prints a summary (table or JSON).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli.h"
+#include "store_access.h"
+#include "tinykg/deploy/deploy.h"
+
+namespace tinykg::cli {
+namespace {
+
+struct DeployArgs {
+  deploy::Request request;
+  std::string learn, format = "table";
+};
+
+int RunDeploy(const GlobalOptions& options, DeployArgs& args) {
+  if (args.format != "table" && args.format != "json") {
+    return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
+  }
+  if (!args.learn.empty() && args.learn != "online") {
+    return ReportError(InvalidArgument("unknown --learn '" + args.learn + "' (online)"));
+  }
+  args.request.learn_online = args.learn == "online";
+  args.request.tinykg_version = TINYKG_VERSION;
+  auto store = OpenStore(options);
+  if (!store.ok()) {
+    ReportError(store.status());
+    return kExitStore;
+  }
+  auto deployed = deploy::Deploy(**store, args.request);
+  FlushWarnings(options, **store);
+  if (!deployed.ok()) return ReportError(deployed.status());
+  for (const std::string& note : deployed->notes) std::cerr << "tinykg: note: " << note << "\n";
+  const nlohmann::json out = nlohmann::json::parse(deploy::DeploymentJson(*deployed));
+  if (args.format == "json") {
+    std::cout << out.dump() << "\n";
+    return kExitOk;
+  }
+  for (const auto& [key, value] : out.items()) {
+    if (key == "files") {
+      std::cout << "files\t" << value.size() << " written to " << args.request.out_dir << "\n";
+      continue;
+    }
+    std::cout << key << "\t" << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddDeployCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto args = std::make_shared<DeployArgs>();
+  auto* cmd = app.add_subcommand("deploy", "Generate the device project for a matched model and device");
+  cmd->add_option("--model", args->request.model,
+                  "The model: name or IRI in the graph, or its .tflite file (found by its SHA-256)")
+      ->required();
+  cmd->add_option("--model-file", args->request.model_file,
+                  "The model's .tflite when --model is a name (checked against the graph's content hash)");
+  cmd->add_option("--device", args->request.device, "The device: name or IRI in the graph")->required();
+  cmd->add_option("--learn", args->learn, "online: a trainable head learns on the device (as train --on emulator)");
+  cmd->add_option("--head", args->request.head, "With --learn online: the layer the model is cut at");
+  cmd->add_option("--task", args->request.task, "What the deployment is for (recorded as tkg:task)");
+  cmd->add_option("--lr", args->request.learning_rate, "With --learn online: the head's learning rate (0.05)");
+  cmd->add_option("--seed", args->request.seed, "With --learn online: the head's random seed (1)");
+  cmd->add_flag("--force", args->request.force, "Deploy a pair that does not fit");
+  cmd->add_option("-o,--output", args->request.out_dir, "The project folder (new, or empty)")->required();
+  cmd->add_option("--format", args->format, "table|json");
+  cmd->callback([&options, &run, args] { run = [&options, args] { return RunDeploy(options, *args); }; });
+}
+
+}  // namespace tinykg::cli

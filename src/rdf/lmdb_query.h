@@ -1,0 +1,66 @@
+// Internal: SPARQL basic graph patterns evaluated on the LMDB indexes.
+//
+// Rasqal stays the SPARQL engine: it parses every query, and it evaluates
+// every query outside the shape below. But Rasqal evaluates a join one
+// librdf statement at a time (a node, a statement and a stream allocated per
+// match, and the same pattern scanned again for each row), which made
+// `match --model` take 2 s at 100,000 devices. The shape that matchmaking
+// and most catalogue queries have after the guard (sparql_guard.h) is
+//
+//   SELECT ?v ... WHERE { triple patterns, FILTERs }
+//
+// with no GRAPH, FROM, OPTIONAL, UNION, MINUS, VALUES, sub-query,
+// aggregate, expression in the projection, ORDER BY, LIMIT or DISTINCT left
+// in the text (the guard takes ORDER BY, DISTINCT, LIMIT and the simple
+// OPTIONALs out and applies them in C++). For that shape this file plans
+// the join itself (most bound pattern first, filters as early as their
+// variables allow, `sameTerm(?v, c)` and `?v = <iri>` turned back into
+// constants) and runs it on term ids, decoding only the projected values.
+//
+// Filters: && || ! = != < <= > >= sameTerm bound isIRI isBlank isLiteral
+// and IN / NOT IN, with SPARQL's semantics for numbers (xsd:integer and its
+// subtypes, decimal, float, double), simple and xsd:string literals and
+// booleans; errors are false, as SPARQL's effective boolean value says.
+// Values outside those types in an ordered comparison are handed to Rasqal
+// (the whole query is re-run there), so the answer is always Rasqal's or
+// SPARQL's. tests/rdf/lmdb_query_test.cc checks both engines give the same
+// rows on every shipped query and on edge cases.
+#ifndef TINYKG_RDF_LMDB_QUERY_H_
+#define TINYKG_RDF_LMDB_QUERY_H_
+
+#include <librdf.h>
+
+#include <optional>
+#include <string>
+
+#include "lmdb_engine.h"
+#include "tinykg/base/status.h"
+#include "tinykg/rdf/store.h"
+
+namespace tinykg::rdf::internal {
+
+// Parses queries for EvaluateOnIndexes in a Rasqal world of its own, whose
+// log messages go nowhere: a query that falls back is parsed again by
+// librdf's, which reports them as it always did.
+class IndexQueryParser {
+ public:
+  IndexQueryParser() = default;
+  ~IndexQueryParser();
+  IndexQueryParser(const IndexQueryParser&) = delete;
+  IndexQueryParser& operator=(const IndexQueryParser&) = delete;
+  rasqal_world* world();  // created on first use; null if Rasqal fails
+
+ private:
+  rasqal_world* world_ = nullptr;
+};
+
+// Evaluates `sparql` on `engine` (inside the caller's read snapshot) when
+// the query has the shape above; nullopt when it has not, or when a value
+// met on the way needs Rasqal's rules (the caller then runs Rasqal). A
+// syntax error is also nullopt: Rasqal reports it.
+std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQueryParser& parser,
+                                                     const std::string& sparql);
+
+}  // namespace tinykg::rdf::internal
+
+#endif  // TINYKG_RDF_LMDB_QUERY_H_
