@@ -11,7 +11,7 @@ namespace tinykg::cli {
 
 void AddReportCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto* cmd = app.add_subcommand(
-      "report", "Matchmaking report: fleet summary, compatibility matrix, per-model/device views, benchmark winners");
+      "report", "Matchmaking report: fleet summary, memory, matrix, latency, per-model layers, emulator runs");
   auto format = std::make_shared<std::string>("md");
   auto output = std::make_shared<std::string>();
   cmd->add_option("--format", *format, "md|html|json|csv (csv: the matrix, one row per pair)");
@@ -22,7 +22,7 @@ void AddReportCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       if (!fmt.ok()) return ReportError(fmt.status());
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
-      auto text = match::RenderReport(**store, *fmt);
+      auto text = match::RenderReport(**store, *fmt, {TINYKG_VERSION, ResolveStoreSpec(options), ""});
       if (!text.ok()) return ReportError(text.status());
       FlushWarnings(options, **store);
       if (output->empty()) {

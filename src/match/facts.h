@@ -5,15 +5,18 @@
 #ifndef TINYKG_MATCH_FACTS_H_
 #define TINYKG_MATCH_FACTS_H_
 
+#include <charconv>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tinykg/base/status.h"
 #include "tinykg/match/matchmaker.h"
+#include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/store.h"
 
 namespace tinykg::match {
@@ -93,6 +96,75 @@ Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
 // several. For one value the projected column is filled in with it.
 Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, const std::string& variable,
                                   const std::vector<rdf::Term>& values);
+
+// Column access by variable name on a query result (which must outlive it).
+class Rows {
+ public:
+  explicit Rows(const rdf::QueryResult& r) : r_(r) {
+    for (std::size_t i = 0; i < r.variables.size(); ++i) index_[r.variables[i]] = i;
+  }
+  // With the nested OPTIONAL values of RunQueryNested (see Values).
+  explicit Rows(const rdf::NestedResult& r) : Rows(r.result) {
+    for (std::size_t i = 0; i < r.nested.size(); ++i) nested_[r.nested[i]] = &r.values[i];
+  }
+  // Every value of `var` in `row`: the nested ones, or the cell.
+  std::vector<std::string> Values(std::size_t row, const std::string& var) const {
+    if (auto it = nested_.find(var); it != nested_.end()) {
+      std::vector<std::string> out;
+      for (const auto& t : (*it->second)[row]) out.push_back(t.value);
+      return out;
+    }
+    const auto& t = Get(row, var);
+    if (!t) return {};
+    return {t->value};
+  }
+  // The first value of `var` in `row` (nested or the cell); null if none.
+  const rdf::Term* First(std::size_t row, const std::string& var) const {
+    if (auto it = nested_.find(var); it != nested_.end()) {
+      const auto& values = (*it->second)[row];
+      return values.empty() ? nullptr : &values.front();
+    }
+    const auto& t = Get(row, var);
+    return t ? &*t : nullptr;
+  }
+  std::size_t size() const { return r_.rows.size(); }
+  const std::optional<rdf::Term>& Get(std::size_t row, const std::string& var) const {
+    static const std::optional<rdf::Term> kNone;
+    auto it = index_.find(var);
+    return it == index_.end() ? kNone : r_.rows[row][it->second];
+  }
+  std::string Str(std::size_t row, const std::string& var) const {
+    const rdf::Term* t = First(row, var);
+    return t ? t->value : std::string();
+  }
+  std::optional<std::int64_t> Int(std::size_t row, const std::string& var) const {
+    const rdf::Term* t = First(row, var);
+    if (!t || !t->is_literal()) return std::nullopt;
+    std::int64_t v = 0;
+    const std::string& s = t->value;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && p == s.data() + s.size()) return v;
+    try {
+      return static_cast<std::int64_t>(std::stod(s));  // "2.5E5" style doubles
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  std::optional<double> Double(std::size_t row, const std::string& var) const {
+    const rdf::Term* t = First(row, var);
+    if (!t || !t->is_literal()) return std::nullopt;
+    try {
+      return std::stod(t->value);
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+
+ private:
+  const rdf::QueryResult& r_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::unordered_map<std::string, const std::vector<std::vector<rdf::Term>>*> nested_;
+};
 
 class FactSource {
  public:

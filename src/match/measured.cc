@@ -7,39 +7,21 @@
 #include "facts.h"
 
 namespace tinykg::match {
-namespace {
-
-std::string Column(const rdf::QueryResult& r, std::size_t row, const char* name) {
-  for (std::size_t i = 0; i < r.variables.size(); ++i) {
-    if (r.variables[i] == name && r.rows[row][i]) return r.rows[row][i]->value;
-  }
-  return {};
-}
-
-std::optional<double> NumberColumn(const rdf::QueryResult& r, std::size_t row, const char* name) {
-  const std::string text = Column(r, row, name);
-  try {
-    return text.empty() ? std::nullopt : std::optional<double>(std::stod(text));
-  } catch (...) {
-    return std::nullopt;
-  }
-}
-
-}  // namespace
 
 Status LoadMeasuredFigures(rdf::Store& store, Catalog& catalog) {
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult kernels, RunNamed(store, "match-kernel-calibration"));
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult kernel_result, RunNamed(store, "match-kernel-calibration"));
+  const Rows kernels(kernel_result);
   struct Latest {
     double value = 0;
     std::string date, target;
   };
   std::map<std::string, std::map<std::string, Latest>> per_core;  // core -> kernel -> latest figure
-  for (std::size_t i = 0; i < kernels.rows.size(); ++i) {
-    auto value = NumberColumn(kernels, i, "value");
+  for (std::size_t i = 0; i < kernels.size(); ++i) {
+    auto value = kernels.Double(i, "value");
     if (!value || *value <= 0) continue;
-    Latest& l = per_core[Column(kernels, i, "core")][Column(kernels, i, "kernel")];
-    std::string date = Column(kernels, i, "date");
-    if (l.value == 0 || date > l.date) l = {*value, date, Column(kernels, i, "target")};
+    Latest& l = per_core[kernels.Str(i, "core")][kernels.Str(i, "kernel")];
+    std::string date = kernels.Str(i, "date");
+    if (l.value == 0 || date > l.date) l = {*value, date, kernels.Str(i, "target")};
   }
   for (const auto& [core, by_kernel] : per_core) {
     auto it = catalog.cores.find(core);
@@ -57,14 +39,15 @@ Status LoadMeasuredFigures(rdf::Store& store, Catalog& catalog) {
     it->second.calibration = how + " instructions/MAC" + (target.empty() ? "" : " on " + target);
   }
 
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult inference, RunNamed(store, "match-measured-inference"));
-  for (std::size_t i = 0; i < inference.rows.size(); ++i) {
-    auto value = NumberColumn(inference, i, "value");
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult inference_result, RunNamed(store, "match-measured-inference"));
+  const Rows inference(inference_result);
+  for (std::size_t i = 0; i < inference.size(); ++i) {
+    auto value = inference.Double(i, "value");
     if (!value || *value <= 0) continue;
-    const auto key = std::make_pair(Column(inference, i, "model"), Column(inference, i, "device"));
-    std::string date = Column(inference, i, "date");
+    const auto key = std::make_pair(inference.Str(i, "model"), inference.Str(i, "device"));
+    std::string date = inference.Str(i, "date");
     auto [it, inserted] = catalog.measured_inference.try_emplace(key);
-    if (inserted || date > it->second.date) it->second = {*value, Column(inference, i, "target"), date};
+    if (inserted || date > it->second.date) it->second = {*value, inference.Str(i, "target"), date};
   }
   return Status::Ok();
 }

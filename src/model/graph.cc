@@ -446,6 +446,9 @@ rdf::GraphDocument ModelToGraph(const ModelSummary& s, const ModelMetadata& meta
     if (!layer.output_shapes.empty()) b.Text(iri, nnet + "shapeOut", JoinShape(layer.output_shapes.front()));
     if (!s.quantization.empty()) b.Iri(iri, nnet + "hasQuantization", DtypeIri(s.quantization));
     b.Int(iri, tkg + "macs", layer.macs);
+    b.Int(iri, tkg + "layerParameterCount", layer.params);
+    b.Int(iri, tkg + "weightBytes", layer.weight_bytes);
+    b.Int(iri, tkg + "activationBytes", layer.activation_bytes);
   }
   return doc;
 }

@@ -180,10 +180,20 @@ Result<ModelSummary> SummarizeOnnx(std::span<const std::uint8_t> bytes, const st
     layer.activation = "NONE";
     const std::string& op = node.op_type();
     layer.op = MapOp(op);
+    auto value_bytes = [&](const std::string& name) {
+      const Value& v = values[name];
+      return std::min(Mul(Elements(v.shape), DtypeBytes(v.type)), kSaturated);
+    };
     for (const auto& in : node.input()) {
-      if (!in.empty() && !initializers.count(in)) layer.input_shapes.push_back(values[in].shape);
+      if (!in.empty() && !initializers.count(in)) {
+        layer.input_shapes.push_back(values[in].shape);
+        layer.activation_bytes = std::min(layer.activation_bytes + value_bytes(in), kSaturated);
+      }
     }
-    for (const auto& out : node.output()) layer.output_shapes.push_back(values[out].shape);
+    for (const auto& out : node.output()) {
+      layer.output_shapes.push_back(values[out].shape);
+      layer.activation_bytes = std::min(layer.activation_bytes + value_bytes(out), kSaturated);
+    }
     const std::int64_t out_elements = node.output_size() > 0 ? Elements(values[node.output(0)].shape) : 0;
     const Value* weight = node.input_size() > 1 && initializers.count(node.input(1)) ? &values[node.input(1)] : nullptr;
     if (op == "Conv" && weight != nullptr && weight->shape.size() >= 3) {
@@ -201,7 +211,10 @@ Result<ModelSummary> SummarizeOnnx(std::span<const std::uint8_t> bytes, const st
       layer.op = "BATCH_MATMUL";
     }
     for (const auto& in : node.input()) {
-      if (initializers.count(in)) layer.params += Elements(values[in].shape);
+      if (initializers.count(in)) {
+        layer.params += Elements(values[in].shape);
+        layer.weight_bytes = std::min(layer.weight_bytes + value_bytes(in), kSaturated);
+      }
     }
     layer.macs_all = layer.macs;
     if (layer.macs == 0) {

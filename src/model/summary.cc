@@ -203,12 +203,18 @@ ModelSummary SummarizeTflite(const tflite::TfliteModel& model, std::span<const s
       if (t == nullptr) continue;
       if (!t->is_constant()) {
         layer.input_shapes.push_back(Shape(*t));
+        layer.activation_bytes = Add(layer.activation_bytes, std::clamp<std::int64_t>(t->Bytes(), 0, kSaturated));
       } else if (!IsIndexOperand(op.builtin, k)) {
         layer.params = Add(layer.params, Elements(t));
+        layer.weight_bytes = Add(layer.weight_bytes, static_cast<std::int64_t>(t->data.size()));
         if (counted_params.insert(op.inputs[k]).second) s.params = Add(s.params, Elements(t));
       }
     }
-    for (int t : op.outputs) layer.output_shapes.push_back(Shape(g.tensors[static_cast<std::size_t>(t)]));
+    for (int t : op.outputs) {
+      const Tensor& out = g.tensors[static_cast<std::size_t>(t)];
+      layer.output_shapes.push_back(Shape(out));
+      layer.activation_bytes = Add(layer.activation_bytes, std::clamp<std::int64_t>(out.Bytes(), 0, kSaturated));
+    }
     layer.macs = CoreMacs(g, op);
     layer.macs_all = Add(layer.macs, OtherMacs(g, op));
     s.macs = Add(s.macs, layer.macs);
@@ -327,6 +333,8 @@ std::string SummaryToJson(const ModelSummary& s, int indent) {
     lj["macs"] = l.macs;
     lj["macs_all"] = l.macs_all;
     lj["params"] = l.params;
+    lj["weight_bytes"] = l.weight_bytes;
+    lj["activation_bytes"] = l.activation_bytes;
     layers.push_back(std::move(lj));
   }
   j["layers"] = std::move(layers);

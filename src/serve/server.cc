@@ -684,7 +684,7 @@ void Server::Impl::Report(const httplib::Request& req, httplib::Response& res) {
   Result<std::string> text = Internal("not run");
   {
     std::lock_guard<std::mutex> lock(mu);
-    text = match::RenderReport(store, *format);
+    text = match::RenderReport(store, *format, {"", "served by tinykg serve", ""});
     store.TakeWarnings();
   }
   if (!text.ok()) return ProblemFrom(res, text.status());

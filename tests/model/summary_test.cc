@@ -108,6 +108,22 @@ TEST(ModelSummary, MicroSpeechLayersAndMacs) {
   EXPECT_GE(s->macs_all, s->macs);
 }
 
+// Per-layer memory: the fully connected layer reads 4 x 4000 int8 weights and
+// 4 int32 biases from flash and holds its 4,000-byte input and 4-byte output
+// in RAM; every layer's weights together fit in the file.
+TEST(ModelSummary, MicroSpeechLayerWeightAndActivationBytes) {
+  auto s = SummarizeFile(Seloc("Micro_Speech_Yes_No_1.tflite"));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->layers.size(), 4u);
+  EXPECT_EQ(s->layers[2].weight_bytes, 4 * 4000 + 4 * 4);
+  EXPECT_EQ(s->layers[2].activation_bytes, 4000 + 4);
+  EXPECT_EQ(s->layers[1].activation_bytes, 49 * 40 + 25 * 20 * 8);
+  std::int64_t weights = 0;
+  for (const auto& layer : s->layers) weights += layer.weight_bytes;
+  EXPECT_GT(weights, 16000);
+  EXPECT_LT(weights, s->file_bytes);
+}
+
 TEST(ModelSummary, Sha256KnownVectors) {
   const std::string abc = "abc";
   EXPECT_EQ(Sha256Hex({reinterpret_cast<const std::uint8_t*>(abc.data()), abc.size()}),

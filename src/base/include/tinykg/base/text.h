@@ -11,6 +11,13 @@ namespace tinykg {
 // The current time as xsd:dateTime in UTC, e.g. "2026-11-22T05:40:00Z".
 std::string NowUtc();
 
+// `text` with ASCII letters lowercased (other bytes, UTF-8 included, kept).
+std::string AsciiLower(std::string_view text);
+
+// `text` for XML/HTML text and attribute values: '&', '<', '>' and '"'
+// escaped as entities.
+std::string XmlEscape(std::string_view text);
+
 // FNV-1a 64-bit of `text` as 16 lowercase hex digits: short and stable, not
 // for security.
 std::string Fnv1aHex(std::string_view text);

@@ -60,6 +60,13 @@ struct LayerSummary {
   std::int64_t macs = 0;      // per the macs rule (0 for other ops)
   std::int64_t macs_all = 0;  // per the macs_all rule
   std::int64_t params = 0;
+  // Flash the layer's constant data operands take as stored (weights,
+  // biases; index/shape operands excluded), bytes.
+  std::int64_t weight_bytes = 0;
+  // RAM the layer's data tensors take while it runs: its non-constant
+  // inputs plus its outputs, unaligned bytes (the arena holds at least this
+  // much at that step; the arena plan adds what other layers keep alive).
+  std::int64_t activation_bytes = 0;
 };
 
 struct ModelSummary {
