@@ -112,6 +112,17 @@ std::string Json(const ReportData& data) {
            ", \"target\": " + JsonString(r.target) + ", \"date\": " + JsonString(r.date) + ", \"figures\": " + figures +
            "}}";
   }
+  out += "],\n\"deployments\": [";
+  for (std::size_t i = 0; i < data.deployments.size(); ++i) {
+    const DeploymentRow& d = data.deployments[i];
+    out += std::string(i ? ",\n " : "\n ") + "{\"deployment\": " + JsonString(d.iri) +
+           ", \"model\": " + JsonString(d.model_name) + ", \"device\": " + JsonString(d.device_name) +
+           ", \"date\": " + JsonString(d.date) + ", \"tinykg_version\": " + JsonString(d.version) +
+           ", \"online_learning\": " + (d.online ? "true" : "false") +
+           ", \"arena_reserved_bytes\": " + Opt(d.arena_reserved) +
+           ", \"arena_measured_bytes\": " + Opt(d.arena_measured) + ", \"model_array_bytes\": " + Opt(d.model_array) +
+           ", \"target\": " + JsonString(d.target) + ", \"forced_misfit\": " + (d.forced ? "true" : "false") + "}";
+  }
   out += "],\n\"unevaluated\": [";
   for (std::size_t i = 0; i < data.unevaluated.size(); ++i) {
     const auto& u = data.unevaluated[i];

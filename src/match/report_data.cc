@@ -75,6 +75,16 @@ Status GatherLayers(rdf::Store& store, ReportData& data) {
   return Status::Ok();
 }
 
+// The display name of `iri` among `list` (devices or models), else its
+// local name.
+template <typename List>
+std::string NameIn(const List& list, const std::string& iri) {
+  for (const auto& e : list) {
+    if (e.entity.iri == iri) return e.entity.name;
+  }
+  return LocalName(iri);
+}
+
 Status GatherRuns(rdf::Store& store, ReportData& data) {
   TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult result, RunNamed(store, "report-emulator-runs"));
   const Rows rows(result);
@@ -102,18 +112,41 @@ Status GatherRuns(rdf::Store& store, ReportData& data) {
       r.figures[metric] = *value;
     }
   }
-  auto name_of = [](const auto& list, const std::string& iri) {
-    for (const auto& e : list) {
-      if (e.entity.iri == iri) return e.entity.name;
-    }
-    return LocalName(iri);
-  };
   for (auto& [iri, run] : runs) {
-    run.device_name = name_of(data.devices, run.device_iri);
-    run.model_name = name_of(data.models, run.model_iri);
+    run.device_name = NameIn(data.devices, run.device_iri);
+    run.model_name = NameIn(data.models, run.model_iri);
     data.runs.push_back(std::move(run));
   }
   std::sort(data.runs.begin(), data.runs.end(), [](const EmulatorRun& a, const EmulatorRun& b) {
+    return a.date != b.date ? a.date > b.date : a.iri < b.iri;
+  });
+  return Status::Ok();
+}
+
+Status GatherDeployments(rdf::Store& store, ReportData& data) {
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult result, RunNamed(store, "report-deployments"));
+  const Rows rows(result);
+  std::map<std::string, DeploymentRow> found;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    DeploymentRow& d = found[rows.Str(i, "deployment")];
+    if (!d.iri.empty()) continue;  // several values of one field: the first row
+    d.iri = rows.Str(i, "deployment");
+    d.label = rows.Str(i, "label");
+    d.model_iri = rows.Str(i, "model");
+    d.device_iri = rows.Str(i, "device");
+    d.model_name = NameIn(data.models, d.model_iri);
+    d.device_name = NameIn(data.devices, d.device_iri);
+    d.date = rows.Str(i, "date");
+    d.version = rows.Str(i, "version");
+    d.target = rows.Str(i, "target");
+    d.online = rows.Str(i, "online") == "true";
+    d.forced = rows.Str(i, "forced") == "true";
+    d.arena_reserved = rows.Int(i, "arena");
+    d.arena_measured = rows.Int(i, "measured");
+    d.model_array = rows.Int(i, "array");
+  }
+  for (auto& [iri, d] : found) data.deployments.push_back(std::move(d));
+  std::sort(data.deployments.begin(), data.deployments.end(), [](const DeploymentRow& a, const DeploymentRow& b) {
     return a.date != b.date ? a.date > b.date : a.iri < b.iri;
   });
   return Status::Ok();
@@ -242,6 +275,7 @@ Result<ReportData> GatherReport(rdf::Store& store, const ReportContext& context)
   data.named_graphs = static_cast<std::size_t>(stats.graphs);
   TINYKG_RETURN_IF_ERROR(GatherLayers(store, data));
   TINYKG_RETURN_IF_ERROR(GatherRuns(store, data));
+  TINYKG_RETURN_IF_ERROR(GatherDeployments(store, data));
   TINYKG_RETURN_IF_ERROR(GatherUnevaluated(store, data));
   PickWinners(data);
   return data;

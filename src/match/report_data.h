@@ -75,6 +75,14 @@ struct EmulatorRun {
   std::map<std::string, double> kernel_instructions_per_mac;  // kernel -> figure
 };
 
+// A project `tinykg deploy` generated (a tkg:Deployment record).
+struct DeploymentRow {
+  std::string iri, label, model_iri, model_name, device_iri, device_name;
+  std::string date, version, target;
+  bool online = false, forced = false;
+  std::optional<std::int64_t> arena_reserved, arena_measured, model_array;
+};
+
 // A described device matchmaking could not check, or checked with gaps.
 struct UnevaluatedDevice {
   std::string iri, name;
@@ -101,6 +109,7 @@ struct ReportData {
   Catalog catalog;
   std::map<std::string, std::vector<LayerRow>> layers;  // model IRI -> layers by index
   std::vector<EmulatorRun> runs;                        // newest first
+  std::vector<DeploymentRow> deployments;               // newest first
   std::vector<UnevaluatedDevice> unevaluated;
   std::vector<ReportWinner> winners;
   std::map<std::string, std::size_t> records_by_method;  // method local name -> count

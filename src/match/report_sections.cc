@@ -98,8 +98,8 @@ std::string Plural(std::size_t n, const char* one, const char* many) {
 void Header(const ReportData& data, ReportDoc& doc) {
   doc.Heading(1, "top", doc.title);
   const ReportContext& c = data.context;
-  doc.Paragraph("Generated " + c.generated + " by tinykg " + c.version +
-                    " from the store " + (c.store.empty() ? "(not stated)" : c.store) + ".",
+  doc.Paragraph("Generated " + c.generated + " by tinykg " + c.version + " from the store " +
+                    (c.store.empty() ? "(not stated)" : c.store) + ".",
                 "meta");
   std::size_t layers = 0;
   for (const auto& [model, list] : data.layers) layers += list.size();
@@ -519,6 +519,35 @@ void Runs(const ReportData& data, ReportDoc& doc) {
   }
 }
 
+void Deployments(const ReportData& data, ReportDoc& doc) {
+  doc.Heading(2, "deployments", "Deployments");
+  if (data.deployments.empty()) {
+    doc.Paragraph(
+        "Nothing deployed yet. `tinykg deploy --model M --device D -o DIR` generates the device project for a "
+        "matched pair and records it here.",
+        "note");
+    return;
+  }
+  doc.Paragraph("What runs where: the projects `tinykg deploy` generated, newest first, with the memory they reserve.");
+  DocTable t;
+  t.id = "deployments";
+  t.table.columns = {
+      "model",          "device",          "date", "tinykg", "kind", "tensor arena (reserved / measured)",
+      "model in flash", "emulated target", "note"};
+  t.numeric = {false, false, false, false, false, true, true, false, false};
+  for (const DeploymentRow& d : data.deployments) {
+    auto bytes = [](const std::optional<std::int64_t>& v) {
+      return v ? FormatBytes(static_cast<double>(*v)) : std::string("?");
+    };
+    t.table.rows.push_back({d.model_name, d.device_name, d.date.empty() ? "?" : d.date,
+                            d.version.empty() ? "?" : d.version, d.online ? "online learning" : "inference",
+                            bytes(d.arena_reserved) + " / " + bytes(d.arena_measured), bytes(d.model_array),
+                            d.target.empty() ? "none (PlatformIO / Arduino only)" : d.target,
+                            d.forced ? "forced: the matchmaker found it does not fit" : ""});
+  }
+  doc.Table(std::move(t));
+}
+
 void Unevaluated(const ReportData& data, ReportDoc& doc) {
   doc.Heading(2, "unevaluated", "Devices that could not be evaluated");
   if (data.unevaluated.empty()) {
@@ -585,6 +614,7 @@ ReportDoc BuildReportDoc(const ReportData& data) {
   AccuracyAgainstCost(data, doc);
   ModelSections(data, doc);
   Runs(data, doc);
+  Deployments(data, doc);
   Unevaluated(data, doc);
   Devices(data, doc);
   Winners(data, doc);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "shell.h"
+#include "tinykg/match/matchmaker.h"
 
 namespace {
 
@@ -242,8 +243,29 @@ TEST_F(Deploy, LearnOnline_CmakeRouteUnderQemu_PredictsAsTrainOnEmulator) {
 
 TEST_F(Deploy, PlatformioAndArduinoFiles_NameBoardFrameworkAndSources) {
   const std::string project = Dir() + "/p";
+  const Output before = Tinykg("report --format md");
+  ASSERT_EQ(before.code, 0) << before.out;
+  EXPECT_NE(before.out.find("Nothing deployed yet"), std::string::npos);
   const Output d = Tinykg("deploy --model " + kMagicWand + " --device Arduino-Nano-BLE-33_1 -o " + project);
   ASSERT_EQ(d.code, 0) << d.out;
+  // The report lists what is deployed where, with the arena the project
+  // reserves (the figure deploy recorded).
+  const Output report = Tinykg("report --format md");
+  ASSERT_EQ(report.code, 0) << report.out;
+  const size_t section = report.out.find("## Deployments");
+  ASSERT_NE(section, std::string::npos) << report.out;
+  const std::string deployments = report.out.substr(section, report.out.find("\n## ", section + 1) - section);
+  EXPECT_NE(deployments.find("Magic_Wand_1"), std::string::npos) << deployments;
+  EXPECT_NE(deployments.find("Arduino"), std::string::npos) << deployments;
+  EXPECT_NE(deployments.find("mps2-an386"), std::string::npos) << deployments;
+  const Output arena =
+      Tinykg("query 'SELECT ?a WHERE { ?d <https://w3id.org/tinykg/ontology#arenaReservedBytes> ?a }' --format csv");
+  std::string reserved = arena.out.substr(arena.out.find('\n') + 1);
+  reserved = reserved.substr(0, reserved.find_first_of("\r\n"));
+  ASSERT_FALSE(reserved.empty()) << arena.out;
+  EXPECT_NE(deployments.find(tinykg::match::FormatBytes(static_cast<double>(std::stoll(reserved)))), std::string::npos)
+      << reserved << "\n"
+      << deployments;
   const std::string ini = Slurp(project + "/platformio.ini");
   EXPECT_NE(ini.find("[env:nano33ble]"), std::string::npos) << ini;
   EXPECT_NE(ini.find("\nplatform = nordicnrf52\n"), std::string::npos) << ini;
