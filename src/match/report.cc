@@ -32,6 +32,7 @@ struct Winner {
 
 struct ReportData {
   std::vector<DeviceFacts> devices;
+  std::vector<std::pair<Entity, std::string>> not_evaluated;  // devices without budgets, and why
   std::vector<ModelFacts> models;
   std::map<std::pair<std::string, std::string>, Fit> pairs;  // (model, device) -> fit
   std::vector<Winner> winners;
@@ -53,6 +54,12 @@ Result<ReportData> Gather(rdf::Store& store) {
   auto by_name = [](const auto& a, const auto& b) { return Lower(a.entity.name) < Lower(b.entity.name); };
   std::sort(data.models.begin(), data.models.end(), by_name);
   std::sort(data.devices.begin(), data.devices.end(), by_name);
+  std::erase_if(data.devices, [&data](const DeviceFacts& d) {
+    std::string why = Unevaluable(d);
+    if (why.empty()) return false;
+    data.not_evaluated.emplace_back(d.entity, std::move(why));
+    return true;
+  });
   for (const auto& m : data.models) {
     for (const auto& d : data.devices) {
       Fit f = Evaluate(m, d, *catalog, {});
@@ -128,7 +135,7 @@ std::string Names(const std::vector<std::string>& iris) {
 std::string Bytes(const std::optional<std::int64_t>& b) { return b ? FormatBytes(static_cast<double>(*b)) : "?"; }
 
 struct Views {
-  TextTable devices, models, matrix, winners, near_misses;
+  TextTable devices, models, matrix, winners, near_misses, not_evaluated;
   std::vector<std::string> device_keys;  // D1, D2, ...
 };
 
@@ -165,6 +172,8 @@ Views BuildViews(const ReportData& data) {
     v.winners.rows.push_back({w.device.name, LocalName(w.task), w.fit.model.name, w.basis,
                               Bytes(w.fit.ram_margin_bytes), w.fit.latency_ms ? FormatMs(*w.fit.latency_ms) : "?"});
   }
+  v.not_evaluated.columns = {"device", "IRI", "why"};
+  for (const auto& [device, why] : data.not_evaluated) v.not_evaluated.rows.push_back({device.name, device.iri, why});
   v.near_misses.columns = {"model", "device", "short of"};
   for (const auto& [key, f] : data.pairs) {
     if (f.fits) continue;
@@ -193,7 +202,12 @@ std::string Summary(const ReportData& data) {
                 "%zu devices, %zu models, %zu benchmark records; %zu of %zu (model, device) pairs fit (%.0f %%).",
                 data.devices.size(), data.models.size(), data.records, data.fitting, pairs,
                 pairs ? 100.0 * static_cast<double>(data.fitting) / static_cast<double>(pairs) : 0.0);
-  return buf;
+  std::string out = buf;
+  if (!data.not_evaluated.empty()) {
+    out += " " + std::to_string(data.not_evaluated.size()) +
+           " more device(s) could not be evaluated (see \"Devices not evaluated\").";
+  }
+  return out;
 }
 
 const char kLegend[] =
@@ -214,6 +228,9 @@ std::string Markdown(const ReportData& data) {
          RenderTable(v.matrix, TableFormat::kMarkdown) + "\n";
   out += "## Benchmark winners per device and task\n\n" + std::string(kRanking) + "\n\n" +
          RenderTable(v.winners, TableFormat::kMarkdown) + "\n";
+  if (!v.not_evaluated.rows.empty()) {
+    out += "## Devices not evaluated\n\n" + RenderTable(v.not_evaluated, TableFormat::kMarkdown) + "\n";
+  }
   if (!v.near_misses.rows.empty()) {
     out += "## Near misses (short of RAM or flash by at most 25 %)\n\n" +
            RenderTable(v.near_misses, TableFormat::kMarkdown) + "\n";
@@ -241,6 +258,12 @@ std::string Json(const ReportData& data) {
            ", \"clock_hz\": " + opt(d.clock_hz) + ", \"free_ram_bytes\": " + opt(d.free_ram) +
            ", \"free_flash_bytes\": " + opt(d.free_flash) + ", \"sensors\": " + list(d.sensors) +
            ", \"runtimes\": " + list(d.runtimes) + "}";
+  }
+  out += "],\n\"not_evaluated\": [";
+  for (std::size_t i = 0; i < data.not_evaluated.size(); ++i) {
+    const auto& [device, why] = data.not_evaluated[i];
+    out += std::string(i ? ",\n " : "\n ") + "{\"device\": " + JsonString(device.name) +
+           ", \"iri\": " + JsonString(device.iri) + ", \"why\": " + JsonString(why) + "}";
   }
   out += "],\n\"models\": [";
   for (std::size_t i = 0; i < data.models.size(); ++i) {
@@ -438,6 +461,9 @@ std::string Html(const ReportData& data) {
   out += "<h2>Models</h2>\n" + HtmlTable(v.models, "models");
   out += "<h2>Benchmark winners per device and task</h2>\n<p>" + Esc(kRanking) + "</p>\n" + HtmlTable(v.winners, "winners");
   out += "<h2>Matrix (text)</h2>\n" + HtmlTable(v.matrix, "matrix");
+  if (!v.not_evaluated.rows.empty()) {
+    out += "<h2>Devices not evaluated</h2>\n" + HtmlTable(v.not_evaluated, "not-evaluated");
+  }
   if (!v.near_misses.rows.empty()) out += "<h2>Near misses</h2>\n" + HtmlTable(v.near_misses, "near-misses");
   return out + "</body></html>\n";
 }
