@@ -291,7 +291,7 @@ void DefaultBudget(std::optional<std::int64_t>& free, const std::optional<std::i
 void ApplyDeviceDefaults(DeviceFacts& d) {
   DefaultBudget(d.free_ram, d.ram_total, kDefaultRamReserveBytes, "--free-ram", d.free_ram_note);
   DefaultBudget(d.free_flash, d.flash_total, kDefaultFlashReserveBytes, "--free-flash", d.free_flash_note);
-  if (d.runtimes.empty() && !d.core.empty()) {
+  if (d.runtimes.empty()) {
     d.runtimes.push_back(std::string(vocab::kTkg) + "TFLiteMicro");
     d.runtime_note = "TFLiteMicro (default for a device that names no runtime; set with --runtime)";
   }
