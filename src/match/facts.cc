@@ -79,6 +79,12 @@ class Rows {
   explicit Rows(const rdf::NestedResult& r) : Rows(r.result) {
     for (std::size_t i = 0; i < r.nested.size(); ++i) nested_[r.nested[i]] = &r.values[i];
   }
+  std::size_t size() const { return r_.rows.size(); }
+  const std::optional<rdf::Term>& Get(std::size_t row, const std::string& var) const {
+    static const std::optional<rdf::Term> kNone;
+    auto it = index_.find(var);
+    return it == index_.end() ? kNone : r_.rows[row][it->second];
+  }
   // Every value of `var` in `row`: the nested ones, or the cell.
   std::vector<std::string> Values(std::size_t row, const std::string& var) const {
     if (auto it = nested_.find(var); it != nested_.end()) {
@@ -90,27 +96,21 @@ class Rows {
     if (!t) return {};
     return {t->value};
   }
-  // The first value of `var` in `row` (nested or the cell).
-  const std::optional<rdf::Term>& First(std::size_t row, const std::string& var) const {
+  // The first value of `var` in `row` (nested or the cell); null if none.
+  const rdf::Term* First(std::size_t row, const std::string& var) const {
     if (auto it = nested_.find(var); it != nested_.end()) {
       const auto& values = (*it->second)[row];
-      scratch_ = values.empty() ? std::nullopt : std::optional<rdf::Term>(values.front());
-      return scratch_;
+      return values.empty() ? nullptr : &values.front();
     }
-    return Get(row, var);
-  }
-  std::size_t size() const { return r_.rows.size(); }
-  const std::optional<rdf::Term>& Get(std::size_t row, const std::string& var) const {
-    static const std::optional<rdf::Term> kNone;
-    auto it = index_.find(var);
-    return it == index_.end() ? kNone : r_.rows[row][it->second];
+    const auto& t = Get(row, var);
+    return t ? &*t : nullptr;
   }
   std::string Str(std::size_t row, const std::string& var) const {
-    const auto& t = First(row, var);
+    const rdf::Term* t = First(row, var);
     return t ? t->value : std::string();
   }
   std::optional<std::int64_t> Int(std::size_t row, const std::string& var) const {
-    const auto& t = First(row, var);
+    const rdf::Term* t = First(row, var);
     if (!t || !t->is_literal()) return std::nullopt;
     std::int64_t v = 0;
     const std::string& s = t->value;
@@ -123,7 +123,7 @@ class Rows {
     }
   }
   std::optional<double> Double(std::size_t row, const std::string& var) const {
-    const auto& t = First(row, var);
+    const rdf::Term* t = First(row, var);
     if (!t || !t->is_literal()) return std::nullopt;
     try {
       return std::stod(t->value);
@@ -136,7 +136,6 @@ class Rows {
   const rdf::QueryResult& r_;
   std::unordered_map<std::string, std::size_t> index_;
   std::unordered_map<std::string, const std::vector<std::vector<rdf::Term>>*> nested_;
-  mutable std::optional<rdf::Term> scratch_;
 };
 
 std::vector<rdf::Term> IriTerms(const std::vector<std::string>& iris) {
@@ -250,7 +249,7 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
       d.flash_total = f.Int(i, "flash");
       d.clock_hz = f.Int(i, "clock_hz");
       d.core = f.Str(i, "core");
-      if (const auto& fpu = f.First(i, "fpu")) d.fpu = fpu->value == "true" || fpu->value == "1";
+      if (const rdf::Term* fpu = f.First(i, "fpu")) d.fpu = fpu->value == "true" || fpu->value == "1";
       it = at.emplace(iri, out.size()).first;
       out.push_back(std::move(d));
     }

@@ -858,13 +858,25 @@ LmdbEngine::Scan::~Scan() {
 Result<std::unique_ptr<LmdbEngine::Scan>> LmdbEngine::Find(const QuadIds& pattern) {
   std::unique_ptr<Scan> scan(new Scan());
   scan->engine_ = this;
-  scan->want_ = pattern;
+  TINYKG_RETURN_IF_ERROR(Refind(*scan, pattern));
+  return scan;
+}
+
+Status LmdbEngine::Refind(Scan& scan, const QuadIds& pattern) {
+  scan.want_ = pattern;
+  scan.started_ = false;
+  scan.done_ = false;
+  scan.prefix_.clear();
   if (CheckDeadline()) {
-    scan->done_ = true;
-    return scan;
+    scan.done_ = true;
+    return Status::Ok();
   }
   MDB_txn* txn = nullptr;
-  TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &scan->own_txn_));
+  if (!scan.cursor_) {
+    TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &scan.own_txn_));
+  } else {
+    txn = mdb_cursor_txn(scan.cursor_);
+  }
   // Pick the index whose key starts with the most bound terms. Positions:
   // 0 s, 1 p, 2 o, 3 g.
   MDB_dbi dbi = spo_;
@@ -872,8 +884,8 @@ Result<std::unique_ptr<LmdbEngine::Scan>> LmdbEngine::Find(const QuadIds& patter
   auto use = [&](MDB_dbi d, std::initializer_list<int> order) {
     dbi = d;
     int i = 0;
-    for (int pos : order) scan->order_[i++] = pos;
-    scan->key_terms_ = i;
+    for (int pos : order) scan.order_[i++] = pos;
+    scan.key_terms_ = i;
   };
   if (pattern.g) {
     use(gspo_, {3, 0, 1, 2});
@@ -887,14 +899,20 @@ Result<std::unique_ptr<LmdbEngine::Scan>> LmdbEngine::Find(const QuadIds& patter
   } else {
     use(spo_, {0, 1, 2});
   }
-  for (int i = 0; i < scan->key_terms_ && ids[scan->order_[i]] != 0; ++i) {
+  for (int i = 0; i < scan.key_terms_ && ids[scan.order_[i]] != 0; ++i) {
     char buf[8];
-    PutId(buf, ids[scan->order_[i]]);
-    scan->prefix_.append(buf, 8);
+    PutId(buf, ids[scan.order_[i]]);
+    scan.prefix_.append(buf, 8);
   }
-  int rc = mdb_cursor_open(txn, dbi, &scan->cursor_);
+  // The same index in the same transaction: the cursor moves (no new one).
+  if (scan.cursor_ && mdb_cursor_dbi(scan.cursor_) == dbi) return Status::Ok();
+  if (scan.cursor_) {
+    mdb_cursor_close(scan.cursor_);
+    scan.cursor_ = nullptr;
+  }
+  int rc = mdb_cursor_open(txn, dbi, &scan.cursor_);
   if (rc != 0) return LmdbError(rc, "cannot read the store", dir_);
-  return scan;
+  return Status::Ok();
 }
 
 bool LmdbEngine::Scan::Next(QuadIds& out) {

@@ -96,7 +96,10 @@ class LmdbEngine {
     has_deadline_ = true;
     expired_ = false;
   }
-  void ClearDeadline() { has_deadline_ = false; }
+  void ClearDeadline() {
+    has_deadline_ = false;
+    expired_ = false;
+  }
   bool expired() const { return expired_; }
   // True (and expired() set) once the deadline has passed.
   bool CheckDeadline() {
@@ -154,6 +157,10 @@ class LmdbEngine {
     std::uint32_t steps_ = 0;
   };
   Result<std::unique_ptr<Scan>> Find(const QuadIds& pattern);
+  // Starts `scan` (from Find) again with another pattern, reusing its cursor
+  // when the index is the same: a join's inner loop, one range per row.
+  // Only within the transaction the scan was made in.
+  Status Refind(Scan& scan, const QuadIds& pattern);
   // The ids of every graph with quads (gspo), in id order.
   Result<std::vector<TermId>> GraphIds();
 

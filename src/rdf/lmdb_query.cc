@@ -149,7 +149,7 @@ std::optional<Term> ConstantOf(rasqal_literal* l) {
 
 class Evaluator {
  public:
-  Evaluator(LmdbEngine& engine) : engine_(engine) {}
+  explicit Evaluator(LmdbEngine& engine) : engine_(engine), terms_(engine) {}
 
   // false: outside the shape (nothing was read).
   bool Compile(rasqal_query* q) {
@@ -191,23 +191,20 @@ class Evaluator {
       TINYKG_RETURN_IF_ERROR(Step(0));
     }
     if (unsupported_) return false;
+    if (engine_.expired()) return true;  // the caller reports the deadline; no rows to decode
     out.kind = QueryResult::Kind::kBindings;
     out.variables = names_;
     const size_t width = projected_.size();
     const size_t n = width == 0 ? rows_count_ : rows_.size() / width;
     out.rows.reserve(n);
-    std::unordered_map<TermId, Term> terms;
     for (size_t r = 0; r < n; ++r) {
       std::vector<std::optional<Term>> row(width);
       for (size_t c = 0; c < width; ++c) {
         TermId id = rows_[r * width + c];
         if (!id) continue;
-        auto it = terms.find(id);
-        if (it == terms.end()) {
-          TINYKG_ASSIGN_OR_RETURN(Term t, engine_.TermOf(id));
-          it = terms.emplace(id, std::move(t)).first;
-        }
-        row[c] = it->second;
+        const Term* t = terms_.Get(id);
+        if (!t) return StoreError("term " + std::to_string(id) + " is missing from the store");
+        row[c] = *t;
       }
       out.rows.push_back(std::move(row));
     }
@@ -466,6 +463,9 @@ class Evaluator {
   Status Step(size_t k) {
     if (unsupported_ || engine_.expired()) return Status::Ok();
     if (k == order_.size()) {
+      // Rows can come faster than scans step (a cross product): the deadline
+      // is checked here too.
+      if (++emitted_ % 4096 == 0) engine_.CheckDeadline();
       if (projected_.empty()) {
         ++rows_count_;
       } else {
@@ -488,7 +488,14 @@ class Evaluator {
         fresh[i] = s.var;
       }
     }
-    TINYKG_ASSIGN_OR_RETURN(auto scan, engine_.Find(want));
+    // One scan per step, started again for each row of the step before.
+    if (scans_.size() <= k) scans_.resize(k + 1);
+    if (!scans_[k]) {
+      TINYKG_ASSIGN_OR_RETURN(scans_[k], engine_.Find(want));
+    } else {
+      TINYKG_RETURN_IF_ERROR(engine_.Refind(*scans_[k], want));
+    }
+    LmdbEngine::Scan* scan = scans_[k].get();
     QuadIds q;
     while (scan->Next(q)) {
       TermId got[3] = {q.s, q.p, q.o};
@@ -525,17 +532,24 @@ class Evaluator {
     }
     TermId id = bind_[static_cast<size_t>(e.var)];
     if (!id) return nullptr;
-    auto it = term_cache_.find(id);
-    if (it == term_cache_.end()) {
-      auto t = engine_.TermOf(id);
-      if (!t.ok()) {
-        unsupported_ = true;
-        return nullptr;
-      }
-      if (term_cache_.size() > 200000) term_cache_.clear();
-      it = term_cache_.emplace(id, std::move(*t)).first;
+    const Term* t = terms_.Get(id);
+    if (!t) unsupported_ = true;
+    return t;
+  }
+
+  // The first operand of a comparison, kept apart from the cache: the
+  // second operand's lookup may take its cache slot.
+  // (`second` null: any number of later lookups, as IN has.)
+  const Term* Pinned(const Expr& e, const Expr* second) {
+    const Term* t = Operand(e);
+    if (!t || e.constant) return t;
+    if (second) {
+      if (second->var < 0) return t;
+      TermId a = bind_[static_cast<size_t>(e.var)], b = bind_[static_cast<size_t>(second->var)];
+      if (!b || a == b || !TermCache::SameSlot(a, b)) return t;
     }
-    return &it->second;
+    pinned_ = *t;
+    return &pinned_;
   }
 
   static Truth Of(bool b) { return b ? Truth::kTrue : Truth::kFalse; }
@@ -611,14 +625,14 @@ class Evaluator {
         return Of(t->is_literal());
       }
       case RASQAL_EXPR_SAMETERM: {
-        const Term* a = Operand(e.args[0]);
+        const Term* a = Pinned(e.args[0], &e.args[1]);
         const Term* b = Operand(e.args[1]);
         if (!a || !b) return Truth::kError;
         return Of(*a == *b);
       }
       case RASQAL_EXPR_EQ:
       case RASQAL_EXPR_NEQ: {
-        const Term* a = Operand(e.args[0]);
+        const Term* a = Pinned(e.args[0], &e.args[1]);
         const Term* b = Operand(e.args[1]);
         if (!a || !b) return Truth::kError;
         Truth t = Equal(*a, *b);
@@ -629,7 +643,7 @@ class Evaluator {
       case RASQAL_EXPR_GT:
       case RASQAL_EXPR_LE:
       case RASQAL_EXPR_GE: {
-        const Term* a = Operand(e.args[0]);
+        const Term* a = Pinned(e.args[0], &e.args[1]);
         const Term* b = Operand(e.args[1]);
         if (!a || !b) return Truth::kError;
         auto c = Order(*a, *b);
@@ -641,7 +655,7 @@ class Evaluator {
       }
       case RASQAL_EXPR_IN:
       case RASQAL_EXPR_NOT_IN: {
-        const Term* a = Operand(e.args[0]);
+        const Term* a = Pinned(e.args[0], nullptr);
         if (!a) return Truth::kError;
         bool error = false;
         for (size_t i = 1; i < e.args.size(); ++i) {
@@ -687,9 +701,12 @@ class Evaluator {
   std::vector<size_t> order_;
   std::vector<std::vector<size_t>> step_filters_;
   std::vector<TermId> bind_;
+  std::vector<std::unique_ptr<LmdbEngine::Scan>> scans_;
   std::vector<TermId> rows_;
   size_t rows_count_ = 0;
-  std::unordered_map<TermId, Term> term_cache_;
+  size_t emitted_ = 0;
+  TermCache terms_;
+  Term pinned_;
   bool empty_ = false;
   bool unsupported_ = false;
 };

@@ -32,12 +32,42 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lmdb_engine.h"
 #include "tinykg/base/status.h"
 #include "tinykg/rdf/store.h"
 
 namespace tinykg::rdf::internal {
+
+// Decoded terms by id, direct-mapped: the terms that repeat (predicates,
+// classes, sensor kinds) stay; values seen once (numbers, titles) only pass
+// through, without growing a hash table per row.
+class TermCache {
+ public:
+  explicit TermCache(LmdbEngine& engine) : engine_(engine), slots_(kSlots) {}
+  // Null when the store has no such term (it was removed under us).
+  const Term* Get(TermId id) {
+    Slot& slot = slots_[id & (kSlots - 1)];
+    if (slot.id != id) {
+      auto t = engine_.TermOf(id);
+      if (!t.ok()) return nullptr;
+      slot.id = id;
+      slot.term = std::move(*t);
+    }
+    return &slot.term;
+  }
+  static bool SameSlot(TermId a, TermId b) { return (a & (kSlots - 1)) == (b & (kSlots - 1)); }
+
+ private:
+  static constexpr size_t kSlots = 1 << 12;
+  struct Slot {
+    TermId id = 0;
+    Term term;
+  };
+  LmdbEngine& engine_;
+  std::vector<Slot> slots_;
+};
 
 // Parses queries for EvaluateOnIndexes in a Rasqal world of its own, whose
 // log messages go nowhere: a query that falls back is parsed again by

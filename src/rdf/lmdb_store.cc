@@ -217,6 +217,8 @@ class LmdbStore final : public Store {
     if (wanted.empty()) return out;
     std::sort(wanted.begin(), wanted.end());
     const bool one = wanted.size() == 1;
+    std::unique_ptr<LmdbEngine::Scan> scan;
+    TermCache terms(*engine_);
     for (size_t i = 0; i < subjects.size(); ++i) {
       TINYKG_ASSIGN_OR_RETURN(auto s, engine_->Find(subjects[i]));
       if (!s) continue;
@@ -224,13 +226,18 @@ class LmdbStore final : public Store {
       QuadIds pattern;
       pattern.s = *s;
       if (one) pattern.p = wanted.front().first;
-      TINYKG_ASSIGN_OR_RETURN(auto scan, engine_->Find(pattern));
+      if (!scan) {
+        TINYKG_ASSIGN_OR_RETURN(scan, engine_->Find(pattern));
+      } else {
+        TINYKG_RETURN_IF_ERROR(engine_->Refind(*scan, pattern));
+      }
       QuadIds q;
       while (scan->Next(q)) {
         auto it = std::lower_bound(wanted.begin(), wanted.end(), std::pair<TermId, size_t>(q.p, 0));
         if (it == wanted.end() || it->first != q.p) continue;
-        TINYKG_ASSIGN_OR_RETURN(Term o, engine_->TermOf(q.o));
-        for (; it != wanted.end() && it->first == q.p; ++it) out[it->second][i].push_back(o);
+        const Term* o = terms.Get(q.o);
+        if (!o) return StoreError("term " + std::to_string(q.o) + " is missing from the store");
+        for (; it != wanted.end() && it->first == q.p; ++it) out[it->second][i].push_back(*o);
       }
     }
     return out;

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "shipped_graph.h"
 #include "test_store.h"
 #include "tinykg/rdf/syntax.h"
 #include "tinykg/rdf/vocab.h"
@@ -22,14 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 GraphDocument Doc(const std::string& iri, const std::string& turtle, const std::string& kind = kKindKg) {
-  auto triples = ParseRdf(turtle, Syntax::kTurtle, iri, iri);
-  EXPECT_TRUE(triples.ok()) << triples.status().ToString();
-  GraphDocument d;
-  d.iri = iri;
-  d.kind = kind;
-  d.source = iri;
-  d.triples = std::move(triples).value();
-  return d;
+  return testing::TurtleDocument(iri, turtle, kind, iri);
 }
 
 std::multiset<std::string> Snapshot(Store& store) {

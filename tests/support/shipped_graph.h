@@ -17,17 +17,24 @@
 
 namespace tinykg::testing {
 
+// The document a load makes of Turtle `text` (a failed parse is a test
+// failure and an empty document).
+inline rdf::GraphDocument TurtleDocument(const std::string& iri, const std::string& text, const std::string& kind,
+                                         const std::string& source) {
+  auto triples = rdf::ParseRdf(text, rdf::Syntax::kTurtle, iri, source);
+  EXPECT_TRUE(triples.ok()) << triples.status().ToString();
+  rdf::GraphDocument doc;
+  doc.iri = iri;
+  doc.kind = kind;
+  doc.source = source;
+  if (triples.ok()) doc.triples = std::move(triples).value();
+  return doc;
+}
+
 inline void LoadTurtleFile(rdf::Store& store, const std::string& path, const char* kind) {
   auto text = ReadFile(path);
   ASSERT_TRUE(text.ok()) << text.status().ToString();
-  auto triples = rdf::ParseRdf(*text, rdf::Syntax::kTurtle, FileIri(path), path);
-  ASSERT_TRUE(triples.ok()) << triples.status().ToString();
-  rdf::GraphDocument doc;
-  doc.iri = FileIri(path);
-  doc.kind = kind;
-  doc.source = path;
-  doc.triples = std::move(triples).value();
-  ASSERT_TRUE(store.Put(doc).ok());
+  ASSERT_TRUE(store.Put(TurtleDocument(FileIri(path), *text, kind, path)).ok());
 }
 
 // A memory store with the ontology and the shipped kg/, shared by a suite.
