@@ -74,8 +74,7 @@ TEST_F(ImportedDevices, PlainWotTd_IsADeviceOnceItsFactsAreGiven) {
   CliRun bare = Run("match --device " + kUniboGraph);
   EXPECT_EQ(bare.exit_code, 1);
   EXPECT_NE(bare.err.find("is a Thing Description without hardware facts"), std::string::npos) << bare.err;
-  ASSERT_EQ(Run("-q import td '" + kUniboTd + "' --free-ram 64kB --free-flash 512kB --sensor accelerometer")
-                .exit_code,
+  ASSERT_EQ(Run("-q import td '" + kUniboTd + "' --free-ram 64kB --free-flash 512kB --sensor accelerometer").exit_code,
             0);
   CliRun match = Run("match --device " + kUniboGraph + " --format json");
   ASSERT_EQ(match.exit_code, 0) << match.err;
@@ -121,8 +120,8 @@ TEST_F(ImportedDevices, TrainOnEmulator_TakesLabelsWithCommas_AndPrefixes) {
   // The device resolves (a label with a comma is one name); the run then
   // stops at the missing data file, before any emulator starts.
   const std::string missing = "/nonexistent/tinykg-train.csv";
-  for (const std::string& device : {std::string("Arduino Nano 33 BLE Sense (TinyML kit, OV7675 camera)"),
-                                    std::string("SiFive HiFive1 Rev B")}) {
+  for (const std::string& device :
+       {std::string("Arduino Nano 33 BLE Sense (TinyML kit, OV7675 camera)"), std::string("SiFive HiFive1 Rev B")}) {
     CliRun r = Run("train --on emulator --device '" + device + "' --data " + missing + " --label y");
     EXPECT_EQ(r.exit_code, 1) << device << "\n" << r.err;
     EXPECT_EQ(r.err.find("device"), std::string::npos) << device << "\n" << r.err;
