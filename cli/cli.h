@@ -69,7 +69,8 @@ void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run
 void AddExportTdCommand(CLI::App& export_cmd, GlobalOptions& options, Runner& run);
 // `train --on emulator` (cmd_emu.cc): called by cmd_train.cc.
 struct EmulatorTrainArgs {
-  std::string device, data, eval, label, model, format = "table";
+  std::vector<std::string> devices;  // --device, repeated: one name each (never split at commas)
+  std::string data, eval, label, model, format = "table";
   std::vector<std::string> features;
   std::vector<int> hidden;
   int steps = 0;

@@ -301,16 +301,6 @@ void RunDevice(DeviceRun& run, const emu::Workload& workload, const std::string&
   }
 }
 
-std::vector<std::string> SplitDevices(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream in(list);
-  std::string name;
-  while (std::getline(in, name, ',')) {
-    if (!name.empty()) out.push_back(name);
-  }
-  return out;
-}
-
 nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, const RunDocuments& docs,
                        const BackboneFacts& backbone, const std::string& date) {
   const emu::Measurement& m = *run.measurement;
@@ -380,8 +370,8 @@ void PrintTable(const nlohmann::json& out) {
 }  // namespace
 
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args) {
-  const std::vector<std::string> names = SplitDevices(args.device);
-  if (names.empty()) return ReportError(InvalidArgument("--on emulator needs --device DEVICE[,DEVICE...]"));
+  const std::vector<std::string>& names = args.devices;
+  if (names.empty()) return ReportError(InvalidArgument("--on emulator needs --device DEVICE (repeat for several)"));
   auto store = OpenStore(options);
   if (!store.ok()) {
     ReportError(store.status());

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "store_access.h"
 #include "tinykg/base/text.h"
+#include "tinykg/emu/device.h"
 #include "tinykg/emu/fleet.h"
 #include "tinykg/emu/target.h"
 #include "tinykg/rdf/vocab.h"
@@ -53,101 +54,51 @@ std::string Normal(std::string_view s) {
   return out;
 }
 
-struct GraphDevice {
-  std::string iri, title, core, core_iri;  // core: the core IRI's local name
-  emu::DeviceLimits limits;
-  const emu::Target* target = nullptr;
-};
-
-std::uint64_t Integer(const std::optional<rdf::Term>& t) {
-  if (!t || !t->is_literal()) return 0;
-  try {
-    return static_cast<std::uint64_t>(std::stod(t->value));
-  } catch (...) {
-    return 0;
-  }
-}
-
-// Every device with a core, RAM and flash; free figures win over totals.
-Result<std::vector<GraphDevice>> GraphDevices(rdf::Store& store) {
-  const std::string prefixes = "PREFIX tkg: <" + std::string(vocab::kTkg) + ">\nPREFIX td: <" + vocab::kTd + ">\n";
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult rows,
-                          store.Query(prefixes + "SELECT ?device ?title ?core ?ram ?flash WHERE {\n"
-                                                 "  ?device tkg:coreType ?core ; tkg:ramBytes ?ram ; "
-                                                 "tkg:flashBytes ?flash ; td:title ?title .\n}"));
-  std::map<std::string, GraphDevice> by_iri;
-  for (const auto& row : rows.rows) {
-    if (!row[0] || !row[2]) continue;
-    GraphDevice& d = by_iri[row[0]->value];
-    d.iri = row[0]->value;
-    if (d.title.empty() && row[1]) d.title = row[1]->value;
-    d.core_iri = row[2]->value;
-    d.core = LocalName(d.core_iri);
-    d.limits.ram_bytes = Integer(row[3]);
-    d.limits.flash_bytes = Integer(row[4]);
-  }
-  for (const char* property : {"freeRamBytes", "freeFlashBytes"}) {
-    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult free,
-                            store.Query(prefixes + "SELECT ?device ?v WHERE { ?device tkg:" + property + " ?v }"));
-    for (const auto& row : free.rows) {
-      if (!row[0]) continue;
-      auto it = by_iri.find(row[0]->value);
-      const std::uint64_t v = Integer(row[1]);
-      if (it == by_iri.end() || v == 0) continue;
-      (std::string(property) == "freeRamBytes" ? it->second.limits.ram_bytes : it->second.limits.flash_bytes) = v;
-    }
-  }
-  std::vector<GraphDevice> out;
-  for (auto& [iri, d] : by_iri) {
-    d.target = emu::TargetForCoreType(d.core);
-    out.push_back(std::move(d));
-  }
-  std::sort(out.begin(), out.end(), [](const GraphDevice& a, const GraphDevice& b) {
-    return a.title != b.title ? a.title < b.title : a.iri < b.iri;
-  });
-  return out;
-}
-
-// --device-class: a device (IRI or title) is a template for N copies; a core
-// type ("CortexM4F", "cortex-m4f") or an emulated target ("mps2-an386")
-// selects the graph's devices with that core (or standing for that target),
-// sorted by title, reused round-robin when N exceeds them.
-Result<std::vector<emu::FleetDevice>> SelectDevices(const std::vector<GraphDevice>& graph, const std::string& cls,
-                                                    int count, std::string* core_iri) {
-  std::vector<const GraphDevice*> chosen;
-  for (const GraphDevice& d : graph) {
-    if (d.iri == cls || d.title == cls) chosen = {&d};
+// --device-class: a device (IRI, title, label or unambiguous prefix, as
+// every command resolves names) is a template for N copies; a core type
+// ("CortexM4F", "cortex-m4f") or an emulated target ("mps2-an386") selects
+// the graph's devices with that core (or standing for that target), sorted
+// by name, reused round-robin when N exceeds them.
+Result<std::vector<emu::FleetDevice>> SelectDevices(rdf::Store& store, const std::string& cls, int count,
+                                                    std::string* core_iri) {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<emu::DeviceFacts> graph, emu::EmulatableDevices(store));
+  std::vector<emu::DeviceFacts> chosen;
+  auto one = emu::FindDevice(store, cls);
+  if (one.ok()) {
+    chosen = {*one};
+  } else if (one.status().code() != StatusCode::kNotFound) {
+    return one.status();  // ambiguous, or a device the emulator cannot run
   }
   std::string want = Normal(cls);
   if (want.rfind("tkg:", 0) == 0) want.erase(0, 4);
   if (chosen.empty()) {
-    for (const GraphDevice& d : graph) {
-      if (Normal(d.core) == want) chosen.push_back(&d);
+    for (const auto& d : graph) {
+      if (Normal(d.core) == want) chosen.push_back(d);
     }
   }
   if (const emu::Target* target = emu::FindTarget(cls); chosen.empty() && target != nullptr) {
-    for (const GraphDevice& d : graph) {
-      if (d.target == target) chosen.push_back(&d);
+    for (const auto& d : graph) {
+      if (d.target == target) chosen.push_back(d);
     }
   }
   if (chosen.empty()) {
     std::string cores;
-    for (const GraphDevice& d : graph) {
+    for (const auto& d : graph) {
       if (cores.find(d.core) == std::string::npos) cores += (cores.empty() ? "" : ", ") + d.core;
     }
-    return NotFound("--device-class: no device, core type or emulated target '" + cls +
-                    "' in the knowledge graph (core types with devices: " + cores + ")");
+    return NotFound("--device-class: " + one.status().message() + ", and no core type or emulated target '" + cls +
+                    "' (core types with devices: " + cores + ")");
   }
-  *core_iri = chosen.front()->core_iri;
+  *core_iri = chosen.front().core_iri;
   std::vector<emu::FleetDevice> fleet;
   for (int i = 0; i < count; ++i) {
-    const GraphDevice& d = *chosen[static_cast<std::size_t>(i) % chosen.size()];
+    const emu::DeviceFacts& d = chosen[static_cast<std::size_t>(i) % chosen.size()];
     if (d.target == nullptr) {
-      return Unsupported("no emulated target stands for core " + d.core + " of " + d.title);
+      return Unsupported("no emulated target stands for core " + d.core + " of " + d.name);
     }
     const std::size_t copy = static_cast<std::size_t>(i) / chosen.size();
     emu::FleetDevice f;
-    f.name = copy == 0 ? d.title : d.title + " #" + std::to_string(copy + 1);
+    f.name = copy == 0 ? d.name : d.name + " #" + std::to_string(copy + 1);
     f.template_iri = d.iri;
     f.target = d.target;
     f.limits = d.limits;
@@ -439,10 +390,8 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
     ReportError(store.status());
     return kExitStore;
   }
-  auto graph = GraphDevices(**store);
-  if (!graph.ok()) return ReportError(graph.status());
   std::string core_iri;
-  auto devices = SelectDevices(*graph, args.device_class, args.count, &core_iri);
+  auto devices = SelectDevices(**store, args.device_class, args.count, &core_iri);
   if (!devices.ok()) return ReportError(devices.status());
 
   train::Dataset train_rows, eval_rows;

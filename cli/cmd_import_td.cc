@@ -12,7 +12,9 @@
 #include "store_access.h"
 #include "tinykg/base/file.h"
 #include "tinykg/rdf/reserved.h"
+#include "tinykg/match/matchmaker.h"
 #include "tinykg/td/board.h"
+#include "tinykg/td/device_facts.h"
 #include "tinykg/td/thing_description.h"
 
 namespace tinykg::cli {
@@ -26,7 +28,43 @@ struct ImportArgs {
   std::string format = "summary";
   bool keep_going = false;
   bool dry_run = false;
+  // Device facts the source does not state (--free-ram ...), as typed.
+  std::string free_ram, free_flash;
+  std::vector<std::string> sensors, runtimes;
+  td::StatedDeviceFacts device;  // the same, parsed by ParseDeviceFacts
 };
+
+// "172000", "172kB" / "172 kB" (1000 B), "168KiB" (1024 B), "1MB", "1MiB".
+Result<std::int64_t> ParseBytes(const std::string& option, const std::string& text) {
+  std::size_t used = 0;
+  long long n = -1;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+  }
+  std::string unit = text.substr(std::min(used, text.size()));
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  static const std::pair<const char*, std::int64_t> kUnits[] = {
+      {"", 1}, {"B", 1}, {"kB", 1000}, {"KB", 1000}, {"KiB", 1024}, {"MB", 1000000}, {"MiB", 1048576}};
+  for (const auto& [name, scale] : kUnits) {
+    if (n >= 0 && used > 0 && unit == name) return static_cast<std::int64_t>(n) * scale;
+  }
+  return InvalidArgument(option + ": not a size in bytes: '" + text + "' (e.g. 172000, 172kB, 168KiB)");
+}
+
+Status ParseDeviceFacts(ImportArgs& args) {
+  if (!args.free_ram.empty()) {
+    TINYKG_ASSIGN_OR_RETURN(std::int64_t v, ParseBytes("--free-ram", args.free_ram));
+    args.device.free_ram_bytes = v;
+  }
+  if (!args.free_flash.empty()) {
+    TINYKG_ASSIGN_OR_RETURN(std::int64_t v, ParseBytes("--free-flash", args.free_flash));
+    args.device.free_flash_bytes = v;
+  }
+  for (const auto& s : args.sensors) args.device.sensor_kinds.push_back(match::SensorIri(s));
+  for (const auto& r : args.runtimes) args.device.runtimes.push_back(match::RuntimeIri(r));
+  return Status::Ok();
+}
 
 void AddCommonOptions(CLI::App* cmd, ImportArgs& args) {
   cmd->add_option("--context-dir", args.context_dirs,
@@ -37,6 +75,12 @@ void AddCommonOptions(CLI::App* cmd, ImportArgs& args) {
   cmd->add_flag("--keep-going", args.keep_going, "Import the valid documents, report the rest");
   cmd->add_flag("--dry-run", args.dry_run, "Check and convert only; write nothing");
   cmd->add_option("--format", args.format, "Output: summary|nquads (nquads with --dry-run)");
+  cmd->add_option("--free-ram", args.free_ram,
+                  "RAM left for a model (bytes, or 172kB / 168KiB); default: RAM total - 12 kB runtime reserve");
+  cmd->add_option("--free-flash", args.free_flash,
+                  "Flash left for a model; default: flash total - 64 kB runtime reserve");
+  cmd->add_option("--sensor", args.sensors, "Sensor kind the device has (repeat for several), e.g. accelerometer");
+  cmd->add_option("--runtime", args.runtimes, "Runtime the device offers (repeat), e.g. tflm, cmsis-nn");
 }
 
 // Files named by PATH (a file, a directory searched recursively for .json and
@@ -99,6 +143,11 @@ std::vector<td::TdReadResult> ReadAll(
     if (Status reserved = rdf::CheckUserGraphIri(r.document.iri); !reserved.ok()) {
       ++rejected;
       ReportError(reserved.WithContext(source));
+      continue;
+    }
+    if (Status added = td::AddDeviceFacts(r.document, args.device); !added.ok()) {
+      ++rejected;
+      ReportError(added);
       continue;
     }
     if (print_quads) {
@@ -250,6 +299,7 @@ void AddImportTdCommand(CLI::App& import, GlobalOptions& options, Runner& run) {
       if (args->format != "summary" && args->format != "nquads") {
         return ReportError(InvalidArgument("unknown format '" + args->format + "' (summary|nquads)"));
       }
+      if (Status parsed = ParseDeviceFacts(*args); !parsed.ok()) return ReportError(parsed);
       auto files = ExpandPaths(args->paths);
       if (!files.ok()) return ReportError(files.status());
       auto reader = MakeReader(*args);
@@ -278,6 +328,7 @@ void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run
   AddCommonOptions(cmd, *args);
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
+      if (Status parsed = ParseDeviceFacts(*args); !parsed.ok()) return ReportError(parsed);
       auto files = ExpandPaths(args->paths);
       if (!files.ok()) return ReportError(files.status());
       auto reader = MakeReader(*args);

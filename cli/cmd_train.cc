@@ -22,7 +22,8 @@ struct TrainArgs {
   int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1, round_size = 1;
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
   std::uint64_t seed = 1;
-  std::string on, device;  // --on emulator --device D (cmd_emu.cc)
+  std::string on;                   // --on emulator --device D (cmd_emu.cc)
+  std::vector<std::string> device;  // repeated --device
   bool infer = false, outputs = false;
   unsigned jobs = 0;
   std::string task;
@@ -234,7 +235,7 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--format", args->format, "table|json");
   cmd->add_option("--on", args->on, "host|emulator (default host; emulator: the device's MCU under QEMU)");
   cmd->add_option("--device", args->device,
-                  "With --on emulator: device IRI or title in the knowledge graph; several, comma-separated, run in parallel");
+                  "With --on emulator: device IRI, title, label or unambiguous prefix; repeat for several (run in parallel)");
   cmd->add_flag("--infer", args->infer, "With --on emulator: inference only (no training) on the --eval (or --data) rows");
   cmd->add_flag("--outputs", args->outputs,
                 "With --on emulator --model: print per evaluated sample the predicted class, its probability and "

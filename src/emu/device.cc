@@ -1,55 +1,58 @@
 #include "tinykg/emu/device.h"
 
-#include <optional>
+#include <algorithm>
 
-#include "tinykg/rdf/vocab.h"
+#include "tinykg/match/device.h"
+#include "tinykg/match/matchmaker.h"
 
 namespace tinykg::emu {
 namespace {
 
-std::optional<std::uint64_t> IntegerOf(const std::optional<rdf::Term>& t) {
-  if (!t || !t->is_literal()) return std::nullopt;
-  try {
-    return static_cast<std::uint64_t>(std::stod(t->value));
-  } catch (...) {
-    return std::nullopt;
+// Why `d` cannot run on the emulator; empty when it can.
+std::string WhyNotEmulatable(const match::DeviceFacts& d) {
+  if (d.core.empty()) return "states no core type (tkg:coreType)";
+  if (!(d.free_ram_note.empty() ? d.free_ram : d.ram_total) ||
+      !(d.free_flash_note.empty() ? d.free_flash : d.flash_total)) {
+    return "states no RAM and flash sizes";
   }
+  return {};
+}
+
+DeviceFacts FromMatch(const match::DeviceFacts& d) {
+  DeviceFacts facts;
+  facts.iri = d.entity.iri;
+  facts.name = d.entity.name;
+  facts.core_iri = d.core;
+  facts.core = match::LocalName(d.core);
+  facts.limits.ram_bytes = static_cast<std::uint64_t>(*(d.free_ram_note.empty() ? d.free_ram : d.ram_total));
+  facts.limits.flash_bytes = static_cast<std::uint64_t>(*(d.free_flash_note.empty() ? d.free_flash : d.flash_total));
+  facts.target = TargetForCoreType(facts.core);
+  return facts;
 }
 
 }  // namespace
 
 Result<DeviceFacts> FindDevice(rdf::Store& store, const std::string& device) {
-  if (device.find_first_of("\"<>\\\n") != std::string::npos) {
-    return InvalidArgument("--device: not a device IRI or title: " + device);
+  match::Matchmaker mm(store);
+  TINYKG_ASSIGN_OR_RETURN(match::Entity entity, mm.ResolveDevice(device));
+  TINYKG_ASSIGN_OR_RETURN(std::vector<match::DeviceFacts> facts, mm.DeviceFactsOf(&entity));
+  if (std::string why = WhyNotEmulatable(facts.front()); !why.empty()) {
+    return InvalidData("device " + entity.name + " <" + entity.iri + "> " + why + "; the emulator needs both");
   }
-  const std::string tkg = vocab::kTkg;
-  const std::string query =
-      "PREFIX tkg: <" + tkg + ">\nPREFIX td: <" + vocab::kTd +
-      ">\nSELECT ?device ?core ?ram ?flash WHERE {\n"
-      "  ?device tkg:coreType ?core ; tkg:ramBytes ?ram ; tkg:flashBytes ?flash ; td:title ?title .\n"
-      "  FILTER(STR(?device) = \"" +
-      device + "\" || STR(?title) = \"" + device + "\")\n}";
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult rows, store.Query(query));
-  if (rows.rows.empty() || !rows.rows[0][0]) {
-    return NotFound("no device '" + device + "' with a core, RAM and flash in the knowledge graph");
+  return FromMatch(facts.front());
+}
+
+Result<std::vector<DeviceFacts>> EmulatableDevices(rdf::Store& store) {
+  match::Matchmaker mm(store);
+  TINYKG_ASSIGN_OR_RETURN(std::vector<match::DeviceFacts> all, mm.DeviceFactsOf(nullptr));
+  std::vector<DeviceFacts> out;
+  for (const auto& d : all) {
+    if (WhyNotEmulatable(d).empty()) out.push_back(FromMatch(d));
   }
-  DeviceFacts facts;
-  facts.iri = rows.rows[0][0]->value;
-  const std::string core = rows.rows[0][1] ? rows.rows[0][1]->value : "";
-  facts.core = core.substr(core.find_last_of("#/") + 1);
-  facts.core_iri = core;
-  facts.limits.ram_bytes = IntegerOf(rows.rows[0][2]).value_or(0);
-  facts.limits.flash_bytes = IntegerOf(rows.rows[0][3]).value_or(0);
-  for (const char* free_property : {"freeRamBytes", "freeFlashBytes"}) {
-    const std::string q = "SELECT ?v WHERE { <" + facts.iri + "> <" + tkg + free_property + "> ?v }";
-    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult free, store.Query(q));
-    if (free.rows.empty()) continue;
-    if (auto v = IntegerOf(free.rows[0][0]); v && *v > 0) {
-      (std::string(free_property) == "freeRamBytes" ? facts.limits.ram_bytes : facts.limits.flash_bytes) = *v;
-    }
-  }
-  facts.target = TargetForCoreType(facts.core);
-  return facts;
+  std::sort(out.begin(), out.end(), [](const DeviceFacts& a, const DeviceFacts& b) {
+    return a.name != b.name ? a.name < b.name : a.iri < b.iri;
+  });
+  return out;
 }
 
 }  // namespace tinykg::emu

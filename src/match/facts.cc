@@ -176,6 +176,8 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
       d.entity = {iri, NameOf(iri, {f.Str(i, "label"), f.Str(i, "title")})};
       d.free_ram = f.Int(i, "free_ram");
       d.free_flash = f.Int(i, "free_flash");
+      d.ram_total = f.Int(i, "ram");
+      d.flash_total = f.Int(i, "flash");
       d.clock_hz = f.Int(i, "clock_hz");
       d.core = f.Str(i, "core");
       if (const rdf::Term* fpu = f.First(i, "fpu")) d.fpu = fpu->value == "true" || fpu->value == "1";
@@ -189,11 +191,50 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
   for (auto& d : out) {
     std::sort(d.sensors.begin(), d.sensors.end());
     std::sort(d.runtimes.begin(), d.runtimes.end());
+    ApplyDeviceDefaults(d);
   }
   return out;
 }
 
+// "262,144 B"
+std::string GroupedBytes(std::int64_t bytes) {
+  std::string digits = std::to_string(bytes < 0 ? -bytes : bytes);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (bytes < 0 ? "-" : "") + out + " B";
+}
+
+// Free = total - reserve, with the note saying so; nothing without a total.
+void DefaultBudget(std::optional<std::int64_t>& free, const std::optional<std::int64_t>& total,
+                   std::int64_t reserve, const char* option, std::string& note) {
+  if (free || !total) return;
+  free = std::max<std::int64_t>(0, *total - reserve);
+  note = GroupedBytes(*total) + " total - " + FormatBytes(static_cast<double>(reserve)) +
+         " runtime reserve (default; set with " + option + ")";
+}
+
 }  // namespace
+
+void ApplyDeviceDefaults(DeviceFacts& d) {
+  DefaultBudget(d.free_ram, d.ram_total, kDefaultRamReserveBytes, "--free-ram", d.free_ram_note);
+  DefaultBudget(d.free_flash, d.flash_total, kDefaultFlashReserveBytes, "--free-flash", d.free_flash_note);
+  if (d.runtimes.empty()) {
+    d.runtimes.push_back(std::string(vocab::kTkg) + "TFLiteMicro");
+    d.runtime_note = "TFLiteMicro (default for a device that names no runtime; set with --runtime)";
+  }
+}
+
+std::string Unevaluable(const DeviceFacts& d) {
+  std::string missing;
+  if (!d.free_ram) missing = "RAM";
+  if (!d.free_flash) missing += missing.empty() ? "flash" : " or flash";
+  if (missing.empty()) return {};
+  return "states no " + missing + " size (tkg:ramBytes/tkg:flashBytes or tkg:freeRamBytes/tkg:freeFlashBytes; " +
+         "import it with --free-ram and --free-flash)";
+}
 
 Result<std::vector<DeviceFacts>> FactSource::Devices(const std::vector<std::string>& iris) {
   TINYKG_ASSIGN_OR_RETURN(rdf::NestedResult facts,
@@ -210,16 +251,11 @@ Result<std::vector<DeviceFacts>> FactSource::CandidateDevices(const ModelFacts& 
     }
   }
   if (kind.empty() || all) return Devices({});
-  const std::string xsd_integer = std::string(vocab::kXsd) + "integer";
-  auto bound = [&](std::optional<std::int64_t> v) { return rdf::Term::Literal(std::to_string(v.value_or(0)), xsd_integer); };
   // One query: candidates and their facts together. Binding a candidate list
   // into match-device-facts.rq instead costs a VALUES block, which Rasqal
   // evaluates as a nested scan (88 s for 4,208 candidates among 10,000).
   TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText("match-candidate-devices"));
-  TINYKG_ASSIGN_OR_RETURN(std::string query,
-                          BindConstants(text, {{"kind", rdf::Term::Iri(kind)},
-                                               {"min_ram", bound(m.ram_need)},
-                                               {"min_flash", bound(m.flash_need)}}));
+  TINYKG_ASSIGN_OR_RETURN(std::string query, BindConstants(text, {{"kind", rdf::Term::Iri(kind)}}));
   auto cands = rdf::RunQueryNested(store_, query);
   if (!cands.ok()) return cands.status().WithContext("query match-candidate-devices");
   return GroupDeviceRows(*cands);
@@ -235,6 +271,19 @@ Result<std::vector<Entity>> FactSource::FindByIriOrName(const std::string& text,
       if (t.Str(i, "type") == want_type) AddUnique(found, text);
     }
   }
+  // The graph IRI of a TD (what `import td` prints; a TD's id may differ)
+  // stands for the device the TD describes.
+  if (found.empty() && !model && (text.find("://") != std::string::npos || text.rfind("urn:", 0) == 0)) {
+    auto graph = store_.Get(text, true);
+    if (graph.ok()) {
+      const std::string type = std::string(vocab::kRdf) + "type";
+      for (const rdf::Triple& t : graph->triples) {
+        if (t.subject.is_iri() && t.predicate.value == type && t.object.value == want_type) {
+          AddUnique(found, t.subject.value);
+        }
+      }
+    }
+  }
   // An IRI of the wanted type is the answer; names are only looked up for
   // other text.
   if (found.empty()) {
@@ -242,14 +291,20 @@ Result<std::vector<Entity>> FactSource::FindByIriOrName(const std::string& text,
     const std::string name_properties[] = {std::string(vocab::kRdfs) + "label", std::string(vocab::kSchema) + "name",
                                            std::string(vocab::kTd) + "title"};
     for (const std::string& iri : name_properties) {
-      TINYKG_ASSIGN_OR_RETURN(std::string query,
-                              BindConstants(text_query, {{"name_property", rdf::Term::Iri(iri)},
-                                                         {"text", rdf::Term::Literal(text)}}));
-      auto named = rdf::RunQuery(store_, query);
-      if (!named.ok()) return named.status().WithContext("query match-find-by-name");
-      Rows n(*named);
-      for (std::size_t i = 0; i < n.size(); ++i) {
-        if (n.Str(i, "type") == want_type) AddUnique(found, n.Str(i, "thing"));
+      // Names are plain literals or, in TDs, tagged "en" (the TD context's
+      // default language): both, so that a label and a TD title that read
+      // the same are found together (and reported as ambiguous).
+      for (const char* language : {"", "en"}) {
+        TINYKG_ASSIGN_OR_RETURN(
+            std::string query,
+            BindConstants(text_query, {{"name_property", rdf::Term::Iri(iri)},
+                                       {"text", rdf::Term::Literal(text, {}, language)}}));
+        auto named = rdf::RunQuery(store_, query);
+        if (!named.ok()) return named.status().WithContext("query match-find-by-name");
+        Rows n(*named);
+        for (std::size_t i = 0; i < n.size(); ++i) {
+          if (n.Str(i, "type") == want_type) AddUnique(found, n.Str(i, "thing"));
+        }
       }
     }
   }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tinykg/base/status.h"
+#include "tinykg/match/device.h"
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/store.h"
@@ -30,13 +31,6 @@ struct ModelFacts {
   std::optional<double> accuracy;  // best accuracy record
 };
 
-struct DeviceFacts {
-  Entity entity;
-  std::optional<std::int64_t> free_ram, free_flash, clock_hz;
-  std::string core;  // IRI
-  std::optional<bool> fpu;
-  std::vector<std::string> sensors, runtimes;
-};
 
 struct CoreFacts {
   double cycles_per_mac = 1;
@@ -175,9 +169,9 @@ class FactSource {
   // Facts of the given models / devices; every one when `iris` is empty.
   Result<std::vector<ModelFacts>> Models(const std::vector<std::string>& iris);
   Result<std::vector<DeviceFacts>> Devices(const std::vector<std::string>& iris);
-  // Devices worth checking for `m`: those with its (first specific) input
-  // sensor kind, selected in SPARQL, and when !all also with enough free RAM
-  // and flash; every device when the model names no specific sensor.
+  // Devices worth checking for `m`: unless `all`, those with its (first
+  // specific) input sensor kind, selected in SPARQL; every device when the
+  // model names no specific sensor. Budgets are checked by the caller.
   Result<std::vector<DeviceFacts>> CandidateDevices(const ModelFacts& m, bool all);
 
   Result<std::vector<Entity>> FindByIriOrName(const std::string& text, bool model);

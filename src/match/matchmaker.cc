@@ -50,24 +50,28 @@ std::string JoinLocalNames(const std::vector<std::string>& iris) {
   return out.empty() ? "none" : out;
 }
 
+// `note`: how the device's figure was defaulted (empty when stated).
 Constraint BytesConstraint(const char* name, const char* what, std::optional<std::int64_t> need,
-                           std::optional<std::int64_t> have, bool with_text) {
+                           std::optional<std::int64_t> have, const std::string& note, bool with_text) {
   Constraint c;
   c.name = name;
   c.unit = "bytes";
   if (need) c.need = static_cast<double>(*need);
   if (have) c.have = static_cast<double>(*have);
   std::string label = std::string(what);
+  if (!note.empty()) c.basis = "default";
+  const std::string free_text = note.empty() ? " free" : " free: " + note;
   if (!need) {
     c.flagged = true;
-    if (with_text) c.message = label + ": the model states no need" + (have ? ", device has " + FormatBytes(*c.have) + " free" : "");
+    if (with_text) c.message = label + ": the model states no need" + (have ? ", device has " + FormatBytes(*c.have) + free_text : "");
   } else if (!have) {
     c.ok = false;
-    if (with_text) c.message = label + ": needs " + FormatBytes(*c.need) + ", the device states no free " + Lower(label);
+    if (with_text) c.message = label + ": needs " + FormatBytes(*c.need) + ", the device states no " + Lower(label) +
+                               " size (set with --free-" + Lower(label) + ")";
   } else {
     c.ok = *need <= *have;
     std::int64_t margin = *have - *need;
-    if (with_text) c.message = label + ": needs " + FormatBytes(*c.need) + ", device has " + FormatBytes(*c.have) + " free — " +
+    if (with_text) c.message = label + ": needs " + FormatBytes(*c.need) + ", device has " + FormatBytes(*c.have) + free_text + " — " +
                 (c.ok ? FormatBytes(static_cast<double>(margin)) + " to spare"
                       : "short by " + FormatBytes(static_cast<double>(-margin)));
   }
@@ -103,8 +107,9 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
   fit.accuracy = m.accuracy;
   fit.constraints.reserve(8);
 
-  fit.constraints.push_back(BytesConstraint("ram", "RAM", m.ram_need, d.free_ram, with_text));
-  fit.constraints.push_back(BytesConstraint("flash", "Flash", m.flash_need, d.free_flash, with_text));
+  fit.constraints.push_back(BytesConstraint("ram", "RAM", m.ram_need, d.free_ram, d.free_ram_note, with_text));
+  fit.constraints.push_back(
+      BytesConstraint("flash", "Flash", m.flash_need, d.free_flash, d.free_flash_note, with_text));
   if (m.ram_need && d.free_ram) fit.ram_margin_bytes = *d.free_ram - *m.ram_need;
   if (m.flash_need && d.free_flash) fit.flash_margin_bytes = *d.free_flash - *m.flash_need;
 
@@ -122,6 +127,7 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
     c.ok = missing.empty();
     if (m.sensors.empty()) c.flagged = true;
     if (with_text) c.message = "Sensor: needs " + c.need_text + ", device has " + c.have_text +
+                (d.sensors.empty() ? " (it states no sensor kinds; set with --sensor)" : "") +
                 (c.ok ? "" : " — missing " + JoinLocalNames(missing));
     fit.constraints.push_back(std::move(c));
   }
@@ -161,12 +167,13 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
     if (with_text) c.need_text = std::to_string(m.ops.size()) + " operators";
     if (with_text) c.have_text = any ? LocalName(best_runtime) : "no runtime";
     if (!any) {
-      if (with_text) c.message = "Operators: the device offers no runtime";
+      if (with_text) c.message = "Operators: the device offers no runtime (set with --runtime)";
     } else if (c.ok) {
       if (with_text) c.message = "Operators: all " + std::to_string(m.ops.size()) + " supported by " + LocalName(best_runtime);
     } else {
       if (with_text) c.message = "Operators: " + LocalName(best_runtime) + " lacks " + JoinLocalNames(best_missing);
     }
+    if (with_text && !d.runtime_note.empty()) c.message += "; runtime " + d.runtime_note;
     fit.constraints.push_back(std::move(c));
   }
 
@@ -333,9 +340,10 @@ Result<Entity> Matchmaker::Impl::Resolve(std::string_view text, bool model) {
     for (const auto& iri : ambiguous) list.push_back(entity_of(iri));
     std::sort(list.begin(), list.end(), ByName);
     std::string text_list;
-    for (std::size_t i = 0; i < list.size() && i < 10; ++i) text_list += "\n  " + list[i].name;
+    for (std::size_t i = 0; i < list.size() && i < 10; ++i) text_list += "\n  " + list[i].name + " <" + list[i].iri + ">";
     if (list.size() > 10) text_list += "\n  ... (" + std::to_string(list.size() - 10) + " more)";
-    return InvalidArgument(std::string(what) + " '" + std::string(text) + "' is ambiguous; it matches:" + text_list);
+    return InvalidArgument(std::string(what) + " '" + std::string(text) + "' is ambiguous; it matches (give the IRI):" +
+                           text_list);
   }
   // 3. Nothing: suggest the closest names.
   std::vector<std::pair<int, std::string>> scored;
@@ -346,6 +354,15 @@ Result<Entity> Matchmaker::Impl::Resolve(std::string_view text, bool model) {
   }
   std::sort(scored.begin(), scored.end());
   std::string message = "no " + std::string(what) + " named '" + std::string(text) + "'";
+  if (!model && (text.find("://") != std::string_view::npos || text.rfind("urn:", 0) == 0)) {
+    // A Thing Description without hardware facts is not a device yet.
+    auto graph = facts.store().Get(text, false);
+    if (graph.ok() && graph->kind == rdf::kKindTd) {
+      return NotFound("<" + std::string(text) +
+                      "> is a Thing Description without hardware facts, not a device; import it with "
+                      "'tinykg import td FILE --free-ram N --free-flash N --sensor KIND' to make it one");
+    }
+  }
   std::vector<std::string> suggestions;
   for (const auto& [distance, name] : scored) {
     if (suggestions.size() == 3) break;
@@ -410,7 +427,10 @@ void RankModels(std::vector<Fit>& out) {
 Result<std::vector<Fit>> Matchmaker::ModelsFor(const Entity& device, const Filters& filters) {
   TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, impl_->facts.Reference());
   TINYKG_ASSIGN_OR_RETURN(std::vector<DeviceFacts> devices, impl_->facts.Devices({device.iri}));
-  if (devices.empty()) return NotFound("device <" + device.iri + "> states no free RAM and flash");
+  if (devices.empty()) return NotFound("<" + device.iri + "> is not a device (tkg:Device)");
+  if (std::string why = Unevaluable(devices.front()); !why.empty()) {
+    return InvalidData("device " + device.name + " <" + device.iri + "> cannot be matched: it " + why);
+  }
   TINYKG_ASSIGN_OR_RETURN(std::vector<ModelFacts> models, impl_->facts.Models({}));
   std::vector<Fit> out;
   for (const ModelFacts& m : models) {
@@ -427,6 +447,7 @@ Status Matchmaker::StreamMatrix(const Filters& filters, const std::function<bool
   TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, impl_->facts.Reference());
   TINYKG_ASSIGN_OR_RETURN(std::vector<ModelFacts> models, impl_->facts.Models({}));
   TINYKG_ASSIGN_OR_RETURN(std::vector<DeviceFacts> devices, impl_->facts.Devices({}));
+  std::erase_if(devices, [](const DeviceFacts& d) { return !Unevaluable(d).empty(); });
   std::sort(models.begin(), models.end(), [](const ModelFacts& a, const ModelFacts& b) { return ByName(a.entity, b.entity); });
   std::sort(devices.begin(), devices.end(), [](const DeviceFacts& a, const DeviceFacts& b) { return ByName(a.entity, b.entity); });
   // Misfits come with their explanation; a list of fitting pairs does not
@@ -465,6 +486,13 @@ Result<Fit> Matchmaker::Explain(const Entity& model, const Entity& device, std::
   Filters filters;
   filters.max_latency_ms = max_latency_ms;
   return Evaluate(m, d, *catalog, filters);
+}
+
+Result<std::vector<DeviceFacts>> Matchmaker::DeviceFactsOf(const Entity* device) {
+  if (device == nullptr) return impl_->facts.Devices({});
+  TINYKG_ASSIGN_OR_RETURN(std::vector<DeviceFacts> devices, impl_->facts.Devices({device->iri}));
+  if (devices.empty()) return NotFound("<" + device->iri + "> is not a device (tkg:Device)");
+  return devices;
 }
 
 Result<std::vector<Entity>> Matchmaker::Models() {

@@ -13,6 +13,23 @@ Result<std::string> QueryText(std::string_view name) {
 
 namespace {
 
+// A BCP 47 language tag as N-Triples writes it: [a-zA-Z]+ ('-' [a-zA-Z0-9]+)*.
+bool IsLanguageTag(const std::string& tag) {
+  if (tag.empty() || !std::isalpha(static_cast<unsigned char>(tag[0]))) return false;
+  bool after_dash = false;
+  for (char c : tag) {
+    if (c == '-') {
+      if (after_dash) return false;
+      after_dash = true;
+    } else if (std::isalnum(static_cast<unsigned char>(c))) {
+      after_dash = false;
+    } else {
+      return false;
+    }
+  }
+  return !after_dash;
+}
+
 // Position just after the '{' that opens the WHERE group, skipping comments
 // and IRIs (a '#' inside <...> is not a comment).
 std::size_t WhereGroupStart(std::string_view q) {
@@ -70,7 +87,7 @@ Result<std::string> BindValues(std::string_view query, const std::vector<std::st
       const rdf::Term& t = row[i];
       if (t.is_blank()) return InvalidArgument("blank nodes cannot be bound as query parameters");
       rdf::Term safe = t;
-      safe.language.clear();  // never written unvalidated
+      if (!IsLanguageTag(safe.language)) safe.language.clear();  // never written unvalidated
       block += (i ? " " : "") + safe.ToNTriples();
     }
     block += ")";
@@ -90,7 +107,7 @@ Result<std::string> BindConstants(std::string_view query,
   for (const auto& [name, term] : bindings) {
     if (term.is_blank()) return InvalidArgument("blank nodes cannot be bound as query parameters");
     rdf::Term safe = term;
-    safe.language.clear();
+    if (!IsLanguageTag(safe.language)) safe.language.clear();
     subst.emplace_back(name, safe.ToNTriples());
   }
   // The projection drops the bound variables (Rasqal warns about projected

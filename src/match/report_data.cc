@@ -157,6 +157,7 @@ Status GatherUnevaluated(rdf::Store& store, ReportData& data) {
   const Rows rows(result);
   std::set<std::string> matched;
   for (const auto& d : data.devices) matched.insert(d.entity.iri);
+  for (const auto& u : data.unevaluated) matched.insert(u.iri);
   std::set<std::string> seen;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::string iri = rows.Str(i, "device");
@@ -255,6 +256,14 @@ Result<ReportData> GatherReport(rdf::Store& store, const ReportContext& context)
   };
   std::sort(data.models.begin(), data.models.end(), by_name);
   std::sort(data.devices.begin(), data.devices.end(), by_name);
+  // Devices without RAM and flash figures (stated or defaulted from totals)
+  // stay out of the matrix; the page says why.
+  std::erase_if(data.devices, [&data](const DeviceFacts& d) {
+    std::string why = Unevaluable(d);
+    if (why.empty()) return false;
+    data.unevaluated.push_back({d.entity.iri, d.entity.name, "not matched: " + why, true});
+    return true;
+  });
   data.cells.reserve(data.models.size() * data.devices.size());
   data.fits_per_model.assign(data.models.size(), 0);
   data.fits_per_device.assign(data.devices.size(), 0);

@@ -123,7 +123,7 @@ TEST_F(TrainOnEmulator, DeviceBatch_RunsInParallel_WithTheCountsOfSingleRuns) {
   const std::string common = " --data " + Occupancy("datatest.txt") + " --label Occupancy --steps 30 --format json";
   const Output batch =
       Tinykg("--store " + Store() +
-             " train --on emulator --jobs 2 --device Arduino-Nano-BLE-33_1,Syntiant-TinyML-Board_1" + common);
+             " train --on emulator --jobs 2 --device Arduino-Nano-BLE-33_1 --device Syntiant-TinyML-Board_1" + common);
   ASSERT_EQ(batch.code, 0) << batch.out;
   const nlohmann::json runs = nlohmann::json::parse(batch.out);
   ASSERT_EQ(runs.size(), 2u) << batch.out;

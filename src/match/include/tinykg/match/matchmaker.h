@@ -132,6 +132,8 @@ std::string LocalName(std::string_view iri);
 // Edit distance (Levenshtein, case-insensitive), for "did you mean".
 int EditDistance(std::string_view a, std::string_view b);
 
+struct DeviceFacts;  // device.h
+
 class Matchmaker {
  public:
   // `store` must outlive the Matchmaker; it is only read.
@@ -162,6 +164,10 @@ class Matchmaker {
   // Every constraint of one pair, whether it fits or not.
   Result<Fit> Explain(const Entity& model, const Entity& device,
                       std::optional<double> max_latency_ms = std::nullopt);
+
+  // The facts of one device (see device.h), defaults applied; kNotFound
+  // when `device` is not a tkg:Device. Every device when `device` is null.
+  Result<std::vector<DeviceFacts>> DeviceFactsOf(const Entity* device);
 
   // All models / devices (IRI and name), sorted by name.
   Result<std::vector<Entity>> Models();
