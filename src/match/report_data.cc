@@ -75,6 +75,17 @@ Status GatherLayers(rdf::Store& store, ReportData& data) {
   return Status::Ok();
 }
 
+// Records by IRI (runs, deployments) as a list, newest first.
+template <typename Record>
+std::vector<Record> NewestFirst(std::map<std::string, Record>&& by_iri) {
+  std::vector<Record> out;
+  out.reserve(by_iri.size());
+  for (auto& [iri, r] : by_iri) out.push_back(std::move(r));
+  std::sort(out.begin(), out.end(),
+            [](const Record& a, const Record& b) { return a.date != b.date ? a.date > b.date : a.iri < b.iri; });
+  return out;
+}
+
 // The display name of `iri` among `list` (devices or models), else its
 // local name.
 template <typename List>
@@ -115,11 +126,8 @@ Status GatherRuns(rdf::Store& store, ReportData& data) {
   for (auto& [iri, run] : runs) {
     run.device_name = NameIn(data.devices, run.device_iri);
     run.model_name = NameIn(data.models, run.model_iri);
-    data.runs.push_back(std::move(run));
   }
-  std::sort(data.runs.begin(), data.runs.end(), [](const EmulatorRun& a, const EmulatorRun& b) {
-    return a.date != b.date ? a.date > b.date : a.iri < b.iri;
-  });
+  data.runs = NewestFirst(std::move(runs));
   return Status::Ok();
 }
 
@@ -145,10 +153,7 @@ Status GatherDeployments(rdf::Store& store, ReportData& data) {
     d.arena_measured = rows.Int(i, "measured");
     d.model_array = rows.Int(i, "array");
   }
-  for (auto& [iri, d] : found) data.deployments.push_back(std::move(d));
-  std::sort(data.deployments.begin(), data.deployments.end(), [](const DeploymentRow& a, const DeploymentRow& b) {
-    return a.date != b.date ? a.date > b.date : a.iri < b.iri;
-  });
+  data.deployments = NewestFirst(std::move(found));
   return Status::Ok();
 }
 

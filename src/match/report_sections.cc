@@ -460,13 +460,18 @@ void ModelSections(const ReportData& data, ReportDoc& doc) {
   }
 }
 
+// A section's heading, and when it has nothing to show, the note saying how
+// to get something there; true when the section is done (empty).
+bool EmptySection(ReportDoc& doc, const char* id, const char* title, bool empty, const std::string& note) {
+  doc.Heading(2, id, title);
+  if (empty) doc.Paragraph(note, "note");
+  return empty;
+}
+
 void Runs(const ReportData& data, ReportDoc& doc) {
-  doc.Heading(2, "runs", "Emulator runs");
-  if (data.runs.empty()) {
-    doc.Paragraph(
-        "No emulator runs in the store. `tinykg train --on emulator --device D --data F --label L` "
-        "measures a model on an emulated MCU and writes the run here.",
-        "note");
+  if (EmptySection(doc, "runs", "Emulator runs", data.runs.empty(),
+                   "No emulator runs in the store. `tinykg train --on emulator --device D --data F --label L` "
+                   "measures a model on an emulated MCU and writes the run here.")) {
     return;
   }
   doc.Paragraph(
@@ -520,12 +525,9 @@ void Runs(const ReportData& data, ReportDoc& doc) {
 }
 
 void Deployments(const ReportData& data, ReportDoc& doc) {
-  doc.Heading(2, "deployments", "Deployments");
-  if (data.deployments.empty()) {
-    doc.Paragraph(
-        "Nothing deployed yet. `tinykg deploy --model M --device D -o DIR` generates the device project for a "
-        "matched pair and records it here.",
-        "note");
+  if (EmptySection(doc, "deployments", "Deployments", data.deployments.empty(),
+                   "Nothing deployed yet. `tinykg deploy --model M --device D -o DIR` generates the device project "
+                   "for a matched pair and records it here.")) {
     return;
   }
   doc.Paragraph("What runs where: the projects `tinykg deploy` generated, newest first, with the memory they reserve.");
