@@ -149,6 +149,11 @@ std::optional<Term> ConstantOf(rasqal_literal* l) {
 
 class Evaluator {
  public:
+  // Expressions nest as deep as the query text says (a chain of 60,000
+  // `||` is a tree 60,000 deep, and compiling or testing it recursively
+  // overflowed the stack): deeper than kMaxDepth goes to Rasqal.
+  static constexpr int kMaxDepth = 256;
+
   explicit Evaluator(LmdbEngine& engine) : engine_(engine), terms_(engine) {}
 
   // false: outside the shape (nothing was read).
@@ -266,16 +271,17 @@ class Evaluator {
     return true;
   }
 
-  bool AddConjuncts(rasqal_expression* e) {
-    if (e->op == RASQAL_EXPR_AND) return AddConjuncts(e->arg1) && AddConjuncts(e->arg2);
+  bool AddConjuncts(rasqal_expression* e, int depth = 0) {
+    if (!e || depth > kMaxDepth) return false;
+    if (e->op == RASQAL_EXPR_AND) return AddConjuncts(e->arg1, depth + 1) && AddConjuncts(e->arg2, depth + 1);
     Expr compiled;
     if (!CompileExpr(e, compiled)) return false;
     filters_.push_back(std::move(compiled));
     return true;
   }
 
-  bool CompileExpr(rasqal_expression* e, Expr& out) {
-    if (!e) return false;
+  bool CompileExpr(rasqal_expression* e, Expr& out, int depth = 0) {
+    if (!e || depth > kMaxDepth) return false;
     out.op = e->op;
     switch (e->op) {
       case RASQAL_EXPR_LITERAL: {
@@ -298,7 +304,7 @@ class Evaluator {
       case RASQAL_EXPR_GE:
       case RASQAL_EXPR_SAMETERM:
         out.args.resize(2);
-        return CompileExpr(e->arg1, out.args[0]) && CompileExpr(e->arg2, out.args[1]);
+        return CompileExpr(e->arg1, out.args[0], depth + 1) && CompileExpr(e->arg2, out.args[1], depth + 1);
       case RASQAL_EXPR_BANG:
       case RASQAL_EXPR_ISURI:
       case RASQAL_EXPR_ISBLANK:
@@ -309,14 +315,15 @@ class Evaluator {
                                            e->arg1->literal->type != RASQAL_LITERAL_VARIABLE)) {
           return false;
         }
-        return CompileExpr(e->arg1, out.args[0]);
+        return CompileExpr(e->arg1, out.args[0], depth + 1);
       case RASQAL_EXPR_IN:
       case RASQAL_EXPR_NOT_IN: {
         out.args.resize(1);
-        if (!CompileExpr(e->arg1, out.args[0]) || !e->args) return false;
+        if (!CompileExpr(e->arg1, out.args[0], depth + 1) || !e->args) return false;
         for (int i = 0; i < raptor_sequence_size(e->args); ++i) {
           Expr item;
-          if (!CompileExpr(static_cast<rasqal_expression*>(raptor_sequence_get_at(e->args, i)), item)) return false;
+          if (!CompileExpr(static_cast<rasqal_expression*>(raptor_sequence_get_at(e->args, i)), item, depth + 1))
+            return false;
           out.args.push_back(std::move(item));
         }
         return true;
