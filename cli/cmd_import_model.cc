@@ -1,6 +1,10 @@
 // `tinykg import model FILE...`: .tflite / .onnx files into the store, one
 // named graph per file (see tinykg/model/graph.h for IRIs and metadata).
 //
+// Each file's bytes are kept beside a directory store (model::ModelFiles),
+// so commands can later run the model by name; the copies are written before
+// the graph and taken back when the graph write fails.
+//
 // --dry-run prints the summaries instead of writing: with --format json one
 // JSON object for a single file, a JSON array of objects for several; with
 // --format table one row per file.
@@ -12,7 +16,9 @@
 
 #include "cli.h"
 #include "store_access.h"
+#include "tinykg/base/file.h"
 #include "tinykg/model/graph.h"
+#include "tinykg/model/model_files.h"
 #include "tinykg/model/summary.h"
 #include "tinykg/rdf/reserved.h"
 
@@ -122,22 +128,59 @@ int Run(const ImportModelOptions& o, const GlobalOptions& global) {
     return kExitOk;
   }
 
+  auto files = model::ModelFiles::ForStore(ResolveStoreSpec(global));
+  if (!files.ok()) return ReportError(files.status());
   auto store = OpenStore(global);
   if (!store.ok()) return ReportError(store.status());
+  std::vector<std::string> kept(docs.size());
+  std::vector<std::size_t> written;  // indexes of copies this import wrote
+  auto take_back = [&](bool all) {
+    for (std::size_t i : written) {
+      if (all || !(*store)->Get(docs[i].iri, false).ok()) files->Discard(summaries[i].sha256, summaries[i].format);
+    }
+  };
+  if (files->keeps()) {
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      auto bytes = ReadFile(o.files[i]);
+      Status s = bytes.status();
+      if (s.ok() && model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()}) !=
+                        summaries[i].sha256) {
+        s = InvalidData(o.files[i] + " changed while it was imported");
+      }
+      Result<bool> wrote = s.ok() ? files->Keep(*bytes, summaries[i].sha256, summaries[i].format) : Result<bool>(s);
+      if (!wrote.ok()) {
+        take_back(true);
+        return ReportError(wrote.status().WithContext("keeping a copy of " + o.files[i] + " (nothing was imported)"));
+      }
+      if (*wrote) written.push_back(i);
+      kept[i] = files->PathOf(summaries[i].sha256, summaries[i].format);
+    }
+  } else if (auto spec = rdf::ParseStoreSpec(ResolveStoreSpec(global));
+             spec.ok() && spec->kind == rdf::StoreSpec::Kind::kVirtuoso) {
+    // A memory: store is gone with the process; a server store is not, so
+    // its user must know that the files were not kept.
+    Warn(global, files->why_not() +
+                     ": the model files are not kept; train --on emulator and deploy need them "
+                     "given again (--model FILE, --model-file FILE)");
+  }
   const Status put = (*store)->PutAll(docs);
   FlushWarnings(global, **store);
-  if (!put.ok()) return ReportError(put);
+  if (!put.ok()) {
+    take_back(false);
+    return ReportError(put);
+  }
   if (o.format == "json") {
     std::cout << "[";
     for (std::size_t i = 0; i < docs.size(); ++i) {
-      std::cout << (i ? "," : "") << "\n  {\"file\": \"" << rdf::EscapeLiteral(o.files[i])
-                << "\", \"graph\": \"" << docs[i].iri << "\", \"triples\": " << docs[i].triples.size() << "}";
+      std::cout << (i ? "," : "") << "\n  {\"file\": \"" << rdf::EscapeLiteral(o.files[i]) << "\", \"graph\": \""
+                << docs[i].iri << "\", \"triples\": " << docs[i].triples.size()
+                << ", \"kept\": " << (kept[i].empty() ? "null" : "\"" + rdf::EscapeLiteral(kept[i]) + "\"") << "}";
     }
     std::cout << "\n]\n";
   } else {
     for (std::size_t i = 0; i < docs.size(); ++i) {
-      std::cout << "imported " << o.files[i] << " as <" << docs[i].iri << "> (" << docs[i].triples.size()
-                << " triples)\n";
+      std::cout << "imported " << o.files[i] << " as <" << docs[i].iri << "> (" << docs[i].triples.size() << " triples"
+                << (kept[i].empty() ? "" : "; file kept as " + kept[i]) << ")\n";
     }
   }
   return kExitOk;
