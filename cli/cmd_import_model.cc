@@ -1,7 +1,7 @@
 // `tinykg import model FILE...`: .tflite / .onnx files into the store, one
 // named graph per file (see tinykg/model/graph.h for IRIs and metadata).
 //
-// Each file's bytes are kept beside a directory store (model::ModelFiles),
+// Each file's bytes are kept beside a directory store (model::PutModels),
 // so commands can later run the model by name; the copies are written before
 // the graph and taken back when the graph write fails.
 //
@@ -16,7 +16,6 @@
 
 #include "cli.h"
 #include "store_access.h"
-#include "tinykg/base/file.h"
 #include "tinykg/model/graph.h"
 #include "tinykg/model/model_files.h"
 #include "tinykg/model/summary.h"
@@ -67,13 +66,12 @@ Result<model::ModelMetadata> FlagMetadata(const ImportModelOptions& o) {
 }
 
 void PrintTable(const std::vector<model::ModelSummary>& summaries) {
-  std::printf("%-40s %-6s %12s %12s %10s %10s %10s %6s\n", "name", "format", "macs", "params",
-              "arena", "flash", "file", "layers");
+  std::printf("%-40s %-6s %12s %12s %10s %10s %10s %6s\n", "name", "format", "macs", "params", "arena", "flash", "file",
+              "layers");
   for (const model::ModelSummary& s : summaries) {
     std::printf("%-40s %-6s %12lld %12lld %10lld %10lld %10lld %6zu\n", s.name.c_str(), s.format.c_str(),
-                static_cast<long long>(s.macs), static_cast<long long>(s.params),
-                static_cast<long long>(s.arena_bytes), static_cast<long long>(s.flash_bytes),
-                static_cast<long long>(s.file_bytes), s.layers.size());
+                static_cast<long long>(s.macs), static_cast<long long>(s.params), static_cast<long long>(s.arena_bytes),
+                static_cast<long long>(s.flash_bytes), static_cast<long long>(s.file_bytes), s.layers.size());
   }
 }
 
@@ -132,55 +130,35 @@ int Run(const ImportModelOptions& o, const GlobalOptions& global) {
   if (!files.ok()) return ReportError(files.status());
   auto store = OpenStore(global);
   if (!store.ok()) return ReportError(store.status());
-  std::vector<std::string> kept(docs.size());
-  std::vector<std::size_t> written;  // indexes of copies this import wrote
-  auto take_back = [&](bool all) {
-    for (std::size_t i : written) {
-      if (all || !(*store)->Get(docs[i].iri, false).ok()) files->Discard(summaries[i].sha256, summaries[i].format);
-    }
-  };
-  if (files->keeps()) {
-    for (std::size_t i = 0; i < docs.size(); ++i) {
-      auto bytes = ReadFile(o.files[i]);
-      Status s = bytes.status();
-      if (s.ok() && model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()}) !=
-                        summaries[i].sha256) {
-        s = InvalidData(o.files[i] + " changed while it was imported");
-      }
-      Result<bool> wrote = s.ok() ? files->Keep(*bytes, summaries[i].sha256, summaries[i].format) : Result<bool>(s);
-      if (!wrote.ok()) {
-        take_back(true);
-        return ReportError(wrote.status().WithContext("keeping a copy of " + o.files[i] + " (nothing was imported)"));
-      }
-      if (*wrote) written.push_back(i);
-      kept[i] = files->PathOf(summaries[i].sha256, summaries[i].format);
-    }
-  } else if (auto spec = rdf::ParseStoreSpec(ResolveStoreSpec(global));
-             spec.ok() && spec->kind == rdf::StoreSpec::Kind::kVirtuoso) {
+  if (auto spec = rdf::ParseStoreSpec(ResolveStoreSpec(global));
+      !files->keeps() && spec.ok() && spec->kind == rdf::StoreSpec::Kind::kVirtuoso) {
     // A memory: store is gone with the process; a server store is not, so
     // its user must know that the files were not kept.
     Warn(global, files->why_not() +
                      ": the model files are not kept; train --on emulator and deploy need them "
                      "given again (--model FILE, --model-file FILE)");
   }
-  const Status put = (*store)->PutAll(docs);
-  FlushWarnings(global, **store);
-  if (!put.ok()) {
-    take_back(false);
-    return ReportError(put);
+  std::vector<model::ModelToPut> models;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    models.push_back({o.files[i], summaries[i].sha256, summaries[i].format, std::move(docs[i])});
   }
+  auto kept = model::PutModels(**store, *files, models);
+  FlushWarnings(global, **store);
+  if (!kept.ok()) return ReportError(kept.status());
   if (o.format == "json") {
     std::cout << "[";
     for (std::size_t i = 0; i < docs.size(); ++i) {
       std::cout << (i ? "," : "") << "\n  {\"file\": \"" << rdf::EscapeLiteral(o.files[i]) << "\", \"graph\": \""
-                << docs[i].iri << "\", \"triples\": " << docs[i].triples.size()
-                << ", \"kept\": " << (kept[i].empty() ? "null" : "\"" + rdf::EscapeLiteral(kept[i]) + "\"") << "}";
+                << models[i].graph.iri << "\", \"triples\": " << models[i].graph.triples.size()
+                << ", \"kept\": " << ((*kept)[i].empty() ? "null" : "\"" + rdf::EscapeLiteral((*kept)[i]) + "\"")
+                << "}";
     }
     std::cout << "\n]\n";
   } else {
     for (std::size_t i = 0; i < docs.size(); ++i) {
-      std::cout << "imported " << o.files[i] << " as <" << docs[i].iri << "> (" << docs[i].triples.size() << " triples"
-                << (kept[i].empty() ? "" : "; file kept as " + kept[i]) << ")\n";
+      std::cout << "imported " << o.files[i] << " as <" << models[i].graph.iri << "> ("
+                << models[i].graph.triples.size() << " triples"
+                << ((*kept)[i].empty() ? "" : "; file kept as " + (*kept)[i]) << ")\n";
     }
   }
   return kExitOk;

@@ -120,4 +120,38 @@ Result<std::string> ModelFiles::Find(std::string_view content_hash) const {
   return NotFound("no model file with sha256:" + std::string(hex) + " is kept in " + dir_);
 }
 
+Result<std::vector<std::string>> PutModels(rdf::Store& store, const ModelFiles& files,
+                                           const std::vector<ModelToPut>& models) {
+  std::vector<std::string> kept(models.size());
+  std::vector<std::size_t> written;  // copies this call wrote
+  auto take_back = [&](bool all) {
+    for (std::size_t i : written) {
+      if (all || !store.Get(models[i].graph.iri, false).ok()) files.Discard(models[i].sha256, models[i].format);
+    }
+  };
+  if (files.keeps()) {
+    for (std::size_t i = 0; i < models.size(); ++i) {
+      Result<std::string> bytes = ReadFile(models[i].path);
+      Status s = bytes.status();
+      if (s.ok() && HashOf(*bytes) != models[i].sha256)
+        s = InvalidData(models[i].path + " changed while it was imported");
+      Result<bool> wrote = s.ok() ? files.Keep(*bytes, models[i].sha256, models[i].format) : Result<bool>(s);
+      if (!wrote.ok()) {
+        take_back(true);
+        return wrote.status().WithContext("keeping a copy of " + models[i].path + " (nothing was imported)");
+      }
+      if (*wrote) written.push_back(i);
+      kept[i] = files.PathOf(models[i].sha256, models[i].format);
+    }
+  }
+  std::vector<rdf::GraphDocument> docs;
+  docs.reserve(models.size());
+  for (const ModelToPut& m : models) docs.push_back(m.graph);
+  if (Status put = store.PutAll(docs); !put.ok()) {
+    take_back(false);
+    return put;
+  }
+  return kept;
+}
+
 }  // namespace tinykg::model

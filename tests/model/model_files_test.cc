@@ -7,7 +7,9 @@
 #include <fstream>
 #include <string>
 
+#include "tinykg/model/graph.h"
 #include "tinykg/model/summary.h"
+#include "tinykg/rdf/store.h"
 
 namespace tinykg::model {
 namespace {
@@ -74,6 +76,40 @@ TEST(ModelFiles, Keep_Find_Discard_AndAChangedCopyIsRefused) {
   // Names that are no SHA-256 never become paths.
   EXPECT_EQ(files->Find("sha256:../../etc/passwd").status().code(), StatusCode::kInvalidData);
   EXPECT_EQ(files->Keep(bytes, "../x", "tflite").status().code(), StatusCode::kInvalidArgument);
+}
+
+// A failed graph write takes back the copies it made; a file that cannot be
+// kept stops the import before the graph is written.
+TEST(PutModels, KeepsFilesWithTheGraphs_AndTakesThemBackOnFailure) {
+  fs::remove_all(Dir());
+  fs::create_directories(Dir());
+  const std::string store_dir = Dir() + "/store";
+  auto store = rdf::Store::Open(store_dir);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto files = ModelFiles::ForStore(store_dir);
+  ASSERT_TRUE(files.ok());
+  const std::string path = std::string(TINYKG_SHARED_DATA) + "/seloc-ml/models/Hello_World.tflite";
+  auto summary = SummarizeFile(path);
+  ASSERT_TRUE(summary.ok());
+  const rdf::GraphDocument graph = ModelToGraph(*summary, {}, path);
+
+  rdf::GraphDocument bad = graph;
+  bad.triples.push_back(
+      {rdf::Term::Literal("not a subject"), rdf::Term::Literal("nor a predicate"), rdf::Term::Literal("x")});
+  auto failed = PutModels(**store, *files, {{path, summary->sha256, summary->format, bad}});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_FALSE(fs::exists(files->PathOf(summary->sha256, "tflite")));
+  EXPECT_FALSE((*store)->Get(graph.iri, false).ok());
+
+  auto changed = PutModels(**store, *files, {{path, Hash("other bytes"), summary->format, graph}});
+  EXPECT_EQ(changed.status().code(), StatusCode::kInvalidData);
+  EXPECT_FALSE((*store)->Get(graph.iri, false).ok());
+
+  auto kept = PutModels(**store, *files, {{path, summary->sha256, summary->format, graph}});
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept->front(), files->PathOf(summary->sha256, "tflite"));
+  EXPECT_TRUE(files->Find("sha256:" + summary->sha256).ok());
+  EXPECT_TRUE((*store)->Get(graph.iri, false).ok());
 }
 
 }  // namespace

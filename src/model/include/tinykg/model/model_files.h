@@ -16,8 +16,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tinykg/base/status.h"
+#include "tinykg/rdf/store.h"
 
 namespace tinykg::model {
 
@@ -64,6 +66,26 @@ class ModelFiles {
   std::string dir_;
   std::string why_not_;
 };
+
+// One model file for PutModels: its path, the SHA-256 and format its
+// summary found, and its graph (ModelToGraph).
+struct ModelToPut {
+  std::string path;
+  std::string sha256;  // lowercase hex, ModelSummary::sha256
+  std::string format;  // "tflite" or "onnx"
+  rdf::GraphDocument graph;
+};
+
+// `tinykg import model`'s write: keeps every file's bytes (when
+// files.keeps()), then writes the graphs in one batch (Store::PutAll).
+// Copies this call wrote are removed again when a file cannot be kept
+// (nothing is written) or when the graph write fails (for the graphs that
+// are not in the store). Returns, per model, the kept copy's path (empty
+// when the store keeps no files). Errors: kInvalidData when a file's bytes
+// no longer have its summary's SHA-256, ModelFiles::Keep's and
+// Store::PutAll's errors.
+Result<std::vector<std::string>> PutModels(rdf::Store& store, const ModelFiles& files,
+                                           const std::vector<ModelToPut>& models);
 
 }  // namespace tinykg::model
 
