@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "store_access.h"
 #include "tinykg/deploy/deploy.h"
+#include "tinykg/model/model_files.h"
 
 namespace tinykg::cli {
 namespace {
@@ -26,6 +27,9 @@ int RunDeploy(const GlobalOptions& options, DeployArgs& args) {
   }
   args.request.learn_online = args.learn == "online";
   args.request.tinykg_version = TINYKG_VERSION;
+  auto files = model::ModelFiles::ForStore(ResolveStoreSpec(options));
+  if (!files.ok()) return ReportError(files.status());
+  args.request.model_files = std::move(files).value();
   auto store = OpenStore(options);
   if (!store.ok()) {
     ReportError(store.status());
@@ -56,10 +60,12 @@ void AddDeployCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto args = std::make_shared<DeployArgs>();
   auto* cmd = app.add_subcommand("deploy", "Generate the device project for a matched model and device");
   cmd->add_option("--model", args->request.model,
-                  "The model: name or IRI in the graph, or its .tflite file (found by its SHA-256)")
+                  "The model: name or IRI in the graph (its file as kept by import model), or its .tflite file "
+                  "(found by its SHA-256)")
       ->required();
   cmd->add_option("--model-file", args->request.model_file,
-                  "The model's .tflite when --model is a name (checked against the graph's content hash)");
+                  "The model's .tflite when --model is a name, in place of the kept copy (checked against the "
+                  "graph's content hash)");
   cmd->add_option("--device", args->request.device, "The device: name or IRI in the graph")->required();
   cmd->add_option("--learn", args->learn, "online: a trainable head learns on the device (as train --on emulator)");
   cmd->add_option("--head", args->request.head, "With --learn online: the layer the model is cut at");

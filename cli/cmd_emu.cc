@@ -5,15 +5,17 @@
 // emulator's measurements and writes the run back: the head as a model, and
 // per device a tkg:TrainingRun with its benchmark records (named graph, kind
 // "benchmark"). Several devices run in parallel, at most --jobs QEMU
-// processes at once.
+// processes at once. --model takes a file or a model of the graph by name
+// (its bytes kept by `import model`); a run on an imported model's bytes is
+// written back as a run of that model, so `explain` uses what it measured.
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -24,12 +26,14 @@
 #include "store_access.h"
 #include "tinykg/base/text.h"
 #include "tinykg/emu/device.h"
+#include "tinykg/emu/model_source.h"
 #include "tinykg/emu/run.h"
 #include "tinykg/emu/target.h"
-#include "tinykg/match/matchmaker.h"
-#include "tinykg/rdf/vocab.h"
 #include "tinykg/engine/graph_blob.h"
+#include "tinykg/match/matchmaker.h"
+#include "tinykg/model/model_files.h"
 #include "tinykg/model/summary.h"
+#include "tinykg/rdf/vocab.h"
 #include "tinykg/train/dataset.h"
 #include "tinykg/train/model_loader.h"
 
@@ -51,10 +55,14 @@ std::string Basename(const std::string& path) { return path.substr(path.find_las
 
 // The frozen part of a --model run: its forward MACs (operators [0, cut] of
 // the model summary, one per engine node) and operator names, so the head's
-// model description covers what the MCU runs.
+// model description covers what the MCU runs; the file it came from, what to
+// call it, and the imported models with those bytes (the models the run
+// measured).
 struct BackboneFacts {
   std::int64_t macs = 0;
   std::vector<std::string> ops;
+  emu::ModelSource source;
+  std::string label;  // the model's name, else the file's name
 };
 
 // What one emulator run wrote: the head it trained as a model (its own named
@@ -84,13 +92,15 @@ rdf::GraphDocument HeadModelDocument(const std::string& iri, const std::string& 
   auto integer = [&](std::uint64_t v) { return rdf::Term::Literal(std::to_string(v), xsd + "integer"); };
   add(std::string(vocab::kRdf) + "type", rdf::Term::Iri(std::string(vocab::kNnet) + "NeuralNetwork"));
   add(std::string(vocab::kRdfs) + "label", rdf::Term::Literal(label));
-  add(std::string(vocab::kSchema) + "description",
-      rdf::Term::Literal(args.model.empty()
-                             ? "Dense head trained online by tinykg's engine on an emulated MCU (train --on emulator); "
-                               "RAM and flash need are the figures measured there."
-                             : "Dense head trained online by tinykg's engine on an emulated MCU (train --on emulator) on the "
-                               "frozen part of " + Basename(args.model) + " (in flash); MACs, operators, RAM and flash "
-                               "need cover backbone and head, RAM and flash as measured there."));
+  std::string description = "Dense head trained online by tinykg's engine on an emulated MCU (train --on emulator)";
+  if (args.model.empty()) {
+    description += "; RAM and flash need are the figures measured there.";
+  } else {
+    description += " on the frozen part of " + backbone.label +
+                   " (in flash); MACs, operators, RAM and flash need cover backbone and head, RAM and flash as "
+                   "measured there.";
+  }
+  add(std::string(vocab::kSchema) + "description", rdf::Term::Literal(description));
   add(std::string(vocab::kNnet) + "hasCategory", rdf::Term::Iri(std::string(vocab::kNnet) + "Classification"));
   add(Tkg("inputDtype"), rdf::Term::Iri(std::string(vocab::kNnet) + "Float32"));
   const auto macs = static_cast<std::uint64_t>(m.head_macs + backbone.macs);
@@ -131,10 +141,10 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
                       std::to_string(w.classes);
   RunDocuments out;
   std::string head_key = Basename(args.data) + "\n" + args.label + "\n" + shape;
-  if (!args.model.empty()) head_key += "\n" + Basename(args.model) + "\n" + args.head;
+  if (!args.model.empty()) head_key += "\n" + backbone.label + "\n" + args.head;
   out.model_iri = std::string(vocab::kTkgResource) + "model/emu-head-" + Fnv1aHex(head_key);
   const std::string label = "online head " + shape + " (" + Basename(args.data) + ", " + args.label + ")" +
-                            (args.model.empty() ? "" : " on the frozen " + Basename(args.model));
+                            (args.model.empty() ? "" : " on the frozen " + backbone.label);
   out.model = HeadModelDocument(out.model_iri, label, w, m, args, backbone);
 
   rdf::GraphDocument& doc = out.run;
@@ -153,7 +163,10 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
   add(run, std::string(vocab::kRdf) + "type", rdf::Term::Iri(Tkg("TrainingRun")));
   add(run, std::string(vocab::kRdfs) + "label", rdf::Term::Literal(doc.label));
   add(run, Tkg("onDevice"), rdf::Term::Iri(device.iri));
-  add(run, Tkg("trainedModel"), rdf::Term::Iri(out.model_iri));
+  // The model whose head was trained: the imported model when the backbone
+  // is one (the head stays reachable through its records), else the head.
+  if (backbone.source.models.empty()) add(run, Tkg("trainedModel"), rdf::Term::Iri(out.model_iri));
+  for (const match::Entity& model : backbone.source.models) add(run, Tkg("trainedModel"), rdf::Term::Iri(model.iri));
   add(run, Tkg("trainingMethod"), rdf::Term::Iri(Tkg(m.infer_only ? "InferenceOnly" : "OnlineLearning")));
   add(run, Tkg("method"), rdf::Term::Iri(Tkg("MeasuredOnEmulator")));
   add(run, Tkg("target"), rdf::Term::Literal(m.target));
@@ -187,7 +200,9 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
     return r;
   };
   auto model_record = [&](const std::string& suffix, const char* metric, double value, const char* unit) {
-    add(record(suffix, metric, value, unit), Tkg("benchmarkedModel"), rdf::Term::Iri(out.model_iri));
+    const std::string r = record(suffix, metric, value, unit);
+    add(r, Tkg("benchmarkedModel"), rdf::Term::Iri(out.model_iri));
+    return r;
   };
   if (!m.infer_only) {
     model_record("instructions-per-step", "InstructionsPerTrainingStep", m.instructions_per_step, "one");
@@ -196,7 +211,12 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
     }
   }
   if (!w.eval_y.empty()) {
-    model_record("instructions-per-inference", "InstructionsPerInference", m.instructions_per_inference, "one");
+    // Also a figure of the imported model: its layers up to the cut, then a
+    // head of the same kind as its classifier, ran on the device's target.
+    const std::string r =
+        model_record("instructions-per-inference", "InstructionsPerInference", m.instructions_per_inference, "one");
+    for (const match::Entity& model : backbone.source.models)
+      add(r, Tkg("benchmarkedModel"), rdf::Term::Iri(model.iri));
     // An untrained network's accuracy says nothing about the model.
     if (!m.infer_only) model_record("accuracy", "Accuracy", m.accuracy, "one");
   }
@@ -229,7 +249,8 @@ Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args, BackboneFacts*
   w.seed = static_cast<std::uint32_t>(args.seed);
   if (!args.model.empty()) {
     // The frozen part as a flat blob the firmware reads in place from flash.
-    TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<train::LoadedModel> model, train::LoadedModel::Load(args.model));
+    const std::string& file = backbone->source.file;
+    TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<train::LoadedModel> model, train::LoadedModel::Load(file));
     TINYKG_ASSIGN_OR_RETURN(int cut, model->FindCut(args.head));
     const auto inputs = static_cast<std::size_t>(model->graph().input().Elements());
     if (inputs != data.feature_count()) {
@@ -238,9 +259,9 @@ Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args, BackboneFacts*
     }
     std::size_t size = 0;
     if (engine::SerializeGraph(model->graph(), cut, {}, &size) != engine::Status::kOk) {
-      return Internal("cannot serialise the backbone of " + args.model);
+      return Internal("cannot serialise the backbone of " + backbone->label);
     }
-    TINYKG_ASSIGN_OR_RETURN(model::ModelSummary summary, model::SummarizeFile(args.model));
+    TINYKG_ASSIGN_OR_RETURN(model::ModelSummary summary, model::SummarizeFile(file));
     for (const model::LayerSummary& layer : summary.layers) {
       if (layer.index > cut) continue;
       backbone->macs += layer.macs;
@@ -250,7 +271,7 @@ Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args, BackboneFacts*
     }
     w.model_blob.resize(size);
     if (engine::SerializeGraph(model->graph(), cut, w.model_blob, &size) != engine::Status::kOk) {
-      return Internal("cannot serialise the backbone of " + args.model);
+      return Internal("cannot serialise the backbone of " + backbone->label);
     }
   }
   if (args.infer) {
@@ -301,6 +322,12 @@ void RunDevice(DeviceRun& run, const emu::Workload& workload, const std::string&
   }
 }
 
+nlohmann::json MeasuredModels(const BackboneFacts& backbone) {
+  nlohmann::json models = nlohmann::json::array();
+  for (const match::Entity& m : backbone.source.models) models.push_back({{"iri", m.iri}, {"name", m.name}});
+  return models;
+}
+
 nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, const RunDocuments& docs,
                        const BackboneFacts& backbone, const std::string& date) {
   const emu::Measurement& m = *run.measurement;
@@ -329,6 +356,10 @@ nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, cons
           {"flash_bytes", m.flash_bytes},
           {"backbone", args.model.empty() ? nlohmann::json(nullptr)
                                           : nlohmann::json{{"model", args.model},
+                                                           {"file", backbone.source.file},
+                                                           {"sha256", backbone.source.sha256},
+                                                           {"kept", backbone.source.kept},
+                                                           {"measured_models", MeasuredModels(backbone)},
                                                            {"macs", backbone.macs},
                                                            {"blob_bytes", m.model_blob_bytes},
                                                            {"graph_bytes", m.graph_bytes},
@@ -377,6 +408,17 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
     ReportError(store.status());
     return kExitStore;
   }
+  // The model first: a store that cannot hold model files says so before
+  // anything else is looked up.
+  BackboneFacts backbone;
+  if (!args.model.empty()) {
+    auto files = model::ModelFiles::ForStore(ResolveStoreSpec(options));
+    if (!files.ok()) return ReportError(files.status());
+    auto source = emu::FindModelSource(**store, *files, args.model, "", "--model FILE");
+    if (!source.ok()) return ReportError(source.status());
+    backbone.source = std::move(source).value();
+    backbone.label = backbone.source.kept ? backbone.source.models.front().name : Basename(backbone.source.file);
+  }
   std::vector<DeviceRun> runs(names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
     auto device = emu::FindDevice(**store, names[i]);
@@ -388,7 +430,6 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
                                      runs[i].device.iri));
     }
   }
-  BackboneFacts backbone;
   auto workload = LoadWorkload(args, &backbone);
   if (!workload.ok()) return ReportError(workload.status());
   if (isatty(STDERR_FILENO)) {

@@ -1,6 +1,10 @@
 // `tinykg import model FILE...`: .tflite / .onnx files into the store, one
 // named graph per file (see tinykg/model/graph.h for IRIs and metadata).
 //
+// Each file's bytes are kept beside a directory store (model::PutModels),
+// so commands can later run the model by name; the copies are written before
+// the graph and taken back when the graph write fails.
+//
 // --dry-run prints the summaries instead of writing: with --format json one
 // JSON object for a single file, a JSON array of objects for several; with
 // --format table one row per file.
@@ -13,6 +17,7 @@
 #include "cli.h"
 #include "store_access.h"
 #include "tinykg/model/graph.h"
+#include "tinykg/model/model_files.h"
 #include "tinykg/model/summary.h"
 #include "tinykg/rdf/reserved.h"
 
@@ -61,13 +66,12 @@ Result<model::ModelMetadata> FlagMetadata(const ImportModelOptions& o) {
 }
 
 void PrintTable(const std::vector<model::ModelSummary>& summaries) {
-  std::printf("%-40s %-6s %12s %12s %10s %10s %10s %6s\n", "name", "format", "macs", "params",
-              "arena", "flash", "file", "layers");
+  std::printf("%-40s %-6s %12s %12s %10s %10s %10s %6s\n", "name", "format", "macs", "params", "arena", "flash", "file",
+              "layers");
   for (const model::ModelSummary& s : summaries) {
     std::printf("%-40s %-6s %12lld %12lld %10lld %10lld %10lld %6zu\n", s.name.c_str(), s.format.c_str(),
-                static_cast<long long>(s.macs), static_cast<long long>(s.params),
-                static_cast<long long>(s.arena_bytes), static_cast<long long>(s.flash_bytes),
-                static_cast<long long>(s.file_bytes), s.layers.size());
+                static_cast<long long>(s.macs), static_cast<long long>(s.params), static_cast<long long>(s.arena_bytes),
+                static_cast<long long>(s.flash_bytes), static_cast<long long>(s.file_bytes), s.layers.size());
   }
 }
 
@@ -122,22 +126,39 @@ int Run(const ImportModelOptions& o, const GlobalOptions& global) {
     return kExitOk;
   }
 
+  auto files = model::ModelFiles::ForStore(ResolveStoreSpec(global));
+  if (!files.ok()) return ReportError(files.status());
   auto store = OpenStore(global);
   if (!store.ok()) return ReportError(store.status());
-  const Status put = (*store)->PutAll(docs);
+  if (auto spec = rdf::ParseStoreSpec(ResolveStoreSpec(global));
+      !files->keeps() && spec.ok() && spec->kind == rdf::StoreSpec::Kind::kVirtuoso) {
+    // A memory: store is gone with the process; a server store is not, so
+    // its user must know that the files were not kept.
+    Warn(global, files->why_not() +
+                     ": the model files are not kept; train --on emulator and deploy need them "
+                     "given again (--model FILE, --model-file FILE)");
+  }
+  std::vector<model::ModelToPut> models;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    models.push_back({o.files[i], summaries[i].sha256, summaries[i].format, std::move(docs[i])});
+  }
+  auto kept = model::PutModels(**store, *files, models);
   FlushWarnings(global, **store);
-  if (!put.ok()) return ReportError(put);
+  if (!kept.ok()) return ReportError(kept.status());
   if (o.format == "json") {
     std::cout << "[";
     for (std::size_t i = 0; i < docs.size(); ++i) {
-      std::cout << (i ? "," : "") << "\n  {\"file\": \"" << rdf::EscapeLiteral(o.files[i])
-                << "\", \"graph\": \"" << docs[i].iri << "\", \"triples\": " << docs[i].triples.size() << "}";
+      std::cout << (i ? "," : "") << "\n  {\"file\": \"" << rdf::EscapeLiteral(o.files[i]) << "\", \"graph\": \""
+                << models[i].graph.iri << "\", \"triples\": " << models[i].graph.triples.size()
+                << ", \"kept\": " << ((*kept)[i].empty() ? "null" : "\"" + rdf::EscapeLiteral((*kept)[i]) + "\"")
+                << "}";
     }
     std::cout << "\n]\n";
   } else {
     for (std::size_t i = 0; i < docs.size(); ++i) {
-      std::cout << "imported " << o.files[i] << " as <" << docs[i].iri << "> (" << docs[i].triples.size()
-                << " triples)\n";
+      std::cout << "imported " << o.files[i] << " as <" << models[i].graph.iri << "> ("
+                << models[i].graph.triples.size() << " triples"
+                << ((*kept)[i].empty() ? "" : "; file kept as " + (*kept)[i]) << ")\n";
     }
   }
   return kExitOk;

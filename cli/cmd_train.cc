@@ -214,7 +214,9 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--features", args->features, "Feature columns (default: every numeric column)")
       ->delimiter(',');
   cmd->add_option("--method", args->method, "online|reptile|scratch|fedavg (default: online; reptile for sine)");
-  cmd->add_option("--model", args->model, "A .tflite model used as frozen backbone (CSV, online)");
+  cmd->add_option("--model", args->model,
+                  "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "
+                  "in the graph (the file kept by import model)");
   cmd->add_option("--head", args->head,
                   "Cut the backbone after this operator (index or output tensor name; default: before the classifier)");
   cmd->add_option("--round-size", args->round_size,

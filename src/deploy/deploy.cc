@@ -12,6 +12,7 @@
 #include "tinykg/base/file.h"
 #include "tinykg/base/text.h"
 #include "tinykg/emu/device.h"
+#include "tinykg/emu/model_source.h"
 #include "tinykg/emu/run.h"
 #include "tinykg/engine/graph_blob.h"
 #include "tinykg/match/render.h"
@@ -59,36 +60,18 @@ Status CheckOutDir(const std::string& dir) {
   return Status::Ok();
 }
 
-// The model: a graph model by name or IRI (its file checked against the
-// graph's tkg:contentHash), or a file whose hash names the graph model.
-Result<match::Entity> ResolveModel(rdf::Store& store, match::Matchmaker& mm, const Request& r, std::string* file) {
-  std::error_code ec;
-  const bool is_file = fs::is_regular_file(r.model, ec);
-  *file = is_file ? r.model : r.model_file;
-  std::string hash;
-  if (!file->empty()) {
-    TINYKG_ASSIGN_OR_RETURN(std::string bytes, ReadFile(*file));
-    hash = "sha256:" + model::Sha256Hex({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+// The model: a graph model by name or IRI (its kept file, or --model-file,
+// checked against the graph's tkg:contentHash), or a file whose hash names
+// a graph model.
+Result<match::Entity> ResolveModel(rdf::Store& store, const Request& r, std::string* file) {
+  TINYKG_ASSIGN_OR_RETURN(emu::ModelSource source,
+                          emu::FindModelSource(store, r.model_files, r.model, r.model_file, "--model-file FILE"));
+  if (source.models.empty()) {
+    return NotFound("no model in the knowledge graph has the content hash of " + r.model + " (sha256:" + source.sha256 +
+                    "); import it first: tinykg import model " + r.model);
   }
-  if (is_file) {
-    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult rows,
-                            store.Query("SELECT ?m WHERE { ?m <" + Tkg("contentHash") + "> \"" + hash + "\" }"));
-    if (rows.rows.empty() || !rows.rows[0][0]) {
-      return NotFound("no model in the knowledge graph has the content hash of " + r.model + " (" + hash +
-                      "); import it first: tinykg import model " + r.model);
-    }
-    return mm.ResolveModel(rows.rows[0][0]->value);
-  }
-  TINYKG_ASSIGN_OR_RETURN(match::Entity model, mm.ResolveModel(r.model));
-  TINYKG_ASSIGN_OR_RETURN(std::string known, FirstObject(store, model.iri, "contentHash"));
-  if (file->empty()) {
-    return InvalidArgument("the knowledge graph does not keep model files: give " + model.name +
-                           "'s .tflite with --model-file FILE (or as --model FILE)");
-  }
-  if (!known.empty() && known != hash) {
-    return InvalidArgument(*file + " is not " + model.name + " (its SHA-256 differs from the graph's " + known + ")");
-  }
-  return model;
+  *file = source.file;
+  return source.models.front();
 }
 
 // Runs the project's start-up and one sample (and one learning step) on the
@@ -158,7 +141,7 @@ Result<Deployment> Deploy(rdf::Store& store, const Request& r) {
   TINYKG_RETURN_IF_ERROR(CheckOutDir(r.out_dir));
   match::Matchmaker mm(store);
   Deployment d;
-  TINYKG_ASSIGN_OR_RETURN(const match::Entity model, ResolveModel(store, mm, r, &d.model_file));
+  TINYKG_ASSIGN_OR_RETURN(const match::Entity model, ResolveModel(store, r, &d.model_file));
   TINYKG_ASSIGN_OR_RETURN(const match::Entity device, mm.ResolveDevice(r.device));
   TINYKG_ASSIGN_OR_RETURN(d.fit, mm.Explain(model, device));
   if (!d.fit.fits && !r.force) {

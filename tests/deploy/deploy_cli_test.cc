@@ -379,6 +379,28 @@ TEST_F(Deploy, DeviceFromAPlatformioBoard_TakesItsBoardIdPlatformAndFramework) {
   EXPECT_NE(d.out.find("no emulated target stands for core XtensaLX6"), std::string::npos) << d.out;
 }
 
+// Issue 16, item 4: once imported, a model deploys by name from the copy of
+// its file the store keeps; --model-file still overrides the copy.
+TEST_F(Deploy, ImportedModel_DeploysByName_FromTheKeptFile) {
+  ASSERT_EQ(Tinykg("--quiet import model " + kMagicWand).code, 0);
+  const Output d =
+      Tinykg("deploy --model Magic_Wand_1 --device Arduino-Nano-BLE-33_1 -o " + Dir() + "/by-name" + " --format json");
+  ASSERT_EQ(d.code, 0) << d.out;
+  const nlohmann::json by_name = nlohmann::json::parse(d.out.substr(d.out.find('{')));
+  const std::string kept = by_name["model_file"];
+  EXPECT_EQ(kept.rfind(Dir() + "/store/models/", 0), 0u) << kept;
+  EXPECT_EQ(Slurp(kept), Slurp(kMagicWand));
+  EXPECT_EQ(by_name["inputs"], 384);
+  EXPECT_EQ(Deployments(), 1);
+
+  const Output f = Tinykg("deploy --model Magic_Wand_1 --model-file " + kMagicWand +
+                          " --device Arduino-Nano-BLE-33_1 -o " + Dir() + "/by-file --format json");
+  ASSERT_EQ(f.code, 0) << f.out;
+  const nlohmann::json by_file = nlohmann::json::parse(f.out.substr(f.out.find('{')));
+  EXPECT_EQ(by_file["model_file"], kMagicWand);
+  EXPECT_EQ(by_file["arena_bytes"], by_name["arena_bytes"]);
+}
+
 TEST_F(Deploy, BadInput_ClearError_NonZeroExit_StoreUnchanged) {
   const std::string project = Dir() + "/bad";
   Output o = Tinykg("deploy --model No_Such_Model --model-file " + kMagicWand + " --device Arduino-Nano-BLE-33_1 -o " +

@@ -3,9 +3,12 @@
 // written back as benchmark records.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "model_data.h"
@@ -343,6 +346,138 @@ TEST_F(TrainOnEmulator, ModelBackbone_LearnsInFlash_AndOversizedModelFailsAtLink
   EXPECT_NE(no_fit.out.find("does not fit"), std::string::npos) << no_fit.out;
   EXPECT_NE(no_fit.out.find("link failed"), std::string::npos) << no_fit.out;
   EXPECT_NE(no_fit.out.find("FLASH"), std::string::npos) << no_fit.out;
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 16, item 4: a model imported from its file is trained by name. The
+// import keeps the file beside the store (STORE/models/<sha256>.tflite), the
+// run reads that copy, the run is recorded as a run of the imported model,
+// and explain gives the pair the measured latency instead of the estimate.
+class TrainByName : public TrainOnEmulator {
+ protected:
+  static std::string MagicWand() { return std::string(TINYKG_SHARED_DATA) + "/seloc-ml/models/Magic_Wand_1.tflite"; }
+  // Magic_Wand_1 takes 128 accelerometer readings (x, y, z): one window per
+  // gesture file of the shared IMU gestures, labelled by file.
+  static std::string ImuCsv() {
+    const std::string path = std::string(TINYKG_BINARY_DIR) + "/emu-test/magic_wand_1_windows.csv";
+    tinykg::emu_test::Rows rows;
+    const char* files[] = {"AlohomoraCharm", "ArrestoMomentumCharm", "AvadaKedavra", "LocomotorCharm"};
+    for (int f = 0; f < 4; ++f) {
+      std::ifstream in(std::string(TINYKG_SHARED_DATA) + "/datasets/imu_gestures/train/" + files[f] + ".csv");
+      std::string line;
+      std::getline(in, line);  // header aX,aY,aZ,gX,gY,gZ
+      for (int r = 0; r < 128 && std::getline(in, line); ++r) {
+        std::stringstream fields(line);
+        std::string v;
+        for (int c = 0; c < 3 && std::getline(fields, v, ','); ++c) rows.x.push_back(std::stof(v));
+      }
+      rows.y.push_back(f);
+    }
+    tinykg::emu_test::WriteCsv(path, rows, 128 * 3);
+    return path;
+  }
+  static nlohmann::json Latency(const Output& explain) {
+    const nlohmann::json fit = nlohmann::json::parse(explain.out);
+    for (const auto& c : fit["constraints"]) {
+      if (c["name"] == "latency") return c;
+    }
+    return nullptr;
+  }
+  // The SHA-256 `import model --dry-run` computes for `path`.
+  static std::string Sha256Of(const std::string& path) {
+    const Output o = Tinykg("--store " + Store() + " import model --dry-run --format json " + path);
+    return o.code == 0 ? nlohmann::json::parse(o.out)["sha256"].get<std::string>() : o.out;
+  }
+  static std::string Slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+  }
+};
+
+TEST_F(TrainByName, ImportedModel_TrainsByName_AndExplainShowsTheMeasuredLatency) {
+  const Output imported = Tinykg("--store " + Store() + " --quiet import model --format json " + MagicWand());
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  const std::string kept = Store() + "/models/" + Sha256Of(MagicWand()) + ".tflite";
+  EXPECT_EQ(nlohmann::json::parse(imported.out)[0]["kept"], kept) << imported.out;
+  EXPECT_EQ(Slurp(kept), Slurp(MagicWand()));
+
+  const std::string explain =
+      "--store " + Store() + " explain --model Magic_Wand_1 --device Arduino-Nano-BLE-33_1 --format json";
+  const Output before = Tinykg(explain);
+  ASSERT_EQ(before.code, 0) << before.out;
+  EXPECT_NE(Latency(before)["basis"], "measured") << before.out;
+
+  const Output o = Tinykg("--store " + Store() +
+                          " train --on emulator --infer --model Magic_Wand_1 --device Arduino-Nano-BLE-33_1 --data " +
+                          ImuCsv() + " --label label --format json");
+  ASSERT_EQ(o.code, 0) << o.out;
+  const nlohmann::json run = nlohmann::json::parse(o.out.substr(o.out.find('{')));
+  EXPECT_EQ(run["backbone"]["file"], kept);
+  EXPECT_TRUE(run["backbone"]["kept"].get<bool>());
+  ASSERT_EQ(run["backbone"]["measured_models"].size(), 1u) << o.out;
+  const std::string model_iri = run["backbone"]["measured_models"][0]["iri"];
+  EXPECT_EQ(run["backbone"]["measured_models"][0]["name"], "Magic_Wand_1");
+
+  // The run is a run of the imported model.
+  const Output q = Tinykg("--store " + Store() +
+                          " query --format tsv 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> "
+                          "SELECT ?m WHERE { <" +
+                          run["run"].get<std::string>() + "> tkg:trainedModel ?m }'");
+  ASSERT_EQ(q.code, 0) << q.out;
+  EXPECT_NE(q.out.find(model_iri), std::string::npos) << q.out;
+
+  // explain now takes the emulator's instructions over the 64 MHz clock.
+  const Output after = Tinykg(explain);
+  ASSERT_EQ(after.code, 0) << after.out;
+  const nlohmann::json latency = Latency(after);
+  EXPECT_EQ(latency["basis"], "measured") << after.out;
+  EXPECT_NEAR(latency["have"].get<double>(), run["instructions_per_inference"].get<double>() / 64e6 * 1000,
+              1e-4);  // explain prints 4 decimals
+  const Output text = Tinykg("--store " + Store() + " explain --model Magic_Wand_1 --device Arduino-Nano-BLE-33_1");
+  EXPECT_NE(
+      text.out.find("(measured: " + std::to_string(std::llround(run["instructions_per_inference"].get<double>())) +
+                    " instructions per inference on mps2-an386"),
+      std::string::npos)
+      << text.out;
+
+  // A kept copy whose bytes changed is refused, and nothing is recorded.
+  std::ofstream(kept, std::ios::app | std::ios::binary) << '\0';
+  const Output tampered = Tinykg("--store " + Store() +
+                                 " train --on emulator --infer --model Magic_Wand_1 --device Arduino-Nano-BLE-33_1 "
+                                 "--data " +
+                                 ImuCsv() + " --label label --format json");
+  EXPECT_NE(tampered.code, 0) << tampered.out;
+  EXPECT_NE(tampered.out.find("hash mismatch"), std::string::npos) << tampered.out;
+}
+
+TEST_F(TrainByName, ModelWithoutKeptFile_AndMemoryStore_AreClearErrors) {
+  // Magic_Wand_1 of the shipped graph was never imported from its file here.
+  const std::string run = " train --on emulator --infer --model Magic_Wand_1 --device Arduino-Nano-BLE-33_1 --data " +
+                          ImuCsv() + " --label label";
+  const Output not_kept = Tinykg("--store " + Store() + run);
+  EXPECT_NE(not_kept.code, 0) << not_kept.out;
+  EXPECT_NE(not_kept.out.find("import it with tinykg import model FILE"), std::string::npos) << not_kept.out;
+
+  const Output memory = Tinykg("--store memory:" + run);
+  EXPECT_NE(memory.code, 0) << memory.out;
+  EXPECT_NE(memory.out.find("keeps no model files"), std::string::npos) << memory.out;
+  EXPECT_NE(memory.out.find("--model FILE"), std::string::npos) << memory.out;
+
+  // A file is still taken as it is, and an imported model's file is linked
+  // to that model.
+  ASSERT_EQ(Tinykg("--store " + Store() + " --quiet import model " + MagicWand()).code, 0);
+  const Output by_file = Tinykg("--store " + Store() + " train --on emulator --infer --model " + MagicWand() +
+                                " --device Arduino-Nano-BLE-33_1 --data " + ImuCsv() + " --label label --format json");
+  ASSERT_EQ(by_file.code, 0) << by_file.out;
+  const nlohmann::json j = nlohmann::json::parse(by_file.out.substr(by_file.out.find('{')));
+  EXPECT_FALSE(j["backbone"]["kept"].get<bool>());
+  ASSERT_EQ(j["backbone"]["measured_models"].size(), 1u) << by_file.out;
+  EXPECT_EQ(j["backbone"]["measured_models"][0]["name"], "Magic_Wand_1");
 }
 
 }  // namespace

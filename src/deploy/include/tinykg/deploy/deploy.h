@@ -18,6 +18,7 @@
 
 #include "tinykg/base/status.h"
 #include "tinykg/match/matchmaker.h"
+#include "tinykg/model/model_files.h"
 #include "tinykg/rdf/store.h"
 
 namespace tinykg::deploy {
@@ -36,8 +37,10 @@ struct Request {
   // model's tkg:contentHash.
   std::string model;
   // The model's .tflite file when `model` is a name; it must have the
-  // graph's tkg:contentHash.
+  // graph's tkg:contentHash. Empty: the copy the store keeps (model_files).
   std::string model_file;
+  // Where the store keeps imported models' files (model::ModelFiles::ForStore).
+  model::ModelFiles model_files;
   std::string device;  // IRI or name
   bool learn_online = false;
   std::string task;  // what the deployment is for (tkg:task), optional
