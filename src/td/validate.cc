@@ -22,20 +22,6 @@ namespace {
 constexpr char kTd10Context[] = "https://www.w3.org/2019/wot/td/v1";
 constexpr char kTd11Context[] = "https://www.w3.org/2022/wot/td/v1.1";
 
-std::string EscapePointerToken(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // valijson context ("<root>", "[properties]", "[0]") -> JSON pointer.
 std::string PointerFromContext(const std::vector<std::string>& context) {
   std::string pointer;

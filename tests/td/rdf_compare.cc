@@ -1,31 +1,16 @@
 #include "rdf_compare.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
 
+#include "tinykg/base/utf8.h"
+
 namespace tinykg::td::testing {
 namespace {
-
-void AppendUtf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 class LineParser {
  public:
@@ -59,7 +44,7 @@ class LineParser {
       case 'U': {
         const size_t n = c == 'u' ? 4 : 8;
         if (i_ + n > s_.size()) return false;
-        AppendUtf8(out, std::stoul(s_.substr(i_, n), nullptr, 16));
+        AppendUtf8(static_cast<std::uint32_t>(std::stoul(s_.substr(i_, n), nullptr, 16)), out);
         i_ += n;
         return true;
       }

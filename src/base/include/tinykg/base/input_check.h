@@ -40,6 +40,10 @@ inline constexpr int kMaxJsonDepth = 256;
 // brackets and member names). One pass, no allocation unless it fails.
 Status CheckJsonText(std::string_view text, const std::string& file, int max_depth = kMaxJsonDepth);
 
+// A member name as a JSON pointer reference token (RFC 6901: "~" as "~0",
+// "/" as "~1").
+std::string EscapePointerToken(const std::string& token);
+
 }  // namespace tinykg
 
 #endif  // TINYKG_BASE_INPUT_CHECK_H_

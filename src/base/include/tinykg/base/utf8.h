@@ -7,6 +7,7 @@
 #define TINYKG_BASE_UTF8_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,9 @@ std::size_t Utf8SequenceLength(std::string_view text, std::size_t i);
 // `text` with every ill-formed sequence replaced by U+FFFD (one per maximal
 // invalid subpart, as Unicode recommends); valid text comes back unchanged.
 std::string ToValidUtf8(std::string_view text);
+
+// Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
+void AppendUtf8(std::uint32_t cp, std::string& out);
 
 }  // namespace tinykg
 
