@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -29,6 +30,14 @@ void PutId(char* out, TermId id) {
   for (int i = 7; i >= 0; --i) {
     out[i] = static_cast<char>(id & 0xFF);
     id >>= 8;
+  }
+}
+
+// An index key: the ids one after the other (gspo: 4, spo/pos/osp: 3).
+void PutIds(char* out, std::initializer_list<TermId> ids) {
+  for (TermId id : ids) {
+    PutId(out, id);
+    out += kIdBytes;
   }
 }
 
@@ -554,10 +563,7 @@ Status LmdbEngine::FlushRefs() {
 
 Status LmdbEngine::RemoveIds(const QuadIds& q) {
   char key[32];
-  PutId(key, q.g);
-  PutId(key + 8, q.s);
-  PutId(key + 16, q.p);
-  PutId(key + 24, q.o);
+  PutIds(key, {q.g, q.s, q.p, q.o});
   MDB_val k{32, key};
   int rc = mdb_del(write_txn_, gspo_, &k, nullptr);
   if (rc == MDB_NOTFOUND) return Status::Ok();
@@ -674,10 +680,7 @@ Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const st
     bool append = true;
     for (const auto& q : quads) {
       char key[32];
-      PutId(key, q.g);
-      PutId(key + 8, q.s);
-      PutId(key + 16, q.p);
-      PutId(key + 24, q.o);
+      PutIds(key, {q.g, q.s, q.p, q.o});
       MDB_val k{32, key};
       int rc = PutSorted(gspo_, &k, &empty, append);
       if (rc == MDB_KEYEXIST) continue;
@@ -702,9 +705,7 @@ Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const st
     while (j < fresh.size() && same_triple(fresh[i], fresh[j])) ++j;
     const QuadIds& q = fresh[i];
     char key[24];
-    PutId(key, q.s);
-    PutId(key + 8, q.p);
-    PutId(key + 16, q.o);
+    PutIds(key, {q.s, q.p, q.o});
     MDB_val k{24, key}, v;
     std::uint32_t count = static_cast<std::uint32_t>(j - i);
     v = MDB_val{sizeof count, &count};
@@ -730,9 +731,7 @@ Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const st
     for (const auto& q : new_triples) {
       const TermId ids[3] = {q.s, q.p, q.o};
       char key[24];
-      PutId(key, ids[a]);
-      PutId(key + 8, ids[b]);
-      PutId(key + 16, ids[c]);
+      PutIds(key, {ids[a], ids[b], ids[c]});
       MDB_val k{24, key};
       int rc = PutSorted(dbi, &k, &empty, in_order);
       if (rc != 0 && rc != MDB_KEYEXIST) return LmdbError(rc, "cannot write the store", dir_);
