@@ -635,6 +635,28 @@ int ConnectRaw(int port) {
   return fd;
 }
 
+// A thread that sends `bytes` on every socket of `fds` each `period` until it
+// is stopped (or destroyed): slow clients that keep their connections busy.
+class Trickle {
+ public:
+  Trickle(const std::vector<int>& fds, std::string bytes, std::chrono::milliseconds period)
+      : thread_([this, fds, bytes = std::move(bytes), period] {
+          while (!done_) {
+            for (int fd : fds) (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            std::this_thread::sleep_for(period);
+          }
+        }) {}
+  ~Trickle() { Stop(); }
+  void Stop() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
 // Finding 1: SERVICE would make the server fetch any URL for any client.
 TEST(Server, Sparql_ServiceIsRefused_AndNothingIsFetched) {
   ::tinykg::testing::CountingListener listener;
@@ -725,13 +747,7 @@ TEST(Server, SlowClients_DoNotStopANormalClient) {
     ASSERT_EQ(::send(fd, start.data(), start.size(), MSG_NOSIGNAL), static_cast<ssize_t>(start.size()));
     slow.push_back(fd);
   }
-  std::atomic<bool> done{false};
-  std::thread trickle([&] {
-    while (!done) {
-      for (int fd : slow) (void)::send(fd, "X-A: b\r\n", 8, MSG_NOSIGNAL);
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-  });
+  Trickle trickle(slow, "X-A: b\r\n", std::chrono::milliseconds(500));
   auto c = dir.Client();
   c.set_read_timeout(std::chrono::seconds(3));
   const auto start = std::chrono::steady_clock::now();
@@ -741,8 +757,7 @@ TEST(Server, SlowClients_DoNotStopANormalClient) {
     if (r && r->status == 200) ++answered;
   }
   const auto took = std::chrono::steady_clock::now() - start;
-  done = true;
-  trickle.join();
+  trickle.Stop();
   for (int fd : slow) ::close(fd);
   EXPECT_EQ(answered, 20);
   EXPECT_LT(took, std::chrono::seconds(5));
@@ -764,20 +779,13 @@ TEST(Server, TricklingClient_IsCutAfterTheRequestReadBound) {
     ASSERT_GE(fd, 0);
     slow.push_back(fd);
   }
-  std::atomic<bool> done{false};
-  std::thread trickle([&] {
-    while (!done) {
-      for (int fd : slow) (void)::send(fd, "G", 1, MSG_NOSIGNAL);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  });
+  Trickle trickle(slow, "G", std::chrono::milliseconds(100));
   auto c = dir.Client();
   c.set_read_timeout(std::chrono::seconds(10));
   const auto start = std::chrono::steady_clock::now();
   auto r = c.Get("/things");
   const auto took = std::chrono::steady_clock::now() - start;
-  done = true;
-  trickle.join();
+  trickle.Stop();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_LT(took, std::chrono::seconds(6));
