@@ -185,8 +185,8 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
       out.push_back(std::move(d));
     }
     DeviceFacts& d = out[it->second];
-    for (auto& kind : f.Values(i, "sensor")) AddUnique(d.sensors, std::move(kind));
-    for (auto& runtime : f.Values(i, "runtime")) AddUnique(d.runtimes, std::move(runtime));
+    f.ForEach(i, "sensor", [&d](const rdf::Term& kind) { AddUnique(d.sensors, kind.value); });
+    f.ForEach(i, "runtime", [&d](const rdf::Term& runtime) { AddUnique(d.runtimes, runtime.value); });
   }
   for (auto& d : out) {
     std::sort(d.sensors.begin(), d.sensors.end());

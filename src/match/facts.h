@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -97,41 +98,35 @@ class Rows {
   explicit Rows(const rdf::QueryResult& r) : r_(r) {
     for (std::size_t i = 0; i < r.variables.size(); ++i) index_[r.variables[i]] = i;
   }
-  // With the nested OPTIONAL values of RunQueryNested (see Values).
+  // With the nested OPTIONAL values of RunQueryNested (see ForEach).
   explicit Rows(const rdf::NestedResult& r) : Rows(r.result) {
-    for (std::size_t i = 0; i < r.nested.size(); ++i) nested_[r.nested[i]] = &r.values[i];
+    nested_result_ = &r;
+    for (std::size_t i = 0; i < r.nested.size(); ++i) nested_[r.nested[i]] = i;
   }
-  // Every value of `var` in `row`: the nested ones, or the cell.
-  std::vector<std::string> Values(std::size_t row, const std::string& var) const {
-    if (auto it = nested_.find(var); it != nested_.end()) {
-      std::vector<std::string> out;
-      for (const auto& t : (*it->second)[row]) out.push_back(t.value);
-      return out;
-    }
-    const auto& t = Get(row, var);
-    if (!t) return {};
-    return {t->value};
+  // Calls f(const rdf::Term&) for every value of `var` in `row`: the nested
+  // ones, or the cell.
+  template <class F>
+  void ForEach(std::size_t row, std::string_view var, F&& f) const {
+    if (auto it = nested_.find(var); it != nested_.end()) return nested_result_->ForEach(it->second, row, f);
+    if (const auto& t = Get(row, var)) f(*t);
   }
   // The first value of `var` in `row` (nested or the cell); null if none.
-  const rdf::Term* First(std::size_t row, const std::string& var) const {
-    if (auto it = nested_.find(var); it != nested_.end()) {
-      const auto& values = (*it->second)[row];
-      return values.empty() ? nullptr : &values.front();
-    }
+  const rdf::Term* First(std::size_t row, std::string_view var) const {
+    if (auto it = nested_.find(var); it != nested_.end()) return nested_result_->First(it->second, row);
     const auto& t = Get(row, var);
     return t ? &*t : nullptr;
   }
   std::size_t size() const { return r_.rows.size(); }
-  const std::optional<rdf::Term>& Get(std::size_t row, const std::string& var) const {
+  const std::optional<rdf::Term>& Get(std::size_t row, std::string_view var) const {
     static const std::optional<rdf::Term> kNone;
     auto it = index_.find(var);
     return it == index_.end() ? kNone : r_.rows[row][it->second];
   }
-  std::string Str(std::size_t row, const std::string& var) const {
+  std::string Str(std::size_t row, std::string_view var) const {
     const rdf::Term* t = First(row, var);
     return t ? t->value : std::string();
   }
-  std::optional<std::int64_t> Int(std::size_t row, const std::string& var) const {
+  std::optional<std::int64_t> Int(std::size_t row, std::string_view var) const {
     const rdf::Term* t = First(row, var);
     if (!t || !t->is_literal()) return std::nullopt;
     std::int64_t v = 0;
@@ -144,7 +139,7 @@ class Rows {
       return std::nullopt;
     }
   }
-  std::optional<double> Double(std::size_t row, const std::string& var) const {
+  std::optional<double> Double(std::size_t row, std::string_view var) const {
     const rdf::Term* t = First(row, var);
     if (!t || !t->is_literal()) return std::nullopt;
     try {
@@ -156,8 +151,17 @@ class Rows {
 
  private:
   const rdf::QueryResult& r_;
-  std::unordered_map<std::string, std::size_t> index_;
-  std::unordered_map<std::string, const std::vector<std::vector<rdf::Term>>*> nested_;
+  // Looked up by string_view without building a string (C++20
+  // heterogeneous lookup): the fact readers ask for columns by literal name
+  // once per row and variable.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const { return std::hash<std::string_view>()(name); }
+  };
+  using NameIndex = std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>>;
+  NameIndex index_;
+  const rdf::NestedResult* nested_result_ = nullptr;
+  NameIndex nested_;
 };
 
 class FactSource {

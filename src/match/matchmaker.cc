@@ -278,6 +278,16 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
 
 namespace {
 
+// Evaluate for lists: misfits come with their explanation, fitting pairs
+// only when `filters.explain` asks (FitNotes of a fitting pair only says
+// "float model without FPU", which needs no text). Building every
+// constraint's text was most of a long list's time.
+Fit EvaluateListed(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters) {
+  Fit f = Evaluate(m, d, catalog, filters, filters.explain);
+  if (!f.fits && !filters.explain) f = Evaluate(m, d, catalog, filters, true);
+  return f;
+}
+
 bool ModelPasses(const ModelFacts& m, const Filters& f) {
   if (f.task && m.task != *f.task) return false;
   if (f.sensor && std::find(m.sensors.begin(), m.sensors.end(), *f.sensor) == m.sensors.end()) return false;
@@ -396,7 +406,7 @@ Result<std::vector<Fit>> Matchmaker::DevicesFor(const Entity& model, const Filte
                           impl_->facts.CandidateDevices(m, filters.include_misfits));
   for (const DeviceFacts& d : devices) {
     if (!filters.include_misfits && CertainlyMisfits(m, d, filters)) continue;
-    Fit f = Evaluate(m, d, *catalog, filters);
+    Fit f = EvaluateListed(m, d, *catalog, filters);
     if (f.fits || filters.include_misfits) out.push_back(std::move(f));
   }
   std::sort(out.begin(), out.end(), [](const Fit& a, const Fit& b) {
@@ -436,7 +446,7 @@ Result<std::vector<Fit>> Matchmaker::ModelsFor(const Entity& device, const Filte
   for (const ModelFacts& m : models) {
     if (!ModelPasses(m, filters)) continue;
     if (!filters.include_misfits && CertainlyMisfits(m, devices.front(), filters)) continue;
-    Fit f = Evaluate(m, devices.front(), *catalog, filters);
+    Fit f = EvaluateListed(m, devices.front(), *catalog, filters);
     if (f.fits || filters.include_misfits) out.push_back(std::move(f));
   }
   RankModels(out);
@@ -450,14 +460,11 @@ Status Matchmaker::StreamMatrix(const Filters& filters, const std::function<bool
   std::erase_if(devices, [](const DeviceFacts& d) { return !Unevaluable(d).empty(); });
   std::sort(models.begin(), models.end(), [](const ModelFacts& a, const ModelFacts& b) { return ByName(a.entity, b.entity); });
   std::sort(devices.begin(), devices.end(), [](const DeviceFacts& a, const DeviceFacts& b) { return ByName(a.entity, b.entity); });
-  // Misfits come with their explanation; a list of fitting pairs does not
-  // need one (FitNotes then only says "float model without FPU").
-  const bool with_text = filters.include_misfits;
   for (const ModelFacts& m : models) {
     if (!ModelPasses(m, filters)) continue;
     for (const DeviceFacts& d : devices) {
       if (!filters.include_misfits && CertainlyMisfits(m, d, filters)) continue;
-      Fit f = Evaluate(m, d, *catalog, filters, with_text);
+      Fit f = EvaluateListed(m, d, *catalog, filters);
       if ((f.fits || filters.include_misfits) && !emit(f)) return Status::Ok();
     }
   }

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <optional>
 #include <map>
+#include <unordered_map>
 
 #include "catalog.h"
 #include "lmdb_engine.h"
@@ -197,16 +198,17 @@ class LmdbStore final : public Store {
   }
 
   Result<std::vector<Term>> Objects(const Term& subject, const std::string& predicate) override {
-    TINYKG_ASSIGN_OR_RETURN(auto all, ObjectsOfMany({subject}, {predicate}));
-    return std::move(all[0][0]);
+    TINYKG_ASSIGN_OR_RETURN(ObjectTable table, ObjectsOfMany({subject}, {predicate}));
+    std::vector<Term> out;
+    for (std::uint32_t ref : table.Of(0, 0)) out.push_back(table.terms()[ref]);
+    return out;
   }
 
-  Result<std::vector<std::vector<std::vector<Term>>>> ObjectsOfMany(
-      const std::vector<Term>& subjects, const std::vector<std::string>& predicates) override {
+  Result<ObjectTable> ObjectsOfMany(const std::vector<Term>& subjects,
+                                    const std::vector<std::string>& predicates) override {
     Snapshot snapshot(*engine_);
     TINYKG_RETURN_IF_ERROR(snapshot.status);
-    std::vector<std::vector<std::vector<Term>>> out(predicates.size(),
-                                                    std::vector<std::vector<Term>>(subjects.size()));
+    ObjectTable out(predicates.size());
     // Predicate id -> its index in `predicates` (a predicate may be asked
     // twice: every index gets the objects).
     std::vector<std::pair<TermId, size_t>> wanted;
@@ -214,30 +216,48 @@ class LmdbStore final : public Store {
       TINYKG_ASSIGN_OR_RETURN(auto p, engine_->Find(Term::Iri(NormalizeIri(predicates[i]))));
       if (p) wanted.emplace_back(*p, i);
     }
-    if (wanted.empty()) return out;
     std::sort(wanted.begin(), wanted.end());
     const bool one = wanted.size() == 1;
     std::unique_ptr<LmdbEngine::Scan> scan;
     TermCache terms(*engine_);
+    std::unordered_map<TermId, std::uint32_t> ref_of;  // term id -> index in out.terms()
+    std::vector<std::pair<size_t, std::uint32_t>> found;  // (predicate index, ref) of one subject
     for (size_t i = 0; i < subjects.size(); ++i) {
-      TINYKG_ASSIGN_OR_RETURN(auto s, engine_->Find(subjects[i]));
-      if (!s) continue;
-      // One predicate: its (s, p) range; several: the subject's whole range.
-      QuadIds pattern;
-      pattern.s = *s;
-      if (one) pattern.p = wanted.front().first;
-      if (!scan) {
-        TINYKG_ASSIGN_OR_RETURN(scan, engine_->Find(pattern));
-      } else {
-        TINYKG_RETURN_IF_ERROR(engine_->Refind(*scan, pattern));
+      found.clear();
+      std::optional<TermId> s;
+      if (!wanted.empty()) {
+        TINYKG_ASSIGN_OR_RETURN(s, engine_->Find(subjects[i]));
       }
-      QuadIds q;
-      while (scan->Next(q)) {
-        auto it = std::lower_bound(wanted.begin(), wanted.end(), std::pair<TermId, size_t>(q.p, 0));
-        if (it == wanted.end() || it->first != q.p) continue;
-        const Term* o = terms.Get(q.o);
-        if (!o) return StoreError("term " + std::to_string(q.o) + " is missing from the store");
-        for (; it != wanted.end() && it->first == q.p; ++it) out[it->second][i].push_back(*o);
+      if (s) {
+        // One predicate: its (s, p) range; several: the subject's whole range.
+        QuadIds pattern;
+        pattern.s = *s;
+        if (one) pattern.p = wanted.front().first;
+        if (!scan) {
+          TINYKG_ASSIGN_OR_RETURN(scan, engine_->Find(pattern));
+        } else {
+          TINYKG_RETURN_IF_ERROR(engine_->Refind(*scan, pattern));
+        }
+        QuadIds q;
+        while (scan->Next(q)) {
+          auto it = std::lower_bound(wanted.begin(), wanted.end(), std::pair<TermId, size_t>(q.p, 0));
+          if (it == wanted.end() || it->first != q.p) continue;
+          auto [ref, fresh] = ref_of.emplace(q.o, 0);
+          if (fresh) {
+            const Term* o = terms.Get(q.o);
+            if (!o) return StoreError("term " + std::to_string(q.o) + " is missing from the store");
+            ref->second = out.AddTerm(*o);
+          }
+          for (; it != wanted.end() && it->first == q.p; ++it) found.emplace_back(it->second, ref->second);
+        }
+        // Index order within a predicate is kept (stable).
+        std::stable_sort(found.begin(), found.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+      }
+      size_t k = 0;
+      for (size_t p = 0; p < predicates.size(); ++p) {
+        for (; k < found.size() && found[k].first == p; ++k) out.AddObject(found[k].second);
+        out.EndCell();
       }
     }
     return out;

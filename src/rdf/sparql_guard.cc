@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <span>
 
 namespace tinykg::rdf {
 namespace {
@@ -712,60 +713,44 @@ void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result) {
 
 namespace {
 
-// The objects of client-side OPTIONALs that share a subject variable, for
-// each row: out[k][row] are the values of opts[k]->object for that row
-// (empty when the row's subject is unbound, a literal or has none). The
-// objects of every distinct subject are read in one call; a column is added
-// for each variable the rows lack.
-Result<std::vector<std::vector<std::vector<Term>>>> NestOptionals(Store& store,
-                                                                 const std::vector<const ClientOptional*>& opts,
-                                                                 QueryResult& result) {
-  auto column = [&](const std::string& var) {
-    auto it = std::find(result.variables.begin(), result.variables.end(), var);
-    if (it != result.variables.end()) return static_cast<size_t>(it - result.variables.begin());
-    result.variables.push_back(var);
-    for (auto& row : result.rows) row.emplace_back();
-    return result.variables.size() - 1;
-  };
-  size_t s = column(opts.front()->subject);
+// The objects of client-side OPTIONALs that share a subject variable: one
+// ObjectTable for every distinct subject of the rows (predicate k of the
+// table is opts[k]->predicate), read in one call, and for each row the index
+// of its subject in the table (kNoSubject when the row's subject is unbound
+// or a literal). A column is added for the subject when the rows lack it.
+struct SubjectObjects {
+  ObjectTable table;
+  std::vector<std::uint32_t> row_subject;
+};
+
+size_t ColumnOf(QueryResult& result, const std::string& var) {
+  auto it = std::find(result.variables.begin(), result.variables.end(), var);
+  if (it != result.variables.end()) return static_cast<size_t>(it - result.variables.begin());
+  result.variables.push_back(var);
+  for (auto& row : result.rows) row.emplace_back();
+  return result.variables.size() - 1;
+}
+
+Result<SubjectObjects> NestOptionals(Store& store, const std::vector<const ClientOptional*>& opts,
+                                     QueryResult& result) {
+  const size_t s = ColumnOf(result, opts.front()->subject);
   std::vector<std::string> predicates;
-  for (const auto* opt : opts) {
-    column(opt->object);
-    predicates.push_back(opt->predicate);
-  }
+  for (const auto* opt : opts) predicates.push_back(opt->predicate);
   // Distinct subjects, keyed by their text in the rows (IRIs and blank
   // nodes kept apart).
-  std::unordered_map<std::string_view, size_t> index[2];
+  std::unordered_map<std::string_view, std::uint32_t> index[2];
   index[0].reserve(result.rows.size());
   std::vector<Term> subjects;
-  std::vector<size_t> row_subject(result.rows.size(), SIZE_MAX);
-  std::vector<size_t> last_row;  // per subject
+  SubjectObjects out;
+  out.row_subject.assign(result.rows.size(), NestedResult::kNoSubject);
   for (size_t r = 0; r < result.rows.size(); ++r) {
     const auto& cell = result.rows[r][s];
     if (!cell || cell->is_literal()) continue;
-    auto [it, fresh] = index[cell->is_blank()].emplace(cell->value, subjects.size());
-    if (fresh) {
-      subjects.push_back(*cell);
-      last_row.push_back(r);
-    }
-    row_subject[r] = it->second;
-    last_row[it->second] = r;
+    auto [it, fresh] = index[cell->is_blank()].emplace(cell->value, static_cast<std::uint32_t>(subjects.size()));
+    if (fresh) subjects.push_back(*cell);
+    out.row_subject[r] = it->second;
   }
-  TINYKG_ASSIGN_OR_RETURN(auto objects, store.ObjectsOfMany(subjects, predicates));
-  std::vector<std::vector<std::vector<Term>>> out(opts.size());
-  for (size_t k = 0; k < opts.size(); ++k) {
-    out[k].resize(result.rows.size());
-    for (size_t r = 0; r < result.rows.size(); ++r) {
-      const size_t subject = row_subject[r];
-      if (subject == SIZE_MAX) continue;
-      // The subject's last row takes its values; earlier rows copy them.
-      if (last_row[subject] == r) {
-        out[k][r] = std::move(objects[k][subject]);
-      } else {
-        out[k][r] = objects[k][subject];
-      }
-    }
-  }
+  TINYKG_ASSIGN_OR_RETURN(out.table, store.ObjectsOfMany(subjects, predicates));
   return out;
 }
 
@@ -774,25 +759,26 @@ Result<std::vector<std::vector<std::vector<Term>>>> NestOptionals(Store& store,
 // on).
 Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
   for (const auto& opt : q.optionals) {
-    TINYKG_ASSIGN_OR_RETURN(auto all, NestOptionals(store, {&opt}, result));
-    auto& nested = all.front();
-    auto it = std::find(result.variables.begin(), result.variables.end(), opt.object);
-    const size_t o = static_cast<size_t>(it - result.variables.begin());
+    TINYKG_ASSIGN_OR_RETURN(SubjectObjects nested, NestOptionals(store, {&opt}, result));
+    const size_t o = ColumnOf(result, opt.object);
+    const auto& terms = nested.table.terms();
     std::vector<std::vector<std::optional<Term>>> rows;
     rows.reserve(result.rows.size());
     for (size_t r = 0; r < result.rows.size(); ++r) {
       auto& row = result.rows[r];
-      const auto& values = nested[r];
+      const std::uint32_t subject = nested.row_subject[r];
+      const auto values = subject == NestedResult::kNoSubject ? std::span<const std::uint32_t>()
+                                                              : nested.table.Of(subject, 0);
       if (values.empty()) {
         rows.push_back(std::move(row));
         continue;
       }
       for (size_t v = 0; v + 1 < values.size(); ++v) {
         auto copy = row;
-        copy[o] = values[v];
+        copy[o] = terms[values[v]];
         rows.push_back(std::move(copy));
       }
-      row[o] = values.back();
+      row[o] = terms[values.back()];
       rows.push_back(std::move(row));
     }
     result.rows = std::move(rows);
@@ -826,11 +812,13 @@ Result<NestedResult> RunQueryNested(Store& store, std::string_view sparql) {
     for (const auto& opt : q.optionals) {
       if (opt.subject == subject) group.push_back(&opt);
     }
-    TINYKG_ASSIGN_OR_RETURN(auto values, NestOptionals(store, group, result));
+    TINYKG_ASSIGN_OR_RETURN(SubjectObjects objects, NestOptionals(store, group, result));
     for (size_t k = 0; k < group.size(); ++k) {
-      out.values.push_back(std::move(values[k]));
       out.nested.push_back(group[k]->object);
+      out.columns.push_back({out.tables.size(), k});
     }
+    out.tables.push_back(std::move(objects.table));
+    out.row_subject.push_back(std::move(objects.row_subject));
   }
   out.result = std::move(result);
   return out;

@@ -65,14 +65,13 @@ Result<std::int64_t> Store::Count(const std::optional<Term>& subject, const std:
   return static_cast<std::int64_t>(std::atoll(r.rows[0][0]->value.c_str()));
 }
 
-Result<std::vector<std::vector<std::vector<Term>>>> Store::ObjectsOfMany(const std::vector<Term>& subjects,
-                                                                         const std::vector<std::string>& predicates) {
-  std::vector<std::vector<std::vector<Term>>> out(predicates.size());
-  for (size_t p = 0; p < predicates.size(); ++p) {
-    out[p].reserve(subjects.size());
-    for (const auto& s : subjects) {
-      TINYKG_ASSIGN_OR_RETURN(auto objects, Objects(s, predicates[p]));
-      out[p].push_back(std::move(objects));
+Result<ObjectTable> Store::ObjectsOfMany(const std::vector<Term>& subjects, const std::vector<std::string>& predicates) {
+  ObjectTable out(predicates.size());
+  for (const auto& s : subjects) {
+    for (const auto& p : predicates) {
+      TINYKG_ASSIGN_OR_RETURN(auto objects, Objects(s, p));
+      for (auto& o : objects) out.AddObject(out.AddTerm(std::move(o)));
+      out.EndCell();
     }
   }
   return out;

@@ -670,6 +670,7 @@ void Server::Impl::Match(const httplib::Request& req, httplib::Response& res) {
   if (!entity.ok()) return ProblemFrom(res, entity.status());
   match::Filters filters;
   filters.include_misfits = req.get_param_value("all") == "true";
+  filters.explain = req.get_param_value("explain") == "true";
   auto fits = by_model ? matchmaker.DevicesFor(*entity, filters) : matchmaker.ModelsFor(*entity, filters);
   store.TakeWarnings();
   if (!fits.ok()) return ProblemFrom(res, fits.status());

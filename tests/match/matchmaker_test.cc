@@ -154,6 +154,43 @@ TEST(Matchmaker, Matrix_FittingPairsAreThoseTheFullEvaluationPasses) {
   }
 }
 
+// Lists leave the explanations of fitting pairs out unless asked
+// (Filters::explain, the server's ?explain=true): same verdicts, margins,
+// latencies and notes either way; misfits always carry theirs.
+TEST(Matchmaker, Lists_ExplainFittingPairsOnlyWhenAsked) {
+  Matchmaker mm(ShippedStore());
+  auto device = mm.ResolveDevice("Arduino Nano 33 BLE");
+  ASSERT_TRUE(device.ok()) << device.status().ToString();
+  Filters plain, explained;
+  plain.include_misfits = explained.include_misfits = true;
+  explained.explain = true;
+  auto bare = mm.ModelsFor(*device, plain);
+  auto full = mm.ModelsFor(*device, explained);
+  ASSERT_TRUE(bare.ok() && full.ok());
+  ASSERT_EQ(bare->size(), full->size());
+  std::size_t fitting = 0, misfits = 0;
+  for (std::size_t i = 0; i < bare->size(); ++i) {
+    const Fit &b = (*bare)[i], &f = (*full)[i];
+    EXPECT_EQ(b.model.iri, f.model.iri);
+    EXPECT_EQ(b.fits, f.fits);
+    EXPECT_EQ(b.ram_margin_bytes, f.ram_margin_bytes);
+    EXPECT_EQ(b.latency_ms, f.latency_ms);
+    EXPECT_EQ(b.runtime, f.runtime);
+    EXPECT_EQ(FitNotes(b), FitNotes(f));
+    ASSERT_EQ(b.constraints.size(), f.constraints.size());
+    for (std::size_t k = 0; k < f.constraints.size(); ++k) {
+      EXPECT_FALSE(f.constraints[k].message.empty()) << f.constraints[k].name;
+      EXPECT_EQ(b.constraints[k].ok, f.constraints[k].ok);
+      EXPECT_EQ(b.constraints[k].basis, f.constraints[k].basis);
+      // A misfit is explained either way; a fitting pair only when asked.
+      EXPECT_EQ(b.constraints[k].message.empty(), b.fits) << b.model.name << " " << b.constraints[k].name;
+    }
+    ++(b.fits ? fitting : misfits);
+  }
+  EXPECT_GT(fitting, 0u);
+  EXPECT_GT(misfits, 0u);
+}
+
 TEST(Matchmaker, UnknownName_SuggestsTheClosest) {
   Matchmaker mm(ShippedStore());
   auto r = mm.ResolveModel("Person_Detecton");

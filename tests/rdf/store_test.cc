@@ -88,6 +88,43 @@ TEST_P(StoreTest, NamedGraphsAreListedReplacedAndDropped) {
   EXPECT_FALSE(r->boolean);
 }
 
+// ObjectsOfMany: the objects of every (subject, predicate) cell; a
+// predicate asked twice fills both cells; unknown subjects and predicates
+// have none. The LMDB engine decodes each distinct object once.
+TEST_P(StoreTest, ObjectsOfMany_FillsEveryCell) {
+  auto store = Store::Open(Spec());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)
+                  ->Put(Doc("https://example.org/g",
+                            "@prefix ex: <https://example.org/> .\n"
+                            "ex:a ex:kind ex:K1, ex:K2 ; ex:size 3 .\n"
+                            "ex:b ex:kind ex:K1 ; ex:label \"b\"@en .\n"))
+                  .ok());
+  const std::string ex = "https://example.org/";
+  auto table = (*store)->ObjectsOfMany({Term::Iri(ex + "a"), Term::Iri(ex + "nobody"), Term::Iri(ex + "b")},
+                                       {ex + "kind", ex + "label", ex + "nothing", ex + "kind"});
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  ASSERT_EQ(table->subjects(), 3u);
+  ASSERT_EQ(table->predicates(), 4u);
+  auto values = [&](std::size_t s, std::size_t p) {
+    std::multiset<std::string> out;
+    for (std::uint32_t ref : table->Of(s, p)) out.insert(table->terms().at(ref).ToNTriples());
+    return out;
+  };
+  const std::multiset<std::string> a_kinds{"<" + ex + "K1>", "<" + ex + "K2>"};
+  EXPECT_EQ(values(0, 0), a_kinds);
+  EXPECT_EQ(values(0, 3), a_kinds);
+  EXPECT_TRUE(values(0, 1).empty());
+  EXPECT_TRUE(values(0, 2).empty());
+  for (std::size_t p = 0; p < 4; ++p) EXPECT_TRUE(values(1, p).empty()) << p;
+  EXPECT_EQ(values(2, 0), std::multiset<std::string>{"<" + ex + "K1>"});
+  EXPECT_EQ(values(2, 1), std::multiset<std::string>{"\"b\"@en"});
+  EXPECT_EQ(values(2, 3), std::multiset<std::string>{"<" + ex + "K1>"});
+  if (GetParam() == "OnDisk") {
+    EXPECT_EQ(table->terms().size(), 3u);  // K1, K2, "b"@en
+  }
+}
+
 TEST_P(StoreTest, RejectedBatchLeavesStoreUnchanged) {
   auto store = Store::Open(Spec());
   ASSERT_TRUE(store.ok());

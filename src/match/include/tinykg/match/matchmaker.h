@@ -117,6 +117,11 @@ struct Filters {
   std::optional<std::string> runtime;  // runtime IRI the device must offer
   std::optional<double> max_latency_ms;
   bool include_misfits = false;        // also return pairs that do not fit
+  // Every constraint of a fitting pair carries its explanation (message,
+  // need/have text). Without it a fitting pair has the same verdict,
+  // margins, latency and runtime but no text (lists print none); a misfit
+  // always has its explanation.
+  bool explain = false;
 };
 
 // Expands a user-given task / sensor / runtime name to an IRI: a full IRI

@@ -111,13 +111,38 @@ Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery
 // A SELECT's rows with its client-side OPTIONALs kept apart instead of
 // multiplying the rows: a device with 4 sensor kinds and 2 runtimes is one
 // row, not 8 (for stores that do not evaluate OPTIONAL themselves; the
-// others give flat rows and `nested` is empty). values[n][row] are the
-// values of variable nested[n] for that row; the row's own cell for it is
-// unbound.
+// others give flat rows and `nested` is empty). The values of a nested
+// variable are not cells of the rows: ForEach / First read them from one
+// ObjectTable per subject variable, each distinct value decoded once.
 struct NestedResult {
   QueryResult result;
-  std::vector<std::string> nested;
-  std::vector<std::vector<std::vector<Term>>> values;
+  std::vector<std::string> nested;  // the variables kept apart
+
+  // Calls f(const Term&) for each value of nested[n] in `row`.
+  template <class F>
+  void ForEach(std::size_t n, std::size_t row, F&& f) const {
+    const Column& c = columns[n];
+    const std::uint32_t subject = row_subject[c.table][row];
+    if (subject == kNoSubject) return;
+    const ObjectTable& t = tables[c.table];
+    for (std::uint32_t ref : t.Of(subject, c.predicate)) f(t.terms()[ref]);
+  }
+  // The first value of nested[n] in `row`; null if none.
+  const Term* First(std::size_t n, std::size_t row) const {
+    const Term* first = nullptr;
+    ForEach(n, row, [&first](const Term& t) {
+      if (!first) first = &t;
+    });
+    return first;
+  }
+
+  static constexpr std::uint32_t kNoSubject = UINT32_MAX;
+  struct Column {
+    std::size_t table = 0, predicate = 0;
+  };
+  std::vector<Column> columns;                           // per nested variable
+  std::vector<ObjectTable> tables;                       // per subject variable
+  std::vector<std::vector<std::uint32_t>> row_subject;   // per table: row -> subject, or kNoSubject
 };
 
 // RunQuery, with the OPTIONALs nested (see NestedResult).

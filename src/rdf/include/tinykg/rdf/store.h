@@ -36,6 +36,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -116,6 +117,38 @@ struct StoreOptions {
   std::function<void(const std::string&)> on_wait;
 };
 
+// The objects of many (subject, predicate) pairs, each distinct object
+// held once: Of(i, p) are indexes into `terms` of the objects of subject i
+// and predicate p. Filled subject by subject, predicate by predicate
+// (AddObject for each object of the cell, then EndCell), so a table for
+// 100k subjects is three flat arrays, not a vector per cell.
+class ObjectTable {
+ public:
+  explicit ObjectTable(std::size_t predicates = 0) : predicates_(predicates), offsets_{0} {}
+
+  std::size_t predicates() const { return predicates_; }
+  std::size_t subjects() const { return predicates_ ? (offsets_.size() - 1) / predicates_ : 0; }
+  const std::vector<Term>& terms() const { return terms_; }
+  std::span<const std::uint32_t> Of(std::size_t subject, std::size_t predicate) const {
+    const std::size_t cell = subject * predicates_ + predicate;
+    return {refs_.data() + offsets_[cell], refs_.data() + offsets_[cell + 1]};
+  }
+
+  // A distinct object, returned as its index; then AddObject(index).
+  std::uint32_t AddTerm(Term term) {
+    terms_.push_back(std::move(term));
+    return static_cast<std::uint32_t>(terms_.size() - 1);
+  }
+  void AddObject(std::uint32_t term) { refs_.push_back(term); }
+  void EndCell() { offsets_.push_back(static_cast<std::uint32_t>(refs_.size())); }
+
+ private:
+  std::size_t predicates_;
+  std::vector<Term> terms_;
+  std::vector<std::uint32_t> offsets_;  // subjects * predicates + 1
+  std::vector<std::uint32_t> refs_;
+};
+
 class Store {
  public:
   // Opens (creating when needed) the store named by `spec`. Returns a new
@@ -162,11 +195,11 @@ class Store {
   // The objects of (subject, predicate) over the union of all graphs: one
   // index lookup. Used to evaluate single-pattern OPTIONALs outside Rasqal.
   virtual Result<std::vector<Term>> Objects(const Term& subject, const std::string& predicate) = 0;
-  // Objects() for many subjects and predicates: out[p][i] are the objects
-  // of (subjects[i], predicates[p]). The LMDB engine answers all in one
+  // Objects() for many subjects and predicates, as an ObjectTable (each
+  // distinct object decoded once). The LMDB engine answers all in one
   // snapshot, with one index range per subject.
-  virtual Result<std::vector<std::vector<std::vector<Term>>>> ObjectsOfMany(
-      const std::vector<Term>& subjects, const std::vector<std::string>& predicates);
+  virtual Result<ObjectTable> ObjectsOfMany(const std::vector<Term>& subjects,
+                                            const std::vector<std::string>& predicates);
 
   // How many triples of the union match (s, p, o); an empty optional is a
   // wildcard. The LMDB engine counts index keys without reading terms; the
