@@ -258,10 +258,48 @@ size_t ClientSideOrder(const std::vector<Token>& toks, GuardedQuery& out) {
   return order;
 }
 
-// Takes out top-level single-pattern OPTIONALs whose object variable occurs
-// nowhere else (except the projection) from a SELECT without GROUP BY,
-// aggregates or engine-side LIMIT/OFFSET.
-void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out) {
+// The SELECT list of `toks`: [first, end) of plain variables, without
+// DISTINCT/REDUCED; false for anything else (`*`, expressions, DISTINCT).
+bool PlainSelectList(const std::vector<Token>& toks, size_t& first, size_t& end) {
+  size_t select = 0;
+  while (select < toks.size() && !(toks[select].kind == Tok::kWord && Upper(toks[select].text) == "SELECT")) ++select;
+  first = select + 1;
+  for (end = first; end < toks.size(); ++end) {
+    const Token& t = toks[end];
+    if (t.kind == Tok::kPunct && t.text == "{") break;
+    if (t.kind == Tok::kWord && Upper(t.text) == "WHERE") break;
+    if (t.kind != Tok::kVar) return false;
+  }
+  return end < toks.size() && end > first;
+}
+
+// For RunQueryNested (the list is plain, see PlainSelectList): the SELECT
+// list loses the client-side OPTIONALs' objects (marked in `drop`) and gains
+// their subjects where it lacks them, so the rows carry what the lookups
+// need and nothing the client keeps apart.
+void ProjectSubjectsNotObjects(std::vector<Token>& toks, const std::vector<ClientOptional>& optionals,
+                               std::vector<bool>& drop) {
+  size_t first = 0, end = 0;
+  if (!PlainSelectList(toks, first, end)) return;
+  std::set<std::string> listed, objects, subjects;
+  for (size_t i = first; i < end; ++i) listed.insert(toks[i].text.substr(1));
+  for (const auto& o : optionals) {
+    objects.insert(o.object);
+    subjects.insert(o.subject);
+  }
+  for (size_t i = first; i < end; ++i) {
+    if (objects.count(toks[i].text.substr(1))) drop[i] = true;
+  }
+  std::vector<Token> added;
+  for (const auto& s : subjects) {
+    if (listed.count(s)) continue;
+    added.push_back(Token{Tok::kVar, "?" + s});
+  }
+  toks.insert(toks.begin() + static_cast<std::ptrdiff_t>(end), added.begin(), added.end());
+  drop.insert(drop.begin() + static_cast<std::ptrdiff_t>(end), added.size(), false);
+}
+
+void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out, bool nest) {
   std::map<std::string, std::string> prefixes;
   bool select = false;
   for (size_t i = 0; i < toks.size(); ++i) {
@@ -285,6 +323,10 @@ void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out) {
   std::set<std::string> projected;
   bool all = false;
   projected = Projected(toks, all);
+  // The rows must carry each moved OPTIONAL's subject: projected, or put
+  // in the projection by ProjectSubjectsNotObjects.
+  size_t list_first = 0, list_end = 0;
+  const bool subjects_added = nest && PlainSelectList(toks, list_first, list_end);
   std::vector<bool> drop(toks.size(), false);
   int depth = 0;
   for (size_t i = 0; i < toks.size(); ++i) {
@@ -315,12 +357,14 @@ void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out) {
     const std::string& s = toks[i + 2].text;
     const std::string& o = toks[i + 4].text;
     if (s == o) continue;
+    if (!all && !subjects_added && !projected.count(s.substr(1))) continue;
     int allowed = 1 + (projected.count(o.substr(1)) ? 1 : 0);
     if (uses[o] != allowed) continue;
     out.optionals.push_back({s.substr(1), iri, o.substr(1)});
     for (size_t k = i; k <= close; ++k) drop[k] = true;
   }
   if (out.optionals.empty()) return;
+  if (subjects_added) ProjectSubjectsNotObjects(toks, out.optionals, drop);
   std::vector<Token> kept;
   for (size_t i = 0; i < toks.size(); ++i) {
     if (!drop[i]) kept.push_back(std::move(toks[i]));
@@ -420,7 +464,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
       out.notes.push_back("ORDER BY/LIMIT/OFFSET applied by tinykg (Rasqal's ORDER BY is quadratic)");
     }
   }
-  if (options.optional_in_client) ClientSideOptionals(toks, out);
+  if (options.optional_in_client) ClientSideOptionals(toks, out, options.nest_optionals);
   ClientSideDistinct(toks, out);
   auto refuse = [](std::string what) {
     return InvalidArgument(what + " (a known limit of Rasqal 0.9.33, the SPARQL engine of Redland)");
@@ -792,6 +836,7 @@ Result<NestedResult> RunQueryNested(Store& store, std::string_view sparql) {
   GuardOptions options;
   options.order_in_client = true;
   options.optional_in_client = !store.EvaluatesOptionalsNatively();
+  options.nest_optionals = true;
   TINYKG_ASSIGN_OR_RETURN(GuardedQuery q, GuardQuery(sparql, options));
   TINYKG_ASSIGN_OR_RETURN(QueryResult result, store.Query(q.text));
   NestedResult out;

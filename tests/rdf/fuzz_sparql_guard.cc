@@ -12,10 +12,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (int bits = 0; bits < 4; ++bits) {
+  for (int bits = 0; bits < 8; ++bits) {
     tinykg::rdf::GuardOptions options;
     options.order_in_client = (bits & 1) != 0;
     options.optional_in_client = (bits & 2) != 0;
+    options.nest_optionals = (bits & 4) != 0;
     auto guarded = tinykg::rdf::GuardQuery(text, options);
     if (!guarded.ok()) continue;
     // What runs must pass the check again: rewrites never bring SERVICE in.
