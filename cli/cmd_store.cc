@@ -81,13 +81,13 @@ Result<int> LoadFiles(const GlobalOptions& options, rdf::Store& store, const Loa
     docs.push_back(std::move(doc));
   }
   if (!docs.empty()) {
-    TINYKG_RETURN_IF_ERROR(store.PutAll(docs));
+    size_t n = 0;
+    for (const auto& d : docs) n += d.triples.size();
+    const size_t files = docs.size();
+    TINYKG_RETURN_IF_ERROR(store.PutAllConsuming(std::move(docs)));
     FlushWarnings(options, store);
     if (!options.quiet) {
-      size_t n = 0;
-      for (const auto& d : docs) n += d.triples.size();
-      std::cerr << "tinykg: loaded " << docs.size() << (docs.size() == 1 ? " file, " : " files, ")
-                << n << " triples\n";
+      std::cerr << "tinykg: loaded " << files << (files == 1 ? " file, " : " files, ") << n << " triples\n";
     }
   }
   return failed;

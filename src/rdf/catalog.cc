@@ -21,20 +21,29 @@ std::string NamespaceOf(const std::string& iri) {
 
 }  // namespace
 
-Triple NormalizedInGraph(const Triple& t, const std::string& graph) {
-  Triple out = t;
+void NormalizeInGraph(Triple& t, const std::string& graph) {
+  // Only legacy IRIs change (a copy for each of millions of IRIs was most
+  // of a load's allocations).
+  auto normalize = [](std::string& iri) {
+    if (iri.rfind("http://tinyml-schema.org", 0) == 0) iri = NormalizeIri(iri);
+  };
   auto fix = [&](Term& term) {
     if (term.is_iri()) {
-      term.value = NormalizeIri(term.value);
+      normalize(term.value);
     } else if (term.is_blank()) {
       term.value = "g" + Fnv1aHex(graph) + "x" + term.value;
     } else if (!term.datatype.empty()) {
-      term.datatype = NormalizeIri(term.datatype);
+      normalize(term.datatype);
     }
   };
-  fix(out.subject);
-  fix(out.predicate);
-  fix(out.object);
+  fix(t.subject);
+  fix(t.predicate);
+  fix(t.object);
+}
+
+Triple NormalizedInGraph(const Triple& t, const std::string& graph) {
+  Triple out = t;
+  NormalizeInGraph(out, graph);
   return out;
 }
 

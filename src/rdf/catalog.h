@@ -21,6 +21,8 @@ namespace tinykg::rdf::internal {
 // node labels prefixed with a hash of the graph (Fnv1aHex) so graphs never
 // share one.
 Triple NormalizedInGraph(const Triple& t, const std::string& graph);
+// NormalizedInGraph in place.
+void NormalizeInGraph(Triple& t, const std::string& graph);
 
 // The catalog statements about doc's graph (kind, load time, triple count,
 // source, label, original text), subject doc.iri.

@@ -60,15 +60,21 @@ class LmdbStore final : public Store {
       TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(doc.iri));
     }
     std::vector<std::vector<Triple>> used(docs.size());
-    TINYKG_RETURN_IF_ERROR(engine_->BeginWrite());
-    Status s = WriteAll(docs, used);
-    if (!s.ok()) {
-      engine_->Abort();
-      return s;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      used[i].reserve(docs[i].triples.size());
+      for (const auto& t : docs[i].triples) used[i].push_back(NormalizedInGraph(t, docs[i].iri));
     }
-    TINYKG_RETURN_IF_ERROR(engine_->Commit());
-    declared_.CheckBatch(docs, used, [this] { LoadDeclared(); }, warnings_);
-    return Status::Ok();
+    return WriteNormalized(docs, used);
+  }
+
+  Status PutAllConsuming(std::vector<GraphDocument>&& docs) override {
+    std::vector<std::vector<Triple>> used(docs.size());
+    for (size_t i = 0; i < docs.size(); ++i) {
+      used[i] = std::move(docs[i].triples);
+      docs[i].triples = {};
+      for (auto& t : used[i]) NormalizeInGraph(t, docs[i].iri);
+    }
+    return WriteNormalized(docs, used);
   }
 
   Status Drop(std::string_view graph_iri) override {
@@ -326,21 +332,32 @@ class LmdbStore final : public Store {
 
   LmdbStore() = default;
 
-  Status WriteAll(const std::vector<GraphDocument>& docs, std::vector<std::vector<Triple>>& used) {
+  // Writes `docs` whose triples, normalised (NormalizedInGraph), are
+  // used[i], in one transaction; then checks the declared terms.
+  Status WriteNormalized(const std::vector<GraphDocument>& docs, const std::vector<std::vector<Triple>>& used) {
+    TINYKG_RETURN_IF_ERROR(engine_->BeginWrite());
+    Status s = WriteAll(docs, used);
+    if (!s.ok()) {
+      engine_->Abort();
+      return s;
+    }
+    TINYKG_RETURN_IF_ERROR(engine_->Commit());
+    declared_.CheckBatch(docs, used, [this] { LoadDeclared(); }, warnings_);
+    return Status::Ok();
+  }
+
+  Status WriteAll(const std::vector<GraphDocument>& docs, const std::vector<std::vector<Triple>>& used) {
     // The class hierarchy as the batch leaves it: the store's plus every
     // document's edges (read inside the write, so another process's
     // ontology change is seen).
     Hierarchy staged;
     TINYKG_RETURN_IF_ERROR(LoadHierarchy(staged));
     for (size_t i = 0; i < docs.size(); ++i) {
-      used[i].reserve(docs[i].triples.size());
-      for (const auto& t : docs[i].triples) {
-        Triple n = NormalizedInGraph(t, docs[i].iri);
+      for (const auto& n : used[i]) {
         if (!n.predicate.is_iri() || n.subject.is_literal()) {
           return InvalidData("not an RDF triple: " + n.ToNTriples(), {docs[i].source});
         }
         staged.Add(n);
-        used[i].push_back(std::move(n));
       }
     }
     // A batch that names a graph twice keeps the later document, as if

@@ -170,6 +170,10 @@ class Store {
   // Put() for many documents in one batch (one sync); stops at the first
   // failure, leaving earlier documents written.
   virtual Status PutAll(const std::vector<GraphDocument>& docs) = 0;
+  // PutAll() of documents the caller gives up: a store may normalise their
+  // triples in place instead of copying them (a load of 1.2M triples holds
+  // one copy, not two). `docs` is left valid but unspecified.
+  virtual Status PutAllConsuming(std::vector<GraphDocument>&& docs) { return PutAll(docs); }
 
   // Removes a named graph, its inferences and its catalog entry. kNotFound
   // when no such graph exists.
