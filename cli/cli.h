@@ -52,6 +52,7 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+void AddCompactCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 // Matchmaking, benchmark records, search and reports (cmd_match.cc, cmd_bench.cc,
 // cmd_search.cc, cmd_report.cc).

@@ -277,4 +277,27 @@ void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   });
 }
 
+void AddCompactCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
+  auto* cmd = app.add_subcommand(
+      "compact", "Rewrite the embedded store's file with full pages and no free ones (no other process may have it open)");
+  cmd->footer(
+      "Loads into a large store leave index pages half full and free pages behind (the 1M-device fleet: "
+      "3.7 GB); compact writes a compacted copy beside the store and swaps it in atomically. The store "
+      "stays as it was if anything fails or another process (a reader, tinykg serve) has it open.");
+  cmd->callback([&options, &run] {
+    run = [&options]() -> int {
+      auto store = OpenStore(options);
+      if (!store.ok()) return ReportError(store.status());
+      auto done = (*store)->Compact();
+      if (!done.ok()) return ReportError(done.status());
+      if (!options.quiet) {
+        auto mb = [](std::int64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MB"; };
+        std::cerr << "tinykg: compacted the store: " << mb(done->bytes_before) << " -> " << mb(done->bytes_after)
+                  << "\n";
+      }
+      return kExitOk;
+    };
+  });
+}
+
 }  // namespace tinykg::cli

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   AddGraphsCommand(app, options, run);
   AddExportCommand(app, options, run);
   AddStatsCommand(app, options, run);
+  AddCompactCommand(app, options, run);
   AddTrainCommand(app, options, run);
   AddSearchCommand(app, options, run);
   AddReportCommand(app, options, run);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <initializer_list>
 #include <cerrno>
 #include <cstring>
@@ -188,7 +189,150 @@ LmdbEngine::~LmdbEngine() {
   if (write_txn_) Abort();
   if (read_txn_) mdb_txn_abort(read_txn_);
   if (env_) mdb_env_close(env_);
+  if (compact_fd_ >= 0) close(compact_fd_);
   if (lock_fd_ >= 0) close(lock_fd_);
+}
+
+// Index keys written among older ones (a literal many devices share, an
+// object of every device) split pages half full: at a million devices pos,
+// osp and t2i held about twice the pages their keys need. They are written
+// again, in key order and appended, from spo and i2t (which new ids only
+// ever extend); the pages freed go with the compacting copy.
+Status LmdbEngine::RepackIndexes() {
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+  if (rc != 0) return LmdbError(rc, "cannot write the store", dir_);
+  struct Abort {
+    MDB_txn** txn;
+    ~Abort() {
+      if (*txn) mdb_txn_abort(*txn);
+    }
+  } abort{&txn};
+  auto each = [&](MDB_dbi dbi, auto&& f) -> int {
+    MDB_cursor* cursor = nullptr;
+    int got = mdb_cursor_open(txn, dbi, &cursor);
+    if (got != 0) return got;
+    MDB_val k, v;
+    for (got = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); got == 0; got = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+      f(k, v);
+    }
+    mdb_cursor_close(cursor);
+    return got == MDB_NOTFOUND ? 0 : got;
+  };
+  // pos and osp from spo: 24-byte keys, empty values.
+  using Key = std::array<unsigned char, 24>;  // unsigned: sorted as LMDB compares (memcmp)
+  std::vector<Key> keys;
+  for (auto [dbi, a, b, c] : {std::tuple<MDB_dbi, int, int, int>{pos_, 1, 2, 0}, {osp_, 2, 0, 1}}) {
+    keys.clear();
+    rc = each(spo_, [&](const MDB_val& k, const MDB_val&) {
+      if (k.mv_size != 24) return;
+      const char* ids = static_cast<const char*>(k.mv_data);
+      Key key;
+      std::memcpy(key.data(), ids + 8 * a, 8);
+      std::memcpy(key.data() + 8, ids + 8 * b, 8);
+      std::memcpy(key.data() + 16, ids + 8 * c, 8);
+      keys.push_back(key);
+    });
+    if (rc != 0) return LmdbError(rc, "cannot read the store", dir_);
+    std::sort(keys.begin(), keys.end());
+    if ((rc = mdb_drop(txn, dbi, 0)) != 0) return LmdbError(rc, "cannot write the store", dir_);
+    MDB_val empty{0, nullptr};
+    for (Key& key : keys) {
+      MDB_val k{key.size(), key.data()};
+      if ((rc = mdb_put(txn, dbi, &k, &empty, MDB_APPEND)) != 0) return LmdbError(rc, "cannot write the store", dir_);
+    }
+  }
+  keys = {};
+  // t2i from i2t: term bytes -> id for the terms short enough to be keys.
+  std::vector<std::pair<std::string_view, TermId>> terms;  // views into the map
+  rc = each(i2t_, [&](const MDB_val& k, const MDB_val& v) {
+    if (k.mv_size == kIdBytes && v.mv_size <= kMaxInlineTerm) {
+      terms.emplace_back(View(v), GetId(static_cast<const char*>(k.mv_data)));
+    }
+  });
+  if (rc != 0) return LmdbError(rc, "cannot read the store", dir_);
+  std::sort(terms.begin(), terms.end());
+  if ((rc = mdb_drop(txn, t2i_, 0)) != 0) return LmdbError(rc, "cannot write the store", dir_);
+  for (const auto& [bytes, id] : terms) {
+    char value[kIdBytes];
+    PutId(value, id);
+    MDB_val k = Val(bytes), v{kIdBytes, value};
+    if ((rc = mdb_put(txn, t2i_, &k, &v, MDB_APPEND)) != 0) return LmdbError(rc, "cannot write the store", dir_);
+  }
+  rc = mdb_txn_commit(txn);
+  txn = nullptr;
+  if (rc != 0) return LmdbError(rc, "cannot commit the repacked indexes (the store is unchanged)", dir_);
+  return Status::Ok();
+}
+
+Result<Store::Compaction> LmdbEngine::Compact() {
+  if (options_.temporary) return Unsupported("a memory: store has no file to compact");
+  if (write_txn_ || read_depth_ > 0) return Internal("Compact inside a transaction");
+  const std::string data = dir_ + "/data.mdb", copy = dir_ + "/data.mdb.compact";
+  TINYKG_RETURN_IF_ERROR(LockWriter());
+  struct Unlock {
+    LmdbEngine* engine;
+    ~Unlock() { engine->UnlockWriter(); }
+  } unlock{this};
+  // Every process with the environment open holds a shared fcntl lock on
+  // the first byte of lock.mdb (LMDB's lock-file protocol; the first opener
+  // takes it exclusively to initialise the file). Ours becomes exclusive
+  // only when no other process holds one, and new openers wait on it until
+  // the new file is in place.
+  if (compact_fd_ < 0) compact_fd_ = open((dir_ + "/lock.mdb").c_str(), O_RDWR | O_CLOEXEC);
+  if (compact_fd_ < 0) return StoreError(std::string("cannot open lock.mdb: ") + std::strerror(errno), {dir_});
+  struct flock exclusive {};
+  exclusive.l_type = F_WRLCK;
+  exclusive.l_whence = SEEK_SET;
+  exclusive.l_start = 0;
+  exclusive.l_len = 1;
+  if (fcntl(compact_fd_, F_SETLK, &exclusive) != 0) {
+    return StoreError("store " + dir_ + " is open in another process (a reader or tinykg serve); " +
+                      "compact needs it to itself (the store is unchanged)");
+  }
+  struct Share {
+    int fd;
+    ~Share() {
+      struct flock shared {};
+      shared.l_type = F_RDLCK;
+      shared.l_whence = SEEK_SET;
+      shared.l_start = 0;
+      shared.l_len = 1;
+      fcntl(fd, F_SETLK, &shared);  // back to what LMDB holds for our environment
+    }
+  } share{compact_fd_};
+  Store::Compaction out;
+  std::error_code ec;
+  out.bytes_before = static_cast<std::int64_t>(fs::file_size(data, ec));
+  TINYKG_RETURN_IF_ERROR(RepackIndexes());
+  fs::remove(copy, ec);  // a copy a crash left behind
+  int fd = open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return StoreError(std::string("cannot create ") + copy + ": " + std::strerror(errno), {dir_});
+  int rc = mdb_env_copyfd2(env_, fd, MDB_CP_COMPACT);
+  if (rc == 0 && fsync(fd) != 0) rc = errno;
+  close(fd);
+  if (rc != 0) {
+    fs::remove(copy, ec);
+    return LmdbError(rc, "cannot write the compacted copy (the store is unchanged)", dir_);
+  }
+  // The swap: a crash before the rename leaves the old file, after it the
+  // new one, both whole.
+  if (std::rename(copy.c_str(), data.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    fs::remove(copy, ec);
+    return StoreError("cannot replace data.mdb: " + why + " (the store is unchanged)", {dir_});
+  }
+  int dir_fd = open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
+  }
+  // Our mapping is of the old file: open the environment again.
+  mdb_env_close(env_);
+  env_ = nullptr;
+  TINYKG_RETURN_IF_ERROR(OpenEnv(options_));
+  out.bytes_after = static_cast<std::int64_t>(fs::file_size(data, ec));
+  return out;
 }
 
 Status LmdbEngine::OpenEnv(const Options& options) {

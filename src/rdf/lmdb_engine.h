@@ -164,6 +164,13 @@ class LmdbEngine {
   // The ids of every graph with quads (gspo), in id order.
   Result<std::vector<TermId>> GraphIds();
 
+  // --- maintenance -----------------------------------------------------------
+  // Store::Compact: under the write lock and with LMDB's lock file held
+  // exclusively (no other process has the store open, and none can open it
+  // meanwhile), writes a compacting copy (mdb_env_copyfd2, MDB_CP_COMPACT)
+  // beside data.mdb, syncs it, renames it over data.mdb and reopens.
+  Result<Store::Compaction> Compact();
+
  private:
   LmdbEngine() = default;
   Status OpenEnv(const Options& options);
@@ -175,6 +182,7 @@ class LmdbEngine {
   Result<TermId> Intern(const Term& term);
   Result<std::optional<TermId>> Lookup(MDB_txn* txn, const std::string& bytes);
   Status FlushRefs();
+  Status RepackIndexes();
   int PutSorted(MDB_dbi dbi, MDB_val* key, MDB_val* value, bool& append);
   Status RemoveIds(const QuadIds& q);
   void Ref(TermId id, std::int64_t delta) { ref_delta_[id] += delta; }
@@ -190,6 +198,10 @@ class LmdbEngine {
   MDB_txn* read_txn_ = nullptr;
   int read_depth_ = 0;
   int lock_fd_ = -1;
+  // Compact's descriptor of lock.mdb: its fcntl locks are the process's,
+  // released when any descriptor of the file closes, so it is closed only
+  // after the environment.
+  int compact_fd_ = -1;
   // Write-transaction caches: term bytes -> id, and reference count deltas
   // applied at commit.
   std::unordered_map<std::string, TermId> intern_cache_;

@@ -193,6 +193,8 @@ class LmdbStore final : public Store {
     return out;
   }
 
+  Result<Compaction> Compact() override { return engine_->Compact(); }
+
   Result<StoreStats> Stats() override {
     Snapshot snapshot(*engine_);
     TINYKG_RETURN_IF_ERROR(snapshot.status);

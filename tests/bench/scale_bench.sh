@@ -78,6 +78,9 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)
     printf '%s\tload: peak RSS of one tinykg load (MB)\t%s\t%s\n' "$N" "$backend" "$(( peak / 1024 ))" >> "$results"
     if [ $backend = embedded ]; then
       printf '%s\tstore on disk (MB)\t%s\t%s\n' "$N" "$backend" "$(( $(du -sk "$store" | cut -f1) / 1024 ))" >> "$results"
+      # tinykg compact: index pages rewritten full, free pages dropped.
+      run "compact" $backend "$store" compact
+      printf '%s\tstore on disk after compact (MB)\t%s\t%s\n' "$N" "$backend" "$(( $(du -sk "$store" | cut -f1) / 1024 ))" >> "$results"
     fi
     echo "  $backend load: $ms ms, peak RSS $(( peak / 1024 )) MB" >&2
     model_iri="$(printf 'https://w3id.org/tinykg/id/fleet/model/%04d' $(( models / 2 )))"

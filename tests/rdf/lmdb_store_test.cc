@@ -207,6 +207,116 @@ TEST(LmdbStore, ReadersNeverWaitAndASecondWriterSaysWhy) {
   close(ready[1]);
 }
 
+// Every quad as N-Quads text, sorted, for before/after checks.
+std::vector<std::string> SortedQuads(Store& store) {
+  std::vector<std::string> out;
+  auto quads = store.AllQuads();
+  EXPECT_TRUE(quads.ok());
+  if (!quads.ok()) return out;
+  for (const auto& q : *quads) out.push_back(q.triple.ToNTriples() + " <" + q.graph + ">");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Graphs written into a store that already holds keys around theirs split
+// index pages; compact writes pos, osp and t2i again in key order and drops
+// the free pages: every quad, term and catalog entry as before, a smaller
+// file, and the store takes writes and queries afterwards.
+TEST(LmdbStore, CompactKeepsEveryQuadAndShrinksTheFile) {
+  TempDir dir("lmdb-compact");
+  auto store = Store::Open(dir.str());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  // Interleaved graphs sharing objects (as devices share types and values),
+  // then replacements: half-full pages and free ones.
+  for (int g = 0; g < 40; ++g) {
+    GraphDocument d;
+    d.iri = "http://ex/g" + std::to_string(g);
+    d.kind = kKindKg;
+    for (int i = 0; i < 300; ++i) {
+      const std::string s = "d" + std::to_string(g) + "-" + std::to_string(i);
+      d.triples.push_back({I(s), I("kind"), I("k" + std::to_string(i % 7))});
+      d.triples.push_back({I(s), I("ram"), Term::Literal(std::to_string((i * 7919 + g) % 500))});
+      d.triples.push_back({I(s), I("label"), Term::Literal("device " + s, "", "en")});
+    }
+    ASSERT_TRUE((*store)->Put(d).ok());
+  }
+  for (int g = 0; g < 40; g += 3) ASSERT_TRUE((*store)->Put(Doc("http://ex/g" + std::to_string(g), 50, "v1")).ok());
+  const auto before = SortedQuads(**store);
+  const auto graphs_before = (*store)->Graphs();
+  ASSERT_TRUE(graphs_before.ok());
+  const std::int64_t kinds_before = Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?d <http://ex/kind> <http://ex/k3> }");
+
+  auto done = (*store)->Compact();
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_LT(done->bytes_after, done->bytes_before);
+  EXPECT_EQ(done->bytes_after, static_cast<std::int64_t>(fs::file_size(dir.path() / "data.mdb")));
+  EXPECT_FALSE(fs::exists(dir.path() / "data.mdb.compact"));
+
+  EXPECT_EQ(SortedQuads(**store), before);
+  EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?d <http://ex/kind> <http://ex/k3> }"), kinds_before);
+  auto graphs_after = (*store)->Graphs();
+  ASSERT_TRUE(graphs_after.ok());
+  EXPECT_EQ(graphs_after->size(), graphs_before->size());
+  // Terms are found again (t2i rewritten): a write that reuses them, and a
+  // lookup by value.
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g1", 5, "v2")).ok());
+  EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://ex/version> \"v2\" }"), 5);
+  const auto written = SortedQuads(**store);
+  // A new opener (another process) sees the compacted store and the write.
+  store->reset();
+  auto again = Store::Open(dir.str());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(SortedQuads(**again), written);
+}
+
+// Compact swaps the file under the store: with another process holding the
+// store open (its mapping is of the old file) it refuses and changes
+// nothing; stores without a file do not compact.
+TEST(LmdbStore, CompactRefusesWhileAnotherProcessHasTheStoreOpen) {
+  TempDir dir("lmdb-compact-busy");
+  {
+    auto store = Store::Open(dir.str());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Put(Doc("http://ex/g", 100, "v0")).ok());
+  }
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto reader = Store::Open(dir.str());  // open, not reading: no reader slot taken
+    if (!reader.ok()) _exit(2);
+    if (write(ready[1], "x", 1) != 1) _exit(3);
+    pause();
+    _exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  auto store = Store::Open(dir.str());
+  ASSERT_TRUE(store.ok());
+  const auto before = SortedQuads(**store);
+  const auto size = fs::file_size(dir.path() / "data.mdb");
+  auto done = (*store)->Compact();
+  EXPECT_EQ(done.status().code(), StatusCode::kStoreError);
+  EXPECT_NE(done.status().ToString().find("open in another process"), std::string::npos) << done.status().ToString();
+  EXPECT_EQ(fs::file_size(dir.path() / "data.mdb"), size);
+  EXPECT_EQ(SortedQuads(**store), before);
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  close(ready[0]);
+  close(ready[1]);
+  // Alone now: it compacts, and the store still holds every quad.
+  auto alone = (*store)->Compact();
+  ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+  EXPECT_EQ(SortedQuads(**store), before);
+
+  for (const char* spec : {"memory:", "hashes-memory:"}) {
+    auto other = Store::Open(spec);
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ((*other)->Compact().status().code(), StatusCode::kUnsupported) << spec;
+  }
+}
+
 // A cross product that would run for hours stops at its deadline with a
 // deadline status, and the store answers the next query.
 TEST(LmdbStore, DeadlineStopsARunawayQuery) {
@@ -264,16 +374,6 @@ TEST(StoreSpec, QuotesInADirectoryCannotWipeAnotherStore) {
     ASSERT_TRUE(stats.ok());
     EXPECT_EQ(stats->triples, 5) << prefix;
   }
-}
-
-std::vector<std::string> SortedQuads(Store& store) {
-  std::vector<std::string> out;
-  auto quads = store.AllQuads();
-  EXPECT_TRUE(quads.ok());
-  if (!quads.ok()) return out;
-  for (const auto& q : *quads) out.push_back(q.triple.ToNTriples() + " <" + q.graph + ">");
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 // An old hashes store in the default location moves onto the engine on

@@ -196,6 +196,16 @@ class Store {
 
   virtual Result<StoreStats> Stats() = 0;
 
+  // Rewrites the store's file with full pages and no free ones (LMDB's
+  // compacting copy, swapped in atomically) and returns its size before and
+  // after, in bytes. Only the on-disk LMDB store compacts (the others return
+  // kUnsupported), and only when no other process has it open (kStoreError
+  // then, the store untouched).
+  struct Compaction {
+    std::int64_t bytes_before = 0, bytes_after = 0;
+  };
+  virtual Result<Compaction> Compact() { return Unsupported("only the embedded on-disk store (DIR) compacts"); }
+
   // The objects of (subject, predicate) over the union of all graphs: one
   // index lookup. Used to evaluate single-pattern OPTIONALs outside Rasqal.
   virtual Result<std::vector<Term>> Objects(const Term& subject, const std::string& predicate) = 0;
