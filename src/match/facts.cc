@@ -152,9 +152,11 @@ Result<std::vector<ModelFacts>> FactSource::Models(const std::vector<std::string
     auto& best = out[it->second].accuracy;
     if (!best || *v > *best) best = v;
   }
+  TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, Reference());
   for (auto& m : out) {
     std::sort(m.sensors.begin(), m.sensors.end());
     std::sort(m.ops.begin(), m.ops.end());
+    for (const auto& entry : catalog->runtime_ops) m.support[entry.first] = SupportOf(m, *catalog, entry.first);
   }
   return out;
 }

@@ -23,6 +23,13 @@
 
 namespace tinykg::match {
 
+// What one runtime offers one model: the operators it lacks and how many
+// of the model's operators it has optimised kernels for.
+struct RuntimeSupport {
+  std::vector<std::string> missing;
+  std::size_t fast = 0;
+};
+
 struct ModelFacts {
   Entity entity;
   std::optional<std::int64_t> ram_need, flash_need, macs;
@@ -30,6 +37,10 @@ struct ModelFacts {
   std::string task;   // IRI
   std::vector<std::string> sensors, ops;
   std::optional<double> accuracy;  // best accuracy record
+  // RuntimeSupport for every runtime of the catalog, worked out once
+  // (FactSource::Models): a matrix evaluates each model against 100k
+  // devices, and looking every operator up per pair was a third of it.
+  std::map<std::string, RuntimeSupport> support;
 };
 
 
@@ -72,6 +83,11 @@ struct NamedEntity {
   Entity entity;
   std::vector<std::string> names;
 };
+
+struct Catalog;
+// What `runtime` offers `m` (from the catalog; a runtime it does not list
+// lacks every operator).
+RuntimeSupport SupportOf(const ModelFacts& m, const Catalog& catalog, const std::string& runtime);
 
 // Without `with_text` the verdicts, margins, latency and runtime are the
 // same but no constraint carries its explanation (messages, need/have text):

@@ -98,6 +98,17 @@ bool CertainlyMisfits(const ModelFacts& m, const DeviceFacts& d, const Filters& 
          std::find(d.runtimes.begin(), d.runtimes.end(), *filters.runtime) == d.runtimes.end();
 }
 
+RuntimeSupport SupportOf(const ModelFacts& m, const Catalog& catalog, const std::string& runtime) {
+  RuntimeSupport s;
+  auto it = catalog.runtime_ops.find(runtime);
+  auto fast_it = catalog.runtime_optimised.find(runtime);
+  for (const auto& op : m.ops) {
+    if (it == catalog.runtime_ops.end() || !it->second.count(op)) s.missing.push_back(op);
+    if (fast_it != catalog.runtime_optimised.end() && fast_it->second.count(op)) ++s.fast;
+  }
+  return s;
+}
+
 // Evaluates every constraint of one pair (see the header for the rules).
 Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
              bool with_text) {
@@ -144,20 +155,16 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
     std::size_t best_fast = 0;
     bool any = false;
     for (const auto& r : d.runtimes) {
-      auto it = catalog.runtime_ops.find(r);
-      auto fast_it = catalog.runtime_optimised.find(r);
-      std::vector<std::string> missing;
-      std::size_t fast = 0;
-      for (const auto& op : m.ops) {
-        if (it == catalog.runtime_ops.end() || !it->second.count(op)) missing.push_back(op);
-        if (fast_it != catalog.runtime_optimised.end() && fast_it->second.count(op)) ++fast;
-      }
-      if (!any || missing.size() < best_missing.size() ||
-          (missing.size() == best_missing.size() && fast > best_fast)) {
+      auto known = m.support.find(r);
+      RuntimeSupport computed;
+      if (known == m.support.end()) computed = SupportOf(m, catalog, r);
+      const RuntimeSupport& s = known == m.support.end() ? computed : known->second;
+      if (!any || s.missing.size() < best_missing.size() ||
+          (s.missing.size() == best_missing.size() && s.fast > best_fast)) {
         any = true;
-        best_missing = std::move(missing);
+        best_missing = s.missing;
         best_runtime = r;
-        best_fast = fast;
+        best_fast = s.fast;
       }
     }
     if (!any) best_missing = m.ops;
