@@ -207,7 +207,20 @@ TEST_P(StoreTest, PutAllConsuming_StoresWhatPutAllStores) {
     (consume ? consumed_warnings : copied_warnings) = (*store)->TakeWarnings();
     (consume ? consumed : copied) = Snapshot(**store);
   }
-  EXPECT_EQ(consumed, copied);
+  // Blank node labels are the backend's own (Virtuoso numbers them per
+  // write): compared without them.
+  auto unlabelled = [](const std::multiset<std::string>& quads) {
+    std::multiset<std::string> out;
+    for (std::string q : quads) {
+      for (size_t at = q.find("_:"); at != std::string::npos; at = q.find("_:", at + 2)) {
+        const size_t end = q.find(' ', at);
+        q.replace(at, (end == std::string::npos ? q.size() : end) - at, "_:b");
+      }
+      out.insert(q);
+    }
+    return out;
+  };
+  EXPECT_EQ(unlabelled(consumed), unlabelled(copied));
   EXPECT_EQ(consumed_warnings, copied_warnings);
   bool normalised = false;
   for (const auto& q : consumed) {
