@@ -22,6 +22,22 @@ const char* OpKindName(OpKind op) {
     case OpKind::kRelu: return "RELU";
     case OpKind::kRelu6: return "RELU6";
     case OpKind::kTranspose: return "TRANSPOSE";
+    case OpKind::kCast: return "CAST";
+    case OpKind::kStridedSlice: return "STRIDED_SLICE";
+    case OpKind::kConcatenation: return "CONCATENATION";
+    case OpKind::kMul: return "MUL";
+    case OpKind::kDiv: return "DIV";
+    case OpKind::kMinimum: return "MINIMUM";
+    case OpKind::kMaximum: return "MAXIMUM";
+    case OpKind::kSignalWindow: return "SignalWindow";
+    case OpKind::kSignalFftAutoScale: return "SignalFftAutoScale";
+    case OpKind::kSignalRfft: return "SignalRfft";
+    case OpKind::kSignalEnergy: return "SignalEnergy";
+    case OpKind::kSignalFilterBank: return "SignalFilterBank";
+    case OpKind::kSignalFilterBankSquareRoot: return "SignalFilterBankSquareRoot";
+    case OpKind::kSignalSpectralSubtraction: return "SignalFilterBankSpectralSubtraction";
+    case OpKind::kSignalPcan: return "SignalPCAN";
+    case OpKind::kSignalFilterBankLog: return "SignalFilterBankLog";
   }
   return "?";
 }
@@ -42,6 +58,8 @@ Status Graph::AddNode(const Node& node) {
   for (std::int16_t i : node.inputs) {
     if (i >= tensor_count_) return Status::kInvalidArgument;
   }
+  if (node.output2 >= tensor_count_ || node.state >= tensor_count_) return Status::kInvalidArgument;
+  if (node.op > kLastOpKind) return Status::kInvalidArgument;
   nodes_[static_cast<std::size_t>(node_count_++)] = node;
   return Status::kOk;
 }
@@ -76,6 +94,10 @@ Status Graph::Plan(Arena& arena) {
     const Node& node = nodes_[static_cast<std::size_t>(i)];
     for (std::int16_t t : node.inputs) use(t, i);
     use(node.output, i);
+    use(node.output2, i);
+    // State outlives every node, so nothing else is ever placed on it.
+    use(node.state, 0);
+    use(node.state, node_count_);
   }
   if (output_ >= 0) use(output_, node_count_);
   int count = 0;
@@ -127,6 +149,22 @@ Status Graph::Plan(Arena& arena) {
   arena.RewindScratch(scratch_mark);
   if (block == nullptr) return Status::kOutOfMemory;
   activation_bytes_ = total;
+  return ResetState();
+}
+
+Status Graph::ResetState() {
+  for (int i = 0; i < node_count_; ++i) {
+    const Node& node = nodes_[static_cast<std::size_t>(i)];
+    if (node.state < 0) continue;
+    const Tensor& state = tensor(node.state);
+    if (state.data == nullptr) return Status::kInvalidArgument;
+    if (node.op == OpKind::kSignalRfft) {
+      TINYKG_ENGINE_TRY(RfftInit(node.signal.fft_length, state));
+    } else {
+      auto* bytes = static_cast<unsigned char*>(state.data);
+      for (std::size_t b = 0; b < state.Bytes(); ++b) bytes[b] = 0;
+    }
+  }
   return Status::kOk;
 }
 
@@ -135,6 +173,14 @@ Status Graph::Run(const Node& node) {
   const Tensor* second = node.inputs[1] >= 0 ? &tensor(node.inputs[1]) : nullptr;
   const Tensor* third = node.inputs[2] >= 0 ? &tensor(node.inputs[2]) : nullptr;
   const Tensor& out = tensor(node.output);
+  // Inputs that must be present, from the second on.
+  auto present = [&](int count) {
+    for (int k = 0; k < count; ++k) {
+      if (node.inputs[static_cast<std::size_t>(k)] < 0) return false;
+    }
+    return true;
+  };
+  auto at = [&](int k) -> const Tensor& { return tensor(node.inputs[static_cast<std::size_t>(k)]); };
   auto int32_values = [](const Tensor* t) {
     return t == nullptr || t->type != DataType::kInt32 ? std::span<const std::int32_t>{}
                                                        : t->Span<const std::int32_t>();
@@ -164,6 +210,52 @@ Status Graph::Run(const Node& node) {
     case OpKind::kRelu: return Relu(in, out);
     case OpKind::kRelu6: return Relu6(in, out);
     case OpKind::kTranspose: return Transpose(int32_values(second), in, out);
+    case OpKind::kCast: return Cast(in, out);
+    case OpKind::kStridedSlice:
+      if (!present(4)) return Status::kInvalidArgument;
+      return StridedSlice(node.slice, in, int32_values(second), int32_values(third), int32_values(&at(3)), out);
+    case OpKind::kConcatenation: {
+      std::array<const Tensor*, kMaxNodeInputs> parts{};
+      std::size_t n = 0;
+      for (std::int16_t t : node.inputs) {
+        if (t >= 0) parts[n++] = &tensor(t);
+      }
+      return Concatenation(node.axis, std::span<const Tensor* const>(parts.data(), n), out);
+    }
+    case OpKind::kMul:
+    case OpKind::kDiv:
+    case OpKind::kMinimum:
+    case OpKind::kMaximum: {
+      if (second == nullptr) return Status::kInvalidArgument;
+      const BinaryOp op = node.op == OpKind::kMul   ? BinaryOp::kMul
+                          : node.op == OpKind::kDiv ? BinaryOp::kDiv
+                          : node.op == OpKind::kMinimum ? BinaryOp::kMinimum
+                                                        : BinaryOp::kMaximum;
+      return Binary(op, node.activation, in, *second, out);
+    }
+    case OpKind::kSignalWindow:
+      if (second == nullptr) return Status::kInvalidArgument;
+      return SignalWindow(node.signal, in, *second, out);
+    case OpKind::kSignalFftAutoScale:
+      if (node.output2 < 0) return Status::kInvalidArgument;
+      return FftAutoScale(in, out, tensor(node.output2));
+    case OpKind::kSignalRfft:
+      if (node.state < 0) return Status::kInvalidArgument;
+      return Rfft(node.signal, in, tensor(node.state), out);
+    case OpKind::kSignalEnergy: return SignalEnergy(node.signal, in, out);
+    case OpKind::kSignalFilterBank:
+      if (!present(6)) return Status::kInvalidArgument;
+      return FilterBank(in, at(1), at(2), at(3), at(4), at(5), out);
+    case OpKind::kSignalFilterBankSquareRoot:
+      if (second == nullptr) return Status::kInvalidArgument;
+      return FilterBankSquareRoot(in, *second, out);
+    case OpKind::kSignalSpectralSubtraction:
+      if (node.output2 < 0) return Status::kInvalidArgument;
+      return SpectralSubtraction(node.signal, in, out, tensor(node.output2));
+    case OpKind::kSignalPcan:
+      if (!present(3)) return Status::kInvalidArgument;
+      return Pcan(node.signal, in, at(1), at(2), out);
+    case OpKind::kSignalFilterBankLog: return FilterBankLog(node.signal, in, out);
   }
   return Status::kUnsupported;
 }

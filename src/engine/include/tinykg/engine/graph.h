@@ -19,6 +19,7 @@
 #include "tinykg/engine/kernels.h"
 #include "tinykg/engine/memory.h"
 #include "tinykg/engine/online.h"
+#include "tinykg/engine/signal.h"
 #include "tinykg/engine/status.h"
 #include "tinykg/engine/tensor.h"
 
@@ -26,12 +27,18 @@ namespace tinykg::engine {
 
 inline constexpr int kMaxGraphTensors = 320;
 inline constexpr int kMaxGraphNodes = 160;
-inline constexpr int kMaxNodeInputs = 3;
+inline constexpr int kMaxNodeInputs = 6;  // FILTER_BANK has six
 
 enum class OpKind : std::uint8_t {
   kFullyConnected, kConv2D, kDepthwiseConv2D, kAveragePool2D, kMaxPool2D, kReshape, kSoftmax,
   kAdd, kMean, kPad, kQuantize, kDequantize, kLogistic, kRelu, kRelu6, kTranspose,
+  // Plain integer ops around the audio front end.
+  kCast, kStridedSlice, kConcatenation, kMul, kDiv, kMinimum, kMaximum,
+  // TFLite Micro Signal library (signal.h).
+  kSignalWindow, kSignalFftAutoScale, kSignalRfft, kSignalEnergy, kSignalFilterBank,
+  kSignalFilterBankSquareRoot, kSignalSpectralSubtraction, kSignalPcan, kSignalFilterBankLog,
 };
+inline constexpr OpKind kLastOpKind = OpKind::kSignalFilterBankLog;
 
 // A static name such as "CONV_2D".
 const char* OpKindName(OpKind op);
@@ -40,9 +47,22 @@ struct Node {
   OpKind op = OpKind::kReshape;
   // Tensor indices; -1 = absent (e.g. no bias). CONV/DEPTHWISE/FC: input,
   // filter, bias. ADD: a, b. MEAN: input, axes (int32). PAD: input, paddings
-  // (int32 [rank, 2]). TRANSPOSE: input, perm (int32). Others: input.
-  std::array<std::int16_t, kMaxNodeInputs> inputs{-1, -1, -1};
+  // (int32 [rank, 2]). TRANSPOSE: input, perm (int32). STRIDED_SLICE: input,
+  // begin, end, strides (int32). CONCATENATION: the parts. MUL, DIV,
+  // MINIMUM, MAXIMUM: a, b. Signal ops: their TFLite Micro inputs in order.
+  // Others: input.
+  std::array<std::int16_t, kMaxNodeInputs> inputs{-1, -1, -1, -1, -1, -1};
   std::int16_t output = -1;
+  // A second output: FFT_AUTO_SCALE's scale bits, SPECTRAL_SUBTRACTION's
+  // noise estimate; -1 = none.
+  std::int16_t output2 = -1;
+  // A tensor that lives across Invoke() calls (never shares bytes with
+  // another): RFFT's tables and work area, SPECTRAL_SUBTRACTION's noise
+  // estimate (its output2). Graph::ResetState() initialises it; -1 = none.
+  std::int16_t state = -1;
+  std::int32_t axis = 0;      // CONCATENATION
+  StridedSliceParams slice;   // STRIDED_SLICE
+  SignalParams signal;        // Signal ops
   ConvParams conv;   // CONV_2D, DEPTHWISE_CONV_2D
   PoolParams pool;   // pools
   Activation activation = Activation::kNone;  // FULLY_CONNECTED, ADD
@@ -63,9 +83,14 @@ class Graph {
   void SetInput(int tensor) { input_ = tensor; }
   void SetOutput(int tensor) { output_ = tensor; }
 
-  // Places the non-constant tensors in the arena. Call once, after the last
-  // AddNode.
+  // Places the non-constant tensors in the arena (state tensors for the
+  // whole run) and initialises the state (ResetState). Call once, after the
+  // last AddNode.
   Status Plan(Arena& arena);
+
+  // Puts every node's state back to its start: RFFT tables recomputed,
+  // noise estimates zeroed. Call before a new audio clip.
+  Status ResetState();
 
   // Runs nodes [first, end) (end < 0: to the last node). Returns the first
   // kernel error.
