@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   AddExportCommand(app, options, run);
   AddStatsCommand(app, options, run);
   AddTrainCommand(app, options, run);
+  AddInferCommand(app, options, run);
   AddSearchCommand(app, options, run);
   AddReportCommand(app, options, run);
   AddBenchCommand(app, options, run);
