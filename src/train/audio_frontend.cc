@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "tinykg/engine/mfcc.h"
+
 namespace tinykg::train {
 
 Result<std::unique_ptr<MicroFrontend>> MicroFrontend::Load(const std::string& path) {
@@ -77,12 +79,43 @@ std::vector<std::int16_t> OneSecond(std::span<const std::int16_t> samples) {
   return out;
 }
 
+Result<std::vector<float>> MfccFeatures(std::span<const std::int16_t> clip) {
+  engine::Mfcc mfcc;
+  std::vector<std::byte> memory(64u << 10);
+  engine::Arena arena(memory);
+  if (engine::Status s = mfcc.Init(engine::MfccConfig{}, arena); s != engine::Status::kOk) {
+    return Internal(std::string("MFCC tables: ") + engine::StatusName(s));
+  }
+  std::vector<float> out(static_cast<std::size_t>(mfcc.frames() * mfcc.coefficients()));
+  if (clip.size() != static_cast<std::size_t>(kKwsClipSamples)) {
+    return InvalidArgument("the MFCC front end takes " + std::to_string(kKwsClipSamples) + " samples, got " +
+                           std::to_string(clip.size()));
+  }
+  if (engine::Status s = mfcc.Compute(clip, out, arena); s != engine::Status::kOk) {
+    return Internal(std::string("MFCC: ") + engine::StatusName(s));
+  }
+  return out;
+}
+
 Result<AudioInference> InferClip(LoadedModel& model, std::span<const std::int16_t> samples, FrontendKind kind,
                                  const std::string& frontend_model) {
   engine::Graph& g = model.graph();
   engine::Tensor& in = g.input();
   AudioInference r;
-  if (kind != FrontendKind::kMicro) return Unsupported("the MFCC front end is not written yet");
+  if (kind == FrontendKind::kMfcc) {
+    auto features = MfccFeatures(OneSecond(samples));
+    if (!features.ok()) return features.status();
+    if (features->size() != static_cast<std::size_t>(in.Elements())) {
+      return InvalidArgument("the model's input has " + std::to_string(in.Elements()) + " values, the MFCC front end gives " +
+                             std::to_string(features->size()) + " (49 x 10)");
+    }
+    r.frames = static_cast<int>(features->size() / 10);
+    if (Status s = model.SetInput(*features); !s.ok()) return s;
+    if (Status s = model.Invoke(); !s.ok()) return s;
+    r.scores = model.Output();
+    r.top = static_cast<int>(std::max_element(r.scores.begin(), r.scores.end()) - r.scores.begin());
+    return r;
+  }
   auto frontend = MicroFrontend::Load(frontend_model);
   if (!frontend.ok()) return frontend.status();
   const int per_frame = (*frontend)->feature_size();

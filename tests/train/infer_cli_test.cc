@@ -40,6 +40,15 @@ TEST(InferCli, MicroSpeech_NoClipIsNo) {
   EXPECT_GT(j["scores"][3].get<double>(), 0.9);
 }
 
+TEST(InferCli, KwsRefModel_PicksMfccFromTheInputShape_YesIsYes_MarvinIsUnknown) {
+  const auto yes = Infer(kModels + "kws_ref_model.tflite", kClips + "micro_speech_yes_1000ms.wav");
+  EXPECT_EQ(yes["frontend"], "mfcc");
+  EXPECT_EQ(yes["label"], "yes");
+  EXPECT_EQ(yes["labels"].size(), 12u);
+  const auto marvin = Infer(kModels + "kws_ref_model.tflite", kClips + "mlperf_marvin_617de221_0.wav");
+  EXPECT_EQ(marvin["label"], "unknown");
+}
+
 TEST(InferCli, LabelsOptionRenamesClasses_AndMustMatchTheClassCount) {
   const auto j = Infer(kMicroSpeech, kClips + "micro_speech_yes_1000ms.wav", "--labels quiet,other,si,non");
   EXPECT_EQ(j["label"], "si");

@@ -59,6 +59,10 @@ std::vector<std::string> BuiltInKeywordLabels(int input_elements, int classes);
 // end; from longer ones the 1 s window with the most energy (10 ms steps).
 std::vector<std::int16_t> OneSecond(std::span<const std::int16_t> samples);
 
+// MLPerf Tiny KWS's MFCC (engine/mfcc.h, default config) of a 1 s clip:
+// [49 frames x 10 coefficients].
+Result<std::vector<float>> MfccFeatures(std::span<const std::int16_t> clip);
+
 struct AudioInference {
   std::vector<float> scores;  // dequantized model outputs
   int top = 0;
@@ -68,7 +72,8 @@ struct AudioInference {
 
 // Runs `model` on the clip's features. kMicro: `frontend_model` is the
 // preprocessor .tflite and the features go into the model's int8 input as
-// they are (micro_speech). kMfcc is not available yet (kUnsupported).
+// they are (micro_speech). kMfcc: MfccFeatures, quantized to the model's
+// input (MLPerf Tiny KWS); `frontend_model` is unused.
 Result<AudioInference> InferClip(LoadedModel& model, std::span<const std::int16_t> samples, FrontendKind kind,
                                  const std::string& frontend_model);
 
