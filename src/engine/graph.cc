@@ -292,15 +292,31 @@ Status GraphBackbone::Extract(std::span<const float> sample, std::span<float> fe
     for (std::size_t i = 0; i < n; ++i) {
       in.Data<std::int8_t>()[i] = QuantizeInt8(sample[i], in.quant.Scale(), in.quant.ZeroPoint());
     }
+  } else if (in.type == DataType::kInt16 && !in.quant.quantized()) {
+    // Raw int16 samples (audio front ends): rounded and saturated.
+    for (std::size_t i = 0; i < n; ++i) {
+      const float v = sample[i] < -32768.0f ? -32768.0f : (sample[i] > 32767.0f ? 32767.0f : sample[i]);
+      in.Data<std::int16_t>()[i] = static_cast<std::int16_t>(v < 0 ? v - 0.5f : v + 0.5f);
+    }
   } else {
     return Status::kBadType;
   }
   TINYKG_ENGINE_TRY(graph_.Invoke(0, cut_ + 1));
   const Tensor& out = graph_.tensor(graph_.node(cut_).output);
   for (std::size_t i = 0; i < features.size(); ++i) {
-    features[i] = out.type == DataType::kFloat32
-                      ? out.Data<const float>()[i]
-                      : DequantizeInt8(out.Data<const std::int8_t>()[i], out.quant.Scale(), out.quant.ZeroPoint());
+    if (out.type == DataType::kFloat32) {
+      features[i] = out.Data<const float>()[i];
+    } else if (out.type == DataType::kInt8 && out.quant.quantized()) {
+      features[i] = DequantizeInt8(out.Data<const std::int8_t>()[i], out.quant.Scale(), out.quant.ZeroPoint());
+    } else if (out.type == DataType::kInt8) {
+      features[i] = out.Data<const std::int8_t>()[i];  // unquantized: the values themselves
+    } else if (out.type == DataType::kInt16) {
+      features[i] = out.Data<const std::int16_t>()[i];
+    } else if (out.type == DataType::kInt32) {
+      features[i] = static_cast<float>(out.Data<const std::int32_t>()[i]);
+    } else {
+      return Status::kBadType;
+    }
   }
   return Status::kOk;
 }

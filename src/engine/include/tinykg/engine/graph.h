@@ -125,8 +125,9 @@ class Graph {
 };
 
 // A frozen backbone made of a graph's first nodes: the sample is quantized
-// into the graph input (or copied when it is float), nodes [0, cut] run, and
-// the cut node's output is dequantized into features.
+// into the graph input (copied when it is float, rounded when it is raw
+// int16 audio), nodes [0, cut] run, and the cut node's output is
+// dequantized into features (unquantized integer outputs as they are).
 class GraphBackbone final : public Backbone {
  public:
   // `graph` is borrowed and must be planned. `cut` is a node index.

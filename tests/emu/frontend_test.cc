@@ -1,0 +1,87 @@
+// micro_speech's audio front end on the emulated Cortex-M4F (the Arduino
+// Nano 33 BLE): the preprocessor model's Signal ops run by the engine's
+// firmware from a graph blob in flash, one 30 ms frame per inference. The
+// device's features must equal the host's bit for bit, and a frame must cost
+// under 10 % of a 64 MHz core's 30 ms (192,000 instructions).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "shell.h"
+#include "tinykg/train/audio_frontend.h"
+#include "tinykg/train/wav.h"
+
+namespace {
+
+using tinykg::testing::Shell;
+namespace train = tinykg::train;
+
+const std::string kPreprocessor = std::string(TINYKG_SHARED_DATA) + "/models/tflite/audio_preprocessor_int8.tflite";
+const std::string kYes = std::string(TINYKG_SHARED_DATA) + "/datasets/keyword_spotting/micro_speech_yes_1000ms.wav";
+
+TEST(FrontendOnEmulator, NanoBle33FeaturesEqualHost_FrameUnder192kInstructions) {
+  const std::string dir = std::string(TINYKG_BINARY_DIR) + "/emu-test/frontend";
+  ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()), 0);
+  const std::string store = dir + "/store";
+  const std::string cli = std::string(TINYKG_CLI) + " --store " + store;
+  ASSERT_EQ(Shell(cli + " --quiet init").code, 0);
+  auto clip = train::ReadWav(kYes, train::kKwsSampleRate);
+  ASSERT_TRUE(clip.ok()) << clip.status().ToString();
+  // 49 frames of 480 samples every 320, one CSV row each (label: any class).
+  const std::string csv = dir + "/frames.csv";
+  {
+    std::ofstream f(csv);
+    for (int i = 0; i < 480; ++i) f << "s" << i << ",";
+    f << "label\n";
+    for (int k = 0; k < 49; ++k) {
+      for (int i = 0; i < 480; ++i) f << clip->samples[static_cast<std::size_t>(320 * k + i)] << ",";
+      f << (k % 2) << "\n";
+    }
+  }
+  // With --outputs the firmware runs the front end twice per row (the head's
+  // prediction, then the features it prints), and the front end keeps state
+  // (noise estimates): the host does the same and compares the second run.
+  auto frontend = train::MicroFrontend::Load(kPreprocessor);
+  ASSERT_TRUE(frontend.ok()) << frontend.status().ToString();
+  ASSERT_TRUE((*frontend)->Reset().ok());
+  std::vector<std::int8_t> host_features, discarded;
+  for (int k = 0; k < 49; ++k) {
+    const auto window = std::span<const std::int16_t>(clip->samples).subspan(static_cast<std::size_t>(320 * k), 480);
+    ASSERT_TRUE((*frontend)->Frame(window, &discarded).ok());
+    ASSERT_TRUE((*frontend)->Frame(window, &host_features).ok());
+  }
+  const std::vector<std::int8_t>* host = &host_features;
+  ASSERT_EQ(host->size(), 49u * 40u);
+
+  // --head 21: the preprocessor's last operator (the int8 CAST), so the
+  // "backbone" is the whole front end and its outputs are the features.
+  const auto run = Shell(cli + " train --on emulator --infer --outputs --device Arduino-Nano-BLE-33_1 --model " +
+                         kPreprocessor + " --head 21 --data " + csv + " --label label --format json");
+  ASSERT_EQ(run.code, 0) << run.out;
+  auto j = nlohmann::json::parse(run.out);
+  if (j.is_array()) j = j[0];
+  EXPECT_EQ(j["target"], "mps2-an386");
+  ASSERT_EQ(j["outputs"].size(), 49u);
+  int equal = 0;
+  for (std::size_t f = 0; f < 49; ++f) {
+    ASSERT_EQ(j["outputs"][f].size(), 40u);
+    for (std::size_t i = 0; i < 40; ++i) {
+      const int device = j["outputs"][f][i].get<int>();
+      EXPECT_EQ(device, (*host)[f * 40 + i]) << "frame " << f << " feature " << i;
+      equal += device == (*host)[f * 40 + i];
+    }
+  }
+  const double per_frame = j["instructions_per_inference"].get<double>();
+  std::printf("front end on mps2-an386 (Nano 33 BLE): %d/1960 features equal the host's; %.0f instructions per "
+              "30 ms frame (incl. a 40->2 dense head); peak RAM %d of %d bytes; flash %d bytes\n",
+              equal, per_frame, j["peak_ram_bytes"].get<int>(), j["ram_limit_bytes"].get<int>(),
+              j["flash_bytes"].get<int>());
+  EXPECT_LT(per_frame, 192000.0);
+  EXPECT_GT(per_frame, 10000.0);
+  EXPECT_LT(j["peak_ram_bytes"].get<int>(), j["ram_limit_bytes"].get<int>());
+}
+
+}  // namespace
