@@ -18,10 +18,10 @@ set -euo pipefail
 out="${1:?usage: kws_voices.sh OUT [SPEAKERS] [TAKES]}"
 speakers="${2:-16}"
 takes="${3:-8}"
-if ! [[ "$speakers" =~ ^[0-9]+$ ]] || ((speakers < 1 || speakers > 56)); then
+if ! [[ "$speakers" =~ ^[0-9]+$ ]] || [[ $speakers -lt 1 || $speakers -gt 56 ]]; then
   echo "kws_voices.sh: SPEAKERS must be 1-56, got '$speakers'" >&2; exit 2
 fi
-if ! [[ "$takes" =~ ^[0-9]+$ ]] || ((takes < 1 || takes > 20)); then
+if ! [[ "$takes" =~ ^[0-9]+$ ]] || [[ $takes -lt 1 || $takes -gt 20 ]]; then
   echo "kws_voices.sh: TAKES must be 1-20, got '$takes'" >&2; exit 2
 fi
 for program in espeak-ng sox; do
@@ -31,10 +31,10 @@ stamp="v1 speakers=$speakers takes=$takes"
 if [[ -f "$out/.kws_voices" && "$(cat "$out/.kws_voices")" == "$stamp" ]]; then exit 0; fi
 rm -rf "$out"
 mkdir -p "$out"
-voices=(en-us en-gb en-gb-scotland en-gb-x-rp en-029 en-gb-x-gbclan en-gb-x-gbcwmd)
-variants=(m1 f1 m3 f3 m5 f5 m7 f2)
-keywords=(red green blue seven)
-unknown=(cat dog house tree bird happy wow bed)
+voices=("en-us" "en-gb" "en-gb-scotland" "en-gb-x-rp" "en-029" "en-gb-x-gbclan" "en-gb-x-gbcwmd")
+variants=("m1" "f1" "m3" "f3" "m5" "f5" "m7" "f2")
+keywords=("red" "green" "blue" "seven")
+unknown=("cat" "dog" "house" "tree" "bird" "happy" "wow" "bed")
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 say() {  # voice word speed pitch start noise dest
@@ -42,20 +42,22 @@ say() {  # voice word speed pitch start noise dest
   espeak-ng -v "$1" -s "$3" -p "$4" -w "$raw" "$2"
   # -V1: pad's "input too short" warning is expected (the word is shorter than 1 s).
   sox -V1 -R "$raw" -r 16000 -b 16 -c 1 "$speech" norm -3 pad "$5" 0 pad 0 1 trim 0 1
-  case "$6" in
-    none) cp "$speech" "$7" ;;
-    white | pink)
-      local level=0.0158
-      [[ "$6" == pink ]] && level=0.0316
-      sox -V1 -R -n -r 16000 -b 16 -c 1 "$noise" synth 1 "${6}noise" vol "$level"
-      sox -V1 -R -m -v 1 "$speech" -v 1 "$noise" -b 16 "$7" ;;
-  esac
+  if [[ "$6" == "none" ]]; then
+    cp "$speech" "$7"
+  else
+    local level=0.0158
+    if [[ "$6" == "pink" ]]; then level=0.0316; fi
+    sox -V1 -R -n -r 16000 -b 16 -c 1 "$noise" synth 1 "${6}noise" vol "$level"
+    sox -V1 -R -m -v 1 "$speech" -v 1 "$noise" -b 16 "$7"
+  fi
 }
-noises=(none white pink)
-for ((i = 0; i < speakers; i++)); do
+noises=("none" "white" "pink")
+i=0
+while [[ $i -lt $speakers ]]; do
   voice="${voices[i % 7]}+${variants[i / 7]}"
   name="${voices[i % 7]}-${variants[i / 7]}"
-  for ((t = 0; t < takes; t++)); do
+  t=0
+  while [[ $t -lt $takes ]]; do
     speed=$((130 + 20 * ((t + i) % 4)))
     pitch=$((20 + 15 * ((3 * t + i) % 5)))
     start="0.$(printf '%02d' $((5 + 5 * ((t + 2 * i) % 4))))"
@@ -64,6 +66,8 @@ for ((i = 0; i < speakers; i++)); do
       mkdir -p "$out/$word"
       say "$voice" "$word" "$speed" "$pitch" "$start" "$noise" "$out/$word/${name}_nohash_$t.wav"
     done
+    t=$((t + 1))
   done
+  i=$((i + 1))
 done
 echo "$stamp" > "$out/.kws_voices"
