@@ -52,16 +52,27 @@ Status Graph::AddTensor(const Tensor& tensor, bool constant, int* index) {
   return Status::kOk;
 }
 
-Status Graph::AddNode(const Node& node) {
+Status Graph::AddNode(const Node& node, const NodeOptions* options) {
   if (node_count_ >= kMaxGraphNodes) return Status::kOutOfMemory;
+  if (options != nullptr && options_count_ >= kMaxNodeOptions) return Status::kOutOfMemory;
   if (node.output < 0 || node.output >= tensor_count_ || node.inputs[0] < 0) return Status::kInvalidArgument;
   for (std::int16_t i : node.inputs) {
     if (i >= tensor_count_) return Status::kInvalidArgument;
   }
   if (node.output2 >= tensor_count_ || node.state >= tensor_count_) return Status::kInvalidArgument;
   if (node.op > kLastOpKind) return Status::kInvalidArgument;
-  nodes_[static_cast<std::size_t>(node_count_++)] = node;
+  Node& added = nodes_[static_cast<std::size_t>(node_count_++)];
+  added = node;
+  added.options = -1;
+  if (options != nullptr) {
+    options_[static_cast<std::size_t>(options_count_)] = *options;
+    added.options = static_cast<std::int8_t>(options_count_++);
+  }
   return Status::kOk;
+}
+
+const NodeOptions& Graph::options(const Node& node) const {
+  return node.options < 0 ? no_options_ : options_[static_cast<std::size_t>(node.options)];
 }
 
 Status Graph::Plan(Arena& arena) {
@@ -159,7 +170,7 @@ Status Graph::ResetState() {
     const Tensor& state = tensor(node.state);
     if (state.data == nullptr) return Status::kInvalidArgument;
     if (node.op == OpKind::kSignalRfft) {
-      TINYKG_ENGINE_TRY(RfftInit(node.signal.fft_length, state));
+      TINYKG_ENGINE_TRY(RfftInit(options(node).signal.fft_length, state));
     } else {
       auto* bytes = static_cast<unsigned char*>(state.data);
       for (std::size_t b = 0; b < state.Bytes(); ++b) bytes[b] = 0;
@@ -181,6 +192,7 @@ Status Graph::Run(const Node& node) {
     return true;
   };
   auto at = [&](int k) -> const Tensor& { return tensor(node.inputs[static_cast<std::size_t>(k)]); };
+  const NodeOptions& o = options(node);
   auto int32_values = [](const Tensor* t) {
     return t == nullptr || t->type != DataType::kInt32 ? std::span<const std::int32_t>{}
                                                        : t->Span<const std::int32_t>();
@@ -213,14 +225,14 @@ Status Graph::Run(const Node& node) {
     case OpKind::kCast: return Cast(in, out);
     case OpKind::kStridedSlice:
       if (!present(4)) return Status::kInvalidArgument;
-      return StridedSlice(node.slice, in, int32_values(second), int32_values(third), int32_values(&at(3)), out);
+      return StridedSlice(o.slice, in, int32_values(second), int32_values(third), int32_values(&at(3)), out);
     case OpKind::kConcatenation: {
       std::array<const Tensor*, kMaxNodeInputs> parts{};
       std::size_t n = 0;
       for (std::int16_t t : node.inputs) {
         if (t >= 0) parts[n++] = &tensor(t);
       }
-      return Concatenation(node.axis, std::span<const Tensor* const>(parts.data(), n), out);
+      return Concatenation(o.axis, std::span<const Tensor* const>(parts.data(), n), out);
     }
     case OpKind::kMul:
     case OpKind::kDiv:
@@ -235,14 +247,14 @@ Status Graph::Run(const Node& node) {
     }
     case OpKind::kSignalWindow:
       if (second == nullptr) return Status::kInvalidArgument;
-      return SignalWindow(node.signal, in, *second, out);
+      return SignalWindow(o.signal, in, *second, out);
     case OpKind::kSignalFftAutoScale:
       if (node.output2 < 0) return Status::kInvalidArgument;
       return FftAutoScale(in, out, tensor(node.output2));
     case OpKind::kSignalRfft:
       if (node.state < 0) return Status::kInvalidArgument;
-      return Rfft(node.signal, in, tensor(node.state), out);
-    case OpKind::kSignalEnergy: return SignalEnergy(node.signal, in, out);
+      return Rfft(o.signal, in, tensor(node.state), out);
+    case OpKind::kSignalEnergy: return SignalEnergy(o.signal, in, out);
     case OpKind::kSignalFilterBank:
       if (!present(6)) return Status::kInvalidArgument;
       return FilterBank(in, at(1), at(2), at(3), at(4), at(5), out);
@@ -251,11 +263,11 @@ Status Graph::Run(const Node& node) {
       return FilterBankSquareRoot(in, *second, out);
     case OpKind::kSignalSpectralSubtraction:
       if (node.output2 < 0) return Status::kInvalidArgument;
-      return SpectralSubtraction(node.signal, in, out, tensor(node.output2));
+      return SpectralSubtraction(o.signal, in, out, tensor(node.output2));
     case OpKind::kSignalPcan:
       if (!present(3)) return Status::kInvalidArgument;
-      return Pcan(node.signal, in, at(1), at(2), out);
-    case OpKind::kSignalFilterBankLog: return FilterBankLog(node.signal, in, out);
+      return Pcan(o.signal, in, at(1), at(2), out);
+    case OpKind::kSignalFilterBankLog: return FilterBankLog(o.signal, in, out);
   }
   return Status::kUnsupported;
 }

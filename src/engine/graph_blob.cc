@@ -29,7 +29,7 @@ struct NodeRecord {
   std::uint8_t op, activation, conv_padding, pool_padding;
   std::int16_t inputs[kMaxNodeInputs], output;
   std::int32_t conv_stride_h, conv_stride_w, dilation_h, dilation_w, depth_multiplier;
-  std::uint8_t conv_activation, pool_activation, pad[2];
+  std::uint8_t conv_activation, pool_activation, pad[2];  // pad: clamping, has options
   std::int32_t pool_stride_h, pool_stride_w, filter_h, filter_w;
   float beta;
   std::int16_t output2, state;
@@ -169,14 +169,16 @@ Status SerializeGraph(Graph& graph, int cut, std::span<std::byte> out, std::size
     r.beta = node.beta;
     r.output2 = node.output2 < 0 ? std::int16_t{-1} : remap[node.output2];
     r.state = node.state < 0 ? std::int16_t{-1} : remap[node.state];
-    r.axis = node.axis;
-    r.slice[0] = node.slice.begin_mask;
-    r.slice[1] = node.slice.end_mask;
-    r.slice[2] = node.slice.shrink_axis_mask;
-    r.slice[3] = node.slice.ellipsis_mask;
-    r.slice[4] = node.slice.new_axis_mask;
-    PutSignal(node.signal, r.signal);
-    r.pad[0] = node.signal.clamping ? 1 : 0;
+    const NodeOptions& o = graph.options(node);
+    r.axis = o.axis;
+    r.slice[0] = o.slice.begin_mask;
+    r.slice[1] = o.slice.end_mask;
+    r.slice[2] = o.slice.shrink_axis_mask;
+    r.slice[3] = o.slice.ellipsis_mask;
+    r.slice[4] = o.slice.new_axis_mask;
+    PutSignal(o.signal, r.signal);
+    r.pad[0] = o.signal.clamping ? 1 : 0;
+    r.pad[1] = node.options >= 0 ? 1 : 0;
     w.Put(nodes_at + static_cast<std::size_t>(n) * kNodeBytes, &r, sizeof r);
   }
   const std::size_t total = AlignUp(w.end());
@@ -266,10 +268,11 @@ Status LoadGraphBlob(std::span<const std::byte> blob, Graph& graph, int* cut) {
     node.beta = r.beta;
     node.output2 = r.output2;
     node.state = r.state;
-    node.axis = r.axis;
-    node.slice = {r.slice[0], r.slice[1], r.slice[2], r.slice[3], r.slice[4]};
-    node.signal = GetSignal(r.signal, r.pad[0] != 0);
-    TINYKG_ENGINE_TRY(graph.AddNode(node));
+    NodeOptions options;
+    options.axis = r.axis;
+    options.slice = {r.slice[0], r.slice[1], r.slice[2], r.slice[3], r.slice[4]};
+    options.signal = GetSignal(r.signal, r.pad[0] != 0);
+    TINYKG_ENGINE_TRY(graph.AddNode(node, r.pad[1] != 0 ? &options : nullptr));
   }
   if (h.input < 0 || h.output < 0 || h.input >= graph.tensor_count() || h.output >= graph.tensor_count()) {
     return Status::kInvalidArgument;

@@ -89,8 +89,8 @@ Result<OpKind> MapOp(const tfl::Operator& op) {
 }
 
 // The custom options of a Signal operator into the engine's SignalParams.
-Status ReadSignalParams(const tfl::Operator& op, engine::Node* node) {
-  engine::SignalParams& p = node->signal;
+Status ReadSignalParams(const tfl::Operator& op, engine::NodeOptions* options) {
+  engine::SignalParams& p = options->signal;
   if (op.custom_options.empty()) return Status();
   auto map = model::FlexbufferMap::Parse(op.custom_options);
   if (!map.ok()) return map.status().WithContext(op.Name());
@@ -244,11 +244,12 @@ Status LoadedModel::Convert() {
       // The noise estimate is kept from frame to frame.
       if (node.op == OpKind::kSignalSpectralSubtraction) node.state = node.output2;
     }
-    if (Status s = ReadSignalParams(op, &node); !s.ok()) return s;
+    engine::NodeOptions options;
+    if (Status s = ReadSignalParams(op, &options); !s.ok()) return s;
     if (node.op == OpKind::kSignalRfft) {
-      const std::size_t elements = engine::RfftStateElements(node.signal.fft_length);
+      const std::size_t elements = engine::RfftStateElements(options.signal.fft_length);
       if (elements == 0) {
-        return Unsupported(op.Name() + ": fft_length " + std::to_string(node.signal.fft_length) +
+        return Unsupported(op.Name() + ": fft_length " + std::to_string(options.signal.fft_length) +
                            " (the engine's RFFT takes powers of two)");
       }
       engine::Tensor state;
@@ -281,13 +282,18 @@ Status LoadedModel::Convert() {
     node.pool.filter_w = o.filter_w;
     node.pool.activation = node.activation;
     node.beta = o.beta;
-    node.axis = o.axis;
-    node.slice.begin_mask = o.begin_mask;
-    node.slice.end_mask = o.end_mask;
-    node.slice.shrink_axis_mask = o.shrink_axis_mask;
-    node.slice.ellipsis_mask = o.ellipsis_mask;
-    node.slice.new_axis_mask = o.new_axis_mask;
-    if (graph_->AddNode(node) != engine::Status::kOk) return Unsupported("too many operators");
+    options.axis = o.axis;
+    options.slice.begin_mask = o.begin_mask;
+    options.slice.end_mask = o.end_mask;
+    options.slice.shrink_axis_mask = o.shrink_axis_mask;
+    options.slice.ellipsis_mask = o.ellipsis_mask;
+    options.slice.new_axis_mask = o.new_axis_mask;
+    // Only the audio front end's operators carry options (a small table).
+    const bool has_options = node.op == OpKind::kStridedSlice || node.op == OpKind::kConcatenation ||
+                             (node.op >= OpKind::kSignalWindow && node.op <= engine::kLastOpKind);
+    if (graph_->AddNode(node, has_options ? &options : nullptr) != engine::Status::kOk) {
+      return Unsupported("too many operators (or operators with options)");
+    }
   }
   auto out = add_tensor(static_cast<std::size_t>(sg.outputs[0]));
   if (!out.ok()) return out.status();

@@ -43,6 +43,16 @@ inline constexpr OpKind kLastOpKind = OpKind::kSignalFilterBankLog;
 // A static name such as "CONV_2D".
 const char* OpKindName(OpKind op);
 
+// Options only a few nodes carry (the audio front end's), kept in a small
+// table of the Graph so that every Node stays small: on a device the node
+// table is kMaxGraphNodes entries of RAM.
+struct NodeOptions {
+  std::int32_t axis = 0;      // CONCATENATION
+  StridedSliceParams slice;   // STRIDED_SLICE
+  SignalParams signal;        // Signal ops
+};
+inline constexpr int kMaxNodeOptions = 16;  // micro_speech's preprocessor uses 11
+
 struct Node {
   OpKind op = OpKind::kReshape;
   // Tensor indices; -1 = absent (e.g. no bias). CONV/DEPTHWISE/FC: input,
@@ -60,9 +70,8 @@ struct Node {
   // another): RFFT's tables and work area, SPECTRAL_SUBTRACTION's noise
   // estimate (its output2). Graph::ResetState() initialises it; -1 = none.
   std::int16_t state = -1;
-  std::int32_t axis = 0;      // CONCATENATION
-  StridedSliceParams slice;   // STRIDED_SLICE
-  SignalParams signal;        // Signal ops
+  // Index of this node's NodeOptions in the graph (AddNode), -1 = none.
+  std::int8_t options = -1;
   ConvParams conv;   // CONV_2D, DEPTHWISE_CONV_2D
   PoolParams pool;   // pools
   Activation activation = Activation::kNone;  // FULLY_CONNECTED, ADD
@@ -78,8 +87,11 @@ class Graph {
   // Adds a tensor; `constant` tensors keep their data pointer, others get
   // one from Plan(). kOutOfMemory past kMaxGraphTensors.
   Status AddTensor(const Tensor& tensor, bool constant, int* index);
-  // Adds a node after the existing ones. kInvalidArgument for bad indices.
-  Status AddNode(const Node& node);
+  // Adds a node after the existing ones, with its options when it has any
+  // (copied into the graph's table; node.options is set from it).
+  // kInvalidArgument for bad indices, kOutOfMemory past kMaxGraphNodes or
+  // kMaxNodeOptions.
+  Status AddNode(const Node& node, const NodeOptions* options = nullptr);
   void SetInput(int tensor) { input_ = tensor; }
   void SetOutput(int tensor) { output_ = tensor; }
 
@@ -104,6 +116,8 @@ class Graph {
   int input_index() const { return input_; }
   int output_index() const { return output_; }
   const Node& node(int i) const { return nodes_[static_cast<std::size_t>(i)]; }
+  // The node's options (defaults when it has none).
+  const NodeOptions& options(const Node& node) const;
   Tensor& input() { return tensor(input_); }
   Tensor& output() { return tensor(output_); }
   // Bytes of the planned activation block.
@@ -117,6 +131,9 @@ class Graph {
   std::array<Tensor, kMaxGraphTensors> tensors_{};
   std::array<bool, kMaxGraphTensors> constant_{};
   std::array<Node, kMaxGraphNodes> nodes_{};
+  std::array<NodeOptions, kMaxNodeOptions> options_{};
+  NodeOptions no_options_{};
+  int options_count_ = 0;
   int tensor_count_ = 0;
   int node_count_ = 0;
   int input_ = -1;
