@@ -184,7 +184,7 @@ Status Graph::Run(const Node& node) {
   const Tensor* second = node.inputs[1] >= 0 ? &tensor(node.inputs[1]) : nullptr;
   const Tensor* third = node.inputs[2] >= 0 ? &tensor(node.inputs[2]) : nullptr;
   const Tensor& out = tensor(node.output);
-  // Inputs that must be present, from the second on.
+  // Whether the first `count` inputs are present.
   auto present = [&](int count) {
     for (int k = 0; k < count; ++k) {
       if (node.inputs[static_cast<std::size_t>(k)] < 0) return false;
