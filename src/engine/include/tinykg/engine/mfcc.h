@@ -11,7 +11,7 @@
 //   mfccs_from_log_mel_spectrograms), the first 10 coefficients.
 //
 // Init() places the tables (window, twiddles, mel weights, DCT: about 7 KB)
-XX
+// in the arena's persistent end; Frame() needs 4,256 B of arena scratch for
 // the FFT and the spectrum, released before it returns. Nothing else.
 #ifndef TINYKG_ENGINE_MFCC_H_
 #define TINYKG_ENGINE_MFCC_H_
