@@ -153,7 +153,8 @@ Status Mfcc::Frame(std::span<const std::int16_t> frame, float gain, std::span<fl
     const auto ub = static_cast<std::size_t>(b);
     float sum = 0.0f;
     for (std::int16_t j = 0; j < band_count_[ub]; ++j) {
-      sum += re[static_cast<std::size_t>(band_start_[ub] + j)] * weights_[static_cast<std::size_t>(band_offset_[ub] + j)];
+      sum +=
+          re[static_cast<std::size_t>(band_start_[ub] + j)] * weights_[static_cast<std::size_t>(band_offset_[ub] + j)];
     }
     mel[ub] = logf(sum + config_.log_offset);
   }
@@ -177,9 +178,9 @@ Status Mfcc::Compute(std::span<const std::int16_t> clip, std::span<float> out, A
   }
   const float gain = ClipGain(clip);
   for (std::int32_t f = 0; f < frames(); ++f) {
-    TINYKG_ENGINE_TRY(Frame(clip.subspan(static_cast<std::size_t>(f * config_.frame_step),
-                                         static_cast<std::size_t>(config_.frame_length)),
-                            gain, out.subspan(static_cast<std::size_t>(f) * per, per), arena));
+    TINYKG_ENGINE_TRY(Frame(
+        clip.subspan(static_cast<std::size_t>(f * config_.frame_step), static_cast<std::size_t>(config_.frame_length)),
+        gain, out.subspan(static_cast<std::size_t>(f) * per, per), arena));
   }
   return Status::kOk;
 }

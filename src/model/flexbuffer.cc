@@ -21,7 +21,8 @@ bool FlexbufferMap::Read(std::size_t at, std::size_t width, std::uint64_t* value
 Result<FlexbufferMap> FlexbufferMap::Parse(std::span<const std::uint8_t> bytes) {
   FlexbufferMap m;
   m.bytes_ = bytes;
-  if (bytes.size() < 3) return ParseError("custom options: " + std::to_string(bytes.size()) + " bytes, too short for a FlexBuffer");
+  if (bytes.size() < 3)
+    return ParseError("custom options: " + std::to_string(bytes.size()) + " bytes, too short for a FlexBuffer");
   const std::size_t root_width = bytes[bytes.size() - 1];
   const std::uint8_t root_type = bytes[bytes.size() - 2];
   if (!ValidWidth(root_width) || bytes.size() < 2 + root_width) {
@@ -81,7 +82,8 @@ Result<std::int64_t> FlexbufferMap::Int(std::string_view key) const {
     const std::uint8_t type = packed >> 2;
     const std::size_t at = values_ + i * width_;
     std::uint64_t raw = 0;
-    if (!Read(at, width_, &raw)) return ParseError("custom options: value '" + std::string(key) + "' is outside the buffer");
+    if (!Read(at, width_, &raw))
+      return ParseError("custom options: value '" + std::string(key) + "' is outside the buffer");
     std::size_t width = width_;
     if (type == kIndirectInt || type == kIndirectUint) {
       if (raw > at) return ParseError("custom options: value '" + std::string(key) + "' points outside the buffer");

@@ -106,8 +106,8 @@ Result<AudioInference> InferClip(LoadedModel& model, std::span<const std::int16_
     auto features = MfccFeatures(OneSecond(samples));
     if (!features.ok()) return features.status();
     if (features->size() != static_cast<std::size_t>(in.Elements())) {
-      return InvalidArgument("the model's input has " + std::to_string(in.Elements()) + " values, the MFCC front end gives " +
-                             std::to_string(features->size()) + " (49 x 10)");
+      return InvalidArgument("the model's input has " + std::to_string(in.Elements()) +
+                             " values, the MFCC front end gives " + std::to_string(features->size()) + " (49 x 10)");
     }
     r.frames = static_cast<int>(features->size() / 10);
     if (Status s = model.SetInput(*features); !s.ok()) return s;

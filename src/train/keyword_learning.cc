@@ -71,7 +71,8 @@ std::string SpeakerOf(const fs::path& file) {
 void DrawSupport(const std::vector<int>& pool, const std::vector<Clip>& clips, int classes, int shots,
                  engine::Pcg32& rng, std::vector<int>* support, std::vector<int>* query) {
   std::vector<int> order = pool;
-  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(static_cast<std::uint32_t>(i))]);
+  for (std::size_t i = order.size(); i > 1; --i)
+    std::swap(order[i - 1], order[rng.Below(static_cast<std::uint32_t>(i))]);
   std::vector<int> taken(static_cast<std::size_t>(classes), 0);
   support->clear();
   query->clear();
@@ -91,7 +92,8 @@ void Adapt(Head& head, std::span<const float> start, const std::vector<int>& sup
   std::copy(start.begin(), start.end(), head.parameters().begin());
   std::vector<int> order = support;
   for (int e = 0; e < epochs; ++e) {
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(static_cast<std::uint32_t>(i))]);
+    for (std::size_t i = order.size(); i > 1; --i)
+      std::swap(order[i - 1], order[rng.Below(static_cast<std::uint32_t>(i))]);
     for (int c : order) head.Learn(clips[static_cast<std::size_t>(c)].x, clips[static_cast<std::size_t>(c)].label);
   }
 }
@@ -99,7 +101,8 @@ void Adapt(Head& head, std::span<const float> start, const std::vector<int>& sup
 double Accuracy(Head& head, const std::vector<int>& query, const std::vector<Clip>& clips) {
   if (query.empty()) return 0;
   int right = 0;
-  for (int c : query) right += head.Predict(clips[static_cast<std::size_t>(c)].x) == clips[static_cast<std::size_t>(c)].label;
+  for (int c : query)
+    right += head.Predict(clips[static_cast<std::size_t>(c)].x) == clips[static_cast<std::size_t>(c)].label;
   return static_cast<double>(right) / static_cast<double>(query.size());
 }
 
@@ -182,7 +185,8 @@ Result<KeywordResult> RunKeywordLearning(const KeywordOptions& o) {
     int i = 0;
     for (auto& [name, index] : speaker_index) order[static_cast<std::size_t>(i++)] = index;
   }
-  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(static_cast<std::uint32_t>(i))]);
+  for (std::size_t i = order.size(); i > 1; --i)
+    std::swap(order[i - 1], order[rng.Below(static_cast<std::uint32_t>(i))]);
   r.test_speakers = o.test_speakers > 0 ? o.test_speakers : std::max(2, r.speakers / 4);
   r.train_speakers = r.speakers - r.test_speakers;
   if (r.train_speakers < 1) {
@@ -190,7 +194,8 @@ Result<KeywordResult> RunKeywordLearning(const KeywordOptions& o) {
                        std::to_string(r.test_speakers) + " held out");
   }
   std::vector<std::vector<int>> by_speaker(static_cast<std::size_t>(r.speakers));
-  for (std::size_t i = 0; i < clips.size(); ++i) by_speaker[static_cast<std::size_t>(clips[i].speaker)].push_back(static_cast<int>(i));
+  for (std::size_t i = 0; i < clips.size(); ++i)
+    by_speaker[static_cast<std::size_t>(clips[i].speaker)].push_back(static_cast<int>(i));
   std::vector<int> train(order.begin() + r.test_speakers, order.end());
   std::vector<int> test(order.begin(), order.begin() + r.test_speakers);
 
@@ -248,7 +253,8 @@ Result<KeywordResult> RunKeywordLearning(const KeywordOptions& o) {
         Adapt(head, start, support, clips, o.adapt_epochs, rng);
         for (std::size_t j = 0; j < sum.size(); ++j) sum[j] += head.parameters()[j];
       }
-      for (std::size_t j = 0; j < sum.size(); ++j) start[j] = static_cast<float>(sum[j] / static_cast<double>(train.size()));
+      for (std::size_t j = 0; j < sum.size(); ++j)
+        start[j] = static_cast<float>(sum[j] / static_cast<double>(train.size()));
     }
   }
 
@@ -278,7 +284,8 @@ Result<KeywordResult> RunKeywordLearning(const KeywordOptions& o) {
         total_before += query.empty() ? 0.0 : static_cast<double>(right) / static_cast<double>(query.size());
         std::vector<int> stream = support;
         for (int epoch = 0; epoch < o.adapt_epochs; ++epoch) {
-          for (std::size_t i = stream.size(); i > 1; --i) std::swap(stream[i - 1], stream[rng.Below(static_cast<std::uint32_t>(i))]);
+          for (std::size_t i = stream.size(); i > 1; --i)
+            std::swap(stream[i - 1], stream[rng.Below(static_cast<std::uint32_t>(i))]);
           for (int c : stream) {
             if (learner.Learn(clips[static_cast<std::size_t>(c)].x, clips[static_cast<std::size_t>(c)].label) !=
                 engine::Status::kOk) {

@@ -25,7 +25,8 @@ Result<WavClip> ParseWav(std::span<const std::uint8_t> bytes, const std::string&
   auto bad = [&](std::size_t at, const std::string& why) {
     return InvalidData("byte " + std::to_string(at) + ": " + why, SourceLocation(name));
   };
-  if (bytes.size() < 12) return bad(0, "not a WAV file: " + std::to_string(bytes.size()) + " bytes, shorter than a RIFF header");
+  if (bytes.size() < 12)
+    return bad(0, "not a WAV file: " + std::to_string(bytes.size()) + " bytes, shorter than a RIFF header");
   if (U32(bytes, 0) != 0x46464952u || U32(bytes, 8) != 0x45564157u) {  // "RIFF", "WAVE"
     return bad(0, "not a WAV file: no RIFF/WAVE header");
   }
@@ -86,9 +87,9 @@ Result<WavClip> ReadWav(const std::string& path, std::uint32_t expected_rate) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxWavBytes) {
-    return InvalidData("the file has " + std::to_string(size) + " bytes; WAV clips are read up to " +
-                           std::to_string(kMaxWavBytes),
-                       SourceLocation(path));
+    return InvalidData(
+        "the file has " + std::to_string(size) + " bytes; WAV clips are read up to " + std::to_string(kMaxWavBytes),
+        SourceLocation(path));
   }
   auto text = ReadFile(path);
   if (!text.ok()) return text.status();

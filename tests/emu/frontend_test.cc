@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <cstdlib>
 #include <string>
 
 #include "shell.h"
@@ -76,10 +76,10 @@ TEST(FrontendOnEmulator, NanoBle33FeaturesEqualHost_FrameUnder192kInstructions) 
     }
   }
   const double per_frame = j["instructions_per_inference"].get<double>();
-  std::printf("front end on mps2-an386 (Nano 33 BLE): %d/1960 features equal the host's; %.0f instructions per "
-              "30 ms frame (incl. a 40->2 dense head); peak RAM %d of %d bytes; flash %d bytes\n",
-              equal, per_frame, j["peak_ram_bytes"].get<int>(), j["ram_limit_bytes"].get<int>(),
-              j["flash_bytes"].get<int>());
+  std::printf(
+      "front end on mps2-an386 (Nano 33 BLE): %d/1960 features equal the host's; %.0f instructions per "
+      "30 ms frame (incl. a 40->2 dense head); peak RAM %d of %d bytes; flash %d bytes\n",
+      equal, per_frame, j["peak_ram_bytes"].get<int>(), j["ram_limit_bytes"].get<int>(), j["flash_bytes"].get<int>());
   EXPECT_LT(per_frame, 192000.0);
   EXPECT_GT(per_frame, 10000.0);
   EXPECT_LT(j["peak_ram_bytes"].get<int>(), j["ram_limit_bytes"].get<int>());
@@ -98,7 +98,9 @@ TEST(KwsOnEmulator, NanoBle33LearnsKeywordsWithTheDsCnnInFlash) {
   ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()), 0);
   const std::string voices = std::string(TINYKG_BINARY_DIR) + "/kws_voices_test";
   const std::string source = TINYKG_SOURCE_DIR;
-  ASSERT_EQ(std::system(("flock " + voices + ".lock bash " + source + "/scripts/kws_voices.sh " + voices + " 8 6").c_str()), 0);
+  ASSERT_EQ(
+      std::system(("flock " + voices + ".lock bash " + source + "/scripts/kws_voices.sh " + voices + " 8 6").c_str()),
+      0);
   const std::string features = "/usr/bin/python3 " + source + "/scripts/kws_features.py " + voices + " ";
   ASSERT_EQ(std::system((features + dir + "/train.csv --speakers en-us-m1 --per-class 5").c_str()), 0);
   ASSERT_EQ(std::system((features + dir + "/eval.csv --speakers en-gb-m1,en-gb-scotland-m1 --per-class 3").c_str()), 0);
@@ -110,16 +112,18 @@ TEST(KwsOnEmulator, NanoBle33LearnsKeywordsWithTheDsCnnInFlash) {
   ASSERT_EQ(run.code, 0) << run.out;
   auto j = nlohmann::json::parse(run.out);
   if (j.is_array()) j = j[0];
-  std::printf("kws on mps2-an386: accuracy %.3f on 2 unseen speakers after 25 online steps; %.0f instructions per "
-              "step, %.0f per inference; peak RAM %d B, flash %d B\n",
-              j["accuracy"].get<double>(), j["instructions_per_step"].get<double>(),
-              j["instructions_per_inference"].get<double>(), j["peak_ram_bytes"].get<int>(), j["flash_bytes"].get<int>());
+  std::printf(
+      "kws on mps2-an386: accuracy %.3f on 2 unseen speakers after 25 online steps; %.0f instructions per "
+      "step, %.0f per inference; peak RAM %d B, flash %d B\n",
+      j["accuracy"].get<double>(), j["instructions_per_step"].get<double>(),
+      j["instructions_per_inference"].get<double>(), j["peak_ram_bytes"].get<int>(), j["flash_bytes"].get<int>());
   EXPECT_EQ(j["steps"], 25);
   EXPECT_GT(j["accuracy"].get<double>(), 0.3);  // chance 0.2
   EXPECT_GT(j["instructions_per_inference"].get<double>(), 1e6);
   EXPECT_LT(j["peak_ram_bytes"].get<int>(), j["ram_limit_bytes"].get<int>());
   // The run is in the graph with its measured figures.
-  const auto q = Shell(cli + " query --format tsv 'SELECT ?r WHERE { ?r a <https://w3id.org/tinykg/ontology#TrainingRun> }'");
+  const auto q =
+      Shell(cli + " query --format tsv 'SELECT ?r WHERE { ?r a <https://w3id.org/tinykg/ontology#TrainingRun> }'");
   EXPECT_EQ(q.code, 0) << q.out;
   EXPECT_NE(q.out.find(j["run"].get<std::string>()), std::string::npos) << q.out;
 }

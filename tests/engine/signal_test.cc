@@ -36,9 +36,9 @@ TEST(SignalKernels, SquareRootRoundsToNearest) {
   in.push_back(0xFFFF0000ull);  // below the 32-bit path's saturation
   std::vector<std::uint32_t> out(in.size());
   std::vector<std::int32_t> shift{0};
-  ASSERT_EQ(FilterBankSquareRoot(View(in, DataType::kUInt64), View(shift, DataType::kInt32),
-                                 View(out, DataType::kUInt32)),
-            Status::kOk);
+  ASSERT_EQ(
+      FilterBankSquareRoot(View(in, DataType::kUInt64), View(shift, DataType::kInt32), View(out, DataType::kUInt32)),
+      Status::kOk);
   for (std::size_t i = 0; i < in.size(); ++i) {
     EXPECT_EQ(out[i], static_cast<std::uint32_t>(std::llround(std::sqrt(static_cast<long double>(in[i]))))) << in[i];
   }
@@ -81,7 +81,8 @@ TEST(SignalKernels, RfftIsTheDftScaledByOneOverN) {
   std::vector<std::int16_t> x(480);
   Pcg32 rng(5);
   for (std::size_t i = 0; i < x.size(); ++i) {
-    x[i] = static_cast<std::int16_t>(12000 * std::sin(0.3 * static_cast<double>(i)) + 4000 * std::cos(1.7 * static_cast<double>(i)) +
+    x[i] = static_cast<std::int16_t>(12000 * std::sin(0.3 * static_cast<double>(i)) +
+                                     4000 * std::cos(1.7 * static_cast<double>(i)) +
                                      static_cast<double>(rng.Below(2000)) - 1000);
   }
   std::vector<std::int16_t> out(kN + 2);
@@ -113,9 +114,9 @@ TEST(SignalKernels, FftAutoScaleUsesTheHeadroom) {
   EXPECT_EQ(out[0], 32000);
   EXPECT_EQ(out[1], -6400);
   std::vector<std::int16_t> zeros(4, 0), zeros_out(4);
-  ASSERT_EQ(FftAutoScale(View(zeros, DataType::kInt16), View(zeros_out, DataType::kInt16),
-                         View(bits, DataType::kInt32)),
-            Status::kOk);
+  ASSERT_EQ(
+      FftAutoScale(View(zeros, DataType::kInt16), View(zeros_out, DataType::kInt16), View(bits, DataType::kInt32)),
+      Status::kOk);
   EXPECT_EQ(bits[0], 0);
 }
 
@@ -151,9 +152,9 @@ TEST(SignalKernels, SpectralSubtractionTracksNoiseAndKeepsAFloor) {
   p.spectral_subtraction_bits = 14;
   p.min_signal_remaining = 1638;  // 0.1
   std::vector<std::uint32_t> in{1000, 1000}, out(2), noise(2, 0);
-  ASSERT_EQ(SpectralSubtraction(p, View(in, DataType::kUInt32), View(out, DataType::kUInt32),
-                                View(noise, DataType::kUInt32)),
-            Status::kOk);
+  ASSERT_EQ(
+      SpectralSubtraction(p, View(in, DataType::kUInt32), View(out, DataType::kUInt32), View(noise, DataType::kUInt32)),
+      Status::kOk);
   EXPECT_EQ(noise[0], 500u);
   EXPECT_EQ(out[0], 500u);
   for (int i = 0; i < 20; ++i) {
@@ -174,15 +175,15 @@ TEST(SignalKernels, FilterBankSplitsEachBinBetweenTwoChannels) {
   std::vector<std::int16_t> freq{0, 1, 3}, wstart{0, 1, 3}, width{1, 2, 1};
   std::vector<std::uint64_t> out(2);
   ASSERT_EQ(FilterBank(View(energy, DataType::kUInt32), View(weights, DataType::kInt16),
-                       View(unweights, DataType::kInt16), View(freq, DataType::kInt16),
-                       View(wstart, DataType::kInt16), View(width, DataType::kInt16), View(out, DataType::kUInt64)),
+                       View(unweights, DataType::kInt16), View(freq, DataType::kInt16), View(wstart, DataType::kInt16),
+                       View(width, DataType::kInt16), View(out, DataType::kUInt64)),
             Status::kOk);
-  EXPECT_EQ(out[0], 1024u * 100 + 3072u * 1000);            // channel 0: weighted band 1
+  EXPECT_EQ(out[0], 1024u * 100 + 3072u * 1000);                  // channel 0: weighted band 1
   EXPECT_EQ(out[1], 3072u * 100 + 1024u * 1000 + 2048u * 10000);  // unweighted band 1 + weighted band 2
-  width[2] = 5;  // past the spectrum
+  width[2] = 5;                                                   // past the spectrum
   EXPECT_EQ(FilterBank(View(energy, DataType::kUInt32), View(weights, DataType::kInt16),
-                       View(unweights, DataType::kInt16), View(freq, DataType::kInt16),
-                       View(wstart, DataType::kInt16), View(width, DataType::kInt16), View(out, DataType::kUInt64)),
+                       View(unweights, DataType::kInt16), View(freq, DataType::kInt16), View(wstart, DataType::kInt16),
+                       View(width, DataType::kInt16), View(out, DataType::kUInt64)),
             Status::kInvalidArgument);
 }
 
@@ -241,9 +242,9 @@ TEST(PlainKernels, Int32DivTruncatesAndRefusesZero) {
             Status::kInvalidArgument);
   std::vector<std::int32_t> big{INT32_MAX}, two{2};
   std::vector<std::int32_t> one(1);
-  ASSERT_EQ(Add(Activation::kNone, View(big, DataType::kInt32), View(two, DataType::kInt32),
-                View(one, DataType::kInt32)),
-            Status::kOk);
+  ASSERT_EQ(
+      Add(Activation::kNone, View(big, DataType::kInt32), View(two, DataType::kInt32), View(one, DataType::kInt32)),
+      Status::kOk);
   EXPECT_EQ(one[0], INT32_MIN + 1);  // wraps, as the reference's two's complement
 }
 

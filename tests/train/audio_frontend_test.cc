@@ -81,7 +81,9 @@ void ExpectKeyword(const std::string& model_file, const std::string& clip_file, 
   EXPECT_EQ(r->frames, 49);
 }
 
-TEST(MicroSpeech, YesClipIsYes) { ExpectKeyword("micro_speech_quantized.tflite", "micro_speech_yes_1000ms.wav", "yes"); }
+TEST(MicroSpeech, YesClipIsYes) {
+  ExpectKeyword("micro_speech_quantized.tflite", "micro_speech_yes_1000ms.wav", "yes");
+}
 TEST(MicroSpeech, NoClipIsNo) { ExpectKeyword("micro_speech_quantized.tflite", "micro_speech_no_1000ms.wav", "no"); }
 
 }  // namespace

@@ -52,8 +52,8 @@ TEST(InferCli, KwsRefModel_PicksMfccFromTheInputShape_YesIsYes_MarvinIsUnknown) 
 TEST(InferCli, LabelsOptionRenamesClasses_AndMustMatchTheClassCount) {
   const auto j = Infer(kMicroSpeech, kClips + "micro_speech_yes_1000ms.wav", "--labels quiet,other,si,non");
   EXPECT_EQ(j["label"], "si");
-  const auto r = Tinykg("memory:", "infer --model " + kMicroSpeech + " --input " + kClips +
-                                       "micro_speech_yes_1000ms.wav --labels a,b");
+  const auto r = Tinykg(
+      "memory:", "infer --model " + kMicroSpeech + " --input " + kClips + "micro_speech_yes_1000ms.wav --labels a,b");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--labels names 2 classes, the model has 4"), std::string::npos) << r.err;
 }

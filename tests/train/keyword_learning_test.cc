@@ -22,8 +22,8 @@ const std::string& Voices() {
   static const std::string dir = [] {
     const std::string out = std::string(TINYKG_BINARY_DIR) + "/kws_voices_test";
     // flock: ctest may start several of these tests at once.
-    const std::string command = "flock " + out + ".lock bash " + std::string(TINYKG_SOURCE_DIR) +
-                                "/scripts/kws_voices.sh " + out + " 8 6";
+    const std::string command =
+        "flock " + out + ".lock bash " + std::string(TINYKG_SOURCE_DIR) + "/scripts/kws_voices.sh " + out + " 8 6";
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
     return out;
   }();
@@ -93,9 +93,9 @@ TEST(KeywordLearning, BadFolderAndMissingKeywordAreErrors) {
 }
 
 TEST(KeywordLearningCli, TrainDataKws_ReadsTheFolderNamedByTheEnvironment_PrintsJson) {
-  const auto r = tinykg::testing::Tinykg(
-      "memory:", "train --data kws --model " + kBackbone + " --method reptile --shots 5 --seed 1 --steps 200 "
-                 "--test-speakers 2 --format json");
+  const auto r = tinykg::testing::Tinykg("memory:", "train --data kws --model " + kBackbone +
+                                                        " --method reptile --shots 5 --seed 1 --steps 200 "
+                                                        "--test-speakers 2 --format json");
   // TINYKG_KWS_DATA is not set here: the error says how to make the data.
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("bash scripts/kws_voices.sh"), std::string::npos) << r.err;

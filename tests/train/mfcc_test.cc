@@ -2,13 +2,14 @@
 // written from the same formulas (tests/train/mfcc_reference.py, float64,
 // Debian's python3-numpy from scripts/packages/test-engine.txt), and the
 // DS-CNN reference model on the real clips.
+#include "tinykg/engine/mfcc.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
-#include "tinykg/engine/mfcc.h"
 #include "tinykg/train/audio_frontend.h"
 #include "tinykg/train/wav.h"
 
@@ -25,8 +26,8 @@ const std::string kClips = std::string(TINYKG_SHARED_DATA) + "/datasets/keyword_
 constexpr double kTolerance = 1e-3;
 
 std::vector<double> Reference(const std::string& clip) {
-  const std::string command = "/usr/bin/python3 " + std::string(TINYKG_SOURCE_DIR) +
-                              "/tests/train/mfcc_reference.py " + clip;
+  const std::string command =
+      "/usr/bin/python3 " + std::string(TINYKG_SOURCE_DIR) + "/tests/train/mfcc_reference.py " + clip;
   FILE* pipe = popen(command.c_str(), "r");
   std::vector<double> values;
   if (pipe == nullptr) return values;

@@ -15,8 +15,8 @@ Status Concatenation(std::int32_t axis, std::span<const Tensor* const> inputs, c
   for (const Tensor* t : inputs) {
     if (t == nullptr || t->type != output.type || t->shape.rank != rank) return Status::kBadShape;
     if (t->quant.quantized() != output.quant.quantized() ||
-        (t->quant.quantized() && (t->quant.Scale() != output.quant.Scale() ||
-                                  t->quant.ZeroPoint() != output.quant.ZeroPoint()))) {
+        (t->quant.quantized() &&
+         (t->quant.Scale() != output.quant.Scale() || t->quant.ZeroPoint() != output.quant.ZeroPoint()))) {
       return Status::kUnsupported;
     }
     for (int d = 0; d < rank; ++d) {

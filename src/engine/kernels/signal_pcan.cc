@@ -8,8 +8,8 @@
 namespace tinykg::engine {
 namespace {
 
-constexpr int kSnrBits = 12;     // fractional bits of the gain-scaled signal
-constexpr int kOutputBits = 6;   // fractional bits of the output
+constexpr int kSnrBits = 12;    // fractional bits of the gain-scaled signal
+constexpr int kOutputBits = 6;  // fractional bits of the output
 
 std::int16_t Gain(std::uint32_t x, const std::int16_t* lut, std::int32_t lut_size) {
   if (x <= 2) return lut[x];
@@ -17,8 +17,7 @@ std::int16_t Gain(std::uint32_t x, const std::int16_t* lut, std::int32_t lut_siz
   const std::int32_t at = 4 * octave - 6;
   if (at < 0 || at + 2 >= lut_size) return 0;
   const std::int16_t* c = lut + at;
-  const auto frac = static_cast<std::int16_t>(
-      ((octave < 11) ? (x << (11 - octave)) : (x >> (octave - 11))) & 0x3FF);
+  const auto frac = static_cast<std::int16_t>(((octave < 11) ? (x << (11 - octave)) : (x >> (octave - 11))) & 0x3FF);
   std::int32_t result = (static_cast<std::int32_t>(c[2]) * frac) >> 5;
   result += static_cast<std::int32_t>(static_cast<std::uint32_t>(c[1]) << 5);
   result *= frac;

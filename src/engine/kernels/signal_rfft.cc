@@ -110,7 +110,8 @@ void Work(Cpx* out, const Cpx* in, std::size_t fstride, const std::int32_t* fact
   if (m == 1) {
     for (Cpx* o = out; o != end; ++o, in += fstride) *o = *in;
   } else {
-    for (Cpx* o = out; o != end; o += m, in += fstride) Work(o, in, fstride * static_cast<std::size_t>(p), factors + 2, twiddles);
+    for (Cpx* o = out; o != end; o += m, in += fstride)
+      Work(o, in, fstride * static_cast<std::size_t>(p), factors + 2, twiddles);
   }
   if (p == 4) {
     Butterfly4(out, fstride, twiddles, m);

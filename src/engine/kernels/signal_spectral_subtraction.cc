@@ -7,8 +7,7 @@ namespace tinykg::engine {
 
 Status SpectralSubtraction(const SignalParams& params, const Tensor& input, const Tensor& output,
                            const Tensor& noise_estimate) {
-  if (input.type != DataType::kUInt32 || output.type != DataType::kUInt32 ||
-      noise_estimate.type != DataType::kUInt32) {
+  if (input.type != DataType::kUInt32 || output.type != DataType::kUInt32 || noise_estimate.type != DataType::kUInt32) {
     return Status::kBadType;
   }
   const std::int32_t channels = input.Elements();

@@ -35,14 +35,16 @@ Status StridedSlice(const StridedSliceParams& params, const Tensor& input, std::
       e = b + 1;
       step[d] = 1;
     } else {
-      if (given && ((params.end_mask >> d) & 1) != 0) e = step[d] > 0 ? dim : -1;
-      else if (e < 0) e += dim;
+      if (given && ((params.end_mask >> d) & 1) != 0)
+        e = step[d] > 0 ? dim : -1;
+      else if (e < 0)
+        e += dim;
       e = step[d] > 0 ? ClampIndex(e, 0, dim) : ClampIndex(e, -1, dim - 1);
     }
     start[d] = b;
     stop[d] = e;
-    const std::int32_t n = step[d] > 0 ? (e > b ? (e - b + step[d] - 1) / step[d] : 0)
-                                       : (b > e ? (b - e - step[d] - 1) / -step[d] : 0);
+    const std::int32_t n =
+        step[d] > 0 ? (e > b ? (e - b + step[d] - 1) / step[d] : 0) : (b > e ? (b - e - step[d] - 1) / -step[d] : 0);
     count *= n;
   }
   if (output.Elements() != count) return Status::kBadShape;

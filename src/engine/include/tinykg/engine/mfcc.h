@@ -65,11 +65,11 @@ class Mfcc {
  private:
   MfccConfig config_;
   std::span<float> window_;
-  std::span<float> twiddles_;    // cos, sin pairs for k < fft_length / 2
+  std::span<float> twiddles_;                        // cos, sin pairs for k < fft_length / 2
   std::span<std::int16_t> band_start_, band_count_;  // FFT bins of each mel band
   std::span<std::int16_t> band_offset_;              // into weights_
   std::span<float> weights_;
-  std::span<float> dct_;         // [coefficients, mel_bins]
+  std::span<float> dct_;  // [coefficients, mel_bins]
   std::size_t table_bytes_ = 0;
   bool ready_ = false;
 };

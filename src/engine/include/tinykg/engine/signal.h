@@ -27,13 +27,13 @@ namespace tinykg::engine {
 // The options of the Signal operators (their custom_options in a .tflite);
 // each operator reads only its own fields.
 struct SignalParams {
-  std::int32_t shift = 0;                     // WINDOW: (sample * weight) >> shift
-  std::int32_t fft_length = 0;                // RFFT
-  std::int32_t start_index = 0;               // ENERGY: bins [start, end)
+  std::int32_t shift = 0;        // WINDOW: (sample * weight) >> shift
+  std::int32_t fft_length = 0;   // RFFT
+  std::int32_t start_index = 0;  // ENERGY: bins [start, end)
   std::int32_t end_index = 0;
-  std::int32_t snr_shift = 0;                 // PCAN
-  std::int32_t input_correction_bits = 0;     // FILTER_BANK_LOG
-  std::int32_t output_scale = 0;              // FILTER_BANK_LOG
+  std::int32_t snr_shift = 0;              // PCAN
+  std::int32_t input_correction_bits = 0;  // FILTER_BANK_LOG
+  std::int32_t output_scale = 0;           // FILTER_BANK_LOG
   // FILTER_BANK_SPECTRAL_SUBTRACTION (Q14 smoothing factors; odd channels
   // use the alternate pair).
   std::int32_t smoothing = 0;

@@ -66,7 +66,7 @@ Result<std::vector<float>> MfccFeatures(std::span<const std::int16_t> clip);
 struct AudioInference {
   std::vector<float> scores;  // dequantized model outputs
   int top = 0;
-  int frames = 0;             // feature rows computed
+  int frames = 0;  // feature rows computed
   std::vector<std::int8_t> features;
 };
 

@@ -25,28 +25,28 @@
 namespace tinykg::train {
 
 struct KeywordOptions {
-  std::string data;                    // the folder
-  std::string backbone;                // kws_ref_model.tflite
+  std::string data;      // the folder
+  std::string backbone;  // kws_ref_model.tflite
   std::vector<std::string> keywords = {"red", "green", "blue", "seven"};
-  std::string method = "reptile";      // online | reptile | fedavg | scratch
-  int shots = 5;                       // support samples per class in the meta-test
-  int test_speakers = 0;               // held-out speakers (0: a quarter, at least 2)
-  int visits = 400;                    // device visits (reptile; fedavg: visits / devices rounds)
-  int adapt_epochs = 4;                // passes over the support set, one SGD step per sample
-  int episodes = 8;                    // support draws per test speaker
-  float lr = 0.05f;                    // device learning rate
-  float meta_lr = 1.0f;                // Reptile step, annealed to 0
+  std::string method = "reptile";  // online | reptile | fedavg | scratch
+  int shots = 5;                   // support samples per class in the meta-test
+  int test_speakers = 0;           // held-out speakers (0: a quarter, at least 2)
+  int visits = 400;                // device visits (reptile; fedavg: visits / devices rounds)
+  int adapt_epochs = 4;            // passes over the support set, one SGD step per sample
+  int episodes = 8;                // support draws per test speaker
+  float lr = 0.05f;                // device learning rate
+  float meta_lr = 1.0f;            // Reptile step, annealed to 0
   std::uint64_t seed = 1;
 };
 
 struct KeywordResult {
   std::string method;
-  std::vector<std::string> classes;    // keywords, then "unknown"
+  std::vector<std::string> classes;  // keywords, then "unknown"
   int clips = 0, speakers = 0, train_speakers = 0, test_speakers = 0;
-  int features = 0;                    // backbone outputs per clip
-  double accuracy = 0;                 // meta-test, after adapting on the shots
-  double accuracy_before = 0;          // meta-test, the start before adapting
-  engine::MemoryReport memory;         // one device: head training state + backbone scratch
+  int features = 0;                          // backbone outputs per clip
+  double accuracy = 0;                       // meta-test, after adapting on the shots
+  double accuracy_before = 0;                // meta-test, the start before adapting
+  engine::MemoryReport memory;               // one device: head training state + backbone scratch
   std::int64_t backbone_constant_bytes = 0;  // int8 weights read in place (flash)
   double seconds = 0;
 };

@@ -31,8 +31,7 @@ struct WavClip {
 
 // Parses WAV bytes; `name` is used in errors. `expected_rate` 0 accepts any
 // rate, otherwise another rate is an error.
-Result<WavClip> ParseWav(std::span<const std::uint8_t> bytes, const std::string& name,
-                         std::uint32_t expected_rate = 0);
+Result<WavClip> ParseWav(std::span<const std::uint8_t> bytes, const std::string& name, std::uint32_t expected_rate = 0);
 // Reads and parses a file.
 Result<WavClip> ReadWav(const std::string& path, std::uint32_t expected_rate = 0);
 // Writes 16-bit PCM mono (for generated test data).
