@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "run.h"
@@ -90,6 +91,25 @@ TEST(KeywordLearning, BadFolderAndMissingKeywordAreErrors) {
   r = RunKeywordLearning(o);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("no clips of 'purple'"), std::string::npos) << r.status().ToString();
+}
+
+TEST(KeywordLearning, ABrokenClipInTheFolderIsAnErrorNamingIt) {
+  const std::string dir = std::string(TINYKG_BINARY_DIR) + "/kws_broken_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/red");
+  std::filesystem::copy(Voices() + "/red", dir + "/red", std::filesystem::copy_options::recursive);
+  {
+    std::ofstream broken(dir + "/red/bad_nohash_0.wav", std::ios::binary);
+    broken << "RIFF....WAVE";  // no chunks
+  }
+  KeywordOptions o;
+  o.data = dir;
+  o.backbone = kBackbone;
+  o.keywords = {"red"};
+  auto r = RunKeywordLearning(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find(dir + "/red/bad_nohash_0.wav"), std::string::npos) << r.status().ToString();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(KeywordLearningCli, TrainDataKws_ReadsTheFolderNamedByTheEnvironment_PrintsJson) {

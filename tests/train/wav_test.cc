@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace tinykg::train {
@@ -98,6 +100,21 @@ TEST(Wav, TruncatedAndHugeSizesAreRefused) {
   auto no_data = Wav(1, 1, 16000, 16, 0, 0);
   no_data.resize(36);
   EXPECT_NE(Error(no_data).find("no 'data' chunk"), std::string::npos);
+}
+
+TEST(Wav, FileLargerThanTheLimitIsRefusedBeforeReading) {
+  const std::string path = ::testing::TempDir() + "/tinykg_wav_huge.wav";
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << "RIFF";
+  }
+  std::filesystem::resize_file(path, kMaxWavBytes + 1);  // sparse: no 64 MiB written
+  auto r = ReadWav(path, 16000);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidData);
+  EXPECT_NE(r.status().ToString().find(path), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().ToString().find("WAV clips are read up to 67108864"), std::string::npos);
 }
 
 TEST(Wav, MissingFileIsAnIoError) {
