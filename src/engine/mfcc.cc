@@ -1,13 +1,92 @@
 #include "tinykg/engine/mfcc.h"
 
+// g++ contracts a * b + c into one fused multiply-add where the target has
+// one (Cortex-M4F/M7: VFMA) even in ISO mode, and x86-64 without -mfma does
+// not: the features would differ in the last bits between host and device.
+// Every product is rounded on its own here, on every target.
+#pragma GCC optimize("fp-contract=off")
+
 #include <cmath>
 
 namespace tinykg::engine {
 namespace {
 
-constexpr float kPi = 3.14159265358979323846f;
+// The front end must give the same floats on the host and on a device, so it
+// uses no libm function whose last bit depends on the C library (cosf, logf
+// differ between glibc and newlib): only +, -, *, / and sqrt, which IEEE 754
+// rounds the same everywhere (C++20 ISO mode: no FMA contraction).
 
-float HzToMel(float hz) { return 1127.0f * logf(1.0f + hz / 700.0f); }
+constexpr double kPi = 3.14159265358979323846;
+
+// cos(x) for the tables: reduce to [-pi/4, pi/4] by quarter turns, then
+// Taylor series in double (error below 1e-16 there).
+double Cos(double x);
+double Sin(double x) {
+  if (x < 0) return -Sin(-x);
+  const double quarter = kPi / 2;
+  const auto k = static_cast<long long>(x / quarter + 0.5);
+  const double r = x - static_cast<double>(k) * quarter;
+  const double r2 = r * r;
+  double sin_r = r, term = r, cos_r = 1, cterm = 1;
+  for (int n = 1; n <= 10; ++n) {
+    term *= -r2 / static_cast<double>((2 * n) * (2 * n + 1));
+    cterm *= -r2 / static_cast<double>((2 * n - 1) * (2 * n));
+    sin_r += term;
+    cos_r += cterm;
+  }
+  switch (k & 3) {
+    case 0:
+      return sin_r;
+    case 1:
+      return cos_r;
+    case 2:
+      return -sin_r;
+    default:
+      return -cos_r;
+  }
+}
+double Cos(double x) { return Sin(x + kPi / 2); }
+
+// ln(x) for x > 0: x = m 2^e with m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh(s)
+// with s = (m - 1) / (m + 1), |s| < 0.172. Double for the tables.
+double Log(double x) {
+  int e = 0;
+  while (x >= 1.4142135623730951) {
+    x *= 0.5;
+    ++e;
+  }
+  while (x < 0.7071067811865476) {
+    x *= 2;
+    --e;
+  }
+  const double s = (x - 1) / (x + 1), s2 = s * s;
+  double sum = 0, power = s;
+  for (int n = 1; n <= 25; n += 2) {
+    sum += power / static_cast<double>(n);
+    power *= s2;
+  }
+  return 2 * sum + static_cast<double>(e) * 0.6931471805599453;
+}
+
+// The same in float for the per-frame log (x > 0, normal): the exponent from
+// the bits, the series to s^9 (relative error about 1e-7).
+float LogF(float x) {
+  std::uint32_t bits = 0;
+  __builtin_memcpy(&bits, &x, sizeof bits);
+  int e = static_cast<int>((bits >> 23) & 0xFF) - 127;
+  bits = (bits & 0x007FFFFFu) | 0x3F800000u;  // mantissa in [1, 2)
+  float m = 0;
+  __builtin_memcpy(&m, &bits, sizeof m);
+  if (m > 1.41421356f) {
+    m *= 0.5f;
+    ++e;
+  }
+  const float s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
+  const float series = s * (2.0f + s2 * (2.0f / 3.0f + s2 * (2.0f / 5.0f + s2 * (2.0f / 7.0f + s2 * (2.0f / 9.0f)))));
+  return series + static_cast<float>(e) * 0.693147181f;
+}
+
+float HzToMel(float hz) { return static_cast<float>(1127.0 * Log(1.0 + static_cast<double>(hz) / 700.0)); }
 
 bool PowerOfTwo(std::int32_t n) { return n >= 2 && (n & (n - 1)) == 0; }
 
@@ -44,12 +123,12 @@ Status Mfcc::Init(const MfccConfig& c, Arena& arena) {
   // Periodic Hann window.
   for (std::int32_t n = 0; n < c.frame_length; ++n) {
     window_[static_cast<std::size_t>(n)] =
-        0.5f - 0.5f * cosf(2.0f * kPi * static_cast<float>(n) / static_cast<float>(c.frame_length));
+        static_cast<float>(0.5 - 0.5 * Cos(2.0 * kPi * static_cast<double>(n) / static_cast<double>(c.frame_length)));
   }
   for (std::size_t k = 0; k < half; ++k) {
-    const float a = -2.0f * kPi * static_cast<float>(k) / static_cast<float>(c.fft_length);
-    twiddles_[2 * k] = cosf(a);
-    twiddles_[2 * k + 1] = sinf(a);
+    const double a = -2.0 * kPi * static_cast<double>(k) / static_cast<double>(c.fft_length);
+    twiddles_[2 * k] = static_cast<float>(Cos(a));
+    twiddles_[2 * k + 1] = static_cast<float>(Sin(a));
   }
   // Mel bands: edges evenly spaced in mel; bin k (k >= 1) at k * nyquist /
   // (bins - 1) Hz weighs min(rising, falling) slope, floored at 0.
@@ -91,12 +170,12 @@ Status Mfcc::Init(const MfccConfig& c, Arena& arena) {
     }
   }
   // DCT-II, 2 cos(pi k (2n + 1) / 2N), times 1 / sqrt(2N).
-  const float scale = 1.0f / sqrtf(2.0f * static_cast<float>(c.mel_bins));
+  const double scale = 1.0 / std::sqrt(2.0 * static_cast<double>(c.mel_bins));
   for (std::int32_t k = 0; k < c.coefficients; ++k) {
     for (std::int32_t n = 0; n < c.mel_bins; ++n) {
-      dct_[static_cast<std::size_t>(k * c.mel_bins + n)] =
-          2.0f * scale *
-          cosf(kPi * static_cast<float>(k) * static_cast<float>(2 * n + 1) / static_cast<float>(2 * c.mel_bins));
+      dct_[static_cast<std::size_t>(k * c.mel_bins + n)] = static_cast<float>(
+          2.0 * scale *
+          Cos(kPi * static_cast<double>(k) * static_cast<double>(2 * n + 1) / static_cast<double>(2 * c.mel_bins)));
     }
   }
   table_bytes_ = arena.persistent_used() - mark;
@@ -156,7 +235,7 @@ Status Mfcc::Frame(std::span<const std::int16_t> frame, float gain, std::span<fl
       sum +=
           re[static_cast<std::size_t>(band_start_[ub] + j)] * weights_[static_cast<std::size_t>(band_offset_[ub] + j)];
     }
-    mel[ub] = logf(sum + config_.log_offset);
+    mel[ub] = LogF(sum + config_.log_offset);
   }
   for (std::int32_t k = 0; k < config_.coefficients; ++k) {
     float sum = 0.0f;
@@ -183,6 +262,27 @@ Status Mfcc::Compute(std::span<const std::int16_t> clip, std::span<float> out, A
         gain, out.subspan(static_cast<std::size_t>(f) * per, per), arena));
   }
   return Status::kOk;
+}
+
+Status MfccBackbone::Extract(std::span<const float> sample, std::span<float> features) {
+  if (sample.size() != frame_length_ || features.size() != feature_count()) return Status::kBadShape;
+  const std::size_t mark = arena_.scratch_used();
+  std::span<std::int16_t> frame = arena_.Scratch<std::int16_t>(frame_length_);
+  if (frame.data() == nullptr) return Status::kOutOfMemory;
+  for (std::size_t i = 0; i < frame_length_; ++i) {
+    const float v = sample[i] < -32768.0f ? -32768.0f : (sample[i] > 32767.0f ? 32767.0f : sample[i]);
+    frame[i] = static_cast<std::int16_t>(v < 0 ? v - 0.5f : v + 0.5f);
+  }
+  const Status s = mfcc_.Frame(frame, gain_, features, arena_);
+  arena_.RewindScratch(mark);
+  return s;
+}
+
+MemoryReport MfccBackbone::memory() const {
+  MemoryReport m;
+  m.other = mfcc_.table_bytes();
+  m.scratch = frame_length_ * sizeof(std::int16_t) + 4256;
+  return m;
 }
 
 }  // namespace tinykg::engine

@@ -5,6 +5,7 @@
 // under 10 % of a 64 MHz core's 30 ms (192,000 instructions).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -12,6 +13,9 @@
 #include <string>
 
 #include "shell.h"
+#include "tinykg/emu/run.h"
+#include "tinykg/emu/target.h"
+#include "tinykg/engine/mfcc.h"
 #include "tinykg/train/audio_frontend.h"
 #include "tinykg/train/wav.h"
 
@@ -126,6 +130,61 @@ TEST(KwsOnEmulator, NanoBle33LearnsKeywordsWithTheDsCnnInFlash) {
       Shell(cli + " query --format tsv 'SELECT ?r WHERE { ?r a <https://w3id.org/tinykg/ontology#TrainingRun> }'");
   EXPECT_EQ(q.code, 0) << q.out;
   EXPECT_NE(q.out.find(j["run"].get<std::string>()), std::string::npos) << q.out;
+}
+
+}  // namespace
+
+namespace {
+
+// MLPerf Tiny KWS's MFCC computed on the emulated Nano 33 BLE (firmware mode
+// 6/7): one 30 ms frame per inference, features bit-identical to the host's.
+TEST(MfccOnEmulator, NanoBle33FeaturesEqualHost_InstructionsPerFrame) {
+  auto clip = train::ReadWav(kYes, train::kKwsSampleRate);
+  ASSERT_TRUE(clip.ok());
+  tinykg::emu::Workload w;
+  w.features = 480;
+  w.classes = 2;
+  w.mfcc_frames = true;
+  for (int k = 0; k < 49; ++k) {
+    for (int i = 0; i < 480; ++i)
+      w.eval_x.push_back(static_cast<float>(clip->samples[static_cast<std::size_t>(320 * k + i)]));
+    w.eval_y.push_back(k % 2);
+  }
+  tinykg::emu::RunOptions options;
+  options.infer_only = true;
+  options.report_outputs = true;
+  const tinykg::emu::DeviceLimits nano{172000, 628000, 4096};  // the Nano 33 BLE's free RAM and flash
+  auto m = tinykg::emu::RunOnEmulator(*tinykg::emu::FindTarget("cortex-m4f"), nano, w,
+                                      std::string(TINYKG_BINARY_DIR) + "/emu-test/mfcc", options);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_EQ(m->eval_features.size(), 49u * 10u);
+  // The host: the same frames, the same gain, the same code.
+  std::vector<std::byte> memory(64u << 10);
+  tinykg::engine::Arena arena(memory);
+  tinykg::engine::Mfcc mfcc;
+  ASSERT_EQ(mfcc.Init({}, arena), tinykg::engine::Status::kOk);
+  int equal = 0;
+  double worst = 0;
+  std::vector<float> host(10);
+  for (std::size_t k = 0; k < 49; ++k) {
+    ASSERT_EQ(
+        mfcc.Frame(std::span<const std::int16_t>(clip->samples).subspan(320 * k, 480), 1.0f / 32768.0f, host, arena),
+        tinykg::engine::Status::kOk);
+    for (std::size_t i = 0; i < 10; ++i) {
+      const float device = m->eval_features[k * 10 + i];
+      equal += device == host[i];
+      worst = std::max(worst, static_cast<double>(std::fabs(device - host[i])));
+    }
+  }
+  std::printf(
+      "MFCC on mps2-an386 (Nano 33 BLE): %d/490 features bit-identical to the host (max difference %.3g); "
+      "%.0f instructions per 30 ms frame (incl. a 10->2 dense head); peak RAM %llu B, flash %llu B\n",
+      equal, worst, m->instructions_per_inference, static_cast<unsigned long long>(m->peak_ram_bytes),
+      static_cast<unsigned long long>(m->flash_bytes));
+  EXPECT_EQ(equal, 490) << "max difference " << worst;
+  EXPECT_GT(m->instructions_per_inference, 10000.0);
+  EXPECT_LT(m->instructions_per_inference, 192000.0);  // under 10 % of a 64 MHz core's 30 ms
+  EXPECT_LT(m->peak_ram_bytes, 172000u);
 }
 
 }  // namespace

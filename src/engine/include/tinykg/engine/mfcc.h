@@ -21,6 +21,7 @@
 #include <span>
 
 #include "tinykg/engine/arena.h"
+#include "tinykg/engine/online.h"
 #include "tinykg/engine/status.h"
 
 namespace tinykg::engine {
@@ -72,6 +73,28 @@ class Mfcc {
   std::span<float> dct_;  // [coefficients, mel_bins]
   std::size_t table_bytes_ = 0;
   bool ready_ = false;
+};
+
+// One MFCC frame as a frozen feature extractor: a sample is frame_length
+// raw int16 values (as floats; rounded and saturated), the features its
+// coefficients at a fixed `gain`. Lets the online learner and the emulator
+// firmware run the front end per 30 ms frame. Borrows `mfcc` (initialised)
+// and `arena` (4,256 + 2 * frame_length bytes of scratch per Extract).
+class MfccBackbone final : public Backbone {
+ public:
+  MfccBackbone(const Mfcc& mfcc, Arena& arena, std::size_t frame_length, float gain)
+      : mfcc_(mfcc), arena_(arena), frame_length_(frame_length), gain_(gain) {}
+  std::size_t input_size() const override { return frame_length_; }
+  std::size_t feature_count() const override { return static_cast<std::size_t>(mfcc_.coefficients()); }
+  Status Extract(std::span<const float> sample, std::span<float> features) override;
+  // Tables are in the arena (persistent); scratch as above.
+  MemoryReport memory() const override;
+
+ private:
+  const Mfcc& mfcc_;
+  Arena& arena_;
+  std::size_t frame_length_;
+  float gain_;
 };
 
 }  // namespace tinykg::engine
