@@ -54,6 +54,8 @@ void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddCompactCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run);
+// `infer`: a keyword model on a WAV clip (cmd_infer.cc).
+void AddInferCommand(CLI::App& app, GlobalOptions& options, Runner& run);
 // Matchmaking, benchmark records, search and reports (cmd_match.cc, cmd_bench.cc,
 // cmd_search.cc, cmd_report.cc).
 void AddMatchCommand(CLI::App& app, GlobalOptions& options, Runner& run);

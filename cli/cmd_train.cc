@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -10,6 +12,7 @@
 #include "cli.h"
 #include "tinykg/train/dataset.h"
 #include "tinykg/train/experiments.h"
+#include "tinykg/train/keyword_learning.h"
 #include "tinykg/train/omniglot.h"
 
 namespace tinykg::cli {
@@ -28,7 +31,10 @@ struct TrainArgs {
   unsigned jobs = 0;
   std::string task;
   std::vector<std::string> sensors;
+  std::vector<std::string> keywords;  // --data kws|DIR
+  int test_speakers = 0, episodes = 8, adapt_epochs = 4;
 };
+
 
 nlohmann::json MemoryJson(const engine::MemoryReport& m) {
   return {{"weights", m.weights},           {"frozen_weights", m.frozen_weights},
@@ -47,6 +53,59 @@ void PrintTable(const nlohmann::json& j) {
   }
 }
 
+// --data kws or a folder: keywords learned on the device (keyword_learning.h).
+int RunKeywords(const TrainArgs& args) {
+  train::KeywordOptions o;
+  o.data = args.data;
+  if (args.data == "kws") {
+    const char* env = std::getenv("TINYKG_KWS_DATA");
+    o.data = env != nullptr && *env != '\0' ? env : "kws-voices";
+    if (!std::filesystem::is_directory(o.data)) {
+      return ReportError(NotFound("--data kws reads the synthesized speakers in '" + o.data +
+                                  "' ($TINYKG_KWS_DATA), which do not exist: make them with "
+                                  "'bash scripts/kws_voices.sh " + o.data + "'"));
+    }
+  }
+  if (args.model.empty()) {
+    return ReportError(InvalidArgument("--data " + args.data + " needs --model: the keyword backbone "
+                                       "(MLPerf Tiny's kws_ref_model.tflite, cut before its classifier)"));
+  }
+  o.backbone = args.model;
+  if (!args.keywords.empty()) o.keywords = args.keywords;
+  o.method = args.method.empty() ? "reptile" : args.method;
+  o.shots = args.shots;
+  o.test_speakers = args.test_speakers;
+  o.episodes = args.episodes;
+  o.adapt_epochs = args.adapt_epochs;
+  if (args.steps > 0) o.visits = args.steps;
+  if (args.lr > 0) o.lr = args.lr;
+  if (args.meta_lr > 0) o.meta_lr = args.meta_lr;
+  o.seed = args.seed;
+  auto r = train::RunKeywordLearning(o);
+  if (!r.ok()) return ReportError(r.status());
+  nlohmann::json out = {{"method", r->method},
+                        {"data", o.data},
+                        {"classes", r->classes},
+                        {"shots", o.shots},
+                        {"seed", o.seed},
+                        {"accuracy", r->accuracy},
+                        {"accuracy_before", r->accuracy_before},
+                        {"clips", r->clips},
+                        {"speakers", r->speakers},
+                        {"train_speakers", r->train_speakers},
+                        {"test_speakers", r->test_speakers},
+                        {"features", r->features},
+                        {"memory_bytes", MemoryJson(r->memory)},
+                        {"backbone_flash_bytes", r->backbone_constant_bytes},
+                        {"seconds", r->seconds}};
+  if (args.format == "json") {
+    std::cout << out.dump() << "\n";
+  } else {
+    PrintTable(out);
+  }
+  return kExitOk;
+}
+
 int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   if (args.format != "table" && args.format != "json") {
     return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
@@ -59,6 +118,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   if (!args.on.empty() && args.on != "host") {
     return ReportError(InvalidArgument("unknown --on '" + args.on + "' (host, emulator)"));
   }
+  if (args.data == "kws" || std::filesystem::is_directory(args.data)) return RunKeywords(args);
   const bool is_omniglot = args.data == "omniglot" ||
                            (args.data.size() > 4 && args.data.compare(args.data.size() - 4, 4, ".zip") == 0);
   if ((!args.model.empty() || !args.head.empty()) && (args.data == "sine" || is_omniglot)) {
@@ -207,7 +267,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto* cmd = app.add_subcommand("train", "Train on the host with the embedded engine (online, reptile, fedavg, scratch)");
   auto args = std::make_shared<TrainArgs>();
   cmd->add_option("--data", args->data,
-                  "Training data: a CSV file with a header row, 'sine', or 'omniglot' (or an Omniglot .zip)")
+                  "Training data: a CSV file with a header row, 'sine', 'omniglot' (or an Omniglot .zip), 'kws' "
+                  "(synthesized speakers, scripts/kws_voices.sh) or a folder of WORD/SPEAKER_nohash_N.wav clips")
       ->required();
   cmd->add_option("--eval", args->eval, "CSV file to evaluate accuracy on (same columns)");
   cmd->add_option("--label", args->label, "Label column (class indices 0, 1, ...)");
@@ -222,7 +283,12 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--round-size", args->round_size,
                   "Sine reptile: device visits per meta-update (1 = one device at a time)");
   cmd->add_option("--ways", args->ways, "Omniglot: classes per task (default 5)");
-  cmd->add_option("--shots", args->shots, "Omniglot: examples per class (default 1)");
+  cmd->add_option("--shots", args->shots, "Omniglot, keywords: examples per class (default 1)");
+  cmd->add_option("--keywords", args->keywords, "Keywords: the words to learn (default red,green,blue,seven); "
+                  "other words are 'unknown'")->delimiter(',');
+  cmd->add_option("--test-speakers", args->test_speakers, "Keywords: speakers held out for the meta-test (default a quarter)");
+  cmd->add_option("--episodes", args->episodes, "Keywords: support draws per held-out speaker (default 8)");
+  cmd->add_option("--adapt-epochs", args->adapt_epochs, "Keywords: passes over the shots, one step per sample (default 4)");
   cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)");
   cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine)");
   cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop)");

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   AddStatsCommand(app, options, run);
   AddCompactCommand(app, options, run);
   AddTrainCommand(app, options, run);
+  AddInferCommand(app, options, run);
   AddSearchCommand(app, options, run);
   AddReportCommand(app, options, run);
   AddBenchCommand(app, options, run);

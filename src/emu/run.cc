@@ -108,7 +108,7 @@ Status WriteSamples(const Workload& w, std::int32_t steps, std::int32_t inferenc
       out.write(reinterpret_cast<const char*>(&y[i]), sizeof(std::int32_t));
     }
   };
-  if (mode == 0.0f || mode == 4.0f || mode == 5.0f) {
+  if (mode == 0.0f || mode == 4.0f || mode == 5.0f || mode == 6.0f || mode == 7.0f) {
     put(w.train_x, w.train_y, steps);
     put(w.eval_x, w.eval_y, inferences);
   }
@@ -331,13 +331,17 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
   // Three runs (two for inference only), each a QEMU process in its own
   // folder; the differences isolate training steps and inferences.
   // Per run: steps, inferences, firmware mode (main.cc).
-  const float mode = w.model_blob.empty() ? 0.0f : (options.report_features ? 5.0f : 4.0f);
+  float mode = w.model_blob.empty() ? 0.0f : (options.report_features ? 5.0f : 4.0f);
+  if (w.mfcc_frames) {
+    if (!w.model_blob.empty()) return InvalidArgument("MFCC frames and a model backbone are exclusive");
+    mode = options.report_features ? 7.0f : 6.0f;
+  }
   std::vector<std::array<float, 3>> plan = {{0, 0, mode}, {static_cast<float>(steps), 0, mode},
                                             {static_cast<float>(steps), static_cast<float>(inferences), mode}};
   if (options.infer_only) plan = {{0, 0, mode}, {0, static_cast<float>(inferences), mode}};
   const std::size_t counted = plan.size();
-  const bool report_outputs = options.report_outputs && !w.model_blob.empty();
-  if (report_outputs) plan.push_back({plan.back()[0], plan.back()[1], 5.0f});
+  const bool report_outputs = options.report_outputs && (!w.model_blob.empty() || w.mfcc_frames);
+  if (report_outputs) plan.push_back({plan.back()[0], plan.back()[1], w.mfcc_frames ? 7.0f : 5.0f});
   std::vector<std::optional<Result<QemuRun>>> runs(plan.size());
   internal::ForEachBounded(plan.size(), options.jobs, [&](std::size_t r) {
     const std::string run_dir = work_dir + "/run" + std::to_string(r);
@@ -416,7 +420,7 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
   const double hidden_macs = w.hidden_units > 0 ? static_cast<double>(w.hidden_units) * w.classes : 0.0;
   const double step_macs = 2.0 * static_cast<double>(m.head_macs) + hidden_macs;
   // With a backbone a step also runs the frozen graph: no per-head-MAC figure.
-  if (step_macs > 0 && w.model_blob.empty()) m.instructions_per_mac_step = m.instructions_per_step / step_macs;
+  if (step_macs > 0 && w.model_blob.empty() && !w.mfcc_frames) m.instructions_per_mac_step = m.instructions_per_step / step_macs;
   return m;
 }
 

@@ -22,6 +22,22 @@ const char* OpKindName(OpKind op) {
     case OpKind::kRelu: return "RELU";
     case OpKind::kRelu6: return "RELU6";
     case OpKind::kTranspose: return "TRANSPOSE";
+    case OpKind::kCast: return "CAST";
+    case OpKind::kStridedSlice: return "STRIDED_SLICE";
+    case OpKind::kConcatenation: return "CONCATENATION";
+    case OpKind::kMul: return "MUL";
+    case OpKind::kDiv: return "DIV";
+    case OpKind::kMinimum: return "MINIMUM";
+    case OpKind::kMaximum: return "MAXIMUM";
+    case OpKind::kSignalWindow: return "SignalWindow";
+    case OpKind::kSignalFftAutoScale: return "SignalFftAutoScale";
+    case OpKind::kSignalRfft: return "SignalRfft";
+    case OpKind::kSignalEnergy: return "SignalEnergy";
+    case OpKind::kSignalFilterBank: return "SignalFilterBank";
+    case OpKind::kSignalFilterBankSquareRoot: return "SignalFilterBankSquareRoot";
+    case OpKind::kSignalSpectralSubtraction: return "SignalFilterBankSpectralSubtraction";
+    case OpKind::kSignalPcan: return "SignalPCAN";
+    case OpKind::kSignalFilterBankLog: return "SignalFilterBankLog";
   }
   return "?";
 }
@@ -36,14 +52,27 @@ Status Graph::AddTensor(const Tensor& tensor, bool constant, int* index) {
   return Status::kOk;
 }
 
-Status Graph::AddNode(const Node& node) {
+Status Graph::AddNode(const Node& node, const NodeOptions* options) {
   if (node_count_ >= kMaxGraphNodes) return Status::kOutOfMemory;
+  if (options != nullptr && options_count_ >= kMaxNodeOptions) return Status::kOutOfMemory;
   if (node.output < 0 || node.output >= tensor_count_ || node.inputs[0] < 0) return Status::kInvalidArgument;
   for (std::int16_t i : node.inputs) {
     if (i >= tensor_count_) return Status::kInvalidArgument;
   }
-  nodes_[static_cast<std::size_t>(node_count_++)] = node;
+  if (node.output2 >= tensor_count_ || node.state >= tensor_count_) return Status::kInvalidArgument;
+  if (node.op > kLastOpKind) return Status::kInvalidArgument;
+  Node& added = nodes_[static_cast<std::size_t>(node_count_++)];
+  added = node;
+  added.options = -1;
+  if (options != nullptr) {
+    options_[static_cast<std::size_t>(options_count_)] = *options;
+    added.options = static_cast<std::int8_t>(options_count_++);
+  }
   return Status::kOk;
+}
+
+const NodeOptions& Graph::options(const Node& node) const {
+  return node.options < 0 ? no_options_ : options_[static_cast<std::size_t>(node.options)];
 }
 
 Status Graph::Plan(Arena& arena) {
@@ -76,6 +105,10 @@ Status Graph::Plan(Arena& arena) {
     const Node& node = nodes_[static_cast<std::size_t>(i)];
     for (std::int16_t t : node.inputs) use(t, i);
     use(node.output, i);
+    use(node.output2, i);
+    // State outlives every node, so nothing else is ever placed on it.
+    use(node.state, 0);
+    use(node.state, node_count_);
   }
   if (output_ >= 0) use(output_, node_count_);
   int count = 0;
@@ -127,6 +160,22 @@ Status Graph::Plan(Arena& arena) {
   arena.RewindScratch(scratch_mark);
   if (block == nullptr) return Status::kOutOfMemory;
   activation_bytes_ = total;
+  return ResetState();
+}
+
+Status Graph::ResetState() {
+  for (int i = 0; i < node_count_; ++i) {
+    const Node& node = nodes_[static_cast<std::size_t>(i)];
+    if (node.state < 0) continue;
+    const Tensor& state = tensor(node.state);
+    if (state.data == nullptr) return Status::kInvalidArgument;
+    if (node.op == OpKind::kSignalRfft) {
+      TINYKG_ENGINE_TRY(RfftInit(options(node).signal.fft_length, state));
+    } else {
+      auto* bytes = static_cast<unsigned char*>(state.data);
+      for (std::size_t b = 0; b < state.Bytes(); ++b) bytes[b] = 0;
+    }
+  }
   return Status::kOk;
 }
 
@@ -135,6 +184,15 @@ Status Graph::Run(const Node& node) {
   const Tensor* second = node.inputs[1] >= 0 ? &tensor(node.inputs[1]) : nullptr;
   const Tensor* third = node.inputs[2] >= 0 ? &tensor(node.inputs[2]) : nullptr;
   const Tensor& out = tensor(node.output);
+  // Whether the first `count` inputs are present.
+  auto present = [&](int count) {
+    for (int k = 0; k < count; ++k) {
+      if (node.inputs[static_cast<std::size_t>(k)] < 0) return false;
+    }
+    return true;
+  };
+  auto at = [&](int k) -> const Tensor& { return tensor(node.inputs[static_cast<std::size_t>(k)]); };
+  const NodeOptions& o = options(node);
   auto int32_values = [](const Tensor* t) {
     return t == nullptr || t->type != DataType::kInt32 ? std::span<const std::int32_t>{}
                                                        : t->Span<const std::int32_t>();
@@ -164,6 +222,52 @@ Status Graph::Run(const Node& node) {
     case OpKind::kRelu: return Relu(in, out);
     case OpKind::kRelu6: return Relu6(in, out);
     case OpKind::kTranspose: return Transpose(int32_values(second), in, out);
+    case OpKind::kCast: return Cast(in, out);
+    case OpKind::kStridedSlice:
+      if (!present(4)) return Status::kInvalidArgument;
+      return StridedSlice(o.slice, in, int32_values(second), int32_values(third), int32_values(&at(3)), out);
+    case OpKind::kConcatenation: {
+      std::array<const Tensor*, kMaxNodeInputs> parts{};
+      std::size_t n = 0;
+      for (std::int16_t t : node.inputs) {
+        if (t >= 0) parts[n++] = &tensor(t);
+      }
+      return Concatenation(o.axis, std::span<const Tensor* const>(parts.data(), n), out);
+    }
+    case OpKind::kMul:
+    case OpKind::kDiv:
+    case OpKind::kMinimum:
+    case OpKind::kMaximum: {
+      if (second == nullptr) return Status::kInvalidArgument;
+      const BinaryOp op = node.op == OpKind::kMul   ? BinaryOp::kMul
+                          : node.op == OpKind::kDiv ? BinaryOp::kDiv
+                          : node.op == OpKind::kMinimum ? BinaryOp::kMinimum
+                                                        : BinaryOp::kMaximum;
+      return Binary(op, node.activation, in, *second, out);
+    }
+    case OpKind::kSignalWindow:
+      if (second == nullptr) return Status::kInvalidArgument;
+      return SignalWindow(o.signal, in, *second, out);
+    case OpKind::kSignalFftAutoScale:
+      if (node.output2 < 0) return Status::kInvalidArgument;
+      return FftAutoScale(in, out, tensor(node.output2));
+    case OpKind::kSignalRfft:
+      if (node.state < 0) return Status::kInvalidArgument;
+      return Rfft(o.signal, in, tensor(node.state), out);
+    case OpKind::kSignalEnergy: return SignalEnergy(o.signal, in, out);
+    case OpKind::kSignalFilterBank:
+      if (!present(6)) return Status::kInvalidArgument;
+      return FilterBank(in, at(1), at(2), at(3), at(4), at(5), out);
+    case OpKind::kSignalFilterBankSquareRoot:
+      if (second == nullptr) return Status::kInvalidArgument;
+      return FilterBankSquareRoot(in, *second, out);
+    case OpKind::kSignalSpectralSubtraction:
+      if (node.output2 < 0) return Status::kInvalidArgument;
+      return SpectralSubtraction(o.signal, in, out, tensor(node.output2));
+    case OpKind::kSignalPcan:
+      if (!present(3)) return Status::kInvalidArgument;
+      return Pcan(o.signal, in, at(1), at(2), out);
+    case OpKind::kSignalFilterBankLog: return FilterBankLog(o.signal, in, out);
   }
   return Status::kUnsupported;
 }
@@ -200,15 +304,31 @@ Status GraphBackbone::Extract(std::span<const float> sample, std::span<float> fe
     for (std::size_t i = 0; i < n; ++i) {
       in.Data<std::int8_t>()[i] = QuantizeInt8(sample[i], in.quant.Scale(), in.quant.ZeroPoint());
     }
+  } else if (in.type == DataType::kInt16 && !in.quant.quantized()) {
+    // Raw int16 samples (audio front ends): rounded and saturated.
+    for (std::size_t i = 0; i < n; ++i) {
+      const float v = sample[i] < -32768.0f ? -32768.0f : (sample[i] > 32767.0f ? 32767.0f : sample[i]);
+      in.Data<std::int16_t>()[i] = static_cast<std::int16_t>(v < 0 ? v - 0.5f : v + 0.5f);
+    }
   } else {
     return Status::kBadType;
   }
   TINYKG_ENGINE_TRY(graph_.Invoke(0, cut_ + 1));
   const Tensor& out = graph_.tensor(graph_.node(cut_).output);
   for (std::size_t i = 0; i < features.size(); ++i) {
-    features[i] = out.type == DataType::kFloat32
-                      ? out.Data<const float>()[i]
-                      : DequantizeInt8(out.Data<const std::int8_t>()[i], out.quant.Scale(), out.quant.ZeroPoint());
+    if (out.type == DataType::kFloat32) {
+      features[i] = out.Data<const float>()[i];
+    } else if (out.type == DataType::kInt8 && out.quant.quantized()) {
+      features[i] = DequantizeInt8(out.Data<const std::int8_t>()[i], out.quant.Scale(), out.quant.ZeroPoint());
+    } else if (out.type == DataType::kInt8) {
+      features[i] = out.Data<const std::int8_t>()[i];  // unquantized: the values themselves
+    } else if (out.type == DataType::kInt16) {
+      features[i] = out.Data<const std::int16_t>()[i];
+    } else if (out.type == DataType::kInt32) {
+      features[i] = static_cast<float>(out.Data<const std::int32_t>()[i]);
+    } else {
+      return Status::kBadType;
+    }
   }
   return Status::kOk;
 }

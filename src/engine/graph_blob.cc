@@ -10,10 +10,10 @@ namespace {
 static_assert(std::endian::native == std::endian::little, "graph blobs are little-endian");
 
 constexpr std::uint32_t kMagic = 0x42474b54;  // "TKGB"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: six inputs, second output, state, audio ops
 constexpr std::size_t kHeaderBytes = 32;
 constexpr std::size_t kTensorBytes = 48;
-constexpr std::size_t kNodeBytes = 56;
+constexpr std::size_t kNodeBytes = 148;
 
 // Fixed-layout records, read and written field by field with memcpy so the
 // blob needs no alignment beyond its payloads'.
@@ -29,11 +29,43 @@ struct NodeRecord {
   std::uint8_t op, activation, conv_padding, pool_padding;
   std::int16_t inputs[kMaxNodeInputs], output;
   std::int32_t conv_stride_h, conv_stride_w, dilation_h, dilation_w, depth_multiplier;
-  std::uint8_t conv_activation, pool_activation, pad[2];
+  std::uint8_t conv_activation, pool_activation, pad[2];  // pad: clamping, has options
   std::int32_t pool_stride_h, pool_stride_w, filter_h, filter_w;
   float beta;
+  std::int16_t output2, state;
+  std::int32_t axis;
+  std::int32_t slice[5];   // begin, end, shrink_axis, ellipsis, new_axis masks
+  std::int32_t signal[14]; // SignalParams in declaration order, clamping last
 };
 static_assert(sizeof(NodeRecord) == kNodeBytes);
+
+void PutSignal(const SignalParams& p, std::int32_t* v) {
+  const std::int32_t values[14] = {p.shift, p.fft_length, p.start_index, p.end_index, p.snr_shift,
+                                   p.input_correction_bits, p.output_scale, p.smoothing, p.one_minus_smoothing,
+                                   p.alternate_smoothing, p.alternate_one_minus_smoothing, p.smoothing_bits,
+                                   p.spectral_subtraction_bits, p.min_signal_remaining};
+  for (int i = 0; i < 14; ++i) v[i] = values[i];
+}
+
+SignalParams GetSignal(const std::int32_t* v, bool clamping) {
+  SignalParams p;
+  p.shift = v[0];
+  p.fft_length = v[1];
+  p.start_index = v[2];
+  p.end_index = v[3];
+  p.snr_shift = v[4];
+  p.input_correction_bits = v[5];
+  p.output_scale = v[6];
+  p.smoothing = v[7];
+  p.one_minus_smoothing = v[8];
+  p.alternate_smoothing = v[9];
+  p.alternate_one_minus_smoothing = v[10];
+  p.smoothing_bits = v[11];
+  p.spectral_subtraction_bits = v[12];
+  p.min_signal_remaining = v[13];
+  p.clamping = clamping;
+  return p;
+}
 
 struct Header {
   std::uint32_t magic, version, tensor_count, node_count;
@@ -83,6 +115,8 @@ Status SerializeGraph(Graph& graph, int cut, std::span<std::byte> out, std::size
   for (int n = 0; n <= cut; ++n) {
     for (std::int16_t t : graph.node(n).inputs) keep(t);
     keep(graph.node(n).output);
+    keep(graph.node(n).output2);
+    keep(graph.node(n).state);
   }
   const int node_count = cut + 1;
   Writer w(out);
@@ -133,6 +167,18 @@ Status SerializeGraph(Graph& graph, int cut, std::span<std::byte> out, std::size
     r.filter_h = node.pool.filter_h;
     r.filter_w = node.pool.filter_w;
     r.beta = node.beta;
+    r.output2 = node.output2 < 0 ? std::int16_t{-1} : remap[node.output2];
+    r.state = node.state < 0 ? std::int16_t{-1} : remap[node.state];
+    const NodeOptions& o = graph.options(node);
+    r.axis = o.axis;
+    r.slice[0] = o.slice.begin_mask;
+    r.slice[1] = o.slice.end_mask;
+    r.slice[2] = o.slice.shrink_axis_mask;
+    r.slice[3] = o.slice.ellipsis_mask;
+    r.slice[4] = o.slice.new_axis_mask;
+    PutSignal(o.signal, r.signal);
+    r.pad[0] = o.signal.clamping ? 1 : 0;
+    r.pad[1] = node.options >= 0 ? 1 : 0;
     w.Put(nodes_at + static_cast<std::size_t>(n) * kNodeBytes, &r, sizeof r);
   }
   const std::size_t total = AlignUp(w.end());
@@ -167,7 +213,7 @@ Status LoadGraphBlob(std::span<const std::byte> blob, Graph& graph, int* cut) {
   for (std::uint32_t t = 0; t < h.tensor_count; ++t) {
     TensorRecord r;
     std::memcpy(&r, blob.data() + kHeaderBytes + t * kTensorBytes, sizeof r);
-    if (r.rank > kMaxRank || r.type > static_cast<std::uint8_t>(DataType::kInt64)) return Status::kInvalidArgument;
+    if (r.rank > kMaxRank || r.type > static_cast<std::uint8_t>(DataType::kUInt64)) return Status::kInvalidArgument;
     Tensor tensor;
     tensor.type = static_cast<DataType>(r.type);
     tensor.shape.rank = r.rank;
@@ -200,7 +246,7 @@ Status LoadGraphBlob(std::span<const std::byte> blob, Graph& graph, int* cut) {
   for (std::uint32_t n = 0; n < h.node_count; ++n) {
     NodeRecord r;
     std::memcpy(&r, blob.data() + nodes_at + n * kNodeBytes, sizeof r);
-    if (r.op > static_cast<std::uint8_t>(OpKind::kTranspose)) return Status::kInvalidArgument;
+    if (r.op > static_cast<std::uint8_t>(kLastOpKind)) return Status::kInvalidArgument;
     Node node;
     node.op = static_cast<OpKind>(r.op);
     node.activation = static_cast<Activation>(r.activation);
@@ -220,7 +266,13 @@ Status LoadGraphBlob(std::span<const std::byte> blob, Graph& graph, int* cut) {
     node.pool.filter_w = r.filter_w;
     node.pool.activation = static_cast<Activation>(r.pool_activation);
     node.beta = r.beta;
-    TINYKG_ENGINE_TRY(graph.AddNode(node));
+    node.output2 = r.output2;
+    node.state = r.state;
+    NodeOptions options;
+    options.axis = r.axis;
+    options.slice = {r.slice[0], r.slice[1], r.slice[2], r.slice[3], r.slice[4]};
+    options.signal = GetSignal(r.signal, r.pad[0] != 0);
+    TINYKG_ENGINE_TRY(graph.AddNode(node, r.pad[1] != 0 ? &options : nullptr));
   }
   if (h.input < 0 || h.output < 0 || h.input >= graph.tensor_count() || h.output >= graph.tensor_count()) {
     return Status::kInvalidArgument;

@@ -10,6 +10,8 @@ std::size_t DataTypeSize(DataType type) {
     case DataType::kInt16: return 2;
     case DataType::kInt32: return 4;
     case DataType::kInt64: return 8;
+    case DataType::kUInt32: return 4;
+    case DataType::kUInt64: return 8;
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "tinykg/engine/quantization.h"
+#include "tinykg/model/flexbuffer.h"
 
 namespace tinykg::train {
 namespace {
@@ -19,6 +20,8 @@ Result<DataType> MapType(tfl::TensorType type) {
     case tfl::TensorType::kUint8: return DataType::kUInt8;
     case tfl::TensorType::kInt16: return DataType::kInt16;
     case tfl::TensorType::kInt64: return DataType::kInt64;
+    case tfl::TensorType::kUint32: return DataType::kUInt32;
+    case tfl::TensorType::kUint64: return DataType::kUInt64;
     default: return Unsupported("tensor type " + tfl::TensorTypeName(type));
   }
 }
@@ -52,12 +55,77 @@ Result<OpKind> MapOp(const tfl::Operator& op) {
       {B::kPad, OpKind::kPad},               {B::kQuantize, OpKind::kQuantize},
       {B::kDequantize, OpKind::kDequantize}, {B::kLogistic, OpKind::kLogistic},
       {B::kRelu, OpKind::kRelu},             {B::kRelu6, OpKind::kRelu6},
-      {B::kTranspose, OpKind::kTranspose},
+      {B::kTranspose, OpKind::kTranspose},   {B::kCast, OpKind::kCast},
+      {B::kStridedSlice, OpKind::kStridedSlice}, {B::kConcatenation, OpKind::kConcatenation},
+      {B::kMul, OpKind::kMul},               {B::kDiv, OpKind::kDiv},
+      {B::kMinimum, OpKind::kMinimum},       {B::kMaximum, OpKind::kMaximum},
   };
   for (const Entry& e : kTable) {
     if (op.is(e.builtin)) return e.kind;
   }
+  struct CustomEntry {
+    const char* code;
+    OpKind kind;
+  };
+  // TFLite Micro Signal library operators (custom_code as the converter
+  // writes it).
+  static constexpr CustomEntry kCustom[] = {
+      {"SignalWindow", OpKind::kSignalWindow},
+      {"SignalFftAutoScale", OpKind::kSignalFftAutoScale},
+      {"SignalRfft", OpKind::kSignalRfft},
+      {"SignalEnergy", OpKind::kSignalEnergy},
+      {"SignalFilterBank", OpKind::kSignalFilterBank},
+      {"SignalFilterBankSquareRoot", OpKind::kSignalFilterBankSquareRoot},
+      {"SignalFilterBankSpectralSubtraction", OpKind::kSignalSpectralSubtraction},
+      {"SignalPCAN", OpKind::kSignalPcan},
+      {"SignalFilterBankLog", OpKind::kSignalFilterBankLog},
+  };
+  if (op.is(B::kCustom)) {
+    for (const CustomEntry& e : kCustom) {
+      if (op.custom_code == e.code) return e.kind;
+    }
+  }
   return Unsupported("operator " + op.Name() + " is not supported by the engine");
+}
+
+// The custom options of a Signal operator into the engine's SignalParams.
+Status ReadSignalParams(const tfl::Operator& op, engine::NodeOptions* options) {
+  engine::SignalParams& p = options->signal;
+  if (op.custom_options.empty()) return Status();
+  auto map = model::FlexbufferMap::Parse(op.custom_options);
+  if (!map.ok()) return map.status().WithContext(op.Name());
+  struct Field {
+    const char* key;
+    std::int32_t* value;
+  };
+  const Field fields[] = {
+      {"shift", &p.shift},
+      {"fft_length", &p.fft_length},
+      {"start_index", &p.start_index},
+      {"end_index", &p.end_index},
+      {"snr_shift", &p.snr_shift},
+      {"input_correction_bits", &p.input_correction_bits},
+      {"output_scale", &p.output_scale},
+      {"smoothing", &p.smoothing},
+      {"one_minus_smoothing", &p.one_minus_smoothing},
+      {"alternate_smoothing", &p.alternate_smoothing},
+      {"alternate_one_minus_smoothing", &p.alternate_one_minus_smoothing},
+      {"smoothing_bits", &p.smoothing_bits},
+      {"spectral_subtraction_bits", &p.spectral_subtraction_bits},
+      {"min_signal_remaining", &p.min_signal_remaining},
+  };
+  for (const Field& f : fields) {
+    auto v = map->Int(f.key);
+    if (v.status().code() == StatusCode::kNotFound) continue;
+    if (!v.ok()) return v.status().WithContext(op.Name());
+    if (*v < INT32_MIN || *v > INT32_MAX) {
+      return InvalidData(op.Name() + ": option '" + f.key + "' is out of range");
+    }
+    *f.value = static_cast<std::int32_t>(*v);
+  }
+  auto clamping = map->Int("clamping");
+  if (clamping.ok()) p.clamping = *clamping != 0;
+  return Status();
 }
 
 }  // namespace
@@ -140,7 +208,23 @@ Status LoadedModel::Convert() {
       case OpKind::kAdd:
       case OpKind::kMean:
       case OpKind::kPad:
-      case OpKind::kTranspose: inputs = 2; break;
+      case OpKind::kTranspose:
+      case OpKind::kMul:
+      case OpKind::kDiv:
+      case OpKind::kMinimum:
+      case OpKind::kMaximum:
+      case OpKind::kSignalWindow:
+      case OpKind::kSignalFilterBankSquareRoot: inputs = 2; break;
+      case OpKind::kSignalPcan: inputs = 3; break;
+      case OpKind::kStridedSlice: inputs = 4; break;
+      case OpKind::kSignalFilterBank: inputs = 6; break;
+      case OpKind::kConcatenation:
+        inputs = op.inputs.size();
+        if (inputs > static_cast<std::size_t>(engine::kMaxNodeInputs)) {
+          return Unsupported("CONCATENATION of " + std::to_string(inputs) + " tensors (the engine takes " +
+                             std::to_string(engine::kMaxNodeInputs) + ")");
+        }
+        break;
       default: inputs = 1;
     }
     for (std::size_t i = 0; i < inputs; ++i) {
@@ -152,6 +236,29 @@ Status LoadedModel::Convert() {
     auto out = add_tensor(static_cast<std::size_t>(op.outputs[0]));
     if (!out.ok()) return out.status();
     node.output = static_cast<std::int16_t>(*out);
+    if (node.op == OpKind::kSignalFftAutoScale || node.op == OpKind::kSignalSpectralSubtraction) {
+      if (op.outputs.size() < 2) return InvalidData(op.Name() + " needs two outputs");
+      auto second = add_tensor(static_cast<std::size_t>(op.outputs[1]));
+      if (!second.ok()) return second.status();
+      node.output2 = static_cast<std::int16_t>(*second);
+      // The noise estimate is kept from frame to frame.
+      if (node.op == OpKind::kSignalSpectralSubtraction) node.state = node.output2;
+    }
+    engine::NodeOptions options;
+    if (Status s = ReadSignalParams(op, &options); !s.ok()) return s;
+    if (node.op == OpKind::kSignalRfft) {
+      const std::size_t elements = engine::RfftStateElements(options.signal.fft_length);
+      if (elements == 0) {
+        return Unsupported(op.Name() + ": fft_length " + std::to_string(options.signal.fft_length) +
+                           " (the engine's RFFT takes powers of two)");
+      }
+      engine::Tensor state;
+      state.type = DataType::kInt16;
+      state.shape = {static_cast<std::int32_t>(elements)};
+      int index = -1;
+      if (graph_->AddTensor(state, false, &index) != engine::Status::kOk) return Unsupported("too many tensors");
+      node.state = static_cast<std::int16_t>(index);
+    }
     const tfl::OpOptions& o = op.options;
     node.activation = MapActivation(o.activation);
     node.conv.padding = MapPadding(o.padding);
@@ -175,7 +282,18 @@ Status LoadedModel::Convert() {
     node.pool.filter_w = o.filter_w;
     node.pool.activation = node.activation;
     node.beta = o.beta;
-    if (graph_->AddNode(node) != engine::Status::kOk) return Unsupported("too many operators");
+    options.axis = o.axis;
+    options.slice.begin_mask = o.begin_mask;
+    options.slice.end_mask = o.end_mask;
+    options.slice.shrink_axis_mask = o.shrink_axis_mask;
+    options.slice.ellipsis_mask = o.ellipsis_mask;
+    options.slice.new_axis_mask = o.new_axis_mask;
+    // Only the audio front end's operators carry options (a small table).
+    const bool has_options = node.op == OpKind::kStridedSlice || node.op == OpKind::kConcatenation ||
+                             (node.op >= OpKind::kSignalWindow && node.op <= engine::kLastOpKind);
+    if (graph_->AddNode(node, has_options ? &options : nullptr) != engine::Status::kOk) {
+      return Unsupported("too many operators (or operators with options)");
+    }
   }
   auto out = add_tensor(static_cast<std::size_t>(sg.outputs[0]));
   if (!out.ok()) return out.status();

@@ -22,6 +22,10 @@
 //   probability and the backbone's features of that sample as "result
 //   predicted|confidence|feature <bits>" lines (host == MCU checks, and
 //   what `tinykg deploy`'s project must reproduce).
+//   mode 6 (7: with mode 5's reports): as mode 0, but each sample is a 30 ms
+//   frame of raw audio (`features` = 480 int16 values as floats) and the
+//   head learns from its MLPerf Tiny KWS MFCC (engine/mfcc.h, gain 1/32768):
+//   the audio front end on the device.
 // Output: "result loss <bits>" per step, "result accuracy <bits>", then
 // "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
 // 1 for a bad stream, 2 when the arena is too small.
@@ -36,6 +40,7 @@
 #include "tinykg/engine/arena.h"
 #include "tinykg/engine/graph.h"
 #include "tinykg/engine/graph_blob.h"
+#include "tinykg/engine/mfcc.h"
 #include "tinykg/engine/online.h"
 #include "tinykg/engine/platform.h"
 #include "tinykg/engine/random.h"
@@ -124,9 +129,22 @@ extern "C" int FirmwareMain() {
   // Mode 4: the backbone graph lives in the arena (its tables are too big for
   // the stack), its constants stay in the blob in flash, its activations are
   // planned in the arena.
-  GraphBackbone* backbone = nullptr;
-  const bool report_features = config[7] == 5.0f;
-  if (config[7] == 4.0f || report_features) {
+  Backbone* backbone = nullptr;
+  const bool report_features = config[7] == 5.0f || config[7] == 7.0f;
+  if (config[7] == 6.0f || config[7] == 7.0f) {
+    void* mfcc_memory = arena.AllocatePersistent(sizeof(Mfcc), alignof(Mfcc));
+    if (mfcc_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the MFCC", 2);
+    Mfcc* mfcc = new (mfcc_memory) Mfcc;
+    if (mfcc->Init(MfccConfig{}, arena) != Status::kOk) {
+      return Fail("error: out of memory: the device's RAM does not hold the MFCC tables", 2);
+    }
+    LogStat("frontend_table_bytes", static_cast<std::uint32_t>(mfcc->table_bytes()));
+    void* backbone_memory = arena.AllocatePersistent(sizeof(MfccBackbone), alignof(MfccBackbone));
+    if (backbone_memory == nullptr) return Fail("error: out of memory", 2);
+    backbone = new (backbone_memory) MfccBackbone(*mfcc, arena, 480, 1.0f / 32768.0f);
+    if (backbone->input_size() != features) return Fail("error: MFCC frames are 480 samples", 1);
+  }
+  if (config[7] == 4.0f || config[7] == 5.0f) {
     if (tinykg_model_blob == nullptr || &tinykg_model_blob_bytes == nullptr || tinykg_model_blob_bytes == 0) {
       return Fail("error: no model blob linked", 1);
     }

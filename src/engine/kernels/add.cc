@@ -1,6 +1,6 @@
 // ADD with broadcasting: float32, and int8 with TFLite's rescaling scheme
 // (inputs shifted left by 20 bits, brought to a common scale, summed, then
-// requantized to the output scale).
+// requantized to the output scale); int32 goes to Binary.
 #include "kernels/broadcast.h"
 #include "kernels/kernel_util.h"
 #include "tinykg/engine/kernels.h"
@@ -13,6 +13,9 @@ Status Add(Activation activation, const Tensor& a, const Tensor& b, const Tensor
   if (!internal::BroadcastStrides(a.shape, out, &sa) ||
       !internal::BroadcastStrides(b.shape, out, &sb)) {
     return Status::kBadShape;
+  }
+  if (a.type == DataType::kInt32 && b.type == DataType::kInt32 && output.type == DataType::kInt32) {
+    return Binary(BinaryOp::kAdd, activation, a, b, output);
   }
   const bool is_float = a.type == DataType::kFloat32 && b.type == DataType::kFloat32 &&
                         output.type == DataType::kFloat32;

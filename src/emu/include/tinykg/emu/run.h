@@ -52,6 +52,11 @@ struct Workload {
   std::vector<float> eval_x;
   std::vector<std::int32_t> eval_y;
   std::vector<std::byte> model_blob;  // empty: the head sees the samples
+  // The samples are 30 ms frames of raw audio (480 int16 values as floats)
+  // and the head learns from their MLPerf Tiny KWS MFCC computed on the
+  // device (firmware modes 6/7, engine/mfcc.h at gain 1/32768); exclusive
+  // with model_blob.
+  bool mfcc_frames = false;
 };
 
 struct Measurement {
@@ -104,7 +109,7 @@ struct RunOptions {
   // every evaluated sample (Measurement::eval_features), to compare with the
   // host. Adds their output to the inference count; for tests.
   bool report_features = false;
-  // With a model blob: one more QEMU run (not counted) that reports, per
+  // With a model blob or MFCC frames: one more QEMU run (not counted) that reports, per
   // evaluated sample, the predicted class, its probability and the
   // backbone's outputs (Measurement::predictions, confidences,
   // eval_features). The counts stay those of the ordinary runs.

@@ -75,8 +75,31 @@ Status Reshape(const Tensor& input, const Tensor& output);
 // quantization (scale 1/256, zero point -128); computed in float per row.
 Status Softmax(float beta, const Tensor& input, const Tensor& output);
 
-// Element-wise a + b with NumPy broadcasting.
+// Element-wise a + b with NumPy broadcasting (float32, int8, int32).
 Status Add(Activation activation, const Tensor& a, const Tensor& b, const Tensor& output);
+
+enum class BinaryOp : std::uint8_t { kAdd, kMul, kDiv, kMinimum, kMaximum };
+// Element-wise op(a, b) with NumPy broadcasting on float32 or int32 (not
+// quantized) tensors of the output's type. int32 ADD/MUL wrap, DIV truncates
+// toward zero; a zero divisor (or INT32_MIN / -1) is kInvalidArgument.
+Status Binary(BinaryOp op, Activation activation, const Tensor& a, const Tensor& b, const Tensor& output);
+
+// Converts each element to the output's type as C++ does (integers wrap,
+// floats truncate toward zero). Not for quantized tensors (kBadType).
+Status Cast(const Tensor& input, const Tensor& output);
+
+// Joins `inputs` (same type, rank and other dims) along `axis` (negative
+// counts from the end). Quantized inputs must share the output's scale.
+Status Concatenation(std::int32_t axis, std::span<const Tensor* const> inputs, const Tensor& output);
+
+struct StridedSliceParams {
+  std::int32_t begin_mask = 0, end_mask = 0, shrink_axis_mask = 0;
+  std::int32_t ellipsis_mask = 0, new_axis_mask = 0;  // kUnsupported when set
+};
+// output = input[begin:end:strides] per dimension (TFLite semantics; missing
+// trailing dimensions are taken whole). Any element type.
+Status StridedSlice(const StridedSliceParams& params, const Tensor& input, std::span<const std::int32_t> begin,
+                    std::span<const std::int32_t> end, std::span<const std::int32_t> strides, const Tensor& output);
 
 // Mean over `axes` (negative counts from the end); output holds the reduced
 // shape (with or without kept dims: only the element order matters).

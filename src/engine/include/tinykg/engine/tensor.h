@@ -16,7 +16,8 @@ namespace tinykg::engine {
 
 inline constexpr int kMaxRank = 5;
 
-enum class DataType : std::uint8_t { kFloat32, kInt8, kInt32, kUInt8, kInt16, kInt64 };
+// kUInt32/kUInt64 carry the audio front end's energies and filter-bank sums.
+enum class DataType : std::uint8_t { kFloat32, kInt8, kInt32, kUInt8, kInt16, kInt64, kUInt32, kUInt64 };
 
 // Bytes of one element.
 std::size_t DataTypeSize(DataType type);
