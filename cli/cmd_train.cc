@@ -9,7 +9,8 @@
 
 #include "cli.h"
 #include "tinykg/train/dataset.h"
-#include "tinykg/train/experiments.h"
+#include "tinykg/train/sine.h"
+#include "tinykg/train/tabular.h"
 #include "tinykg/train/omniglot.h"
 
 namespace tinykg::cli {
@@ -21,6 +22,9 @@ struct TrainArgs {
   std::vector<int> hidden;
   int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1, round_size = 1;
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
+  double top_p = 100.0;      // tinymetafed, percent
+  bool shared_head = false;  // tinymetafed
+  int channels = 0, conv_layers = 0, eval_steps = 0, eval_tasks = 0;  // omniglot; 0 = the default
   std::uint64_t seed = 1;
   std::string on;                   // --on emulator --device D (cmd_emu.cc)
   std::vector<std::string> device;  // repeated --device
@@ -35,6 +39,10 @@ nlohmann::json MemoryJson(const engine::MemoryReport& m) {
           {"gradients", m.gradients},       {"optimizer_state", m.optimizer_state},
           {"activations", m.activations},   {"scratch", m.scratch},
           {"other", m.other},               {"total", m.Total()}};
+}
+
+nlohmann::json TrafficJson(const train::Traffic& t) {
+  return {{"down_bytes", t.down_bytes}, {"up_bytes", t.up_bytes}, {"total_bytes", t.total()}, {"visits", t.visits}};
 }
 
 void PrintTable(const nlohmann::json& j) {
@@ -85,6 +93,13 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (args.lr > 0) o.inner_learning_rate = args.lr;
     if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
     if (!args.optimizer.empty()) o.inner_optimizer = optimizer;
+    if (args.channels > 0) o.channels = args.channels;
+    if (args.conv_layers > 0) o.conv_layers = args.conv_layers;
+    if (args.eval_steps > 0) o.eval_steps = args.eval_steps;
+    if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
+    o.round_size = args.round_size;
+    o.top_p = args.top_p / 100.0;
+    o.local_head = !args.shared_head;
     o.seed = args.seed;
     const std::string zip = args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data;
     if (progress) std::cerr << "tinykg: loading " << zip << "...\n";
@@ -98,8 +113,10 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
            {"ways", r->ways},
            {"shots", r->shots},
            {"accuracy", r->accuracy},
+           {"accuracy_before", r->accuracy_before},
            {"steps", r->device_steps},
            {"devices", r->devices},
+           {"traffic", TrafficJson(r->traffic)},
            {"train_characters", r->train_characters},
            {"test_characters", r->test_characters},
            {"seed", r->seed},
@@ -119,6 +136,8 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
     if (!args.hidden.empty()) o.hidden = args.hidden[0];
     o.round_size = args.round_size;
+    o.top_p = args.top_p / 100.0;
+    o.local_head = !args.shared_head;
     o.seed = args.seed;
     if (progress) std::cerr << "tinykg: training sine (" << train::MethodName(o.method) << ")...\n";
     auto r = train::RunSine(o);
@@ -133,6 +152,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
            {"devices", o.devices},
            {"local_steps", o.local_steps},
            {"round_size", o.round_size},
+           {"traffic", TrafficJson(r->traffic)},
            {"seed", r->seed},
            {"memory_bytes", MemoryJson(r->memory)},
            {"server_bytes", r->server_bytes},
@@ -213,7 +233,17 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--label", args->label, "Label column (class indices 0, 1, ...)");
   cmd->add_option("--features", args->features, "Feature columns (default: every numeric column)")
       ->delimiter(',');
-  cmd->add_option("--method", args->method, "online|reptile|scratch|fedavg (default: online; reptile for sine)");
+  cmd->add_option("--method", args->method,
+                  "online|reptile|scratch|fedavg|tinymetafed (default: online; reptile for sine and omniglot)");
+  cmd->add_option("--top-p", args->top_p,
+                  "tinymetafed: percent of the shared parameters sent each way per visit (default 100)")
+      ->check(CLI::Range(0.001, 100.0));
+  cmd->add_flag("--shared-head", args->shared_head,
+                "tinymetafed: send the output layer through the server too (default: it stays on the device)");
+  cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 16)");
+  cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 3)");
+  cmd->add_option("--eval-steps", args->eval_steps, "Omniglot: adaptation steps on the support set (default 20)");
+  cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 40)");
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "
                   "in the graph (the file kept by import model)");
