@@ -25,6 +25,8 @@ struct TrainArgs {
   double top_p = 100.0;      // tinymetafed, percent
   bool shared_head = false;  // tinymetafed
   int channels = 0, conv_layers = 0, eval_steps = 0, eval_tasks = 0;  // omniglot; 0 = the default
+  bool drift = false;  // CSV, online: the drift experiment on --eval
+  int windows = 10;
   std::uint64_t seed = 1;
   std::string on;                   // --on emulator --device D (cmd_emu.cc)
   std::vector<std::string> device;  // repeated --device
@@ -55,9 +57,60 @@ void PrintTable(const nlohmann::json& j) {
   }
 }
 
+// The drift experiment's windows: a table, JSON or chart-ready CSV.
+int PrintDrift(const TrainArgs& args, const train::DriftResult& r) {
+  char line[256];
+  if (args.format == "json") {
+    nlohmann::json windows = nlohmann::json::array();
+    for (const train::DriftWindow& w : r.windows) {
+      windows.push_back({{"begin", w.begin},
+                         {"end", w.end},
+                         {"positives", w.positives},
+                         {"static_accuracy", w.static_accuracy},
+                         {"online_accuracy", w.online_accuracy},
+                         {"static_cumulative", w.static_cumulative},
+                         {"online_cumulative", w.online_cumulative}});
+    }
+    const nlohmann::json out = {{"method", "online"},
+                                {"experiment", "drift"},
+                                {"dataset", args.data},
+                                {"later", args.eval},
+                                {"first_period_prequential", r.first_period_prequential},
+                                {"static_accuracy", r.static_accuracy},
+                                {"online_accuracy", r.online_accuracy},
+                                {"updates", r.updates},
+                                {"seed", args.seed},
+                                {"memory_bytes", MemoryJson(r.memory)},
+                                {"windows", windows},
+                                {"seconds", r.seconds}};
+    std::cout << out.dump() << "\n";
+  } else if (args.format == "csv") {
+    std::cout << "window,begin,end,positives,static_accuracy,online_accuracy,static_cumulative,online_cumulative\n";
+    for (std::size_t i = 0; i < r.windows.size(); ++i) {
+      const train::DriftWindow& w = r.windows[i];
+      std::snprintf(line, sizeof line, "%zu,%zu,%zu,%zu,%.6f,%.6f,%.6f,%.6f\n", i + 1, w.begin, w.end, w.positives,
+                    w.static_accuracy, w.online_accuracy, w.static_cumulative, w.online_cumulative);
+      std::cout << line;
+    }
+  } else {
+    std::cout << "drift: learned " << args.data << " online (prequential " << r.first_period_prequential
+              << "), then streamed " << args.eval << "\n";
+    std::cout << "window\trows\tclass 1\tstatic\tonline\tstatic so far\tonline so far\n";
+    for (std::size_t i = 0; i < r.windows.size(); ++i) {
+      const train::DriftWindow& w = r.windows[i];
+      std::snprintf(line, sizeof line, "%zu\t%zu-%zu\t%zu\t%.4f\t%.4f\t%.4f\t%.4f\n", i + 1, w.begin, w.end,
+                    w.positives, w.static_accuracy, w.online_accuracy, w.static_cumulative, w.online_cumulative);
+      std::cout << line;
+    }
+    std::snprintf(line, sizeof line, "all\t\t\t%.4f\t%.4f\n", r.static_accuracy, r.online_accuracy);
+    std::cout << line;
+  }
+  return kExitOk;
+}
+
 int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
-  if (args.format != "table" && args.format != "json") {
-    return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
+  if (args.format != "table" && args.format != "json" && !(args.drift && args.format == "csv")) {
+    return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json; csv with --drift)"));
   }
   if (args.on == "emulator") {
     return RunTrainOnEmulator(options, {args.device, args.data, args.eval, args.label, args.model, args.format,
@@ -190,8 +243,21 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     o.seed = args.seed;
     o.model = args.model;
     o.head = args.head;
+    o.top_p = args.top_p / 100.0;
+    o.local_head = !args.shared_head;
     if (!o.model.empty() && o.method != train::Method::kOnline) {
       return ReportError(InvalidArgument("--model needs --method online"));
+    }
+    if (args.drift) {
+      if (o.method != train::Method::kOnline || args.eval.empty() || !o.model.empty()) {
+        return ReportError(InvalidArgument("--drift needs --method online, --eval LATER.csv and no --model"));
+      }
+      train::DriftOptions d;
+      d.online = o;
+      d.windows = args.windows;
+      auto r = train::RunDrift(*train_data, eval_data, d);
+      if (!r.ok()) return ReportError(r.status());
+      return PrintDrift(args, *r);
     }
     if (progress) {
       std::cerr << "tinykg: training on " << train_data->rows << " rows, " << train_data->feature_count()
@@ -212,6 +278,11 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
            {"server_bytes", r->server_bytes},
            {"seconds", r->seconds}};
     if (r->prequential_accuracy >= 0) out["prequential_accuracy"] = r->prequential_accuracy;
+    if (r->accuracy_before >= 0) {
+      out["accuracy_before"] = r->accuracy_before;
+      out["eval_windows"] = r->eval_windows;
+      out["traffic"] = TrafficJson(r->traffic);
+    }
   }
   if (args.format == "json") {
     std::cout << out.dump() << "\n";
@@ -240,6 +311,10 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       ->check(CLI::Range(0.001, 100.0));
   cmd->add_flag("--shared-head", args->shared_head,
                 "tinymetafed: send the output layer through the server too (default: it stays on the device)");
+  cmd->add_flag("--drift", args->drift,
+                "CSV, online: learn --data, then stream --eval (a later period) with a static and an online-updated "
+                "copy; prequential accuracy per window (--format table|json|csv)");
+  cmd->add_option("--windows", args->windows, "With --drift: windows of the later stream (default 10)");
   cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 16)");
   cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 3)");
   cmd->add_option("--eval-steps", args->eval_steps, "Omniglot: adaptation steps on the support set (default 20)");
@@ -264,7 +339,7 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--devices", args->devices, "Simulated devices (fedavg, reptile)");
   cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8)");
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
-  cmd->add_option("--format", args->format, "table|json");
+  cmd->add_option("--format", args->format, "table|json (csv with --drift)");
   cmd->add_option("--on", args->on, "host|emulator (default host; emulator: the device's MCU under QEMU)");
   cmd->add_option("--device", args->device,
                   "With --on emulator: device IRI, title, label or unambiguous prefix; repeat for several (run in parallel)");

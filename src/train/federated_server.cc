@@ -13,11 +13,12 @@ namespace {
 
 constexpr std::uint64_t kFloatBytes = 4;
 
-// Bytes of `k` of `n` entries sent as (index, value) pairs, or dense when
-// that is not smaller.
+// Bytes of `k` of `n` entries in the smallest of three encodings: dense,
+// (index, value) pairs, or a bitmap of the n entries followed by the k values.
 std::uint64_t SparseBytes(std::size_t k, std::size_t n) {
   const std::uint64_t index = n <= 65536 ? 2 : 4;
-  return std::min<std::uint64_t>(k * (index + kFloatBytes), n * kFloatBytes);
+  return std::min({std::uint64_t{n} * kFloatBytes, std::uint64_t{k} * (index + kFloatBytes),
+                   (std::uint64_t{n} + 7) / 8 + std::uint64_t{k} * kFloatBytes});
 }
 
 // The indices of the `k` largest |delta[i]|, ties by lower index.
@@ -122,6 +123,7 @@ class TinyMetaFedServer final : public FederatedServer {
     global_ = meta_.size() - head;
     keep_ = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(options_.top_p * static_cast<double>(global_))));
     copies_.resize(static_cast<std::size_t>(family_.devices()));
+    residuals_.resize(copies_.size());
   }
   std::span<const float> meta() const override { return meta_; }
 
@@ -157,15 +159,24 @@ class TinyMetaFedServer final : public FederatedServer {
   Status Update(const std::vector<std::vector<float>>& adapted) override {
     if (adapted.size() != pending_) return InvalidArgument("one adapted vector per visit expected");
     pending_ = 0;
+    // phi += eps * mean of the changes the devices sent (the entries they
+    // did not send count as unchanged, not as their stale copies).
     std::vector<std::vector<float>> received;
     for (std::size_t v = 0; v < adapted.size(); ++v) {
       if (adapted[v].size() != meta_.size()) return InvalidArgument("adapted parameters have the wrong size");
-      std::vector<float>& copy = copies_[static_cast<std::size_t>(pending_devices_[v])];
-      // What the server learns: the device's copy plus the sent changes.
+      const auto d = static_cast<std::size_t>(pending_devices_[v]);
+      std::vector<float>& copy = copies_[d];
+      std::vector<float>& residual = residuals_[d];
+      if (residual.empty()) residual.assign(global_, 0.0f);
+      // The device's change plus what it could not send last time.
       std::vector<float> delta(global_);
-      for (std::size_t i = 0; i < global_; ++i) delta[i] = adapted[v][i] - copy[i];
-      std::vector<float> theta(copy.begin(), copy.end());
-      for (std::size_t i : TopK(delta, keep_)) theta[i] = adapted[v][i];
+      for (std::size_t i = 0; i < global_; ++i) delta[i] = adapted[v][i] - copy[i] + residual[i];
+      std::vector<float> theta(meta_.begin(), meta_.end());
+      residual = delta;
+      for (std::size_t i : TopK(delta, keep_)) {
+        theta[i] += delta[i];
+        residual[i] = 0.0f;
+      }
       traffic_.up_bytes += SparseBytes(keep_, global_);
       // The head stays on the device, as trained.
       std::copy(adapted[v].begin() + static_cast<std::ptrdiff_t>(global_), adapted[v].end(),
@@ -187,6 +198,9 @@ class TinyMetaFedServer final : public FederatedServer {
   std::size_t global_ = 0;  // leading parameters shared through the server
   std::size_t keep_ = 0;    // entries sent per direction and visit
   std::vector<std::vector<float>> copies_;  // per device: what it holds
+  // Per device, kept on the device (simulated here): the part of its
+  // changes not sent yet (error feedback), added to the next visit's.
+  std::vector<std::vector<float>> residuals_;
   std::vector<int> pending_devices_;
 };
 

@@ -58,15 +58,8 @@ std::vector<float> SineFamily::VisitSamples(int device, VisitKind kind, engine::
                                         ? state_->distributions[static_cast<std::size_t>(device)]
                                         : SineTaskDistribution{};
   // The order of the draws is the one the published figures were made with.
-  std::uint64_t seed = 0;
-  SineTask task;
-  if (kind == VisitKind::kTask) {
-    seed = rng.NextU32();
-    task = dist.Sample(rng);
-  } else {
-    task = dist.Sample(rng);
-    seed = rng.NextU32();
-  }
+  const std::uint64_t seed = rng.NextU32();
+  const SineTask task = dist.Sample(rng);
   SineStream stream(dist, task, seed, kind == VisitKind::kMixture);
   const std::size_t pairs = static_cast<std::size_t>(std::max(0, options_.local_steps)) *
                             static_cast<std::size_t>(options_.batch);

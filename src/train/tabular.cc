@@ -13,6 +13,7 @@
 #include "tinykg/engine/online.h"
 #include "tinykg/engine/platform_host.h"
 #include "tinykg/engine/trainer.h"
+#include "tinykg/train/federated_server.h"
 #include "tinykg/train/model_loader.h"
 
 namespace tinykg::train {
@@ -26,20 +27,29 @@ using internal::EngineError;
 using internal::HostDevice;
 using internal::Standardize;
 
+// The online learner's configuration for `options`; `hidden` keeps the
+// layer specs the configuration points to.
+engine::OnlineConfig OnlineConfigFor(const TabularOptions& options, std::size_t inputs, std::int32_t classes,
+                                     std::vector<LayerSpec>& hidden) {
+  hidden.clear();
+  for (int h : options.hidden) hidden.push_back(LayerSpec::Dense(h, engine::Activation::kRelu));
+  engine::OnlineConfig config;
+  config.input_size = inputs;
+  config.max_classes = classes;
+  config.initial_classes = classes;
+  config.hidden = hidden;
+  config.optimizer = {options.optimizer, options.learning_rate, options.momentum};
+  config.seed = options.seed;
+  return config;
+}
+
 Result<ClassificationResult> RunOnline(const Dataset& train, const Dataset& eval,
                                        const TabularOptions& options, std::int32_t classes) {
   ClassificationResult result;
   std::vector<std::byte> memory(1 << 20);
   Arena arena(memory);
   std::vector<LayerSpec> hidden;
-  for (int h : options.hidden) hidden.push_back(LayerSpec::Dense(h, engine::Activation::kRelu));
-  engine::OnlineConfig config;
-  config.input_size = train.feature_count();
-  config.max_classes = classes;
-  config.initial_classes = classes;
-  config.hidden = hidden;
-  config.optimizer = {options.optimizer, options.learning_rate, options.momentum};
-  config.seed = options.seed;
+  const engine::OnlineConfig config = OnlineConfigFor(options, train.feature_count(), classes, hidden);
   std::unique_ptr<LoadedModel> backbone_model;
   std::unique_ptr<engine::GraphBackbone> backbone;
   if (!options.model.empty()) {
@@ -136,7 +146,37 @@ Result<ClassificationResult> RunTabular(const Dataset& train_in, const Dataset& 
   TINYKG_RETURN_IF_ERROR(CheckClassLabels(eval_in));
   const std::int32_t classes = std::max({train_in.ClassCount(), eval_in.ClassCount(), 2});
   ClassificationResult result;
-  if (options.method == Method::kOnline) {
+  if (options.method == Method::kFedAvg || options.method == Method::kReptile ||
+      options.method == Method::kTinyMetaFed) {
+    // The tabular task family with the federated server of the method.
+    TabularFamilyOptions f;
+    f.devices = std::max(1, options.devices);
+    f.local_steps = std::max(1, options.local_steps);
+    f.batch = std::max(1, options.batch);
+    f.inner_learning_rate = options.learning_rate;
+    f.hidden = options.hidden.empty() ? f.hidden : options.hidden.front();
+    f.eval_steps = {f.local_steps};
+    TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<TabularFamily> family, TabularFamily::Create(train_in, eval_in, f));
+    const std::int64_t total_steps =
+        options.steps > 0 ? options.steps
+                          : std::max<std::int64_t>(1, static_cast<std::int64_t>(options.epochs) *
+                                                          static_cast<std::int64_t>(train_in.rows) / f.batch);
+    ServerOptions server;
+    server.visits = static_cast<int>(std::max<std::int64_t>(f.devices, total_steps / f.local_steps));
+    server.meta_learning_rate = options.meta_learning_rate;
+    server.top_p = options.top_p;
+    server.local_head = options.local_head;
+    server.seed = options.seed;
+    TINYKG_ASSIGN_OR_RETURN(FederatedResult r, RunFederated(*family, options.method, server));
+    result.accuracy = r.test.Final();
+    result.accuracy_before = r.test.before;
+    result.steps = r.device_steps;
+    result.samples = r.device_steps * f.batch;
+    result.memory = r.memory;
+    result.server_bytes = r.server_bytes;
+    result.traffic = r.traffic;
+    result.eval_windows = f.eval_tasks;
+  } else if (options.method == Method::kOnline) {
     auto online = RunOnline(train_in, eval_in, options, classes);
     if (!online.ok()) return online.status();
     result = *online;
@@ -166,58 +206,6 @@ Result<ClassificationResult> RunTabular(const Dataset& train_in, const Dataset& 
                                                   static_cast<int>(total_steps), batch, device.arena);
       if (s != engine::Status::kOk) return EngineError(s, "training");
       result.steps = total_steps;
-    } else {
-      const int devices = std::max(1, options.devices);
-      const int local = std::max(1, options.local_steps);
-      std::vector<DatasetStream> shards;
-      shards.reserve(static_cast<std::size_t>(devices));
-      std::vector<float> weights;
-      for (int d = 0; d < devices; ++d) {
-        std::vector<std::size_t> rows;
-        for (std::size_t r = train.rows * static_cast<std::size_t>(d) / static_cast<std::size_t>(devices);
-             r < train.rows * static_cast<std::size_t>(d + 1) / static_cast<std::size_t>(devices); ++r) {
-          rows.push_back(r);
-        }
-        weights.push_back(static_cast<float>(rows.size()));
-        shards.emplace_back(train, std::move(rows), options.seed + 10 + static_cast<std::uint64_t>(d));
-      }
-      engine::ParameterAverager averager;
-      std::vector<std::byte> server_memory(meta.size() * sizeof(float) + 64);
-      Arena server_arena(server_memory);
-      if (options.method == Method::kFedAvg &&
-          averager.Init(meta.size(), server_arena) != engine::Status::kOk) {
-        return Internal("server arena too small");
-      }
-      const std::int64_t visits = std::max<std::int64_t>(devices, total_steps / local);
-      const std::int64_t rounds = std::max<std::int64_t>(1, visits / devices);
-      const std::int64_t done_visits = options.method == Method::kFedAvg ? rounds * devices : visits;
-      for (std::int64_t v = 0; v < done_visits; ++v) {
-        const auto d = static_cast<std::size_t>(v % devices);
-        device.Load(meta);
-        const engine::Status s = engine::TrainSteps(device.net, device.optimizer, shards[d],
-                                                    engine::LossKind::kCrossEntropy, local, batch, device.arena);
-        if (s != engine::Status::kOk) return EngineError(s, "local training");
-        if (options.method == Method::kFedAvg) {
-          if (d == 0) averager.Reset();
-          averager.Add(device.net.parameters(), weights[d]);
-          if (d + 1 == static_cast<std::size_t>(devices)) (void)averager.Mean(meta);
-        } else {
-          const float eps = options.meta_learning_rate *
-                            (1.0f - static_cast<float>(v) / static_cast<float>(done_visits));
-          engine::ReptileUpdate(meta, device.net.parameters(), eps);
-        }
-      }
-      result.steps = done_visits * local;
-      result.server_bytes = meta.size() * sizeof(float) + averager.state_bytes();
-      device.Load(meta);
-      if (options.method == Method::kReptile) {
-        // A new device adapts the meta-initialisation with k local steps.
-        DatasetStream stream(train, all, options.seed + 2);
-        const engine::Status s = engine::TrainSteps(device.net, device.optimizer, stream,
-                                                    engine::LossKind::kCrossEntropy, local, batch, device.arena);
-        if (s != engine::Status::kOk) return EngineError(s, "adaptation");
-        result.steps += local;
-      }
     }
     result.samples = result.steps * batch;
     result.accuracy = Accuracy(device.net, eval);
@@ -227,6 +215,77 @@ Result<ClassificationResult> RunTabular(const Dataset& train_in, const Dataset& 
   result.seed = options.seed;
   result.classes = classes;
   result.eval_rows = eval_in.rows;
+  result.seconds = internal::Seconds(start);
+  return result;
+}
+
+Result<DriftResult> RunDrift(const Dataset& before, const Dataset& later, const DriftOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  if (before.rows == 0 || later.rows == 0) return InvalidArgument("the drift experiment needs rows in both periods");
+  if (before.feature_count() != later.feature_count()) {
+    return InvalidArgument("the two periods have different feature columns");
+  }
+  if (options.windows < 1) return InvalidArgument("the drift experiment needs at least one window");
+  TINYKG_RETURN_IF_ERROR(CheckClassLabels(before));
+  TINYKG_RETURN_IF_ERROR(CheckClassLabels(later));
+  const std::int32_t classes = std::max({before.ClassCount(), later.ClassCount(), 2});
+  // Two devices with the same learner; both learn the first period, only
+  // one keeps learning in the later one.
+  std::vector<std::byte> static_memory(1 << 20), online_memory(1 << 20);
+  Arena static_arena(static_memory), online_arena(online_memory);
+  std::vector<LayerSpec> hidden;
+  const engine::OnlineConfig config = OnlineConfigFor(options.online, before.feature_count(), classes, hidden);
+  engine::OnlineLearner fixed, online;
+  for (auto [learner, arena] : {std::pair{&fixed, &static_arena}, std::pair{&online, &online_arena}}) {
+    const engine::Status s = learner->Build(config, *arena);
+    if (s != engine::Status::kOk) return EngineError(s, "building the online learner");
+  }
+  DriftResult result;
+  std::int64_t correct = 0;
+  const int epochs = std::max(1, options.online.epochs);
+  for (int e = 0; e < epochs; ++e) {
+    for (std::size_t r = 0; r < before.rows; ++r) {
+      const auto label = static_cast<std::int32_t>(before.labels[r]);
+      std::int32_t predicted = -1;
+      if (online.Predict(before.Row(r), &predicted) == engine::Status::kOk && predicted == label) ++correct;
+      for (engine::OnlineLearner* learner : {&fixed, &online}) {
+        const engine::Status s = learner->Learn(before.Row(r), label);
+        if (s != engine::Status::kOk) return EngineError(s, "learning the first period");
+      }
+    }
+  }
+  result.first_period_prequential = static_cast<double>(correct) / static_cast<double>(before.rows * epochs);
+  // The later period: each row predicted by both, then learned by one.
+  std::int64_t static_correct = 0, online_correct = 0;
+  for (int w = 0; w < options.windows; ++w) {
+    DriftWindow window;
+    window.begin = later.rows * static_cast<std::size_t>(w) / static_cast<std::size_t>(options.windows);
+    window.end = later.rows * static_cast<std::size_t>(w + 1) / static_cast<std::size_t>(options.windows);
+    std::int64_t s_ok = 0, o_ok = 0;
+    for (std::size_t r = window.begin; r < window.end; ++r) {
+      const auto label = static_cast<std::int32_t>(later.labels[r]);
+      std::int32_t predicted = -1;
+      if (fixed.Predict(later.Row(r), &predicted) == engine::Status::kOk && predicted == label) ++s_ok;
+      if (online.Predict(later.Row(r), &predicted) == engine::Status::kOk && predicted == label) ++o_ok;
+      const engine::Status s = online.Learn(later.Row(r), label);
+      if (s != engine::Status::kOk) return EngineError(s, "learning the later period");
+      ++result.updates;
+    }
+    static_correct += s_ok;
+    online_correct += o_ok;
+    const auto rows = static_cast<double>(window.end - window.begin);
+    window.positives = static_cast<std::size_t>(
+        std::count(later.labels.begin() + static_cast<std::ptrdiff_t>(window.begin),
+                   later.labels.begin() + static_cast<std::ptrdiff_t>(window.end), 1.0f));
+    window.static_accuracy = rows == 0 ? 0.0 : static_cast<double>(s_ok) / rows;
+    window.online_accuracy = rows == 0 ? 0.0 : static_cast<double>(o_ok) / rows;
+    window.static_cumulative = static_cast<double>(static_correct) / static_cast<double>(window.end);
+    window.online_cumulative = static_cast<double>(online_correct) / static_cast<double>(window.end);
+    result.windows.push_back(window);
+  }
+  result.static_accuracy = static_cast<double>(static_correct) / static_cast<double>(later.rows);
+  result.online_accuracy = static_cast<double>(online_correct) / static_cast<double>(later.rows);
+  result.memory = online.memory();
   result.seconds = internal::Seconds(start);
   return result;
 }

@@ -1,7 +1,8 @@
 // Learning experiments with thresholds that prove learning happens: online
 // presence detection on UCI occupancy, and sine-wave few-shot regression with
 // a TinyReptile meta-initialisation against scratch and FedAvg.
-#include "tinykg/train/experiments.h"
+#include "tinykg/train/sine.h"
+#include "tinykg/train/tabular.h"
 
 #include <gtest/gtest.h>
 

@@ -16,6 +16,7 @@
 #include "tinykg/engine/optimizer.h"
 #include "tinykg/engine/random.h"
 #include "tinykg/train/dataset.h"
+#include "tinykg/train/federated_server.h"
 #include "tinykg/train/method.h"
 #include "tinykg/train/task_family.h"
 
@@ -27,10 +28,12 @@ struct TabularOptions {
   int epochs = 1;              // passes over the training rows (online, scratch)
   int steps = 0;               // optimizer steps; 0 = derived from epochs
   int batch = 16;              // mini-batch size (not online)
-  int devices = 4;             // fedavg / reptile: training rows split in contiguous shards
-  int local_steps = 8;         // fedavg / reptile: steps per device visit
+  int devices = 4;             // federated: training rows split in contiguous windows
+  int local_steps = 8;         // federated: steps per device visit
   float learning_rate = 0.05f;
-  float meta_learning_rate = 0.5f;  // reptile epsilon (annealed to 0)
+  float meta_learning_rate = 0.5f;  // reptile / tinymetafed epsilon (annealed to 0)
+  double top_p = 1.0;          // tinymetafed: fraction sent each way
+  bool local_head = true;      // tinymetafed: output layer kept on the device
   engine::OptimizerKind optimizer = engine::OptimizerKind::kSgd;
   float momentum = 0.0f;
   std::vector<int> hidden;     // hidden dense layer widths (ReLU); empty = linear head
@@ -45,7 +48,13 @@ struct TabularOptions {
 
 struct ClassificationResult {
   Method method = Method::kOnline;
-  double accuracy = 0.0;         // on the evaluation rows
+  // On the evaluation rows; fedavg / reptile / tinymetafed: the meta-test of
+  // TabularFamily (windows of the evaluation rows, adapted on their first
+  // 10 rows for local_steps steps, scored on the rest).
+  double accuracy = 0.0;
+  double accuracy_before = -1.0;  // federated: the meta-test before adaptation
+  int eval_windows = 0;           // federated: evaluation windows
+  Traffic traffic;                // federated: bytes between server and devices
   double prequential_accuracy = -1.0;  // online: test-then-train on the training stream
   std::int64_t steps = 0;        // optimizer steps taken (summed over devices)
   std::int64_t samples = 0;      // training samples processed
@@ -59,10 +68,51 @@ struct ClassificationResult {
 
 // Trains on `train` by `options.method` and evaluates on `eval` (same
 // feature columns). Online: one OnlineLearner updated sample by sample in
-// file order, with its own running normalisation. Other methods standardise
-// with the training set's statistics and train a Network with mini-batches.
+// file order, with its own running normalisation. Scratch standardises with
+// the training set's statistics and trains a Network with mini-batches.
+// FedAvg, Reptile and TinyMetaFed run their server (federated_server.h) over
+// the TabularFamily of the data (`devices` time windows; the family's tanh
+// network of width hidden[0], 16 when empty; MSE on one-hot targets).
 Result<ClassificationResult> RunTabular(const Dataset& train, const Dataset& eval,
                                         const TabularOptions& options);
+
+// The drift experiment the online learner exists for: a device learns one
+// period (`before`, e.g. datatraining.txt) online, then meets a later period
+// (`later`, e.g. datatest.txt, other days). The static device keeps the
+// model it had; the online device goes on learning test-then-train (each
+// row predicted before its label is learned, i.e. the label arrives after
+// the prediction). Both are scored on every later row before any update
+// from it (prequential accuracy), per window of the later stream and
+// cumulatively. The two devices are the same OnlineLearner built from
+// `online` (method online; its lr, optimizer, hidden, seed, epochs over the
+// first period), the first period learned identically.
+struct DriftOptions {
+  TabularOptions online;
+  int windows = 10;  // windows of the later stream reported
+};
+
+struct DriftWindow {
+  std::size_t begin = 0, end = 0;     // rows of the later period
+  std::size_t positives = 0;          // rows of class 1
+  double static_accuracy = 0.0;       // the static model on the window
+  double online_accuracy = 0.0;       // the online-updated model, each row before learning it
+  double static_cumulative = 0.0;     // from the start of the later period to the window's end
+  double online_cumulative = 0.0;
+};
+
+struct DriftResult {
+  double first_period_prequential = 0.0;  // test-then-train over the first period
+  double static_accuracy = 0.0;           // over the later period
+  double online_accuracy = 0.0;           // prequential over the later period
+  std::int64_t updates = 0;               // online updates in the later period
+  std::vector<DriftWindow> windows;
+  engine::MemoryReport memory;            // one device
+  double seconds = 0.0;
+};
+
+// kInvalidArgument for different feature columns, labels that are not
+// class indices, no rows, or windows < 1.
+Result<DriftResult> RunDrift(const Dataset& before, const Dataset& later, const DriftOptions& options);
 
 // The tabular task family (tinykg fleet train --data FILE):
 //  - Devices: the training rows, in file order (a time series for UCI
