@@ -26,6 +26,7 @@ struct TrainArgs {
   bool shared_head = false;  // tinymetafed
   int channels = 0, conv_layers = 0, eval_steps = 0, eval_tasks = 0;  // omniglot; 0 = the default
   bool drift = false;  // CSV, online: the drift experiment on --eval
+  bool no_normalize = false;  // omniglot
   int windows = 10;
   std::uint64_t seed = 1;
   std::string on;                   // --on emulator --device D (cmd_emu.cc)
@@ -148,6 +149,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (!args.optimizer.empty()) o.inner_optimizer = optimizer;
     if (args.channels > 0) o.channels = args.channels;
     if (args.conv_layers > 0) o.conv_layers = args.conv_layers;
+    o.normalize = !args.no_normalize;
     if (args.eval_steps > 0) o.eval_steps = args.eval_steps;
     if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
     o.round_size = args.round_size;
@@ -317,6 +319,7 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--windows", args->windows, "With --drift: windows of the later stream (default 10)");
   cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 16)");
   cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 3)");
+  cmd->add_flag("--no-normalize", args->no_normalize, "Omniglot: no layer normalisation after the convolutions");
   cmd->add_option("--eval-steps", args->eval_steps, "Omniglot: adaptation steps on the support set (default 20)");
   cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 40)");
   cmd->add_option("--model", args->model,

@@ -162,7 +162,12 @@ Result<std::unique_ptr<OmniglotFamily>> OmniglotFamily::Create(const Omniglot& d
   }
   std::vector<engine::LayerSpec> layers;
   for (int l = 0; l < o.conv_layers; ++l) {
-    layers.push_back(engine::LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kRelu));
+    if (o.normalize) {
+      layers.push_back(engine::LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kNone));
+      layers.push_back(engine::LayerSpec::Normalize(engine::Activation::kRelu));
+    } else {
+      layers.push_back(engine::LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kRelu));
+    }
   }
   layers.push_back(engine::LayerSpec::Dense(o.ways));
   const engine::OptimizerConfig config{o.inner_optimizer, o.inner_learning_rate, 0.0f, 0.0f};

@@ -63,6 +63,7 @@ struct OmniglotOptions {
   int eval_steps = 20;           // steps on the support set at evaluation
   int channels = 16;             // conv width
   int conv_layers = 3;           // conv 3x3 stride 2 + ReLU each, then dense `ways`
+  bool normalize = true;         // each conv followed by layer normalisation (then the ReLU)
   bool rotations = true;         // training classes also rotated by 90, 180, 270 degrees
   std::uint64_t seed = 1;
 };
