@@ -438,7 +438,7 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
     sine.hidden = args.hidden;
     sine.eval_tasks = args.eval_tasks;
     sine.eval_steps = args.eval_steps;
-    sine.seed = args.seed;
+    sine.server.seed = args.seed;
     auto created = train::SineFamily::Create(sine);
     if (!created.ok()) return ReportError(created.status());
     family = std::move(*created);

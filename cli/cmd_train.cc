@@ -48,6 +48,17 @@ nlohmann::json TrafficJson(const train::Traffic& t) {
   return {{"down_bytes", t.down_bytes}, {"up_bytes", t.up_bytes}, {"total_bytes", t.total()}, {"visits", t.visits}};
 }
 
+// What every federated run reports.
+nlohmann::json FederatedJson(const train::FederatedResult& r) {
+  return {{"method", train::MethodName(r.method)},
+          {"steps", r.device_steps},
+          {"traffic", TrafficJson(r.traffic)},
+          {"seed", r.seed},
+          {"memory_bytes", MemoryJson(r.memory)},
+          {"server_bytes", r.server_bytes},
+          {"seconds", r.seconds}};
+}
+
 void PrintTable(const nlohmann::json& j) {
   for (const auto& [key, value] : j.items()) {
     if (value.is_object()) {
@@ -134,28 +145,32 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     return ReportError(InvalidArgument("unknown --optimizer '" + args.optimizer + "' (sgd, adam)"));
   }
   nlohmann::json out;
+  // The server's options from the command line (sine, omniglot).
+  auto server_options = [&args](train::ServerOptions& server) {
+    if (args.steps > 0) server.visits = args.steps;
+    if (args.meta_lr > 0) server.meta_learning_rate = args.meta_lr;
+    server.round_size = args.round_size;
+    server.top_p = args.top_p / 100.0;
+    server.local_head = !args.shared_head;
+    server.seed = args.seed;
+  };
   if (is_omniglot) {
     train::OmniglotOptions o;
     auto method = train::ParseMethod(args.method.empty() ? "reptile" : args.method);
     if (!method.ok()) return ReportError(method.status());
     o.method = *method;
+    server_options(o.server);
     o.ways = args.ways;
     o.shots = args.shots;
-    if (args.steps > 0) o.meta_iterations = args.steps;
     o.inner_steps = args.local_steps;
     if (args.batch > 0) o.inner_batch = args.batch;
     if (args.lr > 0) o.inner_learning_rate = args.lr;
-    if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
     if (!args.optimizer.empty()) o.inner_optimizer = optimizer;
     if (args.channels > 0) o.channels = args.channels;
     if (args.conv_layers > 0) o.conv_layers = args.conv_layers;
     o.normalize = !args.no_normalize;
     if (args.eval_steps > 0) o.eval_steps = args.eval_steps;
     if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
-    o.round_size = args.round_size;
-    o.top_p = args.top_p / 100.0;
-    o.local_head = !args.shared_head;
-    o.seed = args.seed;
     const std::string zip = args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data;
     if (progress) std::cerr << "tinykg: loading " << zip << "...\n";
     auto data = train::LoadOmniglot(zip);
@@ -163,55 +178,38 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (progress) std::cerr << "tinykg: training omniglot (" << train::MethodName(o.method) << ")...\n";
     auto r = train::RunOmniglot(*data, o);
     if (!r.ok()) return ReportError(r.status());
-    out = {{"method", train::MethodName(r->method)},
-           {"dataset", "omniglot"},
-           {"ways", r->ways},
-           {"shots", r->shots},
-           {"accuracy", r->accuracy},
-           {"accuracy_before", r->accuracy_before},
-           {"steps", r->device_steps},
-           {"devices", r->devices},
-           {"traffic", TrafficJson(r->traffic)},
-           {"train_characters", r->train_characters},
-           {"test_characters", r->test_characters},
-           {"seed", r->seed},
-           {"memory_bytes", MemoryJson(r->memory)},
-           {"server_bytes", r->server_bytes},
-           {"seconds", r->seconds}};
+    out = FederatedJson(r->run);
+    out["dataset"] = "omniglot";
+    out["ways"] = r->ways;
+    out["shots"] = r->shots;
+    out["accuracy"] = r->accuracy();
+    out["accuracy_before"] = r->run.test.before;
+    out["devices"] = r->devices;
+    out["train_characters"] = r->train_characters;
+    out["test_characters"] = r->test_characters;
   } else if (args.data == "sine") {
     train::SineOptions o;
     auto method = train::ParseMethod(args.method.empty() ? "reptile" : args.method);
     if (!method.ok()) return ReportError(method.status());
     o.method = *method;
+    server_options(o.server);
     if (args.devices > 0) o.devices = args.devices;
-    if (args.steps > 0) o.rounds = args.steps;
     o.local_steps = args.local_steps;
     if (args.batch > 0) o.batch = args.batch;
     if (args.lr > 0) o.inner_learning_rate = args.lr;
-    if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
     if (!args.hidden.empty()) o.hidden = args.hidden[0];
-    o.round_size = args.round_size;
-    o.top_p = args.top_p / 100.0;
-    o.local_head = !args.shared_head;
-    o.seed = args.seed;
     if (progress) std::cerr << "tinykg: training sine (" << train::MethodName(o.method) << ")...\n";
     auto r = train::RunSine(o);
     if (!r.ok()) return ReportError(r.status());
-    nlohmann::json by_steps = {{"0", r->mse_before}};
-    for (std::size_t i = 0; i < r->steps.size(); ++i) by_steps[std::to_string(r->steps[i])] = r->mse[i];
-    out = {{"method", train::MethodName(r->method)},
-           {"dataset", "sine"},
-           {"mse", r->mse.empty() ? r->mse_before : r->mse.back()},
-           {"mse_after_steps", by_steps},
-           {"steps", r->device_steps},
-           {"devices", o.devices},
-           {"local_steps", o.local_steps},
-           {"round_size", o.round_size},
-           {"traffic", TrafficJson(r->traffic)},
-           {"seed", r->seed},
-           {"memory_bytes", MemoryJson(r->memory)},
-           {"server_bytes", r->server_bytes},
-           {"seconds", r->seconds}};
+    nlohmann::json by_steps = {{"0", r->test.before}};
+    for (std::size_t i = 0; i < r->test.steps.size(); ++i) by_steps[std::to_string(r->test.steps[i])] = r->test.after[i];
+    out = FederatedJson(*r);
+    out["dataset"] = "sine";
+    out["mse"] = r->test.Final();
+    out["mse_after_steps"] = by_steps;
+    out["devices"] = o.devices;
+    out["local_steps"] = o.local_steps;
+    out["round_size"] = o.server.round_size;
   } else {
     if (args.label.empty()) return ReportError(InvalidArgument("--label COLUMN is required for CSV data"));
     auto method = train::ParseMethod(args.method.empty() ? "online" : args.method);

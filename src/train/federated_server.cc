@@ -38,21 +38,10 @@ std::vector<std::size_t> TopK(std::span<const float> delta, std::size_t k) {
 class ReptileServer final : public FederatedServer {
  public:
   ReptileServer(TaskFamily& family, const ServerOptions& options) : FederatedServer(family, options) {}
-  std::span<const float> meta() const override { return meta_; }
 
   std::vector<DeviceVisit> NextRound() override {
-    std::vector<DeviceVisit> round;
-    const int size = std::max(1, options_.round_size);
-    while (static_cast<int>(round.size()) < size && !done()) {
-      DeviceVisit v;
-      v.device = visits_ % family_.devices();
-      v.samples = family_.VisitSamples(v.device, VisitKind::kTask, rng_);
-      v.init = meta_;
-      traffic_.down_bytes += meta_.size() * kFloatBytes;
-      round.push_back(std::move(v));
-      ++visits_;
-    }
-    pending_ = round.size();
+    std::vector<DeviceVisit> round = DrawRound(options_.round_size, VisitKind::kTask);
+    SendWhole(round);
     return round;
   }
 
@@ -78,20 +67,11 @@ class FedAvgServer final : public FederatedServer {
     engine::Arena arena(memory_);
     (void)averager_.Init(meta_.size(), arena);  // sized above: cannot fail
   }
-  std::span<const float> meta() const override { return meta_; }
 
+  // Every device once (visits is a whole number of rounds: device d = visit % devices).
   std::vector<DeviceVisit> NextRound() override {
-    std::vector<DeviceVisit> round;
-    for (int d = 0; d < family_.devices() && !done(); ++d) {
-      DeviceVisit v;
-      v.device = d;
-      v.samples = family_.VisitSamples(d, VisitKind::kMixture, rng_);
-      v.init = meta_;
-      traffic_.down_bytes += meta_.size() * kFloatBytes;
-      round.push_back(std::move(v));
-      ++visits_;
-    }
-    pending_ = round.size();
+    std::vector<DeviceVisit> round = DrawRound(family_.devices(), VisitKind::kMixture);
+    SendWhole(round);
     return round;
   }
 
@@ -125,15 +105,10 @@ class TinyMetaFedServer final : public FederatedServer {
     copies_.resize(static_cast<std::size_t>(family_.devices()));
     residuals_.resize(copies_.size());
   }
-  std::span<const float> meta() const override { return meta_; }
 
   std::vector<DeviceVisit> NextRound() override {
-    std::vector<DeviceVisit> round;
-    const int size = std::max(1, options_.round_size);
-    while (static_cast<int>(round.size()) < size && !done()) {
-      DeviceVisit v;
-      v.device = visits_ % family_.devices();
-      v.samples = family_.VisitSamples(v.device, VisitKind::kTask, rng_);
+    std::vector<DeviceVisit> round = DrawRound(options_.round_size, VisitKind::kTask);
+    for (DeviceVisit& v : round) {
       std::vector<float>& copy = copies_[static_cast<std::size_t>(v.device)];
       if (copy.empty()) {
         // First visit: the whole initialisation, the head included (the
@@ -147,12 +122,7 @@ class TinyMetaFedServer final : public FederatedServer {
         traffic_.down_bytes += SparseBytes(keep_, global_);
       }
       v.init = copy;
-      round.push_back(std::move(v));
-      ++visits_;
     }
-    pending_ = round.size();
-    pending_devices_.clear();
-    for (const DeviceVisit& v : round) pending_devices_.push_back(v.device);
     return round;
   }
 
@@ -201,7 +171,6 @@ class TinyMetaFedServer final : public FederatedServer {
   // Per device, kept on the device (simulated here): the part of its
   // changes not sent yet (error feedback), added to the next visit's.
   std::vector<std::vector<float>> residuals_;
-  std::vector<int> pending_devices_;
 };
 
 double Seconds(std::chrono::steady_clock::time_point start) {
@@ -213,6 +182,28 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 FederatedServer::FederatedServer(TaskFamily& family, const ServerOptions& options)
     : family_(family), options_(options), rng_(options.seed) {
   meta_ = family_.Initialize(rng_);
+}
+
+std::vector<DeviceVisit> FederatedServer::DrawRound(int size, VisitKind kind) {
+  std::vector<DeviceVisit> round;
+  pending_devices_.clear();
+  while (static_cast<int>(round.size()) < std::max(1, size) && !done()) {
+    DeviceVisit v;
+    v.device = visits_ % family_.devices();
+    v.samples = family_.VisitSamples(v.device, kind, rng_);
+    pending_devices_.push_back(v.device);
+    round.push_back(std::move(v));
+    ++visits_;
+  }
+  pending_ = round.size();
+  return round;
+}
+
+void FederatedServer::SendWhole(std::vector<DeviceVisit>& round) {
+  for (DeviceVisit& v : round) {
+    v.init = meta_;
+    traffic_.down_bytes += meta_.size() * kFloatBytes;
+  }
 }
 
 float FederatedServer::AnnealedStep() const {

@@ -227,7 +227,7 @@ Result<std::vector<float>> OmniglotFamily::Adapt(std::span<const float> init, st
 
 MetaTest OmniglotFamily::Evaluate(std::span<const float> init) {
   internal::HostDevice& device = state_->device;
-  engine::Pcg32 eval_rng(options_.seed ^ 0x0a11ce5ULL);
+  engine::Pcg32 eval_rng(options_.server.seed ^ 0x0a11ce5ULL);
   const auto n = static_cast<std::size_t>(data_.size * data_.size);
   std::size_t correct = 0, correct_before = 0, total = 0;
   for (int t = 0; t < options_.eval_tasks; ++t) {
@@ -277,29 +277,13 @@ Result<DenseFirmwareTask> OmniglotFamily::FirmwareTask() const {
 Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& o) {
   if (o.method == Method::kOnline) return InvalidArgument("omniglot runs reptile, fedavg, tinymetafed or scratch");
   TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<OmniglotFamily> family, OmniglotFamily::Create(data, o));
-  ServerOptions server;
-  server.visits = o.meta_iterations;
-  server.round_size = o.round_size;
-  server.meta_learning_rate = o.meta_learning_rate;
-  server.top_p = o.top_p;
-  server.local_head = o.local_head;
-  server.seed = o.seed;
-  TINYKG_ASSIGN_OR_RETURN(FederatedResult r, RunFederated(*family, o.method, server));
   OmniglotResult result;
-  result.method = r.method;
+  TINYKG_ASSIGN_OR_RETURN(result.run, RunFederated(*family, o.method, o.server));
   result.ways = o.ways;
   result.shots = o.shots;
-  result.accuracy = r.test.Final();
-  result.accuracy_before = r.test.before;
-  result.device_steps = r.device_steps;
   result.train_characters = family->train_characters();
   result.test_characters = family->test_characters();
   result.devices = family->devices();
-  result.traffic = r.traffic;
-  result.seed = r.seed;
-  result.memory = r.memory;
-  result.server_bytes = r.server_bytes;
-  result.seconds = r.seconds;
   return result;
 }
 

@@ -89,7 +89,7 @@ Result<std::vector<float>> SineFamily::Adapt(std::span<const float> init, std::s
 MetaTest SineFamily::Evaluate(std::span<const float> init) {
   HostDevice& device = state_->device;
   const SineTaskDistribution family;
-  engine::Pcg32 eval_rng(options_.seed ^ 0x5eed5eedULL);
+  engine::Pcg32 eval_rng(options_.server.seed ^ 0x5eed5eedULL);
   const int max_steps =
       options_.eval_steps.empty() ? 0 : *std::max_element(options_.eval_steps.begin(), options_.eval_steps.end());
   MetaTest result;
@@ -138,32 +138,13 @@ Result<DenseFirmwareTask> SineFamily::FirmwareTask() const {
                            options_.inner_learning_rate, options_.max_gradient_norm};
 }
 
-Result<SineResult> RunSine(const SineOptions& options) {
+Result<FederatedResult> RunSine(const SineOptions& options) {
   if (options.method == Method::kOnline) {
     return InvalidArgument("the sine benchmark runs reptile, fedavg, tinymetafed or scratch");
   }
   if (options.local_steps < 1) return InvalidArgument("local steps must be positive");
   TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<SineFamily> family, SineFamily::Create(options));
-  ServerOptions server;
-  server.visits = options.rounds;
-  server.round_size = options.round_size;
-  server.meta_learning_rate = options.meta_learning_rate;
-  server.top_p = options.top_p;
-  server.local_head = options.local_head;
-  server.seed = options.seed;
-  TINYKG_ASSIGN_OR_RETURN(FederatedResult r, RunFederated(*family, options.method, server));
-  SineResult result;
-  result.method = r.method;
-  result.steps = r.test.steps;
-  result.mse = r.test.after;
-  result.mse_before = r.test.before;
-  result.device_steps = r.device_steps;
-  result.traffic = r.traffic;
-  result.seed = r.seed;
-  result.memory = r.memory;
-  result.server_bytes = r.server_bytes;
-  result.seconds = r.seconds;
-  return result;
+  return RunFederated(*family, options.method, options.server);
 }
 
 }  // namespace tinykg::train

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "occupancy_data.h"
 #include "tinykg/train/omniglot.h"
 #include "tinykg/train/sine.h"
 #include "tinykg/train/tabular.h"
@@ -16,19 +17,11 @@
 namespace tinykg::train {
 namespace {
 
-const std::string kOccupancy = std::string(TINYKG_SHARED_DATA) + "/datasets/occupancy/";
-
-Dataset LoadOccupancy(const std::string& file) {
-  auto data = ReadCsv(kOccupancy + file, {"Occupancy", {}});
-  EXPECT_TRUE(data.ok()) << data.status().ToString();
-  return data.ok() ? *data : Dataset{};
-}
-
 SineOptions SmallSine() {
   SineOptions o;
-  o.rounds = 200;
+  o.server.visits = 200;
   o.eval_tasks = 10;
-  o.seed = 3;
+  o.server.seed = 3;
   return o;
 }
 
@@ -36,11 +29,11 @@ TEST(TinyMetaFed, EverythingSentAndSharedHead_IsReptile) {
   SineOptions o = SmallSine();
   auto reptile = RunSine(o);
   o.method = Method::kTinyMetaFed;
-  o.top_p = 1.0;
-  o.local_head = false;
+  o.server.top_p = 1.0;
+  o.server.local_head = false;
   auto tiny = RunSine(o);
   ASSERT_TRUE(reptile.ok() && tiny.ok());
-  EXPECT_EQ(reptile->mse, tiny->mse);
+  EXPECT_EQ(reptile->test.after, tiny->test.after);
   EXPECT_EQ(reptile->traffic.total(), tiny->traffic.total());
   EXPECT_EQ(reptile->traffic.total(), 200u * 2 * 1761 * 4);  // every visit: the whole vector down and up
 }
@@ -48,8 +41,8 @@ TEST(TinyMetaFed, EverythingSentAndSharedHead_IsReptile) {
 TEST(TinyMetaFed, TopP_SendsThatShareOfTheSharedParameters) {
   SineOptions o = SmallSine();
   o.method = Method::kTinyMetaFed;
-  o.top_p = 0.2;
-  o.local_head = true;
+  o.server.top_p = 0.2;
+  o.server.local_head = true;
   auto r = RunSine(o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   // 1,761 parameters, 41 of them the output layer kept on the device: 1,720
@@ -59,8 +52,8 @@ TEST(TinyMetaFed, TopP_SendsThatShareOfTheSharedParameters) {
   EXPECT_EQ(r->traffic.down_bytes, 5 * first + (200 - 5) * sparse);
   EXPECT_EQ(r->traffic.up_bytes, 200 * sparse);
   EXPECT_LT(r->traffic.total(), 0.3 * 200 * 2 * 1761 * 4);
-  EXPECT_TRUE(std::isfinite(r->mse.back()));
-  EXPECT_LT(r->mse.back(), r->mse_before);  // it still learns to adapt
+  EXPECT_TRUE(std::isfinite(r->test.Final()));
+  EXPECT_LT(r->test.Final(), r->test.before);  // it still learns to adapt
 }
 
 TEST(FederatedServer, RejectsTopPOutOfRangeAndNonFederatedMethods) {

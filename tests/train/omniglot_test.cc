@@ -48,18 +48,18 @@ TEST(Omniglot, LoadsCharactersAsInkImages) {
 TEST(Omniglot, FewShotAdaptationBeatsChance) {
   OmniglotOptions o;
   o.method = Method::kReptile;
-  o.meta_iterations = 60;
+  o.server.visits = 60;
   o.shots = 5;
   o.eval_tasks = 15;
   o.channels = 8;
-  o.seed = 1;
+  o.server.seed = 1;
   auto r = RunOmniglot(Data(), o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::printf("omniglot 5-way 5-shot reptile(60 visits): accuracy %.3f, %d devices, %zu/%zu characters, %.1fs\n",
-              r->accuracy, r->devices, r->train_characters, r->test_characters, r->seconds);
-  EXPECT_GT(r->accuracy, 0.3);  // chance is 0.2
+              r->accuracy(), r->devices, r->train_characters, r->test_characters, r->run.seconds);
+  EXPECT_GT(r->accuracy(), 0.3);  // chance is 0.2
   EXPECT_EQ(r->devices, 3);
-  EXPECT_EQ(r->device_steps, 60 * 5);
+  EXPECT_EQ(r->run.device_steps, 60 * 5);
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ class FederatedServer {
  public:
   virtual ~FederatedServer() = default;
   // The initialisation a new device would start from (what is meta-tested).
-  virtual std::span<const float> meta() const = 0;
+  std::span<const float> meta() const { return meta_; }
   bool done() const { return visits_ >= options_.visits; }
   int visits() const { return visits_; }
   // The next round's visits (empty when done). The family's VisitSamples
@@ -82,12 +82,18 @@ class FederatedServer {
   FederatedServer(TaskFamily& family, const ServerOptions& options);
   // eps for the update after visit number visits_ (annealed to 0).
   float AnnealedStep() const;
+  // The next `size` visits (fewer at the end), round-robin over the devices,
+  // with their samples; sets pending_ and pending_devices_.
+  std::vector<DeviceVisit> DrawRound(int size, VisitKind kind);
+  // Every visit starts from the whole initialisation, counted as sent.
+  void SendWhole(std::vector<DeviceVisit>& round);
   TaskFamily& family_;
   ServerOptions options_;
   engine::Pcg32 rng_;
   std::vector<float> meta_;
   int visits_ = 0;
-  std::size_t pending_ = 0;
+  std::size_t pending_ = 0;                // visits of the last round not yet updated
+  std::vector<int> pending_devices_;       // their devices
   Traffic traffic_;
 };
 

@@ -50,22 +50,19 @@ struct OmniglotOptions {
   int ways = 5;
   int shots = 1;
   int queries = 5;               // query drawings per class at evaluation
-  int meta_iterations = 300;     // device visits
+  // Device visits (300), meta step, round size, TinyMetaFed's top-P and
+  // head; server.seed also draws the meta-test's tasks.
+  ServerOptions server{.visits = 300};
   int inner_steps = 5;           // local steps per visit
   int inner_batch = 10;
   engine::OptimizerKind inner_optimizer = engine::OptimizerKind::kAdam;  // beta1 = 0 as in Reptile
   float inner_learning_rate = 0.001f;
-  float meta_learning_rate = 1.0f;  // annealed linearly to 0
-  int round_size = 1;            // visits per server update
-  double top_p = 1.0;            // tinymetafed
-  bool local_head = true;        // tinymetafed
   int eval_tasks = 40;
   int eval_steps = 20;           // steps on the support set at evaluation
   int channels = 16;             // conv width
   int conv_layers = 3;           // conv 3x3 stride 2 + ReLU each, then dense `ways`
   bool normalize = true;         // each conv followed by layer normalisation (then the ReLU)
   bool rotations = true;         // training classes also rotated by 90, 180, 270 degrees
-  std::uint64_t seed = 1;
 };
 
 // The family: devices = training alphabets with at least `ways` classes; a
@@ -106,18 +103,11 @@ class OmniglotFamily final : public TaskFamily {
 };
 
 struct OmniglotResult {
-  Method method = Method::kReptile;
+  FederatedResult run;  // run.test: query accuracy before and after eval_steps steps
   int ways = 0, shots = 0;
-  double accuracy = 0.0;  // mean query accuracy over evaluation tasks
-  double accuracy_before = 0.0;  // of the initialisation before adaptation
-  std::int64_t device_steps = 0;
   std::size_t train_characters = 0, test_characters = 0;
   int devices = 0;
-  Traffic traffic;
-  std::uint64_t seed = 0;
-  engine::MemoryReport memory;
-  std::size_t server_bytes = 0;
-  double seconds = 0.0;
+  double accuracy() const { return run.test.Final(); }
 };
 
 Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& options);

@@ -19,21 +19,19 @@ namespace tinykg::train {
 
 struct SineOptions {
   Method method = Method::kReptile;  // reptile, fedavg, tinymetafed or scratch
+  // Device visits (3000; fedavg: whole rounds of every device), meta step,
+  // round size, TinyMetaFed's top-P and head; server.seed also draws the
+  // meta-test's tasks.
+  ServerOptions server;
   int devices = 5;          // device d draws phases from its own slice of [0, pi]
-  int rounds = 3000;        // device visits in all (fedavg: whole rounds of every device)
   int local_steps = 8;      // k: local SGD steps per visit
   int batch = 10;
   float inner_learning_rate = 0.05f;  // 0.08 diverges on amplitude-5 tasks
-  float meta_learning_rate = 1.0f;  // reptile epsilon, annealed linearly to 0
   float max_gradient_norm = 10.0f;  // every SGD step (all methods); 0 = off
-  int round_size = 1;       // reptile: 1 = one device at a time; n = update from the mean of n visits
   int hidden = 40;          // two tanh layers of this width
   int shots = 10;           // K support points at evaluation
   int eval_tasks = 100;
   std::vector<int> eval_steps{1, 8, 32};
-  double top_p = 1.0;       // tinymetafed: fraction sent each way
-  bool local_head = true;   // tinymetafed: output layer kept on the device
-  std::uint64_t seed = 1;
 };
 
 // Device d of `devices` draws phases from [d pi/devices, (d+1) pi/devices].
@@ -68,20 +66,8 @@ class SineFamily final : public TaskFamily {
   std::unique_ptr<State> state_;
 };
 
-struct SineResult {
-  Method method = Method::kReptile;
-  std::vector<int> steps;       // evaluation adaptation steps
-  std::vector<double> mse;      // mean query MSE after steps[i]
-  double mse_before = 0.0;      // before any adaptation
-  std::int64_t device_steps = 0;  // meta-training budget spent (SGD steps over all devices)
-  Traffic traffic;
-  std::uint64_t seed = 0;
-  engine::MemoryReport memory;  // one device's training state
-  std::size_t server_bytes = 0;
-  double seconds = 0.0;
-};
-
-Result<SineResult> RunSine(const SineOptions& options);
+// RunFederated over the SineFamily of `options` (test.metric "mse").
+Result<FederatedResult> RunSine(const SineOptions& options);
 
 }  // namespace tinykg::train
 
