@@ -27,6 +27,7 @@ struct TrainArgs {
   int channels = 0, conv_layers = 0, eval_steps = 0, eval_tasks = 0;  // omniglot; 0 = the default
   bool drift = false;  // CSV, online: the drift experiment on --eval
   bool no_normalize = false;  // omniglot
+  std::string one_shot_runs;  // omniglot: Lake's 20-way runs ("default": the shared zip)
   int windows = 10;
   std::uint64_t seed = 1;
   std::string on;                   // --on emulator --device D (cmd_emu.cc)
@@ -175,8 +176,15 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (progress) std::cerr << "tinykg: loading " << zip << "...\n";
     auto data = train::LoadOmniglot(zip);
     if (!data.ok()) return ReportError(data.status());
+    std::vector<train::OneShotRun> runs;
+    if (!args.one_shot_runs.empty()) {
+      auto loaded = train::LoadOneShotRuns(args.one_shot_runs == "default" ? train::DefaultOneShotRunsZip()
+                                                                           : args.one_shot_runs);
+      if (!loaded.ok()) return ReportError(loaded.status());
+      runs = std::move(*loaded);
+    }
     if (progress) std::cerr << "tinykg: training omniglot (" << train::MethodName(o.method) << ")...\n";
-    auto r = train::RunOmniglot(*data, o);
+    auto r = train::RunOmniglot(*data, o, runs.empty() ? nullptr : &runs);
     if (!r.ok()) return ReportError(r.status());
     out = FederatedJson(r->run);
     out["dataset"] = "omniglot";
@@ -187,6 +195,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     out["devices"] = r->devices;
     out["train_characters"] = r->train_characters;
     out["test_characters"] = r->test_characters;
+    if (r->one_shot_runs_accuracy >= 0) out["one_shot_runs_accuracy"] = r->one_shot_runs_accuracy;
   } else if (args.data == "sine") {
     train::SineOptions o;
     auto method = train::ParseMethod(args.method.empty() ? "reptile" : args.method);
@@ -317,6 +326,9 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--windows", args->windows, "With --drift: windows of the later stream (default 10)");
   cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 16)");
   cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 3)");
+  cmd->add_option("--one-shot-runs", args->one_shot_runs,
+                  "Omniglot: also evaluate on Lake et al.'s 20-way one-shot runs (a zip in one_shot_all_runs "
+                  "layout, or 'default' for the shared one; needs --ways 20)");
   cmd->add_flag("--no-normalize", args->no_normalize, "Omniglot: no layer normalisation after the convolutions");
   cmd->add_option("--eval-steps", args->eval_steps, "Omniglot: adaptation steps on the support set (default 20)");
   cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 40)");

@@ -278,6 +278,7 @@ Result<FederatedResult> RunFederated(TaskFamily& family, Method method, const Se
     result.server_bytes = server->state_bytes();
   }
   result.test = family.Evaluate(meta);
+  result.meta = std::move(meta);
   result.memory = family.Memory();
   result.seconds = Seconds(start);
   return result;

@@ -40,7 +40,67 @@ Result<GrayImage> DecodePng(const std::string& bytes, const std::string& name) {
   return out;
 }
 
+// A PNG drawing as size x size values, 1 = ink, 0 = paper.
+Result<std::vector<float>> InkImage(const std::string& png, const std::string& name, int size) {
+  TINYKG_ASSIGN_OR_RETURN(GrayImage img, DecodePng(png, name));
+  const GrayImage small = Resize(img, size, size);
+  std::vector<float> values(small.pixels.size());
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = 1.0f - static_cast<float>(small.pixels[i]) / 255.0f;
+  return values;
+}
+
 }  // namespace
+
+std::string DefaultOneShotRunsZip() {
+  return std::string(TINYKG_TRAIN_SHARED_DATA) + "/datasets/omniglot/one_shot_all_runs.zip";
+}
+
+Result<std::vector<OneShotRun>> LoadOneShotRuns(const std::string& zip_path, int size) {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<ZipMember> members, ReadZip(zip_path));
+  std::map<std::string, const ZipMember*> by_name;
+  for (const ZipMember& m : members) by_name[m.name] = &m;
+  std::vector<OneShotRun> runs;
+  for (const ZipMember& m : members) {
+    const std::size_t slash = m.name.find('/');
+    if (slash == std::string::npos || m.name.substr(slash + 1) != "class_labels.txt") continue;
+    const std::string where = zip_path + ":" + m.name;
+    OneShotRun run;
+    run.name = m.name.substr(0, slash);
+    std::map<std::string, int> classes;  // training image -> class index
+    std::int64_t line_no = 0;
+    std::size_t begin = 0;
+    while (begin < m.data.size()) {
+      std::size_t end = m.data.find('\n', begin);
+      if (end == std::string::npos) end = m.data.size();
+      std::string line = m.data.substr(begin, end - begin);
+      begin = end + 1;
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;
+      const std::size_t space = line.find(' ');
+      if (space == std::string::npos) {
+        return ParseError("expected 'test image' 'training image' on the line", {where, line_no});
+      }
+      const std::string test = line.substr(0, space), train = line.substr(space + 1);
+      for (const std::string& member : {test, train}) {
+        if (!by_name.contains(member)) return InvalidData("no member " + member + " in the zip", {where, line_no});
+      }
+      auto [it, inserted] = classes.emplace(train, static_cast<int>(classes.size()));
+      if (inserted) {
+        TINYKG_ASSIGN_OR_RETURN(std::vector<float> image, InkImage(by_name[train]->data, zip_path + ":" + train, size));
+        run.training.push_back(std::move(image));
+      }
+      TINYKG_ASSIGN_OR_RETURN(std::vector<float> image, InkImage(by_name[test]->data, zip_path + ":" + test, size));
+      run.test.push_back(std::move(image));
+      run.labels.push_back(it->second);
+    }
+    if (run.test.empty()) return InvalidData("a run without test images", {where});
+    runs.push_back(std::move(run));
+  }
+  if (runs.empty()) return InvalidData("no run*/class_labels.txt members", {zip_path});
+  std::sort(runs.begin(), runs.end(), [](const OneShotRun& a, const OneShotRun& b) { return a.name < b.name; });
+  return runs;
+}
 
 std::string DefaultOmniglotZip() {
   return std::string(TINYKG_TRAIN_SHARED_DATA) + "/datasets/omniglot/images_background_small1.zip";
@@ -61,11 +121,7 @@ Result<Omniglot> LoadOmniglot(const std::string& zip_path, int size) {
     if (f == std::string::npos || c == std::string::npos) continue;
     const std::string alphabet = m.name.substr(a == std::string::npos ? 0 : a + 1, c - (a == std::string::npos ? 0 : a + 1));
     const std::string character = m.name.substr(c + 1, f - c - 1);
-    auto img = DecodePng(m.data, zip_path + ":" + m.name);
-    if (!img.ok()) return img.status();
-    const GrayImage small = Resize(*img, size, size);
-    std::vector<float> values(small.pixels.size());
-    for (std::size_t i = 0; i < values.size(); ++i) values[i] = 1.0f - static_cast<float>(small.pixels[i]) / 255.0f;
+    TINYKG_ASSIGN_OR_RETURN(std::vector<float> values, InkImage(m.data, zip_path + ":" + m.name, size));
     const std::string key = alphabet + "/" + character;
     auto [it, inserted] = index.emplace(key, data.characters.size());
     if (inserted) data.characters.push_back({alphabet, character, {}});
@@ -268,17 +324,49 @@ MetaTest OmniglotFamily::Evaluate(std::span<const float> init) {
   return result;
 }
 
+Result<double> OmniglotFamily::EvaluateOneShotRuns(std::span<const float> init, const std::vector<OneShotRun>& runs) {
+  internal::HostDevice& device = state_->device;
+  if (init.size() != parameter_count()) return InvalidArgument("initialisation size mismatch");
+  const auto n = static_cast<std::size_t>(data_.size * data_.size);
+  std::size_t correct = 0, total = 0;
+  for (const OneShotRun& run : runs) {
+    if (static_cast<int>(run.training.size()) != options_.ways) {
+      return InvalidArgument(run.name + " is " + std::to_string(run.training.size()) + "-way; meta-train with --ways " +
+                             std::to_string(run.training.size()));
+    }
+    std::vector<float> sx, sy;
+    for (std::size_t c = 0; c < run.training.size(); ++c) {
+      if (run.training[c].size() != n) return InvalidArgument(run.name + ": image size differs from the training data");
+      sx.insert(sx.end(), run.training[c].begin(), run.training[c].end());
+      sy.push_back(static_cast<float>(c));
+    }
+    FixedStream support(std::move(sx), std::move(sy), n, 1);
+    device.Load(init);
+    (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kCrossEntropy,
+                             options_.eval_steps, options_.ways, device.arena);
+    for (std::size_t i = 0; i < run.test.size(); ++i) {
+      correct += engine::ArgMax(device.net.Forward(run.test[i])) == run.labels[i];
+      ++total;
+    }
+  }
+  return total == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(total);
+}
+
 engine::MemoryReport OmniglotFamily::Memory() const { return state_->device.Memory(); }
 
 Result<DenseFirmwareTask> OmniglotFamily::FirmwareTask() const {
   return Unsupported("the Omniglot CNN does not run on the fleet firmware (dense networks only)");
 }
 
-Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& o) {
+Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& o,
+                                   const std::vector<OneShotRun>* one_shot_runs) {
   if (o.method == Method::kOnline) return InvalidArgument("omniglot runs reptile, fedavg, tinymetafed or scratch");
   TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<OmniglotFamily> family, OmniglotFamily::Create(data, o));
   OmniglotResult result;
   TINYKG_ASSIGN_OR_RETURN(result.run, RunFederated(*family, o.method, o.server));
+  if (one_shot_runs != nullptr) {
+    TINYKG_ASSIGN_OR_RETURN(result.one_shot_runs_accuracy, family->EvaluateOneShotRuns(result.run.meta, *one_shot_runs));
+  }
   result.ways = o.ways;
   result.shots = o.shots;
   result.train_characters = family->train_characters();

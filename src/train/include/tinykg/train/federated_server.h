@@ -114,6 +114,7 @@ Status ReptileMeanStep(std::vector<float>& meta, const std::vector<std::vector<f
 struct FederatedResult {
   Method method = Method::kReptile;
   MetaTest test;
+  std::vector<float> meta;        // the initialisation that was meta-tested
   std::int64_t device_steps = 0;  // optimizer steps over all visits
   Traffic traffic;
   engine::MemoryReport memory;    // one device's training state

@@ -39,6 +39,23 @@ std::string DefaultOmniglotZip();
 // Reads alphabet/characterNN/*.png members of the zip (any top folder).
 Result<Omniglot> LoadOmniglot(const std::string& zip_path, int size = 28);
 
+// The 20-way within-alphabet one-shot runs of Lake et al. (2015),
+// one_shot_all_runs.zip: per run `runNN/class_labels.txt` pairs each test
+// image with the training image of its class (one drawing per class).
+struct OneShotRun {
+  std::string name;                         // "run01"
+  std::vector<std::vector<float>> training;  // one image per class, class = index
+  std::vector<std::vector<float>> test;
+  std::vector<int> labels;                  // class of each test image
+};
+
+// The shared dataset's one_shot_all_runs.zip.
+std::string DefaultOneShotRunsZip();
+// Reads every run*/class_labels.txt and the images it names, in run order.
+// Errors name the zip, member and line (a line that is not two names, a
+// member that is missing, a PNG that does not decode).
+Result<std::vector<OneShotRun>> LoadOneShotRuns(const std::string& zip_path, int size = 28);
+
 // Which alphabets are held out: the alphabets in name order, every third
 // one starting with the second (indices 1, 4, 7, ...), so a zip of any
 // alphabets splits the same way without naming them. At least one of each
@@ -93,6 +110,10 @@ class OmniglotFamily final : public TaskFamily {
   MetaTest Evaluate(std::span<const float> init) override;
   engine::MemoryReport Memory() const override;
   Result<DenseFirmwareTask> FirmwareTask() const override;
+  // Query accuracy over Lake's runs: per run `init` adapted on the training
+  // images (eval_steps full-batch steps), the test images classified.
+  // kInvalidArgument unless options.ways equals the runs' classes.
+  Result<double> EvaluateOneShotRuns(std::span<const float> init, const std::vector<OneShotRun>& runs);
 
  private:
   struct State;
@@ -107,10 +128,13 @@ struct OmniglotResult {
   int ways = 0, shots = 0;
   std::size_t train_characters = 0, test_characters = 0;
   int devices = 0;
+  double one_shot_runs_accuracy = -1.0;  // Lake's 20-way runs, when given
   double accuracy() const { return run.test.Final(); }
 };
 
-Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& options);
+// `one_shot_runs` (may be null): also evaluate the result on Lake's runs.
+Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& options,
+                                   const std::vector<OneShotRun>* one_shot_runs = nullptr);
 
 }  // namespace tinykg::train
 
