@@ -20,7 +20,8 @@ struct TrainArgs {
   std::string data, eval, label, model, head, method, format = "table", optimizer;
   std::vector<std::string> features;
   std::vector<int> hidden;
-  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1, round_size = 1;
+  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1, round_size = 0;
+  std::vector<int> more_shots;  // omniglot: --shots 1,5 -> 5
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
   double top_p = 100.0;      // tinymetafed, percent
   bool shared_head = false;  // tinymetafed
@@ -150,7 +151,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   auto server_options = [&args](train::ServerOptions& server) {
     if (args.steps > 0) server.visits = args.steps;
     if (args.meta_lr > 0) server.meta_learning_rate = args.meta_lr;
-    server.round_size = args.round_size;
+    if (args.round_size > 0) server.round_size = args.round_size;
     server.top_p = args.top_p / 100.0;
     server.local_head = !args.shared_head;
     server.seed = args.seed;
@@ -163,6 +164,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     server_options(o.server);
     o.ways = args.ways;
     o.shots = args.shots;
+    o.more_shots = args.more_shots;
     o.inner_steps = args.local_steps;
     if (args.batch > 0) o.inner_batch = args.batch;
     if (args.lr > 0) o.inner_learning_rate = args.lr;
@@ -190,6 +192,9 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     out["dataset"] = "omniglot";
     out["ways"] = r->ways;
     out["shots"] = r->shots;
+    nlohmann::json by_shots = {{std::to_string(r->shots), r->accuracy()}};
+    for (const auto& [shots, accuracy] : r->more_shots) by_shots[std::to_string(shots)] = accuracy;
+    out["accuracy_by_shots"] = by_shots;
     out["accuracy"] = r->accuracy();
     out["accuracy_before"] = r->run.test.before;
     out["devices"] = r->devices;
@@ -338,9 +343,12 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--head", args->head,
                   "Cut the backbone after this operator (index or output tensor name; default: before the classifier)");
   cmd->add_option("--round-size", args->round_size,
-                  "Sine reptile: device visits per meta-update (1 = one device at a time)");
+                  "Reptile / TinyMetaFed: device visits per meta-update (sine default 1 = one device at a time; omniglot 5)");
   cmd->add_option("--ways", args->ways, "Omniglot: classes per task (default 5)");
   cmd->add_option("--shots", args->shots, "Omniglot: examples per class (default 1)");
+  cmd->add_option("--also-shots", args->more_shots,
+                  "Omniglot: meta-test the same initialisation with these shots too, e.g. 5")
+      ->delimiter(',');
   cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)");
   cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine)");
   cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop)");

@@ -364,6 +364,13 @@ Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& 
   TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<OmniglotFamily> family, OmniglotFamily::Create(data, o));
   OmniglotResult result;
   TINYKG_ASSIGN_OR_RETURN(result.run, RunFederated(*family, o.method, o.server));
+  for (int shots : o.more_shots) {
+    OmniglotOptions other = o;
+    other.shots = shots;
+    other.more_shots.clear();
+    TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<OmniglotFamily> tester, OmniglotFamily::Create(data, other));
+    result.more_shots.emplace_back(shots, tester->Evaluate(result.run.meta).Final());
+  }
   if (one_shot_runs != nullptr) {
     TINYKG_ASSIGN_OR_RETURN(result.one_shot_runs_accuracy, family->EvaluateOneShotRuns(result.run.meta, *one_shot_runs));
   }
