@@ -13,12 +13,18 @@
 //    (b) top-P % selective communication both ways: a device keeps the copy
 //    of phi's global part it last received; the server sends only the P % of
 //    entries where phi differs most from that copy, the device sends only
-//    the P % of entries its training changed most (index + value). The
-//    server keeps the devices' copies to know what they hold.
+//    the P % of entries its training changed most plus what it could not
+//    send before (error feedback, kept on the device). The server keeps the
+//    devices' copies to know what they hold, and steps phi along the
+//    changes it received: phi += eps * mean(sent changes).
 // Every server counts the bytes it sends and receives (Traffic): a dense
-// vector is 4 B per float; a sparse one (index, value) pairs, 2 B indices
-// while the global part has at most 65,536 entries, else 4 B. A device's
-// first download is always the dense vector.
+// vector is 4 B per float; a sparse one the smallest of dense, (index,
+// value) pairs (2 B indices while the global part has at most 65,536
+// entries, else 4 B) and a bitmap of the global part followed by the values.
+// A device's first download is always the whole dense vector.
+// The devices' own TinyMetaFed state (copy, head, error feedback) is kept
+// by the server object on their behalf: the simulation's bookkeeping, not
+// bytes sent.
 #ifndef TINYKG_TRAIN_FEDERATED_SERVER_H_
 #define TINYKG_TRAIN_FEDERATED_SERVER_H_
 
