@@ -414,30 +414,27 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
   std::unique_ptr<train::TaskFamily> family;
   const train::TabularFamily* tabular_family = nullptr;
   const int n = static_cast<int>(devices->size());
+  // Both families' options name the device network and the meta-test alike.
+  const auto common = [&](auto& o) {
+    o.devices = n;
+    o.local_steps = args.inner_steps;
+    o.batch = args.batch;
+    o.inner_learning_rate = args.lr;
+    o.hidden = args.hidden;
+    o.shots = args.shots;
+    o.eval_tasks = args.eval_tasks;
+    o.eval_steps = args.eval_steps;
+  };
   if (tabular) {
     train::TabularFamilyOptions t;
-    t.devices = n;
-    t.local_steps = args.inner_steps;
-    t.batch = args.batch;
-    t.inner_learning_rate = args.lr;
-    t.hidden = args.hidden;
-    t.shots = args.shots;
-    t.eval_tasks = args.eval_tasks;
-    t.eval_steps = args.eval_steps;
+    common(t);
     auto created = train::TabularFamily::Create(train_rows, eval_rows, t);
     if (!created.ok()) return ReportError(created.status());
     tabular_family = created->get();
     family = std::move(*created);
   } else {
     train::SineOptions sine;
-    sine.devices = n;
-    sine.shots = args.shots;
-    sine.local_steps = args.inner_steps;
-    sine.batch = args.batch;
-    sine.inner_learning_rate = args.lr;
-    sine.hidden = args.hidden;
-    sine.eval_tasks = args.eval_tasks;
-    sine.eval_steps = args.eval_steps;
+    common(sine);
     sine.server.seed = args.seed;
     auto created = train::SineFamily::Create(sine);
     if (!created.ok()) return ReportError(created.status());
