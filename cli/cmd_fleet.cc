@@ -25,6 +25,9 @@
 #include "tinykg/emu/fleet.h"
 #include "tinykg/emu/target.h"
 #include "tinykg/rdf/vocab.h"
+#include "tinykg/train/method.h"
+#include "tinykg/train/sine.h"
+#include "tinykg/train/tabular.h"
 
 namespace tinykg::cli {
 namespace {
@@ -35,6 +38,8 @@ struct FleetArgs {
   int count = 0, rounds = 3, inner_steps = 8, batch = 10, hidden = 40, eval_tasks = 100, shots = 10;
   std::vector<int> eval_steps{1, 8, 32};
   float lr = 0.05f, meta_lr = 1.0f;
+  double top_p = 100.0;  // tinymetafed, percent
+  bool shared_head = false;  // tinymetafed: the output layer goes through the server too
   unsigned jobs = 0;
   std::uint64_t seed = 1;
   bool no_record = false;
@@ -107,33 +112,24 @@ Result<std::vector<emu::FleetDevice>> SelectDevices(rdf::Store& store, const std
   return fleet;
 }
 
-// The meta-test of one initialisation, whichever family ran: its metric
-// ("mse" or "accuracy"), the value before adaptation and after each step count.
-struct MetaTest {
-  const char* metric = "mse";
-  double before = 0;
-  std::vector<int> steps;
-  std::vector<double> after;
-};
-
-MetaTest Test(const emu::FleetResult& r, const emu::FleetRound* round) {
-  if (r.tabular) {
-    const train::TabularEvaluation& e = round != nullptr ? round->accuracy : r.scratch_accuracy;
-    return {"accuracy", e.accuracy_before, e.steps, e.accuracy};
-  }
-  const train::SineEvaluation& e = round != nullptr ? round->eval : r.scratch;
-  return {"mse", e.mse_before, e.steps, e.mse};
-}
-
-nlohmann::json EvalJson(const MetaTest& e) {
+nlohmann::json EvalJson(const train::MetaTest& e) {
   nlohmann::json after = nlohmann::json::object();
   for (std::size_t i = 0; i < e.steps.size(); ++i) after[std::to_string(e.steps[i])] = e.after[i];
   return {{std::string(e.metric) + "_before", e.before}, {std::string(e.metric) + "_after_steps", after}};
 }
 
+// Bytes as JSON: down, up, total, per visit.
+nlohmann::json TrafficJson(const train::Traffic& t) {
+  return {{"down_bytes", t.down_bytes},
+          {"up_bytes", t.up_bytes},
+          {"total_bytes", t.total()},
+          {"visits", t.visits},
+          {"bytes_per_visit", t.visits == 0 ? 0.0 : static_cast<double>(t.total()) / static_cast<double>(t.visits)}};
+}
+
 nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
-                          const emu::FleetResult& r) {
-  nlohmann::json out = {{"method", "reptile"},
+                          const train::TabularFamily* tabular, const emu::FleetResult& r) {
+  nlohmann::json out = {{"method", args.method},
                         {"on", args.on},
                         {"dataset", args.data},
                         {"aggregation", args.aggregate},
@@ -149,8 +145,13 @@ nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDev
                         {"seed", args.seed},
                         {"toolchain", r.toolchain},
                         {"seconds", r.seconds},
-                        {"scratch", EvalJson(Test(r, nullptr))}};
-  if (r.tabular) {
+                        {"scratch", EvalJson(r.scratch)}};
+  if (!r.rounds.empty()) out["traffic"] = TrafficJson(r.rounds.back().traffic);
+  if (args.method == "tinymetafed") {
+    out["top_p"] = args.top_p;
+    out["local_head"] = !args.shared_head;
+  }
+  if (tabular != nullptr) {
     out["label"] = args.label;
     out["eval"] = args.eval;
     out["shots"] = args.shots;
@@ -163,9 +164,9 @@ nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDev
                         {"target", devices[d].target != nullptr ? std::string(devices[d].target->name) : ""},
                         {"ram_limit_bytes", devices[d].limits.ram_bytes},
                         {"flash_limit_bytes", devices[d].limits.flash_bytes}};
-    if (d < r.window_rows.size()) {
-      j["window_rows"] = r.window_rows[d];
-      j["window_positives"] = r.window_positives[d];
+    if (tabular != nullptr) {
+      j["window_rows"] = tabular->device_rows(static_cast<int>(d));
+      j["window_positives"] = tabular->device_positives(static_cast<int>(d));
     }
     if (d < r.devices.size()) {
       const emu::FleetDeviceCost& c = r.devices[d];
@@ -181,8 +182,9 @@ nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDev
   out["devices"] = std::move(devs);
   nlohmann::json rounds = nlohmann::json::array();
   for (const emu::FleetRound& round : r.rounds) {
-    nlohmann::json j = EvalJson(Test(r, &round));
+    nlohmann::json j = EvalJson(round.test);
     j["round"] = round.round;
+    j["traffic"] = TrafficJson(round.traffic);
     j["seconds"] = round.seconds;
     nlohmann::json visits = nlohmann::json::array();
     for (const emu::FleetVisit& v : round.visits) {
@@ -205,31 +207,32 @@ std::string Fixed(double v, int digits) {
   return text;
 }
 
-void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices, const emu::FleetResult& r) {
-  std::cout << "fleet: " << devices.size() << " devices, reptile (" << args.aggregate << "), " << args.rounds
+void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
+                const train::TabularFamily* tabular, const emu::FleetResult& r) {
+  std::cout << "fleet: " << devices.size() << " devices, " << args.method << " (" << args.aggregate << "), " << args.rounds
             << " rounds x " << args.inner_steps << " inner steps of " << args.batch << ", " << r.parameters
             << " parameters, on " << args.on << "\n\n";
-  if (r.tabular) {
+  if (tabular != nullptr) {
     std::cout << "data: " << args.data << " (label " << args.label << "), device d trains on window d of its rows:";
-    for (std::size_t d = 0; d < r.window_rows.size(); ++d) {
-      std::cout << (d == 0 ? " " : ", ") << r.window_rows[d] << " rows (" << r.window_positives[d] << " of class 1)";
+    for (int d = 0; d < tabular->devices(); ++d) {
+      std::cout << (d == 0 ? " " : ", ") << tabular->device_rows(d) << " rows (" << tabular->device_positives(d)
+                << " of class 1)";
     }
     std::cout << "\nmeta-test accuracy (" << args.eval_tasks << " held-out windows of " << args.eval << ", "
               << args.shots << " rows each to adapt, accuracy on the rest)\n";
   } else {
     std::cout << "meta-test MSE (" << args.eval_tasks << " new sine tasks, adapted from the initialisation)\n";
   }
-  const MetaTest scratch = Test(r, nullptr);
   std::cout << "round\tbefore";
-  for (int s : scratch.steps) std::cout << "\tafter " << s;
-  std::cout << "\n";
-  auto row = [&](const std::string& name, const MetaTest& e) {
+  for (int s : r.scratch.steps) std::cout << "\tafter " << s;
+  std::cout << "\tbytes sent\n";
+  auto row = [&](const std::string& name, const train::MetaTest& e, const emu::FleetRound* round) {
     std::cout << name << "\t" << Fixed(e.before, 3);
     for (double m : e.after) std::cout << "\t" << Fixed(m, 3);
-    std::cout << "\n";
+    std::cout << "\t" << (round != nullptr ? std::to_string(round->traffic.total()) : "") << "\n";
   };
-  row("scratch", scratch);
-  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), Test(r, &round));
+  row("scratch", r.scratch, nullptr);
+  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), round.test, &round);
   if (r.devices.empty()) return;
   std::cout << "\ninstructions per device visit (QEMU, whole run incl. boot and weight transfer)\n";
   std::cout << "device\ttarget";
@@ -252,21 +255,22 @@ void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devi
 // One row per round (the first is scratch): the meta-test and the round's
 // instructions summed over its visits, separated by `sep`.
 void PrintRows(const emu::FleetResult& r, char sep) {
-  const MetaTest scratch = Test(r, nullptr);
+  const train::MetaTest& scratch = r.scratch;
   std::cout << "round" << sep << scratch.metric << "_before";
   for (int s : scratch.steps) std::cout << sep << scratch.metric << "_after_" << s;
-  std::cout << sep << "visits" << sep << "instructions\n";
-  auto row = [&](const std::string& name, const MetaTest& e, const emu::FleetRound* round) {
+  std::cout << sep << "visits" << sep << "instructions" << sep << "bytes\n";
+  auto row = [&](const std::string& name, const train::MetaTest& e, const emu::FleetRound* round) {
     std::cout << name << sep << Fixed(e.before, 6);
     for (double m : e.after) std::cout << sep << Fixed(m, 6);
     std::uint64_t instructions = 0;
     if (round != nullptr) {
       for (const emu::FleetVisit& v : round->visits) instructions += v.instructions;
     }
-    std::cout << sep << (round != nullptr ? round->visits.size() : 0) << sep << instructions << "\n";
+    std::cout << sep << (round != nullptr ? round->visits.size() : 0) << sep << instructions << sep
+              << (round != nullptr ? round->traffic.total() : 0) << "\n";
   };
   row("scratch", scratch, nullptr);
-  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), Test(r, &round), &round);
+  for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), round.test, &round);
 }
 
 // The run written back the way `train --on emulator` writes its runs
@@ -291,7 +295,7 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
   doc.iri = std::string(vocab::kTkgResource) + "run/fleet/" + target + "/" + stamp;
   doc.kind = rdf::kKindBenchmark;
   doc.source = "tinykg fleet train";
-  doc.label = "reptile fleet of " + std::to_string(devices.size()) + " on " + target;
+  doc.label = args.method + " fleet of " + std::to_string(devices.size()) + " on " + target;
   const std::string& run = doc.iri;
   auto add = [&](const std::string& s, const std::string& p, rdf::Term o) {
     doc.triples.push_back({rdf::Term::Iri(s), rdf::Term::Iri(p), std::move(o)});
@@ -308,7 +312,8 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
   for (const emu::FleetDeviceCost& c : r.devices) peak_ram = std::max(peak_ram, c.peak_ram_bytes);
   add(run, std::string(vocab::kRdf) + "type", rdf::Term::Iri(Tkg("TrainingRun")));
   add(run, std::string(vocab::kRdfs) + "label", rdf::Term::Literal(doc.label));
-  add(run, Tkg("trainingMethod"), rdf::Term::Iri(Tkg("Reptile")));
+  add(run, Tkg("trainingMethod"),
+      rdf::Term::Iri(Tkg(args.method == "fedavg" ? "FedAvg" : args.method == "tinymetafed" ? "TinyMetaFed" : "Reptile")));
   add(run, Tkg("method"), rdf::Term::Iri(Tkg("MeasuredOnEmulator")));
   add(run, Tkg("target"), rdf::Term::Literal(target));
   if (!core_iri.empty()) add(run, Tkg("standsForCore"), rdf::Term::Iri(core_iri));
@@ -349,10 +354,11 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
     add(rec, std::string(vocab::kDcterms) + "date", when);
     add(rec, std::string(vocab::kDcterms) + "source", rdf::Term::Literal("tinykg fleet train (" + target + ")"));
   };
-  const MetaTest last = Test(r, &r.rounds.back());
-  const MetaTest scratch = Test(r, nullptr);
-  const std::string what = r.tabular ? "accuracy" : "MSE";
-  const char* metric = r.tabular ? "Accuracy" : "Mse";
+  const train::MetaTest& last = r.rounds.back().test;
+  const train::MetaTest& scratch = r.scratch;
+  const bool accuracy = last.metric == "accuracy";
+  const std::string what = accuracy ? "accuracy" : "MSE";
+  const char* metric = accuracy ? "Accuracy" : "Mse";
   for (std::size_t i = 0; i < last.steps.size(); ++i) {
     const std::string steps = std::to_string(last.steps[i]);
     record(std::string(last.metric) + "-after-" + steps, metric, last.after[i], "one", "",
@@ -404,21 +410,45 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
     eval_rows = std::move(*eval_data);
   }
 
-  emu::FleetOptions fleet;
+  // The task family: the sine one, or the CSV rows split over the devices.
+  std::unique_ptr<train::TaskFamily> family;
+  const train::TabularFamily* tabular_family = nullptr;
+  const int n = static_cast<int>(devices->size());
+  // Both families' options name the device network and the meta-test alike.
+  const auto common = [&](auto& o) {
+    o.devices = n;
+    o.local_steps = args.inner_steps;
+    o.batch = args.batch;
+    o.inner_learning_rate = args.lr;
+    o.hidden = args.hidden;
+    o.shots = args.shots;
+    o.eval_tasks = args.eval_tasks;
+    o.eval_steps = args.eval_steps;
+  };
   if (tabular) {
-    fleet.tabular_train = &train_rows;
-    fleet.tabular_eval = &eval_rows;
+    train::TabularFamilyOptions t;
+    common(t);
+    auto created = train::TabularFamily::Create(train_rows, eval_rows, t);
+    if (!created.ok()) return ReportError(created.status());
+    tabular_family = created->get();
+    family = std::move(*created);
+  } else {
+    train::SineOptions sine;
+    common(sine);
+    sine.server.seed = args.seed;
+    auto created = train::SineFamily::Create(sine);
+    if (!created.ok()) return ReportError(created.status());
+    family = std::move(*created);
   }
-  fleet.sine.shots = args.shots;
-  fleet.sine.method = train::Method::kReptile;
-  fleet.sine.local_steps = args.inner_steps;
-  fleet.sine.batch = args.batch;
-  fleet.sine.inner_learning_rate = args.lr;
-  fleet.sine.meta_learning_rate = args.meta_lr;
-  fleet.sine.hidden = args.hidden;
-  fleet.sine.eval_tasks = args.eval_tasks;
-  fleet.sine.eval_steps = args.eval_steps;
-  fleet.sine.seed = args.seed;
+  auto method = train::ParseMethod(args.method);
+  if (!method.ok()) return ReportError(method.status());
+
+  emu::FleetOptions fleet;
+  fleet.method = *method;
+  fleet.meta_learning_rate = args.meta_lr;
+  fleet.top_p = args.top_p / 100.0;
+  fleet.local_head = !args.shared_head;
+  fleet.seed = args.seed;
   fleet.rounds = args.rounds;
   fleet.aggregation = args.aggregate == "sequential" ? emu::FleetAggregation::kSequential : emu::FleetAggregation::kMean;
   fleet.on_host = args.on == "host";
@@ -426,7 +456,7 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
 
   const bool progress = isatty(STDERR_FILENO) != 0;
   const std::string work_dir = std::string(P_tmpdir) + "/tinykg-fleet-" + std::to_string(getpid());
-  auto result = emu::RunReptileFleet(*devices, fleet, work_dir, [&](const emu::FleetRound& round) {
+  auto result = emu::RunFleet(*devices, *family, fleet, work_dir, [&](const emu::FleetRound& round) {
     if (!progress) return;
     std::cerr << "tinykg: round " << round.round << "/" << args.rounds << " (" << Fixed(round.seconds, 1) << " s)\n";
   });
@@ -443,11 +473,11 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
     }
   }
   if (args.format == "json") {
-    std::cout << ResultJson(args, *devices, *result).dump() << "\n";
+    std::cout << ResultJson(args, *devices, tabular_family, *result).dump() << "\n";
   } else if (args.format == "csv" || args.format == "tsv") {
     PrintRows(*result, args.format == "csv" ? ',' : '\t');
   } else {
-    PrintTable(args, *devices, *result);
+    PrintTable(args, *devices, tabular_family, *result);
   }
   return kExitOk;
 }
@@ -455,17 +485,24 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
 }  // namespace
 
 void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
-  auto* fleet = app.add_subcommand("fleet", "Fleets of emulated devices: federated meta-learning (TinyReptile)");
+  auto* fleet = app.add_subcommand("fleet", "Fleets of emulated devices: federated meta-learning (TinyReptile, FedAvg, TinyMetaFed)");
   fleet->require_subcommand(1);
   auto args = std::make_shared<FleetArgs>();
-  auto* cmd = fleet->add_subcommand("train", "Meta-learn over N emulated MCUs (Reptile server on the host)");
+  auto* cmd = fleet->add_subcommand("train", "Meta-learn over N emulated MCUs (the federated server on the host)");
   cmd->add_option("--device-class", args->device_class,
                   "A device (IRI or title: N copies of it), a core type (CortexM4F) or an emulated target "
                   "(mps2-an386): the graph's devices with that core")
       ->required();
   cmd->add_option("--count", args->count, "Simulated devices N")->required();
-  cmd->add_option("--method", args->method, "reptile (the only method a fleet runs)")
-      ->check(CLI::IsMember({"reptile"}));
+  cmd->add_option("--method", args->method,
+                  "reptile (TinyReptile; default), fedavg or tinymetafed (partial local reconstruction, top-P % "
+                  "selective communication)")
+      ->check(CLI::IsMember({"reptile", "fedavg", "tinymetafed"}));
+  cmd->add_option("--top-p", args->top_p,
+                  "tinymetafed: percent of the shared parameters sent each way per visit (default 100)")
+      ->check(CLI::Range(0.001, 100.0));
+  cmd->add_flag("--shared-head", args->shared_head,
+                "tinymetafed: send the output layer through the server too (default: it stays on the device)");
   cmd->add_option("--rounds", args->rounds, "Rounds (default 3); every device is visited once per round");
   cmd->add_option("--inner-steps", args->inner_steps, "Local SGD steps K per device visit (default 8)");
   cmd->add_option("--batch", args->batch, "Samples per local step (default 10)");

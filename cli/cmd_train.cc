@@ -11,8 +11,9 @@
 
 #include "cli.h"
 #include "tinykg/train/dataset.h"
-#include "tinykg/train/experiments.h"
 #include "tinykg/train/keyword_learning.h"
+#include "tinykg/train/sine.h"
+#include "tinykg/train/tabular.h"
 #include "tinykg/train/omniglot.h"
 
 namespace tinykg::cli {
@@ -22,8 +23,16 @@ struct TrainArgs {
   std::string data, eval, label, model, head, method, format = "table", optimizer;
   std::vector<std::string> features;
   std::vector<int> hidden;
-  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1, round_size = 1;
+  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1, round_size = 0;
+  std::vector<int> more_shots;  // omniglot: --shots 1,5 -> 5
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
+  double top_p = 100.0;      // tinymetafed, percent
+  bool shared_head = false;  // tinymetafed
+  int channels = 0, conv_layers = 0, eval_steps = 0, eval_tasks = 0;  // omniglot; 0 = the default
+  bool drift = false;  // CSV, online: the drift experiment on --eval
+  bool no_normalize = false;  // omniglot
+  std::string one_shot_runs;  // omniglot: Lake's 20-way runs ("default": the shared zip)
+  int windows = 10;
   std::uint64_t seed = 1;
   std::string on;                   // --on emulator --device D (cmd_emu.cc)
   std::vector<std::string> device;  // repeated --device
@@ -41,6 +50,21 @@ nlohmann::json MemoryJson(const engine::MemoryReport& m) {
           {"gradients", m.gradients},       {"optimizer_state", m.optimizer_state},
           {"activations", m.activations},   {"scratch", m.scratch},
           {"other", m.other},               {"total", m.Total()}};
+}
+
+nlohmann::json TrafficJson(const train::Traffic& t) {
+  return {{"down_bytes", t.down_bytes}, {"up_bytes", t.up_bytes}, {"total_bytes", t.total()}, {"visits", t.visits}};
+}
+
+// What every federated run reports.
+nlohmann::json FederatedJson(const train::FederatedResult& r) {
+  return {{"method", train::MethodName(r.method)},
+          {"steps", r.device_steps},
+          {"traffic", TrafficJson(r.traffic)},
+          {"seed", r.seed},
+          {"memory_bytes", MemoryJson(r.memory)},
+          {"server_bytes", r.server_bytes},
+          {"seconds", r.seconds}};
 }
 
 void PrintTable(const nlohmann::json& j) {
@@ -106,9 +130,60 @@ int RunKeywords(const TrainArgs& args) {
   return kExitOk;
 }
 
+// The drift experiment's windows: a table, JSON or chart-ready CSV.
+int PrintDrift(const TrainArgs& args, const train::DriftResult& r) {
+  char line[256];
+  if (args.format == "json") {
+    nlohmann::json windows = nlohmann::json::array();
+    for (const train::DriftWindow& w : r.windows) {
+      windows.push_back({{"begin", w.begin},
+                         {"end", w.end},
+                         {"positives", w.positives},
+                         {"static_accuracy", w.static_accuracy},
+                         {"online_accuracy", w.online_accuracy},
+                         {"static_cumulative", w.static_cumulative},
+                         {"online_cumulative", w.online_cumulative}});
+    }
+    const nlohmann::json out = {{"method", "online"},
+                                {"experiment", "drift"},
+                                {"dataset", args.data},
+                                {"later", args.eval},
+                                {"first_period_prequential", r.first_period_prequential},
+                                {"static_accuracy", r.static_accuracy},
+                                {"online_accuracy", r.online_accuracy},
+                                {"updates", r.updates},
+                                {"seed", args.seed},
+                                {"memory_bytes", MemoryJson(r.memory)},
+                                {"windows", windows},
+                                {"seconds", r.seconds}};
+    std::cout << out.dump() << "\n";
+  } else if (args.format == "csv") {
+    std::cout << "window,begin,end,positives,static_accuracy,online_accuracy,static_cumulative,online_cumulative\n";
+    for (std::size_t i = 0; i < r.windows.size(); ++i) {
+      const train::DriftWindow& w = r.windows[i];
+      std::snprintf(line, sizeof line, "%zu,%zu,%zu,%zu,%.6f,%.6f,%.6f,%.6f\n", i + 1, w.begin, w.end, w.positives,
+                    w.static_accuracy, w.online_accuracy, w.static_cumulative, w.online_cumulative);
+      std::cout << line;
+    }
+  } else {
+    std::cout << "drift: learned " << args.data << " online (prequential " << r.first_period_prequential
+              << "), then streamed " << args.eval << "\n";
+    std::cout << "window\trows\tclass 1\tstatic\tonline\tstatic so far\tonline so far\n";
+    for (std::size_t i = 0; i < r.windows.size(); ++i) {
+      const train::DriftWindow& w = r.windows[i];
+      std::snprintf(line, sizeof line, "%zu\t%zu-%zu\t%zu\t%.4f\t%.4f\t%.4f\t%.4f\n", i + 1, w.begin, w.end,
+                    w.positives, w.static_accuracy, w.online_accuracy, w.static_cumulative, w.online_cumulative);
+      std::cout << line;
+    }
+    std::snprintf(line, sizeof line, "all\t\t\t%.4f\t%.4f\n", r.static_accuracy, r.online_accuracy);
+    std::cout << line;
+  }
+  return kExitOk;
+}
+
 int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
-  if (args.format != "table" && args.format != "json") {
-    return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
+  if (args.format != "table" && args.format != "json" && !(args.drift && args.format == "csv")) {
+    return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json; csv with --drift)"));
   }
   if (args.on == "emulator") {
     return RunTrainOnEmulator(options, {args.device, args.data, args.eval, args.label, args.model, args.format,
@@ -132,71 +207,83 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     return ReportError(InvalidArgument("unknown --optimizer '" + args.optimizer + "' (sgd, adam)"));
   }
   nlohmann::json out;
+  // The server's options from the command line (sine, omniglot).
+  auto server_options = [&args](train::ServerOptions& server) {
+    if (args.steps > 0) server.visits = args.steps;
+    if (args.meta_lr > 0) server.meta_learning_rate = args.meta_lr;
+    if (args.round_size > 0) server.round_size = args.round_size;
+    server.top_p = args.top_p / 100.0;
+    server.local_head = !args.shared_head;
+    server.seed = args.seed;
+  };
   if (is_omniglot) {
     train::OmniglotOptions o;
     auto method = train::ParseMethod(args.method.empty() ? "reptile" : args.method);
     if (!method.ok()) return ReportError(method.status());
     o.method = *method;
+    server_options(o.server);
     o.ways = args.ways;
     o.shots = args.shots;
-    if (args.steps > 0) o.meta_iterations = args.steps;
+    o.more_shots = args.more_shots;
     o.inner_steps = args.local_steps;
     if (args.batch > 0) o.inner_batch = args.batch;
     if (args.lr > 0) o.inner_learning_rate = args.lr;
-    if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
     if (!args.optimizer.empty()) o.inner_optimizer = optimizer;
-    o.seed = args.seed;
+    if (args.channels > 0) o.channels = args.channels;
+    if (args.conv_layers > 0) o.conv_layers = args.conv_layers;
+    o.normalize = !args.no_normalize;
+    if (args.eval_steps > 0) o.eval_steps = args.eval_steps;
+    if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
     const std::string zip = args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data;
     if (progress) std::cerr << "tinykg: loading " << zip << "...\n";
     auto data = train::LoadOmniglot(zip);
     if (!data.ok()) return ReportError(data.status());
+    std::vector<train::OneShotRun> runs;
+    if (!args.one_shot_runs.empty()) {
+      auto loaded = train::LoadOneShotRuns(args.one_shot_runs == "default" ? train::DefaultOneShotRunsZip()
+                                                                           : args.one_shot_runs);
+      if (!loaded.ok()) return ReportError(loaded.status());
+      runs = std::move(*loaded);
+    }
     if (progress) std::cerr << "tinykg: training omniglot (" << train::MethodName(o.method) << ")...\n";
-    auto r = train::RunOmniglot(*data, o);
+    auto r = train::RunOmniglot(*data, o, runs.empty() ? nullptr : &runs);
     if (!r.ok()) return ReportError(r.status());
-    out = {{"method", train::MethodName(r->method)},
-           {"dataset", "omniglot"},
-           {"ways", r->ways},
-           {"shots", r->shots},
-           {"accuracy", r->accuracy},
-           {"steps", r->device_steps},
-           {"devices", r->devices},
-           {"train_characters", r->train_characters},
-           {"test_characters", r->test_characters},
-           {"seed", r->seed},
-           {"memory_bytes", MemoryJson(r->memory)},
-           {"server_bytes", r->server_bytes},
-           {"seconds", r->seconds}};
+    out = FederatedJson(r->run);
+    out["dataset"] = "omniglot";
+    out["ways"] = r->ways;
+    out["shots"] = r->shots;
+    nlohmann::json by_shots = {{std::to_string(r->shots), r->accuracy()}};
+    for (const auto& [shots, accuracy] : r->more_shots) by_shots[std::to_string(shots)] = accuracy;
+    out["accuracy_by_shots"] = by_shots;
+    out["accuracy"] = r->accuracy();
+    out["accuracy_before"] = r->run.test.before;
+    out["devices"] = r->devices;
+    out["train_characters"] = r->train_characters;
+    out["test_characters"] = r->test_characters;
+    if (r->one_shot_runs_accuracy >= 0) out["one_shot_runs_accuracy"] = r->one_shot_runs_accuracy;
   } else if (args.data == "sine") {
     train::SineOptions o;
     auto method = train::ParseMethod(args.method.empty() ? "reptile" : args.method);
     if (!method.ok()) return ReportError(method.status());
     o.method = *method;
+    server_options(o.server);
     if (args.devices > 0) o.devices = args.devices;
-    if (args.steps > 0) o.rounds = args.steps;
     o.local_steps = args.local_steps;
     if (args.batch > 0) o.batch = args.batch;
     if (args.lr > 0) o.inner_learning_rate = args.lr;
-    if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
     if (!args.hidden.empty()) o.hidden = args.hidden[0];
-    o.round_size = args.round_size;
-    o.seed = args.seed;
     if (progress) std::cerr << "tinykg: training sine (" << train::MethodName(o.method) << ")...\n";
     auto r = train::RunSine(o);
     if (!r.ok()) return ReportError(r.status());
-    nlohmann::json by_steps = {{"0", r->mse_before}};
-    for (std::size_t i = 0; i < r->steps.size(); ++i) by_steps[std::to_string(r->steps[i])] = r->mse[i];
-    out = {{"method", train::MethodName(r->method)},
-           {"dataset", "sine"},
-           {"mse", r->mse.empty() ? r->mse_before : r->mse.back()},
-           {"mse_after_steps", by_steps},
-           {"steps", r->device_steps},
-           {"devices", o.devices},
-           {"local_steps", o.local_steps},
-           {"round_size", o.round_size},
-           {"seed", r->seed},
-           {"memory_bytes", MemoryJson(r->memory)},
-           {"server_bytes", r->server_bytes},
-           {"seconds", r->seconds}};
+    nlohmann::json by_steps = {{"0", r->test.before}};
+    for (std::size_t i = 0; i < r->test.steps.size(); ++i) by_steps[std::to_string(r->test.steps[i])] = r->test.after[i];
+    out = FederatedJson(*r);
+    out["dataset"] = "sine";
+    out["mse"] = r->test.Final();
+    out["mse_after_steps"] = by_steps;
+    out["devices"] = o.devices;
+    out["local_steps"] = o.local_steps;
+    out["round_size"] = o.server.round_size;
   } else {
     if (args.label.empty()) return ReportError(InvalidArgument("--label COLUMN is required for CSV data"));
     auto method = train::ParseMethod(args.method.empty() ? "online" : args.method);
@@ -230,8 +317,21 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     o.seed = args.seed;
     o.model = args.model;
     o.head = args.head;
+    o.top_p = args.top_p / 100.0;
+    o.local_head = !args.shared_head;
     if (!o.model.empty() && o.method != train::Method::kOnline) {
       return ReportError(InvalidArgument("--model needs --method online"));
+    }
+    if (args.drift) {
+      if (o.method != train::Method::kOnline || args.eval.empty() || !o.model.empty()) {
+        return ReportError(InvalidArgument("--drift needs --method online, --eval LATER.csv and no --model"));
+      }
+      train::DriftOptions d;
+      d.online = o;
+      d.windows = args.windows;
+      auto r = train::RunDrift(*train_data, eval_data, d);
+      if (!r.ok()) return ReportError(r.status());
+      return PrintDrift(args, *r);
     }
     if (progress) {
       std::cerr << "tinykg: training on " << train_data->rows << " rows, " << train_data->feature_count()
@@ -252,6 +352,11 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
            {"server_bytes", r->server_bytes},
            {"seconds", r->seconds}};
     if (r->prequential_accuracy >= 0) out["prequential_accuracy"] = r->prequential_accuracy;
+    if (r->accuracy_before >= 0) {
+      out["accuracy_before"] = r->accuracy_before;
+      out["eval_windows"] = r->eval_windows;
+      out["traffic"] = TrafficJson(r->traffic);
+    }
   }
   if (args.format == "json") {
     std::cout << out.dump() << "\n";
@@ -274,14 +379,32 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--label", args->label, "Label column (class indices 0, 1, ...)");
   cmd->add_option("--features", args->features, "Feature columns (default: every numeric column)")
       ->delimiter(',');
-  cmd->add_option("--method", args->method, "online|reptile|scratch|fedavg (default: online; reptile for sine)");
+  cmd->add_option("--method", args->method,
+                  "online|reptile|scratch|fedavg|tinymetafed (default: online; reptile for sine and omniglot)");
+  cmd->add_option("--top-p", args->top_p,
+                  "tinymetafed: percent of the shared parameters sent each way per visit (default 100)")
+      ->check(CLI::Range(0.001, 100.0));
+  cmd->add_flag("--shared-head", args->shared_head,
+                "tinymetafed: send the output layer through the server too (default: it stays on the device)");
+  cmd->add_flag("--drift", args->drift,
+                "CSV, online: learn --data, then stream --eval (a later period) with a static and an online-updated "
+                "copy; prequential accuracy per window (--format table|json|csv)");
+  cmd->add_option("--windows", args->windows, "With --drift: windows of the later stream (default 10)");
+  cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 16)");
+  cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 3)");
+  cmd->add_option("--one-shot-runs", args->one_shot_runs,
+                  "Omniglot: also evaluate on Lake et al.'s 20-way one-shot runs (a zip in one_shot_all_runs "
+                  "layout, or 'default' for the shared one; needs --ways 20)");
+  cmd->add_flag("--no-normalize", args->no_normalize, "Omniglot: no layer normalisation after the convolutions");
+  cmd->add_option("--eval-steps", args->eval_steps, "Omniglot: adaptation steps on the support set (default 20)");
+  cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 40)");
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "
                   "in the graph (the file kept by import model)");
   cmd->add_option("--head", args->head,
                   "Cut the backbone after this operator (index or output tensor name; default: before the classifier)");
   cmd->add_option("--round-size", args->round_size,
-                  "Sine reptile: device visits per meta-update (1 = one device at a time)");
+                  "Reptile / TinyMetaFed: device visits per meta-update (sine default 1 = one device at a time; omniglot 5)");
   cmd->add_option("--ways", args->ways, "Omniglot: classes per task (default 5)");
   cmd->add_option("--shots", args->shots, "Omniglot, keywords: examples per class (default 1)");
   cmd->add_option("--keywords", args->keywords, "Keywords: the words to learn (default red,green,blue,seven); "
@@ -289,6 +412,9 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--test-speakers", args->test_speakers, "Keywords: speakers held out for the meta-test (default a quarter)");
   cmd->add_option("--episodes", args->episodes, "Keywords: support draws per held-out speaker (default 8)");
   cmd->add_option("--adapt-epochs", args->adapt_epochs, "Keywords: passes over the shots, one step per sample (default 4)");
+  cmd->add_option("--also-shots", args->more_shots,
+                  "Omniglot: meta-test the same initialisation with these shots too, e.g. 5")
+      ->delimiter(',');
   cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)");
   cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine)");
   cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop)");
@@ -300,7 +426,7 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--devices", args->devices, "Simulated devices (fedavg, reptile)");
   cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8)");
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
-  cmd->add_option("--format", args->format, "table|json");
+  cmd->add_option("--format", args->format, "table|json (csv with --drift)");
   cmd->add_option("--on", args->on, "host|emulator (default host; emulator: the device's MCU under QEMU)");
   cmd->add_option("--device", args->device,
                   "With --on emulator: device IRI, title, label or unambiguous prefix; repeat for several (run in parallel)");

@@ -36,6 +36,11 @@ Status Network::Build(Shape input, std::span<const LayerSpec> layers, Arena& are
     if (spec.kind == LayerKind::kDense) {
       ls.filter = Shape{spec.units, cur.Elements()};
       out = Shape{spec.units};
+    } else if (spec.kind == LayerKind::kNormalize) {
+      const std::int32_t channels = cur.rank == 3 ? cur[2] : cur.Elements();
+      ls.filter = Shape{channels};
+      out = cur;
+      bias = static_cast<std::size_t>(channels);
     } else {
       if (cur.rank != 3) return Status::kBadShape;
       const PaddedSize ph = ComputePadding(spec.padding, cur[0], spec.kernel, spec.stride, 1);
@@ -69,6 +74,11 @@ Status Network::Build(Shape input, std::span<const LayerSpec> layers, Arena& are
   for (std::size_t i = 0; ok && i < layers.size(); ++i) {
     outputs_[i] = arena.Persistent<float>(static_cast<std::size_t>(out_shapes_[i].Elements()));
     ok = outputs_[i].data() != nullptr;
+    normalized_[i] = {};
+    if (ok && layers[i].kind == LayerKind::kNormalize) {
+      normalized_[i] = arena.Persistent<float>(static_cast<std::size_t>(out_shapes_[i].Elements()));
+      ok = normalized_[i].data() != nullptr;
+    }
   }
   if (!ok) {
     arena.RewindPersistent(mark);
@@ -95,6 +105,11 @@ void Network::Initialize(Pcg32& rng) {
   for (int i = 0; i < layer_count_; ++i) {
     const LayerSpec& spec = specs_[static_cast<std::size_t>(i)];
     const Shape& f = shapes_[static_cast<std::size_t>(i)].filter;
+    if (spec.kind == LayerKind::kNormalize) {  // identity scale, no shift
+      for (float& w : layer_weights(i)) w = 1.0f;
+      for (float& b : layer_bias(i)) b = 0.0f;
+      continue;
+    }
     float fan_in = 0.0f, fan_out = 0.0f;
     if (spec.kind == LayerKind::kDense) {
       fan_in = static_cast<float>(f[1]);
@@ -137,6 +152,12 @@ std::span<const float> Network::Forward(std::span<const float> input) {
                           outputs_[k].data(), 1, shapes_[k].filter[1], spec.units);
       continue;
     }
+    if (spec.kind == LayerKind::kNormalize) {
+      inv_std_[k] = LayerNormFloat(spec.activation, LayerInput(i).subspan(0, outputs_[k].size()),
+                                   static_cast<std::size_t>(shapes_[k].filter[0]), layer_weights(i), layer_bias(i),
+                                   normalized_[k], outputs_[k]);
+      continue;
+    }
     Tensor x = InTensor(i);
     Tensor y = OutTensor(i);
     Tensor w = FloatTensor(layer_weights(i), shapes_[k].filter);
@@ -176,7 +197,10 @@ void Network::Backward(std::span<const float> d_output, int first_trainable) {
     const std::size_t bias_end =
         k + 1 < static_cast<std::size_t>(layer_count_) ? offsets_[k + 1] : grads_.size();
     std::span<float> db = grads_.subspan(bias_start, bias_end - bias_start);
-    if (spec.kind == LayerKind::kDense) {
+    if (spec.kind == LayerKind::kNormalize) {
+      LayerNormBackward(normalized_[k], inv_std_[k], static_cast<std::size_t>(shapes_[k].filter[0]), layer_weights(i),
+                        g_out, dw, db, d_in);
+    } else if (spec.kind == LayerKind::kDense) {
       (void)FullyConnectedBackward(1, static_cast<std::int32_t>(in_n), spec.units, LayerInput(i).subspan(0, in_n),
                                    layer_weights(i), g_out, dw, db, d_in);
     } else {
@@ -210,12 +234,14 @@ std::int64_t Network::macs() const {
   std::int64_t total = 0;
   for (int i = 0; i < layer_count_; ++i) {
     const auto k = static_cast<std::size_t>(i);
-    const std::int64_t per_output = specs_[k].kind == LayerKind::kDense
-                                        ? shapes_[k].in.Elements()
-                                        : (specs_[k].kind == LayerKind::kConv2D
-                                               ? shapes_[k].filter[1] * shapes_[k].filter[2] *
-                                                     shapes_[k].filter[3]
-                                               : shapes_[k].filter[1] * shapes_[k].filter[2]);
+    std::int64_t per_output = 1;  // kNormalize: one scale multiply per value
+    if (specs_[k].kind == LayerKind::kDense) {
+      per_output = shapes_[k].in.Elements();
+    } else if (specs_[k].kind == LayerKind::kConv2D) {
+      per_output = shapes_[k].filter[1] * shapes_[k].filter[2] * shapes_[k].filter[3];
+    } else if (specs_[k].kind == LayerKind::kDepthwiseConv2D) {
+      per_output = shapes_[k].filter[1] * shapes_[k].filter[2];
+    }
     total += per_output * out_shapes_[k].Elements();
   }
   return total;
@@ -226,7 +252,9 @@ MemoryReport Network::memory() const {
   m.weights = params_.size() * sizeof(float);
   m.gradients = grads_.size() * sizeof(float);
   std::size_t acts = input_.size();
-  for (int i = 0; i < layer_count_; ++i) acts += outputs_[static_cast<std::size_t>(i)].size();
+  for (int i = 0; i < layer_count_; ++i) {
+    acts += outputs_[static_cast<std::size_t>(i)].size() + normalized_[static_cast<std::size_t>(i)].size();
+  }
   m.activations = acts * sizeof(float);
   m.scratch = (back_a_.size() + back_b_.size()) * sizeof(float);
   return m;

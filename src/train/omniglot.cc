@@ -6,12 +6,14 @@
 #include <array>
 #include <chrono>
 #include <map>
+#include <set>
 
 #include "tinykg/engine/federated.h"
 #include "tinykg/engine/loss.h"
 #include "tinykg/engine/network.h"
 #include "tinykg/engine/optimizer.h"
 #include "tinykg/engine/trainer.h"
+#include "host_device.h"
 #include "tinykg/train/image.h"
 #include "tinykg/train/zip.h"
 
@@ -38,37 +40,67 @@ Result<GrayImage> DecodePng(const std::string& bytes, const std::string& name) {
   return out;
 }
 
-// A task: `ways` characters in a random order (the label permutation).
-std::vector<std::size_t> SampleClasses(const std::vector<std::size_t>& pool, int ways, engine::Pcg32& rng) {
-  std::vector<std::size_t> chosen = pool;
-  for (std::size_t i = 0; i < static_cast<std::size_t>(ways); ++i) {
-    std::swap(chosen[i], chosen[i + rng.Below(static_cast<std::uint32_t>(chosen.size() - i))]);
-  }
-  chosen.resize(static_cast<std::size_t>(ways));
-  return chosen;
+// A PNG drawing as size x size values, 1 = ink, 0 = paper.
+Result<std::vector<float>> InkImage(const std::string& png, const std::string& name, int size) {
+  TINYKG_ASSIGN_OR_RETURN(GrayImage img, DecodePng(png, name));
+  const GrayImage small = Resize(img, size, size);
+  std::vector<float> values(small.pixels.size());
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = 1.0f - static_cast<float>(small.pixels[i]) / 255.0f;
+  return values;
 }
 
-// Samples from one task: random class, random drawing among `drawings`.
-class TaskStream final : public engine::SampleStream {
- public:
-  TaskStream(const Omniglot& data, std::vector<std::size_t> classes, std::uint64_t seed)
-      : data_(data), classes_(std::move(classes)), rng_(seed) {}
-  engine::Status Next(std::span<float> input, std::span<float> target) override {
-    const auto label = rng_.Below(static_cast<std::uint32_t>(classes_.size()));
-    const auto& images = data_.characters[classes_[label]].images;
-    const auto& img = images[rng_.Below(static_cast<std::uint32_t>(images.size()))];
-    std::copy(img.begin(), img.end(), input.begin());
-    target[0] = static_cast<float>(label);
-    return engine::Status::kOk;
-  }
-
- private:
-  const Omniglot& data_;
-  std::vector<std::size_t> classes_;
-  engine::Pcg32 rng_;
-};
-
 }  // namespace
+
+std::string DefaultOneShotRunsZip() {
+  return std::string(TINYKG_TRAIN_SHARED_DATA) + "/datasets/omniglot/one_shot_all_runs.zip";
+}
+
+Result<std::vector<OneShotRun>> LoadOneShotRuns(const std::string& zip_path, int size) {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<ZipMember> members, ReadZip(zip_path));
+  std::map<std::string, const ZipMember*> by_name;
+  for (const ZipMember& m : members) by_name[m.name] = &m;
+  std::vector<OneShotRun> runs;
+  for (const ZipMember& m : members) {
+    const std::size_t slash = m.name.find('/');
+    if (slash == std::string::npos || m.name.substr(slash + 1) != "class_labels.txt") continue;
+    const std::string where = zip_path + ":" + m.name;
+    OneShotRun run;
+    run.name = m.name.substr(0, slash);
+    std::map<std::string, int> classes;  // training image -> class index
+    std::int64_t line_no = 0;
+    std::size_t begin = 0;
+    while (begin < m.data.size()) {
+      std::size_t end = m.data.find('\n', begin);
+      if (end == std::string::npos) end = m.data.size();
+      std::string line = m.data.substr(begin, end - begin);
+      begin = end + 1;
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;
+      const std::size_t space = line.find(' ');
+      if (space == std::string::npos) {
+        return ParseError("expected 'test image' 'training image' on the line", {where, line_no});
+      }
+      const std::string test = line.substr(0, space), train = line.substr(space + 1);
+      for (const std::string& member : {test, train}) {
+        if (!by_name.contains(member)) return InvalidData("no member " + member + " in the zip", {where, line_no});
+      }
+      auto [it, inserted] = classes.emplace(train, static_cast<int>(classes.size()));
+      if (inserted) {
+        TINYKG_ASSIGN_OR_RETURN(std::vector<float> image, InkImage(by_name[train]->data, zip_path + ":" + train, size));
+        run.training.push_back(std::move(image));
+      }
+      TINYKG_ASSIGN_OR_RETURN(std::vector<float> image, InkImage(by_name[test]->data, zip_path + ":" + test, size));
+      run.test.push_back(std::move(image));
+      run.labels.push_back(it->second);
+    }
+    if (run.test.empty()) return InvalidData("a run without test images", {where});
+    runs.push_back(std::move(run));
+  }
+  if (runs.empty()) return InvalidData("no run*/class_labels.txt members", {zip_path});
+  std::sort(runs.begin(), runs.end(), [](const OneShotRun& a, const OneShotRun& b) { return a.name < b.name; });
+  return runs;
+}
 
 std::string DefaultOmniglotZip() {
   return std::string(TINYKG_TRAIN_SHARED_DATA) + "/datasets/omniglot/images_background_small1.zip";
@@ -89,11 +121,7 @@ Result<Omniglot> LoadOmniglot(const std::string& zip_path, int size) {
     if (f == std::string::npos || c == std::string::npos) continue;
     const std::string alphabet = m.name.substr(a == std::string::npos ? 0 : a + 1, c - (a == std::string::npos ? 0 : a + 1));
     const std::string character = m.name.substr(c + 1, f - c - 1);
-    auto img = DecodePng(m.data, zip_path + ":" + m.name);
-    if (!img.ok()) return img.status();
-    const GrayImage small = Resize(*img, size, size);
-    std::vector<float> values(small.pixels.size());
-    for (std::size_t i = 0; i < values.size(); ++i) values[i] = 1.0f - static_cast<float>(small.pixels[i]) / 255.0f;
+    TINYKG_ASSIGN_OR_RETURN(std::vector<float> values, InkImage(m.data, zip_path + ":" + m.name, size));
     const std::string key = alphabet + "/" + character;
     auto [it, inserted] = index.emplace(key, data.characters.size());
     if (inserted) data.characters.push_back({alphabet, character, {}});
@@ -103,115 +131,254 @@ Result<Omniglot> LoadOmniglot(const std::string& zip_path, int size) {
   return data;
 }
 
-Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& o) {
-  const auto start = std::chrono::steady_clock::now();
-  if (o.method == Method::kOnline) return InvalidArgument("omniglot runs reptile, fedavg or scratch");
-  // Devices = training alphabets; test characters come from the held-out ones.
-  std::map<std::string, std::vector<std::size_t>> by_alphabet;
-  std::vector<std::size_t> test;
+std::vector<std::string> OmniglotTestAlphabets(const Omniglot& data) {
+  std::set<std::string> names;
+  for (const OmniglotCharacter& ch : data.characters) names.insert(ch.alphabet);
+  std::vector<std::string> test;
+  std::size_t i = 0;
+  for (const std::string& name : names) {
+    if (i++ % 3 == 1) test.push_back(name);
+  }
+  return test;
+}
+
+namespace {
+
+// A class of a task: a character and a quarter-turn count.
+struct OmniglotClass {
+  std::size_t character = 0;
+  int turns = 0;
+};
+
+// `image` (size x size) turned `turns` quarter turns clockwise into `out`.
+void Rotate(std::span<const float> image, int size, int turns, float* out) {
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      int sx = x, sy = y;
+      for (int t = 0; t < turns; ++t) {  // the source of (x, y) one quarter turn back
+        const int nx = sy, ny = size - 1 - sx;
+        sx = nx;
+        sy = ny;
+      }
+      out[y * size + x] = image[static_cast<std::size_t>(sy * size + sx)];
+    }
+  }
+}
+
+// `ways` distinct entries of `pool` in random order.
+std::vector<OmniglotClass> SampleClasses(const std::vector<OmniglotClass>& pool, int ways, engine::Pcg32& rng) {
+  std::vector<OmniglotClass> chosen = pool;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(ways); ++i) {
+    std::swap(chosen[i], chosen[i + rng.Below(static_cast<std::uint32_t>(chosen.size() - i))]);
+  }
+  chosen.resize(static_cast<std::size_t>(ways));
+  return chosen;
+}
+
+}  // namespace
+
+struct OmniglotFamily::State {
+  internal::HostDevice device{8 << 20};
+  std::vector<std::vector<OmniglotClass>> devices;  // per training alphabet
+  std::vector<OmniglotClass> test;
+  std::size_t train_characters = 0;
+};
+
+OmniglotFamily::OmniglotFamily(const Omniglot& data, const OmniglotOptions& options, std::unique_ptr<State> state)
+    : data_(data), options_(options), state_(std::move(state)) {}
+OmniglotFamily::~OmniglotFamily() = default;
+
+Result<std::unique_ptr<OmniglotFamily>> OmniglotFamily::Create(const Omniglot& data, const OmniglotOptions& o) {
+  if (o.ways < 2 || o.shots < 1 || o.queries < 1 || o.inner_steps < 0 || o.inner_batch < 1 || o.channels < 1 ||
+      o.conv_layers < 1 || o.conv_layers > 6 || o.eval_tasks < 1 || o.eval_steps < 0) {
+    return InvalidArgument("omniglot: ways >= 2, shots, queries, batch, channels, 1-6 conv layers and evaluation "
+                           "tasks must be positive");
+  }
+  auto state = std::make_unique<State>();
+  const std::vector<std::string> test_alphabets = OmniglotTestAlphabets(data);
+  std::map<std::string, std::vector<OmniglotClass>> by_alphabet;
   for (std::size_t i = 0; i < data.characters.size(); ++i) {
     const auto& ch = data.characters[i];
-    if (static_cast<int>(ch.images.size()) < o.shots + o.queries) continue;
-    if (std::find(o.test_alphabets.begin(), o.test_alphabets.end(), ch.alphabet) != o.test_alphabets.end()) {
-      test.push_back(i);
+    if (std::find(test_alphabets.begin(), test_alphabets.end(), ch.alphabet) != test_alphabets.end()) {
+      if (static_cast<int>(ch.images.size()) >= o.shots + o.queries) state->test.push_back({i, 0});
+      continue;
+    }
+    if (ch.images.empty()) continue;
+    for (int t = 0; t < (o.rotations ? 4 : 1); ++t) by_alphabet[ch.alphabet].push_back({i, t});
+  }
+  for (auto& [name, classes] : by_alphabet) {
+    if (static_cast<int>(classes.size()) >= o.ways) {
+      state->train_characters += classes.size() / (o.rotations ? 4 : 1);
+      state->devices.push_back(std::move(classes));
+    }
+  }
+  if (state->devices.empty() || static_cast<int>(state->test.size()) < o.ways) {
+    return InvalidArgument("omniglot: not enough characters for " + std::to_string(o.ways) +
+                           "-way tasks in the training and the held-out alphabets");
+  }
+  std::vector<engine::LayerSpec> layers;
+  for (int l = 0; l < o.conv_layers; ++l) {
+    if (o.normalize) {
+      layers.push_back(engine::LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kNone));
+      layers.push_back(engine::LayerSpec::Normalize(engine::Activation::kRelu));
     } else {
-      by_alphabet[ch.alphabet].push_back(i);
+      layers.push_back(engine::LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kRelu));
     }
   }
-  std::vector<std::vector<std::size_t>> devices;
-  for (auto& [name, chars] : by_alphabet) {
-    if (static_cast<int>(chars.size()) >= o.ways) devices.push_back(chars);
+  layers.push_back(engine::LayerSpec::Dense(o.ways));
+  const engine::OptimizerConfig config{o.inner_optimizer, o.inner_learning_rate, 0.0f, 0.0f};
+  TINYKG_RETURN_IF_ERROR(state->device.Build(engine::Shape{data.size, data.size, 1}, layers, config));
+  return std::unique_ptr<OmniglotFamily>(new OmniglotFamily(data, o, std::move(state)));
+}
+
+std::size_t OmniglotFamily::train_characters() const { return state_->train_characters; }
+std::size_t OmniglotFamily::test_characters() const { return state_->test.size(); }
+int OmniglotFamily::devices() const { return static_cast<int>(state_->devices.size()); }
+std::size_t OmniglotFamily::parameter_count() const { return state_->device.net.parameters().size(); }
+std::size_t OmniglotFamily::head_parameter_count() const {
+  const engine::Network& net = state_->device.net;
+  return net.parameters().size() - net.layer_weight_offset(net.layer_count() - 1);
+}
+
+std::vector<float> OmniglotFamily::Initialize(engine::Pcg32& rng) {
+  state_->device.net.Initialize(rng);
+  return state_->device.Parameters();
+}
+
+std::vector<float> OmniglotFamily::VisitSamples(int device, VisitKind, engine::Pcg32& server_rng) const {
+  const std::vector<OmniglotClass> classes =
+      SampleClasses(state_->devices.at(static_cast<std::size_t>(device)), options_.ways, server_rng);
+  engine::Pcg32 rng(server_rng.NextU32());
+  const auto n = static_cast<std::size_t>(data_.size * data_.size);
+  const std::size_t count = static_cast<std::size_t>(options_.inner_steps) * static_cast<std::size_t>(options_.inner_batch);
+  std::vector<float> out(count * (n + 1));
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto label = rng.Below(static_cast<std::uint32_t>(classes.size()));
+    const OmniglotClass& c = classes[label];
+    const auto& images = data_.characters[c.character].images;
+    const auto& img = images[rng.Below(static_cast<std::uint32_t>(images.size()))];
+    Rotate(img, data_.size, c.turns, &out[i * (n + 1)]);
+    out[i * (n + 1) + n] = static_cast<float>(label);
   }
-  if (devices.empty() || static_cast<int>(test.size()) < o.ways) {
-    return InvalidArgument("not enough characters for " + std::to_string(o.ways) + "-way tasks");
+  return out;
+}
+
+Result<std::vector<float>> OmniglotFamily::Adapt(std::span<const float> init, std::span<const float> samples,
+                                                 std::vector<float>* losses) {
+  internal::HostDevice& device = state_->device;
+  if (init.size() != parameter_count()) return InvalidArgument("initialisation size mismatch");
+  const auto n = static_cast<std::size_t>(data_.size * data_.size);
+  std::vector<float> xs, ys;
+  for (std::size_t i = 0; i + n + 1 <= samples.size(); i += n + 1) {
+    xs.insert(xs.end(), samples.begin() + static_cast<std::ptrdiff_t>(i),
+              samples.begin() + static_cast<std::ptrdiff_t>(i + n));
+    ys.push_back(samples[i + n]);
   }
-  const std::array layers{
-      LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kRelu),
-      LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kRelu),
-      LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kRelu),
-      LayerSpec::Dense(o.ways)};
-  std::vector<std::byte> memory(4 << 20);
-  engine::Arena arena(memory);
-  engine::Network net;
-  engine::Optimizer opt;
-  const engine::OptimizerConfig adam{o.inner_optimizer, o.inner_learning_rate, 0.0f, 0.0f};
-  engine::Status s = net.Build(engine::Shape{data.size, data.size, 1}, layers, arena);
-  if (s == engine::Status::kOk) s = opt.Init(adam, net.parameters().size(), arena);
-  if (s != engine::Status::kOk) return Internal(std::string("building the CNN: ") + engine::StatusName(s));
-  engine::Pcg32 rng(o.seed);
-  net.Initialize(rng);
-  std::vector<float> meta(net.parameters().begin(), net.parameters().end());
-  auto load = [&](const std::vector<float>& p) {
-    std::copy(p.begin(), p.end(), net.parameters().begin());
-    opt.Reset();
-  };
-  OmniglotResult result;
-  std::vector<std::byte> server_memory(meta.size() * sizeof(float) + 64);
-  engine::Arena server_arena(server_memory);
-  engine::ParameterAverager averager;
-  if (o.method == Method::kFedAvg && averager.Init(meta.size(), server_arena) != engine::Status::kOk) {
-    return Internal("server arena too small");
-  }
-  if (o.method != Method::kScratch) {
-    const auto n_devices = static_cast<int>(devices.size());
-    for (int v = 0; v < o.meta_iterations; ++v) {
-      const auto d = static_cast<std::size_t>(v % n_devices);
-      TaskStream stream(data, SampleClasses(devices[d], o.ways, rng), rng.NextU32());
-      load(meta);
-      (void)engine::TrainSteps(net, opt, stream, engine::LossKind::kCrossEntropy, o.inner_steps, o.inner_batch, arena);
-      result.device_steps += o.inner_steps;
-      if (o.method == Method::kReptile) {
-        const float eps = o.meta_learning_rate * (1.0f - static_cast<float>(v) / static_cast<float>(o.meta_iterations));
-        engine::ReptileUpdate(meta, net.parameters(), eps);
-      } else {
-        if (d == 0) averager.Reset();
-        averager.Add(net.parameters());
-        if (static_cast<int>(d) + 1 == n_devices || v + 1 == o.meta_iterations) (void)averager.Mean(meta);
-      }
-    }
-  }
-  // Evaluation: support set of `shots` drawings per class, queries from the rest.
-  engine::Pcg32 eval_rng(o.seed ^ 0x0a11ce5ULL);
-  const auto n = static_cast<std::size_t>(data.size * data.size);
-  std::size_t correct = 0, total = 0;
-  for (int t = 0; t < o.eval_tasks; ++t) {
-    const std::vector<std::size_t> classes = SampleClasses(test, o.ways, eval_rng);
+  if (xs.empty()) return InvalidArgument("a visit needs samples");
+  device.Load(init);
+  FixedStream stream(std::move(xs), std::move(ys), n, 1);
+  return internal::TrainLocally(device, stream, options_.inner_steps, options_.inner_batch,
+                                engine::LossKind::kCrossEntropy, 0.0f, losses);
+}
+
+MetaTest OmniglotFamily::Evaluate(std::span<const float> init) {
+  internal::HostDevice& device = state_->device;
+  engine::Pcg32 eval_rng(options_.server.seed ^ 0x0a11ce5ULL);
+  const auto n = static_cast<std::size_t>(data_.size * data_.size);
+  std::size_t correct = 0, correct_before = 0, total = 0;
+  for (int t = 0; t < options_.eval_tasks; ++t) {
+    const std::vector<OmniglotClass> classes = SampleClasses(state_->test, options_.ways, eval_rng);
     std::vector<float> sx, sy;
     std::vector<std::pair<const std::vector<float>*, int>> queries;
-    for (int c = 0; c < o.ways; ++c) {
-      const auto& images = data.characters[classes[static_cast<std::size_t>(c)]].images;
+    for (int c = 0; c < options_.ways; ++c) {
+      const auto& images = data_.characters[classes[static_cast<std::size_t>(c)].character].images;
       std::vector<std::size_t> order(images.size());
       for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[eval_rng.Below(static_cast<std::uint32_t>(i + 1))]);
-      for (int k = 0; k < o.shots; ++k) {
+      for (std::size_t i = order.size() - 1; i > 0; --i) {
+        std::swap(order[i], order[eval_rng.Below(static_cast<std::uint32_t>(i + 1))]);
+      }
+      for (int k = 0; k < options_.shots; ++k) {
         const auto& img = images[order[static_cast<std::size_t>(k)]];
         sx.insert(sx.end(), img.begin(), img.end());
         sy.push_back(static_cast<float>(c));
       }
-      for (int q = 0; q < o.queries; ++q) queries.emplace_back(&images[order[static_cast<std::size_t>(o.shots + q)]], c);
+      for (int q = 0; q < options_.queries; ++q) {
+        queries.emplace_back(&images[order[static_cast<std::size_t>(options_.shots + q)]], c);
+      }
     }
     FixedStream support(sx, sy, n, 1);
-    load(meta);
-    (void)engine::TrainSteps(net, opt, support, engine::LossKind::kCrossEntropy, o.eval_steps,
-                             o.ways * o.shots, arena);
+    device.Load(init);
+    for (const auto& [img, label] : queries) correct_before += engine::ArgMax(device.net.Forward(*img)) == label;
+    (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kCrossEntropy,
+                             options_.eval_steps, options_.ways * options_.shots, device.arena);
     for (const auto& [img, label] : queries) {
-      correct += engine::ArgMax(net.Forward(*img)) == label;
+      correct += engine::ArgMax(device.net.Forward(*img)) == label;
       ++total;
     }
   }
-  result.accuracy = total == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(total);
-  result.method = o.method;
+  MetaTest result;
+  result.metric = "accuracy";
+  result.before = total == 0 ? 0.0 : static_cast<double>(correct_before) / static_cast<double>(total);
+  result.steps = {options_.eval_steps};
+  result.after = {total == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(total)};
+  return result;
+}
+
+Result<double> OmniglotFamily::EvaluateOneShotRuns(std::span<const float> init, const std::vector<OneShotRun>& runs) {
+  internal::HostDevice& device = state_->device;
+  if (init.size() != parameter_count()) return InvalidArgument("initialisation size mismatch");
+  const auto n = static_cast<std::size_t>(data_.size * data_.size);
+  std::size_t correct = 0, total = 0;
+  for (const OneShotRun& run : runs) {
+    if (static_cast<int>(run.training.size()) != options_.ways) {
+      return InvalidArgument(run.name + " is " + std::to_string(run.training.size()) + "-way; meta-train with --ways " +
+                             std::to_string(run.training.size()));
+    }
+    std::vector<float> sx, sy;
+    for (std::size_t c = 0; c < run.training.size(); ++c) {
+      if (run.training[c].size() != n) return InvalidArgument(run.name + ": image size differs from the training data");
+      sx.insert(sx.end(), run.training[c].begin(), run.training[c].end());
+      sy.push_back(static_cast<float>(c));
+    }
+    FixedStream support(std::move(sx), std::move(sy), n, 1);
+    device.Load(init);
+    (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kCrossEntropy,
+                             options_.eval_steps, options_.ways, device.arena);
+    for (std::size_t i = 0; i < run.test.size(); ++i) {
+      correct += engine::ArgMax(device.net.Forward(run.test[i])) == run.labels[i];
+      ++total;
+    }
+  }
+  return total == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(total);
+}
+
+engine::MemoryReport OmniglotFamily::Memory() const { return state_->device.Memory(); }
+
+Result<DenseFirmwareTask> OmniglotFamily::FirmwareTask() const {
+  return Unsupported("the Omniglot CNN does not run on the fleet firmware (dense networks only)");
+}
+
+Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& o,
+                                   const std::vector<OneShotRun>* one_shot_runs) {
+  if (o.method == Method::kOnline) return InvalidArgument("omniglot runs reptile, fedavg, tinymetafed or scratch");
+  TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<OmniglotFamily> family, OmniglotFamily::Create(data, o));
+  OmniglotResult result;
+  TINYKG_ASSIGN_OR_RETURN(result.run, RunFederated(*family, o.method, o.server));
+  for (int shots : o.more_shots) {
+    OmniglotOptions other = o;
+    other.shots = shots;
+    other.more_shots.clear();
+    TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<OmniglotFamily> tester, OmniglotFamily::Create(data, other));
+    result.more_shots.emplace_back(shots, tester->Evaluate(result.run.meta).Final());
+  }
+  if (one_shot_runs != nullptr) {
+    TINYKG_ASSIGN_OR_RETURN(result.one_shot_runs_accuracy, family->EvaluateOneShotRuns(result.run.meta, *one_shot_runs));
+  }
   result.ways = o.ways;
   result.shots = o.shots;
-  result.devices = static_cast<int>(devices.size());
-  result.train_characters = 0;
-  for (const auto& d : devices) result.train_characters += d.size();
-  result.test_characters = test.size();
-  result.seed = o.seed;
-  result.memory = net.memory();
-  result.memory.optimizer_state = opt.state_bytes();
-  result.server_bytes = meta.size() * sizeof(float) + averager.state_bytes();
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.train_characters = family->train_characters();
+  result.test_characters = family->test_characters();
+  result.devices = family->devices();
   return result;
 }
 

@@ -35,7 +35,7 @@ class FleetTrain : public ::testing::Test {
   // 3 Cortex-M4F devices of the shipped graph (mps2-an386).
   static nlohmann::json Run(int rounds, const std::string& extra) {
     const Output o =
-        Tinykg("--store " + Store() + " fleet train --device-class mps2-an386 --count 3 --method reptile --rounds " +
+        Tinykg("--store " + Store() + " fleet train --device-class mps2-an386 --count 3 --rounds " +
                std::to_string(rounds) + " --inner-steps 8 --eval-tasks 50 --format json " + extra);
     EXPECT_EQ(o.code, 0) << o.out;
     return o.code == 0 ? nlohmann::json::parse(o.out) : nlohmann::json::object();
@@ -120,6 +120,36 @@ TEST_F(FleetTrain, Emulator_MatchesHostEngine) {
   }
 }
 
+// TinyMetaFed over the same emulated devices: the server sends and receives
+// 20 % of the shared parameters per visit (after each device's first,
+// whole download), counted per round; the emulated visits give the host
+// engine's losses, and the run is recorded as tkg:TinyMetaFed.
+TEST_F(FleetTrain, TinyMetaFed_CountsBytes_MatchesHost_AndIsRecorded) {
+  const nlohmann::json emulated = Run(2, "--method tinymetafed --top-p 20");
+  const nlohmann::json host = Run(2, "--method tinymetafed --top-p 20 --on host");
+  ASSERT_EQ(emulated["rounds"].size(), 2u);
+  ASSERT_EQ(host["rounds"].size(), 2u);
+  EXPECT_EQ(emulated["method"], "tinymetafed");
+  // 1,761 parameters, the 41 of the output layer stay on the devices:
+  // 344 of 1,720 sent as a 215 B bitmap and 344 floats (1,591 B).
+  const std::uint64_t whole = 1761 * 4, sparse = 215 + 344 * 4;
+  EXPECT_EQ(emulated["rounds"][0]["traffic"]["total_bytes"].get<std::uint64_t>(), 3 * (whole + sparse));
+  EXPECT_EQ(emulated["rounds"][1]["traffic"]["total_bytes"].get<std::uint64_t>(), 3 * (whole + sparse) + 6 * sparse);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(emulated["rounds"][i]["traffic"], host["rounds"][i]["traffic"]);
+    for (std::size_t v = 0; v < 3; ++v) {
+      const double a = emulated["rounds"][i]["visits"][v]["last_loss"].get<double>();
+      const double b = host["rounds"][i]["visits"][v]["last_loss"].get<double>();
+      EXPECT_NEAR(a, b, 1e-4 * std::fabs(b)) << "round " << i + 1 << " visit " << v;
+    }
+  }
+  const Output q = Tinykg("--store " + Store() +
+                          " query --format tsv 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> "
+                          "SELECT ?run WHERE { ?run a tkg:TrainingRun ; tkg:trainingMethod tkg:TinyMetaFed }'");
+  ASSERT_EQ(q.code, 0) << q.out;
+  EXPECT_EQ(std::count(q.out.begin(), q.out.end(), '\n'), 2) << q.out;  // header + the emulated run
+}
+
 TEST_F(FleetTrain, DeviceTooSmall_FailsWithDoesNotFit) {
   // The Syntiant board's M0+ runs on the micro:bit stand-in (16 KiB RAM):
   // the 1-40-40-1 network's training state (~15 KB) and the stack do not fit.
@@ -192,7 +222,7 @@ TEST_F(FleetTrain, Csv_HasScratchAndOneRowPerRound) {
                           " fleet train --device-class CortexM4F --count 2 --rounds 2 --eval-tasks 5 --on host "
                           "--format csv");
   ASSERT_EQ(o.code, 0) << o.out;
-  EXPECT_EQ(o.out.rfind("round,mse_before,mse_after_1,mse_after_8,mse_after_32,visits,instructions\n", 0), 0u) << o.out;
+  EXPECT_EQ(o.out.rfind("round,mse_before,mse_after_1,mse_after_8,mse_after_32,visits,instructions,bytes\n", 0), 0u) << o.out;
   EXPECT_NE(o.out.find("\nscratch,"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("\n2,"), std::string::npos) << o.out;
   EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 4) << o.out;

@@ -97,6 +97,19 @@ TEST(GradientCheck, DepthwiseWithMultiplier) {
   EXPECT_LT(MaxGradientError(Shape{6, 6, 3}, layers, LossKind::kMse, 5), 2e-2f);
 }
 
+// Smooth activations after the normalisation: ReLU kinks within the finite
+// difference step would make the numeric gradient meaningless.
+TEST(GradientCheck, ConvThenLayerNormTanh) {
+  const std::array layers{LayerSpec::Conv(3, 3, 2, Padding::kSame, Activation::kNone),
+                          LayerSpec::Normalize(Activation::kTanh), LayerSpec::Dense(4)};
+  EXPECT_LT(MaxGradientError(Shape{7, 6, 2}, layers, LossKind::kCrossEntropy, 6), 2e-2f);
+}
+
+TEST(GradientCheck, DenseThenLayerNormTanhMse) {
+  const std::array layers{LayerSpec::Dense(6), LayerSpec::Normalize(Activation::kTanh), LayerSpec::Dense(2)};
+  EXPECT_LT(MaxGradientError(Shape{5}, layers, LossKind::kMse, 7), 2e-2f);
+}
+
 TEST(GradientCheck, DetectsAWrongGradient) {
   // The checker itself must be able to fail: corrupt one gradient on purpose.
   std::vector<std::byte> memory(1 << 16);

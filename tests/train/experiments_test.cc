@@ -1,22 +1,17 @@
 // Learning experiments with thresholds that prove learning happens: online
 // presence detection on UCI occupancy, and sine-wave few-shot regression with
 // a TinyReptile meta-initialisation against scratch and FedAvg.
-#include "tinykg/train/experiments.h"
+#include "tinykg/train/sine.h"
+#include "tinykg/train/tabular.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 
+#include "occupancy_data.h"
+
 namespace tinykg::train {
 namespace {
-
-const std::string kOccupancy = std::string(TINYKG_SHARED_DATA) + "/datasets/occupancy/";
-
-Dataset LoadOccupancy(const std::string& file) {
-  auto data = ReadCsv(kOccupancy + file, {"Occupancy", {}});
-  EXPECT_TRUE(data.ok()) << data.status().ToString();
-  return data.ok() ? *data : Dataset{};
-}
 
 TEST(ReadCsv, SkipsTheIndexColumnAndTextColumns) {
   const Dataset d = LoadOccupancy("datatraining.txt");
@@ -73,29 +68,29 @@ TEST(Occupancy, BaselinesLearnToo) {
 
 TEST(Sine, ReptileBeatsScratchAndFedAvgAfterFewSteps) {
   SineOptions options;
-  options.rounds = 2000;
+  options.server.visits = 2000;
   options.eval_tasks = 50;
-  options.seed = 1;
-  std::vector<SineResult> results;
+  options.server.seed = 1;
+  std::vector<FederatedResult> results;
   for (Method m : {Method::kReptile, Method::kScratch, Method::kFedAvg}) {
     options.method = m;
     auto r = RunSine(options);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     std::printf("sine %-8s before %.3f  1:%.3f  8:%.3f  32:%.3f  (%.2fs, %lld device steps)\n", MethodName(m),
-                r->mse_before, r->mse[0], r->mse[1], r->mse[2], r->seconds,
+                r->test.before, r->test.after[0], r->test.after[1], r->test.after[2], r->seconds,
                 static_cast<long long>(r->device_steps));
     results.push_back(*r);
   }
-  const SineResult& reptile = results[0];
-  const SineResult& scratch = results[1];
-  const SineResult& fedavg = results[2];
+  const MetaTest& reptile = results[0].test;
+  const MetaTest& scratch = results[1].test;
+  const MetaTest& fedavg = results[2].test;
   for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_LT(reptile.mse[i], scratch.mse[i]) << reptile.steps[i];
-    EXPECT_LT(reptile.mse[i], fedavg.mse[i]) << reptile.steps[i];
+    EXPECT_LT(reptile.after[i], scratch.after[i]) << reptile.steps[i];
+    EXPECT_LT(reptile.after[i], fedavg.after[i]) << reptile.steps[i];
   }
-  EXPECT_LT(reptile.mse[2], 0.7 * fedavg.mse[2]);
-  EXPECT_EQ(reptile.device_steps, fedavg.device_steps);
-  EXPECT_EQ(reptile.device_steps, 2000 * 8);
+  EXPECT_LT(reptile.after[2], 0.7 * fedavg.after[2]);
+  EXPECT_EQ(results[0].device_steps, results[2].device_steps);
+  EXPECT_EQ(results[0].device_steps, 2000 * 8);
 }
 
 }  // namespace

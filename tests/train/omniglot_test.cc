@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "tinykg/train/zip.h"
@@ -48,18 +49,57 @@ TEST(Omniglot, LoadsCharactersAsInkImages) {
 TEST(Omniglot, FewShotAdaptationBeatsChance) {
   OmniglotOptions o;
   o.method = Method::kReptile;
-  o.meta_iterations = 60;
+  o.server.visits = 60;
   o.shots = 5;
   o.eval_tasks = 15;
   o.channels = 8;
-  o.seed = 1;
+  o.server.seed = 1;
   auto r = RunOmniglot(Data(), o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::printf("omniglot 5-way 5-shot reptile(60 visits): accuracy %.3f, %d devices, %zu/%zu characters, %.1fs\n",
-              r->accuracy, r->devices, r->train_characters, r->test_characters, r->seconds);
-  EXPECT_GT(r->accuracy, 0.3);  // chance is 0.2
+              r->accuracy(), r->devices, r->train_characters, r->test_characters, r->run.seconds);
+  EXPECT_GT(r->accuracy(), 0.3);  // chance is 0.2
   EXPECT_EQ(r->devices, 3);
-  EXPECT_EQ(r->device_steps, 60 * 5);
+  EXPECT_EQ(r->run.device_steps, 60 * 5);
+}
+
+// Lake et al.'s 20-way within-alphabet runs: 20 runs, each 20 classes with
+// one training drawing and one test drawing per class.
+TEST(Omniglot, ReadsTheTwentyWayOneShotRuns) {
+  auto runs = LoadOneShotRuns(DefaultOneShotRunsZip());
+  ASSERT_TRUE(runs.ok()) << runs.status().ToString();
+  ASSERT_EQ(runs->size(), 20u);
+  EXPECT_EQ(runs->front().name, "run01");
+  for (const OneShotRun& run : *runs) {
+    ASSERT_EQ(run.training.size(), 20u) << run.name;
+    ASSERT_EQ(run.test.size(), 20u) << run.name;
+    std::vector<int> seen(20, 0);
+    for (int label : run.labels) ++seen[static_cast<std::size_t>(label)];
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), 20) << run.name;  // each class tested once
+    EXPECT_EQ(run.test[0].size(), 28u * 28u);
+  }
+  // A 20-way initialisation is scored on them; a 5-way one is refused.
+  OmniglotOptions o;
+  o.ways = 20;
+  o.channels = 4;
+  o.eval_steps = 2;
+  auto family = OmniglotFamily::Create(Data(), o);
+  ASSERT_TRUE(family.ok()) << family.status().ToString();
+  engine::Pcg32 rng(1);
+  const std::vector<float> init = (*family)->Initialize(rng);
+  auto accuracy = (*family)->EvaluateOneShotRuns(init, *runs);
+  ASSERT_TRUE(accuracy.ok()) << accuracy.status().ToString();
+  EXPECT_GE(*accuracy, 0.0);
+  EXPECT_LE(*accuracy, 1.0);
+  o.ways = 5;
+  auto five = OmniglotFamily::Create(Data(), o);
+  ASSERT_TRUE(five.ok());
+  EXPECT_EQ((*five)->EvaluateOneShotRuns((*five)->Initialize(rng), *runs).status().code(),
+            StatusCode::kInvalidArgument);
+  // The background zip has no runs: an error naming it.
+  auto wrong = LoadOneShotRuns(DefaultOmniglotZip());
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().ToString().find("images_background_small1.zip"), std::string::npos);
 }
 
 }  // namespace

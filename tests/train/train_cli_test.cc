@@ -1,6 +1,7 @@
 // `tinykg train` end to end: JSON keys, exit codes, errors on stderr.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -62,6 +63,33 @@ TEST(TrainCli, MissingFile_FailsWithExitCode1) {
 
 TEST(TrainCli, UnknownColumn_IsAUsageError) {
   EXPECT_EQ(RunCli("train --data " + kOccupancy + "datatest.txt --label Nope").exit_code, 2);
+}
+
+TEST(TrainCli, Drift_PrintsAChartReadyCsvPerWindow) {
+  const CliRun r = RunCli("train --data " + kOccupancy + "datatraining.txt --eval " + kOccupancy +
+                          "datatest.txt --label Occupancy --method online --drift --windows 4 --format csv");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("window,begin,end,positives,static_accuracy,online_accuracy,static_cumulative,"
+                        "online_cumulative\n1,0,666,",
+                        0),
+            0u)
+      << r.out;
+  EXPECT_NE(r.out.find("\n4,1998,2665,"), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5) << r.out;
+  EXPECT_EQ(RunCli("train --data " + kOccupancy + "datatraining.txt --label Occupancy --drift").exit_code, 2);
+  EXPECT_EQ(RunCli("train --data sine --format csv").exit_code, 2);
+}
+
+TEST(TrainCli, TinyMetaFed_ReportsBytesSent) {
+  const CliRun full = RunCli("train --data sine --method reptile --steps 50 --format json");
+  const CliRun tiny = RunCli("train --data sine --method tinymetafed --top-p 10 --steps 50 --format json");
+  ASSERT_EQ(full.exit_code, 0);
+  ASSERT_EQ(tiny.exit_code, 0);
+  const auto f = nlohmann::json::parse(full.out), t = nlohmann::json::parse(tiny.out);
+  EXPECT_EQ(t["method"], "tinymetafed");
+  EXPECT_EQ(f["traffic"]["total_bytes"], 50 * 2 * 1761 * 4);
+  EXPECT_LT(t["traffic"]["total_bytes"].get<double>(), 0.2 * f["traffic"]["total_bytes"].get<double>());
+  EXPECT_EQ(RunCli("train --data sine --method tinymetafed --top-p 0").exit_code, 2);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Firmware mode 3: one TinyReptile device visit of `tinykg fleet train`.
 //
-// The host (emu::RunReptileFleet) sends, after the config record:
+// The host (emu::RunFleet) sends, after the config record:
 //   config: [0] input size, [1] output size, [2] hidden width (two tanh
 //   layers), [3] local SGD steps K, [4] batch, [5] learning rate, [6] maximum
 //   gradient norm (0: no clipping), [7] = 3;

@@ -1,19 +1,16 @@
-// A fleet of emulated microcontrollers meta-learning together: TinyReptile
-// (federated Reptile) with the server on the host and every simulated device
-// an emulated MCU under QEMU.
+// A fleet of emulated microcontrollers meta-learning together: a federated
+// server (train/federated_server.h: TinyReptile, FedAvg or TinyMetaFed) on
+// the host over a task family (train/task_family.h: sine, a tabular dataset
+// split over the devices), every simulated device an emulated MCU under QEMU.
 //
-// The server is train::SineReptileServer (the one `tinykg train --data sine
-// --method reptile` uses), or train::TabularReptile for a real dataset split
-// over the devices: it holds the meta-initialisation, gives each
-// device a new task of its own task distribution per round, and moves the
-// initialisation towards the adapted weights, theta += eps * (phi - theta).
-// A device visit is one QEMU process running firmware mode 3
-// (firmware/fleet_device.h): it receives the current initialisation and its
-// task's samples through the semihosted sample file, runs K SGD steps with
-// the engine, and returns its adapted weights as float bit patterns.
-// After every round the initialisation is meta-tested on the host (new
-// tasks, a few adaptation steps; train::SineHostDevice::Evaluate), and so is
-// the random initialisation it started from: training from scratch.
+// Each round the server hands out visits (a device, the parameters it starts
+// from, its task's samples). A visit is one QEMU process running firmware
+// mode 3 (firmware/fleet_device.h): it receives the parameters and the
+// samples through the semihosted sample file, runs K SGD steps with the
+// engine, and returns its adapted weights as float bit patterns; the server
+// updates from them. After every round the initialisation is meta-tested on
+// the host (TaskFamily::Evaluate), and so is the random initialisation it
+// started from: training from scratch.
 #ifndef TINYKG_EMU_FLEET_H_
 #define TINYKG_EMU_FLEET_H_
 
@@ -26,7 +23,9 @@
 #include "tinykg/base/status.h"
 #include "tinykg/emu/run.h"
 #include "tinykg/emu/target.h"
-#include "tinykg/train/experiments.h"
+#include "tinykg/train/federated_server.h"
+#include "tinykg/train/method.h"
+#include "tinykg/train/task_family.h"
 
 namespace tinykg::emu {
 
@@ -47,21 +46,13 @@ enum class FleetAggregation {
 };
 
 struct FleetOptions {
-  // The network (hidden), local steps K (local_steps), batch, inner learning
-  // rate, gradient clipping, meta learning rate (annealed linearly to 0 over
-  // the run), evaluation (shots, eval_tasks, eval_steps) and seed. devices,
-  // rounds and round_size are set from the fleet; method must be kReptile.
-  train::SineOptions sine;
-  // A real-data task family instead of the sine one (tinykg fleet train
-  // --data FILE): when both are set (not owned; they must outlive the call)
-  // the fleet runs train::TabularReptile on them, with sine's local_steps,
-  // batch, inner and meta learning rates, clipping, hidden, shots,
-  // eval_tasks, eval_steps and seed, and meta-tests accuracy on windows of
-  // `tabular_eval`.
-  const train::Dataset* tabular_train = nullptr;
-  const train::Dataset* tabular_eval = nullptr;
-  int rounds = 3;
-  FleetAggregation aggregation = FleetAggregation::kMean;
+  train::Method method = train::Method::kReptile;  // reptile, fedavg or tinymetafed
+  int rounds = 3;                                  // every device is visited once per round
+  FleetAggregation aggregation = FleetAggregation::kMean;  // reptile, tinymetafed
+  float meta_learning_rate = 1.0f;  // annealed linearly to 0 over the run
+  double top_p = 1.0;               // tinymetafed
+  bool local_head = true;           // tinymetafed
+  std::uint64_t seed = 1;
   // The device steps run in this process on the host engine instead of under
   // QEMU (same server, same samples): the reference the emulated run is
   // compared with. No instruction counts then.
@@ -78,9 +69,9 @@ struct FleetVisit {
 };
 
 struct FleetRound {
-  int round = 0;                      // 1-based
-  train::SineEvaluation eval;         // the meta-initialisation after this round (sine)
-  train::TabularEvaluation accuracy;  // the same with tabular data
+  int round = 0;          // 1-based
+  train::MetaTest test;   // the meta-initialisation after this round
+  train::Traffic traffic;  // bytes sent so far (whole run up to this round)
   std::vector<FleetVisit> visits;
   double seconds = 0;  // wall time of the round's visits
 };
@@ -96,10 +87,7 @@ struct FleetDeviceCost {
 };
 
 struct FleetResult {
-  bool tabular = false;           // the tabular family ran: accuracy fields, not eval
-  train::SineEvaluation scratch;  // the random initialisation the run starts from
-  train::TabularEvaluation scratch_accuracy;
-  std::vector<std::size_t> window_rows, window_positives;  // tabular: per device, its window of the data
+  train::MetaTest scratch;  // the random initialisation the run starts from
   std::vector<FleetRound> rounds;
   std::vector<FleetDeviceCost> devices;  // empty when on_host
   std::size_t parameters = 0;
@@ -107,15 +95,17 @@ struct FleetResult {
   double seconds = 0;
 };
 
-// Runs `options.rounds` rounds over `devices` (at least one). `work_dir`
+// Runs `options.rounds` rounds over `devices` (at least one, as many as
+// `family.devices()`; device d of the family runs on devices[d]). `work_dir`
 // (created if missing) gets one folder per linked image and per device;
 // the caller removes it. `on_round` (may be empty) is called after each
 // round, e.g. for progress. Errors: the first failing visit's, e.g.
 // InvalidData "does not fit" when a device's RAM does not hold the network,
-// Unsupported when the cross tools or QEMU are missing.
-Result<FleetResult> RunReptileFleet(std::span<const FleetDevice> devices, const FleetOptions& options,
-                                    const std::string& work_dir,
-                                    const std::function<void(const FleetRound&)>& on_round = {});
+// Unsupported when the cross tools or QEMU are missing or the family's
+// network is not the firmware's (TaskFamily::FirmwareTask).
+Result<FleetResult> RunFleet(std::span<const FleetDevice> devices, train::TaskFamily& family,
+                             const FleetOptions& options, const std::string& work_dir,
+                             const std::function<void(const FleetRound&)>& on_round = {});
 
 }  // namespace tinykg::emu
 

@@ -33,6 +33,13 @@ Status DepthwiseConv2DBackward(const ConvParams& params, const Tensor& input, co
                                const Tensor& d_output, const Tensor* d_filter,
                                const Tensor* d_bias, const Tensor* d_input);
 
+// LayerNormFloat's backward pass from d loss / d pre-activation output
+// (apply ActivationBackward first): accumulates d scale and d shift, writes
+// d input (skipped when d_input is empty).
+void LayerNormBackward(std::span<const float> normalized, float inv_std, std::size_t channels,
+                       std::span<const float> scale, std::span<const float> d_output, std::span<float> d_scale,
+                       std::span<float> d_shift, std::span<float> d_input);
+
 // In place: grad[i] *= f'(.) where `output` holds f's outputs (ReLU, ReLU6,
 // ReLU_N1_TO_1, tanh and sigmoid are all expressible through their output).
 void ActivationBackward(Activation activation, std::span<const float> output,

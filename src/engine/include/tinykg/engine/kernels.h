@@ -41,6 +41,17 @@ Status FullyConnected(const FullyConnectedParams& params, const Tensor& input, c
 // activation(bias[o] + sum_i input[b*in + i] * filter[o*in + i]) for
 // `batch` rows; `bias` may be null. No checks, cannot fail; the same
 // arithmetic as FullyConnected.
+// Layer normalisation of one sample: xhat = (x - mean) / sqrt(var + eps)
+// over all of `input` (mean and variance of every element), then
+// output[i] = act(scale[c] xhat[i] + shift[c]) with c = i % channels (the
+// channel of an [h, w, c] or [c] tensor). `normalized` receives xhat (for the
+// backward pass); returns 1 / sqrt(var + eps). Sizes: normalized and output
+// as input, scale and shift `channels`.
+inline constexpr float kLayerNormEpsilon = 1e-5f;
+float LayerNormFloat(Activation activation, std::span<const float> input, std::size_t channels,
+                     std::span<const float> scale, std::span<const float> shift, std::span<float> normalized,
+                     std::span<float> output);
+
 void FullyConnectedFloat(Activation activation, const float* input, const float* filter, const float* bias,
                          float* output, std::int32_t batch, std::int32_t in, std::int32_t out);
 

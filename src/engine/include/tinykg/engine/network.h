@@ -26,7 +26,11 @@ namespace tinykg::engine {
 
 inline constexpr int kMaxLayers = 16;
 
-enum class LayerKind : std::uint8_t { kDense, kConv2D, kDepthwiseConv2D };
+// kNormalize: layer normalisation of one sample (kernels.h LayerNormFloat)
+// with a learned scale and shift per channel, then the activation; the
+// shape is unchanged. Works one sample at a time, as training on a device
+// does (no batch statistics to keep), and adds 2 parameters per channel.
+enum class LayerKind : std::uint8_t { kDense, kConv2D, kDepthwiseConv2D, kNormalize };
 
 struct LayerSpec {
   LayerKind kind = LayerKind::kDense;
@@ -42,6 +46,9 @@ struct LayerSpec {
   static constexpr LayerSpec Conv(std::int32_t channels, std::int32_t kernel, std::int32_t stride,
                                   Padding padding, Activation act) {
     return {LayerKind::kConv2D, channels, kernel, stride, padding, act};
+  }
+  static constexpr LayerSpec Normalize(Activation act = Activation::kNone) {
+    return {LayerKind::kNormalize, 1, 1, 1, Padding::kValid, act};
   }
   static constexpr LayerSpec Depthwise(std::int32_t multiplier, std::int32_t kernel,
                                        std::int32_t stride, Padding padding, Activation act) {
@@ -90,7 +97,8 @@ class Network {
   std::size_t layer_weight_offset(int i) const { return offsets_[static_cast<std::size_t>(i)]; }
   std::int64_t macs() const;
 
-  // weights, gradients, activations (input copy + every layer output) and
+  // weights, gradients, activations (input copy + every layer output and
+  // the normalised values of kNormalize layers) and
   // scratch (the two backward buffers); optimizer state is not the network's.
   MemoryReport memory() const;
 
@@ -109,6 +117,8 @@ class Network {
   std::array<std::size_t, kMaxLayers> offsets_{};  // weights of layer i in params_
   std::array<std::size_t, kMaxLayers> weight_counts_{};
   std::array<std::span<float>, kMaxLayers> outputs_{};
+  std::array<std::span<float>, kMaxLayers> normalized_{};  // kNormalize: xhat of the last Forward
+  std::array<float, kMaxLayers> inv_std_{};                 // kNormalize: 1 / sqrt(var + eps)
   int layer_count_ = 0;
   Shape input_shape_;
   std::span<float> input_;

@@ -1,19 +1,23 @@
 // Few-shot Omniglot (Lake et al.): characters of several alphabets, 20
 // drawings each, read from the dataset's zip of 105x105 PNGs and downscaled.
-// RunOmniglot meta-trains a tiny CNN over simulated devices (one device per
-// training alphabet: non-IID by construction) and measures N-way K-shot
-// accuracy on characters of held-out alphabets.
+// OmniglotFamily is the few-shot task family over them (one device per
+// training alphabet: non-IID by construction); RunOmniglot meta-trains a
+// small CNN with a federated server and measures N-way K-shot accuracy on
+// characters of held-out alphabets.
 #ifndef TINYKG_TRAIN_OMNIGLOT_H_
 #define TINYKG_TRAIN_OMNIGLOT_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "tinykg/base/status.h"
 #include "tinykg/engine/memory.h"
 #include "tinykg/engine/optimizer.h"
-#include "tinykg/train/experiments.h"
+#include "tinykg/train/federated_server.h"
+#include "tinykg/train/method.h"
+#include "tinykg/train/task_family.h"
 
 namespace tinykg::train {
 
@@ -35,38 +39,108 @@ std::string DefaultOmniglotZip();
 // Reads alphabet/characterNN/*.png members of the zip (any top folder).
 Result<Omniglot> LoadOmniglot(const std::string& zip_path, int size = 28);
 
+// The 20-way within-alphabet one-shot runs of Lake et al. (2015),
+// one_shot_all_runs.zip: per run `runNN/class_labels.txt` pairs each test
+// image with the training image of its class (one drawing per class).
+struct OneShotRun {
+  std::string name;                         // "run01"
+  std::vector<std::vector<float>> training;  // one image per class, class = index
+  std::vector<std::vector<float>> test;
+  std::vector<int> labels;                  // class of each test image
+};
+
+// The shared dataset's one_shot_all_runs.zip.
+std::string DefaultOneShotRunsZip();
+// Reads every run*/class_labels.txt and the images it names, in run order.
+// Errors name the zip, member and line (a line that is not two names, a
+// member that is missing, a PNG that does not decode).
+Result<std::vector<OneShotRun>> LoadOneShotRuns(const std::string& zip_path, int size = 28);
+
+// Which alphabets are held out: the alphabets in name order, every third
+// one starting with the second (indices 1, 4, 7, ...), so a zip of any
+// alphabets splits the same way without naming them. At least one of each
+// when there are two or more.
+std::vector<std::string> OmniglotTestAlphabets(const Omniglot& data);
+
 struct OmniglotOptions {
-  Method method = Method::kReptile;  // reptile, fedavg or scratch
+  Method method = Method::kReptile;  // reptile, fedavg, tinymetafed or scratch
   int ways = 5;
   int shots = 1;
+  // More support-set sizes to meta-test the same initialisation with (the
+  // meta-training does not depend on shots): e.g. {5} with shots = 1.
+  std::vector<int> more_shots;
   int queries = 5;               // query drawings per class at evaluation
-  int meta_iterations = 300;     // device visits
-  int inner_steps = 5;           // local Adam steps per visit
+  // Device visits (6,000: about 3 minutes on one host core), meta step,
+  // round size (5 visits per meta step, the Reptile paper's meta-batch),
+  // TinyMetaFed's top-P and head; server.seed also draws the meta-test's
+  // tasks.
+  ServerOptions server{.visits = 6000, .round_size = 5};
+  int inner_steps = 5;           // local steps per visit
   int inner_batch = 10;
   engine::OptimizerKind inner_optimizer = engine::OptimizerKind::kAdam;  // beta1 = 0 as in Reptile
-  float inner_learning_rate = 0.001f;
-  float meta_learning_rate = 1.0f;  // annealed linearly to 0
+  float inner_learning_rate = 0.003f;
   int eval_tasks = 40;
-  int eval_steps = 20;           // Adam steps on the support set at evaluation
+  int eval_steps = 20;           // steps on the support set at evaluation
   int channels = 16;             // conv width
-  std::vector<std::string> test_alphabets{"Greek", "Early_Aramaic"};
-  std::uint64_t seed = 1;
+  int conv_layers = 4;           // conv 3x3 stride 2 + ReLU each, then dense `ways`
+  bool normalize = true;         // each conv followed by layer normalisation (then the ReLU)
+  bool rotations = true;         // training classes also rotated by 90, 180, 270 degrees
+};
+
+// The family: devices = training alphabets with at least `ways` classes; a
+// task = `ways` classes of the device's alphabet (a class is a character,
+// or with `rotations` a character turned by a multiple of 90 degrees) in a
+// random label order; a record is size*size pixels then the label. kTask and
+// kMixture visits are alike (a device's data are its tasks). The meta-test:
+// `eval_tasks` tasks of held-out characters, `shots` drawings per class to
+// adapt on (eval_steps full-batch steps), `queries` other drawings to score.
+class OmniglotFamily final : public TaskFamily {
+ public:
+  // kInvalidArgument when there are too few characters for the tasks.
+  static Result<std::unique_ptr<OmniglotFamily>> Create(const Omniglot& data, const OmniglotOptions& options);
+  ~OmniglotFamily() override;
+
+  std::size_t train_characters() const;
+  std::size_t test_characters() const;
+
+  const char* name() const override { return "omniglot"; }
+  int devices() const override;
+  std::size_t parameter_count() const override;
+  std::size_t head_parameter_count() const override;
+  int local_steps() const override { return options_.inner_steps; }
+  std::vector<float> Initialize(engine::Pcg32& rng) override;
+  std::vector<float> VisitSamples(int device, VisitKind kind, engine::Pcg32& rng) const override;
+  Result<std::vector<float>> Adapt(std::span<const float> init, std::span<const float> samples,
+                                   std::vector<float>* losses) override;
+  MetaTest Evaluate(std::span<const float> init) override;
+  engine::MemoryReport Memory() const override;
+  Result<DenseFirmwareTask> FirmwareTask() const override;
+  // Query accuracy over Lake's runs: per run `init` adapted on the training
+  // images (eval_steps full-batch steps), the test images classified.
+  // kInvalidArgument unless options.ways equals the runs' classes.
+  Result<double> EvaluateOneShotRuns(std::span<const float> init, const std::vector<OneShotRun>& runs);
+
+ private:
+  struct State;
+  OmniglotFamily(const Omniglot& data, const OmniglotOptions& options, std::unique_ptr<State> state);
+  const Omniglot& data_;
+  OmniglotOptions options_;
+  std::unique_ptr<State> state_;
 };
 
 struct OmniglotResult {
-  Method method = Method::kReptile;
+  FederatedResult run;  // run.test: query accuracy before and after eval_steps steps
   int ways = 0, shots = 0;
-  double accuracy = 0.0;  // mean query accuracy over evaluation tasks
-  std::int64_t device_steps = 0;
   std::size_t train_characters = 0, test_characters = 0;
   int devices = 0;
-  std::uint64_t seed = 0;
-  engine::MemoryReport memory;
-  std::size_t server_bytes = 0;
-  double seconds = 0.0;
+  double one_shot_runs_accuracy = -1.0;  // Lake's 20-way runs, when given
+  std::vector<std::pair<int, double>> more_shots;  // (shots, accuracy) for options.more_shots
+  double accuracy() const { return run.test.Final(); }
 };
 
-Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& options);
+// `one_shot_runs` (may be null): also evaluate the result on Lake's runs.
+Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& options,
+                                   const std::vector<OneShotRun>* one_shot_runs = nullptr);
 
 }  // namespace tinykg::train
 
