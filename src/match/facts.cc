@@ -119,30 +119,22 @@ Result<std::vector<ModelFacts>> FactSource::Models(const std::vector<std::string
   Rows f(facts);
   for (std::size_t i = 0; i < f.size(); ++i) {
     std::string iri = f.Str(i, "model");
-    if (at.count(iri)) continue;  // several labels: keep the first row
-    ModelFacts m;
-    m.entity = {iri, NameOf(iri, {f.Str(i, "label"), f.Str(i, "name")})};
-    m.ram_need = f.Int(i, "ram_need");
-    m.flash_need = f.Int(i, "flash_need");
-    m.macs = f.Int(i, "macs");
-    m.dtype = f.Str(i, "dtype");
-    m.task = f.Str(i, "task");
-    at[iri] = out.size();
-    out.push_back(std::move(m));
+    auto [it, fresh] = at.emplace(iri, out.size());
+    if (fresh) {  // several labels (flat rows): the first row names the model
+      ModelFacts m;
+      m.entity = {iri, NameOf(iri, {f.Str(i, "label"), f.Str(i, "name")})};
+      m.ram_need = f.Int(i, "ram_need");
+      m.flash_need = f.Int(i, "flash_need");
+      m.macs = f.Int(i, "macs");
+      m.dtype = f.Str(i, "dtype");
+      m.task = f.Str(i, "task");
+      out.push_back(std::move(m));
+    }
+    ModelFacts& m = out[it->second];
+    f.ForEach(i, "sensor", [&m](const rdf::Term& s) { AddUnique(m.sensors, s.value); });
+    f.ForEach(i, "op", [&m](const rdf::Term& op) { AddUnique(m.ops, op.value); });
   }
   if (out.empty()) return out;
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult sensors, RunBound(store_, "match-model-sensors", "model", terms));
-  Rows s(sensors);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto it = at.find(s.Str(i, "model"));
-    if (it != at.end()) AddUnique(out[it->second].sensors, s.Str(i, "sensor"));
-  }
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult ops, RunBound(store_, "match-model-operators", "model", terms));
-  Rows o(ops);
-  for (std::size_t i = 0; i < o.size(); ++i) {
-    auto it = at.find(o.Str(i, "model"));
-    if (it != at.end()) AddUnique(out[it->second].ops, o.Str(i, "op"));
-  }
   TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult acc, RunBound(store_, "match-accuracy", "model", terms));
   Rows a(acc);
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -44,7 +44,7 @@ function time(op, build, repeat = 3) {
   console.log(JSON.stringify({ op, backend: "oxigraph", ms: best, rows }));
 }
 const m = `<${modelIri}>`, d = `<${deviceIri}>`;
-const modelQueries = (b) => ["match-model-facts", "match-model-sensors", "match-model-operators", "match-accuracy"].map((n) => bind(rq(n), b));
+const modelQueries = (b) => ["match-model-facts", "match-accuracy"].map((n) => bind(rq(n), b));
 const deviceQueries = (b) => ["match-device-facts"].map((n) => bind(rq(n), b));
 const reference = ["match-runtime-operators", "match-runtime-optimised", "match-cores"].map(rq);
 
