@@ -114,6 +114,22 @@ Result<const Catalog*> FactSource::Reference() {
 Result<std::vector<ModelFacts>> FactSource::Models(const std::vector<std::string>& iris) {
   auto terms = IriTerms(iris);
   TINYKG_ASSIGN_OR_RETURN(rdf::NestedResult facts, RunBoundNested(store_, "match-model-facts", "model", terms));
+  return ModelsOf(facts, terms);
+}
+
+Result<std::vector<ModelFacts>> FactSource::ModelsWithin(std::int64_t max_ram, std::int64_t max_flash) {
+  const std::string integer = std::string(vocab::kXsd) + "integer";
+  TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText("match-models-within"));
+  TINYKG_ASSIGN_OR_RETURN(std::string query,
+                          BindConstants(text, {{"max_ram", rdf::Term::Literal(std::to_string(max_ram), integer)},
+                                               {"max_flash", rdf::Term::Literal(std::to_string(max_flash), integer)}}));
+  auto facts = rdf::RunQueryNested(store_, query);
+  if (!facts.ok()) return facts.status().WithContext("query match-models-within");
+  return ModelsOf(*facts, {});
+}
+
+Result<std::vector<ModelFacts>> FactSource::ModelsOf(const rdf::NestedResult& facts,
+                                                     const std::vector<rdf::Term>& terms) {
   std::vector<ModelFacts> out;
   std::unordered_map<std::string, std::size_t> at;
   Rows f(facts);

@@ -188,6 +188,9 @@ class FactSource {
   Result<const Catalog*> Reference();
   // Facts of the given models / devices; every one when `iris` is empty.
   Result<std::vector<ModelFacts>> Models(const std::vector<std::string>& iris);
+  // Models({}) less the models whose RAM or flash need exceeds the budget
+  // (match-models-within.rq): for the models that fit one device.
+  Result<std::vector<ModelFacts>> ModelsWithin(std::int64_t max_ram, std::int64_t max_flash);
   Result<std::vector<DeviceFacts>> Devices(const std::vector<std::string>& iris);
   // Devices worth checking for `m`: unless `all`, those with its (first
   // specific) input sensor kind, selected in SPARQL; every device when the
@@ -198,6 +201,10 @@ class FactSource {
   Result<std::vector<NamedEntity>> AllNames(bool model);
 
  private:
+  // ModelFacts from the rows of match-model-facts.rq (or -within), with the
+  // accuracy records of `terms` (every model when empty).
+  Result<std::vector<ModelFacts>> ModelsOf(const rdf::NestedResult& facts, const std::vector<rdf::Term>& terms);
+
   rdf::Store& store_;
   std::optional<Catalog> catalog_;
 };

@@ -448,9 +448,15 @@ Result<std::vector<Fit>> Matchmaker::ModelsFor(const Entity& device, const Filte
   if (std::string why = Unevaluable(devices.front()); !why.empty()) {
     return InvalidData("device " + device.name + " <" + device.iri + "> cannot be matched: it " + why);
   }
-  TINYKG_ASSIGN_OR_RETURN(std::vector<ModelFacts> models, impl_->facts.Models({}));
+  // Without misfits, the models that need more RAM or flash than the device
+  // has are left out in SPARQL, before their other facts are read.
+  const DeviceFacts& d = devices.front();
+  auto models = !filters.include_misfits && d.free_ram && d.free_flash
+                    ? impl_->facts.ModelsWithin(*d.free_ram, *d.free_flash)
+                    : impl_->facts.Models({});
+  if (!models.ok()) return models.status();
   std::vector<Fit> out;
-  for (const ModelFacts& m : models) {
+  for (const ModelFacts& m : *models) {
     if (!ModelPasses(m, filters)) continue;
     if (!filters.include_misfits && CertainlyMisfits(m, devices.front(), filters)) continue;
     Fit f = EvaluateListed(m, devices.front(), *catalog, filters);

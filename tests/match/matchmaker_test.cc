@@ -191,6 +191,33 @@ TEST(Matchmaker, Lists_ExplainFittingPairsOnlyWhenAsked) {
   EXPECT_GT(misfits, 0u);
 }
 
+// ModelsFor leaves models over the device's RAM or flash budget out in
+// SPARQL (match-models-within.rq) before reading their other facts: for every
+// shipped device, what it lists is exactly the fitting models of the full
+// evaluation, in the same order.
+TEST(Matchmaker, ModelsFor_BudgetScreenKeepsExactlyTheFittingModels) {
+  Matchmaker mm(ShippedStore());
+  auto devices = mm.Devices();
+  ASSERT_TRUE(devices.ok());
+  std::size_t checked = 0;
+  for (const Entity& d : *devices) {
+    Filters all;
+    all.include_misfits = true;
+    auto full = mm.ModelsFor(d, all);
+    if (!full.ok()) continue;  // a device that cannot be evaluated
+    auto fitting = mm.ModelsFor(d, {});
+    ASSERT_TRUE(fitting.ok()) << fitting.status().ToString();
+    std::vector<std::string> want, got;
+    for (const auto& f : *full) {
+      if (f.fits) want.push_back(f.model.iri);
+    }
+    for (const auto& f : *fitting) got.push_back(f.model.iri);
+    EXPECT_EQ(got, want) << d.name;
+    ++checked;
+  }
+  EXPECT_GE(checked, 9u);
+}
+
 TEST(Matchmaker, UnknownName_SuggestsTheClosest) {
   Matchmaker mm(ShippedStore());
   auto r = mm.ResolveModel("Person_Detecton");
