@@ -288,10 +288,11 @@ namespace {
 // Evaluate for lists: misfits come with their explanation, fitting pairs
 // only when `filters.explain` asks (FitNotes of a fitting pair only says
 // "float model without FPU", which needs no text). Building every
-// constraint's text was most of a long list's time.
+// constraint's text was most of a long list's time. A misfit is explained
+// again with text only when the list keeps misfits.
 Fit EvaluateListed(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters) {
   Fit f = Evaluate(m, d, catalog, filters, filters.explain);
-  if (!f.fits && !filters.explain) f = Evaluate(m, d, catalog, filters, true);
+  if (!f.fits && !filters.explain && filters.include_misfits) f = Evaluate(m, d, catalog, filters, true);
   return f;
 }
 

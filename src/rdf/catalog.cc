@@ -22,18 +22,13 @@ std::string NamespaceOf(const std::string& iri) {
 }  // namespace
 
 void NormalizeInGraph(Triple& t, const std::string& graph) {
-  // Only legacy IRIs change (a copy for each of millions of IRIs was most
-  // of a load's allocations).
-  auto normalize = [](std::string& iri) {
-    if (iri.rfind("http://tinyml-schema.org", 0) == 0) iri = NormalizeIri(iri);
-  };
   auto fix = [&](Term& term) {
     if (term.is_iri()) {
-      normalize(term.value);
+      NormalizeIriInPlace(term.value);
     } else if (term.is_blank()) {
       term.value = "g" + Fnv1aHex(graph) + "x" + term.value;
     } else if (!term.datatype.empty()) {
-      normalize(term.datatype);
+      NormalizeIriInPlace(term.datatype);
     }
   };
   fix(t.subject);

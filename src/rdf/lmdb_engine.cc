@@ -193,6 +193,18 @@ LmdbEngine::~LmdbEngine() {
   if (lock_fd_ >= 0) close(lock_fd_);
 }
 
+// Sets this process's fcntl lock of `type` (F_RDLCK, F_WRLCK) on the first
+// byte of `fd`'s file without waiting: 0, or -1 when another process holds a
+// conflicting lock.
+static int LockFirstByte(int fd, short type) {
+  struct flock lock {};
+  lock.l_type = type;
+  lock.l_whence = SEEK_SET;
+  lock.l_start = 0;
+  lock.l_len = 1;
+  return fcntl(fd, F_SETLK, &lock);
+}
+
 // Index keys written among older ones (a literal many devices share, an
 // object of every device) split pages half full: at a million devices pos,
 // osp and t2i held about twice the pages their keys need. They are written
@@ -220,21 +232,19 @@ Status LmdbEngine::RepackIndexes() {
     return got == MDB_NOTFOUND ? 0 : got;
   };
   // pos and osp from spo: 24-byte keys, empty values.
-  using Key = std::array<unsigned char, 24>;  // unsigned: sorted as LMDB compares (memcmp)
+  using Key = std::array<char, 24>;
   std::vector<Key> keys;
   for (auto [dbi, a, b, c] : {std::tuple<MDB_dbi, int, int, int>{pos_, 1, 2, 0}, {osp_, 2, 0, 1}}) {
     keys.clear();
     rc = each(spo_, [&](const MDB_val& k, const MDB_val&) {
       if (k.mv_size != 24) return;
-      const char* ids = static_cast<const char*>(k.mv_data);
-      Key key;
-      std::memcpy(key.data(), ids + 8 * a, 8);
-      std::memcpy(key.data() + 8, ids + 8 * b, 8);
-      std::memcpy(key.data() + 16, ids + 8 * c, 8);
-      keys.push_back(key);
+      const char* key = static_cast<const char*>(k.mv_data);
+      const TermId ids[3] = {GetId(key), GetId(key + kIdBytes), GetId(key + 2 * kIdBytes)};
+      PutIds(keys.emplace_back().data(), {ids[a], ids[b], ids[c]});
     });
     if (rc != 0) return LmdbError(rc, "cannot read the store", dir_);
-    std::sort(keys.begin(), keys.end());
+    // In LMDB's order: bytes compared unsigned, as memcmp does.
+    std::sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) { return std::memcmp(x.data(), y.data(), 24) < 0; });
     if ((rc = mdb_drop(txn, dbi, 0)) != 0) return LmdbError(rc, "cannot write the store", dir_);
     MDB_val empty{0, nullptr};
     for (Key& key : keys) {
@@ -281,25 +291,13 @@ Result<Store::Compaction> LmdbEngine::Compact() {
   // the new file is in place.
   if (compact_fd_ < 0) compact_fd_ = open((dir_ + "/lock.mdb").c_str(), O_RDWR | O_CLOEXEC);
   if (compact_fd_ < 0) return StoreError(std::string("cannot open lock.mdb: ") + std::strerror(errno), {dir_});
-  struct flock exclusive {};
-  exclusive.l_type = F_WRLCK;
-  exclusive.l_whence = SEEK_SET;
-  exclusive.l_start = 0;
-  exclusive.l_len = 1;
-  if (fcntl(compact_fd_, F_SETLK, &exclusive) != 0) {
+  if (LockFirstByte(compact_fd_, F_WRLCK) != 0) {
     return StoreError("store " + dir_ + " is open in another process (a reader or tinykg serve); " +
                       "compact needs it to itself (the store is unchanged)");
   }
   struct Share {
     int fd;
-    ~Share() {
-      struct flock shared {};
-      shared.l_type = F_RDLCK;
-      shared.l_whence = SEEK_SET;
-      shared.l_start = 0;
-      shared.l_len = 1;
-      fcntl(fd, F_SETLK, &shared);  // back to what LMDB holds for our environment
-    }
+    ~Share() { LockFirstByte(fd, F_RDLCK); }  // back to what LMDB holds for our environment
   } share{compact_fd_};
   Store::Compaction out;
   std::error_code ec;

@@ -280,7 +280,7 @@ class LmdbStore final : public Store {
                             {&predicate, &pattern.p}, {&object, &pattern.o}}) {
       if (!*term) continue;
       Term t = term->value();
-      if (t.is_iri()) t.value = NormalizeIri(t.value);
+      if (t.is_iri()) NormalizeIriInPlace(t.value);
       TINYKG_ASSIGN_OR_RETURN(auto found, engine_->Find(t));
       if (!found) return std::int64_t{0};
       *id = *found;

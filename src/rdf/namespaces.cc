@@ -24,14 +24,25 @@ const std::vector<std::pair<std::string, std::string>>& LegacyNamespaces() {
   return kMap;
 }
 
+namespace {
+
+// The host every legacy namespace shares.
+bool MayBeLegacy(std::string_view iri) { return iri.substr(0, 24) == "http://tinyml-schema.org"; }
+
+}  // namespace
+
 std::string NormalizeIri(std::string_view iri) {
-  if (iri.size() < 24 || iri.substr(0, 24) != "http://tinyml-schema.org") return std::string(iri);
+  if (!MayBeLegacy(iri)) return std::string(iri);
   for (const auto& [legacy, current] : LegacyNamespaces()) {
     if (iri.substr(0, legacy.size()) == legacy) {
       return current + std::string(iri.substr(legacy.size()));
     }
   }
   return std::string(iri);
+}
+
+void NormalizeIriInPlace(std::string& iri) {
+  if (MayBeLegacy(iri)) iri = NormalizeIri(iri);
 }
 
 std::string NormalizeNamespacesInText(std::string_view text) {

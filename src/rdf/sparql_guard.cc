@@ -273,14 +273,12 @@ bool PlainSelectList(const std::vector<Token>& toks, size_t& first, size_t& end)
   return end < toks.size() && end > first;
 }
 
-// For RunQueryNested (the list is plain, see PlainSelectList): the SELECT
-// list loses the client-side OPTIONALs' objects (marked in `drop`) and gains
+// For RunQueryNested: the plain SELECT list [first, end) (PlainSelectList)
+// loses the client-side OPTIONALs' objects (marked in `drop`) and gains
 // their subjects where it lacks them, so the rows carry what the lookups
 // need and nothing the client keeps apart.
-void ProjectSubjectsNotObjects(std::vector<Token>& toks, const std::vector<ClientOptional>& optionals,
-                               std::vector<bool>& drop) {
-  size_t first = 0, end = 0;
-  if (!PlainSelectList(toks, first, end)) return;
+void ProjectSubjectsNotObjects(std::vector<Token>& toks, size_t first, size_t end,
+                               const std::vector<ClientOptional>& optionals, std::vector<bool>& drop) {
   std::set<std::string> listed, objects, subjects;
   for (size_t i = first; i < end; ++i) listed.insert(toks[i].text.substr(1));
   for (const auto& o : optionals) {
@@ -364,7 +362,7 @@ void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out, bool nest)
     for (size_t k = i; k <= close; ++k) drop[k] = true;
   }
   if (out.optionals.empty()) return;
-  if (subjects_added) ProjectSubjectsNotObjects(toks, out.optionals, drop);
+  if (subjects_added) ProjectSubjectsNotObjects(toks, list_first, list_end, out.optionals, drop);
   std::vector<Token> kept;
   for (size_t i = 0; i < toks.size(); ++i) {
     if (!drop[i]) kept.push_back(std::move(toks[i]));

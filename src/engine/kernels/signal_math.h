@@ -9,15 +9,7 @@
 
 namespace tinykg::engine::internal {
 
-// Number of bits needed for x (0 for 0): 32 - clz(x).
-inline std::uint32_t BitLength32(std::uint32_t x) {
-  std::uint32_t n = 0;
-  while (x != 0) {
-    x >>= 1;
-    ++n;
-  }
-  return n;
-}
+// Number of bits needed for x (0 for 0): 64 - clz(x).
 inline std::uint32_t BitLength64(std::uint64_t x) {
   std::uint32_t n = 0;
   while (x != 0) {
@@ -26,6 +18,7 @@ inline std::uint32_t BitLength64(std::uint64_t x) {
   }
   return n;
 }
+inline std::uint32_t BitLength32(std::uint32_t x) { return BitLength64(x); }
 
 // Rounded integer square root by the bit-pair method: the root is built one
 // bit at a time from the top; the remainder decides a final +1.
