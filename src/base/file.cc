@@ -1,11 +1,14 @@
 #include "tinykg/base/file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 
 namespace tinykg {
@@ -16,23 +19,40 @@ Result<std::string> ReadFile(const std::string& path) {
     out << std::cin.rdbuf();
     return out.str();
   }
-  // A directory opens like a file on Linux, and reading it makes libstdc++
-  // throw from inside istreambuf_iterator (uncaught: abort, exit 134).
+  // A directory opens like a file on Linux: say what it is.
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return IoError("is a directory, not a file", {path});
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // One read(2) loop into a buffer sized from fstat: an istreambuf_iterator
+  // copy went character by character (7 % of a 1M-triple load).
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     return IoError(std::string("cannot open: ") + std::strerror(errno), {path});
   }
-  try {
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return IoError("read failed", {path});
-    return data;
-  } catch (const std::exception&) {
-    return IoError(std::string("read failed: ") + std::strerror(errno), {path});
+  struct stat st {};
+  std::string data;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    data.resize(static_cast<size_t>(st.st_size));
+  } else {
+    data.resize(64 * 1024);  // a pipe or a special file: grown as it reads
   }
+  size_t used = 0;
+  for (;;) {
+    if (used == data.size()) data.resize(data.size() * 2);
+    ssize_t n = read(fd, data.data() + used, data.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      close(fd);
+      return IoError(std::string("read failed: ") + std::strerror(err), {path});
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  close(fd);
+  data.resize(used);
+  return data;
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view data) {

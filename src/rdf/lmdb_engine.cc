@@ -21,7 +21,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kFormatVersion[] = "1";
+// Format 2 inlines integer literals (see lmdb_engine.h); format 1 stores
+// are read and written as format 1.
+constexpr char kFormatVersion[] = "2";
+constexpr char kFormatVersionDictionaryOnly[] = "1";
+constexpr char kXsdInteger[] = "http://www.w3.org/2001/XMLSchema#integer";
+constexpr TermId kInlineOffset = TermId{1} << 62;
 // Terms longer than this are keyed by their hash (LMDB keys are <= 511 bytes).
 constexpr size_t kMaxInlineTerm = 400;
 constexpr size_t kIdBytes = 8;
@@ -119,6 +124,28 @@ bool DecodeCatalog(std::string_view in, GraphInfo& info) {
 }
 
 }  // namespace
+
+std::optional<TermId> InlineId(const Term& term) {
+  if (!term.is_literal() || !term.language.empty() || term.datatype != kXsdInteger) return std::nullopt;
+  std::string_view v = term.value;
+  const bool negative = !v.empty() && v.front() == '-';
+  if (negative) v.remove_prefix(1);
+  if (v.empty() || v.size() > 18) return std::nullopt;
+  if (v.size() > 1 && v.front() == '0') return std::nullopt;  // "007" is another term than "7"
+  if (negative && v == "0") return std::nullopt;              // "-0" too
+  std::int64_t value = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (negative) value = -value;
+  return kInlineTag | (static_cast<TermId>(value) + kInlineOffset);
+}
+
+std::int64_t InlineValue(TermId id) {
+  return static_cast<std::int64_t>((id & ~kInlineTag) - kInlineOffset);
+}
+
 
 void EncodeTermTo(const Term& term, std::string& out) {
   out.clear();
@@ -389,11 +416,12 @@ Status LmdbEngine::OpenEnv(const Options& options) {
     MDB_val k = Val("version"), v;
     std::string version = mdb_get(txn, meta_, &k, &v) == 0 ? std::string(View(v)) : "";
     mdb_txn_commit(txn);  // keeps the handles
-    if (version != kFormatVersion) {
-      return StoreError("the store has format version '" + version + "'; this tinykg reads version " +
-                            kFormatVersion,
+    if (version != kFormatVersion && version != kFormatVersionDictionaryOnly) {
+      return StoreError("the store has format version '" + version + "'; this tinykg reads versions " +
+                            kFormatVersionDictionaryOnly + " and " + kFormatVersion,
                         {dir_});
     }
+    inline_integers_ = version == kFormatVersion;
     return Status::Ok();
   }
   mdb_txn_abort(txn);
@@ -407,11 +435,16 @@ Status LmdbEngine::OpenEnv(const Options& options) {
     rc = mdb_dbi_open(txn, db.name, db.flags | MDB_CREATE, db.dbi);
     if (rc != 0) break;
   }
+  std::string version = kFormatVersion;
   if (rc == 0) {
-    MDB_val k = Val("version"), v = Val(kFormatVersion);
+    MDB_val k = Val("version"), v = Val(version);
     rc = mdb_put(txn, meta_, &k, &v, MDB_NOOVERWRITE);
-    if (rc == MDB_KEYEXIST) rc = 0;
+    if (rc == MDB_KEYEXIST) {  // made meanwhile by another process
+      version = std::string(View(v));
+      rc = 0;
+    }
   }
+  inline_integers_ = version == kFormatVersion;
   if (rc == 0) {
     rc = mdb_txn_commit(txn);
   } else {
@@ -607,6 +640,7 @@ Result<std::optional<TermId>> LmdbEngine::Lookup(MDB_txn* txn, const std::string
 }
 
 Result<std::optional<TermId>> LmdbEngine::Find(const Term& term) {
+  if (auto id = Inlined(term)) return id;
   std::string bytes = EncodeTerm(term);
   if (write_txn_) {
     auto it = intern_cache_.find(bytes);
@@ -620,6 +654,7 @@ Result<std::optional<TermId>> LmdbEngine::Find(const Term& term) {
 }
 
 Result<TermId> LmdbEngine::Intern(const Term& term) {
+  if (auto id = Inlined(term)) return *id;
   std::string& bytes = scratch_;
   EncodeTermTo(term, bytes);
   auto cached = intern_cache_.find(bytes);
@@ -652,6 +687,7 @@ Result<TermId> LmdbEngine::Intern(const Term& term) {
 }
 
 Result<Term> LmdbEngine::TermOf(TermId id) {
+  if (IsInlineId(id)) return Term::Literal(std::to_string(InlineValue(id)), kXsdInteger);
   MDB_txn *txn = nullptr, *owned = nullptr;
   TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &owned));
   std::string key = IdKey(id);

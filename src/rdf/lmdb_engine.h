@@ -17,7 +17,13 @@
 //   text  graph id -> the document's original text (TD round trip)
 //   meta  "version", "next-id", "triples", "quads"
 // Ids are 8-byte big-endian integers, so keys sort as numbers and every
-// triple pattern is a prefix range of one index. Dropping or replacing a
+// triple pattern is a prefix range of one index. From format 2 on, an
+// integer literal ("42"^^xsd:integer, canonical form, at most 18 digits) is
+// not in the dictionary: its id is its value, tagged by the top bit and
+// offset so that ids sort as the values do (see InlineId). A fleet's
+// numbers (RAM, flash, clock per device) are mostly distinct, and they were
+// half of the terms a load wrote into t2i, i2t and refs. Format 1 stores
+// keep every term in the dictionary and are read and written as they are. Dropping or replacing a
 // graph walks that graph's gspo range only: O(graph), whatever the store.
 //
 // Concurrency: readers run in LMDB read transactions (MVCC snapshots) and
@@ -52,6 +58,16 @@ using TermId = std::uint64_t;
 struct QuadIds {
   TermId s = 0, p = 0, o = 0, g = 0;
 };
+
+// Ids of inlined integer literals: the top bit set, then value + 2^62.
+constexpr TermId kInlineTag = TermId{1} << 63;
+constexpr bool IsInlineId(TermId id) { return (id & kInlineTag) != 0; }
+// The id of an integer literal that can be inlined (xsd:integer in
+// canonical form: an optional '-', no leading zero, no "-0", 1-18 digits);
+// nullopt for every other term.
+std::optional<TermId> InlineId(const Term& term);
+// The value an inline id stands for.
+std::int64_t InlineValue(TermId id);
 
 // A term's stored bytes: a kind letter, then for typed and language-tagged
 // literals the datatype IRI or tag and a NUL, then the value.
@@ -185,7 +201,14 @@ class LmdbEngine {
   Status RepackIndexes();
   int PutSorted(MDB_dbi dbi, MDB_val* key, MDB_val* value, bool& append);
   Status RemoveIds(const QuadIds& q);
-  void Ref(TermId id, std::int64_t delta) { ref_delta_[id] += delta; }
+  // Inline ids have no dictionary entry to count.
+  void Ref(TermId id, std::int64_t delta) {
+    if (!IsInlineId(id)) ref_delta_[id] += delta;
+  }
+  // The id of `term` when the store inlines it (format 2 and InlineId).
+  std::optional<TermId> Inlined(const Term& term) const {
+    return inline_integers_ ? InlineId(term) : std::nullopt;
+  }
   Status AddCounter(const char* name, std::int64_t delta);
   std::int64_t Counter(const char* name);
 
@@ -209,6 +232,7 @@ class LmdbEngine {
   std::string scratch_;  // Intern's encoding buffer
   std::int64_t triple_delta_ = 0, quad_delta_ = 0;
   TermId next_id_ = 0;
+  bool inline_integers_ = false;  // format 2
   bool has_deadline_ = false, expired_ = false;
   std::chrono::steady_clock::time_point deadline_;
 };

@@ -115,6 +115,136 @@ TEST(LmdbEngine, TermsRoundTripAndTheUnionIsASet) {
   EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://ex/p> ?o }"), 0);
 }
 
+// Integer literals in canonical form are not in the dictionary (format 2):
+// their id is their value, ids sort as the values do, and every literal
+// comes back as it was written, canonical or not. Queries see no
+// difference: both engines answer the same.
+TEST(LmdbEngine, CanonicalIntegersAreInlinedAndEveryLiteralComesBackAsWritten) {
+  const std::string xsd = "http://www.w3.org/2001/XMLSchema#";
+  const std::vector<std::pair<std::string, std::string>> values = {
+      {"42", "integer"},  {"-7", "integer"},  {"0", "integer"},   {"007", "integer"},
+      {"+5", "integer"},  {"-0", "integer"},  {"12a", "integer"}, {"", "integer"},
+      {"-", "integer"},   {"999999999999999999", "integer"},       {"-999999999999999999", "integer"},
+      {"1000000000000000000", "integer"},     {"42", "int"},       {"42", "decimal"}};
+  TempDir dir("lmdb-inline");
+  GraphDocument d;
+  d.iri = "http://ex/numbers";
+  d.kind = kKindKg;
+  for (size_t i = 0; i < values.size(); ++i) {
+    d.triples.push_back({I("n" + std::to_string(i)), I("value"), Term::Literal(values[i].first, xsd + values[i].second)});
+  }
+  d.triples.push_back({I("plain"), I("value"), Term::Literal("42")});
+  // Lexically valid numbers only, which the index evaluator compares itself.
+  for (const char* v : {"42", "-7", "0", "007", "+5", "-0", "999999999999999999", "1000000000000000000"}) {
+    d.triples.push_back({I(std::string("c") + v), I("clean"), Term::Literal(v, xsd + "integer")});
+  }
+  {
+    auto store = Store::Open(dir.str());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->Put(d).ok());
+    auto got = (*store)->Get(d.iri, true);
+    ASSERT_TRUE(got.ok());
+    std::set<std::string> want, have;
+    for (const auto& t : d.triples) want.insert(t.ToNTriples());
+    for (const auto& t : got->triples) have.insert(t.ToNTriples());
+    EXPECT_EQ(have, want);
+    // The same rows from the index evaluator and from Rasqal.
+    const std::string filter = "SELECT ?s WHERE { ?s <http://ex/value> ?v FILTER(?v > 5) }";
+    auto rows = [&](const char* engine, const std::string& query) {
+      if (engine) setenv("TINYKG_QUERY_ENGINE", engine, 1);
+      auto again = Store::Open(dir.str());
+      std::set<std::string> out;
+      if (!again.ok()) return out;
+      auto r = (*again)->Query(query);
+      if (!r.ok()) return out;
+      for (const auto& row : r->rows) out.insert(row[0] ? row[0]->value : "unbound");
+      return out;
+    };
+    store->reset();
+    const auto on_indexes = rows(nullptr, filter);  // the index evaluator, Rasqal for "12a"
+    const auto in_rasqal = rows("rasqal", filter);
+    const std::string clean = "SELECT ?s WHERE { ?s <http://ex/clean> ?v FILTER(?v >= 0 && ?v < 1000000000000000000) }";
+    const auto clean_on_indexes = rows("indexes", clean);
+    const auto clean_in_rasqal = rows("rasqal", clean);
+    unsetenv("TINYKG_QUERY_ENGINE");
+    EXPECT_EQ(clean_on_indexes, clean_in_rasqal);
+    EXPECT_EQ(clean_on_indexes, (std::set<std::string>{"http://ex/c42", "http://ex/c0", "http://ex/c007", "http://ex/c+5",
+                                                       "http://ex/c-0", "http://ex/c999999999999999999"}));
+    EXPECT_EQ(on_indexes, in_rasqal);
+    EXPECT_EQ(on_indexes, (std::set<std::string>{"http://ex/n0", "http://ex/n3", "http://ex/n9", "http://ex/n11",
+                                                 "http://ex/n12", "http://ex/n13"}));
+  }
+  internal::LmdbEngine::Options options;
+  options.dir = dir.str();
+  auto engine = internal::LmdbEngine::Open(options);
+  ASSERT_TRUE(engine.ok());
+  auto id_of = [&](const std::string& value, const std::string& type) {
+    auto id = (*engine)->Find(Term::Literal(value, xsd + type));
+    return id.ok() && id->has_value() ? **id : internal::TermId{0};
+  };
+  for (const char* canonical : {"42", "-7", "0", "999999999999999999", "-999999999999999999"}) {
+    EXPECT_TRUE(internal::IsInlineId(id_of(canonical, "integer"))) << canonical;
+    auto back = (*engine)->TermOf(id_of(canonical, "integer"));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->value, canonical);
+  }
+  for (auto [value, type] : std::vector<std::pair<std::string, std::string>>{
+           {"007", "integer"}, {"+5", "integer"}, {"-0", "integer"}, {"1000000000000000000", "integer"}, {"42", "int"}}) {
+    const internal::TermId id = id_of(value, type);
+    EXPECT_NE(id, 0u) << value;
+    EXPECT_FALSE(internal::IsInlineId(id)) << value;
+  }
+  EXPECT_LT(id_of("-7", "integer"), id_of("0", "integer"));
+  EXPECT_LT(id_of("0", "integer"), id_of("42", "integer"));
+  EXPECT_LT(id_of("42", "integer"), id_of("999999999999999999", "integer"));
+}
+
+// A store made before format 2 keeps every term in its dictionary; it is
+// read and written as it is, integers included.
+TEST(LmdbEngine, FormatOneStoresKeepTheirDictionary) {
+  TempDir dir("lmdb-format1");
+  {
+    auto store = Store::Open(dir.str());
+    ASSERT_TRUE(store.ok());
+  }
+  {  // turn the new, empty store into a format 1 store
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 16);
+    ASSERT_EQ(mdb_env_open(env, dir.str().c_str(), MDB_NOTLS, 0644), 0);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+    MDB_dbi meta = 0;
+    ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+    MDB_val k{7, const_cast<char*>("version")}, v{1, const_cast<char*>("1")};
+    ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), 0);
+    ASSERT_EQ(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+  }
+  const Term n = Term::Literal("4096", "http://www.w3.org/2001/XMLSchema#integer");
+  {
+    auto store = Store::Open(dir.str());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    GraphDocument d;
+    d.iri = "http://ex/g";
+    d.kind = kKindKg;
+    d.triples.push_back({I("dev"), I("ram"), n});
+    ASSERT_TRUE((*store)->Put(d).ok());
+    EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?d <http://ex/ram> 4096 }"), 1);
+    EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?d <http://ex/ram> ?r FILTER(?r >= 4096) }"), 1);
+  }
+  internal::LmdbEngine::Options options;
+  options.dir = dir.str();
+  auto engine = internal::LmdbEngine::Open(options);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto id = (*engine)->Find(n);
+  ASSERT_TRUE(id.ok() && id->has_value());
+  EXPECT_FALSE(internal::IsInlineId(**id));
+  auto back = (*engine)->TermOf(**id);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, n);
+}
+
 // A reader in another process while a writer replaces a large graph again
 // and again: every answer is a whole version, never a mix.
 TEST(LmdbStore, ConcurrentReaderSeesBeforeOrAfterNeverHalf) {
