@@ -176,27 +176,34 @@ namespace {
 // in first-seen order.
 std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
   std::vector<DeviceFacts> out;
-  std::unordered_map<std::string, std::size_t> at;
   Rows f(result);
+  // Keys point into the result's terms, which outlive the map.
+  std::unordered_map<std::string_view, std::size_t> at;
+  at.reserve(f.size());
+  const Rows::Column device = f.ColumnOf("device"), label = f.ColumnOf("label"), title = f.ColumnOf("title"),
+                     free_ram = f.ColumnOf("free_ram"), free_flash = f.ColumnOf("free_flash"),
+                     ram = f.ColumnOf("ram"), flash = f.ColumnOf("flash"), clock_hz = f.ColumnOf("clock_hz"),
+                     core = f.ColumnOf("core"), fpu = f.ColumnOf("fpu"), sensor = f.ColumnOf("sensor"),
+                     runtime = f.ColumnOf("runtime");
   for (std::size_t i = 0; i < f.size(); ++i) {
-    std::string iri = f.Str(i, "device");
-    auto it = at.find(iri);
-    if (it == at.end()) {
+    const rdf::Term* iri = f.First(i, device);
+    if (!iri) continue;
+    auto [it, fresh] = at.emplace(iri->value, out.size());
+    if (fresh) {
       DeviceFacts d;
-      d.entity = {iri, NameOf(iri, {f.Str(i, "label"), f.Str(i, "title")})};
-      d.free_ram = f.Int(i, "free_ram");
-      d.free_flash = f.Int(i, "free_flash");
-      d.ram_total = f.Int(i, "ram");
-      d.flash_total = f.Int(i, "flash");
-      d.clock_hz = f.Int(i, "clock_hz");
-      d.core = f.Str(i, "core");
-      if (const rdf::Term* fpu = f.First(i, "fpu")) d.fpu = fpu->value == "true" || fpu->value == "1";
-      it = at.emplace(iri, out.size()).first;
+      d.entity = {iri->value, NameOf(iri->value, {f.Str(i, label), f.Str(i, title)})};
+      d.free_ram = f.Int(i, free_ram);
+      d.free_flash = f.Int(i, free_flash);
+      d.ram_total = f.Int(i, ram);
+      d.flash_total = f.Int(i, flash);
+      d.clock_hz = f.Int(i, clock_hz);
+      d.core = f.Str(i, core);
+      if (const rdf::Term* has = f.First(i, fpu)) d.fpu = has->value == "true" || has->value == "1";
       out.push_back(std::move(d));
     }
     DeviceFacts& d = out[it->second];
-    f.ForEach(i, "sensor", [&d](const rdf::Term& kind) { AddUnique(d.sensors, kind.value); });
-    f.ForEach(i, "runtime", [&d](const rdf::Term& runtime) { AddUnique(d.runtimes, runtime.value); });
+    f.ForEach(i, sensor, [&d](const rdf::Term& kind) { AddUnique(d.sensors, kind.value); });
+    f.ForEach(i, runtime, [&d](const rdf::Term& r) { AddUnique(d.runtimes, r.value); });
   }
   for (auto& d : out) {
     std::sort(d.sensors.begin(), d.sensors.end());

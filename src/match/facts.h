@@ -133,6 +133,38 @@ class Rows {
     return t ? &*t : nullptr;
   }
   std::size_t size() const { return r_.rows.size(); }
+
+  // A variable's place, looked up once for a loop over many rows.
+  struct Column {
+    int nested = -1;  // index into the nested values, or
+    int cell = -1;    // index of the cell in a row; both -1: no such variable
+  };
+  Column ColumnOf(std::string_view var) const {
+    Column c;
+    if (auto it = nested_.find(var); it != nested_.end()) {
+      c.nested = static_cast<int>(it->second);
+    } else if (auto at = index_.find(var); at != index_.end()) {
+      c.cell = static_cast<int>(at->second);
+    }
+    return c;
+  }
+  const rdf::Term* First(std::size_t row, Column c) const {
+    if (c.nested >= 0) return nested_result_->First(static_cast<std::size_t>(c.nested), row);
+    if (c.cell < 0) return nullptr;
+    const auto& t = r_.rows[row][static_cast<std::size_t>(c.cell)];
+    return t ? &*t : nullptr;
+  }
+  template <class F>
+  void ForEach(std::size_t row, Column c, F&& f) const {
+    if (c.nested >= 0) return nested_result_->ForEach(static_cast<std::size_t>(c.nested), row, f);
+    if (const rdf::Term* t = First(row, c)) f(*t);
+  }
+  std::string Str(std::size_t row, Column c) const {
+    const rdf::Term* t = First(row, c);
+    return t ? t->value : std::string();
+  }
+  std::optional<std::int64_t> Int(std::size_t row, Column c) const { return IntOf(First(row, c)); }
+
   const std::optional<rdf::Term>& Get(std::size_t row, std::string_view var) const {
     static const std::optional<rdf::Term> kNone;
     auto it = index_.find(var);
@@ -142,8 +174,8 @@ class Rows {
     const rdf::Term* t = First(row, var);
     return t ? t->value : std::string();
   }
-  std::optional<std::int64_t> Int(std::size_t row, std::string_view var) const {
-    const rdf::Term* t = First(row, var);
+  std::optional<std::int64_t> Int(std::size_t row, std::string_view var) const { return IntOf(First(row, var)); }
+  static std::optional<std::int64_t> IntOf(const rdf::Term* t) {
     if (!t || !t->is_literal()) return std::nullopt;
     std::int64_t v = 0;
     const std::string& s = t->value;

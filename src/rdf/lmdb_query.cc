@@ -36,6 +36,8 @@ struct Expr {
   std::vector<Expr> args;
   int var = -1;                  // RASQAL_EXPR_LITERAL of a variable
   std::optional<Term> constant;  // RASQAL_EXPR_LITERAL of a constant
+  // The constant's value when it is a canonical xsd:integer (InlineId).
+  std::optional<std::int64_t> integer;
 };
 
 // Raised (as a flag) when a value needs Rasqal's rules; the query is then
@@ -292,6 +294,9 @@ class Evaluator {
           return true;
         }
         out.constant = ConstantOf(l);
+        if (out.constant) {
+          if (auto id = InlineId(*out.constant)) out.integer = InlineValue(*id);
+        }
         return out.constant.has_value();
       }
       case RASQAL_EXPR_AND:
@@ -544,6 +549,16 @@ class Evaluator {
     return t;
   }
 
+  // The value of an operand that is a canonical integer: a constant, or a
+  // variable bound to an inline id (compared without decoding a term).
+  std::optional<std::int64_t> IntegerOperand(const Expr& e) const {
+    if (e.constant) return e.integer;
+    if (e.var < 0) return std::nullopt;
+    TermId id = bind_[static_cast<size_t>(e.var)];
+    if (!IsInlineId(id)) return std::nullopt;
+    return InlineValue(id);
+  }
+
   // The first operand of a comparison, kept apart from the cache: the
   // second operand's lookup may take its cache slot.
   // (`second` null: any number of later lookups, as IN has.)
@@ -639,6 +654,9 @@ class Evaluator {
       }
       case RASQAL_EXPR_EQ:
       case RASQAL_EXPR_NEQ: {
+        if (auto x = IntegerOperand(e.args[0])) {
+          if (auto y = IntegerOperand(e.args[1])) return Of((*x == *y) == (e.op == RASQAL_EXPR_EQ));
+        }
         const Term* a = Pinned(e.args[0], &e.args[1]);
         const Term* b = Operand(e.args[1]);
         if (!a || !b) return Truth::kError;
@@ -650,11 +668,17 @@ class Evaluator {
       case RASQAL_EXPR_GT:
       case RASQAL_EXPR_LE:
       case RASQAL_EXPR_GE: {
-        const Term* a = Pinned(e.args[0], &e.args[1]);
-        const Term* b = Operand(e.args[1]);
-        if (!a || !b) return Truth::kError;
-        auto c = Order(*a, *b);
-        if (!c) return Truth::kError;
+        std::optional<int> c;
+        if (auto x = IntegerOperand(e.args[0])) {
+          if (auto y = IntegerOperand(e.args[1])) c = *x < *y ? -1 : *x > *y ? 1 : 0;
+        }
+        if (!c) {
+          const Term* a = Pinned(e.args[0], &e.args[1]);
+          const Term* b = Operand(e.args[1]);
+          if (!a || !b) return Truth::kError;
+          c = Order(*a, *b);
+          if (!c) return Truth::kError;
+        }
         if (e.op == RASQAL_EXPR_LT) return Of(*c < 0);
         if (e.op == RASQAL_EXPR_GT) return Of(*c > 0);
         if (e.op == RASQAL_EXPR_LE) return Of(*c <= 0);

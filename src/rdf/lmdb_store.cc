@@ -228,7 +228,11 @@ class LmdbStore final : public Store {
     const bool one = wanted.size() == 1;
     std::unique_ptr<LmdbEngine::Scan> scan;
     TermCache terms(*engine_);
-    std::unordered_map<TermId, std::uint32_t> ref_of;  // term id -> index in out.terms()
+    // Term id -> its index in out.terms(), direct-mapped: values that repeat
+    // (classes, cores, sensor kinds) are added once; a value evicted and met
+    // again is added twice, which costs a copy and changes nothing.
+    constexpr size_t kRefSlots = 1 << 12;
+    std::vector<std::pair<TermId, std::uint32_t>> ref_of(kRefSlots, {0, 0});
     std::vector<std::pair<size_t, std::uint32_t>> found;  // (predicate index, ref) of one subject
     for (size_t i = 0; i < subjects.size(); ++i) {
       found.clear();
@@ -250,17 +254,28 @@ class LmdbStore final : public Store {
         while (scan->Next(q)) {
           auto it = std::lower_bound(wanted.begin(), wanted.end(), std::pair<TermId, size_t>(q.p, 0));
           if (it == wanted.end() || it->first != q.p) continue;
-          auto [ref, fresh] = ref_of.emplace(q.o, 0);
-          if (fresh) {
-            const Term* o = terms.Get(q.o);
-            if (!o) return StoreError("term " + std::to_string(q.o) + " is missing from the store");
-            ref->second = out.AddTerm(*o);
+          auto& slot = ref_of[q.o & (kRefSlots - 1)];
+          if (slot.first != q.o) {
+            if (IsInlineId(q.o)) {
+              TINYKG_ASSIGN_OR_RETURN(Term o, engine_->TermOf(q.o));
+              slot = {q.o, out.AddTerm(std::move(o))};
+            } else {
+              const Term* o = terms.Get(q.o);
+              if (!o) return StoreError("term " + std::to_string(q.o) + " is missing from the store");
+              slot = {q.o, out.AddTerm(*o)};
+            }
           }
-          for (; it != wanted.end() && it->first == q.p; ++it) found.emplace_back(it->second, ref->second);
+          for (; it != wanted.end() && it->first == q.p; ++it) found.emplace_back(it->second, slot.second);
         }
-        // Index order within a predicate is kept (stable).
-        std::stable_sort(found.begin(), found.end(),
-                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        // By predicate, index order kept within one: an insertion sort, as
+        // a subject has a dozen values (std::stable_sort allocated a buffer
+        // per subject).
+        for (size_t a = 1; a < found.size(); ++a) {
+          auto v = found[a];
+          size_t b = a;
+          for (; b > 0 && found[b - 1].first > v.first; --b) found[b] = found[b - 1];
+          found[b] = v;
+        }
       }
       size_t k = 0;
       for (size_t p = 0; p < predicates.size(); ++p) {
