@@ -1,11 +1,6 @@
 // tinykg: manage TinyML devices and models in one knowledge graph.
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <iostream>
-
-#ifdef TINYKG_WITH_MIMALLOC
-#include <mimalloc.h>
-#endif
 
 #include "cli.h"
 
@@ -38,13 +33,6 @@ void OneValuePerOption(CLI::App& app) {
 }  // namespace tinykg::cli
 
 int main(int argc, char** argv) {
-#ifdef TINYKG_WITH_MIMALLOC
-  // Heap memory in 2 MiB pages (transparent huge pages, madvise): one page
-  // fault where 4 KiB pages took 512. `match --model` at 100k devices took
-  // 36k faults, a third of its CPU time. MIMALLOC_LARGE_OS_PAGES=0 turns it
-  // off.
-  if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) mi_option_enable(mi_option_large_os_pages);
-#endif
   using namespace tinykg::cli;
   CLI::App app{"tinykg: TinyML devices and models in one knowledge graph", "tinykg"};
   app.require_subcommand(1);
