@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -38,9 +39,10 @@ Result<std::string> ReadFile(const std::string& path) {
     data.resize(64 * 1024);  // a pipe or a special file: grown as it reads
   }
   size_t used = 0;
+  char probe[16 * 1024];  // read when the buffer is full: the end, or a file that grew
   for (;;) {
-    if (used == data.size()) data.resize(data.size() * 2);
-    ssize_t n = read(fd, data.data() + used, data.size() - used);
+    const bool full = used == data.size();
+    ssize_t n = full ? read(fd, probe, sizeof probe) : read(fd, data.data() + used, data.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const int err = errno;
@@ -48,6 +50,10 @@ Result<std::string> ReadFile(const std::string& path) {
       return IoError(std::string("read failed: ") + std::strerror(err), {path});
     }
     if (n == 0) break;
+    if (full) {
+      data.resize(std::max(data.size() * 2, used + static_cast<size_t>(n)));
+      std::memcpy(data.data() + used, probe, static_cast<size_t>(n));
+    }
     used += static_cast<size_t>(n);
   }
   close(fd);

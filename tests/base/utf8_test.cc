@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "tinykg/base/file.h"
 
@@ -39,6 +43,33 @@ TEST(ReadFile, DirectoryIsAnErrorNotAnAbort) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kIoError);
   EXPECT_NE(r.status().message().find("directory"), std::string::npos) << r.status().ToString();
+}
+
+// A regular file comes back whole (sized from fstat), and so does a pipe,
+// whose size is not known until its writer closes it.
+TEST(ReadFile, RegularFilesAndPipesComeBackWhole) {
+  const auto base = std::filesystem::temp_directory_path() / ("tinykg-read-" + std::to_string(getpid()));
+  std::string text;
+  for (int i = 0; i < 40000; ++i) text += "line " + std::to_string(i) + "\n";  // ~400 KB
+  {
+    std::ofstream out(base.string() + ".txt", std::ios::binary);
+    out << text;
+  }
+  auto file = ReadFile(base.string() + ".txt");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(*file, text);
+  const std::string fifo = base.string() + ".fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::ofstream out(fifo, std::ios::binary);
+    out << text;
+  });
+  auto piped = ReadFile(fifo);
+  writer.join();
+  std::filesystem::remove(fifo);
+  std::filesystem::remove(base.string() + ".txt");
+  ASSERT_TRUE(piped.ok());
+  EXPECT_EQ(*piped, text);
 }
 
 }  // namespace
