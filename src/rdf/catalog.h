@@ -55,6 +55,7 @@ class DeclaredTerms {
   void Load(const std::vector<GraphInfo>& graphs,
             const std::function<Result<std::vector<Triple>>(const std::string& iri)>& triples_of);
   void MarkValid() { valid_ = true; }
+  bool Declares(const std::string& iri) const { return declared_.count(iri) > 0; }
 
   // Adds to `found` the terms `used` (doc's normalised triples) takes from a
   // covered namespace that no ontology declares and doc does not describe.

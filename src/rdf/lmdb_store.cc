@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <optional>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "catalog.h"
@@ -54,27 +55,23 @@ class LmdbStore final : public Store {
   Status Put(const GraphDocument& doc) override { return PutAll({doc}); }
 
   Status PutAll(const std::vector<GraphDocument>& docs) override {
-    for (const auto& doc : docs) {
-      if (doc.iri.empty()) return InvalidArgument("a graph needs an IRI", {doc.source});
-      // The last line of defence: every caller checks user IRIs already.
-      TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(doc.iri));
-    }
-    std::vector<std::vector<Triple>> used(docs.size());
-    for (size_t i = 0; i < docs.size(); ++i) {
-      used[i].reserve(docs[i].triples.size());
-      for (const auto& t : docs[i].triples) used[i].push_back(NormalizedInGraph(t, docs[i].iri));
-    }
-    return WriteNormalized(docs, used);
+    WriteBatch batch(*this);
+    TINYKG_RETURN_IF_ERROR(batch.Begin());
+    for (const auto& doc : docs) TINYKG_RETURN_IF_ERROR(batch.Put(GraphDocument(doc)));
+    return batch.Commit();
   }
 
   Status PutAllConsuming(std::vector<GraphDocument>&& docs) override {
-    std::vector<std::vector<Triple>> used(docs.size());
-    for (size_t i = 0; i < docs.size(); ++i) {
-      used[i] = std::move(docs[i].triples);
-      docs[i].triples = {};
-      for (auto& t : used[i]) NormalizeInGraph(t, docs[i].iri);
-    }
-    return WriteNormalized(docs, used);
+    WriteBatch batch(*this);
+    TINYKG_RETURN_IF_ERROR(batch.Begin());
+    for (auto& doc : docs) TINYKG_RETURN_IF_ERROR(batch.Put(std::move(doc)));
+    return batch.Commit();
+  }
+
+  Result<std::unique_ptr<Store::Batch>> BeginBatch() override {
+    auto batch = std::make_unique<WriteBatch>(*this);
+    TINYKG_RETURN_IF_ERROR(batch->Begin());
+    return std::unique_ptr<Store::Batch>(std::move(batch));
   }
 
   Status Drop(std::string_view graph_iri) override {
@@ -351,57 +348,109 @@ class LmdbStore final : public Store {
 
   // Writes `docs` whose triples, normalised (NormalizedInGraph), are
   // used[i], in one transaction; then checks the declared terms.
-  Status WriteNormalized(const std::vector<GraphDocument>& docs, const std::vector<std::vector<Triple>>& used) {
-    TINYKG_RETURN_IF_ERROR(engine_->BeginWrite());
-    Status s = WriteAll(docs, used);
-    if (!s.ok()) {
-      engine_->Abort();
+  // A write of documents one at a time (Put, PutAll, BeginBatch): one
+  // engine write transaction from Begin to Commit. Each document's quads,
+  // RDFS closure and catalog entry are written when it comes, against the
+  // class hierarchy of the store plus the batch so far; when a later
+  // document adds hierarchy edges, Commit works out the closures of the
+  // earlier ones again, so the batch ends as if the whole hierarchy had
+  // been known from the start. Undeclared terms are looked for as documents
+  // come and reported at Commit (less the terms an ontology of the batch
+  // declares).
+  class WriteBatch final : public Store::Batch {
+   public:
+    explicit WriteBatch(LmdbStore& store) : store_(store) {}
+    ~WriteBatch() override {
+      if (open_) store_.engine_->Abort();
+    }
+
+    Status Begin() {
+      TINYKG_RETURN_IF_ERROR(store_.engine_->BeginWrite());
+      open_ = true;
+      // Read inside the write, so another process's ontology change is seen.
+      return Fail(store_.LoadHierarchy(staged_));
+    }
+
+    Status Put(GraphDocument&& doc) override {
+      if (!open_) return Internal("the batch is no longer open (a write failed or it was committed)");
+      if (doc.iri.empty()) return Fail(InvalidArgument("a graph needs an IRI", {doc.source}));
+      // The last line of defence: every caller checks user IRIs already.
+      TINYKG_RETURN_IF_ERROR(Fail(CheckUserGraphIri(doc.iri)));
+      std::vector<Triple> used = std::move(doc.triples);
+      doc.triples = {};
+      bool edges = false;
+      for (auto& t : used) {
+        NormalizeInGraph(t, doc.iri);
+        if (!t.predicate.is_iri() || t.subject.is_literal()) {
+          return Fail(InvalidData("not an RDF triple: " + t.ToNTriples(), {doc.source}));
+        }
+        edges = staged_.Add(t) || edges;
+      }
+      if (edges && !written_.empty()) recompute_ = true;
+      LmdbEngine& engine = *store_.engine_;
+      const std::string inferred_iri = InferredGraphOf(doc.iri);
+      TINYKG_RETURN_IF_ERROR(Fail(engine.ClearGraph(doc.iri).status()));
+      TINYKG_RETURN_IF_ERROR(Fail(engine.ClearGraph(inferred_iri).status()));
+      std::vector<Triple> entailed = staged_.Entailed(used);
+      std::vector<std::int64_t> added;
+      TINYKG_RETURN_IF_ERROR(Fail(engine.AddToGraphs({{doc.iri, &used}, {inferred_iri, &entailed}}, added)));
+      TINYKG_RETURN_IF_ERROR(Fail(engine.PutCatalog(CatalogInfo(doc, added[0]), doc.original_text)));
+      if (doc.kind == kKindOntology) {
+        ontology_ = true;
+      } else {
+        if (!store_.declared_.valid()) store_.LoadDeclared();
+        store_.declared_.Check(doc, used, undeclared_);
+      }
+      written_.push_back(doc.iri);
+      return Status::Ok();
+    }
+
+    Status Commit() override {
+      if (!open_) return Internal("the batch is no longer open (a write failed or it was committed)");
+      if (recompute_) TINYKG_RETURN_IF_ERROR(Fail(RecomputeClosures()));
+      open_ = false;
+      TINYKG_RETURN_IF_ERROR(store_.engine_->Commit());
+      if (ontology_) {
+        store_.declared_.Invalidate();
+        store_.LoadDeclared();
+        std::erase_if(undeclared_, [this](const auto& finding) { return store_.declared_.Declares(finding.first); });
+      }
+      DeclaredTerms::AppendWarnings(undeclared_, store_.warnings_);
+      return Status::Ok();
+    }
+
+   private:
+    // A failed step ends the batch: nothing of it is written.
+    Status Fail(Status s) {
+      if (!s.ok() && open_) {
+        store_.engine_->Abort();
+        open_ = false;
+      }
       return s;
     }
-    TINYKG_RETURN_IF_ERROR(engine_->Commit());
-    declared_.CheckBatch(docs, used, [this] { LoadDeclared(); }, warnings_);
-    return Status::Ok();
-  }
 
-  Status WriteAll(const std::vector<GraphDocument>& docs, const std::vector<std::vector<Triple>>& used) {
-    // The class hierarchy as the batch leaves it: the store's plus every
-    // document's edges (read inside the write, so another process's
-    // ontology change is seen).
-    Hierarchy staged;
-    TINYKG_RETURN_IF_ERROR(LoadHierarchy(staged));
-    for (size_t i = 0; i < docs.size(); ++i) {
-      for (const auto& n : used[i]) {
-        if (!n.predicate.is_iri() || n.subject.is_literal()) {
-          return InvalidData("not an RDF triple: " + n.ToNTriples(), {docs[i].source});
-        }
-        staged.Add(n);
+    Status RecomputeClosures() {
+      std::set<std::string> done;
+      for (const std::string& iri : written_) {
+        if (!done.insert(iri).second) continue;
+        TINYKG_ASSIGN_OR_RETURN(std::vector<Triple> triples, store_.GraphTriples(iri));
+        const std::string inferred_iri = InferredGraphOf(iri);
+        TINYKG_RETURN_IF_ERROR(store_.engine_->ClearGraph(inferred_iri).status());
+        std::vector<Triple> entailed = staged_.Entailed(triples);
+        std::vector<std::int64_t> added;
+        TINYKG_RETURN_IF_ERROR(store_.engine_->AddToGraphs({{inferred_iri, &entailed}}, added));
       }
+      return Status::Ok();
     }
-    // A batch that names a graph twice keeps the later document, as if
-    // each had been written in turn.
-    std::map<std::string, size_t> last;
-    for (size_t i = 0; i < docs.size(); ++i) last[docs[i].iri] = i;
-    std::vector<std::vector<Triple>> entailed(docs.size());
-    std::vector<std::pair<std::string, const std::vector<Triple>*>> graphs;
-    std::vector<size_t> doc_of;
-    for (size_t i = 0; i < docs.size(); ++i) {
-      if (last[docs[i].iri] != i) continue;
-      std::string inferred_iri = InferredGraphOf(docs[i].iri);
-      TINYKG_RETURN_IF_ERROR(engine_->ClearGraph(docs[i].iri).status());
-      TINYKG_RETURN_IF_ERROR(engine_->ClearGraph(inferred_iri).status());
-      entailed[i] = staged.Entailed(used[i]);
-      graphs.emplace_back(docs[i].iri, &used[i]);
-      graphs.emplace_back(inferred_iri, &entailed[i]);
-      doc_of.push_back(i);
-    }
-    std::vector<std::int64_t> added;
-    TINYKG_RETURN_IF_ERROR(engine_->AddToGraphs(graphs, added));
-    for (size_t k = 0; k < doc_of.size(); ++k) {
-      const GraphDocument& doc = docs[doc_of[k]];
-      TINYKG_RETURN_IF_ERROR(engine_->PutCatalog(CatalogInfo(doc, added[2 * k]), doc.original_text));
-    }
-    return Status::Ok();
-  }
+
+    LmdbStore& store_;
+    bool open_ = false;
+    Hierarchy staged_;
+    std::vector<std::string> written_;  // graph IRIs, in order
+    bool recompute_ = false;            // hierarchy edges came after the first document
+    bool ontology_ = false;
+    DeclaredTerms::Findings undeclared_;
+  };
 
   Status DropInWrite(const std::string& iri) {
     TINYKG_ASSIGN_OR_RETURN(auto info, engine_->Catalog(iri, nullptr));

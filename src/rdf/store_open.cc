@@ -77,6 +77,34 @@ Result<ObjectTable> Store::ObjectsOfMany(const std::vector<Term>& subjects, cons
   return out;
 }
 
+namespace {
+
+// Store::Batch for stores that write a batch at once: the documents are
+// gathered and written by PutAllConsuming at Commit.
+class GatheringBatch final : public Store::Batch {
+ public:
+  explicit GatheringBatch(Store& store) : store_(store) {}
+  Status Put(GraphDocument&& doc) override {
+    docs_.push_back(std::move(doc));
+    return Status::Ok();
+  }
+  Status Commit() override {
+    std::vector<GraphDocument> docs = std::move(docs_);
+    docs_.clear();
+    return store_.PutAllConsuming(std::move(docs));
+  }
+
+ private:
+  Store& store_;
+  std::vector<GraphDocument> docs_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store::Batch>> Store::BeginBatch() {
+  return std::unique_ptr<Store::Batch>(new GatheringBatch(*this));
+}
+
 Result<StoreSpec> ParseStoreSpec(std::string_view text) {
   StoreSpec spec;
   std::string s(text);

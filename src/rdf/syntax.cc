@@ -124,7 +124,8 @@ struct SerdParse {
       } else if (datatype && datatype->buf) {
         Term dt;
         if (!self->TermOf(datatype, dt)) return SERD_ERR_BAD_SYNTAX;
-        if (dt.value != std::string(vocab::kXsd) + "string") t.object.datatype = std::move(dt.value);
+        static const std::string xsd_string = std::string(vocab::kXsd) + "string";
+        if (dt.value != xsd_string) t.object.datatype = std::move(dt.value);
       }
     }
     self->out->push_back(std::move(t));

@@ -184,6 +184,63 @@ TEST_P(StoreTest, LegacyTinymlNamespaceIsNormalisedOnLoadAndInQueries) {
 // PutAllConsuming (the CLI's load: triples normalised in place, not
 // copied) stores exactly what PutAll stores: legacy namespaces in IRIs and
 // datatypes normalised, blank nodes kept per graph, warnings the same.
+// A batch handed over document by document ends as PutAll of the same
+// documents: a later document's hierarchy edge reaches the closure of an
+// earlier one, a later document with an earlier one's IRI replaces it, an
+// ontology of the batch declares the terms of the others. Nothing of a
+// batch is seen before Commit, and a batch dropped without it writes
+// nothing.
+TEST_P(StoreTest, Batch_EndsAsPutAllOfTheSameDocuments) {
+  auto docs = [] {
+    return std::vector<GraphDocument>{
+        Doc("http://ex/dev", "<http://ex/d1> a <http://ex/v/Board> ; <http://ex/v/ram> 4096 ."),
+        Doc("http://ex/old", "<http://ex/x> <http://ex/v/ram> 1 ."),
+        Doc("http://ex/onto",
+            "<http://ex/v/Board> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <http://ex/v/Device> .\n"
+            "<http://ex/v/Device> a <http://www.w3.org/2002/07/owl#Class> .",
+            kKindOntology),
+        Doc("http://ex/old", "<http://ex/y> <http://ex/v/ram> 2 ."),
+    };
+  };
+  std::multiset<std::string> together, one_by_one;
+  std::vector<std::string> together_warnings, one_by_one_warnings;
+  for (bool batch : {false, true}) {
+    fs::remove_all(dir_);
+    auto store = Store::Open(Spec());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    if (batch) {
+      {  // dropped without Commit
+        auto b = (*store)->BeginBatch();
+        ASSERT_TRUE(b.ok()) << b.status().ToString();
+        for (auto& d : docs()) ASSERT_TRUE((*b)->Put(std::move(d)).ok());
+      }
+      auto graphs = (*store)->Graphs();
+      ASSERT_TRUE(graphs.ok());
+      EXPECT_TRUE(graphs->empty());
+      auto b = (*store)->BeginBatch();
+      ASSERT_TRUE(b.ok());
+      for (auto& d : docs()) ASSERT_TRUE((*b)->Put(std::move(d)).ok());
+      ASSERT_TRUE((*b)->Commit().ok());
+    } else {
+      ASSERT_TRUE((*store)->PutAll(docs()).ok());
+    }
+    (batch ? one_by_one_warnings : together_warnings) = (*store)->TakeWarnings();
+    (batch ? one_by_one : together) = Snapshot(**store);
+  }
+  EXPECT_EQ(one_by_one, together);
+  EXPECT_EQ(one_by_one_warnings, together_warnings);
+  // The device's class came from the ontology written after it.
+  bool inferred = false;
+  for (const auto& q : one_by_one) {
+    if (q.find("<http://ex/d1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://ex/v/Device>") !=
+        std::string::npos) {
+      inferred = true;
+    }
+    EXPECT_EQ(q.find("<http://ex/x>"), std::string::npos) << q;  // replaced by the later http://ex/old
+  }
+  EXPECT_TRUE(inferred);
+}
+
 TEST_P(StoreTest, PutAllConsuming_StoresWhatPutAllStores) {
   const std::string text =
       "@prefix old: <http://tinyml-schema.org/networkschema#> .\n"
