@@ -83,6 +83,41 @@ struct Context {
   }
 };
 
+// The node map of Node Map Generation (7.2) on tinykg's own types instead of
+// a Json tree: values point into the expanded document (never copied), node
+// references and lists are built here. Maps are ordered by the byte order of
+// their keys, the order toRdf walks them in (as the Json maps did).
+struct NodeMapValue {
+  enum class Kind { kValue, kReference, kList };
+  Kind kind = Kind::kValue;
+  const Json* value = nullptr;      // kValue: a value object, owned by the expanded document
+  std::string id;                   // kReference: the node's identifier
+  std::vector<NodeMapValue> list;   // kList: the items
+
+  // The algorithm's "add value unless already present" equality; lists are
+  // always appended, so never equal.
+  bool SameAs(const NodeMapValue& other) const {
+    if (kind != other.kind) return false;
+    if (kind == Kind::kValue) return *value == *other.value;
+    if (kind == Kind::kReference) return id == other.id;
+    return false;
+  }
+};
+
+struct NodeMapNode {
+  std::vector<std::string> types;
+  const Json* index = nullptr;  // @index, for the conflicting-indexes check
+  std::map<std::string, std::vector<NodeMapValue>, std::less<>> properties;
+};
+
+struct NodeMap {
+  // graph name ("@default" for the default graph) -> subject -> node.
+  std::map<std::string, std::map<std::string, NodeMapNode, std::less<>>, std::less<>> graphs;
+  // Value objects whose @type got a new blank node label (never a real one:
+  // expansion refuses such types, but the algorithm allows for it).
+  std::vector<std::unique_ptr<Json>> owned;
+};
+
 // One run of the algorithms: options, loader, caches, blank node issuer.
 class Engine {
  public:
@@ -162,10 +197,14 @@ class Engine {
 
   // toRdf helpers.
   std::string IssueBlank(const std::string& old_id);
-  void GenerateNodeMap(const Json& element, Json& node_map, const std::string& active_graph,
-                       const Json* active_subject, const std::string* active_property, Json* list);
-  std::optional<rdf::Term> ObjectToRdf(const Json& item, std::vector<rdf::Triple>& triples);
-  rdf::Term ListToRdf(const Json& list, std::vector<rdf::Triple>& triples);
+  // `active_subject` is a node identifier; `reverse_subject` says it is the
+  // referencing node of an @reverse entry (the algorithm's map form).
+  void GenerateNodeMap(const Json& element, NodeMap& node_map, const std::string& active_graph,
+                       const std::string* active_subject, bool reverse_subject,
+                       const std::string* active_property, std::vector<NodeMapValue>* list);
+  std::optional<rdf::Term> ObjectToRdf(const NodeMapValue& item, std::vector<rdf::Triple>& triples);
+  std::optional<rdf::Term> ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples);
+  rdf::Term ListToRdf(const std::vector<NodeMapValue>& list, std::vector<rdf::Triple>& triples);
 
   const JsonLdOptions& options_;
   Caches& caches_;
