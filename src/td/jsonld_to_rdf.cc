@@ -389,6 +389,14 @@ std::vector<Quad> Engine::ToRdf(const Json& expanded) {
   node_map.graphs["@default"];
   GenerateNodeMap(expanded, node_map, "@default", nullptr, false, nullptr, nullptr);
   std::vector<Quad> quads;
+  size_t statements = 0;  // a lower bound (lists add more): one allocation, not ~8 per document
+  for (const auto& [graph_name, graph] : node_map.graphs) {
+    for (const auto& [subject, node] : graph) {
+      statements += node.types.size();
+      for (const auto& [property, values] : node.properties) statements += values.size();
+    }
+  }
+  quads.reserve(statements);
   const rdf::Term type_predicate = rdf::Term::Iri(kRdfType);
   for (const auto& [graph_name, graph] : node_map.graphs) {
     rdf::Term graph_term;
