@@ -123,7 +123,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
     bool revert = true;
     for (auto& [key, value] : element.items()) {
       (void)value;
-      auto e = ExpandIri(active, key, false, true);
+      const auto& e = ExpandKey(active, key);
       if (e && *e == "@value") revert = false;
       if (e && *e == "@id" && element.size() == 1) revert = false;
     }
@@ -140,7 +140,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
   bool seen_type_key = false;
   for (auto entry = element.begin(); entry != element.end(); ++entry) {
     const std::string& key = entry.key();
-    auto e = ExpandIri(active, key, false, true);
+    const auto& e = ExpandKey(active, key);
     if (!e || *e != "@type") continue;
     Json values = AsArray(entry.value());
     std::vector<std::string> terms;
@@ -157,7 +157,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
     if (!seen_type_key) {
       seen_type_key = true;
       if (!values.empty() && values.back().is_string()) {
-        input_type = ExpandIri(active, values.back().get<std::string>(), true, true);
+        input_type = ExpandType(active, values.back().get<std::string>());
       }
     }
   }
@@ -221,7 +221,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
     const std::string& key = entry.key();
     const Json& value = entry.value();
     if (key == "@context") continue;
-    std::optional<std::string> expanded_property = ExpandIri(active, key, false, true);
+    const std::optional<std::string>& expanded_property = ExpandKey(active, key);
     if (!expanded_property ||
         (expanded_property->find(':') == std::string::npos && !IsKeyword(*expanded_property))) {
       continue;
@@ -245,7 +245,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         if (!ok) Fail("invalid type value", value.dump());
         Json types = Json::array();
         for (const Json& t : AsArray(value)) {
-          auto iri = ExpandIri(type_scoped, t.get<std::string>(), true, true);
+          const auto& iri = ExpandType(type_scoped, t.get<std::string>());
           if (iri) types.push_back(*iri);
         }
         expanded_value = value.is_string() && types.size() == 1 ? types[0] : types;
@@ -351,7 +351,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           if (item.is_null()) continue;
           if (!item.is_string()) Fail("invalid language map value", item.dump());
           Json v = {{"@value", item}};
-          auto lang_iri = ExpandIri(active, language, false, true);
+          const auto& lang_iri = ExpandKey(active, language);
           if (language != "@none" && !(lang_iri && *lang_iri == "@none")) {
             v["@language"] = Lower(language);
           }
@@ -385,7 +385,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         } else {
           map_context = active;
         }
-        auto expanded_index = ExpandIri(active, index, false, true);
+        const auto& expanded_index = ExpandKey(active, index);
         const bool is_none = expanded_index && *expanded_index == "@none";
         Json index_value = Expand(map_context, key, AsArray(index_entry.value()), base_url, true);
         for (Json& item : AsArray(std::move(index_value))) {
@@ -394,7 +394,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           }
           if (def->HasContainer("@index") && index_key != "@index" && !is_none) {
             Json re_expanded = ExpandValue(*active, index_key, index);
-            auto expanded_index_key = ExpandIri(active, index_key, false, true);
+            const auto& expanded_index_key = ExpandKey(active, index_key);
             if (!expanded_index_key) continue;
             Json values = Json::array({re_expanded});
             if (item.is_object() && item.contains(*expanded_index_key)) {
@@ -448,7 +448,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
       if (!nested_value.is_object()) Fail("invalid @nest value");
       for (auto& [k, v] : nested_value.items()) {
         (void)v;
-        auto e = ExpandIri(active, k, false, true);
+        const auto& e = ExpandKey(active, k);
         if (e && *e == "@value") Fail("invalid @nest value");
       }
       // A property-scoped context on the nesting term applies inside it.

@@ -7,6 +7,7 @@
 #ifndef TINYKG_TD_JSONLD_INTERNAL_H_
 #define TINYKG_TD_JSONLD_INTERNAL_H_
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -76,6 +77,23 @@ struct Context {
   std::optional<std::string> default_direction;
   ContextPtr previous;  // set by non-propagated (type-scoped) contexts
   bool has_protected = false;
+
+  // Expanded map keys (Engine::ExpandKey), filled while the finished context
+  // expands documents; a copy of the context starts empty, since the copy is
+  // about to be changed.
+  struct KeyMemo {
+    static constexpr size_t kMaxEntries = 4096;
+    KeyMemo() = default;
+    KeyMemo(const KeyMemo&) {}
+    KeyMemo& operator=(const KeyMemo&) {
+      keys.clear();
+      types.clear();
+      return *this;
+    }
+    std::unordered_map<std::string, std::optional<std::string>> keys;   // vocab-relative
+    std::unordered_map<std::string, std::optional<std::string>> types;  // vocab- and document-relative
+  };
+  mutable KeyMemo expanded_keys;
 
   const TermDefinition* Find(const std::string& term) const {
     auto it = terms.find(term);
@@ -171,6 +189,13 @@ class Engine {
                                        bool validate_scoped = true);
   std::optional<std::string> ExpandIri(const ContextPtr& active, const std::string& value,
                                        bool document_relative, bool vocab);
+  // ExpandIri(active, key, false, true) for a finished context (one that
+  // expansion reads, never one being built): memoised in the context, so a
+  // key is expanded once per context instead of once per occurrence. The
+  // reference stays valid as long as the context.
+  const std::optional<std::string>& ExpandKey(const ContextPtr& active, const std::string& key);
+  // The same for ExpandIri(active, value, true, true) (@type values).
+  const std::optional<std::string>& ExpandType(const ContextPtr& active, const std::string& value);
 
   // Expansion Algorithm (5.1.2).
   Json Expand(const ContextPtr& active, const std::optional<std::string>& active_property,
@@ -209,6 +234,8 @@ class Engine {
   const JsonLdOptions& options_;
   Caches& caches_;
   std::map<std::string, std::string> blank_ids_;
+  // ExpandKey/ExpandType results when a memo is full (a deque: references stay valid).
+  std::deque<std::optional<std::string>> unmemoised_;
   int blank_counter_ = 0;
 };
 
