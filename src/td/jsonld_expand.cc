@@ -36,6 +36,14 @@ void AppendAll(Json& target, Json&& values) {
   }
 }
 
+// {key: value} without nlohmann's initializer-list detection and copies
+// (expansion builds one such object per value).
+Json ObjectWith(const char* key, Json value) {
+  Json object(Json::value_t::object);
+  object.get_ref<Json::object_t&>().emplace(key, std::move(value));
+  return object;
+}
+
 bool IsListObject(const Json& v) { return v.is_object() && v.contains("@list"); }
 bool IsValueObject(const Json& v) { return v.is_object() && v.contains("@value"); }
 bool IsGraphObject(const Json& v) {
@@ -64,14 +72,14 @@ Json Engine::ExpandValue(const Context& active, const std::string& active_proper
   if (def != nullptr && def->type && value.is_string()) {
     if (*def->type == "@id") {
       auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, false);
-      return Json{{"@id", iri ? Json(*iri) : Json(nullptr)}};
+      return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
     }
     if (*def->type == "@vocab") {
       auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, true);
-      return Json{{"@id", iri ? Json(*iri) : Json(nullptr)}};
+      return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
     }
   }
-  Json result = {{"@value", value}};
+  Json result = ObjectWith("@value", value);
   if (def != nullptr && def->type && *def->type != "@id" && *def->type != "@vocab" &&
       *def->type != "@none") {
     result["@type"] = *def->type;
@@ -108,7 +116,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
     const bool list_container = property_def != nullptr && property_def->HasContainer("@list");
     for (const Json& item : element) {
       Json expanded = Expand(active, active_property, item, base_url, from_map);
-      if (list_container && expanded.is_array()) expanded = Json{{"@list", expanded}};
+      if (list_container && expanded.is_array()) expanded = ObjectWith("@list", std::move(expanded));
       if (expanded.is_array()) {
         for (Json& x : expanded) result.push_back(std::move(x));
       } else if (!expanded.is_null()) {
@@ -350,7 +358,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         for (const Json& item : AsArray(language_entry.value())) {
           if (item.is_null()) continue;
           if (!item.is_string()) Fail("invalid language map value", item.dump());
-          Json v = {{"@value", item}};
+          Json v = ObjectWith("@value", item);
           const auto& lang_iri = ExpandKey(active, language);
           if (language != "@none" && !(lang_iri && *lang_iri == "@none")) {
             v["@language"] = Lower(language);
@@ -422,7 +430,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
     }
     if (expanded_value.is_null()) continue;
     if (def != nullptr && def->HasContainer("@list") && !IsListObject(expanded_value)) {
-      expanded_value = Json{{"@list", AsArray(expanded_value)}};
+      expanded_value = ObjectWith("@list", AsArray(std::move(expanded_value)));
     }
     if (def != nullptr && def->HasContainer("@graph") && !def->HasContainer("@id") &&
         !def->HasContainer("@index")) {
