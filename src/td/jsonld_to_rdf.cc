@@ -216,8 +216,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     GenerateNodeMap(*list_entry, node_map, active_graph, active_subject, reverse_subject,
                     active_property, &result.list);
     if (list == nullptr) {
-      node_map.graphs[active_graph][*active_subject].properties[*active_property].push_back(
-          std::move(result));
+      graph[*active_subject].properties[*active_property].push_back(std::move(result));
     } else {
       list->push_back(std::move(result));
     }
@@ -232,25 +231,25 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
   } else {
     id = IssueBlank("");
   }
-  node_map.graphs[active_graph][id];
+  // References into std::maps stay valid while other entries are added.
+  NodeMapNode& node = graph[id];
   if (active_subject != nullptr && reverse_subject) {
     NodeMapValue reference;
     reference.kind = NodeMapValue::Kind::kReference;
     reference.id = *active_subject;
-    add_unique(node_map.graphs[active_graph][id].properties[*active_property], std::move(reference));
+    add_unique(node.properties[*active_property], std::move(reference));
   } else if (active_property != nullptr) {
     NodeMapValue reference;
     reference.kind = NodeMapValue::Kind::kReference;
     reference.id = id;
     if (list == nullptr) {
-      add_unique(node_map.graphs[active_graph][*active_subject].properties[*active_property],
-                 std::move(reference));
+      add_unique(graph[*active_subject].properties[*active_property], std::move(reference));
     } else {
       list->push_back(std::move(reference));
     }
   }
   if (type_entry != element.end()) {
-    std::vector<std::string>& node_types = node_map.graphs[active_graph][id].types;
+    std::vector<std::string>& node_types = node.types;
     for (std::string& t : types) {
       if (std::find(node_types.begin(), node_types.end(), t) == node_types.end()) {
         node_types.push_back(std::move(t));
@@ -258,7 +257,6 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     }
   }
   if (const auto index_entry = element.find("@index"); index_entry != element.end()) {
-    NodeMapNode& node = node_map.graphs[active_graph][id];
     if (node.index != nullptr && *node.index != *index_entry) Fail("conflicting indexes");
     node.index = &*index_entry;
   }
@@ -281,9 +279,9 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
         key == "@graph" || key == "@included") {
       continue;
     }
-    std::string property = key;
-    if (IsBlankNodeId(property)) property = IssueBlank(property);
-    node_map.graphs[active_graph][id].properties[property];
+    const auto slot = IsBlankNodeId(key) ? node.properties.try_emplace(IssueBlank(key)).first
+                                         : node.properties.try_emplace(key).first;
+    const std::string& property = slot->first;
     GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr);
   }
 }
@@ -353,8 +351,9 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
       if (datatype.empty()) datatype = kXsdInteger;
     }
   } else if (value.is_string()) {
-    lexical = value.get<std::string>();
-    if (datatype.empty()) datatype = item.contains("@language") ? kRdfLangString : kXsdString;
+    // An untyped string is xsd:string (written without a datatype) or, with
+    // a language, rdf:langString (written with the tag): no datatype needed.
+    lexical = value.get_ref<const std::string&>();
   } else {
     return std::nullopt;
   }
