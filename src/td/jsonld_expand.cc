@@ -44,6 +44,9 @@ Json ObjectWith(const char* key, Json value) {
   return object;
 }
 
+const std::string kGraph = "@graph";
+const std::string kReverse = "@reverse";
+
 bool IsListObject(const Json& v) { return v.is_object() && v.contains("@list"); }
 bool IsValueObject(const Json& v) { return v.is_object() && v.contains("@value"); }
 bool IsGraphObject(const Json& v) {
@@ -94,7 +97,7 @@ Json Engine::ExpandValue(const Context& active, const std::string& active_proper
   return result;
 }
 
-Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string>& active_property,
+Json Engine::Expand(const ContextPtr& active_in, const std::string* active_property,
                     const Json& element, const std::string& base_url, bool from_map) {
   if (element.is_null()) return nullptr;
   ContextPtr active = active_in;
@@ -220,7 +223,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
 }
 
 void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
-                          const std::optional<std::string>& active_property, const Json& element,
+                          const std::string* active_property, const Json& element,
                           const std::string& base_url,
                           const std::optional<std::string>& input_type, Json& result,
                           bool nested) {
@@ -263,10 +266,10 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           expanded_value = merged;
         }
       } else if (prop == "@graph") {
-        expanded_value = AsArray(Expand(active, std::string("@graph"), value, base_url));
+        expanded_value = AsArray(Expand(active, &kGraph, value, base_url));
       } else if (prop == "@included") {
         if (mode10()) continue;
-        expanded_value = AsArray(Expand(active, std::nullopt, value, base_url));
+        expanded_value = AsArray(Expand(active, nullptr, value, base_url));
         for (const Json& item : expanded_value) {
           if (!item.is_object() || item.contains("@value") || item.contains("@list") ||
               item.contains("@set")) {
@@ -310,7 +313,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         expanded_value = Expand(active, active_property, value, base_url);
       } else if (prop == "@reverse") {
         if (!value.is_object()) Fail("invalid @reverse value");
-        expanded_value = Expand(active, std::string("@reverse"), value, base_url);
+        expanded_value = Expand(active, &kReverse, value, base_url);
         if (expanded_value.contains("@reverse")) {
           for (auto& [p, items] : expanded_value["@reverse"].items()) {
             AppendAll(result[p], items);
@@ -395,7 +398,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         }
         const auto& expanded_index = ExpandKey(active, index);
         const bool is_none = expanded_index && *expanded_index == "@none";
-        Json index_value = Expand(map_context, key, AsArray(index_entry.value()), base_url, true);
+        Json index_value = Expand(map_context, &key, AsArray(index_entry.value()), base_url, true);
         for (Json& item : AsArray(std::move(index_value))) {
           if (def->HasContainer("@graph") && !IsGraphObject(item)) {
             item = Json{{"@graph", AsArray(item)}};
@@ -426,7 +429,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         }
       }
     } else {
-      expanded_value = Expand(active, key, value, base_url);
+      expanded_value = Expand(active, &key, value, base_url);
     }
     if (expanded_value.is_null()) continue;
     if (def != nullptr && def->HasContainer("@list") && !IsListObject(expanded_value)) {

@@ -198,7 +198,8 @@ class Engine {
   const std::optional<std::string>& ExpandType(const ContextPtr& active, const std::string& value);
 
   // Expansion Algorithm (5.1.2).
-  Json Expand(const ContextPtr& active, const std::optional<std::string>& active_property,
+  // `active_property` null: no active property (top level, @included).
+  Json Expand(const ContextPtr& active, const std::string* active_property,
               const Json& element, const std::string& base_url, bool from_map = false);
 
   // Node map generation + deserialize to RDF.
@@ -216,7 +217,7 @@ class Engine {
   std::shared_ptr<const Json> LoadRemoteContext(const std::string& iri, const char* error_code);
   Json ExpandValue(const Context& active, const std::string& active_property, const Json& value);
   void ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
-                    const std::optional<std::string>& active_property, const Json& element,
+                    const std::string* active_property, const Json& element,
                     const std::string& base_url, const std::optional<std::string>& input_type,
                     Json& result, bool nested);
 

@@ -495,7 +495,7 @@ Result<Json> JsonLdProcessor::Expand(const Json& input, const JsonLdOptions& opt
                            : options.expand_context;
       active = engine.ProcessContext(active, ec, options.base);
     }
-    Json expanded = engine.Expand(active, std::nullopt, input, options.base);
+    Json expanded = engine.Expand(active, nullptr, input, options.base);
     if (expanded.is_object() && expanded.size() == 1 && expanded.contains("@graph")) {
       expanded = expanded["@graph"];
     }
