@@ -435,24 +435,57 @@ void CheckSecurityNames(const Json& names, const std::set<std::string>& defined,
   }
 }
 
-void CheckForms(const Json& node, const std::set<std::string>& defined, const std::string& pointer,
+// True when every name in `names` (a string or an array) is defined; the
+// common case, checked before any JSON pointer is built.
+bool AllSecurityNamesDefined(const Json& names, const std::set<std::string>& defined) {
+  if (names.is_string()) return defined.count(names.get_ref<const std::string&>()) > 0;
+  if (!names.is_array()) return true;
+  for (const Json& n : names) {
+    if (n.is_string() && !defined.count(n.get_ref<const std::string&>())) return false;
+  }
+  return true;
+}
+
+// The path to the node being checked, made into a JSON pointer only when
+// there is a problem to report (the walk visits every node of every TD).
+struct PathToken {
+  const std::string* key;  // null for an array index
+  size_t index;
+};
+
+std::string PointerOf(const std::vector<PathToken>& path) {
+  std::string pointer;
+  for (const PathToken& t : path) {
+    pointer += '/';
+    pointer += t.key != nullptr ? EscapePointerToken(*t.key) : std::to_string(t.index);
+  }
+  return pointer;
+}
+
+void CheckForms(const Json& node, const std::set<std::string>& defined, std::vector<PathToken>& path,
                 const std::string& file, std::vector<Status>& problems) {
   if (node.is_object()) {
-    for (auto& [key, value] : node.items()) {
-      const std::string child = pointer + "/" + EscapePointerToken(key);
+    for (auto entry = node.begin(); entry != node.end(); ++entry) {
+      const std::string& key = entry.key();
+      const Json& value = entry.value();
+      path.push_back({&key, 0});
       if (key == "forms" && value.is_array()) {
         for (size_t i = 0; i < value.size(); ++i) {
-          if (value[i].is_object() && value[i].contains("security")) {
-            CheckSecurityNames(value[i]["security"], defined,
-                               child + "/" + std::to_string(i) + "/security", file, problems);
-          }
+          if (!value[i].is_object()) continue;
+          const auto security = value[i].find("security");
+          if (security == value[i].end() || AllSecurityNamesDefined(*security, defined)) continue;
+          CheckSecurityNames(*security, defined, PointerOf(path) + "/" + std::to_string(i) + "/security",
+                             file, problems);
         }
       }
-      if (key != "securityDefinitions") CheckForms(value, defined, child, file, problems);
+      if (key != "securityDefinitions") CheckForms(value, defined, path, file, problems);
+      path.pop_back();
     }
   } else if (node.is_array()) {
     for (size_t i = 0; i < node.size(); ++i) {
-      CheckForms(node[i], defined, pointer + "/" + std::to_string(i), file, problems);
+      path.push_back({nullptr, i});
+      CheckForms(node[i], defined, path, file, problems);
+      path.pop_back();
     }
   }
 }
@@ -525,7 +558,8 @@ bool TdValidator::Validate(const Json& document, TdKind kind, const std::string&
     if (document.contains("security")) {
       CheckSecurityNames(document["security"], defined, "/security", file, problems);
     }
-    CheckForms(document, defined, "", file, problems);
+    std::vector<PathToken> path;
+    CheckForms(document, defined, path, file, problems);
   }
 
   // TD 1.1 (Thing Model instances): at most one link with "rel": "type",
