@@ -132,6 +132,7 @@ struct Accepted {
 std::string DocumentNQuads(const rdf::GraphDocument& doc) {
   std::string out;
   const std::string graph = " <" + rdf::EscapeIri(doc.iri) + "> .\n";
+  out.reserve(doc.triples.size() * (96 + graph.size()));  // lines average ~80 bytes before the graph
   for (const rdf::Triple& t : doc.triples) {
     out += t.ToNTriples();
     out.resize(out.size() - 2);  // " ." of the triple

@@ -377,10 +377,10 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
     }
   }
   if (item.contains("@language")) {
-    return rdf::Term::Literal(lexical, "", item["@language"].get<std::string>());
+    return rdf::Term::Literal(std::move(lexical), "", item["@language"].get<std::string>());
   }
   if (datatype == kXsdString) datatype.clear();
-  return rdf::Term::Literal(lexical, datatype);
+  return rdf::Term::Literal(std::move(lexical), std::move(datatype));
 }
 
 std::vector<Quad> Engine::ToRdf(const Json& expanded) {
