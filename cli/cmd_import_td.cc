@@ -117,6 +117,7 @@ Result<std::unique_ptr<td::TdReader>> MakeReader(const ImportArgs& args) {
   for (const auto& d : args.context_dirs) options.context_dirs.push_back(d);
   options.ignored_contexts = args.ignored_contexts;
   options.schema_dir = args.schema_dir.empty() ? OntologyDir() + "/schemas" : args.schema_dir;
+  options.keep_quads = false;  // the statements are read from document.triples
   return td::TdReader::Create(options);
 }
 
@@ -181,9 +182,11 @@ class ImportRun {
       if (args_.dry_run) {
         Entry& e = entries_.back();
         if (print_quads) {
+          // As written (device facts given with --free-ram ... included).
           const std::string graph = " <" + rdf::EscapeIri(r.document.iri) + "> .\n";
-          for (const td::Quad& q : r.quads) {
-            e.output += q.triple.ToNTriples();
+          e.output.reserve(r.document.triples.size() * (96 + graph.size()));
+          for (const rdf::Triple& t : r.document.triples) {
+            e.output += t.ToNTriples();
             e.output.resize(e.output.size() - 2);  // " ." of the triple
             e.output += graph;
           }

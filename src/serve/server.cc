@@ -752,6 +752,7 @@ Result<std::unique_ptr<Server>> Server::Create(rdf::Store& store, const ServerOp
   td::TdReaderOptions reader_options;
   reader_options.context_dirs = options.context_dirs;
   reader_options.schema_dir = options.schema_dir;
+  reader_options.keep_quads = false;  // the server stores document.triples only
   auto reader = td::TdReader::Create(reader_options);
   if (!reader.ok()) return reader.status();
   std::unique_ptr<Server> server(new Server());

@@ -543,4 +543,27 @@ std::optional<std::string> Engine::ExpandIri(const ContextPtr& active, const std
   return ExpandIri(const_cast<Context&>(*active), value, document_relative, vocab);
 }
 
+namespace {
+
+template <typename Compute>
+const std::optional<std::string>& Memoised(
+    std::unordered_map<std::string, std::optional<std::string>>& memo, const std::string& key,
+    std::deque<std::optional<std::string>>& overflow, Compute compute) {
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  if (memo.size() >= Context::KeyMemo::kMaxEntries) return overflow.emplace_back(compute());
+  return memo.emplace(key, compute()).first->second;
+}
+
+}  // namespace
+
+const std::optional<std::string>& Engine::ExpandKey(const ContextPtr& active, const std::string& key) {
+  return Memoised(active->expanded_keys.keys, key, unmemoised_,
+                  [&] { return ExpandIri(active, key, false, true); });
+}
+
+const std::optional<std::string>& Engine::ExpandType(const ContextPtr& active, const std::string& value) {
+  return Memoised(active->expanded_keys.types, value, unmemoised_,
+                  [&] { return ExpandIri(active, value, true, true); });
+}
+
 }  // namespace tinykg::td::internal

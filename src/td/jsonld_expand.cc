@@ -36,6 +36,17 @@ void AppendAll(Json& target, Json&& values) {
   }
 }
 
+// {key: value} without nlohmann's initializer-list detection and copies
+// (expansion builds one such object per value).
+Json ObjectWith(const char* key, Json value) {
+  Json object(Json::value_t::object);
+  object.get_ref<Json::object_t&>().emplace(key, std::move(value));
+  return object;
+}
+
+const std::string kGraph = "@graph";
+const std::string kReverse = "@reverse";
+
 bool IsListObject(const Json& v) { return v.is_object() && v.contains("@list"); }
 bool IsValueObject(const Json& v) { return v.is_object() && v.contains("@value"); }
 bool IsGraphObject(const Json& v) {
@@ -64,14 +75,14 @@ Json Engine::ExpandValue(const Context& active, const std::string& active_proper
   if (def != nullptr && def->type && value.is_string()) {
     if (*def->type == "@id") {
       auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, false);
-      return Json{{"@id", iri ? Json(*iri) : Json(nullptr)}};
+      return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
     }
     if (*def->type == "@vocab") {
       auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, true);
-      return Json{{"@id", iri ? Json(*iri) : Json(nullptr)}};
+      return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
     }
   }
-  Json result = {{"@value", value}};
+  Json result = ObjectWith("@value", value);
   if (def != nullptr && def->type && *def->type != "@id" && *def->type != "@vocab" &&
       *def->type != "@none") {
     result["@type"] = *def->type;
@@ -86,7 +97,7 @@ Json Engine::ExpandValue(const Context& active, const std::string& active_proper
   return result;
 }
 
-Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string>& active_property,
+Json Engine::Expand(const ContextPtr& active_in, const std::string* active_property,
                     const Json& element, const std::string& base_url, bool from_map) {
   if (element.is_null()) return nullptr;
   ContextPtr active = active_in;
@@ -108,7 +119,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
     const bool list_container = property_def != nullptr && property_def->HasContainer("@list");
     for (const Json& item : element) {
       Json expanded = Expand(active, active_property, item, base_url, from_map);
-      if (list_container && expanded.is_array()) expanded = Json{{"@list", expanded}};
+      if (list_container && expanded.is_array()) expanded = ObjectWith("@list", std::move(expanded));
       if (expanded.is_array()) {
         for (Json& x : expanded) result.push_back(std::move(x));
       } else if (!expanded.is_null()) {
@@ -123,7 +134,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
     bool revert = true;
     for (auto& [key, value] : element.items()) {
       (void)value;
-      auto e = ExpandIri(active, key, false, true);
+      const auto& e = ExpandKey(active, key);
       if (e && *e == "@value") revert = false;
       if (e && *e == "@id" && element.size() == 1) revert = false;
     }
@@ -140,7 +151,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
   bool seen_type_key = false;
   for (auto entry = element.begin(); entry != element.end(); ++entry) {
     const std::string& key = entry.key();
-    auto e = ExpandIri(active, key, false, true);
+    const auto& e = ExpandKey(active, key);
     if (!e || *e != "@type") continue;
     Json values = AsArray(entry.value());
     std::vector<std::string> terms;
@@ -157,7 +168,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
     if (!seen_type_key) {
       seen_type_key = true;
       if (!values.empty() && values.back().is_string()) {
-        input_type = ExpandIri(active, values.back().get<std::string>(), true, true);
+        input_type = ExpandType(active, values.back().get<std::string>());
       }
     }
   }
@@ -212,7 +223,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::optional<std::string
 }
 
 void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
-                          const std::optional<std::string>& active_property, const Json& element,
+                          const std::string* active_property, const Json& element,
                           const std::string& base_url,
                           const std::optional<std::string>& input_type, Json& result,
                           bool nested) {
@@ -221,7 +232,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
     const std::string& key = entry.key();
     const Json& value = entry.value();
     if (key == "@context") continue;
-    std::optional<std::string> expanded_property = ExpandIri(active, key, false, true);
+    const std::optional<std::string>& expanded_property = ExpandKey(active, key);
     if (!expanded_property ||
         (expanded_property->find(':') == std::string::npos && !IsKeyword(*expanded_property))) {
       continue;
@@ -245,7 +256,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         if (!ok) Fail("invalid type value", value.dump());
         Json types = Json::array();
         for (const Json& t : AsArray(value)) {
-          auto iri = ExpandIri(type_scoped, t.get<std::string>(), true, true);
+          const auto& iri = ExpandType(type_scoped, t.get<std::string>());
           if (iri) types.push_back(*iri);
         }
         expanded_value = value.is_string() && types.size() == 1 ? types[0] : types;
@@ -255,10 +266,10 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           expanded_value = merged;
         }
       } else if (prop == "@graph") {
-        expanded_value = AsArray(Expand(active, std::string("@graph"), value, base_url));
+        expanded_value = AsArray(Expand(active, &kGraph, value, base_url));
       } else if (prop == "@included") {
         if (mode10()) continue;
-        expanded_value = AsArray(Expand(active, std::nullopt, value, base_url));
+        expanded_value = AsArray(Expand(active, nullptr, value, base_url));
         for (const Json& item : expanded_value) {
           if (!item.is_object() || item.contains("@value") || item.contains("@list") ||
               item.contains("@set")) {
@@ -302,7 +313,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         expanded_value = Expand(active, active_property, value, base_url);
       } else if (prop == "@reverse") {
         if (!value.is_object()) Fail("invalid @reverse value");
-        expanded_value = Expand(active, std::string("@reverse"), value, base_url);
+        expanded_value = Expand(active, &kReverse, value, base_url);
         if (expanded_value.contains("@reverse")) {
           for (auto& [p, items] : expanded_value["@reverse"].items()) {
             AppendAll(result[p], items);
@@ -350,8 +361,8 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         for (const Json& item : AsArray(language_entry.value())) {
           if (item.is_null()) continue;
           if (!item.is_string()) Fail("invalid language map value", item.dump());
-          Json v = {{"@value", item}};
-          auto lang_iri = ExpandIri(active, language, false, true);
+          Json v = ObjectWith("@value", item);
+          const auto& lang_iri = ExpandKey(active, language);
           if (language != "@none" && !(lang_iri && *lang_iri == "@none")) {
             v["@language"] = Lower(language);
           }
@@ -385,16 +396,16 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         } else {
           map_context = active;
         }
-        auto expanded_index = ExpandIri(active, index, false, true);
+        const auto& expanded_index = ExpandKey(active, index);
         const bool is_none = expanded_index && *expanded_index == "@none";
-        Json index_value = Expand(map_context, key, AsArray(index_entry.value()), base_url, true);
+        Json index_value = Expand(map_context, &key, AsArray(index_entry.value()), base_url, true);
         for (Json& item : AsArray(std::move(index_value))) {
           if (def->HasContainer("@graph") && !IsGraphObject(item)) {
             item = Json{{"@graph", AsArray(item)}};
           }
           if (def->HasContainer("@index") && index_key != "@index" && !is_none) {
             Json re_expanded = ExpandValue(*active, index_key, index);
-            auto expanded_index_key = ExpandIri(active, index_key, false, true);
+            const auto& expanded_index_key = ExpandKey(active, index_key);
             if (!expanded_index_key) continue;
             Json values = Json::array({re_expanded});
             if (item.is_object() && item.contains(*expanded_index_key)) {
@@ -418,11 +429,11 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         }
       }
     } else {
-      expanded_value = Expand(active, key, value, base_url);
+      expanded_value = Expand(active, &key, value, base_url);
     }
     if (expanded_value.is_null()) continue;
     if (def != nullptr && def->HasContainer("@list") && !IsListObject(expanded_value)) {
-      expanded_value = Json{{"@list", AsArray(expanded_value)}};
+      expanded_value = ObjectWith("@list", AsArray(std::move(expanded_value)));
     }
     if (def != nullptr && def->HasContainer("@graph") && !def->HasContainer("@id") &&
         !def->HasContainer("@index")) {
@@ -448,7 +459,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
       if (!nested_value.is_object()) Fail("invalid @nest value");
       for (auto& [k, v] : nested_value.items()) {
         (void)v;
-        auto e = ExpandIri(active, k, false, true);
+        const auto& e = ExpandKey(active, k);
         if (e && *e == "@value") Fail("invalid @nest value");
       }
       // A property-scoped context on the nesting term applies inside it.

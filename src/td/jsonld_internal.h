@@ -7,6 +7,7 @@
 #ifndef TINYKG_TD_JSONLD_INTERNAL_H_
 #define TINYKG_TD_JSONLD_INTERNAL_H_
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -77,10 +78,62 @@ struct Context {
   ContextPtr previous;  // set by non-propagated (type-scoped) contexts
   bool has_protected = false;
 
+  // Expanded map keys (Engine::ExpandKey), filled while the finished context
+  // expands documents; a copy of the context starts empty, since the copy is
+  // about to be changed.
+  struct KeyMemo {
+    static constexpr size_t kMaxEntries = 4096;
+    KeyMemo() = default;
+    KeyMemo(const KeyMemo&) {}
+    KeyMemo& operator=(const KeyMemo&) {
+      keys.clear();
+      types.clear();
+      return *this;
+    }
+    std::unordered_map<std::string, std::optional<std::string>> keys;   // vocab-relative
+    std::unordered_map<std::string, std::optional<std::string>> types;  // vocab- and document-relative
+  };
+  mutable KeyMemo expanded_keys;
+
   const TermDefinition* Find(const std::string& term) const {
     auto it = terms.find(term);
     return it == terms.end() ? nullptr : it->second.get();
   }
+};
+
+// The node map of Node Map Generation (7.2) on tinykg's own types instead of
+// a Json tree: values point into the expanded document (never copied), node
+// references and lists are built here. Maps are ordered by the byte order of
+// their keys, the order toRdf walks them in (as the Json maps did).
+struct NodeMapValue {
+  enum class Kind { kValue, kReference, kList };
+  Kind kind = Kind::kValue;
+  const Json* value = nullptr;      // kValue: a value object, owned by the expanded document
+  std::string id;                   // kReference: the node's identifier
+  std::vector<NodeMapValue> list;   // kList: the items
+
+  // The algorithm's "add value unless already present" equality; lists are
+  // always appended, so never equal.
+  bool SameAs(const NodeMapValue& other) const {
+    if (kind != other.kind) return false;
+    if (kind == Kind::kValue) return *value == *other.value;
+    if (kind == Kind::kReference) return id == other.id;
+    return false;
+  }
+};
+
+struct NodeMapNode {
+  std::vector<std::string> types;
+  const Json* index = nullptr;  // @index, for the conflicting-indexes check
+  std::map<std::string, std::vector<NodeMapValue>, std::less<>> properties;
+};
+
+struct NodeMap {
+  // graph name ("@default" for the default graph) -> subject -> node.
+  std::map<std::string, std::map<std::string, NodeMapNode, std::less<>>, std::less<>> graphs;
+  // Value objects whose @type got a new blank node label (never a real one:
+  // expansion refuses such types, but the algorithm allows for it).
+  std::vector<std::unique_ptr<Json>> owned;
 };
 
 // One run of the algorithms: options, loader, caches, blank node issuer.
@@ -136,9 +189,17 @@ class Engine {
                                        bool validate_scoped = true);
   std::optional<std::string> ExpandIri(const ContextPtr& active, const std::string& value,
                                        bool document_relative, bool vocab);
+  // ExpandIri(active, key, false, true) for a finished context (one that
+  // expansion reads, never one being built): memoised in the context, so a
+  // key is expanded once per context instead of once per occurrence. The
+  // reference stays valid as long as the context.
+  const std::optional<std::string>& ExpandKey(const ContextPtr& active, const std::string& key);
+  // The same for ExpandIri(active, value, true, true) (@type values).
+  const std::optional<std::string>& ExpandType(const ContextPtr& active, const std::string& value);
 
   // Expansion Algorithm (5.1.2).
-  Json Expand(const ContextPtr& active, const std::optional<std::string>& active_property,
+  // `active_property` null: no active property (top level, @included).
+  Json Expand(const ContextPtr& active, const std::string* active_property,
               const Json& element, const std::string& base_url, bool from_map = false);
 
   // Node map generation + deserialize to RDF.
@@ -156,20 +217,26 @@ class Engine {
   std::shared_ptr<const Json> LoadRemoteContext(const std::string& iri, const char* error_code);
   Json ExpandValue(const Context& active, const std::string& active_property, const Json& value);
   void ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
-                    const std::optional<std::string>& active_property, const Json& element,
+                    const std::string* active_property, const Json& element,
                     const std::string& base_url, const std::optional<std::string>& input_type,
                     Json& result, bool nested);
 
   // toRdf helpers.
   std::string IssueBlank(const std::string& old_id);
-  void GenerateNodeMap(const Json& element, Json& node_map, const std::string& active_graph,
-                       const Json* active_subject, const std::string* active_property, Json* list);
-  std::optional<rdf::Term> ObjectToRdf(const Json& item, std::vector<rdf::Triple>& triples);
-  rdf::Term ListToRdf(const Json& list, std::vector<rdf::Triple>& triples);
+  // `active_subject` is a node identifier; `reverse_subject` says it is the
+  // referencing node of an @reverse entry (the algorithm's map form).
+  void GenerateNodeMap(const Json& element, NodeMap& node_map, const std::string& active_graph,
+                       const std::string* active_subject, bool reverse_subject,
+                       const std::string* active_property, std::vector<NodeMapValue>* list);
+  std::optional<rdf::Term> ObjectToRdf(const NodeMapValue& item, std::vector<rdf::Triple>& triples);
+  std::optional<rdf::Term> ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples);
+  rdf::Term ListToRdf(const std::vector<NodeMapValue>& list, std::vector<rdf::Triple>& triples);
 
   const JsonLdOptions& options_;
   Caches& caches_;
   std::map<std::string, std::string> blank_ids_;
+  // ExpandKey/ExpandType results when a memo is full (a deque: references stay valid).
+  std::deque<std::optional<std::string>> unmemoised_;
   int blank_counter_ = 0;
 };
 

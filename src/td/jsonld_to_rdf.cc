@@ -50,14 +50,6 @@ rdf::Term SubjectTerm(const std::string& id) {
 
 bool IsWellFormedNode(const std::string& id) { return IsBlankNodeId(id) || IsWellFormedIri(id); }
 
-void AddUnique(Json& array, const Json& value) {
-  if (!array.is_array()) array = Json::array();
-  for (const Json& v : array) {
-    if (v == value) return;
-  }
-  array.push_back(value);
-}
-
 // ES6 Number.prototype.toString for a finite double.
 std::string EcmaNumber(double d) {
   if (d == 0) return "0";
@@ -158,59 +150,75 @@ std::string Engine::IssueBlank(const std::string& old_id) {
   return id;
 }
 
-void Engine::GenerateNodeMap(const Json& element, Json& node_map, const std::string& active_graph,
-                             const Json* active_subject, const std::string* active_property,
-                             Json* list) {
+void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::string& active_graph,
+                             const std::string* active_subject, bool reverse_subject,
+                             const std::string* active_property, std::vector<NodeMapValue>* list) {
   if (element.is_array()) {
     for (const Json& item : element) {
-      GenerateNodeMap(item, node_map, active_graph, active_subject, active_property, list);
+      GenerateNodeMap(item, node_map, active_graph, active_subject, reverse_subject,
+                      active_property, list);
     }
     return;
   }
   if (!element.is_object()) return;
-  // The element is read, never copied: a copy per level made node map
-  // generation cost O(size x depth). Keys the algorithm "removes" are skipped.
-  Json& graph = node_map[active_graph];
-  if (graph.is_null()) graph = Json::object();
-  auto subject_node = [&]() -> Json& { return graph[active_subject->get<std::string>()]; };
+  // The element is read, never copied: values in the map point into it.
+  // Keys the algorithm "removes" are skipped.
+  auto& graph = node_map.graphs[active_graph];
+  auto add_unique = [](std::vector<NodeMapValue>& values, NodeMapValue&& value) {
+    for (const NodeMapValue& v : values) {
+      if (v.SameAs(value)) return;
+    }
+    values.push_back(std::move(value));
+  };
 
   // @type values with blank node identifiers get new labels.
   const auto type_entry = element.find("@type");
-  Json types;
+  std::vector<std::string> types;
+  bool relabeled = false;
   if (type_entry != element.end()) {
-    if (type_entry->is_string()) {
-      const std::string t = type_entry->get<std::string>();
-      types = IsBlankNodeId(t) ? Json(IssueBlank(t)) : *type_entry;
-    } else {
-      types = Json::array();
-      for (const Json& t : *type_entry) {
-        if (t.is_string() && IsBlankNodeId(t.get<std::string>())) {
-          types.push_back(IssueBlank(t.get<std::string>()));
-        } else {
-          types.push_back(t);
-        }
+    auto add_type = [&](const Json& t) {
+      if (!t.is_string()) return;
+      const std::string& type = t.get_ref<const std::string&>();
+      if (IsBlankNodeId(type)) {
+        types.push_back(IssueBlank(type));
+        relabeled = true;
+      } else {
+        types.push_back(type);
       }
+    };
+    if (type_entry->is_array()) {
+      for (const Json& t : *type_entry) add_type(t);
+    } else {
+      add_type(*type_entry);
     }
   }
   if (element.contains("@value")) {
-    Json value = element;
-    if (type_entry != element.end()) value["@type"] = std::move(types);
+    if (active_subject == nullptr || active_property == nullptr) return;  // expansion drops these
+    NodeMapValue value;
+    value.value = &element;
+    if (relabeled && type_entry->is_string()) {
+      auto copy = std::make_unique<Json>(element);
+      (*copy)["@type"] = types[0];
+      value.value = copy.get();
+      node_map.owned.push_back(std::move(copy));
+    }
     if (list == nullptr) {
-      AddUnique(subject_node()[*active_property], value);
+      add_unique(graph[*active_subject].properties[*active_property], std::move(value));
     } else {
-      (*list)["@list"].push_back(std::move(value));
+      list->push_back(std::move(value));
     }
     return;
   }
   if (const auto list_entry = element.find("@list"); list_entry != element.end()) {
-    Json result = {{"@list", Json::array()}};
-    GenerateNodeMap(*list_entry, node_map, active_graph, active_subject, active_property, &result);
+    if (active_subject == nullptr || active_property == nullptr) return;  // expansion drops these
+    NodeMapValue result;
+    result.kind = NodeMapValue::Kind::kList;
+    GenerateNodeMap(*list_entry, node_map, active_graph, active_subject, reverse_subject,
+                    active_property, &result.list);
     if (list == nullptr) {
-      Json& values = node_map[active_graph][active_subject->get<std::string>()][*active_property];
-      if (!values.is_array()) values = Json::array();
-      values.push_back(std::move(result));
+      graph[*active_subject].properties[*active_property].push_back(std::move(result));
     } else {
-      (*list)["@list"].push_back(std::move(result));
+      list->push_back(std::move(result));
     }
     return;
   }
@@ -223,60 +231,62 @@ void Engine::GenerateNodeMap(const Json& element, Json& node_map, const std::str
   } else {
     id = IssueBlank("");
   }
-  {
-    Json& g = node_map[active_graph];
-    if (!g.contains(id)) g[id] = Json{{"@id", id}};
-  }
-  if (active_subject != nullptr && active_subject->is_object()) {
-    Json& node = node_map[active_graph][id];
-    AddUnique(node[*active_property], *active_subject);
+  // References into std::maps stay valid while other entries are added.
+  NodeMapNode& node = graph[id];
+  if (active_subject != nullptr && reverse_subject) {
+    NodeMapValue reference;
+    reference.kind = NodeMapValue::Kind::kReference;
+    reference.id = *active_subject;
+    add_unique(node.properties[*active_property], std::move(reference));
   } else if (active_property != nullptr) {
-    Json reference = {{"@id", id}};
+    NodeMapValue reference;
+    reference.kind = NodeMapValue::Kind::kReference;
+    reference.id = id;
     if (list == nullptr) {
-      AddUnique(node_map[active_graph][active_subject->get<std::string>()][*active_property],
-                reference);
+      add_unique(graph[*active_subject].properties[*active_property], std::move(reference));
     } else {
-      (*list)["@list"].push_back(std::move(reference));
+      list->push_back(std::move(reference));
     }
   }
   if (type_entry != element.end()) {
-    for (const Json& t : types) AddUnique(node_map[active_graph][id]["@type"], t);
+    std::vector<std::string>& node_types = node.types;
+    for (std::string& t : types) {
+      if (std::find(node_types.begin(), node_types.end(), t) == node_types.end()) {
+        node_types.push_back(std::move(t));
+      }
+    }
   }
   if (const auto index_entry = element.find("@index"); index_entry != element.end()) {
-    Json& node = node_map[active_graph][id];
-    if (node.contains("@index") && node["@index"] != *index_entry) Fail("conflicting indexes");
-    node["@index"] = *index_entry;
+    if (node.index != nullptr && *node.index != *index_entry) Fail("conflicting indexes");
+    node.index = &*index_entry;
   }
   if (const auto reverse_entry = element.find("@reverse"); reverse_entry != element.end()) {
-    const Json referenced = {{"@id", id}};
     for (auto& [property, values] : reverse_entry->items()) {
       for (const Json& value : values) {
-        GenerateNodeMap(value, node_map, active_graph, &referenced, &property, nullptr);
+        GenerateNodeMap(value, node_map, active_graph, &id, true, &property, nullptr);
       }
     }
   }
   if (const auto graph_entry = element.find("@graph"); graph_entry != element.end()) {
-    GenerateNodeMap(*graph_entry, node_map, id, nullptr, nullptr, nullptr);
+    GenerateNodeMap(*graph_entry, node_map, id, nullptr, false, nullptr, nullptr);
   }
   if (const auto included_entry = element.find("@included"); included_entry != element.end()) {
-    GenerateNodeMap(*included_entry, node_map, active_graph, nullptr, nullptr, nullptr);
+    GenerateNodeMap(*included_entry, node_map, active_graph, nullptr, false, nullptr, nullptr);
   }
-  const Json subject = id;
   for (auto entry = element.begin(); entry != element.end(); ++entry) {
     const std::string& key = entry.key();
     if (key == "@id" || key == "@type" || key == "@index" || key == "@reverse" ||
         key == "@graph" || key == "@included") {
       continue;
     }
-    std::string property = key;
-    if (IsBlankNodeId(property)) property = IssueBlank(property);
-    Json& node = node_map[active_graph][id];
-    if (!node.contains(property)) node[property] = Json::array();
-    GenerateNodeMap(entry.value(), node_map, active_graph, &subject, &property, nullptr);
+    const auto slot = IsBlankNodeId(key) ? node.properties.try_emplace(IssueBlank(key)).first
+                                         : node.properties.try_emplace(key).first;
+    const std::string& property = slot->first;
+    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr);
   }
 }
 
-rdf::Term Engine::ListToRdf(const Json& list, std::vector<rdf::Triple>& triples) {
+rdf::Term Engine::ListToRdf(const std::vector<NodeMapValue>& list, std::vector<rdf::Triple>& triples) {
   if (list.empty()) return rdf::Term::Iri(kRdfNil);
   std::vector<std::string> nodes;
   for (size_t i = 0; i < list.size(); ++i) nodes.push_back(IssueBlank("").substr(2));
@@ -292,14 +302,22 @@ rdf::Term Engine::ListToRdf(const Json& list, std::vector<rdf::Triple>& triples)
   return rdf::Term::Blank(nodes[0]);
 }
 
-std::optional<rdf::Term> Engine::ObjectToRdf(const Json& item, std::vector<rdf::Triple>& triples) {
-  if (item.contains("@id") && !item.contains("@value")) {
-    if (!item["@id"].is_string()) return std::nullopt;
-    const std::string id = item["@id"].get<std::string>();
-    if (!IsWellFormedNode(id)) return std::nullopt;
-    return SubjectTerm(id);
+std::optional<rdf::Term> Engine::ObjectToRdf(const NodeMapValue& item,
+                                             std::vector<rdf::Triple>& triples) {
+  switch (item.kind) {
+    case NodeMapValue::Kind::kReference:
+      if (!IsWellFormedNode(item.id)) return std::nullopt;
+      return SubjectTerm(item.id);
+    case NodeMapValue::Kind::kList:
+      return ListToRdf(item.list, triples);
+    case NodeMapValue::Kind::kValue:
+      return ValueToRdf(*item.value, triples);
   }
-  if (item.contains("@list")) return ListToRdf(item["@list"], triples);
+  return std::nullopt;
+}
+
+// A value object (the node map holds only value objects as Json).
+std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples) {
   if (!item.contains("@value")) return std::nullopt;
   const Json& value = item["@value"];
   std::string datatype = item.contains("@type") ? item["@type"].get<std::string>() : "";
@@ -333,8 +351,9 @@ std::optional<rdf::Term> Engine::ObjectToRdf(const Json& item, std::vector<rdf::
       if (datatype.empty()) datatype = kXsdInteger;
     }
   } else if (value.is_string()) {
-    lexical = value.get<std::string>();
-    if (datatype.empty()) datatype = item.contains("@language") ? kRdfLangString : kXsdString;
+    // An untyped string is xsd:string (written without a datatype) or, with
+    // a language, rdf:langString (written with the tag): no datatype needed.
+    lexical = value.get_ref<const std::string&>();
   } else {
     return std::nullopt;
   }
@@ -358,43 +377,49 @@ std::optional<rdf::Term> Engine::ObjectToRdf(const Json& item, std::vector<rdf::
     }
   }
   if (item.contains("@language")) {
-    return rdf::Term::Literal(lexical, "", item["@language"].get<std::string>());
+    return rdf::Term::Literal(std::move(lexical), "", item["@language"].get<std::string>());
   }
   if (datatype == kXsdString) datatype.clear();
-  return rdf::Term::Literal(lexical, datatype);
+  return rdf::Term::Literal(std::move(lexical), std::move(datatype));
 }
 
 std::vector<Quad> Engine::ToRdf(const Json& expanded) {
-  Json node_map = Json{{"@default", Json::object()}};
-  GenerateNodeMap(expanded, node_map, "@default", nullptr, nullptr, nullptr);
+  NodeMap node_map;
+  node_map.graphs["@default"];
+  GenerateNodeMap(expanded, node_map, "@default", nullptr, false, nullptr, nullptr);
   std::vector<Quad> quads;
-  for (auto& [graph_name, graph] : node_map.items()) {
+  size_t statements = 0;  // a lower bound (lists add more): one allocation, not ~8 per document
+  for (const auto& [graph_name, graph] : node_map.graphs) {
+    for (const auto& [subject, node] : graph) {
+      statements += node.types.size();
+      for (const auto& [property, values] : node.properties) statements += values.size();
+    }
+  }
+  quads.reserve(statements);
+  const rdf::Term type_predicate = rdf::Term::Iri(kRdfType);
+  for (const auto& [graph_name, graph] : node_map.graphs) {
     rdf::Term graph_term;
     if (graph_name != "@default") {
       if (!IsWellFormedNode(graph_name)) continue;
       graph_term = SubjectTerm(graph_name);
     }
-    for (auto& [subject, node] : graph.items()) {
+    for (const auto& [subject, node] : graph) {
       if (!IsWellFormedNode(subject)) continue;
       const rdf::Term s = SubjectTerm(subject);
-      for (auto& [property, values] : node.items()) {
-        if (property == "@type") {
-          for (const Json& t : values) {
-            const std::string type = t.get<std::string>();
-            if (IsWellFormedNode(type)) {
-              quads.push_back({{s, rdf::Term::Iri(kRdfType), SubjectTerm(type)}, graph_term});
-            }
-          }
-          continue;
+      for (const std::string& type : node.types) {
+        if (IsWellFormedNode(type)) {
+          quads.push_back({{s, type_predicate, SubjectTerm(type)}, graph_term});
         }
+      }
+      for (const auto& [property, values] : node.properties) {
         if (IsKeyword(property)) continue;
         if (IsBlankNodeId(property) && !options_.produce_generalized_rdf) continue;
         if (!IsWellFormedNode(property)) continue;
         const rdf::Term p = SubjectTerm(property);
-        for (const Json& item : values) {
+        for (const NodeMapValue& item : values) {
           std::vector<rdf::Triple> list_triples;
           std::optional<rdf::Term> object = ObjectToRdf(item, list_triples);
-          if (object) quads.push_back({{s, p, *object}, graph_term});
+          if (object) quads.push_back({{s, p, std::move(*object)}, graph_term});
           for (auto& t : list_triples) quads.push_back({std::move(t), graph_term});
         }
       }
@@ -470,7 +495,7 @@ Result<Json> JsonLdProcessor::Expand(const Json& input, const JsonLdOptions& opt
                            : options.expand_context;
       active = engine.ProcessContext(active, ec, options.base);
     }
-    Json expanded = engine.Expand(active, std::nullopt, input, options.base);
+    Json expanded = engine.Expand(active, nullptr, input, options.base);
     if (expanded.is_object() && expanded.size() == 1 && expanded.contains("@graph")) {
       expanded = expanded["@graph"];
     }

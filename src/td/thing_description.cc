@@ -104,9 +104,13 @@ TdReadResult TdReader::ReadUnchecked(std::string_view text, const std::string& s
           SourceLocation(source)));
       return result;
     }
-    gd.triples.push_back(q.triple);
   }
-  result.quads = std::move(quads).value();
+  if (state_->options.keep_quads) {
+    for (const Quad& q : *quads) gd.triples.push_back(q.triple);
+    result.quads = std::move(quads).value();
+  } else {
+    for (Quad& q : *quads) gd.triples.push_back(std::move(q.triple));
+  }
   if (doc.contains("id") && doc["id"].is_string() && IsWellFormedIri(doc["id"].get<std::string>())) {
     gd.iri = doc["id"].get<std::string>();
   } else {

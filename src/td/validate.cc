@@ -136,82 +136,146 @@ void GuardFormats(Json& schema) {
 
 }  // namespace
 
+namespace {
+
+// Builds the DOM from nlohmann's SAX events (iteratively, like its own
+// parser) and reports duplicate member names as it goes. A duplicate is seen
+// at insertion into the object being built, so no per-object key set is
+// kept; the last value wins, as in nlohmann's DOM parser.
+class StrictJsonBuilder {
+ public:
+  using Number = Json::number_integer_t;
+  using Unsigned = Json::number_unsigned_t;
+  using Float = Json::number_float_t;
+
+  StrictJsonBuilder(const std::string& file, std::vector<Status>& problems,
+                    std::vector<Status>* warnings)
+      : file_(file), problems_(problems), warnings_(warnings) {}
+
+  Json& root() { return root_; }
+  // Set when parsing failed: nlohmann's exception id, message and byte.
+  int error_id = 0;
+  std::string error_what;
+  size_t error_byte = 0;
+
+  bool null() { return Place(Json(nullptr)); }
+  bool boolean(bool v) { return Place(Json(v)); }
+  bool number_integer(Number v) { return Place(Json(v)); }
+  bool number_unsigned(Unsigned v) { return Place(Json(v)); }
+  bool number_float(Float v, const std::string&) { return Place(Json(v)); }
+  bool string(std::string& v) { return Place(Json(std::move(v))); }
+  bool binary(Json::binary_t& v) { return Place(Json::binary(std::move(v))); }
+  bool start_object(std::size_t) {
+    frames_.push_back(Frame{PlaceAt(Json(Json::value_t::object)), nullptr});
+    return true;
+  }
+  bool end_object() {
+    frames_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) {
+    frames_.push_back(Frame{PlaceAt(Json(Json::value_t::array)), nullptr});
+    return true;
+  }
+  bool end_array() {
+    frames_.pop_back();
+    return true;
+  }
+  bool key(std::string& name) {
+    Frame& top = frames_.back();
+    auto& object = top.value->get_ref<Json::object_t&>();
+    auto [it, inserted] = object.try_emplace(std::move(name));
+    top.key = &it->first;
+    slot_ = &it->second;
+    if (!inserted) Duplicate(it->first);
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
+    error_id = e.id;
+    error_what = e.what();
+    error_byte = position;
+    return false;
+  }
+
+ private:
+  struct Frame {
+    Json* value;             // the object or array being filled
+    const std::string* key;  // objects: the member being read
+  };
+
+  bool Place(Json&& value) {
+    PlaceAt(std::move(value));
+    return true;
+  }
+  // Where a new value goes: the root, the end of the open array, or the
+  // member slot of the open object. Earlier array elements are never
+  // pointed at again once closed, so a reallocation cannot leave a frame
+  // dangling.
+  Json* PlaceAt(Json&& value) {
+    if (frames_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Json& top = *frames_.back().value;
+    if (top.is_array()) {
+      auto& array = top.get_ref<Json::array_t&>();
+      array.push_back(std::move(value));
+      return &array.back();
+    }
+    *slot_ = std::move(value);
+    return slot_;
+  }
+  std::string PointerOf(size_t depth) const {
+    std::string p;
+    for (size_t i = 0; i < depth && i < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      p += '/';
+      p += f.value->is_array() ? std::to_string(f.value->size() - 1) : EscapePointerToken(*f.key);
+    }
+    return p;
+  }
+  void Duplicate(const std::string& name) {
+    const std::string parent = PointerOf(frames_.size() - 1);
+    SourceLocation where(file_, 0, 0, PointerOf(frames_.size()));
+    if (parent == "/properties" || parent == "/actions" || parent == "/events") {
+      problems_.push_back(InvalidData("duplicate interaction affordance name \"" + name +
+                                          "\" (affordance names must be unique in a Thing)",
+                                      std::move(where)));
+    } else if (parent == "/securityDefinitions" || parent == "/schemaDefinitions") {
+      problems_.push_back(InvalidData(
+          "duplicate definition name \"" + name + "\" in " + parent.substr(1), std::move(where)));
+    } else if (warnings_ != nullptr) {
+      warnings_->push_back(InvalidData("duplicate member name \"" + name + "\"; the last value is used",
+                                       std::move(where)));
+    }
+  }
+
+  const std::string& file_;
+  std::vector<Status>& problems_;
+  std::vector<Status>* warnings_;
+  Json root_;
+  std::vector<Frame> frames_;
+  Json* slot_ = nullptr;
+};
+
+}  // namespace
+
 Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
                              std::vector<Status>& problems, std::vector<Status>* warnings) {
   // Bad UTF-8 and nesting past kMaxJsonDepth are refused before parsing: the
   // validator, the JSON-LD processor and serialisation recurse per level.
   if (Status checked = CheckJsonText(text, file); !checked.ok()) return checked;
-  struct Frame {
-    bool is_array = false;
-    std::string key;
-    size_t index = 0;
-    std::set<std::string> keys;
-  };
-  std::vector<Frame> stack;
-  auto pointer_of = [&](size_t depth) {
-    std::string p;
-    for (size_t i = 0; i < depth && i < stack.size(); ++i) {
-      p += "/" + (stack[i].is_array ? std::to_string(stack[i].index) : EscapePointerToken(stack[i].key));
-    }
-    return p;
-  };
-  auto finished_value = [&]() {
-    if (!stack.empty() && stack.back().is_array) ++stack.back().index;
-  };
-  auto callback = [&](int, Json::parse_event_t event, Json& parsed) -> bool {
-    switch (event) {
-      case Json::parse_event_t::object_start:
-        stack.push_back(Frame{});
-        break;
-      case Json::parse_event_t::array_start:
-        stack.push_back(Frame{true, {}, 0, {}});
-        break;
-      case Json::parse_event_t::key: {
-        Frame& top = stack.back();
-        top.key = parsed.get<std::string>();
-        if (!top.keys.insert(top.key).second) {
-          const std::string parent = pointer_of(stack.size() - 1);
-          SourceLocation where(file, 0, 0, pointer_of(stack.size()));
-          if (parent == "/properties" || parent == "/actions" || parent == "/events") {
-            problems.push_back(InvalidData("duplicate interaction affordance name \"" + top.key +
-                                               "\" (affordance names must be unique in a Thing)",
-                                           std::move(where)));
-          } else if (parent == "/securityDefinitions" || parent == "/schemaDefinitions") {
-            problems.push_back(InvalidData("duplicate definition name \"" + top.key +
-                                               "\" in " + parent.substr(1),
-                                           std::move(where)));
-          } else if (warnings != nullptr) {
-            warnings->push_back(InvalidData("duplicate member name \"" + top.key +
-                                                "\"; the last value is used",
-                                            std::move(where)));
-          }
-        }
-        break;
-      }
-      case Json::parse_event_t::object_end:
-      case Json::parse_event_t::array_end:
-        stack.pop_back();
-        finished_value();
-        break;
-      case Json::parse_event_t::value:
-        finished_value();
-        break;
-    }
-    return true;
-  };
-  try {
-    return Json::parse(text.begin(), text.end(), callback);
-  } catch (const Json::parse_error& e) {
-    auto [line, column] = LineColumn(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string what = e.what();
+  StrictJsonBuilder builder(file, problems, warnings);
+  if (Json::sax_parse(text.begin(), text.end(), &builder)) return std::move(builder.root());
+  std::string what = builder.error_what;
+  if (builder.error_id >= 100 && builder.error_id < 200) {  // a syntax error
+    auto [line, column] = LineColumn(text, builder.error_byte > 0 ? builder.error_byte - 1 : 0);
     if (const size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
     return ParseError("not valid JSON: " + what, SourceLocation(file, line, column));
-  } catch (const Json::exception& e) {
-    // e.g. out_of_range for a number too large for a double (found by fuzzing).
-    std::string what = e.what();
-    if (const size_t colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
-    return ParseError("not valid JSON: " + what, SourceLocation(file));
   }
+  // e.g. out_of_range for a number too large for a double (found by fuzzing).
+  if (const size_t colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
+  return ParseError("not valid JSON: " + what, SourceLocation(file));
 }
 
 TdKind DetectKind(const Json& document) {
@@ -371,24 +435,57 @@ void CheckSecurityNames(const Json& names, const std::set<std::string>& defined,
   }
 }
 
-void CheckForms(const Json& node, const std::set<std::string>& defined, const std::string& pointer,
+// True when every name in `names` (a string or an array) is defined; the
+// common case, checked before any JSON pointer is built.
+bool AllSecurityNamesDefined(const Json& names, const std::set<std::string>& defined) {
+  if (names.is_string()) return defined.count(names.get_ref<const std::string&>()) > 0;
+  if (!names.is_array()) return true;
+  for (const Json& n : names) {
+    if (n.is_string() && !defined.count(n.get_ref<const std::string&>())) return false;
+  }
+  return true;
+}
+
+// The path to the node being checked, made into a JSON pointer only when
+// there is a problem to report (the walk visits every node of every TD).
+struct PathToken {
+  const std::string* key;  // null for an array index
+  size_t index;
+};
+
+std::string PointerOf(const std::vector<PathToken>& path) {
+  std::string pointer;
+  for (const PathToken& t : path) {
+    pointer += '/';
+    pointer += t.key != nullptr ? EscapePointerToken(*t.key) : std::to_string(t.index);
+  }
+  return pointer;
+}
+
+void CheckForms(const Json& node, const std::set<std::string>& defined, std::vector<PathToken>& path,
                 const std::string& file, std::vector<Status>& problems) {
   if (node.is_object()) {
-    for (auto& [key, value] : node.items()) {
-      const std::string child = pointer + "/" + EscapePointerToken(key);
+    for (auto entry = node.begin(); entry != node.end(); ++entry) {
+      const std::string& key = entry.key();
+      const Json& value = entry.value();
+      path.push_back({&key, 0});
       if (key == "forms" && value.is_array()) {
         for (size_t i = 0; i < value.size(); ++i) {
-          if (value[i].is_object() && value[i].contains("security")) {
-            CheckSecurityNames(value[i]["security"], defined,
-                               child + "/" + std::to_string(i) + "/security", file, problems);
-          }
+          if (!value[i].is_object()) continue;
+          const auto security = value[i].find("security");
+          if (security == value[i].end() || AllSecurityNamesDefined(*security, defined)) continue;
+          CheckSecurityNames(*security, defined, PointerOf(path) + "/" + std::to_string(i) + "/security",
+                             file, problems);
         }
       }
-      if (key != "securityDefinitions") CheckForms(value, defined, child, file, problems);
+      if (key != "securityDefinitions") CheckForms(value, defined, path, file, problems);
+      path.pop_back();
     }
   } else if (node.is_array()) {
     for (size_t i = 0; i < node.size(); ++i) {
-      CheckForms(node[i], defined, pointer + "/" + std::to_string(i), file, problems);
+      path.push_back({nullptr, i});
+      CheckForms(node[i], defined, path, file, problems);
+      path.pop_back();
     }
   }
 }
@@ -461,7 +558,8 @@ bool TdValidator::Validate(const Json& document, TdKind kind, const std::string&
     if (document.contains("security")) {
       CheckSecurityNames(document["security"], defined, "/security", file, problems);
     }
-    CheckForms(document, defined, "", file, problems);
+    std::vector<PathToken> path;
+    CheckForms(document, defined, path, file, problems);
   }
 
   // TD 1.1 (Thing Model instances): at most one link with "rel": "type",

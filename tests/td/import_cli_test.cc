@@ -216,6 +216,25 @@ TEST_F(ImportCli, ImportTd_DuplicateIdInBatch_IsAnErrorNamingBothFiles) {
   EXPECT_NE(r.err.find("imported 1 document(s): 0 created, 1 replaced, 0 rejected"), std::string::npos) << r.err;
 }
 
+// The dry run printed the toRdf output only; the statements a real import
+// writes include the device facts stated on the command line.
+TEST_F(ImportCli, ImportTd_DryRunNquads_ShowsStatedDeviceFacts) {
+  const std::string td = Write(
+      "facts.json",
+      R"({"@context": "https://www.w3.org/2022/wot/td/v1.1", "id": "urn:dev:facts", "@type": "Thing",)"
+      R"( "title": "Facts", "securityDefinitions": {"nosec_sc": {"scheme": "nosec"}}, "security": "nosec_sc"})");
+  const CliRun r = Tinykg("import td --dry-run --format nquads --free-ram 100kB " + td);
+  ASSERT_TRUE(r.exited);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("<urn:dev:facts> <https://w3id.org/tinykg/ontology#freeRamBytes> "
+                       "\"100000\"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:dev:facts> .\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("<urn:dev:facts> <https://www.w3.org/2019/wot/td#title> \"Facts\"@en <urn:dev:facts> .\n"),
+            std::string::npos)
+      << r.out;
+}
+
 // --ignore-context IRI a b c took the files as more IRIs and imported c only.
 TEST_F(ImportCli, MultiValueOption_StopsAtTheNextPositional) {
   const std::string dir = testing::WotDir() + "/td/valid/real/";

@@ -84,6 +84,29 @@ TEST(ImportTd, EveryValidDocumentRoundTripsByteExact) {
             << "; graphs round-tripped byte-exact: " << round_trips << "/" << text_of.size() << "\n";
 }
 
+// keep_quads off (the CLI and the server) moves the statements instead of
+// copying them: the same triples, no quads.
+TEST(ImportTd, WithoutKeepQuads_TheDocumentHoldsTheSameStatements) {
+  const std::string path = testing::WotDir() + "/td/valid/real/2018__testing__tests__2019-05__inputs__ERCIM__arena__ecg.json";
+  Result<std::string> text = ReadFile(path);
+  ASSERT_TRUE(text.ok());
+  auto with_quads = MakeReader();
+  TdReaderOptions options;
+  options.context_dirs = {kSource + "/ontology/contexts"};
+  options.schema_dir = kSource + "/ontology/schemas";
+  options.keep_quads = false;
+  auto without = TdReader::Create(options);
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  TdReadResult a = with_quads->Read(*text, path);
+  TdReadResult b = (*without)->Read(*text, path);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_GT(a.quads.size(), 10u);
+  EXPECT_TRUE(b.quads.empty());
+  EXPECT_EQ(a.document.triples, b.document.triples);
+  ASSERT_EQ(a.quads.size(), a.document.triples.size());
+  for (size_t i = 0; i < a.quads.size(); ++i) EXPECT_EQ(a.quads[i].triple, a.document.triples[i]);
+}
+
 TEST(ImportTd, ReimportSameIdReplacesTheGraph) {
   auto reader = MakeReader();
   ASSERT_NE(reader, nullptr);

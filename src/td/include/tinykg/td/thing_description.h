@@ -29,6 +29,10 @@ struct TdReaderOptions {
   bool skip_schema = false;
   // See JsonLdOptions::jsonld_js_index_compat (differential tests only).
   bool jsonld_js_index_compat = false;
+  // Also return the toRdf output as TdReadResult::quads. Off, the statements
+  // are only in document.triples (moved, not copied: a batch that needs one
+  // copy does not pay for two).
+  bool keep_quads = true;
 };
 
 // What reading one document produced. `problems` non-empty means the
@@ -36,7 +40,7 @@ struct TdReaderOptions {
 struct TdReadResult {
   rdf::GraphDocument document;  // valid only when problems is empty
   TdKind kind = TdKind::kThingDescription;
-  std::vector<Quad> quads;      // the toRdf output (default graph only)
+  std::vector<Quad> quads;      // the toRdf output (default graph only); empty without keep_quads
   std::vector<Status> problems;
   std::vector<Status> warnings;
   bool ok() const { return problems.empty(); }
