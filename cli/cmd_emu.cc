@@ -403,6 +403,15 @@ void PrintTable(const nlohmann::json& out) {
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args) {
   const std::vector<std::string>& names = args.devices;
   if (names.empty()) return ReportError(InvalidArgument("--on emulator needs --device DEVICE (repeat for several)"));
+  // Without a model the whole network is the head, and an --infer run has
+  // never trained it: its accuracy would be that of random weights, recorded
+  // as a benchmark. Refused before the store is opened.
+  if (args.infer && args.model.empty()) {
+    return ReportError(InvalidArgument(
+        "--infer without --model would evaluate an untrained head: train and evaluate it in one run "
+        "(train --on emulator --device D --data TRAIN.csv --eval TEST.csv --label L gives the trained head's "
+        "accuracy on --eval and its inference cost), or give --model MODEL to measure a model's inference"));
+  }
   auto store = OpenStore(options);
   if (!store.ok()) {
     ReportError(store.status());
