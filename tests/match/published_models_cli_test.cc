@@ -57,6 +57,10 @@ TEST_F(PublishedModels, PublishedGraph_ModelsMatch_WithNeedsFromTheirKilobyteFig
     }
   }
   EXPECT_TRUE(nano) << match.out;
+  // The report marks those needs as published figures.
+  CliRun report = Run("report --format md");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("16.8 kB [P] | 19.6 kB [P]"), std::string::npos) << report.out;
   // Person_Detection (94,128 B) does not fit the Syntiant board's 25 kB, and
   // the explanation says the figure is the published one.
   CliRun explain = Run("explain --model Person_Detection --device Syntiant-TinyML-Board_1");
