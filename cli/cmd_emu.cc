@@ -34,6 +34,7 @@
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/model/model_files.h"
 #include "tinykg/model/summary.h"
+#include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/vocab.h"
 #include "tinykg/train/dataset.h"
 #include "tinykg/train/model_loader.h"
@@ -175,6 +176,12 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
   add(run, Tkg("toolchain"), rdf::Term::Literal(m.toolchain));
   add(run, Tkg("commit"), rdf::Term::Literal(m.commit));
   add(run, Tkg("firmwareHash"), rdf::Term::Literal(m.firmware_key));
+  // Where --save-head wrote this run's head, so --load-head RUN_IRI finds it.
+  if (!args.save_head.empty()) {
+    std::error_code ignored;
+    const std::filesystem::path head = std::filesystem::absolute(args.save_head, ignored);
+    add(run, Tkg("headFile"), rdf::Term::Literal(head.string()));
+  }
   add(run, Tkg("dataset"), rdf::Term::Literal(args.data));
   add(run, Tkg("steps"), rdf::Term::Literal(std::to_string(m.losses.size()), xsd + "integer"));
   add(run, Tkg("seed"), rdf::Term::Literal(std::to_string(args.seed), xsd + "integer"));
@@ -505,7 +512,22 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   auto workload = LoadWorkload(args, &backbone);
   if (!workload.ok()) return ReportError(workload.status());
   if (!args.load_head.empty()) {
-    auto state = ReadHeadFile(args.load_head, *workload, backbone);
+    // A run IRI stands for the head file its run recorded (tkg:headFile).
+    std::string head_file = args.load_head;
+    if (args.load_head.find("://") != std::string::npos) {
+      if (args.load_head.find_first_of("<>\"{}|^`\\ \t\n") != std::string::npos) {
+        return ReportError(InvalidArgument("--load-head: '" + args.load_head + "' is not an IRI"));
+      }
+      auto recorded = rdf::RunQuery(**store, "SELECT ?file WHERE { <" + args.load_head + "> <" + Tkg("headFile") + "> ?file }");
+      if (!recorded.ok()) return ReportError(recorded.status());
+      if (recorded->rows.empty() || !recorded->rows.front().front()) {
+        return ReportError(InvalidArgument("--load-head <" + args.load_head +
+                                           ">: no run with a saved head (a training run records tkg:headFile "
+                                           "when given --save-head FILE)"));
+      }
+      head_file = recorded->rows.front().front()->value;
+    }
+    auto state = ReadHeadFile(head_file, *workload, backbone);
     if (!state.ok()) return ReportError(state.status());
     workload->head_state = std::move(state).value();
   }

@@ -440,7 +440,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "With --on emulator: write the trained head (its parameters and input statistics, bit-exact "
                   "from the MCU) to FILE (JSON), for --load-head");
   cmd->add_option("--load-head", args->load_head,
-                  "With --on emulator: start from the head a --save-head FILE holds; with --infer, evaluate it");
+                  "With --on emulator: start from the head a --save-head FILE holds (or the run IRI of the run that "
+                  "saved it); with --infer, evaluate it");
   cmd->add_option("--jobs", args->jobs, "With --on emulator: parallel QEMU processes (default: the host's cores)");
   cmd->add_option("--task", args->task, "With --on emulator: the task the trained head is for (e.g. presence-detection)");
   cmd->add_option("--sensor", args->sensors, "With --on emulator: sensor kinds the head's inputs come from")

@@ -198,6 +198,12 @@ TEST_F(TrainOnEmulator, SavedHead_InferWithIt_GivesTheTrainedAccuracy) {
   EXPECT_NE(q.out.find("\n"), std::string::npos) << q.out;
   EXPECT_NE(q.out.find("0."), std::string::npos) << q.out;
 
+  // The training run's IRI names the same head (its tkg:headFile).
+  const Output by_run = Tinykg("--store " + Store() + " train --on emulator --infer --load-head " +
+                               t["run"].get<std::string>() + rows);
+  ASSERT_EQ(by_run.code, 0) << by_run.out;
+  EXPECT_EQ(nlohmann::json::parse(by_run.out)["accuracy"], t["accuracy"]);
+
   const Output other = Tinykg("--store " + Store() + " train --on emulator --infer --hidden 4 --load-head " + head + rows);
   EXPECT_EQ(other.code, 2) << other.out;
   EXPECT_NE(other.out.find("the head has 5 inputs, 2 classes, 0 hidden units"), std::string::npos) << other.out;
