@@ -85,6 +85,8 @@ struct EmulatorTrainArgs {
   std::vector<std::string> sensors;  // its input sensor kinds
   std::string head;                  // --head: where --model's backbone is cut
   bool outputs = false;              // --outputs: per evaluated sample, prediction and backbone outputs
+  std::string save_head;             // --save-head FILE: the trained head's state, as JSON
+  std::string load_head;             // --load-head FILE: start from (with --infer: evaluate) a saved head
 };
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args);
 

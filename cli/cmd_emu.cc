@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "store_access.h"
+#include "tinykg/base/file.h"
 #include "tinykg/base/text.h"
 #include "tinykg/emu/device.h"
 #include "tinykg/emu/model_source.h"
@@ -33,6 +34,7 @@
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/model/model_files.h"
 #include "tinykg/model/summary.h"
+#include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/vocab.h"
 #include "tinykg/train/dataset.h"
 #include "tinykg/train/model_loader.h"
@@ -174,6 +176,12 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
   add(run, Tkg("toolchain"), rdf::Term::Literal(m.toolchain));
   add(run, Tkg("commit"), rdf::Term::Literal(m.commit));
   add(run, Tkg("firmwareHash"), rdf::Term::Literal(m.firmware_key));
+  // Where --save-head wrote this run's head, so --load-head RUN_IRI finds it.
+  if (!args.save_head.empty()) {
+    std::error_code ignored;
+    const std::filesystem::path head = std::filesystem::absolute(args.save_head, ignored);
+    add(run, Tkg("headFile"), rdf::Term::Literal(head.string()));
+  }
   add(run, Tkg("dataset"), rdf::Term::Literal(args.data));
   add(run, Tkg("steps"), rdf::Term::Literal(std::to_string(m.losses.size()), xsd + "integer"));
   add(run, Tkg("seed"), rdf::Term::Literal(std::to_string(args.seed), xsd + "integer"));
@@ -217,8 +225,9 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
         model_record("instructions-per-inference", "InstructionsPerInference", m.instructions_per_inference, "one");
     for (const match::Entity& model : backbone.source.models)
       add(r, Tkg("benchmarkedModel"), rdf::Term::Iri(model.iri));
-    // An untrained network's accuracy says nothing about the model.
-    if (!m.infer_only) model_record("accuracy", "Accuracy", m.accuracy, "one");
+    // An untrained network's accuracy says nothing about the model; a
+    // saved head's (--load-head) is that head's.
+    if (!m.infer_only || !args.load_head.empty()) model_record("accuracy", "Accuracy", m.accuracy, "one");
   }
   model_record("peak-ram", "PeakRamBytes", static_cast<double>(m.peak_ram_bytes), "byte");
   model_record("flash", "FlashBytes", static_cast<double>(m.flash_bytes), "byte");
@@ -286,6 +295,67 @@ Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args, BackboneFacts*
   w.eval_x = eval.features;
   for (float y : eval.labels) w.eval_y.push_back(static_cast<std::int32_t>(y));
   return w;
+}
+
+constexpr char kHeadFormat[] = "tinykg-head/1";
+
+// --save-head: the trained head's state (emu::HeadState, bit-exact from the
+// MCU: JSON numbers print a float's double exactly) with what it fits: the
+// workload's shape, the backbone's bytes, the data and the run.
+Status WriteHeadFile(const std::string& path, const emu::Workload& w, const emu::Measurement& m,
+                     const BackboneFacts& backbone, const std::string& run_iri) {
+  if (m.head_state.empty()) return Internal("the firmware reported no head state");
+  const nlohmann::json j = {{"format", kHeadFormat},
+                            {"features", w.features},
+                            {"classes", w.classes},
+                            {"hidden_units", w.hidden_units},
+                            {"backbone_sha256", backbone.source.sha256},
+                            {"run", run_iri},
+                            {"target", m.target},
+                            {"accuracy", m.accuracy},
+                            {"samples_seen", m.head_state.samples_seen},
+                            {"mean", m.head_state.mean},
+                            {"m2", m.head_state.m2},
+                            {"params", m.head_state.params}};
+  return WriteFileAtomic(path, j.dump() + "\n").WithContext("--save-head");
+}
+
+// --load-head: the state of a --save-head FILE, checked against the
+// workload (shape, backbone bytes); errors name the file and the reason.
+Result<emu::HeadState> ReadHeadFile(const std::string& path, const emu::Workload& w, const BackboneFacts& backbone) {
+  TINYKG_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  auto bad = [&path](const std::string& why) { return InvalidArgument("--load-head " + path + ": " + why); };
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("format", "") != kHeadFormat) {
+    return bad(std::string("not a head file (") + kHeadFormat + " JSON written by --save-head)");
+  }
+  try {
+    const auto shape = [](std::int64_t f, std::int64_t c, std::int64_t h) {
+      return std::to_string(f) + " inputs, " + std::to_string(c) + " classes, " + std::to_string(h) + " hidden units";
+    };
+    const auto features = j.at("features").get<std::int64_t>(), classes = j.at("classes").get<std::int64_t>(),
+               hidden = j.at("hidden_units").get<std::int64_t>();
+    if (features != w.features || classes != w.classes || hidden != w.hidden_units) {
+      return bad("the head has " + shape(features, classes, hidden) + ", this run's has " +
+                 shape(w.features, w.classes, w.hidden_units));
+    }
+    const std::string sha = j.value("backbone_sha256", "");
+    if (sha != backbone.source.sha256) {
+      return bad(sha.empty() ? "the head was trained without --model" : "the head was trained on the model with "
+                 "SHA-256 " + sha + (backbone.source.sha256.empty() ? ", this run has no --model" : ", not this one"));
+    }
+    emu::HeadState state;
+    state.samples_seen = j.at("samples_seen").get<std::int64_t>();
+    state.mean = j.at("mean").get<std::vector<float>>();
+    state.m2 = j.at("m2").get<std::vector<float>>();
+    state.params = j.at("params").get<std::vector<float>>();
+    if (state.params.empty() || state.mean.size() != state.m2.size()) {
+      return bad("its parameters or statistics are missing or of different sizes");
+    }
+    return state;
+  } catch (const nlohmann::json::exception& e) {
+    return bad(std::string("malformed: ") + e.what());
+  }
 }
 
 // One device's run: the workload on its target, then the kernel probes on
@@ -403,6 +473,15 @@ void PrintTable(const nlohmann::json& out) {
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args) {
   const std::vector<std::string>& names = args.devices;
   if (names.empty()) return ReportError(InvalidArgument("--on emulator needs --device DEVICE (repeat for several)"));
+  // Without a model the whole network is the head, and an --infer run has
+  // never trained it: its accuracy would be that of random weights, recorded
+  // as a benchmark. Refused before the store is opened.
+  if (args.infer && args.model.empty() && args.load_head.empty()) {
+    return ReportError(InvalidArgument(
+        "--infer without --model would evaluate an untrained head: give the head a training run saved "
+        "(train --on emulator --device D --data TRAIN.csv --label L --save-head head.json, then --infer "
+        "--load-head head.json), or give --model MODEL to measure a model's inference"));
+  }
   auto store = OpenStore(options);
   if (!store.ok()) {
     ReportError(store.status());
@@ -432,6 +511,26 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   }
   auto workload = LoadWorkload(args, &backbone);
   if (!workload.ok()) return ReportError(workload.status());
+  if (!args.load_head.empty()) {
+    // A run IRI stands for the head file its run recorded (tkg:headFile).
+    std::string head_file = args.load_head;
+    if (args.load_head.find("://") != std::string::npos) {
+      if (args.load_head.find_first_of("<>\"{}|^`\\ \t\n") != std::string::npos) {
+        return ReportError(InvalidArgument("--load-head: '" + args.load_head + "' is not an IRI"));
+      }
+      auto recorded = rdf::RunQuery(**store, "SELECT ?file WHERE { <" + args.load_head + "> <" + Tkg("headFile") + "> ?file }");
+      if (!recorded.ok()) return ReportError(recorded.status());
+      if (recorded->rows.empty() || !recorded->rows.front().front()) {
+        return ReportError(InvalidArgument("--load-head <" + args.load_head +
+                                           ">: no run with a saved head (a training run records tkg:headFile "
+                                           "when given --save-head FILE)"));
+      }
+      head_file = recorded->rows.front().front()->value;
+    }
+    auto state = ReadHeadFile(head_file, *workload, backbone);
+    if (!state.ok()) return ReportError(state.status());
+    workload->head_state = std::move(state).value();
+  }
   if (isatty(STDERR_FILENO)) {
     for (const DeviceRun& r : runs) {
       std::cerr << "tinykg: " << (args.infer ? "inference" : "training") << " on " << r.target->name << " ("
@@ -471,6 +570,12 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   std::vector<rdf::GraphDocument> writes;
   std::vector<RunDocuments> docs;
   for (const DeviceRun& r : runs) docs.push_back(BuildRunDocuments(r.device, *workload, *r.measurement, r.kernels, args, backbone, date));
+  // The head file before the store: a file that cannot be written leaves
+  // the store as it was.
+  if (!args.save_head.empty()) {
+    Status saved = WriteHeadFile(args.save_head, *workload, *runs.front().measurement, backbone, docs.front().run_iri);
+    if (!saved.ok()) return ReportError(saved);
+  }
   // The head is described once, from the first device's run; an
   // inference-only run describes it only when no training run did.
   bool write_model = !args.infer;
@@ -486,6 +591,8 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   nlohmann::json out = nlohmann::json::array();
   for (std::size_t i = 0; i < runs.size(); ++i) {
     out.push_back(Summary(args, runs[i], docs[i], backbone, date));
+    if (!args.save_head.empty() && i == 0) out.back()["head_saved"] = args.save_head;
+    if (!args.load_head.empty()) out.back()["head_loaded"] = args.load_head;
     if (args.outputs) AddOutputs(*runs[i].measurement, out.back());
   }
   if (args.format == "json") {

@@ -37,6 +37,7 @@ struct TrainArgs {
   std::string on;                   // --on emulator --device D (cmd_emu.cc)
   std::vector<std::string> device;  // repeated --device
   bool infer = false, outputs = false;
+  std::string save_head, load_head;  // --on emulator: the trained head's state file
   unsigned jobs = 0;
   std::string task;
   std::vector<std::string> sensors;
@@ -188,7 +189,8 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   if (args.on == "emulator") {
     return RunTrainOnEmulator(options, {args.device, args.data, args.eval, args.label, args.model, args.format,
                                         args.features, args.hidden, args.steps, args.lr, args.seed,
-                                        args.infer, args.jobs, args.task, args.sensors, args.head, args.outputs});
+                                        args.infer, args.jobs, args.task, args.sensors, args.head, args.outputs,
+                                        args.save_head, args.load_head});
   }
   if (!args.on.empty() && args.on != "host") {
     return ReportError(InvalidArgument("unknown --on '" + args.on + "' (host, emulator)"));
@@ -434,6 +436,12 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_flag("--outputs", args->outputs,
                 "With --on emulator --model: print per evaluated sample the predicted class, its probability and "
                 "the backbone's outputs (from one more, uncounted QEMU run)");
+  cmd->add_option("--save-head", args->save_head,
+                  "With --on emulator: write the trained head (its parameters and input statistics, bit-exact "
+                  "from the MCU) to FILE (JSON), for --load-head");
+  cmd->add_option("--load-head", args->load_head,
+                  "With --on emulator: start from the head a --save-head FILE holds (or the run IRI of the run that "
+                  "saved it); with --infer, evaluate it");
   cmd->add_option("--jobs", args->jobs, "With --on emulator: parallel QEMU processes (default: the host's cores)");
   cmd->add_option("--task", args->task, "With --on emulator: the task the trained head is for (e.g. presence-detection)");
   cmd->add_option("--sensor", args->sensors, "With --on emulator: sensor kinds the head's inputs come from")

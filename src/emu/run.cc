@@ -95,12 +95,29 @@ std::string Tail(const std::string& text, std::size_t max_lines) {
 Status WriteSamples(const Workload& w, std::int32_t steps, std::int32_t inferences, const std::string& path,
                     float mode = 0.0f) {
   std::ofstream out(path, std::ios::binary);
+  const bool learns = mode == 0.0f || mode == 4.0f || mode == 5.0f || mode == 6.0f || mode == 7.0f;
+  // main.cc: mode + 8 starts from the saved head state that follows.
+  const bool with_state = learns && !w.head_state.empty();
   const float config[8] = {static_cast<float>(w.features), static_cast<float>(w.classes),
                            static_cast<float>(w.hidden_units), static_cast<float>(steps),
-                           static_cast<float>(inferences), w.learning_rate, static_cast<float>(w.seed), mode};
+                           static_cast<float>(inferences), w.learning_rate, static_cast<float>(w.seed),
+                           with_state ? mode + 8.0f : mode};
   const std::int32_t config_marker = -2;
   out.write(reinterpret_cast<const char*>(config), sizeof(config));
   out.write(reinterpret_cast<const char*>(&config_marker), sizeof(config_marker));
+  if (with_state) {
+    const std::int32_t state_marker = -3;
+    auto record = [&](const float* data, std::size_t count) {
+      if (count == 0) return;
+      out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(count * sizeof(float)));
+      out.write(reinterpret_cast<const char*>(&state_marker), sizeof(state_marker));
+    };
+    const float seen = static_cast<float>(w.head_state.samples_seen);
+    record(&seen, 1);
+    record(w.head_state.mean.data(), w.head_state.mean.size());
+    record(w.head_state.m2.data(), w.head_state.m2.size());
+    record(w.head_state.params.data(), w.head_state.params.size());
+  }
   const auto n = static_cast<std::size_t>(w.features);
   auto put = [&](const std::vector<float>& x, const std::vector<std::int32_t>& y, std::int32_t count) {
     for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
@@ -108,7 +125,7 @@ Status WriteSamples(const Workload& w, std::int32_t steps, std::int32_t inferenc
       out.write(reinterpret_cast<const char*>(&y[i]), sizeof(std::int32_t));
     }
   };
-  if (mode == 0.0f || mode == 4.0f || mode == 5.0f || mode == 6.0f || mode == 7.0f) {
+  if (learns) {
     put(w.train_x, w.train_y, steps);
     put(w.eval_x, w.eval_y, inferences);
   }
@@ -399,6 +416,10 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
         if (per_sample_only) continue;
         if (name == "loss") m.losses.push_back(f);
         if (name == "accuracy") m.accuracy = f;
+        if (name == "head_seen") m.head_state.samples_seen = static_cast<std::int64_t>(f);
+        if (name == "head_mean") m.head_state.mean.push_back(f);
+        if (name == "head_m2") m.head_state.m2.push_back(f);
+        if (name == "head_param") m.head_state.params.push_back(f);
       } else if (kind == "log" && name == "stat" && !per_sample_only) {
         std::string stat_value;
         if (!(fields >> stat_value)) continue;

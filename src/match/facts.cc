@@ -151,6 +151,15 @@ Result<std::vector<ModelFacts>> FactSource::ModelsOf(const rdf::NestedResult& fa
     f.ForEach(i, "op", [&m](const rdf::Term& op) { AddUnique(m.ops, op.value); });
   }
   if (out.empty()) return out;
+  // A published description of a model described from its file is that
+  // model, whose figures win: listed once, as the other.
+  TINYKG_ASSIGN_OR_RETURN(const auto* twins, PublishedTwins());
+  if (!twins->empty()) {
+    std::erase_if(out, [&](const ModelFacts& m) { return twins->count(m.entity.iri) > 0; });
+    at.clear();
+    for (std::size_t i = 0; i < out.size(); ++i) at.emplace(out[i].entity.iri, i);
+    if (out.empty()) return out;
+  }
   TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult acc, RunBound(store_, "match-accuracy", "model", terms));
   Rows a(acc);
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -342,6 +351,38 @@ Result<std::vector<Entity>> FactSource::FindByIriOrName(const std::string& text,
     out.push_back(std::move(e));
   }
   return out;
+}
+
+Result<const std::map<std::string, std::string>*> FactSource::PublishedTwins() {
+  if (twins_) return &*twins_;
+  std::map<std::string, std::set<std::string>> found;
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult named, RunNamed(store_, "match-published-twins"));
+  Rows n(named);
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    if (n.Str(i, "twin") != n.Str(i, "model")) found[n.Str(i, "model")].insert(n.Str(i, "twin"));
+  }
+  for (const char* query : {"match-published-same-as", "match-published-same-as-of"}) {
+    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult same, RunNamed(store_, query));
+    Rows r(same);
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      if (r.Str(i, "twin") != r.Str(i, "model")) found[r.Str(i, "model")].insert(r.Str(i, "twin"));
+    }
+  }
+  std::map<std::string, std::string> twins;
+  for (auto& [published, others] : found) {
+    // A published description declared the same as another published one
+    // stands for neither.
+    std::erase_if(others, [&found](const std::string& o) { return found.count(o) > 0; });
+    if (others.size() == 1) twins.emplace(published, *others.begin());
+  }
+  twins_ = std::move(twins);
+  return &*twins_;
+}
+
+Result<std::string> FactSource::Canonical(const std::string& iri) {
+  TINYKG_ASSIGN_OR_RETURN(const auto* twins, PublishedTwins());
+  auto it = twins->find(iri);
+  return it == twins->end() ? iri : it->second;
 }
 
 Result<std::vector<NamedEntity>> FactSource::AllNames(bool model) {

@@ -108,6 +108,10 @@ Result<rdf::QueryResult> RunNamed(rdf::Store& store, std::string_view name,
 Result<rdf::QueryResult> RunBound(rdf::Store& store, std::string_view name, const std::string& variable,
                                   const std::vector<rdf::Term>& values);
 
+// RunBound with the OPTIONALs nested (rdf::RunQueryNested).
+Result<rdf::NestedResult> RunBoundNested(rdf::Store& store, std::string_view name, const std::string& variable,
+                                         const std::vector<rdf::Term>& values);
+
 // Column access by variable name on a query result (which must outlive it).
 class Rows {
  public:
@@ -230,6 +234,20 @@ class FactSource {
   Result<std::vector<DeviceFacts>> CandidateDevices(const ModelFacts& m, bool all);
 
   Result<std::vector<Entity>> FindByIriOrName(const std::string& text, bool model);
+
+  // Published model descriptions (tkg:needsBasis tkg:PublishedMinimum, see
+  // src/rdf/published_needs.h) that describe a model tinykg also described
+  // from its file: the same schema:name and that model states a
+  // tkg:contentHash (the published graph states none), or owl:sameAs either
+  // way (match-published-twins.rq, match-published-same-as*.rq). Published
+  // IRI -> the other model's IRI, only where there is exactly one such model
+  // (two files under one name stay two models). The file's figures win: the
+  // published description is not listed, and names resolve to the other.
+  // Three small queries, run once per FactSource; empty without published
+  // models.
+  Result<const std::map<std::string, std::string>*> PublishedTwins();
+  // `iri`, or the model that a published description `iri` stands for.
+  Result<std::string> Canonical(const std::string& iri);
   Result<std::vector<NamedEntity>> AllNames(bool model);
 
  private:
@@ -238,6 +256,7 @@ class FactSource {
   Result<std::vector<ModelFacts>> ModelsOf(const rdf::NestedResult& facts, const std::vector<rdf::Term>& terms);
 
   rdf::Store& store_;
+  std::optional<std::map<std::string, std::string>> twins_;
   std::optional<Catalog> catalog_;
 };
 

@@ -316,6 +316,7 @@ struct Matchmaker::Impl {
   FactSource facts;
 
   Result<Entity> Resolve(std::string_view text, bool model);
+  Status AddNeedsProvenance(const std::string& model_iri, Fit& fit);
 };
 
 Matchmaker::Matchmaker(rdf::Store& store) : impl_(std::make_unique<Impl>(store)) {}
@@ -326,6 +327,31 @@ Result<Entity> Matchmaker::Impl::Resolve(std::string_view text, bool model) {
   if (text.empty()) return InvalidArgument(std::string("empty ") + what + " name");
   // 1. Exact IRI or exact name, answered by the graph directly.
   TINYKG_ASSIGN_OR_RETURN(std::vector<Entity> exact, facts.FindByIriOrName(std::string(text), model));
+  // A published description of a model described from its file names that
+  // model (FactSource::PublishedTwins): one model, not two.
+  auto canonical = [&](std::set<std::string>& iris) -> Status {
+    std::set<std::string> mapped;
+    for (const auto& iri : iris) {
+      TINYKG_ASSIGN_OR_RETURN(std::string c, facts.Canonical(iri));
+      mapped.insert(std::move(c));
+    }
+    iris = std::move(mapped);
+    return Status::Ok();
+  };
+  if (model && !exact.empty()) {
+    std::vector<Entity> mapped;
+    for (const Entity& e : exact) {
+      TINYKG_ASSIGN_OR_RETURN(std::string c, facts.Canonical(e.iri));
+      if (std::any_of(mapped.begin(), mapped.end(), [&c](const Entity& m) { return m.iri == c; })) continue;
+      if (c == e.iri) {
+        mapped.push_back(e);
+        continue;
+      }
+      TINYKG_ASSIGN_OR_RETURN(std::vector<Entity> other, facts.FindByIriOrName(c, true));
+      mapped.push_back(other.empty() ? Entity{c, e.name} : other.front());
+    }
+    exact = std::move(mapped);
+  }
   if (exact.size() == 1) return exact.front();
   if (exact.size() > 1) {
     std::string list;
@@ -350,6 +376,10 @@ Result<Entity> Matchmaker::Impl::Resolve(std::string_view text, bool model) {
     }
     return Entity{iri, iri};
   };
+  if (model) {
+    TINYKG_RETURN_IF_ERROR(canonical(same));
+    TINYKG_RETURN_IF_ERROR(canonical(prefixed));
+  }
   if (same.size() == 1) return entity_of(*same.begin());
   if (same.empty() && prefixed.size() == 1) return entity_of(*prefixed.begin());
   const std::set<std::string>& ambiguous = same.empty() ? prefixed : same;
@@ -506,7 +536,52 @@ Result<Fit> Matchmaker::Explain(const Entity& model, const Entity& device, std::
   if (!devices.empty()) d = devices.front();
   Filters filters;
   filters.max_latency_ms = max_latency_ms;
-  return Evaluate(m, d, *catalog, filters);
+  Fit fit = Evaluate(m, d, *catalog, filters);
+  TINYKG_RETURN_IF_ERROR(impl_->AddNeedsProvenance(model.iri, fit));
+  return fit;
+}
+
+// Where the RAM and flash needs of explain's model come from: a published
+// description's figures (basis "published"), or the model's file when a
+// published description of the same model states other figures (basis
+// "file", the published ones named but not used).
+Status Matchmaker::Impl::AddNeedsProvenance(const std::string& model_iri, Fit& fit) {
+  const rdf::Term model = rdf::Term::Iri(model_iri);
+  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult basis, RunBound(facts.store(), "match-needs-basis", "model", {model}));
+  Rows b(basis);
+  const std::string published = std::string(vocab::kTkg) + "PublishedMinimum";
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (b.Str(i, "basis") != published) continue;
+    for (Constraint& c : fit.constraints) {
+      if ((c.name != "ram" && c.name != "flash") || !c.need) continue;
+      if (c.basis.empty()) c.basis = "published";
+      c.message += std::string(" (published figure: the description's schema:minValue in kB of 1000 bytes, ") +
+                   (c.name == "ram" ? "TFLite Micro 2.4's arena" : "the model file's size") +
+                   ", with no runtime allowance)";
+    }
+    return Status::Ok();
+  }
+  TINYKG_ASSIGN_OR_RETURN(const auto* twins, facts.PublishedTwins());
+  std::vector<rdf::Term> described;
+  for (const auto& [published_iri, twin] : *twins) {
+    if (twin == model_iri) described.push_back(rdf::Term::Iri(published_iri));
+  }
+  if (described.empty()) return Status::Ok();
+  TINYKG_ASSIGN_OR_RETURN(rdf::NestedResult rows, RunBoundNested(facts.store(), "match-model-facts", "model", described));
+  Rows r(rows);
+  for (Constraint& c : fit.constraints) {
+    if (c.name != "ram" && c.name != "flash") continue;
+    std::string stated;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      auto v = r.Int(i, c.name == "ram" ? "ram_need" : "flash_need");
+      if (!v) continue;
+      stated += (stated.empty() ? "" : ", ") + FormatBytes(static_cast<double>(*v)) + " <" + r.Str(i, "model") + ">";
+    }
+    if (stated.empty()) continue;
+    if (c.basis.empty()) c.basis = "file";
+    c.message += " (need from the model's file, which wins; the published description states " + stated + ")";
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<DeviceFacts>> Matchmaker::DeviceFactsOf(const Entity* device) {
@@ -518,8 +593,11 @@ Result<std::vector<DeviceFacts>> Matchmaker::DeviceFactsOf(const Entity* device)
 
 Result<std::vector<Entity>> Matchmaker::Models() {
   TINYKG_ASSIGN_OR_RETURN(std::vector<NamedEntity> all, impl_->facts.AllNames(true));
+  TINYKG_ASSIGN_OR_RETURN(const auto* twins, impl_->facts.PublishedTwins());
   std::vector<Entity> out;
-  for (auto& n : all) out.push_back(std::move(n.entity));
+  for (auto& n : all) {
+    if (!twins->count(n.entity.iri)) out.push_back(std::move(n.entity));
+  }
   std::sort(out.begin(), out.end(), ByName);
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include "tinykg/base/text.h"
 #include "tinykg/match/bench.h"
+#include "tinykg/rdf/vocab.h"
 
 namespace tinykg::match {
 
@@ -289,6 +290,14 @@ Result<ReportData> GatherReport(rdf::Store& store, const ReportContext& context)
   data.named_graphs = static_cast<std::size_t>(stats.graphs);
   TINYKG_RETURN_IF_ERROR(GatherLayers(store, data));
   TINYKG_RETURN_IF_ERROR(GatherRuns(store, data));
+  {
+    // Needs read from a published description (src/rdf/published_needs.h).
+    TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult basis, RunNamed(store, "match-needs-basis"));
+    Rows b(basis);
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      if (b.Str(i, "basis") == std::string(vocab::kTkg) + "PublishedMinimum") data.published_needs.insert(b.Str(i, "model"));
+    }
+  }
   TINYKG_RETURN_IF_ERROR(GatherDeployments(store, data));
   TINYKG_RETURN_IF_ERROR(GatherUnevaluated(store, data));
   PickWinners(data);

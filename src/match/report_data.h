@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,6 +110,7 @@ struct ReportData {
   Catalog catalog;
   std::map<std::string, std::vector<LayerRow>> layers;  // model IRI -> layers by index
   std::vector<EmulatorRun> runs;                        // newest first
+  std::set<std::string> published_needs;                // models whose needs are published figures
   std::vector<DeploymentRow> deployments;               // newest first
   std::vector<UnevaluatedDevice> unevaluated;
   std::vector<ReportWinner> winners;

@@ -52,12 +52,14 @@ std::string Names(const std::vector<std::string>& iris) {
   return out.empty() ? "-" : out;
 }
 
-// A model's RAM/flash need: estimated from its file, or measured when an
-// emulator run wrote the model (the online heads of `train --on emulator`).
+// A model's RAM/flash need: estimated from its file, measured when an
+// emulator run wrote the model (the online heads of `train --on emulator`),
+// or published (a published description's schema:minValue figures).
 const char* NeedMarker(const ReportData& data, const ModelFacts& m) {
   for (const EmulatorRun& r : data.runs) {
     if (r.model_iri == m.entity.iri) return "[M]";
   }
+  if (data.published_needs.count(m.entity.iri)) return "[P]";
   return "[E]";
 }
 
@@ -121,7 +123,8 @@ void Header(const ReportData& data, ReportDoc& doc) {
        Plural(data.named_graphs, "named graph", "named graphs") + " in the store"});
   doc.Paragraph("Where each figure comes from (marked after the figure):");
   doc.List(
-      {"[P] published: datasheets and papers (device budgets, published accuracy records)",
+      {"[P] published: datasheets and papers (device budgets, published accuracy records, the RAM and flash "
+       "needs of models only a published description states)",
        "[E] estimated by tinykg: a model's RAM and flash need from its file (TFLite Micro arena plan plus "
        "runtime code table), latency = MACs x cycles per MAC of the core (kg/cores.ttl) / clock",
        "[C] calibrated: a float model's latency from the kernel cost per MAC measured on the emulator for that core",

@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "published_needs.h"
 #include "tinykg/rdf/vocab.h"
 
 namespace tinykg::rdf::internal {
@@ -67,7 +68,7 @@ std::string Key(const Triple& t) {
 }  // namespace
 
 std::vector<Triple> Hierarchy::Entailed(const std::vector<Triple>& doc) const {
-  std::vector<Triple> out;
+  std::vector<Triple> out = PublishedModelNeeds(doc);
   if (classes_.empty() && properties_.empty()) return out;
   // Only triples an entailment can repeat go into the set: rdf:type,
   // subClassOf, subPropertyOf, and the predicates that are some property's

@@ -22,7 +22,9 @@ class Hierarchy {
   bool empty() const { return classes_.empty() && properties_.empty(); }
 
   // Triples entailed by `doc` under rdfs9 (type inheritance), rdfs7
-  // (subproperty) and rdfs5/rdfs11 (transitivity), minus those in `doc`.
+  // (subproperty) and rdfs5/rdfs11 (transitivity), minus those in `doc`;
+  // first the needs of published model descriptions (published_needs.h),
+  // which every backend so materialises with the closure.
   std::vector<Triple> Entailed(const std::vector<Triple>& doc) const;
 
  private:

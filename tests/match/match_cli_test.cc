@@ -59,7 +59,7 @@ TEST_F(MatchCli, Explain_Json_HasEveryConstraintWithNumbers) {
 TEST_F(MatchCli, Explain_Text_SaysHowShort) {
   CliRun r = Run("explain --model ARM_MicroNet_VWW_3 --device 'Arduino Nano 33 BLE'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("RAM: needs 208.5 kB, device has 172.0 kB free — short by 36.5 kB"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("RAM: needs 209.0 kB, device has 172.0 kB free — short by 37.0 kB"), std::string::npos) << r.out;
 }
 
 TEST_F(MatchCli, UnknownModel_ExitsOneWithDidYouMean) {

@@ -23,6 +23,21 @@ TEST(MemoryPlan, LargestFirstFirstFit) {
   EXPECT_EQ(plan.size, 144);
 }
 
+// TFLite Micro's GreedyMemoryPlanner fills its sort arrays from the tail, so
+// the stable size sort keeps equal-sized buffers in reverse order of adding:
+// here the second 32 goes first (next to the 64), the first one after it.
+// In insertion order the plan would be 112 bytes (the MLPerf Tiny VWW model's
+// first four activations, in units of 3,072 bytes).
+TEST(MemoryPlan, EqualSizesArePlacedLastAddedFirstAsTflm) {
+  const std::vector<PlanBuffer> buffers = {{48, 0, 0}, {32, 0, 1}, {32, 1, 2}, {64, 2, 3}};
+  const MemoryPlan plan = PlanGreedy(buffers);
+  EXPECT_EQ(plan.offsets[3], 0);
+  EXPECT_EQ(plan.offsets[0], 0);
+  EXPECT_EQ(plan.offsets[2], 64);
+  EXPECT_EQ(plan.offsets[1], 96);
+  EXPECT_EQ(plan.size, 128);
+}
+
 TEST(MemoryPlan, EmptyPlan) { EXPECT_EQ(PlanGreedy({}).size, 0); }
 
 }  // namespace

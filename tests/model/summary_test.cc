@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "tinykg/model/tflm_arena.h"
@@ -72,6 +74,57 @@ TEST(ModelSummary, ArenaReproducesMeasurementsExactly) {
     auto s = SummarizeFile(PathOf(p.path));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     EXPECT_EQ(s->arena_bytes, p.arena) << p.path;
+  }
+}
+
+// A published figure outside the calibration set: the SeLoC-ML model graph
+// (Haoyu-R/SeLoC-ML semantic_description/tflite_models.ttl) states
+// ARM_MicroNet_VWW_3's RAM requirement as schema:minValue 206.976 kB, TFLite
+// Micro 2.4's arena_used_bytes(). The estimate met it only once equal-sized
+// buffers were planned in TFLM's order (memory_plan.h); 512 bytes short before.
+TEST(ModelSummary, MicroNetVww3ArenaMatchesThePublishedGraph) {
+  auto s = SummarizeFile(Seloc("ARM_MicroNet_VWW_3.tflite"));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->arena_bytes, 206976);
+}
+
+// The MLPerf Tiny visual wake words reference models (mlcommons/tiny
+// benchmark/training/visual_wake_words/trained_models, commit 1afd2c9;
+// md5 f0b011416abee0343a5d130cb1f4c18f int8, c777d35ddb2ba1a6b9f2b72d9bc59728
+// float). TFLite Micro 2.4's arena for them is 9,216 elements (one 96x96
+// plane) above what tinykg planned when equal-sized buffers kept insertion
+// order: 125,776 + 9,216 B int8, 294,608 + 36,864 B float (figures of
+// issue 16; no measured VWW figure is in ../shared/data). TFLM's greedy
+// planner (GreedyMemoryPlanner::CalculateOffsetsIfNeeded) adds online-planned
+// buffers to its sort arrays from the tail, so its stable sort places the
+// 48x48x8 activations of operators 0 and 1 in reverse order, and the one
+// written by operator 0 lands above the 48x48x16 one. The files are not in
+// ../shared/data: the test reads them from there or from $TINYKG_MODELS_DIR,
+// and is skipped (saying so) when neither has them.
+TEST(ModelSummary, MlperfTinyVwwArenaAsTflm) {
+  struct Want {
+    const char* file;
+    std::int64_t arena, activation_plan;
+  };
+  const Want wants[] = {{"vww_96_int8.tflite", 134992, 73728}, {"vww_96_float.tflite", 331472, 294912}};
+  int found = 0;
+  for (const Want& w : wants) {
+    std::string path = Models(w.file);
+    if (const char* dir = std::getenv("TINYKG_MODELS_DIR"); !std::filesystem::exists(path) && dir != nullptr) {
+      path = std::string(dir) + "/" + w.file;
+    }
+    if (!std::filesystem::exists(path)) continue;
+    ++found;
+    auto s = SummarizeFile(path);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ(s->arena_bytes, w.arena) << w.file;
+    EXPECT_EQ(s->activation_peak_bytes, w.activation_plan) << w.file;
+    ASSERT_EQ(s->inputs.size(), 1u);
+    EXPECT_EQ(s->inputs[0].ShapeString(), "1x96x96x3");
+  }
+  if (found == 0) {
+    GTEST_SKIP() << "vww_96_int8.tflite / vww_96_float.tflite not in " << Models("")
+                 << " or $TINYKG_MODELS_DIR (mlcommons/tiny benchmark/training/visual_wake_words/trained_models)";
   }
 }
 

@@ -26,7 +26,13 @@
 //   frame of raw audio (`features` = 480 int16 values as floats) and the
 //   head learns from its MLPerf Tiny KWS MFCC (engine/mfcc.h, gain 1/32768):
 //   the audio front end on the device.
-// Output: "result loss <bits>" per step, "result accuracy <bits>", then
+//   modes 8, 12, 13, 14, 15: modes 0, 4, 5, 6, 7 with a saved head state
+//   right after the config record, each part one record, label -3: the
+//   samples seen (1 float), the features' running mean and M2 (features
+//   floats each, only when the learner normalises) and the head's
+//   parameters.
+// Output: "result loss <bits>" per step, "result accuracy <bits>", then the
+// head's state ("result head_seen|head_mean|head_m2|head_param <bits>"), then
 // "log stat <name> <decimal>" lines for the memory figures. Exit code 0,
 // 1 for a bad stream, 2 when the arena is too small.
 #include <array>
@@ -109,6 +115,9 @@ extern "C" int FirmwareMain() {
   if (PlatformReadSample(config, &marker) != Status::kOk || marker != -2) {
     return Fail("error: the sample stream has no config record", 1);
   }
+  // Modes 8, 12-15: modes 0, 4-7 starting from a saved head state (below).
+  const bool load_state = config[7] >= 8.0f;
+  if (load_state) config[7] -= 8.0f;
   const auto features = static_cast<std::size_t>(config[0]);
   const auto classes = static_cast<std::int32_t>(config[1]);
   const auto hidden_units = static_cast<std::int32_t>(config[2]);
@@ -186,6 +195,21 @@ extern "C" int FirmwareMain() {
   }
   LogStat("head_macs", static_cast<std::uint32_t>(learner.head().macs()));
   LogStat("head_layers", static_cast<std::uint32_t>(learner.head().layer_count()));
+  if (load_state) {
+    // Read into the learner's own storage: no buffer of its own.
+    float seen = 0.0f;
+    std::int32_t state_marker = 0;
+    if (PlatformReadSample(std::span<float>(&seen, 1), &state_marker) != Status::kOk || state_marker != -3) {
+      return Fail("error: the stream has no head state", 1);
+    }
+    learner.set_samples_seen(static_cast<std::int64_t>(seen));
+    for (std::span<float> part : {learner.feature_mean(), learner.feature_m2(), learner.head().parameters()}) {
+      if (part.empty()) continue;
+      if (PlatformReadSample(part, &state_marker) != Status::kOk || state_marker != -3) {
+        return Fail("error: the head state does not match the head", 1);
+      }
+    }
+  }
 
   std::int32_t label = 0;
   for (std::int32_t step = 0; step < train_steps; ++step) {
@@ -217,6 +241,13 @@ extern "C" int FirmwareMain() {
   if (inferences > 0) {
     PlatformReportResult("accuracy", static_cast<float>(correct) / static_cast<float>(inferences));
   }
+  // The head's state, so the host can save the trained head. Every run of
+  // a measurement reports it once, so it cancels out of the per-step and
+  // per-inference counts (they are differences between runs).
+  PlatformReportResult("head_seen", static_cast<float>(learner.samples_seen()));
+  for (float v : learner.feature_mean()) PlatformReportResult("head_mean", v);
+  for (float v : learner.feature_m2()) PlatformReportResult("head_m2", v);
+  for (float v : learner.head().parameters()) PlatformReportResult("head_param", v);
   LogStat("arena_high_water", static_cast<std::uint32_t>(arena.persistent_used() + arena.scratch_high_water()));
   LogStat("stack_high_water", StackHighWater());
   return 0;

@@ -31,6 +31,16 @@ struct DeviceLimits {
   std::uint64_t stack_bytes = 4096;  // reserved at the top of RAM
 };
 
+// A trained head's state as the firmware reports it after a run (bit-exact):
+// samples seen, the running mean and M2 of each head input (empty when the
+// learner does not normalise) and the head's parameters
+// (engine::OnlineLearner's state).
+struct HeadState {
+  std::int64_t samples_seen = 0;
+  std::vector<float> mean, m2, params;
+  bool empty() const { return params.empty(); }
+};
+
 // An online-learning run: a dense head (optionally one ReLU hidden layer)
 // trained with SGD on `train` samples one by one, then evaluated on `eval`.
 // Features are row-major, features floats per sample.
@@ -57,6 +67,9 @@ struct Workload {
   // device (firmware modes 6/7, engine/mfcc.h at gain 1/32768); exclusive
   // with model_blob.
   bool mfcc_frames = false;
+  // Start from this state (an earlier run's Measurement::head_state) instead
+  // of a freshly initialised head; its sizes must be the head's.
+  HeadState head_state;
 };
 
 struct Measurement {
@@ -86,6 +99,7 @@ struct Measurement {
   // predicted class and its softmax probability, bit-exact.
   std::vector<std::int32_t> predictions;
   std::vector<float> confidences;
+  HeadState head_state;  // after the last counted run: the trained head
 };
 
 // How a run is carried out (none of this changes the figures).

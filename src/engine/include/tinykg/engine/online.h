@@ -71,6 +71,15 @@ class OnlineLearner {
   Network& head() { return head_; }
   MemoryReport memory() const;
 
+  // The trained state, for saving a head and evaluating it later: the
+  // samples seen, the running standardisation statistics (mean and M2 per
+  // feature; empty spans without `normalize`) and head().parameters(). The
+  // spans are the learner's own storage (valid after Build): writing them
+  // restores a saved state without another buffer.
+  std::span<float> feature_mean() { return mean_; }
+  std::span<float> feature_m2() { return m2_; }
+  void set_samples_seen(std::int64_t seen) { seen_ = seen; }
+
  private:
   Status Features(std::span<const float> sample, bool update_statistics);
 

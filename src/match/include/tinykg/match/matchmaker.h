@@ -92,7 +92,10 @@ struct Constraint {
   bool ok = true;
   bool flagged = false;   // holds, but with a caveat (float without FPU, unknown)
   std::string message;    // one line for people: "RAM: needs 207.0 kB, ..."
-  std::string basis;      // latency: "measured", "calibrated" or "table"; else empty
+  std::string basis;      // latency: "measured", "calibrated" or "table"; RAM/flash: "default" (the
+                          // device's free figure is a default), else "published" (the model's need is a
+                          // published description's figure) or "file" (from the model's file, a published
+                          // description states another); else empty
 };
 
 struct Fit {

@@ -2,7 +2,8 @@
 // Micro's GreedyMemoryPlanner (tensorflow/lite/micro/memory_planner).
 //
 // Every buffer has a size and a lifetime [first_used, last_used] in operator
-// steps. Buffers are taken largest first (ties keep insertion order); each is
+// steps. Buffers are taken largest first (equal sizes: the last added first,
+// as TFLM's planner orders them, see memory_plan.cc); each is
 // put at the lowest offset where it does not overlap, in both address and
 // lifetime, any buffer already placed ("first fit"). The plan's size is the
 // highest end offset. No heap use beyond the returned vectors; O(n^2).
