@@ -403,6 +403,7 @@ void PrintTable(const nlohmann::json& out) {
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args) {
   const std::vector<std::string>& names = args.devices;
   if (names.empty()) return ReportError(InvalidArgument("--on emulator needs --device DEVICE (repeat for several)"));
+  if (Status named = CheckKnownNames(args.task, args.sensors); !named.ok()) return ReportError(named);
   auto store = OpenStore(options);
   if (!store.ok()) {
     ReportError(store.status());

@@ -11,6 +11,7 @@
 #include "progress.h"
 #include "store_access.h"
 #include "tinykg/base/file.h"
+#include "tinykg/rdf/known_names.h"
 #include "tinykg/rdf/reserved.h"
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/td/board.h"
@@ -61,8 +62,14 @@ Status ParseDeviceFacts(ImportArgs& args) {
     TINYKG_ASSIGN_OR_RETURN(std::int64_t v, ParseBytes("--free-flash", args.free_flash));
     args.device.free_flash_bytes = v;
   }
-  for (const auto& s : args.sensors) args.device.sensor_kinds.push_back(match::SensorIri(s));
-  for (const auto& r : args.runtimes) args.device.runtimes.push_back(match::RuntimeIri(r));
+  for (const auto& s : args.sensors) {
+    TINYKG_ASSIGN_OR_RETURN(std::string iri, rdf::ResolveName(rdf::NameKind::kSensor, s));
+    args.device.sensor_kinds.push_back(std::move(iri));
+  }
+  for (const auto& r : args.runtimes) {
+    TINYKG_ASSIGN_OR_RETURN(std::string iri, rdf::ResolveName(rdf::NameKind::kRuntime, r));
+    args.device.runtimes.push_back(std::move(iri));
+  }
   return Status::Ok();
 }
 
