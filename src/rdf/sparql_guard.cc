@@ -515,17 +515,18 @@ Status CheckNoFullTextConnector(std::string_view sparql) {
       for (const char* ns : kNamespaces) connector |= t.text.find(ns) != std::string::npos;
     }
     std::string prefix;
-    if (t.kind != Tok::kPname || !PrefixOfToken(t, prefix) || !is_undeclared(prefix)) continue;
+    if (t.kind != Tok::kPname || !PrefixOfToken(t, prefix)) continue;
     const std::string local = t.text.substr(t.text.find(':') + 1);
+    // The search words, for the hint (used only when it is a connector).
+    if ((local == "searchTerm" || local == "query") && i + 1 < toks.size() && toks[i + 1].kind == Tok::kLiteral) {
+      const std::string& lit = toks[i + 1].text;
+      const size_t close = lit.find(lit[0], 1);
+      if (close != std::string::npos) term = lit.substr(1, close - 1);
+    }
+    if (!is_undeclared(prefix)) continue;
     if (prefix == "luc" || prefix == "luc-index" || prefix == "inst") connector = true;
     for (const char* name : kTerms) {
-      if (local != name) continue;
-      if (prefix.empty() || prefix == "luc") connector = true;
-      if ((local == "searchTerm" || local == "query") && i + 1 < toks.size() && toks[i + 1].kind == Tok::kLiteral) {
-        const std::string& lit = toks[i + 1].text;
-        const size_t close = lit.find(lit[0], 1);
-        if (close != std::string::npos) term = lit.substr(1, close - 1);
-      }
+      if (local == name && (prefix.empty() || prefix == "luc")) connector = true;
     }
   }
   if (!connector) return Status::Ok();
