@@ -252,13 +252,16 @@ TEST_F(Interface, Aliases_AreTheSameInEveryCommand) {
 // tinykg's own records use dcterms:date and dcterms:source; the published
 // S3N core declares other dcterms: terms (as owl:AnnotationProperty), which
 // made every run warn that tinykg's were undeclared.
-TEST_F(Interface, TrainOnEmulator_WithThePublishedSchemaLoaded_WarnsAboutNothingOfItsOwn) {
+TEST_F(Interface, TrainOnEmulatorAndFleet_WithThePublishedSchemaLoaded_WarnAboutNothingOfTheirOwn) {
   ASSERT_EQ(Tinykg(store_.path(), "-q load " + kSeloc + "schema/*.ttl").exit_code, 0);
   const std::string occupancy = std::string(TINYKG_SHARED_DATA) + "/datasets/occupancy/datatraining.txt";
   CliRun r = Tinykg(store_.path(), "train --on emulator --device Arduino-Nano-BLE-33_1 --data " + occupancy +
                                        " --label Occupancy --steps 50 --task presence --sensor co2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  CliRun fleet = Tinykg(store_.path(), "fleet train --device-class mps2-an386 --count 2 --rounds 1");
+  ASSERT_EQ(fleet.exit_code, 0) << fleet.err;
+  EXPECT_EQ(fleet.err.find("warning"), std::string::npos) << fleet.err;
   // The undeclared-term check still works where it should (ms200.ttl).
   CliRun ms200 = Tinykg(store_.path(), "load " + kSeloc + "devices/ms200.ttl");
   EXPECT_NE(ms200.err.find("sosa_extend/:Magnetometer> is used but no loaded ontology declares it"),
