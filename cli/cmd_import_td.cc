@@ -14,6 +14,7 @@
 #include "tinykg/rdf/known_names.h"
 #include "tinykg/rdf/reserved.h"
 #include "tinykg/match/matchmaker.h"
+#include "tinykg/match/table.h"
 #include "tinykg/td/board.h"
 #include "tinykg/td/device_facts.h"
 #include "tinykg/td/thing_description.h"
@@ -81,7 +82,9 @@ void AddCommonOptions(CLI::App* cmd, ImportArgs& args) {
   cmd->add_option("--schema-dir", args.schema_dir, "Directory of the TD/TM JSON Schemas");
   cmd->add_flag("--keep-going", args.keep_going, "Import the valid documents, report the rest");
   cmd->add_flag("--dry-run", args.dry_run, "Check and convert only; write nothing");
-  cmd->add_option("--format", args.format, "Output: summary|nquads (nquads with --dry-run)");
+  cmd->add_option("--format", args.format,
+                  "table|json|csv|tsv|md: one row per document (graph, kind, triples, source); nquads with "
+                  "--dry-run: the statements (summary: another name for table)");
   cmd->add_option("--free-ram", args.free_ram,
                   "RAM left for a model (bytes, or 172kB / 168KiB); default: RAM total - 12 kB runtime reserve");
   cmd->add_option("--free-flash", args.free_flash,
@@ -229,6 +232,26 @@ int RejectKindConflicts(rdf::Store& store, std::vector<td::TdReadResult>& accept
   return rejected;
 }
 
+// table (summary): the tab-separated lines scripts already read (nquads
+// prints them too when it imports); json, csv, tsv, md: the one output
+// layer's forms.
+bool TableLines(const ImportArgs& args) {
+  return args.format == "summary" || args.format == "table" || args.format == "nquads";
+}
+
+Status CheckFormat(const ImportArgs& args) {
+  if (args.format == "summary" || args.format == "nquads") return Status::Ok();
+  return match::TableFormatFromName(args.format).status();
+}
+
+void PrintRows(const ImportArgs& args, const std::vector<const rdf::GraphDocument*>& docs) {
+  match::TextTable t;
+  t.columns = {"graph", "kind", "triples", "source"};
+  t.kinds = {match::ColumnKind::kText, match::ColumnKind::kText, match::ColumnKind::kNumber, match::ColumnKind::kText};
+  for (const rdf::GraphDocument* d : docs) t.rows.push_back({d->iri, d->kind, std::to_string(d->triples.size()), d->source});
+  std::cout << match::RenderTable(t, *match::TableFormatFromName(args.format));
+}
+
 int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
                  std::vector<td::TdReadResult>& accepted, int rejected) {
   const int superseded = ResolveDuplicateIds(accepted, args, global, rejected);
@@ -238,6 +261,12 @@ int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
     return kExitFailure;
   };
   if (rejected > 0 && !args.keep_going) return refuse();
+  if (args.dry_run && !TableLines(args)) {
+    std::vector<const rdf::GraphDocument*> rows;
+    for (const auto& r : accepted) rows.push_back(&r.document);
+    PrintRows(args, rows);
+    return rejected > 0 ? kExitFailure : kExitOk;
+  }
   if (args.dry_run) {
     for (const auto& r : accepted) {
       if (args.format == "nquads") {
@@ -281,10 +310,13 @@ int WriteOrPrint(const ImportArgs& args, const GlobalOptions& global,
     return kExitStore;
   }
   size_t replaced = 0;
+  std::vector<const rdf::GraphDocument*> rows;
   for (const auto& d : docs) {
-    std::cout << d.iri << "\t" << d.kind << "\t" << d.source << "\n";
+    if (TableLines(args)) std::cout << d.iri << "\t" << d.kind << "\t" << d.source << "\n";
+    rows.push_back(&d);
     replaced += existing.count(d.iri);
   }
+  if (!TableLines(args)) PrintRows(args, rows);
   if (!global.quiet) {
     std::cerr << "tinykg: imported " << docs.size() << " document(s): " << docs.size() - replaced
               << " created, " << replaced << " replaced, " << rejected << " rejected";
@@ -303,9 +335,7 @@ void AddImportTdCommand(CLI::App& import, GlobalOptions& options, Runner& run) {
   AddCommonOptions(cmd, *args);
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
-      if (args->format != "summary" && args->format != "nquads") {
-        return ReportError(InvalidArgument("unknown format '" + args->format + "' (summary|nquads)"));
-      }
+      if (Status format = CheckFormat(*args); !format.ok()) return ReportError(format);
       if (Status parsed = ParseDeviceFacts(*args); !parsed.ok()) return ReportError(parsed);
       auto files = ExpandPaths(args->paths);
       if (!files.ok()) return ReportError(files.status());
@@ -335,6 +365,7 @@ void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run
   AddCommonOptions(cmd, *args);
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
+      if (Status format = CheckFormat(*args); !format.ok()) return ReportError(format);
       if (Status parsed = ParseDeviceFacts(*args); !parsed.ok()) return ReportError(parsed);
       auto files = ExpandPaths(args->paths);
       if (!files.ok()) return ReportError(files.status());
@@ -353,7 +384,7 @@ void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run
         texts.emplace_back(f, td::BoardToTdText(*hw));
       }
       auto accepted = ReadAll(**reader, texts, *args, options, rejected);
-      if (args->dry_run && args->format == "summary") {
+      if (args->dry_run && (args->format == "summary" || args->format == "table")) {
         for (const auto& r : accepted) std::cout << r.document.original_text;
         return rejected > 0 ? kExitFailure : kExitOk;
       }

@@ -137,6 +137,7 @@ TEST_F(Interface, EveryCommandThatPrintsRows_TakesTheSameFormats) {
       "bench list",
       "bench select --device Arduino-Nano-BLE-33_1 --task kws",
       "import model --dry-run " + model,
+      "import td --dry-run " + std::string(TINYKG_SOURCE_DIR) + "/examples/device-td",
   };
   for (const auto& command : commands) {
     for (const char* format : {"table", "json", "csv", "tsv", "md"}) {
