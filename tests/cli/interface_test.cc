@@ -138,6 +138,7 @@ TEST_F(Interface, EveryCommandThatPrintsRows_TakesTheSameFormats) {
       "bench select --device Arduino-Nano-BLE-33_1 --task kws",
       "import model --dry-run " + model,
       "import td --dry-run " + std::string(TINYKG_SOURCE_DIR) + "/examples/device-td",
+      "fleet train --device-class CortexM4F --count 2 --rounds 1 --eval-tasks 3 --on host --no-record",
   };
   for (const auto& command : commands) {
     for (const char* format : {"table", "json", "csv", "tsv", "md"}) {
