@@ -41,6 +41,11 @@ int ReportError(const Status& status);
 // Prints "tinykg: warning: <text>" on stderr unless quiet.
 void Warn(const GlobalOptions& options, const std::string& text);
 
+// OK when `task` (may be empty) and every sensor name is one the one alias
+// table knows (rdf::ResolveName); kInvalidArgument with "did you mean"
+// otherwise. For commands that record the names as given.
+Status CheckKnownNames(const std::string& task, const std::vector<std::string>& sensors);
+
 // A subcommand sets `run` to what executes it after parsing.
 using Runner = std::function<int()>;
 

@@ -1,6 +1,5 @@
 // tinykg bench list | add | select: benchmark records in the graph.
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <iostream>
 
 #include "cli.h"
@@ -8,15 +7,12 @@
 #include "tinykg/match/bench.h"
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/match/table.h"
+#include "tinykg/rdf/known_names.h"
 
 namespace tinykg::cli {
 namespace {
 
-std::string Value(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string Value(double v) { return match::RawNumber(v); }
 
 void AddList(CLI::App& bench, GlobalOptions& options, Runner& run) {
   auto* cmd = bench.add_subcommand("list", "List benchmark records");
@@ -128,22 +124,38 @@ void AddSelect(CLI::App& bench, GlobalOptions& options, Runner& run) {
   cmd->add_option("--device", a->device, "Device IRI, name or unique prefix")->required();
   cmd->add_option("--task", a->task, "Task, e.g. keyword-spotting or PersonDetection")->required();
   cmd->add_option("--metric", a->metric, "accuracy (highest), latency or ram (lowest); default accuracy");
-  cmd->add_option("--format", a->format, "table|json");
+  cmd->add_option("--format", a->format, "table|json|csv|tsv|md (csv, tsv, md: one row)");
   cmd->callback([&options, &run, a] {
     run = [&options, a]() -> int {
-      if (a->format != "table" && a->format != "json") {
-        return ReportError(InvalidArgument("unknown format '" + a->format + "' (expected table or json)"));
-      }
+      auto format = match::TableFormatFromName(a->format);
+      if (!format.ok()) return ReportError(format.status());
+      auto resolved = rdf::ResolveName(rdf::NameKind::kTask, a->task);
+      if (!resolved.ok()) return ReportError(resolved.status());
+      const std::string task = *resolved;
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
       match::Matchmaker mm(**store);
       auto device = mm.ResolveDevice(a->device);
       if (!device.ok()) return ReportError(device.status());
-      std::string task = match::TaskIri(a->task);
       auto sel = match::SelectBest(**store, mm, *device, task, a->metric);
       if (!sel.ok()) return ReportError(sel.status());
-      if (a->format == "json") {
+      if (*format == match::TableFormat::kJson) {
         std::cout << match::SelectionJson(*sel, task, a->metric) << "\n";
+        return kExitOk;
+      }
+      if (*format != match::TableFormat::kTable) {
+        const bool raw = rdf::IsMachineFormat(*format);
+        match::TextTable t;
+        t.columns = {"device", "task", "metric", "model", "value", "unit", "basis", "record",
+                     raw ? "ram_margin_bytes" : "ram_margin", raw ? "latency_ms" : "latency", "candidates"};
+        const auto& margin = sel->fit.ram_margin_bytes;
+        const auto& latency = sel->fit.latency_ms;
+        t.rows.push_back({device->name, match::LocalName(task), a->metric, sel->fit.model.name, Value(sel->value),
+                          sel->unit, sel->basis, sel->record ? sel->record->iri : "",
+                          !margin ? "" : raw ? std::to_string(*margin) : match::FormatBytes(static_cast<double>(*margin)),
+                          !latency ? "" : raw ? match::RawNumber(*latency) : match::FormatMs(*latency),
+                          std::to_string(sel->candidates.size())});
+        std::cout << match::RenderTable(t, *format);
         return kExitOk;
       }
       std::cout << "best " << match::LocalName(task) << " model for " << device->name << " by " << a->metric

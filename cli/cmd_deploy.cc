@@ -25,6 +25,7 @@ int RunDeploy(const GlobalOptions& options, DeployArgs& args) {
   if (!args.learn.empty() && args.learn != "online") {
     return ReportError(InvalidArgument("unknown --learn '" + args.learn + "' (online)"));
   }
+  if (Status named = CheckKnownNames(args.request.task, {}); !named.ok()) return ReportError(named);
   args.request.learn_online = args.learn == "online";
   args.request.tinykg_version = TINYKG_VERSION;
   auto files = model::ModelFiles::ForStore(ResolveStoreSpec(options));

@@ -482,6 +482,7 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
         "(train --on emulator --device D --data TRAIN.csv --label L --save-head head.json, then --infer "
         "--load-head head.json), or give --model MODEL to measure a model's inference"));
   }
+  if (Status named = CheckKnownNames(args.task, args.sensors); !named.ok()) return ReportError(named);
   auto store = OpenStore(options);
   if (!store.ok()) {
     ReportError(store.status());

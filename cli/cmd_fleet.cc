@@ -24,6 +24,7 @@
 #include "tinykg/emu/device.h"
 #include "tinykg/emu/fleet.h"
 #include "tinykg/emu/target.h"
+#include "tinykg/match/table.h"
 #include "tinykg/rdf/vocab.h"
 #include "tinykg/train/method.h"
 #include "tinykg/train/sine.h"
@@ -253,24 +254,29 @@ void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devi
 }
 
 // One row per round (the first is scratch): the meta-test and the round's
-// instructions summed over its visits, separated by `sep`.
-void PrintRows(const emu::FleetResult& r, char sep) {
+// instructions summed over its visits, in csv, tsv or md (the one output
+// layer's table writer).
+void PrintRows(const emu::FleetResult& r, match::TableFormat format) {
   const train::MetaTest& scratch = r.scratch;
-  std::cout << "round" << sep << scratch.metric << "_before";
-  for (int s : scratch.steps) std::cout << sep << scratch.metric << "_after_" << s;
-  std::cout << sep << "visits" << sep << "instructions" << sep << "bytes\n";
+  match::TextTable t;
+  t.columns = {"round", scratch.metric + "_before"};
+  for (int s : scratch.steps) t.columns.push_back(scratch.metric + "_after_" + std::to_string(s));
+  for (const char* c : {"visits", "instructions", "bytes"}) t.columns.push_back(c);
   auto row = [&](const std::string& name, const train::MetaTest& e, const emu::FleetRound* round) {
-    std::cout << name << sep << Fixed(e.before, 6);
-    for (double m : e.after) std::cout << sep << Fixed(m, 6);
+    std::vector<std::string> cells = {name, Fixed(e.before, 6)};
+    for (double m : e.after) cells.push_back(Fixed(m, 6));
     std::uint64_t instructions = 0;
     if (round != nullptr) {
       for (const emu::FleetVisit& v : round->visits) instructions += v.instructions;
     }
-    std::cout << sep << (round != nullptr ? round->visits.size() : 0) << sep << instructions << sep
-              << (round != nullptr ? round->traffic.total() : 0) << "\n";
+    cells.push_back(std::to_string(round != nullptr ? round->visits.size() : 0));
+    cells.push_back(std::to_string(instructions));
+    cells.push_back(std::to_string(round != nullptr ? round->traffic.total() : 0));
+    t.rows.push_back(std::move(cells));
   };
   row("scratch", scratch, nullptr);
   for (const emu::FleetRound& round : r.rounds) row(std::to_string(round.round), round.test, &round);
+  std::cout << match::RenderTable(t, format);
 }
 
 // The run written back the way `train --on emulator` writes its runs
@@ -378,6 +384,8 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
 }
 
 int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
+  auto format = match::TableFormatFromName(args.format);
+  if (!format.ok()) return ReportError(format.status());
   const bool tabular = args.data != "sine";
   if (tabular && (args.label.empty() || args.eval.empty())) {
     std::cerr << "tinykg: error: --data FILE needs --label COLUMN and --eval FILE (held-out rows for the "
@@ -472,10 +480,10 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
       return kExitStore;
     }
   }
-  if (args.format == "json") {
+  if (*format == match::TableFormat::kJson) {
     std::cout << ResultJson(args, *devices, tabular_family, *result).dump() << "\n";
-  } else if (args.format == "csv" || args.format == "tsv") {
-    PrintRows(*result, args.format == "csv" ? ',' : '\t');
+  } else if (*format != match::TableFormat::kTable) {
+    PrintRows(*result, *format);
   } else {
     PrintTable(args, *devices, tabular_family, *result);
   }
@@ -527,8 +535,7 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--eval-steps", args->eval_steps, "Adaptation steps to report, e.g. 1,8,32")->delimiter(',');
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
   cmd->add_flag("--no-record", args->no_record, "Do not write the run into the store");
-  cmd->add_option("--format", args->format, "table|json|csv|tsv (csv, tsv: one row per round)")
-      ->check(CLI::IsMember({"table", "json", "csv", "tsv"}));
+  cmd->add_option("--format", args->format, "table|json|csv|tsv|md (csv, tsv, md: one row per round)");
   cmd->callback([&options, &run, args] { run = [&options, args] { return RunFleetTrain(options, *args); }; });
 }
 

@@ -16,9 +16,11 @@
 
 #include "cli.h"
 #include "store_access.h"
+#include "tinykg/match/table.h"
 #include "tinykg/model/graph.h"
 #include "tinykg/model/model_files.h"
 #include "tinykg/model/summary.h"
+#include "tinykg/rdf/known_names.h"
 #include "tinykg/rdf/reserved.h"
 
 namespace tinykg::cli {
@@ -42,12 +44,18 @@ struct ImportModelOptions {
 Result<model::ModelMetadata> FlagMetadata(const ImportModelOptions& o) {
   model::ModelMetadata m;
   if (!o.name.empty()) m.name = o.name;
-  if (!o.task.empty()) m.task = o.task;
+  if (!o.task.empty()) {
+    TINYKG_ASSIGN_OR_RETURN(std::string task, rdf::ResolveName(rdf::NameKind::kTask, o.task));
+    m.task = std::move(task);
+  }
   if (!o.dataset.empty()) m.dataset = o.dataset;
   if (!o.creator.empty()) m.creator = o.creator;
   if (!o.description.empty()) m.description = o.description;
   if (!o.category.empty()) m.category = o.category;
-  m.sensors = o.sensors;
+  for (const std::string& sensor : o.sensors) {
+    TINYKG_ASSIGN_OR_RETURN(std::string iri, rdf::ResolveName(rdf::NameKind::kSensor, sensor));
+    m.sensors.push_back(std::move(iri));
+  }
   for (const std::string& metric : o.metrics) {
     const auto eq = metric.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -65,20 +73,22 @@ Result<model::ModelMetadata> FlagMetadata(const ImportModelOptions& o) {
   return m;
 }
 
-void PrintTable(const std::vector<model::ModelSummary>& summaries) {
-  std::printf("%-40s %-6s %12s %12s %10s %10s %10s %6s\n", "name", "format", "macs", "params", "arena", "flash", "file",
-              "layers");
+// The dry run's rows: raw integers in every format (they are counts and
+// bytes already).
+match::TextTable SummaryTable(const std::vector<model::ModelSummary>& summaries) {
+  match::TextTable t;
+  t.columns = {"name", "format", "macs", "params", "arena", "flash", "file", "layers"};
   for (const model::ModelSummary& s : summaries) {
-    std::printf("%-40s %-6s %12lld %12lld %10lld %10lld %10lld %6zu\n", s.name.c_str(), s.format.c_str(),
-                static_cast<long long>(s.macs), static_cast<long long>(s.params), static_cast<long long>(s.arena_bytes),
-                static_cast<long long>(s.flash_bytes), static_cast<long long>(s.file_bytes), s.layers.size());
+    t.rows.push_back({s.name, s.format, std::to_string(s.macs), std::to_string(s.params),
+                      std::to_string(s.arena_bytes), std::to_string(s.flash_bytes), std::to_string(s.file_bytes),
+                      std::to_string(s.layers.size())});
   }
+  return t;
 }
 
 int Run(const ImportModelOptions& o, const GlobalOptions& global) {
-  if (o.format != "json" && o.format != "table") {
-    return ReportError(InvalidArgument("--format must be json or table"));
-  }
+  auto format = match::TableFormatFromName(o.format);
+  if (!format.ok()) return ReportError(format.status());
   auto flags = FlagMetadata(o);
   if (!flags.ok()) return ReportError(flags.status());
   std::map<std::string, model::ModelMetadata> csv;
@@ -112,8 +122,8 @@ int Run(const ImportModelOptions& o, const GlobalOptions& global) {
   }
 
   if (o.dry_run) {
-    if (o.format == "table") {
-      PrintTable(summaries);
+    if (*format != match::TableFormat::kJson) {
+      std::cout << match::RenderTable(SummaryTable(summaries), *format);
     } else if (summaries.size() == 1) {
       std::cout << model::SummaryToJson(summaries.front()) << "\n";
     } else {
@@ -145,7 +155,7 @@ int Run(const ImportModelOptions& o, const GlobalOptions& global) {
   auto kept = model::PutModels(**store, *files, models);
   FlushWarnings(global, **store);
   if (!kept.ok()) return ReportError(kept.status());
-  if (o.format == "json") {
+  if (*format == match::TableFormat::kJson) {
     std::cout << "[";
     for (std::size_t i = 0; i < docs.size(); ++i) {
       std::cout << (i ? "," : "") << "\n  {\"file\": \"" << rdf::EscapeLiteral(o.files[i]) << "\", \"graph\": \""
@@ -154,6 +164,13 @@ int Run(const ImportModelOptions& o, const GlobalOptions& global) {
                 << "}";
     }
     std::cout << "\n]\n";
+  } else if (*format != match::TableFormat::kTable) {
+    match::TextTable t;
+    t.columns = {"file", "graph", "triples", "kept"};
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      t.rows.push_back({o.files[i], models[i].graph.iri, std::to_string(models[i].graph.triples.size()), (*kept)[i]});
+    }
+    std::cout << match::RenderTable(t, *format);
   } else {
     for (std::size_t i = 0; i < docs.size(); ++i) {
       std::cout << "imported " << o.files[i] << " as <" << models[i].graph.iri << "> ("
@@ -171,7 +188,7 @@ void AddImportModelCommand(CLI::App& import, GlobalOptions& options, Runner& run
   auto* cmd = import.add_subcommand("model", "Import .tflite/.onnx models (layers, MACs, flash, arena)");
   cmd->add_option("files", o->files, "Model files (.tflite, .onnx)")->required();
   cmd->add_flag("--dry-run", o->dry_run, "Print the summary, write nothing");
-  cmd->add_option("--format", o->format, "Output: table (default) or json");
+  cmd->add_option("--format", o->format, "table|json|csv|tsv|md");
   cmd->add_option("--metadata-csv", o->metadata_csv,
                   "CSV of metadata keyed by file name (columns of seloc-ml/models_metadata.csv)");
   cmd->add_option("--name", o->name, "Model name (default: file stem)");

@@ -12,8 +12,10 @@
 #include "progress.h"
 #include "store_access.h"
 #include "tinykg/base/file.h"
+#include "tinykg/rdf/known_names.h"
 #include "tinykg/rdf/reserved.h"
 #include "tinykg/match/matchmaker.h"
+#include "tinykg/match/table.h"
 #include "tinykg/td/board.h"
 #include "tinykg/td/device_facts.h"
 #include "tinykg/td/thing_description.h"
@@ -62,8 +64,14 @@ Status ParseDeviceFacts(ImportArgs& args) {
     TINYKG_ASSIGN_OR_RETURN(std::int64_t v, ParseBytes("--free-flash", args.free_flash));
     args.device.free_flash_bytes = v;
   }
-  for (const auto& s : args.sensors) args.device.sensor_kinds.push_back(match::SensorIri(s));
-  for (const auto& r : args.runtimes) args.device.runtimes.push_back(match::RuntimeIri(r));
+  for (const auto& s : args.sensors) {
+    TINYKG_ASSIGN_OR_RETURN(std::string iri, rdf::ResolveName(rdf::NameKind::kSensor, s));
+    args.device.sensor_kinds.push_back(std::move(iri));
+  }
+  for (const auto& r : args.runtimes) {
+    TINYKG_ASSIGN_OR_RETURN(std::string iri, rdf::ResolveName(rdf::NameKind::kRuntime, r));
+    args.device.runtimes.push_back(std::move(iri));
+  }
   return Status::Ok();
 }
 
@@ -75,7 +83,9 @@ void AddCommonOptions(CLI::App* cmd, ImportArgs& args) {
   cmd->add_option("--schema-dir", args.schema_dir, "Directory of the TD/TM JSON Schemas");
   cmd->add_flag("--keep-going", args.keep_going, "Import the valid documents, report the rest");
   cmd->add_flag("--dry-run", args.dry_run, "Check and convert only; write nothing");
-  cmd->add_option("--format", args.format, "Output: summary|nquads (nquads with --dry-run)");
+  cmd->add_option("--format", args.format,
+                  "table|json|csv|tsv|md: one row per document (graph, kind, triples, source); nquads with "
+                  "--dry-run: the statements (summary: another name for table)");
   cmd->add_option("--free-ram", args.free_ram,
                   "RAM left for a model (bytes, or 172kB / 168KiB); default: RAM total - 12 kB runtime reserve");
   cmd->add_option("--free-flash", args.free_flash,
@@ -119,6 +129,18 @@ Result<std::unique_ptr<td::TdReader>> MakeReader(const ImportArgs& args) {
   options.schema_dir = args.schema_dir.empty() ? OntologyDir() + "/schemas" : args.schema_dir;
   options.keep_quads = false;  // the statements are read from document.triples
   return td::TdReader::Create(options);
+}
+
+// table (summary): the tab-separated lines scripts already read (nquads
+// prints them too when it imports); json, csv, tsv, md: the one output
+// layer's forms.
+bool TableLines(const ImportArgs& args) {
+  return args.format == "summary" || args.format == "table" || args.format == "nquads";
+}
+
+Status CheckFormat(const ImportArgs& args) {
+  if (args.format == "summary" || args.format == "nquads") return Status::Ok();
+  return match::TableFormatFromName(args.format).status();
 }
 
 // One import: each file is read, checked, converted and handed to the
@@ -213,8 +235,12 @@ class ImportRun {
       return kExitFailure;
     }
     if (args_.dry_run) {
-      for (const Entry& e : entries_) {
-        if (!e.superseded) std::cout << e.output;
+      if (!TableLines(args_)) {
+        PrintRows();
+      } else {
+        for (const Entry& e : entries_) {
+          if (!e.superseded) std::cout << e.output;
+        }
       }
       return rejected_ > 0 ? kExitFailure : kExitOk;
     }
@@ -227,10 +253,11 @@ class ImportRun {
     size_t count = 0, replaced = 0;
     for (const Entry& e : entries_) {
       if (e.superseded) continue;
-      std::cout << e.iri << "\t" << e.kind << "\t" << e.source << "\n";
+      if (TableLines(args_)) std::cout << e.iri << "\t" << e.kind << "\t" << e.source << "\n";
       ++count;
       replaced += e.replaces;
     }
+    if (!TableLines(args_)) PrintRows();
     if (!global_.quiet) {
       std::cerr << "tinykg: imported " << count << " document(s): " << count - replaced << " created, " << replaced
                 << " replaced, " << rejected_ << " rejected";
@@ -243,10 +270,24 @@ class ImportRun {
  private:
   struct Entry {
     std::string iri, kind, source;
+    std::size_t triples = 0;
     bool replaces = false;    // the graph existed before the import
     bool superseded = false;  // a later file of the batch has the same id (--keep-going)
     std::string output;       // --dry-run
   };
+
+  // One row per document (graph, kind, triples, source) in the one output
+  // layer's forms.
+  void PrintRows() const {
+    match::TextTable t;
+    t.columns = {"graph", "kind", "triples", "source"};
+    t.kinds = {match::ColumnKind::kText, match::ColumnKind::kText, match::ColumnKind::kNumber,
+               match::ColumnKind::kText};
+    for (const Entry& e : entries_) {
+      if (!e.superseded) t.rows.push_back({e.iri, e.kind, std::to_string(e.triples), e.source});
+    }
+    std::cout << match::RenderTable(t, *match::TableFormatFromName(args_.format));
+  }
 
   void Reject(const Status& why) {
     ReportError(why);
@@ -281,6 +322,7 @@ class ImportRun {
     e.iri = doc.iri;
     e.kind = doc.kind;
     e.source = doc.source;
+    e.triples = doc.triples.size();
     if (store_) {
       auto existing = store_->Get(doc.iri, false);
       if (existing.ok() && existing->kind != rdf::kKindTd && existing->kind != rdf::kKindTm) {
@@ -319,9 +361,7 @@ void AddImportTdCommand(CLI::App& import, GlobalOptions& options, Runner& run) {
   AddCommonOptions(cmd, *args);
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
-      if (args->format != "summary" && args->format != "nquads") {
-        return ReportError(InvalidArgument("unknown format '" + args->format + "' (summary|nquads)"));
-      }
+      if (Status format = CheckFormat(*args); !format.ok()) return ReportError(format);
       if (Status parsed = ParseDeviceFacts(*args); !parsed.ok()) return ReportError(parsed);
       auto files = ExpandPaths(args->paths);
       if (!files.ok()) return ReportError(files.status());
@@ -340,6 +380,7 @@ void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run
   AddCommonOptions(cmd, *args);
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
+      if (Status format = CheckFormat(*args); !format.ok()) return ReportError(format);
       if (Status parsed = ParseDeviceFacts(*args); !parsed.ok()) return ReportError(parsed);
       auto files = ExpandPaths(args->paths);
       if (!files.ok()) return ReportError(files.status());
@@ -351,7 +392,8 @@ void AddImportBoardCommand(CLI::App& import, GlobalOptions& options, Runner& run
         TINYKG_ASSIGN_OR_RETURN(td::BoardHardware hw, td::ReadBoard(text, f));
         return td::BoardToTdText(hw);
       };
-      return run_import.Run(**reader, *files, text_of, args->dry_run && args->format == "summary");
+      return run_import.Run(**reader, *files, text_of,
+                            args->dry_run && (args->format == "summary" || args->format == "table"));
     };
   });
 }

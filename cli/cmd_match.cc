@@ -6,6 +6,7 @@
 #include "store_access.h"
 #include "tinykg/match/matchmaker.h"
 #include "tinykg/match/render.h"
+#include "tinykg/rdf/known_names.h"
 
 namespace tinykg::cli {
 namespace {
@@ -17,11 +18,17 @@ struct MatchArgs {
   int limit = 0;
 };
 
-match::Filters FiltersOf(const MatchArgs& a) {
+Result<match::Filters> FiltersOf(const MatchArgs& a) {
   match::Filters f;
-  if (!a.task.empty()) f.task = match::TaskIri(a.task);
-  if (!a.sensor.empty()) f.sensor = match::SensorIri(a.sensor);
-  if (!a.runtime.empty()) f.runtime = match::RuntimeIri(a.runtime);
+  if (!a.task.empty()) {
+    TINYKG_ASSIGN_OR_RETURN(f.task, rdf::ResolveName(rdf::NameKind::kTask, a.task));
+  }
+  if (!a.sensor.empty()) {
+    TINYKG_ASSIGN_OR_RETURN(f.sensor, rdf::ResolveName(rdf::NameKind::kSensor, a.sensor));
+  }
+  if (!a.runtime.empty()) {
+    TINYKG_ASSIGN_OR_RETURN(f.runtime, rdf::ResolveName(rdf::NameKind::kRuntime, a.runtime));
+  }
   if (a.max_latency_ms >= 0) f.max_latency_ms = a.max_latency_ms;
   f.include_misfits = a.misfits;
   return f;
@@ -31,10 +38,10 @@ match::Filters FiltersOf(const MatchArgs& a) {
 // matrix has tens of millions of them), in parts of about 1 MB.
 int StreamMatrix(const GlobalOptions& options, rdf::Store& store, match::Matchmaker& mm,
                  const match::Filters& filters, const MatchArgs& a) {
-  const bool json = a.format == "json";
-  const match::TableFormat format = json ? match::TableFormat::kCsv : *match::TableFormatFromName(a.format);
+  const match::TableFormat format = *match::TableFormatFromName(a.format);
+  const bool json = format == match::TableFormat::kJson;
   match::TextTable part;
-  part.columns = match::FitsTableColumns(match::FitView::kMatrix);
+  part.columns = match::FitsTableColumns(match::FitView::kMatrix, format);
   std::string out = json ? "[" : match::RenderTableRows(part, format, true);
   std::int64_t count = 0;
   Status s = mm.StreamMatrix(filters, [&](const match::Fit& fit) {
@@ -42,7 +49,7 @@ int StreamMatrix(const GlobalOptions& options, rdf::Store& store, match::Matchma
     if (json) {
       out += (count > 1 ? ",\n " : "\n ") + match::FitJson(fit, false);
     } else {
-      part.rows.assign(1, match::FitsTableRow(fit, match::FitView::kMatrix, count));
+      part.rows.assign(1, match::FitsTableRow(fit, match::FitView::kMatrix, count, format));
       out += match::RenderTableRows(part, format, false);
     }
     if (out.size() > (1 << 20)) {
@@ -65,14 +72,14 @@ int StreamMatrix(const GlobalOptions& options, rdf::Store& store, match::Matchma
 int RunMatch(const GlobalOptions& options, const MatchArgs& a) {
   int modes = !a.model.empty() + !a.device.empty() + a.all;
   if (modes != 1) return ReportError(InvalidArgument("give one of --model M, --device D or --all"));
-  if (a.format != "json") {
-    auto fmt = match::TableFormatFromName(a.format);
-    if (!fmt.ok()) return ReportError(fmt.status());
-  }
+  auto format = match::TableFormatFromName(a.format);
+  if (!format.ok()) return ReportError(format.status());
+  auto parsed = FiltersOf(a);
+  if (!parsed.ok()) return ReportError(parsed.status());
+  const match::Filters filters = std::move(parsed).value();
   auto store = OpenStore(options);
   if (!store.ok()) return ReportError(store.status());
   match::Matchmaker mm(**store);
-  match::Filters filters = FiltersOf(a);
   Result<std::vector<match::Fit>> fits = std::vector<match::Fit>{};
   match::FitView view = match::FitView::kMatrix;
   if (!a.model.empty()) {
@@ -85,7 +92,7 @@ int RunMatch(const GlobalOptions& options, const MatchArgs& a) {
     if (!d.ok()) return ReportError(d.status());
     fits = mm.ModelsFor(*d, filters);
     view = match::FitView::kModelsForDevice;
-  } else if (a.format != "table") {
+  } else if (*format != match::TableFormat::kTable) {
     return StreamMatrix(options, **store, mm, filters, a);
   } else {
     fits = mm.Matrix(filters);
@@ -93,10 +100,10 @@ int RunMatch(const GlobalOptions& options, const MatchArgs& a) {
   if (!fits.ok()) return ReportError(fits.status());
   if (a.limit > 0 && fits->size() > static_cast<std::size_t>(a.limit)) fits->resize(static_cast<std::size_t>(a.limit));
   FlushWarnings(options, **store);
-  if (a.format == "json") {
+  if (*format == match::TableFormat::kJson) {
     std::cout << match::FitsJson(*fits, false);
   } else {
-    std::cout << match::RenderTable(match::FitsTable(*fits, view), *match::TableFormatFromName(a.format));
+    std::cout << match::RenderTable(match::FitsTable(*fits, view, *format), *format);
   }
   if (fits->empty() && !options.quiet) std::cerr << "tinykg: no match\n";
   return fits->empty() ? kExitFailure : kExitOk;
@@ -130,13 +137,12 @@ void AddExplainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--model", a->model, "Model IRI, name or unique prefix")->required();
   cmd->add_option("--device", a->device, "Device IRI, name or unique prefix")->required();
   cmd->add_option("--max-latency-ms", a->max_latency_ms, "Estimated latency bound in ms");
-  cmd->add_option("--format", a->format, "text|json");
-  a->format = "text";
+  cmd->add_option("--format", a->format,
+                  "table|json|csv|tsv|md (json: the pair with its constraints; csv, tsv: one row per constraint)");
   cmd->callback([&options, &run, a] {
     run = [&options, a]() -> int {
-      if (a->format != "text" && a->format != "json" && a->format != "table") {
-        return ReportError(InvalidArgument("unknown format '" + a->format + "' (expected text or json)"));
-      }
+      auto format = match::TableFormatFromName(a->format);
+      if (!format.ok()) return ReportError(format.status());
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
       match::Matchmaker mm(**store);
@@ -149,10 +155,15 @@ void AddExplainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       auto fit = mm.Explain(*m, *d, bound);
       if (!fit.ok()) return ReportError(fit.status());
       FlushWarnings(options, **store);
-      if (a->format == "json") {
-        std::cout << match::FitJson(*fit, true) << "\n";
-      } else {
-        std::cout << match::ExplainText(*fit);
+      switch (*format) {
+        case match::TableFormat::kJson: std::cout << match::FitJson(*fit, true) << "\n"; break;
+        case match::TableFormat::kTable: std::cout << match::ExplainText(*fit); break;
+        case match::TableFormat::kMarkdown:
+          std::cout << fit->model.name << " on " << fit->device.name << ": "
+                    << (fit->fits ? "fits" : "does not fit") << "\n\n"
+                    << match::RenderTable(match::ConstraintsTable(*fit, *format), *format);
+          break;
+        default: std::cout << match::RenderTable(match::ConstraintsTable(*fit, *format), *format);
       }
       return kExitOk;
     };

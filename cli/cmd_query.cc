@@ -1,4 +1,4 @@
-// tinykg query (QUERY | -f FILE) [--format table|json|csv|tsv|turtle|ntriples] [--timeout MS]
+// tinykg query (QUERY | -f FILE) [--format table|json|csv|tsv|md|turtle|ntriples] [--timeout MS]
 // [--allow-service]
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -23,7 +23,8 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("query", args->query, "SPARQL text");
   cmd->add_option("-f,--file", args->file, "Read the query from FILE ('-' for stdin)");
   cmd->add_option("--format", args->format,
-                  "table|json|csv|tsv for SELECT/ASK; turtle|ntriples for CONSTRUCT/DESCRIBE");
+                  "table|json|csv|tsv|md for SELECT/ASK (json, csv, tsv: the W3C SPARQL results formats); "
+                  "turtle|ntriples for CONSTRUCT/DESCRIBE");
   cmd->add_flag("--raw", args->raw, "Run the query as written (no Rasqal guard rewrites)");
   cmd->add_flag("--show-rewrite", args->explain, "Print the query that runs, then run it");
   cmd->add_option("--timeout", args->timeout_ms,
@@ -55,6 +56,11 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       } else {
         rdf::GuardedQuery guarded;
         result = rdf::RunQuery(**store, text, &guarded, args->allow_service);
+        if (!guarded.added_prefixes.empty() && !options.quiet) {
+          std::string list;
+          for (const auto& p : guarded.added_prefixes) list += (list.empty() ? "" : ", ") + p;
+          std::cerr << "tinykg: note: the query uses prefixes it does not declare; added PREFIX " << list << "\n";
+        }
         for (const auto& caveat : guarded.caveats) Warn(options, caveat);
         if (args->explain) {
           for (const auto& note : guarded.notes) std::cerr << "tinykg: note: " << note << "\n";

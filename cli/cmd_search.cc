@@ -43,7 +43,9 @@ void AddSearchCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
         t.columns = {"rank", "name", "kind", "score", "matched", "text"};
         int rank = 0;
         for (const auto& h : *hits) {
-          std::string excerpt = h.text.size() > 80 ? h.text.substr(0, 77) + "..." : h.text;
+          // People get an excerpt; programs (csv, tsv) the whole text.
+          const bool cut = !rdf::IsMachineFormat(*match::TableFormatFromName(*format)) && h.text.size() > 80;
+          std::string excerpt = cut ? h.text.substr(0, 77) + "..." : h.text;
           t.rows.push_back({std::to_string(++rank), h.name, h.kind, std::to_string(h.score), h.field, excerpt});
         }
         std::cout << match::RenderTable(t, *match::TableFormatFromName(*format));

@@ -64,13 +64,13 @@ Result<int> LoadFiles(const GlobalOptions& options, rdf::Store& store, const Loa
       ++failed;
       continue;
     }
-    auto triples = rdf::ParseRdf(*text, *syntax, iri, path);
+    rdf::GraphDocument doc;
+    auto triples = rdf::ParseRdf(*text, *syntax, iri, path, &doc.prefixes);
     if (!triples.ok()) {
       ReportError(triples.status());
       ++failed;
       continue;
     }
-    rdf::GraphDocument doc;
     doc.iri = iri;
     doc.source = path;
     doc.kind = !load.kind.empty() ? load.kind
@@ -91,6 +91,12 @@ Result<int> LoadFiles(const GlobalOptions& options, rdf::Store& store, const Loa
     }
   }
   return failed;
+}
+
+// A graph IRI as `graphs` prints it in a table or TSV (<iri>) or bare.
+std::string GraphIriArgument(std::string iri) {
+  if (iri.size() >= 2 && iri.front() == '<' && iri.back() == '>') iri = iri.substr(1, iri.size() - 2);
+  return iri;
 }
 
 std::vector<std::string> RdfFilesUnder(const std::string& dir) {
@@ -160,10 +166,11 @@ void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto* cmd = app.add_subcommand("graphs", "List the named graphs, or drop one");
   auto drop = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("table");
-  cmd->add_option("--drop", *drop, "Remove this graph (IRI)");
-  cmd->add_option("--format", *format, "table|json|csv|tsv");
+  cmd->add_option("--drop", *drop, "Remove this graph (IRI, bare or as <IRI>)");
+  cmd->add_option("--format", *format, "table|json|csv|tsv|md");
   cmd->callback([&options, &run, drop, format] {
     run = [&options, drop, format]() -> int {
+      *drop = GraphIriArgument(*drop);
       if (Status reserved = rdf::CheckUserGraphIri(*drop); !reserved.ok()) return ReportError(reserved);
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
@@ -184,7 +191,8 @@ void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                               rdf::Term::Literal(std::to_string(g.triples), std::string(vocab::kXsd) + "integer"),
                               rdf::Term::Literal(g.label), rdf::Term::Literal(g.loaded_at)});
       }
-      auto text = rdf::WriteResults(table, *fmt);
+      // Full IRIs (no prefixed names): what `export` and `graphs --drop` take.
+      auto text = rdf::WriteResults(table, *fmt, rdf::PrefixList{});
       if (!text.ok()) return ReportError(text.status());
       std::cout << *text;
       return kExitOk;
@@ -199,7 +207,7 @@ void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto inferred = std::make_shared<bool>(false);
   cmd->add_option("--format", *format, "turtle|ntriples|nquads");
   cmd->add_flag("--inferred", *inferred, "Include the materialised RDFS inferences");
-  cmd->add_option("graph", *args, "GRAPH IRI (default: every graph)");
+  cmd->add_option("graph", *args, "GRAPH IRI, bare or as <IRI> (as `graphs` prints it; default: every graph)");
   cmd->callback([cmd, &options, &run, format, args, inferred] {
     if (!cmd->get_subcommands().empty()) return;  // `export td ID` set run already
     run = [&options, format, args, inferred]() -> int {
@@ -213,7 +221,7 @@ void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       if (!store.ok()) return ReportError(store.status());
       auto quads = (*store)->AllQuads();
       if (!quads.ok()) return ReportError(quads.status());
-      std::string only = args->empty() ? "" : args->front();
+      std::string only = args->empty() ? "" : GraphIriArgument(args->front());
       if (!only.empty()) {
         auto doc = (*store)->Get(only, false);
         if (!doc.ok()) return ReportError(doc.status());
@@ -249,7 +257,7 @@ void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
 void AddStatsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto* cmd = app.add_subcommand("stats", "Count triples, graphs, devices and models");
   auto format = std::make_shared<std::string>("table");
-  cmd->add_option("--format", *format, "table|json|csv|tsv");
+  cmd->add_option("--format", *format, "table|json|csv|tsv|md");
   cmd->callback([&options, &run, format] {
     run = [&options, format]() -> int {
       auto fmt = rdf::ResultsFormatFromName(*format);

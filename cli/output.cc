@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "tinykg/rdf/known_names.h"
 
 namespace tinykg::cli {
 
@@ -24,6 +25,14 @@ int ReportError(const Status& status) {
 
 void Warn(const GlobalOptions& options, const std::string& text) {
   if (!options.quiet) std::cerr << "tinykg: warning: " << text << "\n";
+}
+
+Status CheckKnownNames(const std::string& task, const std::vector<std::string>& sensors) {
+  if (!task.empty()) TINYKG_RETURN_IF_ERROR(rdf::ResolveName(rdf::NameKind::kTask, task).status());
+  for (const std::string& sensor : sensors) {
+    TINYKG_RETURN_IF_ERROR(rdf::ResolveName(rdf::NameKind::kSensor, sensor).status());
+  }
+  return Status::Ok();
 }
 
 }  // namespace tinykg::cli

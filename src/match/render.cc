@@ -6,15 +6,7 @@
 namespace tinykg::match {
 namespace {
 
-std::string Number(double v) {
-  char buf[64];
-  if (std::floor(v) == v && std::fabs(v) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-  }
-  return buf;
-}
+std::string Number(double v) { return RawNumber(v); }
 
 std::string Margin(const std::optional<std::int64_t>& m) {
   if (!m) return "?";
@@ -42,18 +34,36 @@ std::string FitNotes(const Fit& fit) {
   return notes;
 }
 
-std::vector<std::string> FitsTableColumns(FitView view) {
+std::vector<std::string> FitsTableColumns(FitView view, TableFormat format) {
+  const bool raw = rdf::IsMachineFormat(format);
   std::vector<std::string> columns = {"rank"};
   if (view != FitView::kDevicesForModel) columns.push_back("model");
   if (view != FitView::kModelsForDevice) columns.push_back("device");
-  for (const char* c : {"fits", "ram_margin", "flash_margin", "latency", "accuracy", "runtime", "notes"}) columns.push_back(c);
+  if (raw) {
+    for (const char* c : {"fits", "ram_margin_bytes", "flash_margin_bytes", "latency_ms", "accuracy", "runtime", "notes"})
+      columns.push_back(c);
+  } else {
+    for (const char* c : {"fits", "ram_margin", "flash_margin", "latency", "accuracy", "runtime", "notes"})
+      columns.push_back(c);
+  }
   return columns;
 }
 
-std::vector<std::string> FitsTableRow(const Fit& f, FitView view, std::int64_t rank) {
+std::vector<std::string> FitsTableRow(const Fit& f, FitView view, std::int64_t rank, TableFormat format) {
   std::vector<std::string> row{std::to_string(rank)};
   if (view != FitView::kDevicesForModel) row.push_back(f.model.name);
   if (view != FitView::kModelsForDevice) row.push_back(f.device.name);
+  if (rdf::IsMachineFormat(format)) {
+    auto opt_int = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
+    row.push_back(f.fits ? "true" : "false");
+    row.push_back(opt_int(f.ram_margin_bytes));
+    row.push_back(opt_int(f.flash_margin_bytes));
+    row.push_back(f.latency_ms ? RawNumber(*f.latency_ms) : "");
+    row.push_back(f.accuracy ? RawNumber(*f.accuracy) : "");
+    row.push_back(f.runtime.empty() ? "" : LocalName(f.runtime));
+    row.push_back(FitNotes(f));
+    return row;
+  }
   row.push_back(f.fits ? "yes" : "no");
   row.push_back(Margin(f.ram_margin_bytes));
   row.push_back(Margin(f.flash_margin_bytes));
@@ -66,11 +76,11 @@ std::vector<std::string> FitsTableRow(const Fit& f, FitView view, std::int64_t r
   return row;
 }
 
-TextTable FitsTable(const std::vector<Fit>& fits, FitView view) {
+TextTable FitsTable(const std::vector<Fit>& fits, FitView view, TableFormat format) {
   TextTable t;
-  t.columns = FitsTableColumns(view);
+  t.columns = FitsTableColumns(view, format);
   std::int64_t rank = 0;
-  for (const Fit& f : fits) t.rows.push_back(FitsTableRow(f, view, ++rank));
+  for (const Fit& f : fits) t.rows.push_back(FitsTableRow(f, view, ++rank, format));
   return t;
 }
 
@@ -108,6 +118,33 @@ std::string FitsJson(const std::vector<Fit>& fits, bool with_constraints) {
   std::string out = "[";
   for (std::size_t i = 0; i < fits.size(); ++i) out += (i ? ",\n " : "\n ") + FitJson(fits[i], with_constraints);
   return out + (fits.empty() ? "]\n" : "\n]\n");
+}
+
+TextTable ConstraintsTable(const Fit& fit, TableFormat format) {
+  TextTable t;
+  if (!rdf::IsMachineFormat(format)) {
+    t.columns = {"check", "verdict", "message"};
+    for (const Constraint& c : fit.constraints) {
+      t.rows.push_back({c.name, !c.ok ? "NO" : c.flagged ? "!!" : "ok", c.message});
+    }
+    return t;
+  }
+  t.columns = {"check", "ok", "flagged", "need", "have", "unit", "message", "basis"};
+  const bool json = format == TableFormat::kJson;
+  using K = ColumnKind;
+  t.kinds = {K::kText, K::kBool, K::kBool, K::kText, K::kText, K::kText, K::kText, K::kText};
+  for (const Constraint& c : fit.constraints) {
+    // A need is a number or a text (sensor kinds, operators): in json a
+    // number stays a number.
+    auto value = [json](const std::optional<double>& v, const std::string& text) {
+      if (v) return RawNumber(*v);
+      return json ? (text.empty() ? std::string("null") : JsonString(text)) : text;
+    };
+    t.rows.push_back({c.name, c.ok ? "true" : "false", c.flagged ? "true" : "false", value(c.need, c.need_text),
+                      value(c.have, c.have_text), c.unit, c.message, c.basis});
+  }
+  if (json) t.kinds[3] = t.kinds[4] = K::kNumber;  // already JSON values
+  return t;
 }
 
 std::string ExplainText(const Fit& fit) {

@@ -1,18 +1,35 @@
 #include "tinykg/match/table.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "tinykg/rdf/results.h"
 
 namespace tinykg::match {
 
-Result<TableFormat> TableFormatFromName(std::string_view name) {
-  if (name == "table") return TableFormat::kTable;
-  if (name == "csv") return TableFormat::kCsv;
-  if (name == "tsv") return TableFormat::kTsv;
-  if (name == "md" || name == "markdown") return TableFormat::kMarkdown;
-  return InvalidArgument("unknown format '" + std::string(name) + "' (expected table, json, csv, tsv or md)");
+Result<TableFormat> TableFormatFromName(std::string_view name) { return rdf::ResultsFormatFromName(name); }
+
+std::string RawNumber(double v) {
+  char buf[64];
+  if (!std::isfinite(v)) return "null";
+  if (std::floor(v) == v && std::fabs(v) < 1e18) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
+  // Six significant digits, written out in positional form.
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  if (std::strchr(buf, 'e') == nullptr) return buf;
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  const int decimals = std::max(0, 5 - magnitude);
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string out = buf;
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
 }
 
 namespace {
@@ -49,6 +66,22 @@ std::string Md(const std::string& cell) {
 std::string RenderTableRows(const TextTable& t, TableFormat format, bool with_header) {
   std::string out;
   switch (format) {
+    case TableFormat::kJson: {
+      out = "[";
+      for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        out += r ? ",\n {" : "\n {";
+        for (std::size_t i = 0; i < t.columns.size() && i < t.rows[r].size(); ++i) {
+          const std::string& cell = t.rows[r][i];
+          const ColumnKind kind = i < t.kinds.size() ? t.kinds[i] : ColumnKind::kText;
+          out += (i ? ", " : "") + rdf::JsonQuote(t.columns[i]) + ": ";
+          if (cell.empty() && kind != ColumnKind::kText) out += "null";
+          else if (kind == ColumnKind::kText) out += rdf::JsonQuote(cell);
+          else out += cell;
+        }
+        out += "}";
+      }
+      return out + (t.rows.empty() ? "]\n" : "\n]\n");
+    }
     case TableFormat::kCsv:
     case TableFormat::kTsv: {
       bool csv = format == TableFormat::kCsv;

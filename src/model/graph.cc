@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "tinykg/base/file.h"
+#include "tinykg/rdf/known_names.h"
 #include "tinykg/rdf/vocab.h"
 
 namespace tinykg::model {
@@ -333,20 +334,9 @@ std::string OperatorIri(const std::string& op_name) {
   return "https://w3id.org/tinykg/op/" + local;
 }
 
-std::string TaskIri(const std::string& task) {
-  if (IsIri(task)) return task;
-  std::string local = task.rfind("tkg:", 0) == 0 ? task.substr(4) : task;
-  return std::string(vocab::kTkg) + CamelCase(local);
-}
+std::string TaskIri(const std::string& task) { return rdf::NameIriLenient(rdf::NameKind::kTask, task); }
 
-std::string SensorIri(const std::string& sensor) {
-  if (IsIri(sensor)) return sensor;
-  for (const char* prefix : {"sosa_extend:", "sosa_extend::"}) {
-    if (sensor.rfind(prefix, 0) == 0) return std::string(vocab::kSosaExtend) + sensor.substr(std::string(prefix).size());
-  }
-  if (sensor.rfind("sosa:", 0) == 0) return std::string(vocab::kSosa) + sensor.substr(5);
-  return std::string(vocab::kSosaExtend) + CamelCase(sensor);
-}
+std::string SensorIri(const std::string& sensor) { return rdf::NameIriLenient(rdf::NameKind::kSensor, sensor); }
 
 rdf::GraphDocument ModelToGraph(const ModelSummary& s, const ModelMetadata& meta, const std::string& source) {
   const std::string nnet = vocab::kNnet;

@@ -50,6 +50,8 @@ GraphInfo CatalogInfo(const GraphDocument& doc, std::int64_t triple_count) {
   info.label = doc.label;
   info.loaded_at = NowUtc();
   info.triples = triple_count;
+  info.prefixes = doc.prefixes;
+  for (auto& [prefix, ns] : info.prefixes) NormalizeIriInPlace(ns);  // as the triples are stored
   return info;
 }
 
@@ -70,7 +72,21 @@ std::vector<Triple> CatalogEntryTriples(const GraphInfo& info, const std::string
   if (!original_text.empty()) {
     entry.push_back({g, Term::Iri(kTkg + "sourceText"), Term::Literal(original_text)});
   }
+  for (const auto& [prefix, ns] : info.prefixes) {
+    entry.push_back({g, Term::Iri(kTkg + "declaresPrefix"), Term::Literal(PrefixDeclaration(prefix, ns))});
+  }
   return entry;
+}
+
+std::string PrefixDeclaration(const std::string& prefix, const std::string& ns) {
+  return prefix + ": <" + ns + ">";
+}
+
+bool ParsePrefixDeclaration(const std::string& text, std::pair<std::string, std::string>& out) {
+  const size_t colon = text.find(": <");
+  if (colon == std::string::npos || text.size() < colon + 4 || text.back() != '>') return false;
+  out = {text.substr(0, colon), text.substr(colon + 3, text.size() - colon - 4)};
+  return true;
 }
 
 void ReadCatalogField(const std::string& p, const std::string& value, GraphInfo& info) {
@@ -79,6 +95,10 @@ void ReadCatalogField(const std::string& p, const std::string& value, GraphInfo&
   else if (p == kTkg + "loadedAt") info.loaded_at = value;
   else if (p == kTkg + "tripleCount") info.triples = std::atoll(value.c_str());
   else if (p == kRdfsLabel) info.label = value;
+  else if (p == kTkg + "declaresPrefix") {
+    std::pair<std::string, std::string> declared;
+    if (ParsePrefixDeclaration(value, declared)) info.prefixes.push_back(std::move(declared));
+  }
 }
 
 void ReadCatalogField(const std::string& p, const std::string& value, GraphDocument& doc) {
@@ -86,6 +106,10 @@ void ReadCatalogField(const std::string& p, const std::string& value, GraphDocum
   else if (p == kTkg + "source") doc.source = value;
   else if (p == kTkg + "sourceText") doc.original_text = value;
   else if (p == kRdfsLabel) doc.label = value;
+  else if (p == kTkg + "declaresPrefix") {
+    std::pair<std::string, std::string> declared;
+    if (ParsePrefixDeclaration(value, declared)) doc.prefixes.push_back(std::move(declared));
+  }
 }
 
 void DeclaredTerms::Reset() {
@@ -95,12 +119,22 @@ void DeclaredTerms::Reset() {
 }
 
 void DeclaredTerms::AddOntologyTriples(const std::vector<Triple>& triples) {
+  // A term an ontology only declares `a owl:AnnotationProperty` is one it
+  // uses from another vocabulary (OWL 2 wants annotation properties
+  // declared: the published S3N core declares dcterms:title, :creator, ...):
+  // the term is declared, but its namespace is not one the ontology
+  // describes, so other terms of it (tinykg's dcterms:date and
+  // dcterms:source) are not reported as undeclared.
+  static const std::string kAnnotationProperty = std::string(vocab::kOwl) + "AnnotationProperty";
+  std::set<std::string> described;
   for (const auto& t : triples) {
-    if (t.subject.is_iri()) {
-      declared_.insert(t.subject.value);
-      covered_namespaces_.insert(NamespaceOf(t.subject.value));
+    if (!t.subject.is_iri()) continue;
+    declared_.insert(t.subject.value);
+    if (!(t.predicate.value == kRdfType && t.object.is_iri() && t.object.value == kAnnotationProperty)) {
+      described.insert(t.subject.value);
     }
   }
+  for (const auto& iri : described) covered_namespaces_.insert(NamespaceOf(iri));
 }
 
 void DeclaredTerms::Check(const GraphDocument& doc, const std::vector<Triple>& used, Findings& found) const {

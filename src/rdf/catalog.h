@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tinykg/rdf/store.h"
@@ -31,6 +32,12 @@ std::vector<Triple> CatalogEntryTriples(const GraphDocument& doc, std::int64_t t
 GraphInfo CatalogInfo(const GraphDocument& doc, std::int64_t triple_count);
 // The same statements for a stored entry (its own load time).
 std::vector<Triple> CatalogEntryTriples(const GraphInfo& info, const std::string& original_text);
+
+// A declared prefix as the catalog keeps it (tkg:declaresPrefix), the
+// prologue's form without the keyword: "s3n: <http://w3id.org/s3n/>".
+std::string PrefixDeclaration(const std::string& prefix, const std::string& ns);
+// Back into (prefix, namespace); false when `text` is not of that form.
+bool ParsePrefixDeclaration(const std::string& text, std::pair<std::string, std::string>& out);
 
 // One catalog statement (predicate, object value) read back into a
 // GraphInfo / the catalog fields of a GraphDocument; others are ignored.

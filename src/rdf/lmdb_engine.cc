@@ -84,8 +84,10 @@ Status LmdbError(int rc, const std::string& what, const std::string& dir) {
   return StoreError(text, {dir});
 }
 
-// Catalog entry value: length-prefixed kind, source, label, load time, then
-// the triple count.
+// Catalog entry value: length-prefixed kind, source, label, load time, the
+// triple count, then (stores written since the declared prefixes were kept;
+// older entries end after the count) one length-prefixed field of
+// "prefix\tnamespace\n" lines.
 void PutField(std::string& out, std::string_view s) {
   std::uint32_t n = static_cast<std::uint32_t>(s.size());
   out.append(reinterpret_cast<const char*>(&n), sizeof n);
@@ -111,15 +113,31 @@ std::string EncodeCatalog(const GraphInfo& info) {
   PutField(out, info.loaded_at);
   std::int64_t n = info.triples;
   out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  if (!info.prefixes.empty()) {
+    std::string lines;
+    for (const auto& [prefix, ns] : info.prefixes) lines += prefix + "\t" + ns + "\n";
+    PutField(out, lines);
+  }
   return out;
 }
 
 bool DecodeCatalog(std::string_view in, GraphInfo& info) {
   if (!GetField(in, info.kind) || !GetField(in, info.source) || !GetField(in, info.label) ||
-      !GetField(in, info.loaded_at) || in.size() != sizeof(std::int64_t)) {
+      !GetField(in, info.loaded_at) || in.size() < sizeof(std::int64_t)) {
     return false;
   }
   std::memcpy(&info.triples, in.data(), sizeof info.triples);
+  in.remove_prefix(sizeof info.triples);
+  info.prefixes.clear();
+  if (in.empty()) return true;
+  std::string lines;
+  if (!GetField(in, lines) || !in.empty()) return false;
+  for (std::size_t at = 0; at < lines.size();) {
+    const std::size_t tab = lines.find('\t', at), end = lines.find('\n', at);
+    if (tab == std::string::npos || end == std::string::npos || tab > end) return false;
+    info.prefixes.emplace_back(lines.substr(at, tab - at), lines.substr(tab + 1, end - tab - 1));
+    at = end + 1;
+  }
   return true;
 }
 

@@ -5,12 +5,12 @@
 namespace tinykg::rdf {
 
 Result<ResultsFormat> ResultsFormatFromName(std::string_view name) {
-  if (name == "table") return ResultsFormat::kTable;
+  if (name == "table" || name == "text") return ResultsFormat::kTable;
   if (name == "json") return ResultsFormat::kJson;
   if (name == "csv") return ResultsFormat::kCsv;
   if (name == "tsv") return ResultsFormat::kTsv;
-  return InvalidArgument("unknown results format '" + std::string(name) +
-                         "' (expected table, json, csv or tsv)");
+  if (name == "md" || name == "markdown") return ResultsFormat::kMarkdown;
+  return InvalidArgument("unknown format '" + std::string(name) + "' (expected table, json, csv, tsv or md)");
 }
 
 std::string JsonQuote(std::string_view s) {
@@ -108,6 +108,7 @@ Result<std::string> WriteResults(const QueryResult& r, ResultsFormat format,
       case ResultsFormat::kJson: return std::string("{\"head\": {}, \"boolean\": ") + (r.boolean ? "true" : "false") + "}\n";
       case ResultsFormat::kCsv:
       case ResultsFormat::kTsv:
+      case ResultsFormat::kMarkdown:
       case ResultsFormat::kTable: return std::string(r.boolean ? "true" : "false") + "\n";
     }
   }
@@ -150,6 +151,28 @@ Result<std::string> WriteResults(const QueryResult& r, ResultsFormat format,
           if (i) out += "\t";
           if (row[i]) out += TsvTerm(*row[i]);
         }
+        out += "\n";
+      }
+      return out;
+    }
+    case ResultsFormat::kMarkdown: {
+      auto cell = [](const std::string& text) {
+        std::string c;
+        for (char ch : text) {
+          if (ch == '|') c += "\\|";
+          else if (ch == '\n' || ch == '\r') c += ' ';
+          else c += ch;
+        }
+        return c;
+      };
+      out += "|";
+      for (const auto& v : r.variables) out += " " + cell(v) + " |";
+      out += "\n|";
+      for (size_t i = 0; i < r.variables.size(); ++i) out += " --- |";
+      out += "\n";
+      for (const auto& row : r.rows) {
+        out += "|";
+        for (const auto& c : row) out += " " + (c ? cell(CompactTerm(*c, prefixes)) : std::string()) + " |";
         out += "\n";
       }
       return out;

@@ -9,6 +9,8 @@
 #include <set>
 #include <span>
 
+#include "tinykg/rdf/prefixes.h"
+
 namespace tinykg::rdf {
 namespace {
 
@@ -446,6 +448,96 @@ Status CheckTokensStayInStore(const std::vector<Token>& toks, bool allow_service
 
 }  // namespace
 
+namespace {
+
+// The prefix of a prefixed name ("" for ":x"); false for other tokens. A
+// literal's datatype written as a prefixed name counts too.
+bool PrefixOfToken(const Token& t, std::string& prefix) {
+  std::string_view name;
+  if (t.kind == Tok::kPname) {
+    name = t.text;
+  } else if (t.kind == Tok::kLiteral) {
+    const size_t hat = t.text.rfind("^^");
+    const size_t quote = t.text.find_last_of("\"'");
+    if (hat == std::string::npos || quote == std::string::npos || hat < quote || hat + 2 >= t.text.size() ||
+        t.text[hat + 2] == '<') {
+      return false;
+    }
+    name = std::string_view(t.text).substr(hat + 2);
+  } else {
+    return false;
+  }
+  const size_t colon = name.find(':');
+  if (colon == std::string_view::npos) return false;
+  prefix.assign(name.substr(0, colon));
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> UndeclaredPrefixes(std::string_view sparql) {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
+  std::set<std::string> declared;
+  std::vector<std::string> missing;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (toks[i].kind == Tok::kWord && Upper(toks[i].text) == "PREFIX" && i + 1 < toks.size() &&
+        toks[i + 1].kind == Tok::kPname && toks[i + 1].text.back() == ':') {
+      declared.insert(toks[i + 1].text.substr(0, toks[i + 1].text.size() - 1));
+      ++i;
+      continue;
+    }
+    std::string prefix;
+    if (!PrefixOfToken(toks[i], prefix) || declared.count(prefix)) continue;
+    if (std::find(missing.begin(), missing.end(), prefix) == missing.end()) missing.push_back(prefix);
+  }
+  return missing;
+}
+
+Status CheckNoFullTextConnector(std::string_view sparql) {
+  TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
+  TINYKG_ASSIGN_OR_RETURN(std::vector<std::string> undeclared, UndeclaredPrefixes(sparql));
+  auto is_undeclared = [&undeclared](const std::string& p) {
+    return std::find(undeclared.begin(), undeclared.end(), p) != undeclared.end();
+  };
+  // GraphDB's Lucene connector (luc:, luc-index:), its older Lucene plugin
+  // and its similarity indexes (inst:index ; :searchTerm ; :documentResult),
+  // by namespace or by their customary prefixes left undeclared (GraphDB
+  // predefines them; here they name nothing and the query matched nothing).
+  static const char* const kNamespaces[] = {"ontotext.com/connectors/", "ontotext.com/owlim/lucene",
+                                            "ontotext.com/graphdb/lucene", "ontotext.com/graphdb/similarity"};
+  static const char* const kTerms[] = {"searchTerm", "searchParameters", "documentResult", "query", "entities",
+                                       "snippets", "score"};
+  bool connector = false;
+  std::string term;  // the search text, for the hint
+  for (size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind == Tok::kIri) {
+      for (const char* ns : kNamespaces) connector |= t.text.find(ns) != std::string::npos;
+    }
+    std::string prefix;
+    if (t.kind != Tok::kPname || !PrefixOfToken(t, prefix)) continue;
+    const std::string local = t.text.substr(t.text.find(':') + 1);
+    // The search words, for the hint (used only when it is a connector).
+    if ((local == "searchTerm" || local == "query") && i + 1 < toks.size() && toks[i + 1].kind == Tok::kLiteral) {
+      const std::string& lit = toks[i + 1].text;
+      const size_t close = lit.find(lit[0], 1);
+      if (close != std::string::npos) term = lit.substr(1, close - 1);
+    }
+    if (!is_undeclared(prefix)) continue;
+    if (prefix == "luc" || prefix == "luc-index" || prefix == "inst") connector = true;
+    for (const char* name : kTerms) {
+      if (local == name && (prefix.empty() || prefix == "luc")) connector = true;
+    }
+  }
+  if (!connector) return Status::Ok();
+  return InvalidArgument(
+      "this query uses GraphDB's full-text search (the Lucene connector luc:/luc-index:, or a similarity "
+      "index inst: with :searchTerm/:documentResult), which tinykg does not have: it would match nothing. "
+      "Use `tinykg search " + (term.empty() ? std::string("WORDS") : term) +
+      "` (every word in a device's or model's names, titles or descriptions, ranked) and query the IRIs "
+      "it prints");
+}
+
 Status CheckStaysInStore(std::string_view sparql, bool allow_service) {
   TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
   return CheckTokensStayInStore(toks, allow_service);
@@ -873,7 +965,11 @@ Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery
   options.allow_service = allow_service;
   options.order_in_client = true;
   options.optional_in_client = !store.EvaluatesOptionalsNatively();
-  TINYKG_ASSIGN_OR_RETURN(GuardedQuery q, GuardQuery(sparql, options));
+  TINYKG_RETURN_IF_ERROR(CheckStaysInStore(sparql, allow_service));
+  TINYKG_RETURN_IF_ERROR(CheckNoFullTextConnector(sparql));
+  TINYKG_ASSIGN_OR_RETURN(PrefixCompletion completed, CompleteQueryPrefixes(store, sparql));
+  TINYKG_ASSIGN_OR_RETURN(GuardedQuery q, GuardQuery(completed.text, options));
+  q.added_prefixes = std::move(completed.added);
   auto result = store.Query(q.text);
   if (result.ok()) {
     Status filled = FillOptionals(store, q, *result);

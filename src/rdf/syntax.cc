@@ -62,6 +62,7 @@ namespace {
 struct SerdParse {
   SerdEnv* env = nullptr;
   std::vector<Triple>* out = nullptr;
+  PrefixList* prefixes = nullptr;  // the document's declarations, when asked
   std::string error;
   unsigned line = 0, col = 0;
   bool failed = false;
@@ -105,7 +106,24 @@ struct SerdParse {
     return serd_env_set_base_uri(static_cast<SerdParse*>(handle)->env, uri);
   }
   static SerdStatus OnPrefix(void* handle, const SerdNode* name, const SerdNode* uri) {
-    return serd_env_set_prefix(static_cast<SerdParse*>(handle)->env, name, uri);
+    auto* self = static_cast<SerdParse*>(handle);
+    SerdStatus status = serd_env_set_prefix(self->env, name, uri);
+    if (status == SERD_SUCCESS && self->prefixes) {
+      // The namespace as the environment resolved it (a relative IRI against
+      // the base), so the catalog keeps what the document meant.
+      std::string key(reinterpret_cast<const char*>(name->buf), name->n_bytes);
+      const std::string curie_text = key + ":";
+      SerdNode curie = serd_node_from_string(SERD_CURIE, reinterpret_cast<const uint8_t*>(curie_text.c_str()));
+      SerdNode full = serd_env_expand_node(self->env, &curie);
+      if (full.buf) {
+        std::string ns(reinterpret_cast<const char*>(full.buf), full.n_bytes);
+        auto same = [&key](const auto& p) { return p.first == key; };
+        std::erase_if(*self->prefixes, same);  // a later @prefix redefines it
+        self->prefixes->emplace_back(std::move(key), std::move(ns));
+        serd_node_free(&full);
+      }
+    }
+    return status;
   }
   static SerdStatus OnStatement(void* handle, SerdStatementFlags, const SerdNode*, const SerdNode* subject,
                                 const SerdNode* predicate, const SerdNode* object, const SerdNode* datatype,
@@ -150,7 +168,7 @@ struct SerdParse {
 };
 
 Result<std::vector<Triple>> ParseWithSerd(std::string_view text, Syntax syntax, const std::string& base,
-                                          const std::string& source) {
+                                          const std::string& source, PrefixList* prefixes) {
   size_t nul = text.find('\0');
   if (nul != std::string_view::npos) {
     return ParseError("NUL byte at offset " + std::to_string(nul), SourceLocation(source));
@@ -166,6 +184,7 @@ Result<std::vector<Triple>> ParseWithSerd(std::string_view text, Syntax syntax, 
   }
   SerdParse parse;
   parse.out = &triples;
+  parse.prefixes = prefixes;
   SerdNode base_node = serd_node_from_string(SERD_URI, reinterpret_cast<const uint8_t*>(base.c_str()));
   parse.env = serd_env_new(&base_node);
   SerdReader* reader = serd_reader_new(serd_syntax, &parse, nullptr, SerdParse::OnBase, SerdParse::OnPrefix,
@@ -237,7 +256,9 @@ Status Isolate(internal::World& world, librdf_parser* parser) {
 }  // namespace
 
 Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
-                                     const std::string& base_iri, const std::string& source) {
+                                     const std::string& base_iri, const std::string& source,
+                                     PrefixList* prefixes) {
+  if (prefixes) prefixes->clear();
   if (syntax != Syntax::kRdfXml) {
     // These syntaxes are UTF-8 by definition (RDF/XML declares its own
     // encoding): ill-formed bytes are refused here, with their offset,
@@ -249,7 +270,7 @@ Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
     // fails on it ("bad verb").
     if (text.empty()) return std::vector<Triple>{};
     Result<std::vector<Triple>> triples =
-        ParseWithSerd(text, syntax, base_iri.empty() ? "urn:tinykg:base" : base_iri, source);
+        ParseWithSerd(text, syntax, base_iri.empty() ? "urn:tinykg:base" : base_iri, source, prefixes);
     if (triples.ok()) {
       if (Status schemes = CheckIriSchemes(*triples, source); !schemes.ok()) return schemes;
     }

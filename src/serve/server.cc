@@ -27,6 +27,7 @@
 #define TINYKG_SERVE_HAS_REPORT 1
 #endif
 #include "tinykg/base/utf8.h"
+#include "tinykg/rdf/prefixes.h"
 #include "tinykg/rdf/reserved.h"
 #include "tinykg/rdf/results.h"
 #include "tinykg/rdf/sparql_guard.h"
@@ -480,7 +481,15 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
   const SparqlForm form = ClassifySparql(query);
   if (form == SparqlForm::kUpdate) return Problem(res, 403, "this SPARQL endpoint is read-only (no SPARQL Update)");
   if (form == SparqlForm::kUnknown) return Problem(res, 400, "not a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)");
-  auto guarded = rdf::GuardQuery(query);
+  // As `tinykg query` (rdf::RunQuery): GraphDB's full-text search refused
+  // with a hint, prefixes used undeclared taken from the loaded documents.
+  if (Status fts = rdf::CheckNoFullTextConnector(query); !fts.ok()) return ProblemFrom(res, fts);
+  Result<rdf::PrefixCompletion> completed = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return rdf::CompleteQueryPrefixes(store, query);
+  }();
+  if (!completed.ok()) return ProblemFrom(res, completed.status());
+  auto guarded = rdf::GuardQuery(completed->text);
   if (!guarded.ok()) return ProblemFrom(res, guarded.status());
   bool timed_out = false;
   Result<rdf::QueryResult> result = QueryWithDeadline(guarded->text, timed_out);

@@ -222,7 +222,8 @@ TEST_F(FleetTrain, Csv_HasScratchAndOneRowPerRound) {
                           " fleet train --device-class CortexM4F --count 2 --rounds 2 --eval-tasks 5 --on host "
                           "--format csv");
   ASSERT_EQ(o.code, 0) << o.out;
-  EXPECT_EQ(o.out.rfind("round,mse_before,mse_after_1,mse_after_8,mse_after_32,visits,instructions,bytes\n", 0), 0u) << o.out;
+  EXPECT_EQ(o.out.rfind("round,mse_before,mse_after_1,mse_after_8,mse_after_32,visits,instructions,bytes\r\n", 0), 0u)
+      << o.out;  // RFC 4180 line ends, as every tinykg csv
   EXPECT_NE(o.out.find("\nscratch,"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("\n2,"), std::string::npos) << o.out;
   EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 4) << o.out;

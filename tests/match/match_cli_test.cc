@@ -96,7 +96,7 @@ TEST_F(MatchCli, MatchAll_StreamedFormatsAgreeWithTheTable) {
   EXPECT_GT(j.size(), 50u);
   for (const auto& fit : j) EXPECT_TRUE(fit["fits"].get<bool>());
   // The first row of each names the same pair.
-  const std::string first = j[0]["model"].get<std::string>() + "," + j[0]["device"].get<std::string>() + ",yes";
+  const std::string first = j[0]["model"].get<std::string>() + "," + j[0]["device"].get<std::string>() + ",true";  // csv: true/false, not yes/no
   EXPECT_NE(csv.out.find("\r\n1," + first), std::string::npos) << csv.out.substr(0, 300);
   CliRun limited = Run("match --all --format json --limit 5");
   ASSERT_EQ(limited.exit_code, 0);

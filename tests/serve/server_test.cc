@@ -494,6 +494,31 @@ TEST(Server, Sparql_SelectAskConstructByAccept) {
   EXPECT_NE(ntriples->body.find("<https://www.w3.org/2019/wot/td#title>"), std::string::npos);
 }
 
+// As `tinykg query`: prefixes used undeclared get tinykg's or the loaded
+// documents' (TDs declare none: td: here is tinykg's own); an unknown prefix
+// and GraphDB's full-text search are 400 problems naming them.
+TEST(Server, Sparql_UndeclaredPrefixesAndFullTextSearch) {
+  Directory dir;
+  auto c = dir.Client();
+  for (const auto& f : ValidTdFiles(2)) {
+    const std::string text = Slurp(f);
+    ASSERT_EQ(c.Put(ThingPath(Json::parse(text)["id"]), text, "application/td+json")->status, 201);
+  }
+  auto get = c.Get("/search/sparql?query=" + Encode("SELECT ?t WHERE { ?t td:title ?title }"));
+  ASSERT_TRUE(get);
+  ASSERT_EQ(get->status, 200) << get->body;
+  EXPECT_EQ(Json::parse(get->body)["results"]["bindings"].size(), 2u);
+  auto unknown = c.Get("/search/sparql?query=" + Encode("SELECT ?t WHERE { ?t nope:title ?title }"));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400);
+  EXPECT_NE(unknown->body.find("nope:"), std::string::npos) << unknown->body;
+  auto lucene = c.Get("/search/sparql?query=" +
+                      Encode("SELECT ?e { ?s a luc-index:things ; luc:query \"lamp\" ; luc:entities ?e }"));
+  ASSERT_TRUE(lucene);
+  EXPECT_EQ(lucene->status, 400);
+  EXPECT_NE(lucene->body.find("tinykg search lamp"), std::string::npos) << lucene->body;
+}
+
 TEST(Server, Sparql_IsReadOnlyAndReportsErrors) {
   Directory dir;
   auto c = dir.Client();

@@ -127,9 +127,11 @@ struct Filters {
   bool explain = false;
 };
 
-// Expands a user-given task / sensor / runtime name to an IRI: a full IRI
-// stays; "keyword-spotting", "KeywordSpotting" -> tkg:KeywordSpotting;
-// "microphone" -> sosa_extend:Microphone; "cmsis-nn" / "tflm" -> runtimes.
+// A task / sensor / runtime name as an IRI through the one table of names
+// and aliases (rdf::NameIriLenient): a full IRI stays; "keyword-spotting",
+// "kws" -> tkg:KeywordSpotting; "mic" -> sosa_extend:Microphone; "cmsis-nn"
+// / "tflm" -> runtimes; an unknown name in CamelCase. Commands check what a
+// user types with rdf::ResolveName first (unknown: "did you mean").
 std::string TaskIri(std::string_view text);
 std::string SensorIri(std::string_view text);
 std::string RuntimeIri(std::string_view text);

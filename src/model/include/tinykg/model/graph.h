@@ -70,9 +70,11 @@ std::optional<std::string> InferTask(const std::string& text);
 // IRIs used for model resources.
 std::string ModelIri(const ModelSummary& summary, const std::string& name);
 std::string OperatorIri(const std::string& op_name);
-// tkg:<Task> for a name in any of the accepted spellings; an IRI stays as is.
+// tkg:<Task> / sosa_extend:<Sensor> for a name read from a file (a sidecar,
+// the metadata CSV): rdf::NameIriLenient, the one table of names and
+// aliases, else the name in CamelCase; an IRI stays as is. Names a user
+// types are checked first with rdf::ResolveName (the CLI does).
 std::string TaskIri(const std::string& task);
-// sosa_extend:<Sensor> for a sensor name; an IRI or prefixed name is expanded.
 std::string SensorIri(const std::string& sensor);
 
 // The model's named graph. `source` is the file path (kept in the catalog).

@@ -13,13 +13,23 @@
 
 namespace tinykg::rdf {
 
-enum class ResultsFormat { kTable, kJson, kCsv, kTsv };
+// The --format of every tinykg command that prints rows (one list, one
+// parser): `table` and `md` are for people (prefixed names, units), `json`,
+// `csv` and `tsv` for programs (for query results the W3C SPARQL 1.1 Query
+// Results forms; elsewhere raw numbers: bytes, milliseconds, true/false).
+enum class ResultsFormat { kTable, kJson, kCsv, kTsv, kMarkdown };
 
-// "table", "json", "csv", "tsv"; kInvalidArgument otherwise.
+// "table" (or "text"), "json", "csv", "tsv", "md" (or "markdown");
+// kInvalidArgument listing them otherwise.
 Result<ResultsFormat> ResultsFormatFromName(std::string_view name);
+// json, csv and tsv: raw values, no human units.
+inline bool IsMachineFormat(ResultsFormat format) {
+  return format == ResultsFormat::kJson || format == ResultsFormat::kCsv || format == ResultsFormat::kTsv;
+}
 
-// SELECT and ASK results in `format`. Graph results must be written with
-// WriteRdf instead (kInvalidArgument here).
+// SELECT and ASK results in `format` (md: a GitHub pipe table of the table's
+// cells). Graph results must be written with WriteRdf instead
+// (kInvalidArgument here).
 Result<std::string> WriteResults(const QueryResult& result, ResultsFormat format,
                                  const PrefixList& prefixes = DefaultPrefixes());
 

@@ -88,12 +88,25 @@ struct GuardedQuery {
   std::int64_t offset = 0;            // client-side OFFSET
   std::vector<ClientOptional> optionals;  // client-side OPTIONALs (optional_in_client only)
   bool distinct = false;              // client-side DISTINCT of the outer SELECT
+  // PREFIX lines RunQuery added because the query used them undeclared and
+  // the loaded documents declare them ("s3n: <http://w3id.org/s3n/>").
+  std::vector<std::string> added_prefixes;
 };
 
 // OK when `sparql` cannot make the store reach outside itself (see above);
 // kInvalidArgument naming the construct otherwise. GuardQuery applies it;
 // `tinykg query --raw` calls it alone.
 Status CheckStaysInStore(std::string_view sparql, bool allow_service = false);
+
+// The prefixes `sparql` uses in prefixed names (datatypes included) without
+// a PREFIX line, in order of first use; "" is the empty prefix (`:x`).
+Result<std::vector<std::string>> UndeclaredPrefixes(std::string_view sparql);
+
+// kInvalidArgument with a hint to `tinykg search` when `sparql` uses GraphDB's
+// full-text search (its Lucene connector, `luc:`, or a similarity index,
+// `inst:index ; :searchTerm`): tinykg has neither, and such a query matched
+// nothing in silence. OK otherwise.
+Status CheckNoFullTextConnector(std::string_view sparql);
 
 // Returns the query to run, or kInvalidArgument naming the unsupported shape
 // (or a construct CheckStaysInStore refuses) and the way to write it instead.
@@ -108,7 +121,11 @@ void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result);
 
 // Guards `sparql` (order_in_client on), runs it on `store` and applies the
 // solution modifiers: the way tinykg runs every user and shipped query.
-// `guarded`, when given, receives the guard's notes and caveats.
+// First, a query naming GraphDB's full-text search is refused with a hint
+// (CheckNoFullTextConnector), and prefixes it uses undeclared get the PREFIX
+// lines the loaded documents declare (CompleteQueryPrefixes, prefixes.h;
+// kInvalidArgument naming a prefix nobody declares). `guarded`, when given,
+// receives the guard's notes and caveats and the prefixes added.
 Result<QueryResult> RunQuery(Store& store, std::string_view sparql, GuardedQuery* guarded = nullptr,
                              bool allow_service = false);
 

@@ -39,6 +39,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tinykg/base/status.h"
@@ -67,6 +68,10 @@ struct GraphDocument {
   std::string source;         // file path or IRI it came from (informative)
   std::string original_text;  // kept verbatim when non-empty (TD round-trip)
   std::string label;          // human name (title) when known
+  // The (prefix, namespace IRI) pairs the document declares (Turtle @prefix /
+  // PREFIX), kept in the catalog so a query may use them undeclared
+  // (CompleteQueryPrefixes, as GraphDB and Virtuoso predefine them).
+  std::vector<std::pair<std::string, std::string>> prefixes;
   std::vector<Triple> triples;
 };
 
@@ -78,6 +83,7 @@ struct GraphInfo {
   std::string label;
   std::string loaded_at;  // xsd:dateTime, UTC
   std::int64_t triples = 0;
+  std::vector<std::pair<std::string, std::string>> prefixes;  // declared by the document
 };
 
 // A SPARQL result in memory. For SELECT, rows[i][j] is the binding of

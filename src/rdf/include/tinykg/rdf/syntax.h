@@ -23,17 +23,22 @@ Result<Syntax> SyntaxFromName(std::string_view name);
 Result<Syntax> SyntaxForPath(const std::string& path);
 std::string_view SyntaxName(Syntax syntax);
 
+// (prefix, namespace IRI) pairs.
+using PrefixList = std::vector<std::pair<std::string, std::string>>;
+
 // Parses `text` with base IRI `base_iri`. `source` names the document in
 // errors. A syntax error fails with kParseError carrying file, line and
 // column; nothing is returned in that case (all or nothing). Quads formats
-// return the triples and drop the graph name.
+// return the triples and drop the graph name. `prefixes`, when given,
+// receives the prefixes the document declares (Turtle and TriG; the last
+// declaration of a prefix wins; RDF/XML gives none).
 Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
-                                     const std::string& base_iri, const std::string& source);
+                                     const std::string& base_iri, const std::string& source,
+                                     PrefixList* prefixes = nullptr);
 
-// Writes triples as `syntax`; for Turtle the prefixes in `prefixes`
-// (prefix, namespace IRI) are declared and used. kNQuads writes N-Triples
-// (one graph); use WriteNQuads for quads.
-using PrefixList = std::vector<std::pair<std::string, std::string>>;
+// Writes triples as `syntax`; for Turtle the prefixes in `prefixes` are
+// declared and used. kNQuads writes N-Triples (one graph); use WriteNQuads
+// for quads.
 Result<std::string> WriteRdf(const std::vector<Triple>& triples, Syntax syntax,
                              const PrefixList& prefixes = {});
 
