@@ -17,6 +17,9 @@ enum class Tok { kVar, kIri, kPname, kLiteral, kNumber, kPunct, kWord, kBlank, k
 struct Token {
   Tok kind;
   std::string text;
+  // The text in upper case, for kWord and kPname tokens out of Tokenize
+  // (empty otherwise): keyword checks compare it without a copy per test.
+  std::string upper = {};
 };
 
 bool IsNameChar(char c) {
@@ -27,6 +30,22 @@ bool IsNameChar(char c) {
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
+}
+
+const std::string kNoWord;
+
+// Whether `q` holds three `c` from `i` (a long string's quotes).
+bool ThreeAt(std::string_view q, size_t i, char c) {
+  return i + 2 < q.size() && q[i] == c && q[i + 1] == c && q[i + 2] == c;
+}
+
+// Whether `text` starts with `upper_prefix` (upper case), ignoring case.
+bool StartsWithNoCase(const std::string& text, std::string_view upper_prefix) {
+  if (text.size() < upper_prefix.size()) return false;
+  for (size_t i = 0; i < upper_prefix.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(text[i])) != upper_prefix[i]) return false;
+  }
+  return true;
 }
 
 // A SPARQL tokenizer good enough to find triple patterns and keywords.
@@ -47,11 +66,11 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
     }
     if (c == '"' || c == '\'') {
       size_t start = i;
-      bool longq = q.substr(i, 3) == std::string(3, c);
+      const bool longq = ThreeAt(q, i, c);
       i += longq ? 3 : 1;
       while (i < q.size()) {
         if (q[i] == '\\') { i += 2; continue; }
-        if (longq ? q.substr(i, 3) == std::string(3, c) : q[i] == c) {
+        if (longq ? ThreeAt(q, i, c) : q[i] == c) {
           i += longq ? 3 : 1;
           break;
         }
@@ -120,7 +139,9 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
       while (i < q.size() && IsNameChar(q[i])) ++i;
       while (i > start + 1 && q[i - 1] == '.') --i;  // "ex:a ." ends before the dot
       std::string word(q.substr(start, i - start));
-      out.push_back({word.find(':') != std::string::npos ? Tok::kPname : Tok::kWord, word});
+      const Tok kind = word.find(':') != std::string::npos ? Tok::kPname : Tok::kWord;
+      std::string upper = Upper(word);
+      out.push_back({kind, std::move(word), std::move(upper)});
       continue;
     }
     // Two-character operators.
@@ -146,8 +167,7 @@ bool IsConstant(const Token& t) {
       t.kind == Tok::kNumber)
     return true;
   if (t.kind == Tok::kWord) {
-    std::string u = Upper(t.text);
-    return u == "TRUE" || u == "FALSE";
+    return t.upper == "TRUE" || t.upper == "FALSE";
   }
   return false;
 }
@@ -187,16 +207,16 @@ std::set<std::string> Projected(const std::vector<Token>& toks, bool& all) {
   std::set<std::string> vars;
   all = false;
   size_t i = 0;
-  while (i < toks.size() && !(toks[i].kind == Tok::kWord && Upper(toks[i].text) == "SELECT")) ++i;
+  while (i < toks.size() && !(toks[i].kind == Tok::kWord && toks[i].upper == "SELECT")) ++i;
   int paren = 0;
   for (++i; i < toks.size(); ++i) {
     const Token& t = toks[i];
     if (t.kind == Tok::kPunct && t.text == "{") break;
-    if (t.kind == Tok::kWord && Upper(t.text) == "WHERE") break;
+    if (t.kind == Tok::kWord && t.upper == "WHERE") break;
     if (t.kind == Tok::kPunct && t.text == "(") ++paren;
     if (t.kind == Tok::kPunct && t.text == ")") --paren;
     if (t.kind == Tok::kPunct && t.text == "*" && paren == 0) all = true;
-    if (t.kind == Tok::kVar && (paren == 0 || (i > 0 && Upper(toks[i - 1].text) == "AS"))) {
+    if (t.kind == Tok::kVar && (paren == 0 || (i > 0 && toks[i - 1].upper == "AS"))) {
       vars.insert(t.text.substr(1));
     }
   }
@@ -213,8 +233,8 @@ size_t ClientSideOrder(const std::vector<Token>& toks, GuardedQuery& out) {
     const Token& t = toks[i];
     if (t.kind == Tok::kPunct && (t.text == "{" || t.text == "(")) ++depth;
     if (t.kind == Tok::kPunct && (t.text == "}" || t.text == ")")) --depth;
-    if (depth == 0 && t.kind == Tok::kWord && Upper(t.text) == "ORDER" &&
-        toks[i + 1].kind == Tok::kWord && Upper(toks[i + 1].text) == "BY") {
+    if (depth == 0 && t.kind == Tok::kWord && t.upper == "ORDER" &&
+        toks[i + 1].kind == Tok::kWord && toks[i + 1].upper == "BY") {
       order = i;
     }
   }
@@ -225,7 +245,7 @@ size_t ClientSideOrder(const std::vector<Token>& toks, GuardedQuery& out) {
   size_t i = order + 2;
   while (i < toks.size()) {
     const Token& t = toks[i];
-    std::string u = t.kind == Tok::kWord ? Upper(t.text) : "";
+    const std::string& u = t.kind == Tok::kWord ? t.upper : kNoWord;
     if (u == "LIMIT" || u == "OFFSET") break;
     if (t.kind == Tok::kVar) {
       keys.push_back({t.text.substr(1), false});
@@ -244,7 +264,7 @@ size_t ClientSideOrder(const std::vector<Token>& toks, GuardedQuery& out) {
   }
   std::int64_t limit = -1, offset = 0;
   while (i < toks.size()) {
-    std::string u = toks[i].kind == Tok::kWord ? Upper(toks[i].text) : "";
+    const std::string& u = toks[i].kind == Tok::kWord ? toks[i].upper : kNoWord;
     if ((u == "LIMIT" || u == "OFFSET") && i + 1 < toks.size() && toks[i + 1].kind == Tok::kNumber) {
       (u == "LIMIT" ? limit : offset) = std::atoll(toks[i + 1].text.c_str());
       i += 2;
@@ -262,12 +282,12 @@ size_t ClientSideOrder(const std::vector<Token>& toks, GuardedQuery& out) {
 // DISTINCT/REDUCED; false for anything else (`*`, expressions, DISTINCT).
 bool PlainSelectList(const std::vector<Token>& toks, size_t& first, size_t& end) {
   size_t select = 0;
-  while (select < toks.size() && !(toks[select].kind == Tok::kWord && Upper(toks[select].text) == "SELECT")) ++select;
+  while (select < toks.size() && !(toks[select].kind == Tok::kWord && toks[select].upper == "SELECT")) ++select;
   first = select + 1;
   for (end = first; end < toks.size(); ++end) {
     const Token& t = toks[end];
     if (t.kind == Tok::kPunct && t.text == "{") break;
-    if (t.kind == Tok::kWord && Upper(t.text) == "WHERE") break;
+    if (t.kind == Tok::kWord && t.upper == "WHERE") break;
     if (t.kind != Tok::kVar) return false;
   }
   return end < toks.size() && end > first;
@@ -301,7 +321,7 @@ void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out, bool nest)
   std::map<std::string, std::string> prefixes;
   bool select = false;
   for (size_t i = 0; i < toks.size(); ++i) {
-    std::string u = toks[i].kind == Tok::kWord ? Upper(toks[i].text) : "";
+    const std::string& u = toks[i].kind == Tok::kWord ? toks[i].upper : kNoWord;
     if (u == "SELECT") select = true;
     if (u == "GROUP" || u == "HAVING" || u == "LIMIT" || u == "OFFSET" || u == "COUNT" ||
         u == "SUM" || u == "MIN" || u == "MAX" || u == "AVG" || u == "SAMPLE" ||
@@ -331,7 +351,7 @@ void ClientSideOptionals(std::vector<Token>& toks, GuardedQuery& out, bool nest)
     const Token& t = toks[i];
     if (t.kind == Tok::kPunct && t.text == "{") ++depth;
     if (t.kind == Tok::kPunct && t.text == "}") --depth;
-    if (depth != 1 || t.kind != Tok::kWord || Upper(t.text) != "OPTIONAL") continue;
+    if (depth != 1 || t.kind != Tok::kWord || t.upper != "OPTIONAL") continue;
     // OPTIONAL { ?s P ?o [.] }
     if (i + 5 >= toks.size() || toks[i + 1].text != "{" || toks[i + 2].kind != Tok::kVar ||
         toks[i + 4].kind != Tok::kVar)
@@ -383,21 +403,21 @@ void ClientSideDistinct(std::vector<Token>& toks, GuardedQuery& out) {
     const Token& t = toks[i];
     if (t.kind == Tok::kPunct && (t.text == "{" || t.text == "(")) ++depth;
     if (t.kind == Tok::kPunct && (t.text == "}" || t.text == ")")) --depth;
-    if (depth == 0 && t.kind == Tok::kWord && Upper(t.text) == "SELECT") {
+    if (depth == 0 && t.kind == Tok::kWord && t.upper == "SELECT") {
       select = i;
       break;
     }
   }
   if (select + 1 >= toks.size() || toks[select + 1].kind != Tok::kWord) return;
-  const std::string modifier = Upper(toks[select + 1].text);
+  const std::string modifier = toks[select + 1].upper;
   if (modifier != "DISTINCT" && modifier != "REDUCED") return;
   // A LIMIT/OFFSET left in the text (ORDER BY was not taken out) must move
   // too: it slices after DISTINCT.
   std::int64_t limit = out.limit, offset = out.offset;
   std::size_t end = toks.size();
   while (end >= 2 && toks[end - 1].kind == Tok::kNumber && toks[end - 2].kind == Tok::kWord &&
-         (Upper(toks[end - 2].text) == "LIMIT" || Upper(toks[end - 2].text) == "OFFSET")) {
-    (Upper(toks[end - 2].text) == "LIMIT" ? limit : offset) = std::atoll(toks[end - 1].text.c_str());
+         (toks[end - 2].upper == "LIMIT" || toks[end - 2].upper == "OFFSET")) {
+    (toks[end - 2].upper == "LIMIT" ? limit : offset) = std::atoll(toks[end - 1].text.c_str());
     end -= 2;
   }
   depth = 0;
@@ -405,7 +425,7 @@ void ClientSideDistinct(std::vector<Token>& toks, GuardedQuery& out) {
     const Token& t = toks[i];
     if (t.kind == Tok::kPunct && (t.text == "{" || t.text == "(")) ++depth;
     if (t.kind == Tok::kPunct && (t.text == "}" || t.text == ")")) --depth;
-    const std::string u = t.kind == Tok::kWord ? Upper(t.text) : "";
+    const std::string& u = t.kind == Tok::kWord ? t.upper : kNoWord;
     if (depth == 0 && (u == "LIMIT" || u == "OFFSET")) return;  // not at the end: leave it
   }
   toks.resize(end);
@@ -424,7 +444,7 @@ namespace {
 
 Status CheckTokensStayInStore(const std::vector<Token>& toks, bool allow_service) {
   for (const Token& t : toks) {
-    const std::string u = Upper(t.text);
+    const std::string& u = t.upper;
     if (t.kind == Tok::kWord && u == "SERVICE" && !allow_service) {
       return InvalidArgument(
           "SERVICE is refused: a query reads this store only and never makes tinykg fetch a URL or "
@@ -436,7 +456,7 @@ Status CheckTokensStayInStore(const std::vector<Token>& toks, bool allow_service
                              "store fetch URLs (get:soft), and SPARQL 1.1 has none");
     }
     if ((t.kind == Tok::kPname && (u.rfind("BIF:", 0) == 0 || u.rfind("SQL:", 0) == 0)) ||
-        (t.kind == Tok::kIri && (u.rfind("<BIF:", 0) == 0 || u.rfind("<SQL:", 0) == 0))) {
+        (t.kind == Tok::kIri && (StartsWithNoCase(t.text, "<BIF:") || StartsWithNoCase(t.text, "<SQL:")))) {
       return InvalidArgument("Virtuoso's built-in SQL functions (bif:, sql:) are refused: they can read "
                              "files and fetch URLs; use SPARQL 1.1 functions");
     }
@@ -473,7 +493,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
   bool seen_where_group = false;
   for (size_t i = 0; i < toks.size(); ++i) {
     const Token& t = toks[i];
-    std::string u = t.kind == Tok::kWord ? Upper(t.text) : "";
+    const std::string& u = t.kind == Tok::kWord ? t.upper : kNoWord;
     if (u == "EXISTS") {
       return refuse("FILTER (NOT) EXISTS is not supported; write negation as OPTIONAL { ... } "
                     "FILTER(!BOUND(?var))");
@@ -487,7 +507,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
       if (open < toks.size() && toks[open].text == "(") {
         size_t close = Matching(toks, open);
         for (size_t k = open; k < close && k < toks.size(); ++k) {
-          if (toks[k].kind == Tok::kWord && Upper(toks[k].text) == "STR") {
+          if (toks[k].kind == Tok::kWord && toks[k].upper == "STR") {
             return refuse("CONCAT over STR() gives garbage for numbers; select the values and "
                           "join them in the client");
           }
@@ -532,7 +552,7 @@ Result<GuardedQuery> GuardQuery(std::string_view sparql, GuardOptions options) {
   Token subject{Tok::kEnd, ""};
   while (i < toks.size()) {
     const Token& t = toks[i];
-    std::string u = t.kind == Tok::kWord ? Upper(t.text) : "";
+    const std::string& u = t.kind == Tok::kWord ? t.upper : kNoWord;
     if (t.kind == Tok::kPunct && t.text == "{") {
       in_where = true;
       pending.emplace_back();
