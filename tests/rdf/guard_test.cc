@@ -307,6 +307,11 @@ TEST(GuardQuery, BrokenSolutionModifiers_AreRefusedBeforeRasqal) {
     EXPECT_TRUE(guarded.ok()) << tail << ": " << guarded.status().ToString();
   }
   EXPECT_TRUE(GuardQuery("DESCRIBE <urn:a>").ok());
+  // A NUL byte: Rasqal stops reading there, and leaked on one inside a long
+  // string (serve_fuzz_routes).
+  auto nul = GuardQuery(std::string("SELECT * WHERE { ?s ?p \"\"\"a\0b\"\"\" }", 34));
+  ASSERT_FALSE(nul.ok());
+  EXPECT_NE(nul.status().message().find("NUL byte at offset 27"), std::string::npos) << nul.status().ToString();
   EXPECT_TRUE(GuardQuery("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 10").ok());
 }
 
