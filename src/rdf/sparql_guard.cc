@@ -68,14 +68,21 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
       size_t start = i;
       const bool longq = ThreeAt(q, i, c);
       i += longq ? 3 : 1;
+      bool closed = false;
       while (i < q.size()) {
         if (q[i] == '\\') { i += 2; continue; }
         if (longq ? ThreeAt(q, i, c) : q[i] == c) {
           i += longq ? 3 : 1;
+          closed = true;
           break;
         }
         ++i;
       }
+      // Rasqal's lexer leaks the tokens before a string that never ends
+      // (found by serve_fuzz_routes under LeakSanitizer), and the query
+      // could not parse anyway.
+      if (!closed) return InvalidArgument("SPARQL syntax error: the string starting at offset " +
+                                          std::to_string(start) + " never ends");
       // A backslash at the very end stepped past it (found by fuzzing: substr
       // below threw std::out_of_range, an abort in `tinykg query`).
       i = std::min(i, q.size());

@@ -312,6 +312,12 @@ TEST(GuardQuery, BrokenSolutionModifiers_AreRefusedBeforeRasqal) {
   auto nul = GuardQuery(std::string("SELECT * WHERE { ?s ?p \"\"\"a\0b\"\"\" }", 34));
   ASSERT_FALSE(nul.ok());
   EXPECT_NE(nul.status().message().find("NUL byte at offset 27"), std::string::npos) << nul.status().ToString();
+  // A string that never ends: Rasqal's lexer leaked on it (serve_fuzz_routes).
+  for (const char* q : {"CONSTRUCT { ?s ?p \"\"\"a\" } WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p 'a }"}) {
+    auto open = GuardQuery(q);
+    ASSERT_FALSE(open.ok()) << q;
+    EXPECT_NE(open.status().message().find("never ends"), std::string::npos) << open.status().ToString();
+  }
   EXPECT_TRUE(GuardQuery("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 10").ok());
 }
 
