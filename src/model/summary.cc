@@ -31,7 +31,13 @@ template <typename... Rest>
 std::int64_t Mul(std::int64_t a, std::int64_t b, Rest... rest) {
   return Mul(Mul(a, b), rest...);
 }
-std::int64_t Add(std::int64_t a, std::int64_t b) { return std::min(a + b, kSaturated); }
+// Saturating like Mul: two saturated counts used to overflow the sum
+// (signed overflow, found by model_fuzz_tflite under UBSan).
+std::int64_t Add(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) return kSaturated;
+  return std::min(sum, kSaturated);
+}
 
 std::int64_t Elements(const Tensor* t) {
   if (t == nullptr) return 0;

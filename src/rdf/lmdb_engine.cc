@@ -279,7 +279,9 @@ Status LmdbEngine::RepackIndexes() {
   // pos and osp from spo: 24-byte keys, empty values.
   using Key = std::array<char, 24>;
   std::vector<Key> keys;
-  for (auto [dbi, a, b, c] : {std::tuple<MDB_dbi, int, int, int>{pos_, 1, 2, 0}, {osp_, 2, 0, 1}}) {
+  for (auto [dbi, first, second, third] : {std::tuple<MDB_dbi, int, int, int>{pos_, 1, 2, 0}, {osp_, 2, 0, 1}}) {
+    // Plain copies: clang 14 cannot capture structured bindings in a lambda.
+    const int a = first, b = second, c = third;
     keys.clear();
     rc = each(spo_, [&](const MDB_val& k, const MDB_val&) {
       if (k.mv_size != 24) return;

@@ -31,6 +31,15 @@ TEST(ModelRegressions, EveryFileSummarisesOrFailsCleanly_AndPrintsValidJson) {
     ASSERT_NO_THROW(json = SummaryToJson(*summary)) << path;
     EXPECT_TRUE(IsValidUtf8(json)) << path;
     EXPECT_FALSE(nlohmann::json::parse(json, nullptr, false).is_discarded()) << path;
+    // Counts saturate, they never wrap (saturated_counts_sum.tflite: two
+    // saturated counts overflowed their sum, UBSan in model_fuzz_tflite).
+    EXPECT_GE(summary->macs, 0) << path;
+    EXPECT_GE(summary->macs_all, 0) << path;
+    EXPECT_GE(summary->params, 0) << path;
+    for (const auto& layer : summary->layers) {
+      EXPECT_GE(layer.macs_all, 0) << path;
+      EXPECT_GE(layer.activation_bytes, 0) << path;
+    }
     const rdf::GraphDocument doc = ModelToGraph(*summary, {}, path);
     for (const auto& t : doc.triples) EXPECT_TRUE(IsValidUtf8(t.object.value)) << path;
   }

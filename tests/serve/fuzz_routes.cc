@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,25 +16,44 @@
 
 namespace {
 
+// The store and server, made again every kInputsPerServer inputs: PUT and
+// POST keep adding TDs, and a store that grew for millions of inputs would
+// make every list and query slower (and the fuzzer's executions with them)
+// without testing anything new.
+constexpr int kInputsPerServer = 4096;
+
+struct Served {
+  std::unique_ptr<tinykg::rdf::Store> store;
+  std::unique_ptr<tinykg::serve::Server> server;  // declared last: destroyed before the store
+};
+
+std::unique_ptr<Served> MakeServer() {
+  auto served = std::make_unique<Served>();
+  served->store = tinykg::rdf::Store::Open("memory:").value();
+  tinykg::serve::ServerOptions options;
+  options.port = 0;
+  options.max_event_streams = 0;
+  options.query_timeout_ms = 2000;
+  options.context_dirs = {std::string(TINYKG_SOURCE_DIR) + "/ontology/contexts"};
+  options.schema_dir = std::string(TINYKG_SOURCE_DIR) + "/ontology/schemas";
+  served->server = tinykg::serve::Server::Create(*served->store, options).value();
+  const std::string td =
+      "{\"@context\": \"https://www.w3.org/2022/wot/td/v1.1\", \"id\": \"urn:example:lamp\", "
+      "\"title\": \"Lamp\", \"securityDefinitions\": {\"nosec_sc\": {\"scheme\": \"nosec\"}}, "
+      "\"security\": \"nosec_sc\"}";
+  (void)served->server->ServeBytes("PUT /things/urn%3Aexample%3Alamp HTTP/1.1\r\nContent-Type: application/td+json\r\n"
+                                   "Content-Length: " + std::to_string(td.size()) + "\r\n\r\n" + td);
+  return served;
+}
+
 tinykg::serve::Server& TheServer() {
-  static tinykg::serve::Server* server = [] {
-    auto* store = tinykg::rdf::Store::Open("memory:").value().release();
-    tinykg::serve::ServerOptions options;
-    options.port = 0;
-    options.max_event_streams = 0;
-    options.query_timeout_ms = 2000;
-    options.context_dirs = {std::string(TINYKG_SOURCE_DIR) + "/ontology/contexts"};
-    options.schema_dir = std::string(TINYKG_SOURCE_DIR) + "/ontology/schemas";
-    auto* s = tinykg::serve::Server::Create(*store, options).value().release();
-    const std::string td =
-        "{\"@context\": \"https://www.w3.org/2022/wot/td/v1.1\", \"id\": \"urn:example:lamp\", "
-        "\"title\": \"Lamp\", \"securityDefinitions\": {\"nosec_sc\": {\"scheme\": \"nosec\"}}, "
-        "\"security\": \"nosec_sc\"}";
-    (void)s->ServeBytes("PUT /things/urn%3Aexample%3Alamp HTTP/1.1\r\nContent-Type: application/td+json\r\n"
-                        "Content-Length: " + std::to_string(td.size()) + "\r\n\r\n" + td);
-    return s;
-  }();
-  return *server;
+  static std::unique_ptr<Served> served;
+  static int inputs = 0;
+  if (!served || ++inputs % kInputsPerServer == 0) {
+    served.reset();
+    served = MakeServer();
+  }
+  return *served->server;
 }
 
 }  // namespace

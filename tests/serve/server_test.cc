@@ -24,6 +24,17 @@
 #include "test_store.h"
 #include "tinykg/td/thing_description.h"
 
+// Whether this build runs under AddressSanitizer (gcc says __SANITIZE_ADDRESS__,
+// clang __has_feature).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TINYKG_HAS_ASAN 1
+#endif
+#endif
+#ifndef TINYKG_HAS_ASAN
+#define TINYKG_HAS_ASAN 0
+#endif
+
 namespace tinykg::serve {
 namespace {
 
@@ -531,6 +542,9 @@ TEST(Server, Sparql_IsReadOnlyAndReportsErrors) {
   ExpectProblem(c.Get("/search/sparql"), 400);
   ExpectProblem(c.Get("/search/sparql?query=" + Encode("SELECT * WHERE { ?s ?p }")), 400);
   ExpectProblem(c.Get("/search/sparql?query=" + Encode("hello")), 400);
+  // Refused by the guard before Rasqal, whose parser leaked the WHERE group
+  // on it (LeakSanitizer in the ASan run of this suite; serve_fuzz_routes).
+  ExpectProblem(c.Get("/search/sparql?query=" + Encode("SELECT ?s WHERE { ?s ?p ?o } LIMIT =")), 400);
   // The Rasqal guard refuses what Rasqal gets wrong, with the way out.
   ExpectProblem(c.Get("/search/sparql?query=" + Encode("SELECT * WHERE { ?s <urn:p>+ ?o }")), 400);
   ExpectProblem(c.Post("/search/sparql", "SELECT * {}", "text/plain"), 415);
@@ -863,6 +877,12 @@ TEST(Server, RepeatedReads_DoNotGrowMemory) {
   const std::int64_t before = RssKb();
   round(300);
   const std::int64_t grown = RssKb() - before;
+#if defined(__SANITIZE_ADDRESS__) || TINYKG_HAS_ASAN
+  // ASan keeps freed blocks in its quarantine (256 MB), so RSS says nothing
+  // here; LeakSanitizer checks the same requests at exit instead.
+  GTEST_SKIP() << "under AddressSanitizer RSS holds the quarantine (grew " << grown
+               << " kB); LeakSanitizer checks these requests instead";
+#endif
   EXPECT_LT(grown, 8 * 1024) << "RSS grew " << grown << " kB over 1,200 requests";
 }
 
