@@ -6,7 +6,6 @@
 #include <iostream>
 #include <memory>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "cli.h"
 #include "progress.h"

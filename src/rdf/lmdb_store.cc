@@ -346,8 +346,6 @@ class LmdbStore final : public Store {
 
   LmdbStore() = default;
 
-  // Writes `docs` whose triples, normalised (NormalizedInGraph), are
-  // used[i], in one transaction; then checks the declared terms.
   // A write of documents one at a time (Put, PutAll, BeginBatch): one
   // engine write transaction from Begin to Commit. Each document's quads,
   // RDFS closure and catalog entry are written when it comes, against the
