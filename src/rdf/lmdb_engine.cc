@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 namespace tinykg::rdf::internal {
 
@@ -534,6 +535,30 @@ void LmdbEngine::EndRead() {
     mdb_txn_abort(read_txn_);
     read_txn_ = nullptr;
   }
+}
+
+void LmdbEngine::Tick() {
+  const auto now = std::chrono::steady_clock::now();
+  if (has_deadline_ && now >= deadline_) {
+    expired_ = true;
+    return;
+  }
+  if (!may_yield_ || write_txn_ || now - slice_start_ < kYieldSlice) return;
+  // This query's reader state, put aside while others use the engine.
+  MDB_txn* const txn = std::exchange(read_txn_, nullptr);
+  const int depth = std::exchange(read_depth_, 0);
+  const bool had_deadline = std::exchange(has_deadline_, false);
+  const auto deadline = deadline_;
+  may_yield_ = false;
+  yield_();
+  read_txn_ = txn;
+  read_depth_ = depth;
+  has_deadline_ = had_deadline;
+  deadline_ = deadline;
+  expired_ = false;
+  may_yield_ = static_cast<bool>(yield_);
+  slice_start_ = std::chrono::steady_clock::now();
+  if (has_deadline_ && slice_start_ >= deadline_) expired_ = true;
 }
 
 Status LmdbEngine::ReadTxn(MDB_txn** txn, MDB_txn** owned) {

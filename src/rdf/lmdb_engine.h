@@ -117,10 +117,37 @@ class LmdbEngine {
     expired_ = false;
   }
   bool expired() const { return expired_; }
-  // True (and expired() set) once the deadline has passed.
+  // True (and expired() set) once the deadline has passed. Inside
+  // AllowYield, also where a query hands the engine on (below).
   bool CheckDeadline() {
+    if ((has_deadline_ || may_yield_) && !expired_) Tick();
+    return expired_;
+  }
+  // The same without yielding (a query that has ended).
+  bool PastDeadline() {
     if (has_deadline_ && !expired_ && std::chrono::steady_clock::now() >= deadline_) expired_ = true;
     return expired_;
+  }
+
+  // --- one engine, several threads (tinykg serve) --------------------------
+  // A thread that runs a long query holds the caller's lock all along (the
+  // librdf world and this engine serve one thread at a time). With a yield
+  // set, a query inside AllowYield(true) calls it every kYieldSlice of work,
+  // between two reads, never inside a write: its reader state (snapshot,
+  // deadline) is put aside first and restored after, so the threads that
+  // run meanwhile (the caller's lock lets them) read and write as usual, and
+  // the query goes on in its own snapshot.
+  static constexpr std::chrono::milliseconds kYieldSlice{2};
+  void SetYield(std::function<void()> yield) {
+    yield_ = std::move(yield);
+    if (!yield_) may_yield_ = false;
+  }
+  // Returns the previous setting (for nesting).
+  bool AllowYield(bool allow) {
+    const bool was = may_yield_;
+    may_yield_ = allow && static_cast<bool>(yield_);
+    if (may_yield_ && !was) slice_start_ = std::chrono::steady_clock::now();
+    return was;
   }
 
   // --- writes (inside BeginWrite/Commit) -----------------------------------
@@ -235,6 +262,11 @@ class LmdbEngine {
   bool inline_integers_ = false;  // format 2
   bool has_deadline_ = false, expired_ = false;
   std::chrono::steady_clock::time_point deadline_;
+  // Yielding (SetYield, AllowYield).
+  void Tick();
+  std::function<void()> yield_;
+  bool may_yield_ = false;
+  std::chrono::steady_clock::time_point slice_start_;
 };
 
 }  // namespace tinykg::rdf::internal

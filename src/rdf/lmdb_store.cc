@@ -107,13 +107,17 @@ class LmdbStore final : public Store {
 
   Result<QueryResult> Query(std::string_view sparql) override {
     std::string text = NormalizeNamespacesInText(sparql);
+    // The bound as it is now: a thread that runs while this query yields
+    // may set another.
+    const std::int64_t bound_ms = timeout_ms_;
+    YieldScope yielding(*engine_);
     if (engine_choice_ != EngineChoice::kRasqal) {
       Snapshot snapshot(*engine_);
       TINYKG_RETURN_IF_ERROR(snapshot.status);
       auto started = std::chrono::steady_clock::now();
-      StartDeadline(started);
+      StartDeadline(started, bound_ms);
       auto result = EvaluateOnIndexes(*engine_, parser_, text);
-      if (auto expired = Expired(started)) return *expired;
+      if (auto expired = Expired(started, bound_ms)) return *expired;
       if (result) {
         KeepWarnings();
         return std::move(*result);
@@ -134,10 +138,10 @@ class LmdbStore final : public Store {
     Snapshot snapshot(*engine_);
     TINYKG_RETURN_IF_ERROR(snapshot.status);
     auto started = std::chrono::steady_clock::now();
-    StartDeadline(started);
+    StartDeadline(started, bound_ms);
     QueryResult out;
     Status status = Run(query.get(), out);
-    if (auto expired = Expired(started)) return *expired;
+    if (auto expired = Expired(started, bound_ms)) return *expired;
     TINYKG_RETURN_IF_ERROR(status);
     KeepWarnings();
     return out;
@@ -313,6 +317,17 @@ class LmdbStore final : public Store {
   }
 
   void SetQueryTimeout(std::int64_t milliseconds) override { timeout_ms_ = milliseconds; }
+
+  // The engine hands itself on; the world's messages so far are this
+  // query's and stay aside meanwhile.
+  void SetQueryYield(std::function<void()> yield) override {
+    if (!yield) return engine_->SetYield(nullptr);
+    engine_->SetYield([this, yield = std::move(yield)] {
+      auto mine = world_->TakeMessages();
+      yield();
+      world_->PutBackMessages(std::move(mine));
+    });
+  }
   void AddWarning(std::string text) { warnings_.push_back(std::move(text)); }
 
   // Writes graphs as they were stored elsewhere (migration): quads and
@@ -506,24 +521,32 @@ class LmdbStore final : public Store {
     declared_.Load(*graphs, [this](const std::string& iri) { return GraphTriples(iri); });
   }
 
-  void StartDeadline(std::chrono::steady_clock::time_point started) {
-    if (timeout_ms_ > 0) {
-      engine_->SetDeadline(started + std::chrono::milliseconds(timeout_ms_));
+  // Query() may yield inside this scope.
+  struct YieldScope {
+    explicit YieldScope(LmdbEngine& e) : engine(e), was(e.AllowYield(true)) {}
+    ~YieldScope() { engine.AllowYield(was); }
+    LmdbEngine& engine;
+    bool was;
+  };
+
+  void StartDeadline(std::chrono::steady_clock::time_point started, std::int64_t bound_ms) {
+    if (bound_ms > 0) {
+      engine_->SetDeadline(started + std::chrono::milliseconds(bound_ms));
     } else {
       engine_->ClearDeadline();
     }
   }
 
   // The deadline-exceeded status when the query ran past its bound.
-  std::optional<Status> Expired(std::chrono::steady_clock::time_point started) {
-    bool expired = engine_->expired() || engine_->CheckDeadline();
+  std::optional<Status> Expired(std::chrono::steady_clock::time_point started, std::int64_t bound_ms) {
+    bool expired = engine_->PastDeadline();
     engine_->ClearDeadline();
     if (!expired) return std::nullopt;
     world_->TakeErrors();
     world_->TakeWarnings();
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     return DeadlineExceeded("deadline exceeded: the query was stopped after " + std::to_string(ms.count()) +
-                            " ms (its bound is " + std::to_string(timeout_ms_) + " ms)");
+                            " ms (its bound is " + std::to_string(bound_ms) + " ms)");
   }
 
   Status Run(librdf_query* query, QueryResult& out) {

@@ -7,8 +7,10 @@
 #include <redland.h>
 
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tinykg/base/status.h"
@@ -68,6 +70,21 @@ class World {
   // is `source`), or `fallback` when nothing was captured.
   Status ErrorStatus(StatusCode code, const std::string& source, const std::string& fallback);
 
+  // Every message gathered so far, taken out; PutBackMessages puts them back
+  // in front (a query that lets other threads use the world meanwhile keeps
+  // its own).
+  struct Message {
+    bool error;
+    std::string text;
+    long line;
+    long column;
+  };
+  std::vector<Message> TakeMessages() { return std::exchange(messages_, {}); }
+  void PutBackMessages(std::vector<Message> kept) {
+    kept.insert(kept.end(), std::make_move_iterator(messages_.begin()), std::make_move_iterator(messages_.end()));
+    messages_ = std::move(kept);
+  }
+
   // Term <-> node conversion. Returned nodes are new and owned by the caller.
   NodePtr NewNode(const Term& term) const;
   static Term TermOf(librdf_node* node);
@@ -84,12 +101,6 @@ class World {
   World() = default;
   static int LogHandler(void* user_data, librdf_log_message* message);
 
-  struct Message {
-    bool error;
-    std::string text;
-    long line;
-    long column;
-  };
   WorldPtr world_;
   std::vector<Message> messages_;
 };

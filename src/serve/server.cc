@@ -225,6 +225,45 @@ class EventHub {
   bool closed_ = false;
 };
 
+// The store's lock, served in arrival order (a ticket lock). A long query
+// hands it on through Yield() (rdf::Store::SetQueryYield calls it every few
+// milliseconds of the query's work): when others wait, it lets them all go
+// first and takes a new ticket. One runaway query then delays every other
+// request by a slice per turn, not by its whole time bound.
+class TurnLock {
+ public:
+  void lock() {
+    std::unique_lock<std::mutex> l(mu_);
+    const std::uint64_t ticket = next_++;
+    cv_.wait(l, [&] { return serving_ == ticket; });
+    holder_ = std::this_thread::get_id();
+  }
+  void unlock() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      holder_ = std::thread::id();
+      ++serving_;
+    }
+    cv_.notify_all();
+  }
+  // By the holder: lets the threads waiting now run, then goes on.
+  void Yield() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (holder_ != std::this_thread::get_id() || next_ - serving_ <= 1) return;
+    }
+    unlock();
+    lock();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::uint64_t next_ = 0;     // the next ticket handed out
+  std::uint64_t serving_ = 0;  // the ticket that holds the lock
+  std::thread::id holder_;
+};
+
 ConnectionLimits LimitsOf(const ServerOptions& options) {
   ConnectionLimits limits;
   limits.threads = static_cast<std::size_t>(std::max(2, options.threads));
@@ -263,7 +302,7 @@ struct Server::Impl {
 
   rdf::Store& store;
   ServerOptions options;
-  std::mutex mu;  // guards `store` and `reader`
+  TurnLock mu;  // guards `store` and `reader`
   std::unique_ptr<td::TdReader> reader;
   BoundedServer http;
   EventHub events;
@@ -362,7 +401,7 @@ void Server::Impl::ListThings(const httplib::Request& req, httplib::Response& re
   std::string body = "[";
   std::size_t total = 0;
   {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<TurnLock> lock(mu);
     auto graphs = store.Graphs();
     if (!graphs.ok()) return ProblemFrom(res, graphs.status());
     std::vector<const rdf::GraphInfo*> things;
@@ -388,7 +427,7 @@ void Server::Impl::ListThings(const httplib::Request& req, httplib::Response& re
 
 void Server::Impl::GetThing(const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<TurnLock> lock(mu);
   auto doc = store.Get(id, false);
   if (!doc.ok() || doc->kind != rdf::kKindTd || doc->original_text.empty()) {
     return Problem(res, 404, "no Thing Description with id " + id);
@@ -412,7 +451,7 @@ void Server::Impl::PutThing(const httplib::Request& req, httplib::Response& res)
   } else if (!parsed["id"].is_string() || parsed["id"].get<std::string>() != id) {
     return Problem(res, 400, "the TD's id differs from the id in the path");
   }
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<TurnLock> lock(mu);
   WriteTdLocked(id, text, res);
 }
 
@@ -427,7 +466,7 @@ void Server::Impl::PostThing(const httplib::Request& req, httplib::Response& res
     return Problem(res, 400, "POST /things takes anonymous TDs; use PUT /things/{id} for a TD with an id");
   }
   const std::string id = MintUuidUrn();
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<TurnLock> lock(mu);
   WriteTdLocked(id, InjectId(req.body, id), res);
 }
 
@@ -446,7 +485,7 @@ void Server::Impl::PatchThing(const httplib::Request& req, httplib::Response& re
   if (patch.is_discarded() || !patch.is_object()) {
     return Problem(res, 400, "the merge patch is not a JSON object");
   }
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<TurnLock> lock(mu);
   auto doc = store.Get(id, false);
   if (!doc.ok() || doc->kind != rdf::kKindTd) return Problem(res, 404, "no Thing Description with id " + id);
   const Json current = Json::parse(doc->original_text, nullptr, false);
@@ -462,7 +501,7 @@ void Server::Impl::DeleteThing(const httplib::Request& req, httplib::Response& r
   if (!Authorized(req, res)) return;
   const std::string id = req.matches[1];
   if (Status reserved = rdf::CheckUserGraphIri(id); !reserved.ok()) return ProblemFrom(res, reserved);
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<TurnLock> lock(mu);
   auto doc = store.Get(id, false);
   if (!doc.ok() || doc->kind != rdf::kKindTd) return Problem(res, 404, "no Thing Description with id " + id);
   Status dropped = store.Drop(id);
@@ -485,7 +524,7 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
   // with a hint, prefixes used undeclared taken from the loaded documents.
   if (Status fts = rdf::CheckNoFullTextConnector(query); !fts.ok()) return ProblemFrom(res, fts);
   Result<rdf::PrefixCompletion> completed = [&] {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<TurnLock> lock(mu);
     return rdf::CompleteQueryPrefixes(store, query);
   }();
   if (!completed.ok()) return ProblemFrom(res, completed.status());
@@ -530,7 +569,7 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
 Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text, bool& timed_out) {
   const std::int64_t limit_ms = options.query_timeout_ms;
   if (limit_ms <= 0) {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<TurnLock> lock(mu);
     store.SetQueryTimeout(0);
     auto result = store.Query(text);
     store.TakeWarnings();
@@ -545,7 +584,7 @@ Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text
   }
   std::thread([this, promise, text, deadline] {
     {
-      std::lock_guard<std::mutex> lock(mu);
+      std::lock_guard<TurnLock> lock(mu);
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
         promise->set_value(StoreError("the query waited for the store past its time bound"));
@@ -673,7 +712,7 @@ void Server::Impl::Match(const httplib::Request& req, httplib::Response& res) {
   const bool by_model = req.has_param("model");
   if (by_model == req.has_param("device")) return Problem(res, 400, "give ?model= or ?device= (one of them)");
   const std::string name = req.get_param_value(by_model ? "model" : "device");
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<TurnLock> lock(mu);
   match::Matchmaker matchmaker(store);
   auto entity = by_model ? matchmaker.ResolveModel(name) : matchmaker.ResolveDevice(name);
   if (!entity.ok()) return ProblemFrom(res, entity.status());
@@ -693,7 +732,7 @@ void Server::Impl::Report(const httplib::Request& req, httplib::Response& res) {
   if (!format.ok()) return ProblemFrom(res, format.status());
   Result<std::string> text = Internal("not run");
   {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<TurnLock> lock(mu);
     text = match::RenderReport(store, *format, {"", "served by tinykg serve", ""});
     store.TakeWarnings();
   }
@@ -755,7 +794,10 @@ void Server::Impl::Routes() {
 
 Server::Server() = default;
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+  if (impl_) impl_->store.SetQueryYield(nullptr);
+}
 
 Result<std::unique_ptr<Server>> Server::Create(rdf::Store& store, const ServerOptions& options) {
   td::TdReaderOptions reader_options;
@@ -773,6 +815,8 @@ Result<std::unique_ptr<Server>> Server::Create(rdf::Store& store, const ServerOp
   // client's delayed ACK (40 ms per request on keep-alive connections).
   impl.http.set_tcp_nodelay(true);
   impl.Routes();
+  // A long query lets the requests waiting for the store go first.
+  store.SetQueryYield([&impl] { impl.mu.Yield(); });
   return server;
 }
 

@@ -462,6 +462,51 @@ TEST(LmdbStore, DeadlineStopsARunawayQuery) {
   EXPECT_EQ(Count(**store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), 2000);
 }
 
+// tinykg serve shares one store between requests: a long query yields
+// (SetQueryYield), what runs meanwhile reads and writes as usual, and the
+// query goes on in the snapshot it started with. Both engines: the index
+// evaluator (a plain SELECT) and Rasqal (COUNT).
+TEST(LmdbStore, QueryYield_OthersReadAndWriteMeanwhile_TheQueryKeepsItsSnapshot) {
+  struct Case {
+    std::string projection;
+    int n;  // triples per graph; the query's rows are n^3
+  };
+  for (const Case& c : {Case{"?a", 60}, Case{"(COUNT(*) AS ?rows)", 50}}) {
+    SCOPED_TRACE(c.projection);
+    auto store = Store::Open("memory:");
+    ASSERT_TRUE(store.ok());
+    Store& s = **store;
+    ASSERT_TRUE(s.Put(Doc("http://ex/g1", c.n, "a")).ok());
+    const std::string all = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://ex/version> ?o }";
+    int yields = 0;
+    std::int64_t seen_meanwhile = -1;
+    Status put_meanwhile = Internal("not run");
+    s.SetQueryYield([&] {
+      if (yields++ > 0) return;
+      put_meanwhile = s.Put(Doc("http://ex/g2", c.n, "b"));
+      seen_meanwhile = Count(s, all);
+    });
+    s.SetQueryTimeout(120000);
+    auto r = s.Query("SELECT " + c.projection +
+                     " WHERE { ?a <http://ex/version> ?x . ?b <http://ex/version> ?y . ?c <http://ex/version> ?z }");
+    s.SetQueryYield(nullptr);
+    s.SetQueryTimeout(0);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_GE(yields, 1);
+    EXPECT_TRUE(put_meanwhile.ok()) << put_meanwhile.ToString();
+    EXPECT_EQ(seen_meanwhile, 2 * c.n);
+    const std::int64_t rows = std::int64_t{c.n} * c.n * c.n;
+    if (c.projection == "?a") {
+      EXPECT_EQ(static_cast<std::int64_t>(r->rows.size()), rows);
+    } else {
+      ASSERT_EQ(r->rows.size(), 1u);
+      ASSERT_TRUE(r->rows[0][0]);
+      EXPECT_EQ(std::stoll(r->rows[0][0]->value), rows);
+    }
+    EXPECT_EQ(Count(s, all), 2 * c.n);
+  }
+}
+
 TEST(StoreSpec, IsParsedNeverSpliced) {
   auto lmdb = ParseStoreSpec("/tmp/a',new='yes");
   ASSERT_TRUE(lmdb.ok());

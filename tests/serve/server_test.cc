@@ -576,6 +576,66 @@ TEST(Server, Sparql_PastTheTimeBound_Is503) {
   EXPECT_NE(r->body.find("50 ms"), std::string::npos) << r->body;
 }
 
+// A runaway query does not hold the store until its bound: it hands the
+// store on every few milliseconds (rdf::Store::SetQueryYield), so other
+// clients' reads, queries and writes are answered while it runs, and they
+// see each other's writes. Before, every request waited for the bound.
+TEST(Server, RunawayQuery_OtherRequestsAreAnsweredWhileItRuns) {
+  if (!::tinykg::testing::TestServerSpec().empty()) GTEST_SKIP() << "Virtuoso runs a query in its own server";
+  ServerOptions options = BaseOptions();
+  options.query_timeout_ms = 5000;
+  Directory dir(options);
+  rdf::GraphDocument doc;
+  doc.iri = "urn:example:test:many";
+  for (int i = 0; i < 200; ++i) {
+    doc.triples.push_back({rdf::Term::Iri("urn:s" + std::to_string(i)), rdf::Term::Iri("urn:p"),
+                           rdf::Term::Literal(std::to_string(i))});
+  }
+  ASSERT_TRUE(dir.store().Put(doc).ok());
+  const auto files = ValidTdFiles(2);
+  ASSERT_EQ(files.size(), 2u);
+  const std::string first = Slurp(files[0]), second = Slurp(files[1]);
+  const std::string first_id = Json::parse(first)["id"], second_id = Json::parse(second)["id"];
+  ASSERT_EQ(dir.Client().Put(ThingPath(first_id), first, "application/td+json")->status, 201);
+
+  std::atomic<bool> runaway_answered{false};
+  int runaway_status = 0;
+  std::thread runaway([&] {
+    auto c = dir.Client();
+    c.set_read_timeout(std::chrono::seconds(120));
+    // 200^4 rows through Rasqal (COUNT): far past the bound.
+    auto r = c.Get("/search/sparql?query=" +
+                   Encode("SELECT (COUNT(*) AS ?n) WHERE { ?a <urn:p> ?x . ?b <urn:p> ?y . ?c <urn:p> ?z . "
+                          "?d <urn:p> ?w }"));
+    runaway_status = r ? r->status : -1;
+    runaway_answered = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // it holds the store by now
+  auto c = dir.Client();
+  for (int i = 0; i < 5; ++i) {
+    auto get = c.Get(ThingPath(first_id));
+    ASSERT_TRUE(get);
+    EXPECT_EQ(get->status, 200);
+    EXPECT_EQ(get->body, first);
+    auto ask = c.Get("/search/sparql?query=" + Encode("ASK { <urn:s7> <urn:p> \"7\" }"));
+    ASSERT_TRUE(ask);
+    EXPECT_EQ(ask->status, 200) << ask->body;
+    EXPECT_NE(ask->body.find("true"), std::string::npos) << ask->body;
+    auto put = c.Put(ThingPath(second_id), second, "application/td+json");
+    ASSERT_TRUE(put);
+    EXPECT_EQ(put->status, i == 0 ? 201 : 204) << put->body;
+    auto back = c.Get(ThingPath(second_id));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->body, second);
+    auto list = c.Get("/things");
+    ASSERT_TRUE(list);
+    EXPECT_EQ(Json::parse(list->body).size(), 2u);
+  }
+  EXPECT_FALSE(runaway_answered) << "the other requests waited for the runaway query's bound";
+  runaway.join();
+  EXPECT_EQ(runaway_status, 503);
+}
+
 TEST(Server, Events_StreamCreatedUpdatedDeleted) {
   Directory dir;
   const std::string text = Slurp(ValidTdFiles(1).at(0));

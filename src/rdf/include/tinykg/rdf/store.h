@@ -254,6 +254,16 @@ class Store {
   // a query and ignore the bound.
   virtual void SetQueryTimeout(std::int64_t /*milliseconds*/) {}
 
+  // One store shared by threads that take turns under the caller's lock
+  // (tinykg serve): a long Query() calls `yield` every few milliseconds of
+  // work, between two reads and never inside a write, with its own read
+  // snapshot and deadline put aside until `yield` returns. `yield` may let
+  // other threads use the store meanwhile (release the lock, take it back);
+  // the query then goes on in its snapshot. Only queries yield: Get, Put
+  // and the other calls run whole. The LMDB engine yields; the hashes
+  // stores and Virtuoso ignore it. Null: never yield.
+  virtual void SetQueryYield(std::function<void()> /*yield*/) {}
+
   // Whether the engine evaluates OPTIONAL well by itself; RunQuery evaluates
   // simple OPTIONALs client-side (one Objects() call per row) only when not.
   virtual bool EvaluatesOptionalsNatively() const { return false; }
