@@ -29,6 +29,10 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--max-body", args->max_body_bytes, "Largest request body in bytes")->capture_default_str();
   cmd->add_option("--query-timeout-ms", args->query_timeout_ms,
                   "Time bound of one SPARQL request (503 after it; 0: none)")->capture_default_str();
+  cmd->add_option("--max-result-rows", args->max_result_rows,
+                  "Rows of one SPARQL result at most (400 past it; 0: none)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
       if (args->token.empty()) {

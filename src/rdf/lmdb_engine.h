@@ -137,7 +137,7 @@ class LmdbEngine {
   // deadline) is put aside first and restored after, so the threads that
   // run meanwhile (the caller's lock lets them) read and write as usual, and
   // the query goes on in its own snapshot.
-  static constexpr std::chrono::milliseconds kYieldSlice{2};
+  static constexpr std::chrono::microseconds kYieldSlice{250};
   void SetYield(std::function<void()> yield) {
     yield_ = std::move(yield);
     if (!yield_) may_yield_ = false;

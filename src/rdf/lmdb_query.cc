@@ -156,7 +156,8 @@ class Evaluator {
   // overflowed the stack): deeper than kMaxDepth goes to Rasqal.
   static constexpr int kMaxDepth = 256;
 
-  explicit Evaluator(LmdbEngine& engine) : engine_(engine), terms_(engine) {}
+  Evaluator(LmdbEngine& engine, std::int64_t max_rows)
+      : engine_(engine), max_rows_(max_rows > 0 ? static_cast<size_t>(max_rows) : 0), terms_(engine) {}
 
   // false: outside the shape (nothing was read).
   bool Compile(rasqal_query* q) {
@@ -199,6 +200,7 @@ class Evaluator {
     }
     if (unsupported_) return false;
     if (engine_.expired()) return true;  // the caller reports the deadline; no rows to decode
+    if (over_) return RowLimitExceeded(static_cast<std::int64_t>(max_rows_));
     out.kind = QueryResult::Kind::kBindings;
     out.variables = names_;
     const size_t width = projected_.size();
@@ -473,11 +475,15 @@ class Evaluator {
   }
 
   Status Step(size_t k) {
-    if (unsupported_ || engine_.expired()) return Status::Ok();
+    if (unsupported_ || over_ || engine_.expired()) return Status::Ok();
     if (k == order_.size()) {
       // Rows can come faster than scans step (a cross product): the deadline
       // is checked here too.
       if (++emitted_ % 4096 == 0) engine_.CheckDeadline();
+      if (max_rows_ && emitted_ > max_rows_) {
+        over_ = true;
+        return Status::Ok();
+      }
       if (projected_.empty()) {
         ++rows_count_;
       } else {
@@ -736,6 +742,8 @@ class Evaluator {
   std::vector<TermId> rows_;
   size_t rows_count_ = 0;
   size_t emitted_ = 0;
+  const size_t max_rows_;  // 0: no bound
+  bool over_ = false;      // stopped at max_rows_
   TermCache terms_;
   Term pinned_;
   bool empty_ = false;
@@ -761,8 +769,13 @@ rasqal_world* IndexQueryParser::world() {
   return world_;
 }
 
+Status RowLimitExceeded(std::int64_t max_rows) {
+  return InvalidArgument("the query's result has more than " + std::to_string(max_rows) +
+                         " rows, the bound of this store (narrow the query or add LIMIT)");
+}
+
 std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQueryParser& parser,
-                                                     const std::string& sparql) {
+                                                     const std::string& sparql, std::int64_t max_rows) {
   rasqal_world* rw = parser.world();
   if (!rw) return std::nullopt;
   std::unique_ptr<rasqal_query, RasqalQueryDeleter> query(rasqal_new_query(rw, "sparql", nullptr));
@@ -770,7 +783,7 @@ std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQu
   if (rasqal_query_prepare(query.get(), reinterpret_cast<const unsigned char*>(sparql.c_str()), nullptr) != 0) {
     return std::nullopt;
   }
-  Evaluator evaluator(engine);
+  Evaluator evaluator(engine, max_rows);
   if (!evaluator.Compile(query.get())) return std::nullopt;
   QueryResult out;
   auto ran = evaluator.Run(out);

@@ -87,9 +87,13 @@ class IndexQueryParser {
 // Evaluates `sparql` on `engine` (inside the caller's read snapshot) when
 // the query has the shape above; nullopt when it has not, or when a value
 // met on the way needs Rasqal's rules (the caller then runs Rasqal). A
-// syntax error is also nullopt: Rasqal reports it.
+// syntax error is also nullopt: Rasqal reports it. With `max_rows` > 0, a
+// result of more rows stops there: kInvalidArgument (RowLimitExceeded).
 std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQueryParser& parser,
-                                                     const std::string& sparql);
+                                                     const std::string& sparql, std::int64_t max_rows = 0);
+
+// The status of a query stopped at its row bound.
+Status RowLimitExceeded(std::int64_t max_rows);
 
 }  // namespace tinykg::rdf::internal
 

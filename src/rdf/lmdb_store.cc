@@ -110,13 +110,14 @@ class LmdbStore final : public Store {
     // The bound as it is now: a thread that runs while this query yields
     // may set another.
     const std::int64_t bound_ms = timeout_ms_;
+    const std::int64_t max_rows = row_limit_;
     YieldScope yielding(*engine_);
     if (engine_choice_ != EngineChoice::kRasqal) {
       Snapshot snapshot(*engine_);
       TINYKG_RETURN_IF_ERROR(snapshot.status);
       auto started = std::chrono::steady_clock::now();
       StartDeadline(started, bound_ms);
-      auto result = EvaluateOnIndexes(*engine_, parser_, text);
+      auto result = EvaluateOnIndexes(*engine_, parser_, text, max_rows);
       if (auto expired = Expired(started, bound_ms)) return *expired;
       if (result) {
         KeepWarnings();
@@ -140,7 +141,7 @@ class LmdbStore final : public Store {
     auto started = std::chrono::steady_clock::now();
     StartDeadline(started, bound_ms);
     QueryResult out;
-    Status status = Run(query.get(), out);
+    Status status = Run(query.get(), out, max_rows);
     if (auto expired = Expired(started, bound_ms)) return *expired;
     TINYKG_RETURN_IF_ERROR(status);
     KeepWarnings();
@@ -317,6 +318,7 @@ class LmdbStore final : public Store {
   }
 
   void SetQueryTimeout(std::int64_t milliseconds) override { timeout_ms_ = milliseconds; }
+  void SetQueryRowLimit(std::int64_t rows) override { row_limit_ = rows; }
 
   // The engine hands itself on; the world's messages so far are this
   // query's and stay aside meanwhile.
@@ -549,12 +551,18 @@ class LmdbStore final : public Store {
                             " ms (its bound is " + std::to_string(bound_ms) + " ms)");
   }
 
-  Status Run(librdf_query* query, QueryResult& out) {
+  Status Run(librdf_query* query, QueryResult& out, std::int64_t max_rows) {
     QueryResultsPtr results(librdf_model_query_execute(model_.get(), query));
     if (!results || world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
     }
-    return world_->Collect(results.get(), out, [this] { return engine_->CheckDeadline(); });
+    const auto over = [&] {
+      const auto n = static_cast<std::int64_t>(std::max(out.rows.size(), out.triples.size()));
+      return max_rows > 0 && n > max_rows;
+    };
+    TINYKG_RETURN_IF_ERROR(world_->Collect(results.get(), out, [&] { return engine_->CheckDeadline() || over(); }));
+    if (over()) return RowLimitExceeded(max_rows);
+    return Status::Ok();
   }
 
   // Declared first, destroyed last.
@@ -566,6 +574,7 @@ class LmdbStore final : public Store {
   DeclaredTerms declared_;
   std::vector<std::string> warnings_;
   std::int64_t timeout_ms_ = 0;
+  std::int64_t row_limit_ = 0;
   IndexQueryParser parser_;
   // Basic graph patterns run on the indexes (lmdb_query.h), the rest in
   // Rasqal. The environment variable TINYKG_QUERY_ENGINE=rasqal sends every

@@ -571,7 +571,9 @@ Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text
   if (limit_ms <= 0) {
     std::lock_guard<TurnLock> lock(mu);
     store.SetQueryTimeout(0);
+    store.SetQueryRowLimit(options.max_result_rows);
     auto result = store.Query(text);
+    store.SetQueryRowLimit(0);
     store.TakeWarnings();
     return result;
   }
@@ -590,8 +592,10 @@ Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text
         promise->set_value(StoreError("the query waited for the store past its time bound"));
       } else {
         store.SetQueryTimeout(left.count());
+        store.SetQueryRowLimit(options.max_result_rows);
         auto result = store.Query(text);
         store.SetQueryTimeout(0);
+        store.SetQueryRowLimit(0);
         store.TakeWarnings();
         promise->set_value(std::move(result));
       }

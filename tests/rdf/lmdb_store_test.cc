@@ -507,6 +507,32 @@ TEST(LmdbStore, QueryYield_OthersReadAndWriteMeanwhile_TheQueryKeepsItsSnapshot)
   }
 }
 
+// A result past the row bound stops there with a clear error, on the index
+// evaluator (a plain SELECT) and on Rasqal (ORDER BY); LIMIT is within it.
+TEST(LmdbStore, RowLimitStopsAResultAtItsBound) {
+  auto store = Store::Open("memory:");
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  ASSERT_TRUE(s.Put(Doc("http://ex/g", 60, "v")).ok());  // 60 x 60 = 3,600 rows below
+  const std::string pairs = "SELECT ?a ?b WHERE { ?a <http://ex/version> ?x . ?b <http://ex/version> ?y }";
+  s.SetQueryRowLimit(1000);
+  for (const std::string& q : {pairs, pairs + " ORDER BY ?a ?b"}) {
+    auto r = s.Query(q);
+    ASSERT_FALSE(r.ok()) << q;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().ToString().find("more than 1000 rows"), std::string::npos) << r.status().ToString();
+  }
+  auto limited = s.Query(pairs + " LIMIT 10");
+  ASSERT_TRUE(limited.ok()) << limited.status().ToString();
+  EXPECT_EQ(limited->rows.size(), 10u);
+  s.SetQueryRowLimit(3600);
+  auto exact = s.Query(pairs);
+  ASSERT_TRUE(exact.ok()) << exact.status().ToString();
+  EXPECT_EQ(exact->rows.size(), 3600u);
+  s.SetQueryRowLimit(0);
+  EXPECT_EQ(Count(s, "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://ex/version> ?x . ?b <http://ex/version> ?y }"), 3600);
+}
+
 TEST(StoreSpec, IsParsedNeverSpliced) {
   auto lmdb = ParseStoreSpec("/tmp/a',new='yes");
   ASSERT_TRUE(lmdb.ok());

@@ -69,11 +69,18 @@ struct ServerOptions {
   // more than threads / 2. 0 refuses streams (503).
   int max_event_streams = 64;
   // Time bound of one SPARQL request in ms (0: none). When it passes, the
-  // client gets 503 (problem+json, Retry-After). On Virtuoso the server
-  // stops the query itself (its checks come about every 2 s, measured). Redland's engine cannot be interrupted: the query
-  // runs on to its end in the background, holding the store (later requests
-  // wait for it), and Stop()/~Server wait for it too.
+  // client gets 503 (problem+json, Retry-After). The LMDB engine stops the
+  // query there, and while it runs it hands the store to other requests
+  // every few milliseconds (rdf::Store::SetQueryYield). On Virtuoso the
+  // server stops the query itself (its checks come about every 2 s,
+  // measured). The hashes stores cannot interrupt Redland's engine: the
+  // query runs on to its end in the background, holding the store (later
+  // requests wait for it), and Stop()/~Server wait for it too.
   std::int64_t query_timeout_ms = 30000;
+  // Rows of one SPARQL result at most (0: no bound); past it the query
+  // stops and the client gets 400 (rdf::Store::SetQueryRowLimit; the LMDB
+  // engine).
+  std::int64_t max_result_rows = 1000000;
   // TD validation, as `tinykg import td` does it: JSON-LD context
   // directories (ontology/contexts first) and the JSON Schema directory.
   std::vector<std::string> context_dirs;
