@@ -92,6 +92,7 @@ struct EmulatorTrainArgs {
   bool outputs = false;              // --outputs: per evaluated sample, prediction and backbone outputs
   std::string save_head;             // --save-head FILE: the trained head's state, as JSON
   std::string load_head;             // --load-head FILE: start from (with --infer: evaluate) a saved head
+  std::string frontend;              // --frontend mfcc: rows are 1 s PCM clips, the device computes the MFCC
 };
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args);
 

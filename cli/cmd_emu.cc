@@ -36,6 +36,7 @@
 #include "tinykg/model/summary.h"
 #include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/vocab.h"
+#include "tinykg/train/audio_frontend.h"
 #include "tinykg/train/dataset.h"
 #include "tinykg/train/model_loader.h"
 
@@ -130,6 +131,7 @@ rdf::GraphDocument HeadModelDocument(const std::string& iri, const std::string& 
 // (tkg:KernelInstructionsPerMac, tkg:standsForCore), which calibrates
 // matchmaking's cycles per MAC.
 RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w, const emu::Measurement& m,
+                               const emu::Measurement* model_only,
                                const std::vector<std::pair<std::string, emu::KernelCost>>& kernels,
                                const EmulatorTrainArgs& args, const BackboneFacts& backbone, const std::string& date) {
   const std::string xsd = vocab::kXsd;
@@ -229,6 +231,19 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
     // saved head's (--load-head) is that head's.
     if (!m.infer_only || !args.load_head.empty()) model_record("accuracy", "Accuracy", m.accuracy, "one");
   }
+  if (model_only != nullptr) {
+    // --frontend mfcc: the inference split into the device's front end and
+    // the model (+ head), the latter measured fed the host's MFCC.
+    const double model = model_only->instructions_per_inference;
+    const std::string f = model_record("instructions-per-inference-frontend", "InstructionsPerInference",
+                                       m.instructions_per_inference - model, "one");
+    add(f, std::string(vocab::kRdfs) + "comment",
+        rdf::Term::Literal("the MLPerf Tiny KWS MFCC front end of one 1 s clip (49 frames) on the device: an "
+                           "inference from PCM minus one from MFCC"));
+    const std::string b = model_record("instructions-per-inference-model", "InstructionsPerInference", model, "one");
+    add(b, std::string(vocab::kRdfs) + "comment",
+        rdf::Term::Literal("the model and head of one inference without the front end (fed the MFCC)"));
+  }
   model_record("peak-ram", "PeakRamBytes", static_cast<double>(m.peak_ram_bytes), "byte");
   model_record("flash", "FlashBytes", static_cast<double>(m.flash_bytes), "byte");
   for (const auto& [kernel, cost] : kernels) {
@@ -241,6 +256,9 @@ RunDocuments BuildRunDocuments(const DeviceFacts& device, const emu::Workload& w
 
 Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args, BackboneFacts* backbone) {
   if (args.label.empty()) return InvalidArgument("--label COLUMN is required for CSV data");
+  if (!args.frontend.empty() && args.model.empty()) {
+    return InvalidArgument("--frontend mfcc needs --model: the keyword model the MFCC feed");
+  }
   const train::CsvOptions csv{args.label, args.features};
   TINYKG_ASSIGN_OR_RETURN(train::Dataset data, train::ReadCsv(args.data, csv));
   train::Dataset eval = data;
@@ -262,7 +280,15 @@ Result<emu::Workload> LoadWorkload(const EmulatorTrainArgs& args, BackboneFacts*
     TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<train::LoadedModel> model, train::LoadedModel::Load(file));
     TINYKG_ASSIGN_OR_RETURN(int cut, model->FindCut(args.head));
     const auto inputs = static_cast<std::size_t>(model->graph().input().Elements());
-    if (inputs != data.feature_count()) {
+    if (args.frontend == "mfcc") {
+      // The device turns each 1 s clip into the 49 x 10 MFCC the model takes.
+      if (inputs != 490 || data.feature_count() != 16000) {
+        return InvalidArgument("--frontend mfcc needs a model taking 49 x 10 MFCC (it takes " + std::to_string(inputs) +
+                               ") and rows of 16000 PCM samples (the data has " + std::to_string(data.feature_count()) +
+                               " columns; scripts/kws_features.py --pcm)");
+      }
+      w.mfcc_clips = true;
+    } else if (inputs != data.feature_count()) {
       return InvalidArgument("the model takes " + std::to_string(inputs) + " inputs but the data has " +
                              std::to_string(data.feature_count()) + " features");
     }
@@ -365,6 +391,10 @@ struct DeviceRun {
   DeviceFacts device;
   const emu::Target* target = nullptr;
   std::optional<emu::Measurement> measurement;
+  // --frontend mfcc: the same model and head fed the host's MFCC of the
+  // evaluated clips, inference only: what the model costs without the
+  // device's front end (the difference is the front end's).
+  std::optional<emu::Measurement> model_only;
   std::vector<std::pair<std::string, emu::KernelCost>> kernels;
   Status status = Status::Ok();
 };
@@ -377,6 +407,37 @@ void RunDevice(DeviceRun& run, const emu::Workload& workload, const std::string&
     return;
   }
   run.measurement = std::move(m).value();
+  if (workload.mfcc_clips && !workload.eval_y.empty()) {
+    emu::Workload rows = workload;
+    rows.mfcc_clips = false;
+    rows.features = 490;
+    rows.train_x.clear();
+    rows.train_y.clear();
+    rows.head_state = {};
+    rows.eval_x.clear();
+    for (std::size_t i = 0; i < workload.eval_y.size(); ++i) {
+      std::vector<std::int16_t> clip(16000);
+      for (std::size_t j = 0; j < clip.size(); ++j) {
+        const float v = std::clamp(workload.eval_x[i * 16000 + j], -32768.0f, 32767.0f);
+        clip[j] = static_cast<std::int16_t>(v < 0 ? v - 0.5f : v + 0.5f);
+      }
+      auto mfcc = train::MfccFeatures(clip);
+      if (!mfcc.ok()) {
+        run.status = mfcc.status();
+        return;
+      }
+      rows.eval_x.insert(rows.eval_x.end(), mfcc->begin(), mfcc->end());
+    }
+    emu::RunOptions model_options = options;
+    model_options.infer_only = true;
+    model_options.report_outputs = false;
+    auto only = emu::RunOnEmulator(*run.target, run.device.limits, rows, work_dir + "/model-only", model_options);
+    if (!only.ok()) {
+      run.status = only.status().WithContext(run.device.iri + " (model without the front end)");
+      return;
+    }
+    run.model_only = std::move(only).value();
+  }
   const struct {
     const char* name;
     emu::KernelKind kind;
@@ -418,6 +479,7 @@ nlohmann::json Summary(const EmulatorTrainArgs& args, const DeviceRun& run, cons
           {"instructions_per_step", m.instructions_per_step},
           {"instructions_per_inference", m.instructions_per_inference},
           {"instructions_per_mac_step", m.instructions_per_mac_step},
+          {"frontend", args.frontend.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.frontend)},
           {"kernel_instructions_per_mac", kernel_json},
           {"peak_ram_bytes", m.peak_ram_bytes},
           {"static_ram_bytes", m.static_ram_bytes},
@@ -570,7 +632,10 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   const std::string date = NowUtc();
   std::vector<rdf::GraphDocument> writes;
   std::vector<RunDocuments> docs;
-  for (const DeviceRun& r : runs) docs.push_back(BuildRunDocuments(r.device, *workload, *r.measurement, r.kernels, args, backbone, date));
+  for (const DeviceRun& r : runs) {
+    docs.push_back(BuildRunDocuments(r.device, *workload, *r.measurement, r.model_only ? &*r.model_only : nullptr,
+                                     r.kernels, args, backbone, date));
+  }
   // The head file before the store: a file that cannot be written leaves
   // the store as it was.
   if (!args.save_head.empty()) {
@@ -592,6 +657,11 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
   nlohmann::json out = nlohmann::json::array();
   for (std::size_t i = 0; i < runs.size(); ++i) {
     out.push_back(Summary(args, runs[i], docs[i], backbone, date));
+    if (runs[i].model_only) {
+      const double model = runs[i].model_only->instructions_per_inference;
+      out.back()["model_instructions_per_inference"] = model;
+      out.back()["frontend_instructions_per_inference"] = runs[i].measurement->instructions_per_inference - model;
+    }
     if (!args.save_head.empty() && i == 0) out.back()["head_saved"] = args.save_head;
     if (!args.load_head.empty()) out.back()["head_loaded"] = args.load_head;
     if (args.outputs) AddOutputs(*runs[i].measurement, out.back());

@@ -26,6 +26,7 @@
 #include "tinykg/emu/target.h"
 #include "tinykg/match/table.h"
 #include "tinykg/rdf/vocab.h"
+#include "tinykg/train/keyword_learning.h"
 #include "tinykg/train/method.h"
 #include "tinykg/train/sine.h"
 #include "tinykg/train/tabular.h"
@@ -36,7 +37,10 @@ namespace {
 struct FleetArgs {
   std::string device_class, method = "reptile", data = "sine", aggregate = "mean", on = "emulator";
   std::string format = "table", eval, label;  // eval, label: --data FILE only
-  int count = 0, rounds = 3, inner_steps = 8, batch = 10, hidden = 40, eval_tasks = 100, shots = 10;
+  std::string model;                          // --data kws|DIR: the keyword backbone
+  int count = 0, rounds = 3, inner_steps = 8, batch = 10, hidden = 40, eval_tasks = 100;
+  int shots = 0;  // 0: 10 rows (--data FILE), 5 clips per class (kws)
+  int adapt_epochs = 4;
   std::vector<int> eval_steps{1, 8, 32};
   float lr = 0.05f, meta_lr = 1.0f;
   double top_p = 100.0;  // tinymetafed, percent
@@ -129,7 +133,8 @@ nlohmann::json TrafficJson(const train::Traffic& t) {
 }
 
 nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
-                          const train::TabularFamily* tabular, const emu::FleetResult& r) {
+                          const train::TabularFamily* tabular, const train::KeywordFamily* kws,
+                          const emu::FleetResult& r) {
   nlohmann::json out = {{"method", args.method},
                         {"on", args.on},
                         {"dataset", args.data},
@@ -158,6 +163,15 @@ nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDev
     out["shots"] = args.shots;
     out["eval_tasks"] = args.eval_tasks;
   }
+  if (kws != nullptr) {
+    out["model"] = args.model;
+    out["classes"] = kws->classes();
+    out["shots"] = args.shots;
+    out["adapt_epochs"] = args.adapt_epochs;
+    out["features"] = kws->features();
+    out["speakers"] = kws->speakers();
+    out["test_speakers"] = kws->test_speakers();
+  }
   nlohmann::json devs = nlohmann::json::array();
   for (std::size_t d = 0; d < devices.size(); ++d) {
     nlohmann::json j = {{"name", devices[d].name},
@@ -169,6 +183,7 @@ nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDev
       j["window_rows"] = tabular->device_rows(static_cast<int>(d));
       j["window_positives"] = tabular->device_positives(static_cast<int>(d));
     }
+    if (kws != nullptr) j["speaker"] = kws->device_speaker(static_cast<int>(d));
     if (d < r.devices.size()) {
       const emu::FleetDeviceCost& c = r.devices[d];
       j["baseline_instructions"] = c.baseline_instructions;
@@ -209,7 +224,7 @@ std::string Fixed(double v, int digits) {
 }
 
 void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
-                const train::TabularFamily* tabular, const emu::FleetResult& r) {
+                const train::TabularFamily* tabular, const train::KeywordFamily* kws, const emu::FleetResult& r) {
   std::cout << "fleet: " << devices.size() << " devices, " << args.method << " (" << args.aggregate << "), " << args.rounds
             << " rounds x " << args.inner_steps << " inner steps of " << args.batch << ", " << r.parameters
             << " parameters, on " << args.on << "\n\n";
@@ -221,6 +236,13 @@ void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devi
     }
     std::cout << "\nmeta-test accuracy (" << args.eval_tasks << " held-out windows of " << args.eval << ", "
               << args.shots << " rows each to adapt, accuracy on the rest)\n";
+  } else if (kws != nullptr) {
+    std::cout << "data: " << args.data << ", device d is one speaker:";
+    for (int d = 0; d < kws->devices(); ++d) std::cout << (d == 0 ? " " : ", ") << kws->device_speaker(d);
+    std::cout << "\nmeta-test accuracy (held-out speakers";
+    for (const std::string& s : kws->test_speakers()) std::cout << " " << s;
+    std::cout << "; " << args.shots << " clips per class to adapt, " << args.adapt_epochs
+              << " passes, one step per clip; accuracy on their other clips)\n";
   } else {
     std::cout << "meta-test MSE (" << args.eval_tasks << " new sine tasks, adapted from the initialisation)\n";
   }
@@ -383,10 +405,31 @@ rdf::GraphDocument RunDocument(const FleetArgs& args, const std::vector<emu::Fle
   return doc;
 }
 
-int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
+int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args_in) {
+  FleetArgs args = args_in;
   auto format = match::TableFormatFromName(args.format);
   if (!format.ok()) return ReportError(format.status());
-  const bool tabular = args.data != "sine";
+  std::error_code fs_error;
+  const bool keywords = args.data == "kws" || std::filesystem::is_directory(args.data, fs_error);
+  const bool tabular = args.data != "sine" && !keywords;
+  if (args.shots == 0) args.shots = keywords ? 5 : 10;
+  if (keywords) {
+    if (args.data == "kws") {
+      const char* env = std::getenv("TINYKG_KWS_DATA");
+      args.data = env != nullptr && *env != '\0' ? env : "kws-voices";
+      if (!std::filesystem::is_directory(args.data, fs_error)) {
+        return ReportError(NotFound("--data kws reads the synthesized speakers in '" + args.data +
+                                    "' ($TINYKG_KWS_DATA), which do not exist: make them with "
+                                    "'bash scripts/kws_voices.sh " +
+                                    args.data + "'"));
+      }
+    }
+    if (args.model.empty()) {
+      std::cerr << "tinykg: error: --data kws needs --model: the keyword backbone (MLPerf Tiny's "
+                   "kws_ref_model.tflite, cut before its classifier)\n";
+      return kExitUsage;
+    }
+  }
   if (tabular && (args.label.empty() || args.eval.empty())) {
     std::cerr << "tinykg: error: --data FILE needs --label COLUMN and --eval FILE (held-out rows for the "
                  "meta-test)\n";
@@ -394,9 +437,9 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
   }
   const bool steps_ok = std::all_of(args.eval_steps.begin(), args.eval_steps.end(), [](int s) { return s >= 1; });
   if (args.count < 1 || args.rounds < 1 || args.inner_steps < 1 || args.batch < 1 || args.hidden < 1 ||
-      args.eval_tasks < 1 || args.shots < 1 || !steps_ok) {
-    std::cerr << "tinykg: error: --count, --rounds, --inner-steps, --batch, --hidden, --eval-tasks, --shots and "
-                 "--eval-steps must be positive\n";
+      args.eval_tasks < 1 || args.shots < 1 || args.adapt_epochs < 1 || !steps_ok) {
+    std::cerr << "tinykg: error: --count, --rounds, --inner-steps, --batch, --hidden, --eval-tasks, --shots, "
+                 "--adapt-epochs and --eval-steps must be positive\n";
     return kExitUsage;
   }
   auto store = OpenStore(options);
@@ -421,6 +464,7 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
   // The task family: the sine one, or the CSV rows split over the devices.
   std::unique_ptr<train::TaskFamily> family;
   const train::TabularFamily* tabular_family = nullptr;
+  const train::KeywordFamily* kws_family = nullptr;
   const int n = static_cast<int>(devices->size());
   // Both families' options name the device network and the meta-test alike.
   const auto common = [&](auto& o) {
@@ -433,7 +477,25 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
     o.eval_tasks = args.eval_tasks;
     o.eval_steps = args.eval_steps;
   };
-  if (tabular) {
+  if (keywords) {
+    train::KeywordFamilyOptions k;
+    k.data = args.data;
+    k.backbone = args.model;
+    k.devices = n;
+    k.shots = args.shots;
+    k.adapt_epochs = args.adapt_epochs;
+    k.lr = args.lr;
+    k.seed = args.seed;
+    auto created = train::KeywordFamily::Create(k);
+    if (!created.ok()) return ReportError(created.status());
+    kws_family = created->get();
+    family = std::move(*created);
+    // What the devices run, for the output and the record: one SGD step
+    // per clip of the visit, a linear head.
+    args.inner_steps = kws_family->local_steps();
+    args.batch = 1;
+    args.hidden = 0;
+  } else if (tabular) {
     train::TabularFamilyOptions t;
     common(t);
     auto created = train::TabularFamily::Create(train_rows, eval_rows, t);
@@ -481,11 +543,11 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args) {
     }
   }
   if (*format == match::TableFormat::kJson) {
-    std::cout << ResultJson(args, *devices, tabular_family, *result).dump() << "\n";
+    std::cout << ResultJson(args, *devices, tabular_family, kws_family, *result).dump() << "\n";
   } else if (*format != match::TableFormat::kTable) {
     PrintRows(*result, *format);
   } else {
-    PrintTable(args, *devices, tabular_family, *result);
+    PrintTable(args, *devices, tabular_family, kws_family, *result);
   }
   return kExitOk;
 }
@@ -522,12 +584,19 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "(TinyReptile one device at a time)")
       ->check(CLI::IsMember({"mean", "sequential"}));
   cmd->add_option("--data", args->data,
-                  "Task family: sine (each device its own phase range; default) or a CSV file whose rows are "
-                  "split in time windows over the devices (needs --label and --eval)");
+                  "Task family: sine (each device its own phase range; default), a CSV file whose rows are "
+                  "split in time windows over the devices (needs --label and --eval), or kws (synthesized "
+                  "speakers, $TINYKG_KWS_DATA) or a folder of WORD/SPEAKER_nohash_N.wav clips: each device a "
+                  "speaker learning keywords on a frozen backbone (needs --model)");
   cmd->add_option("--label", args->label, "--data FILE: the class column (class indices 0, 1, ...)");
   cmd->add_option("--eval", args->eval,
                   "--data FILE: held-out CSV for the meta-test, split in --eval-tasks windows");
-  cmd->add_option("--shots", args->shots, "Meta-test rows (points) a task adapts on (default 10)");
+  cmd->add_option("--shots", args->shots,
+                  "Meta-test rows a task adapts on (default 10); --data kws: clips per class of a visit and of "
+                  "the meta-test (default 5)");
+  cmd->add_option("--model", args->model, "--data kws|DIR: the keyword backbone (kws_ref_model.tflite)");
+  cmd->add_option("--adapt-epochs", args->adapt_epochs,
+                  "--data kws|DIR: passes over the shots, one SGD step per clip (default 4)");
   cmd->add_option("--on", args->on, "emulator (default) or host (the same run on the host engine)")
       ->check(CLI::IsMember({"emulator", "host"}));
   cmd->add_option("--jobs", args->jobs, "Parallel QEMU processes (default: the host's cores)");

@@ -38,6 +38,7 @@ struct TrainArgs {
   std::vector<std::string> device;  // repeated --device
   bool infer = false, outputs = false;
   std::string save_head, load_head;  // --on emulator: the trained head's state file
+  std::string frontend;              // --on emulator: mfcc (PCM clips in)
   unsigned jobs = 0;
   std::string task;
   std::vector<std::string> sensors;
@@ -187,11 +188,12 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json; csv with --drift)"));
   }
   if (args.on == "emulator") {
-    return RunTrainOnEmulator(options, {args.device, args.data, args.eval, args.label, args.model, args.format,
-                                        args.features, args.hidden, args.steps, args.lr, args.seed,
-                                        args.infer, args.jobs, args.task, args.sensors, args.head, args.outputs,
-                                        args.save_head, args.load_head});
+    return RunTrainOnEmulator(
+        options, {args.device,  args.data,  args.eval,    args.label,     args.model,     args.format,  args.features,
+                  args.hidden,  args.steps, args.lr,      args.seed,      args.infer,     args.jobs,    args.task,
+                  args.sensors, args.head,  args.outputs, args.save_head, args.load_head, args.frontend});
   }
+  if (!args.frontend.empty()) return ReportError(InvalidArgument("--frontend needs --on emulator"));
   if (!args.on.empty() && args.on != "host") {
     return ReportError(InvalidArgument("unknown --on '" + args.on + "' (host, emulator)"));
   }
@@ -403,6 +405,11 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "
                   "in the graph (the file kept by import model)");
+  cmd->add_option("--frontend", args->frontend,
+                  "--on emulator with --model: 'mfcc': the data's rows are 1 s clips of 16-bit PCM (16000 "
+                  "columns, scripts/kws_features.py --pcm) and the device computes their MLPerf Tiny KWS MFCC "
+                  "for the model (front end, backbone and head on the device)")
+      ->check(CLI::IsMember({"mfcc"}));
   cmd->add_option("--head", args->head,
                   "Cut the backbone after this operator (index or output tensor name; default: before the classifier)");
   cmd->add_option("--round-size", args->round_size,

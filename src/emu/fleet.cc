@@ -44,8 +44,10 @@ Status WriteVisitStream(const train::DenseFirmwareTask& o, int steps, std::span<
                            static_cast<float>(o.batch), o.learning_rate, o.max_gradient_norm,
                            kReptileVisitMode};
   put(config, -2);
+  const float network[2] = {static_cast<float>(o.hidden_layers), o.cross_entropy ? 1.0f : 0.0f};
+  put(network, -4);
   put(init, -3);
-  const auto record = static_cast<std::size_t>(o.inputs + o.outputs);
+  const auto record = static_cast<std::size_t>(o.record_floats());
   for (std::size_t i = 0; i + record <= samples.size() && i / record < static_cast<std::size_t>(steps * o.batch);
        i += record) {
     put(samples.subspan(i, record), -1);
@@ -160,7 +162,7 @@ Result<FleetResult> RunFleet(std::span<const FleetDevice> devices, train::TaskFa
   }
   if (options.rounds < 1) return InvalidArgument("--rounds must be at least 1");
   TINYKG_ASSIGN_OR_RETURN(const train::DenseFirmwareTask task, family.FirmwareTask());
-  if (task.local_steps < 1 || task.batch < 1 || task.hidden < 1) {
+  if (task.local_steps < 1 || task.batch < 1 || (task.hidden_layers > 0 && task.hidden < 1)) {
     return InvalidArgument("inner steps, batch and hidden width must be positive");
   }
   train::ServerOptions server_options;

@@ -353,12 +353,18 @@ Result<Measurement> RunOnEmulator(const Target& target, const DeviceLimits& limi
     if (!w.model_blob.empty()) return InvalidArgument("MFCC frames and a model backbone are exclusive");
     mode = options.report_features ? 7.0f : 6.0f;
   }
+  if (w.mfcc_clips) {
+    if (w.model_blob.empty() || w.mfcc_frames || w.features != 16000) {
+      return InvalidArgument("MFCC clips need a model backbone and 16000 samples per clip");
+    }
+    mode = options.report_features ? 7.0f : 6.0f;
+  }
   std::vector<std::array<float, 3>> plan = {{0, 0, mode}, {static_cast<float>(steps), 0, mode},
                                             {static_cast<float>(steps), static_cast<float>(inferences), mode}};
   if (options.infer_only) plan = {{0, 0, mode}, {0, static_cast<float>(inferences), mode}};
   const std::size_t counted = plan.size();
   const bool report_outputs = options.report_outputs && (!w.model_blob.empty() || w.mfcc_frames);
-  if (report_outputs) plan.push_back({plan.back()[0], plan.back()[1], w.mfcc_frames ? 7.0f : 5.0f});
+  if (report_outputs) plan.push_back({plan.back()[0], plan.back()[1], w.mfcc_frames || w.mfcc_clips ? 7.0f : 5.0f});
   std::vector<std::optional<Result<QemuRun>>> runs(plan.size());
   internal::ForEachBounded(plan.size(), options.jobs, [&](std::size_t r) {
     const std::string run_dir = work_dir + "/run" + std::to_string(r);

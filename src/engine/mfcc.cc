@@ -285,4 +285,55 @@ MemoryReport MfccBackbone::memory() const {
   return m;
 }
 
+namespace {
+
+std::int16_t RoundToInt16(float v) {
+  v = v < -32768.0f ? -32768.0f : (v > 32767.0f ? 32767.0f : v);
+  return static_cast<std::int16_t>(v < 0 ? v - 0.5f : v + 0.5f);
+}
+
+}  // namespace
+
+std::size_t MfccClipBackbone::input_size() const { return static_cast<std::size_t>(mfcc_.config().clip_samples); }
+
+Status MfccClipBackbone::Extract(std::span<const float> sample, std::span<float> features) {
+  const MfccConfig& c = mfcc_.config();
+  const auto per = static_cast<std::size_t>(c.coefficients);
+  const std::size_t count = static_cast<std::size_t>(mfcc_.frames()) * per;
+  if (sample.size() != input_size() || features.size() != feature_count() || next_.input_size() != count) {
+    return Status::kBadShape;
+  }
+  std::int16_t max = 0;
+  for (float v : sample) {
+    const std::int16_t s = RoundToInt16(v);
+    max = s > max ? s : max;
+  }
+  const float gain = max > 0 ? 1.0f / static_cast<float>(max) : 1.0f;  // Mfcc::ClipGain
+  const std::size_t mark = arena_.scratch_used();
+  std::span<float> mfcc = arena_.Scratch<float>(count);
+  std::span<std::int16_t> frame = arena_.Scratch<std::int16_t>(static_cast<std::size_t>(c.frame_length));
+  if (mfcc.data() == nullptr || frame.data() == nullptr) {
+    arena_.RewindScratch(mark);
+    return Status::kOutOfMemory;
+  }
+  Status s = Status::kOk;
+  for (std::int32_t f = 0; f < mfcc_.frames() && s == Status::kOk; ++f) {
+    const std::size_t at = static_cast<std::size_t>(f) * static_cast<std::size_t>(c.frame_step);
+    for (std::size_t i = 0; i < frame.size(); ++i) frame[i] = RoundToInt16(sample[at + i]);
+    s = mfcc_.Frame(frame, gain, mfcc.subspan(static_cast<std::size_t>(f) * per, per), arena_);
+  }
+  if (s == Status::kOk) s = next_.Extract(mfcc, features);
+  arena_.RewindScratch(mark);
+  return s;
+}
+
+MemoryReport MfccClipBackbone::memory() const {
+  MemoryReport m = next_.memory();
+  const MfccConfig& c = mfcc_.config();
+  m.other += mfcc_.table_bytes();
+  m.scratch += static_cast<std::size_t>(mfcc_.frames()) * static_cast<std::size_t>(c.coefficients) * sizeof(float) +
+               static_cast<std::size_t>(c.frame_length) * sizeof(std::int16_t) + 4256;
+  return m;
+}
+
 }  // namespace tinykg::engine

@@ -295,6 +295,37 @@ Status LoadedModel::Convert() {
       return Unsupported("too many operators (or operators with options)");
     }
   }
+  // Dynamic-range ("hybrid") models keep float activations and int8 weights
+  // (TFLite's Optimize.DEFAULT without calibration data, e.g. MLPerf Tiny's
+  // kws_ref_model_float32.tflite). Their weights become float constants once,
+  // scale x (q - zero point) per channel, and the float kernels run them.
+  // TFLite's hybrid kernels quantize the activations on the fly instead, so
+  // results differ from TFLite's by that rounding.
+  for (int n = 0; n < graph_->node_count(); ++n) {
+    const engine::Node& node = graph_->node(n);
+    if (node.op != OpKind::kFullyConnected && node.op != OpKind::kConv2D && node.op != OpKind::kDepthwiseConv2D) {
+      continue;
+    }
+    if (graph_->tensor(node.inputs[0]).type != DataType::kFloat32) continue;
+    engine::Tensor& w = graph_->tensor(node.inputs[1]);
+    if (w.type != DataType::kInt8 || !graph_->is_constant(node.inputs[1])) continue;
+    if (!w.quant.quantized()) return InvalidData("a float operator's int8 weights have no scale");
+    const auto count = static_cast<std::size_t>(w.Elements());
+    std::span<float> values = arena_.Persistent<float>(count);
+    if (values.data() == nullptr) return Internal("engine arena too small");
+    const int dim = w.quant.quantized_dimension;
+    std::size_t inner = 1;
+    for (int d = dim + 1; d < w.shape.rank; ++d) inner *= static_cast<std::size_t>(w.shape[d]);
+    const auto channels = static_cast<std::size_t>(w.shape.rank > dim ? w.shape[dim] : 1);
+    const auto* q = w.Data<const std::int8_t>();
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t c = (i / inner) % channels;
+      values[i] = w.quant.Scale(c) * static_cast<float>(q[i] - w.quant.ZeroPoint(c));
+    }
+    w.type = DataType::kFloat32;
+    w.data = values.data();
+    w.quant = {};
+  }
   auto out = add_tensor(static_cast<std::size_t>(sg.outputs[0]));
   if (!out.ok()) return out.status();
   graph_->SetOutput(*out);

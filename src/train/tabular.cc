@@ -426,9 +426,6 @@ MetaTest TabularFamily::Evaluate(std::span<const float> init) {
 engine::MemoryReport TabularFamily::Memory() const { return state_->device.Memory(); }
 
 Result<DenseFirmwareTask> TabularFamily::FirmwareTask() const {
-  if (inputs() + classes() > 16) {  // emu firmware/fleet_device.cc kMaxRecord
-    return Unsupported("the fleet firmware takes at most 16 features + classes per sample");
-  }
   return DenseFirmwareTask{inputs(), classes(), options_.hidden, options_.local_steps, options_.batch,
                            options_.inner_learning_rate, options_.max_gradient_norm};
 }

@@ -5,18 +5,21 @@
 // under 10 % of a 64 MHz core's 30 ms (192,000 instructions).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "shell.h"
 #include "tinykg/emu/run.h"
 #include "tinykg/emu/target.h"
 #include "tinykg/engine/mfcc.h"
 #include "tinykg/train/audio_frontend.h"
+#include "tinykg/train/model_loader.h"
 #include "tinykg/train/wav.h"
 
 namespace {
@@ -185,6 +188,92 @@ TEST(MfccOnEmulator, NanoBle33FeaturesEqualHost_InstructionsPerFrame) {
   EXPECT_GT(m->instructions_per_inference, 10000.0);
   EXPECT_LT(m->instructions_per_inference, 192000.0);  // under 10 % of a 64 MHz core's 30 ms
   EXPECT_LT(m->peak_ram_bytes, 172000u);
+}
+
+}  // namespace
+
+namespace {
+
+// The whole keyword pipeline on the emulated Nano 33 BLE (`train --on
+// emulator --frontend mfcc`): rows of raw PCM (1 s clips of synthesized
+// speakers, scripts/kws_features.py --pcm) go in, the device computes their
+// MFCC, runs the int8 DS-CNN from flash and trains the head. The backbone
+// features it reports equal the host's pipeline (engine MFCC + DS-CNN) bit
+// for bit; the inference is split into front end and model, and the run
+// with both figures is written to the graph.
+TEST(KwsPipelineOnEmulator, NanoBle33PcmToMfccToDsCnnToHead_FeaturesEqualHost) {
+  const std::string dir = std::string(TINYKG_BINARY_DIR) + "/emu-test/kws-pipeline";
+  ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()), 0);
+  const std::string voices = std::string(TINYKG_BINARY_DIR) + "/kws_voices_test";
+  const std::string source = TINYKG_SOURCE_DIR;
+  ASSERT_EQ(
+      std::system(("flock " + voices + ".lock bash " + source + "/scripts/kws_voices.sh " + voices + " 8 6").c_str()),
+      0);
+  const std::string pcm = "/usr/bin/python3 " + source + "/scripts/kws_features.py --pcm " + voices + " ";
+  ASSERT_EQ(std::system((pcm + dir + "/train.csv --speakers en-us-m1 --per-class 2").c_str()), 0);
+  ASSERT_EQ(std::system((pcm + dir + "/eval.csv --speakers en-gb-m1 --per-class 1").c_str()), 0);
+  const std::string model = std::string(TINYKG_SHARED_DATA) + "/models/tflite/kws_ref_model.tflite";
+  const std::string cli = std::string(TINYKG_CLI) + " --store " + dir + "/store";
+  ASSERT_EQ(Shell(cli + " --quiet init").code, 0);
+  const auto run = Shell(cli + " train --on emulator --device Arduino-Nano-BLE-33_1 --model " + model +
+                         " --frontend mfcc --data " + dir + "/train.csv --eval " + dir +
+                         "/eval.csv --label label --task keyword-spotting --outputs --format json");
+  ASSERT_EQ(run.code, 0) << run.out;
+  auto j = nlohmann::json::parse(run.out);
+  if (j.is_array()) j = j[0];
+  const double frontend = j["frontend_instructions_per_inference"].get<double>();
+  const double backbone = j["model_instructions_per_inference"].get<double>();
+  std::printf(
+      "kws pipeline on mps2-an386: %.0f instructions per training step, %.0f per inference (front end %.0f, "
+      "model + head %.0f); peak RAM %d B of %d, flash %d B; accuracy %.3f\n",
+      j["instructions_per_step"].get<double>(), j["instructions_per_inference"].get<double>(), frontend, backbone,
+      j["peak_ram_bytes"].get<int>(), j["ram_limit_bytes"].get<int>(), j["flash_bytes"].get<int>(),
+      j["accuracy"].get<double>());
+  EXPECT_EQ(j["steps"], 10);
+  EXPECT_EQ(j["frontend"], "mfcc");
+  EXPECT_GT(frontend, 1e6);                                                  // 49 frames of MFCC
+  EXPECT_GT(backbone, 1e7);                                                  // the DS-CNN's 2.66 M MACs
+  EXPECT_GT(j["instructions_per_step"].get<double>(), frontend + backbone);  // + the head's backward and SGD
+  EXPECT_LT(j["peak_ram_bytes"].get<int>(), j["ram_limit_bytes"].get<int>());
+
+  // The host's pipeline on the same clips: engine MFCC, then the DS-CNN cut.
+  auto loaded = train::LoadedModel::Load(model);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto cut = (*loaded)->FindCut("");
+  ASSERT_TRUE(cut.ok());
+  tinykg::engine::GraphBackbone host_backbone((*loaded)->graph(), *cut);
+  std::ifstream eval(dir + "/eval.csv");
+  std::string line;
+  std::getline(eval, line);  // header
+  const auto& outputs = j["outputs"];
+  std::size_t row = 0, equal = 0, total = 0;
+  while (std::getline(eval, line)) {
+    std::vector<std::int16_t> clip;
+    std::size_t at = 0;
+    for (int i = 0; i < 16000; ++i) {
+      const std::size_t comma = line.find(',', at);
+      clip.push_back(static_cast<std::int16_t>(std::stoi(line.substr(at, comma - at))));
+      at = comma + 1;
+    }
+    auto mfcc = train::MfccFeatures(clip);
+    ASSERT_TRUE(mfcc.ok());
+    std::vector<float> host(host_backbone.feature_count());
+    ASSERT_EQ(host_backbone.Extract(*mfcc, host), tinykg::engine::Status::kOk);
+    ASSERT_LT(row, outputs.size());
+    ASSERT_EQ(outputs[row].size(), host.size());
+    for (std::size_t k = 0; k < host.size(); ++k, ++total) equal += outputs[row][k].get<float>() == host[k];
+    ++row;
+  }
+  EXPECT_EQ(row, 5u);
+  EXPECT_EQ(equal, total) << equal << "/" << total << " backbone features equal";
+
+  // Both parts of the inference are in the graph.
+  const auto q = Shell(cli +
+                       " query --format tsv 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> SELECT ?v WHERE { "
+                       "?r tkg:partOfRun <" +
+                       j["run"].get<std::string>() + "> ; tkg:metric tkg:InstructionsPerInference ; tkg:value ?v }'");
+  ASSERT_EQ(q.code, 0) << q.out;
+  EXPECT_EQ(std::count(q.out.begin(), q.out.end(), '\n'), 4) << q.out;  // header + whole, front end, model
 }
 
 }  // namespace

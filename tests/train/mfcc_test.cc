@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <vector>
 
 #include "tinykg/train/audio_frontend.h"
 #include "tinykg/train/wav.h"
@@ -78,6 +80,53 @@ TEST(Mfcc, RefusesBadConfigAndSmallArena) {
   std::vector<float> out(490);
   EXPECT_EQ(mfcc.Compute(short_clip, out, arena), engine::Status::kBadShape);
   std::printf("MFCC tables: %zu bytes\n", mfcc.table_bytes());
+}
+
+// Hands the MFCC it is given on as its features: what MfccClipBackbone
+// feeds the model.
+class PassThrough final : public engine::Backbone {
+ public:
+  std::size_t input_size() const override { return 490; }
+  std::size_t feature_count() const override { return 490; }
+  engine::Status Extract(std::span<const float> sample, std::span<float> features) override {
+    std::copy(sample.begin(), sample.end(), features.begin());
+    return engine::Status::kOk;
+  }
+  engine::MemoryReport memory() const override { return {}; }
+};
+
+// The whole clip as one frozen extractor (the emulated board's keyword
+// pipeline): the same floats as Compute on the clip, from samples given as
+// floats; its scratch is released; a model of another input size is refused.
+TEST(MfccClipBackbone, EqualsComputeOnTheRealClips_ReleasesScratch) {
+  engine::Mfcc mfcc;
+  std::vector<std::byte> memory(64u << 10);
+  engine::Arena arena(memory);
+  ASSERT_EQ(mfcc.Init({}, arena), engine::Status::kOk);
+  PassThrough next;
+  engine::MfccClipBackbone clip_backbone(mfcc, next, arena);
+  EXPECT_EQ(clip_backbone.input_size(), 16000u);
+  for (const char* file :
+       {"micro_speech_yes_1000ms.wav", "micro_speech_no_1000ms.wav", "mlperf_marvin_617de221_0.wav"}) {
+    auto wav = ReadWav(kClips + file, kKwsSampleRate);
+    ASSERT_TRUE(wav.ok());
+    const std::vector<std::int16_t> clip = OneSecond(wav->samples);
+    std::vector<float> expected(490), got(490);
+    ASSERT_EQ(mfcc.Compute(clip, expected, arena), engine::Status::kOk);
+    const std::vector<float> samples(clip.begin(), clip.end());
+    ASSERT_EQ(clip_backbone.Extract(samples, got), engine::Status::kOk);
+    EXPECT_EQ(got, expected) << file;
+    EXPECT_EQ(arena.scratch_used(), 0u);
+  }
+  struct Wrong final : engine::Backbone {
+    std::size_t input_size() const override { return 480; }
+    std::size_t feature_count() const override { return 2; }
+    engine::Status Extract(std::span<const float>, std::span<float>) override { return engine::Status::kOk; }
+    engine::MemoryReport memory() const override { return {}; }
+  } wrong;
+  engine::MfccClipBackbone bad(mfcc, wrong, arena);
+  std::vector<float> samples(16000), out(2);
+  EXPECT_EQ(bad.Extract(samples, out), engine::Status::kBadShape);
 }
 
 void ExpectKeyword(const std::string& file, const std::string& label) {

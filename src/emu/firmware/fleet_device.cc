@@ -16,24 +16,23 @@ namespace {
 
 using namespace tinykg::engine;
 
-constexpr std::size_t kMaxRecord = 16;  // input + target floats of one sample
-
-// The visit's samples as they arrive through the platform's sample stream.
+// The visit's samples as they arrive through the platform's sample stream,
+// one record (inputs, then targets) read into `record` (arena memory).
 class PlatformStream final : public SampleStream {
  public:
-  PlatformStream(std::size_t inputs, std::size_t targets) : inputs_(inputs), targets_(targets) {}
+  PlatformStream(std::span<float> record, std::size_t inputs) : record_(record), inputs_(inputs) {}
   Status Next(std::span<float> input, std::span<float> target) override {
-    float record[kMaxRecord];
     std::int32_t label = 0;
-    const Status s = PlatformReadSample(std::span<float>(record, inputs_ + targets_), &label);
+    const Status s = PlatformReadSample(record_, &label);
     if (s != Status::kOk) return s;
-    for (std::size_t i = 0; i < inputs_; ++i) input[i] = record[i];
-    for (std::size_t i = 0; i < targets_; ++i) target[i] = record[inputs_ + i];
+    for (std::size_t i = 0; i < inputs_; ++i) input[i] = record_[i];
+    for (std::size_t i = inputs_; i < record_.size(); ++i) target[i - inputs_] = record_[i];
     return Status::kOk;
   }
 
  private:
-  std::size_t inputs_, targets_;
+  std::span<float> record_;
+  std::size_t inputs_;
 };
 
 // The network and its optimizer live in the arena, not on the stack: the
@@ -57,31 +56,43 @@ int RunReptileVisit(Arena& arena, const float* config, StatLogger log_stat) {
   const auto hidden = static_cast<std::int32_t>(config[2]);
   const auto steps = static_cast<std::int32_t>(config[3]);
   const auto batch = static_cast<std::int32_t>(config[4]);
-  if (inputs < 1 || outputs < 1 || hidden < 1 || steps < 0 || batch < 1 ||
-      inputs + static_cast<std::size_t>(outputs) > kMaxRecord) {
+  float net_config[2] = {0.0f, 0.0f};
+  std::int32_t marker = 0;
+  if (PlatformReadSample(std::span<float>(net_config, 2), &marker) != Status::kOk || marker != -4) {
+    return Fail("error: the stream has no network record", 1);
+  }
+  const auto hidden_layers = static_cast<std::int32_t>(net_config[0]);
+  const bool cross_entropy = net_config[1] == 1.0f;
+  if (inputs < 1 || outputs < 1 || (hidden_layers != 0 && hidden_layers != 2) || (hidden_layers > 0 && hidden < 1) ||
+      steps < 0 || batch < 1 || (!cross_entropy && net_config[1] != 0.0f)) {
     return Fail("error: bad reptile visit config", 1);
   }
   const LayerSpec layers[3] = {LayerSpec::Dense(hidden, Activation::kTanh), LayerSpec::Dense(hidden, Activation::kTanh),
                                LayerSpec::Dense(outputs)};
+  const std::span<const LayerSpec> net_layers =
+      hidden_layers == 0 ? std::span<const LayerSpec>(layers + 2, 1) : std::span<const LayerSpec>(layers, 3);
   void* state_memory = arena.AllocatePersistent(sizeof(VisitState), alignof(VisitState));
   if (state_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the training state", 2);
   VisitState& state = *new (state_memory) VisitState();
   Network& network = state.network;
   Optimizer& sgd = state.sgd;
-  if (network.Build(Shape{static_cast<std::int32_t>(inputs)}, layers, arena) != Status::kOk ||
+  const std::size_t targets = cross_entropy ? 1 : static_cast<std::size_t>(outputs);
+  std::span<float> record = arena.Persistent<float>(inputs + targets);
+  if (record.data() == nullptr ||
+      network.Build(Shape{static_cast<std::int32_t>(inputs)}, net_layers, arena) != Status::kOk ||
       sgd.Init(OptimizerConfig{OptimizerKind::kSgd, config[5], 0.0f}, network.parameters().size(), arena) !=
           Status::kOk) {
     return Fail("error: out of memory: the device's RAM does not hold the training state", 2);
   }
   log_stat("parameters", static_cast<std::uint32_t>(network.parameters().size()));
-  std::int32_t marker = 0;
   if (PlatformReadSample(network.parameters(), &marker) != Status::kOk || marker != -3) {
     return Fail("error: the stream has no initialisation record", 1);
   }
-  PlatformStream stream(inputs, static_cast<std::size_t>(outputs));
+  PlatformStream stream(record, inputs);
+  const LossKind loss_kind = cross_entropy ? LossKind::kCrossEntropy : LossKind::kMse;
   for (std::int32_t step = 0; step < steps; ++step) {
     float loss = 0.0f;
-    const Status s = TrainSteps(network, sgd, stream, LossKind::kMse, 1, batch, arena, &loss, config[6]);
+    const Status s = TrainSteps(network, sgd, stream, loss_kind, 1, batch, arena, &loss, config[6]);
     if (s == Status::kOutOfMemory) return Fail("error: out of memory: no room for the step's buffers", 2);
     if (s != Status::kOk) return Fail("error: stream ended early", 1);
     PlatformReportResult("loss", loss);

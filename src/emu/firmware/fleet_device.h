@@ -1,15 +1,17 @@
 // Firmware mode 3: one TinyReptile device visit of `tinykg fleet train`.
 //
 // The host (emu::RunFleet) sends, after the config record:
-//   config: [0] input size, [1] output size, [2] hidden width (two tanh
-//   layers), [3] local SGD steps K, [4] batch, [5] learning rate, [6] maximum
-//   gradient norm (0: no clipping), [7] = 3;
+//   config: [0] input size, [1] output size (classes with cross-entropy),
+//   [2] hidden width, [3] local SGD steps K, [4] batch, [5] learning rate,
+//   [6] maximum gradient norm (0: no clipping), [7] = 3;
+//   the network record, label -4: [0] tanh hidden layers (0 or 2), [1] loss
+//   (0 mean-squared error, 1 softmax cross-entropy);
 //   one record of the network's P parameters, label -3 (the server's current
 //   meta-initialisation);
-//   K * batch records of input then target floats, label -1 (the device's
-//   own task).
-// The device loads the initialisation, runs K SGD steps (engine TrainSteps,
-// mean-squared error) and answers "result loss <bits>" per step, then
+//   K * batch records, label -1 (the device's own task): the inputs, then
+//   the target floats (MSE) or the class index (cross-entropy).
+// The device loads the initialisation, runs K SGD steps (engine TrainSteps)
+// and answers "result loss <bits>" per step, then
 // "result param <bits>" per parameter (its adapted weights, bit-exact), then
 // the arena and stack high-water stats. Returns the firmware exit code: 0,
 // 1 for a bad stream, 2 when the arena is too small.

@@ -25,7 +25,11 @@
 //   mode 6 (7: with mode 5's reports): as mode 0, but each sample is a 30 ms
 //   frame of raw audio (`features` = 480 int16 values as floats) and the
 //   head learns from its MLPerf Tiny KWS MFCC (engine/mfcc.h, gain 1/32768):
-//   the audio front end on the device.
+//   the audio front end on the device. With a model blob linked, each
+//   sample is a 1 s clip (`features` = 16000 int16 values as floats): its
+//   49 x 10 MFCC (gain 1 / the clip's largest sample) feed the blob's graph
+//   (MLPerf Tiny's DS-CNN), whose output feeds the head: the whole keyword
+//   pipeline on the device (engine MfccClipBackbone).
 //   modes 8, 12, 13, 14, 15: modes 0, 4, 5, 6, 7 with a saved head state
 //   right after the config record, each part one record, label -3: the
 //   samples seen (1 float), the features' running mean and M2 (features
@@ -140,23 +144,27 @@ extern "C" int FirmwareMain() {
   // planned in the arena.
   Backbone* backbone = nullptr;
   const bool report_features = config[7] == 5.0f || config[7] == 7.0f;
-  if (config[7] == 6.0f || config[7] == 7.0f) {
+  const bool audio = config[7] == 6.0f || config[7] == 7.0f;
+  const bool has_blob =
+      tinykg_model_blob != nullptr && &tinykg_model_blob_bytes != nullptr && tinykg_model_blob_bytes != 0;
+  Mfcc* mfcc = nullptr;
+  if (audio) {
     void* mfcc_memory = arena.AllocatePersistent(sizeof(Mfcc), alignof(Mfcc));
     if (mfcc_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the MFCC", 2);
-    Mfcc* mfcc = new (mfcc_memory) Mfcc;
+    mfcc = new (mfcc_memory) Mfcc;
     if (mfcc->Init(MfccConfig{}, arena) != Status::kOk) {
       return Fail("error: out of memory: the device's RAM does not hold the MFCC tables", 2);
     }
     LogStat("frontend_table_bytes", static_cast<std::uint32_t>(mfcc->table_bytes()));
-    void* backbone_memory = arena.AllocatePersistent(sizeof(MfccBackbone), alignof(MfccBackbone));
-    if (backbone_memory == nullptr) return Fail("error: out of memory", 2);
-    backbone = new (backbone_memory) MfccBackbone(*mfcc, arena, 480, 1.0f / 32768.0f);
-    if (backbone->input_size() != features) return Fail("error: MFCC frames are 480 samples", 1);
-  }
-  if (config[7] == 4.0f || config[7] == 5.0f) {
-    if (tinykg_model_blob == nullptr || &tinykg_model_blob_bytes == nullptr || tinykg_model_blob_bytes == 0) {
-      return Fail("error: no model blob linked", 1);
+    if (!has_blob) {
+      void* backbone_memory = arena.AllocatePersistent(sizeof(MfccBackbone), alignof(MfccBackbone));
+      if (backbone_memory == nullptr) return Fail("error: out of memory", 2);
+      backbone = new (backbone_memory) MfccBackbone(*mfcc, arena, 480, 1.0f / 32768.0f);
+      if (backbone->input_size() != features) return Fail("error: MFCC frames are 480 samples", 1);
     }
+  }
+  if (config[7] == 4.0f || config[7] == 5.0f || (audio && has_blob)) {
+    if (!has_blob) return Fail("error: no model blob linked", 1);
     const auto blob_bytes = static_cast<std::size_t>(tinykg_model_blob_bytes);
     const auto* blob = reinterpret_cast<const std::byte*>(tinykg_model_blob);
     void* graph_memory = arena.AllocatePersistent(sizeof(Graph), alignof(Graph));
@@ -176,6 +184,15 @@ extern "C" int FirmwareMain() {
     void* backbone_memory = arena.AllocatePersistent(sizeof(GraphBackbone), alignof(GraphBackbone));
     if (backbone_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the graph", 2);
     backbone = new (backbone_memory) GraphBackbone(*graph, cut);
+    if (audio) {
+      // The whole pipeline: a clip's MFCC on the device feed the graph.
+      void* clip_memory = arena.AllocatePersistent(sizeof(MfccClipBackbone), alignof(MfccClipBackbone));
+      if (clip_memory == nullptr) return Fail("error: out of memory", 2);
+      if (backbone->input_size() != static_cast<std::size_t>(mfcc->frames() * mfcc->coefficients())) {
+        return Fail("error: the model does not take the MFCC of a clip (49 x 10)", 1);
+      }
+      backbone = new (clip_memory) MfccClipBackbone(*mfcc, *backbone, arena);
+    }
     if (backbone->input_size() != features) return Fail("error: the samples do not match the model's input", 1);
   }
 

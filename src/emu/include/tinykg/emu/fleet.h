@@ -1,7 +1,8 @@
 // A fleet of emulated microcontrollers meta-learning together: a federated
 // server (train/federated_server.h: TinyReptile, FedAvg or TinyMetaFed) on
 // the host over a task family (train/task_family.h: sine, a tabular dataset
-// split over the devices), every simulated device an emulated MCU under QEMU.
+// split over the devices, keyword speakers), every simulated device an
+// emulated MCU under QEMU.
 //
 // Each round the server hands out visits (a device, the parameters it starts
 // from, its task's samples). A visit is one QEMU process running firmware

@@ -67,6 +67,12 @@ struct Workload {
   // device (firmware modes 6/7, engine/mfcc.h at gain 1/32768); exclusive
   // with model_blob.
   bool mfcc_frames = false;
+  // The samples are 1 s clips of raw audio (16000 int16 values as floats):
+  // the device computes their 49 x 10 MLPerf Tiny KWS MFCC (gain 1 / the
+  // clip's largest sample) and feeds them to model_blob's graph, whose
+  // output the head learns from: the whole keyword pipeline on the device
+  // (firmware mode 6/7 with a model blob). Needs model_blob taking 490.
+  bool mfcc_clips = false;
   // Start from this state (an earlier run's Measurement::head_state) instead
   // of a freshly initialised head; its sizes must be the head's.
   HeadState head_state;

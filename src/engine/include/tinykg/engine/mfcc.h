@@ -52,6 +52,7 @@ class Mfcc {
   // 1 + (clip_samples - frame_length) / frame_step.
   std::int32_t frames() const;
   std::int32_t coefficients() const { return config_.coefficients; }
+  const MfccConfig& config() const { return config_; }
   // Bytes of the tables in the arena.
   std::size_t table_bytes() const { return table_bytes_; }
 
@@ -95,6 +96,29 @@ class MfccBackbone final : public Backbone {
   Arena& arena_;
   std::size_t frame_length_;
   float gain_;
+};
+
+// The keyword-spotting pipeline as one frozen feature extractor: a sample
+// is a whole clip (clip_samples raw int16 values as floats; rounded and
+// saturated), its MFCC is computed as Mfcc::Compute does (gain 1 / the
+// clip's largest sample) into frames x coefficients floats of scratch, and
+// `next` (e.g. the DS-CNN's GraphBackbone, taking those MFCC) gives the
+// features. Borrows `mfcc` (initialised), `next` and `arena`: per Extract
+// frames x coefficients x 4 + 2 x frame_length + 4,256 bytes of scratch plus
+// next's, all released before it returns.
+class MfccClipBackbone final : public Backbone {
+ public:
+  MfccClipBackbone(const Mfcc& mfcc, Backbone& next, Arena& arena) : mfcc_(mfcc), next_(next), arena_(arena) {}
+  std::size_t input_size() const override;
+  std::size_t feature_count() const override { return next_.feature_count(); }
+  // kBadShape when `next` does not take frames x coefficients values.
+  Status Extract(std::span<const float> sample, std::span<float> features) override;
+  MemoryReport memory() const override;
+
+ private:
+  const Mfcc& mfcc_;
+  Backbone& next_;
+  Arena& arena_;
 };
 
 }  // namespace tinykg::engine

@@ -42,12 +42,18 @@ enum class VisitKind {
 };
 
 // The dense network the fleet firmware trains (emu firmware mode 3):
-// inputs -> hidden tanh -> hidden tanh -> outputs, MSE, SGD with gradient
-// norm clipping; a record is `inputs` then `outputs` floats.
+// inputs -> `hidden_layers` (2 or 0) tanh layers of `hidden` units ->
+// outputs, SGD with gradient norm clipping (0: none). With MSE a record is
+// `inputs` then `outputs` target floats; with softmax cross-entropy
+// (`cross_entropy`, outputs = classes) it is `inputs` then the class index.
 struct DenseFirmwareTask {
   int inputs = 1, outputs = 1, hidden = 40;
   int local_steps = 8, batch = 10;
   float learning_rate = 0.05f, max_gradient_norm = 10.0f;
+  int hidden_layers = 2;
+  bool cross_entropy = false;
+  // Floats per sample record.
+  int record_floats() const { return inputs + (cross_entropy ? 1 : outputs); }
 };
 
 class TaskFamily {
