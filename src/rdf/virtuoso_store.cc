@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -36,6 +37,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 #include <unordered_set>
 
 #include "catalog.h"
@@ -734,7 +736,16 @@ class VirtuosoStore final : public Store {
     // Virtuoso's own bound comes first; the client bound only catches a
     // server that does not answer at all.
     if (timeout_ms > 0) curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms + 5000));
+    // Virtuoso refuses connections for a moment when its HTTP threads are
+    // busy (ServerThreads): seen as "Couldn't connect" under two test
+    // suites at once. Nothing was sent then, so a retry after a short wait
+    // is safe; the wait doubles, about 3 s in all.
     CURLcode rc = curl_easy_perform(c);
+    for (int wait_ms = 100; rc == CURLE_COULDNT_CONNECT && wait_ms <= 1600; wait_ms *= 2) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+      reply = HttpReply();
+      rc = curl_easy_perform(c);
+    }
     curl_slist_free_all(headers);
     if (rc == CURLE_OPERATION_TIMEDOUT && timeout_ms > 0) {
       return DeadlineExceeded("the query exceeded its time bound of " + std::to_string(timeout_ms) + " ms");
