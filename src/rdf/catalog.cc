@@ -1,5 +1,6 @@
 #include "catalog.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "tinykg/base/text.h"
@@ -52,6 +53,10 @@ GraphInfo CatalogInfo(const GraphDocument& doc, std::int64_t triple_count) {
   info.triples = triple_count;
   info.prefixes = doc.prefixes;
   for (auto& [prefix, ns] : info.prefixes) NormalizeIriInPlace(ns);  // as the triples are stored
+  // By prefix name: a store that keeps the entry as triples (Virtuoso)
+  // gives them back in its own order, and every backend must agree.
+  std::stable_sort(info.prefixes.begin(), info.prefixes.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   return info;
 }
 
@@ -82,6 +87,14 @@ std::string PrefixDeclaration(const std::string& prefix, const std::string& ns) 
   return prefix + ": <" + ns + ">";
 }
 
+namespace {
+// Keeps `list` sorted by prefix name, whatever order the store reads them in.
+void InsertByPrefix(std::vector<std::pair<std::string, std::string>>& list, std::pair<std::string, std::string> p) {
+  auto at = std::upper_bound(list.begin(), list.end(), p, [](const auto& a, const auto& b) { return a.first < b.first; });
+  list.insert(at, std::move(p));
+}
+}  // namespace
+
 bool ParsePrefixDeclaration(const std::string& text, std::pair<std::string, std::string>& out) {
   const size_t colon = text.find(": <");
   if (colon == std::string::npos || text.size() < colon + 4 || text.back() != '>') return false;
@@ -97,7 +110,7 @@ void ReadCatalogField(const std::string& p, const std::string& value, GraphInfo&
   else if (p == kRdfsLabel) info.label = value;
   else if (p == kTkg + "declaresPrefix") {
     std::pair<std::string, std::string> declared;
-    if (ParsePrefixDeclaration(value, declared)) info.prefixes.push_back(std::move(declared));
+    if (ParsePrefixDeclaration(value, declared)) InsertByPrefix(info.prefixes, std::move(declared));
   }
 }
 
@@ -108,7 +121,7 @@ void ReadCatalogField(const std::string& p, const std::string& value, GraphDocum
   else if (p == kRdfsLabel) doc.label = value;
   else if (p == kTkg + "declaresPrefix") {
     std::pair<std::string, std::string> declared;
-    if (ParsePrefixDeclaration(value, declared)) doc.prefixes.push_back(std::move(declared));
+    if (ParsePrefixDeclaration(value, declared)) InsertByPrefix(doc.prefixes, std::move(declared));
   }
 }
 
