@@ -94,6 +94,9 @@ RuntimeSupport SupportOf(const ModelFacts& m, const Catalog& catalog, const std:
 // for long lists of pairs that fit.
 Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
              bool with_text = true);
+// The same into `fit`, reusing its buffers (a list's loop over pairs).
+void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
+                  bool with_text, Fit& fit);
 // A cheap screen: true only when Evaluate(m, d, ...).fits would be false.
 bool CertainlyMisfits(const ModelFacts& m, const DeviceFacts& d, const Filters& filters);
 

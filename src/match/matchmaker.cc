@@ -113,9 +113,22 @@ RuntimeSupport SupportOf(const ModelFacts& m, const Catalog& catalog, const std:
 Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
              bool with_text) {
   Fit fit;
+  EvaluateInto(m, d, catalog, filters, with_text, fit);
+  return fit;
+}
+
+void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
+                  bool with_text, Fit& fit) {
   fit.model = m.entity;
   fit.device = d.entity;
+  fit.fits = false;
+  fit.constraints.clear();
+  fit.ram_margin_bytes.reset();
+  fit.flash_margin_bytes.reset();
+  fit.latency_ms.reset();
   fit.accuracy = m.accuracy;
+  fit.runtime.clear();
+  fit.float_without_fpu = false;
   fit.constraints.reserve(8);
 
   fit.constraints.push_back(BytesConstraint("ram", "RAM", m.ram_need, d.free_ram, d.free_ram_note, with_text));
@@ -150,27 +163,35 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
     c.unit = "operators";
     // The offered runtime that leaves the fewest operators unsupported.
     // Ties go to the runtime with most optimised kernels for the model.
-    std::vector<std::string> best_missing;
-    std::string best_runtime;
-    std::size_t best_fast = 0;
-    bool any = false;
+    // The best runtime's support, pointed at (a model's support per runtime
+    // is usually worked out once, in m.support: copying its list per pair
+    // showed in the full matrix).
+    const RuntimeSupport* best = nullptr;
+    const std::string* best_runtime_of = nullptr;
+    RuntimeSupport computed[2];  // for runtimes m.support lacks: the best so far and the one at hand
+    int free_slot = 0;
     for (const auto& r : d.runtimes) {
       auto known = m.support.find(r);
-      RuntimeSupport computed;
-      if (known == m.support.end()) computed = SupportOf(m, catalog, r);
-      const RuntimeSupport& s = known == m.support.end() ? computed : known->second;
-      if (!any || s.missing.size() < best_missing.size() ||
-          (s.missing.size() == best_missing.size() && s.fast > best_fast)) {
-        any = true;
-        best_missing = s.missing;
-        best_runtime = r;
-        best_fast = s.fast;
+      const RuntimeSupport* s = nullptr;
+      if (known != m.support.end()) {
+        s = &known->second;
+      } else {
+        computed[free_slot] = SupportOf(m, catalog, r);
+        s = &computed[free_slot];
+      }
+      if (!best || s->missing.size() < best->missing.size() ||
+          (s->missing.size() == best->missing.size() && s->fast > best->fast)) {
+        best = s;
+        best_runtime_of = &r;
+        if (s == &computed[free_slot]) free_slot = 1 - free_slot;  // keep it; the next one uses the other
       }
     }
-    if (!any) best_missing = m.ops;
+    const bool any = best != nullptr;
+    const std::vector<std::string>& best_missing = any ? best->missing : m.ops;
+    if (any) fit.runtime = *best_runtime_of;
+    const std::string& best_runtime = fit.runtime;
     c.have = static_cast<double>(m.ops.size() - best_missing.size());
     c.ok = any && best_missing.empty();
-    fit.runtime = best_runtime;
     if (with_text) c.need_text = std::to_string(m.ops.size()) + " operators";
     if (with_text) c.have_text = any ? LocalName(best_runtime) : "no runtime";
     if (!any) {
@@ -213,7 +234,9 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
     c.unit = "ms";
     if (filters.max_latency_ms) c.need = *filters.max_latency_ms;
     auto core = catalog.cores.find(d.core);
-    auto measured = catalog.measured_inference.find({m.entity.iri, d.entity.iri});
+    // (A fleet has no measured pairs: no key of two IRIs built per pair then.)
+    auto measured = catalog.measured_inference.empty() ? catalog.measured_inference.end()
+                                                       : catalog.measured_inference.find({m.entity.iri, d.entity.iri});
     const bool clock_known = d.clock_hz && *d.clock_hz > 0;
     if (clock_known && measured != catalog.measured_inference.end()) {
       // Measured on the emulator for this very pair.
@@ -280,7 +303,6 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
   }
 
   fit.fits = fit.FirstFailure() == nullptr;
-  return fit;
 }
 
 namespace {
@@ -290,9 +312,15 @@ namespace {
 // "float model without FPU", which needs no text). Building every
 // constraint's text was most of a long list's time. A misfit is explained
 // again with text only when the list keeps misfits.
+void EvaluateListedInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
+                        Fit& f) {
+  EvaluateInto(m, d, catalog, filters, filters.explain, f);
+  if (!f.fits && !filters.explain && filters.include_misfits) EvaluateInto(m, d, catalog, filters, true, f);
+}
+
 Fit EvaluateListed(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters) {
-  Fit f = Evaluate(m, d, catalog, filters, filters.explain);
-  if (!f.fits && !filters.explain && filters.include_misfits) f = Evaluate(m, d, catalog, filters, true);
+  Fit f;
+  EvaluateListedInto(m, d, catalog, filters, f);
   return f;
 }
 
@@ -504,11 +532,55 @@ Status Matchmaker::StreamMatrix(const Filters& filters, const std::function<bool
   std::erase_if(devices, [](const DeviceFacts& d) { return !Unevaluable(d).empty(); });
   std::sort(models.begin(), models.end(), [](const ModelFacts& a, const ModelFacts& b) { return ByName(a.entity, b.entity); });
   std::sort(devices.begin(), devices.end(), [](const DeviceFacts& a, const DeviceFacts& b) { return ByName(a.entity, b.entity); });
-  for (const ModelFacts& m : models) {
+  // The pair loop runs models x devices times (10^8 at 100k devices): the
+  // sensors are screened as bits, one per kind, when there are at most 64
+  // kinds; CertainlyMisfits compared their IRIs as strings, pair by pair.
+  std::unordered_map<std::string, std::uint64_t> bit;
+  bool masks = true;
+  auto mask_of = [&](const std::vector<std::string>& sensors, bool& generic) {
+    std::uint64_t mask = 0;
+    generic = false;
+    for (const auto& s : sensors) {
+      if (IsGenericSensor(s)) {
+        generic = true;
+        continue;
+      }
+      auto it = bit.find(s);
+      if (it == bit.end()) {
+        if (bit.size() == 64) masks = false;
+        it = bit.emplace(s, std::uint64_t{1} << (bit.size() % 64)).first;
+      }
+      mask |= it->second;
+    }
+    return mask;
+  };
+  std::vector<std::uint64_t> model_mask(models.size()), device_mask(devices.size());
+  std::vector<char> model_generic(models.size());
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    bool generic = false;
+    model_mask[i] = mask_of(models[i].sensors, generic);
+    model_generic[i] = generic;
+  }
+  for (std::size_t j = 0; j < devices.size(); ++j) {
+    bool generic = false;
+    device_mask[j] = mask_of(devices[j].sensors, generic);
+  }
+  const bool screen = masks && !filters.include_misfits && !filters.runtime;
+  Fit f;  // one, reused: its strings and constraints keep their buffers from pair to pair
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    const ModelFacts& m = models[i];
     if (!ModelPasses(m, filters)) continue;
-    for (const DeviceFacts& d : devices) {
-      if (!filters.include_misfits && CertainlyMisfits(m, d, filters)) continue;
-      Fit f = EvaluateListed(m, d, *catalog, filters);
+    for (std::size_t j = 0; j < devices.size(); ++j) {
+      const DeviceFacts& d = devices[j];
+      if (screen) {
+        // CertainlyMisfits, on numbers and bits.
+        if (m.ram_need && (!d.free_ram || *m.ram_need > *d.free_ram)) continue;
+        if (m.flash_need && (!d.free_flash || *m.flash_need > *d.free_flash)) continue;
+        if ((model_mask[i] & ~device_mask[j]) != 0 || (model_generic[i] && d.sensors.empty())) continue;
+      } else if (!filters.include_misfits && CertainlyMisfits(m, d, filters)) {
+        continue;
+      }
+      EvaluateListedInto(m, d, *catalog, filters, f);
       if ((f.fits || filters.include_misfits) && !emit(f)) return Status::Ok();
     }
   }

@@ -1,6 +1,7 @@
 #include "tinykg/match/table.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -14,13 +15,15 @@ Result<TableFormat> TableFormatFromName(std::string_view name) { return rdf::Res
 std::string RawNumber(double v) {
   char buf[64];
   if (!std::isfinite(v)) return "null";
+  // std::to_chars, not printf: a fleet's matrix prints tens of millions of
+  // numbers, and glibc's printf_fp was a seventh of `match --all`.
   if (std::floor(v) == v && std::fabs(v) < 1e18) {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-    return buf;
+    const auto end = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v)).ptr;
+    return std::string(buf, end);
   }
-  // Six significant digits, written out in positional form.
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  if (std::strchr(buf, 'e') == nullptr) return buf;
+  // Six significant digits (as %.6g), written out in positional form.
+  const auto end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6).ptr;
+  if (std::find(buf, end, 'e') == end) return std::string(buf, end);
   const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(v))));
   const int decimals = std::max(0, 5 - magnitude);
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -42,7 +45,15 @@ std::size_t Width(const std::string& s) {
 }
 
 std::string Csv(const std::string& cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  // A plain loop: find_first_of calls memchr on the set once per character.
+  bool plain = true;
+  for (char c : cell) {
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return cell;
   std::string out = "\"";
   for (char c : cell) {
     if (c == '"') out += '"';
