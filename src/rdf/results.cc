@@ -31,8 +31,9 @@ Status UnknownFormat(std::string_view name, const std::vector<std::string_view>&
     }
   }
   std::string message = "unknown format '" + std::string(name) + "'";
-  // A name as short as the distance ("x" is one edit from "md") is no hint.
-  if (!closest.empty() && static_cast<std::size_t>(best) < name.size()) {
+  // Only a near miss is a hint: fewer edits than half the name ("jsn",
+  // "tabel"), not "pdf" two edits from "md".
+  if (!closest.empty() && static_cast<std::size_t>(2 * best) < name.size()) {
     message += ": did you mean ";
     for (std::size_t i = 0; i < closest.size(); ++i) message += (i ? " or " : "") + std::string(closest[i]);
     message += "?";

@@ -28,7 +28,8 @@ Result<ResultsFormat> ResultsFormatFromName(std::string_view name);
 // commands word it alike: kInvalidArgument "unknown format 'jsn': did you
 // mean json? (expected table, json, csv, tsv or md)". `accepted`: the names
 // the command takes, in the order to list them; "did you mean" names the
-// closest ones when they are at most two edits away.
+// closest ones when they are at most two edits away and fewer than half
+// the name's length (base EditDistance).
 Status UnknownFormat(std::string_view name, const std::vector<std::string_view>& accepted);
 // json, csv and tsv: raw values, no human units.
 inline bool IsMachineFormat(ResultsFormat format) {
