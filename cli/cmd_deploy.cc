@@ -1,12 +1,13 @@
 // tinykg deploy --model M --device D [--learn online] [--task T] [--force] -o DIR:
 // writes the project for a matched pair (src/deploy) and records the
-// deployment in the graph; prints a summary (table or JSON).
+// deployment in the graph; prints a summary (table, json, csv, tsv or md).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
 #include "store_access.h"
+#include "summary.h"
 #include "tinykg/deploy/deploy.h"
 #include "tinykg/model/model_files.h"
 
@@ -19,9 +20,8 @@ struct DeployArgs {
 };
 
 int RunDeploy(const GlobalOptions& options, DeployArgs& args) {
-  if (args.format != "table" && args.format != "json") {
-    return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
-  }
+  auto format = match::TableFormatFromName(args.format);
+  if (!format.ok()) return ReportError(format.status());
   if (!args.learn.empty() && args.learn != "online") {
     return ReportError(InvalidArgument("unknown --learn '" + args.learn + "' (online)"));
   }
@@ -40,18 +40,18 @@ int RunDeploy(const GlobalOptions& options, DeployArgs& args) {
   FlushWarnings(options, **store);
   if (!deployed.ok()) return ReportError(deployed.status());
   for (const std::string& note : deployed->notes) std::cerr << "tinykg: note: " << note << "\n";
-  const nlohmann::json out = nlohmann::json::parse(deploy::DeploymentJson(*deployed));
-  if (args.format == "json") {
+  nlohmann::ordered_json out = nlohmann::ordered_json::parse(deploy::DeploymentJson(*deployed));
+  if (*format == match::TableFormat::kJson) {
     std::cout << out.dump() << "\n";
     return kExitOk;
   }
-  for (const auto& [key, value] : out.items()) {
-    if (key == "files") {
-      std::cout << "files\t" << value.size() << " written to " << args.request.out_dir << "\n";
-      continue;
-    }
-    std::cout << key << "\t" << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
-  }
+  // For people, the count and folder of the files; for programs, the count
+  // (the list is in json and on disk).
+  const std::size_t file_count = out["files"].size();
+  out["files"] = *format == match::TableFormat::kTable || *format == match::TableFormat::kMarkdown
+                     ? nlohmann::ordered_json(std::to_string(file_count) + " written to " + args.request.out_dir)
+                     : nlohmann::ordered_json(file_count);
+  std::cout << RenderSummaries({out}, *format);
   return kExitOk;
 }
 
@@ -75,7 +75,7 @@ void AddDeployCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--seed", args->request.seed, "With --learn online: the head's random seed (1)");
   cmd->add_flag("--force", args->request.force, "Deploy a pair that does not fit");
   cmd->add_option("-o,--output", args->request.out_dir, "The project folder (new, or empty)")->required();
-  cmd->add_option("--format", args->format, "table|json");
+  cmd->add_option("--format", args->format, "table|json|csv|tsv|md (csv, tsv, md: one row, files as their count)");
   cmd->callback([&options, &run, args] { run = [&options, args] { return RunDeploy(options, *args); }; });
 }
 

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "store_access.h"
+#include "summary.h"
 #include "tinykg/base/file.h"
 #include "tinykg/base/text.h"
 #include "tinykg/emu/device.h"
@@ -520,19 +521,11 @@ void AddOutputs(const emu::Measurement& m, nlohmann::json& summary) {
   summary["outputs"] = outputs;
 }
 
-void PrintTable(const nlohmann::json& out) {
-  for (const auto& [key, value] : out.items()) {
-    if (value.is_object()) {
-      for (const auto& [k2, v2] : value.items()) std::cout << key << "." << k2 << "\t" << v2.dump() << "\n";
-    } else {
-      std::cout << key << "\t" << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
-    }
-  }
-}
-
 }  // namespace
 
 int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& args) {
+  auto format = match::TableFormatFromName(args.format);
+  if (!format.ok()) return ReportError(format.status());
   const std::vector<std::string>& names = args.devices;
   if (names.empty()) return ReportError(InvalidArgument("--on emulator needs --device DEVICE (repeat for several)"));
   // Without a model the whole network is the head, and an --infer run has
@@ -654,26 +647,20 @@ int RunTrainOnEmulator(const GlobalOptions& options, const EmulatorTrainArgs& ar
     ReportError(put);
     return kExitStore;
   }
-  nlohmann::json out = nlohmann::json::array();
+  std::vector<nlohmann::ordered_json> out;
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    out.push_back(Summary(args, runs[i], docs[i], backbone, date));
+    nlohmann::json summary = Summary(args, runs[i], docs[i], backbone, date);
     if (runs[i].model_only) {
       const double model = runs[i].model_only->instructions_per_inference;
-      out.back()["model_instructions_per_inference"] = model;
-      out.back()["frontend_instructions_per_inference"] = runs[i].measurement->instructions_per_inference - model;
+      summary["model_instructions_per_inference"] = model;
+      summary["frontend_instructions_per_inference"] = runs[i].measurement->instructions_per_inference - model;
     }
-    if (!args.save_head.empty() && i == 0) out.back()["head_saved"] = args.save_head;
-    if (!args.load_head.empty()) out.back()["head_loaded"] = args.load_head;
-    if (args.outputs) AddOutputs(*runs[i].measurement, out.back());
+    if (!args.save_head.empty() && i == 0) summary["head_saved"] = args.save_head;
+    if (!args.load_head.empty()) summary["head_loaded"] = args.load_head;
+    if (args.outputs) AddOutputs(*runs[i].measurement, summary);
+    out.emplace_back(std::move(summary));
   }
-  if (args.format == "json") {
-    std::cout << (runs.size() == 1 ? out[0] : out).dump() << "\n";
-  } else {
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (i > 0) std::cout << "\n";
-      PrintTable(out[i]);
-    }
-  }
+  std::cout << RenderSummaries(out, *format);
   return kExitOk;
 }
 

@@ -1,5 +1,5 @@
 // tinykg infer --model M.tflite --input CLIP.wav [--frontend micro|mfcc]
-//              [--frontend-model P.tflite] [--labels a,b,...] [--format table|json]
+//              [--frontend-model P.tflite] [--labels a,b,...] [--format table|json|csv|tsv|md]
 // Keyword spotting on one clip with the embedded engine: the front end turns
 // the audio into features, the model scores them.
 #include <CLI/CLI.hpp>
@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "summary.h"
 #include "tinykg/train/audio_frontend.h"
 #include "tinykg/train/model_loader.h"
 #include "tinykg/train/wav.h"
@@ -21,9 +22,8 @@ struct InferArgs {
 };
 
 int RunInfer(const InferArgs& args) {
-  if (args.format != "table" && args.format != "json") {
-    return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json)"));
-  }
+  auto format = match::TableFormatFromName(args.format);
+  if (!format.ok()) return ReportError(format.status());
   train::FrontendKind kind = train::FrontendKind::kMicro;
   if (args.frontend == "mfcc") {
     kind = train::FrontendKind::kMfcc;
@@ -52,25 +52,26 @@ int RunInfer(const InferArgs& args) {
     return ReportError(InvalidArgument("--labels names " + std::to_string(labels.size()) + " classes, the model has " +
                                        std::to_string(r->scores.size())));
   }
-  nlohmann::json out = {{"model", args.model},
-                        {"input", args.input},
-                        {"frontend", kind == train::FrontendKind::kMicro ? "micro" : "mfcc"},
-                        {"frames", r->frames},
-                        {"top", r->top},
-                        {"scores", r->scores}};
-  if (!labels.empty()) {
-    out["label"] = labels[static_cast<std::size_t>(r->top)];
-    out["labels"] = labels;
-  }
-  if (args.format == "json") {
+  const char* frontend = kind == train::FrontendKind::kMicro ? "micro" : "mfcc";
+  if (*format == match::TableFormat::kJson) {
+    nlohmann::json out = {{"model", args.model}, {"input", args.input}, {"frontend", frontend},
+                          {"frames", r->frames}, {"top", r->top},       {"scores", r->scores}};
+    if (!labels.empty()) {
+      out["label"] = labels[static_cast<std::size_t>(r->top)];
+      out["labels"] = labels;
+    }
     std::cout << out.dump() << "\n";
     return kExitOk;
   }
-  std::cout << "top\t" << r->top << "\n";
-  if (!labels.empty()) std::cout << "label\t" << labels[static_cast<std::size_t>(r->top)] << "\n";
+  // The other formats: one field per class score (score.<label>), in the
+  // model's class order.
+  nlohmann::ordered_json row = {
+      {"model", args.model}, {"input", args.input}, {"frontend", frontend}, {"frames", r->frames}, {"top", r->top}};
+  if (!labels.empty()) row["label"] = labels[static_cast<std::size_t>(r->top)];
   for (std::size_t i = 0; i < r->scores.size(); ++i) {
-    std::cout << "score." << (labels.empty() ? std::to_string(i) : labels[i]) << "\t" << r->scores[i] << "\n";
+    row["score." + (labels.empty() ? std::to_string(i) : labels[i])] = r->scores[i];
   }
+  std::cout << RenderSummaries({row}, *format);
   return kExitOk;
 }
 
@@ -87,7 +88,8 @@ void AddInferCommand(CLI::App& app, GlobalOptions&, Runner& run) {
                   "The micro front end's preprocessor model (default: audio_preprocessor_int8.tflite beside --model)");
   cmd->add_option("--labels", args->labels, "Class names in output order (built in for micro_speech and MLPerf KWS)")
       ->delimiter(',');
-  cmd->add_option("--format", args->format, "table|json");
+  cmd->add_option("--format", args->format,
+                  "table|json|csv|tsv|md (csv, tsv, md: one row per clip, a score.LABEL column per class)");
   cmd->callback([&run, args] {
     run = [args]() -> int { return RunInfer(*args); };
   });

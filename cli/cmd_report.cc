@@ -1,4 +1,4 @@
-// tinykg report [--format md|html|json|csv] [-o FILE]
+// tinykg report [--format table|json|csv|tsv|md|html] [-o FILE]
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -14,7 +14,8 @@ void AddReportCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       "report", "Matchmaking report: fleet summary, memory, matrix, latency, per-model layers, emulator runs");
   auto format = std::make_shared<std::string>("md");
   auto output = std::make_shared<std::string>();
-  cmd->add_option("--format", *format, "md|html|json|csv (csv: the matrix, one row per pair)");
+  cmd->add_option("--format", *format,
+                  "table|json|csv|tsv|md|html (table: the same as md; csv, tsv: the matrix, one row per pair)");
   cmd->add_option("-o,--output", *output, "Write to FILE instead of stdout");
   cmd->callback([&options, &run, format, output] {
     run = [&options, format, output]() -> int {

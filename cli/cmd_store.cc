@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "store_access.h"
 #include "tinykg/base/file.h"
+#include "tinykg/rdf/export.h"
 #include "tinykg/rdf/reserved.h"
 #include "tinykg/rdf/results.h"
 #include "tinykg/rdf/syntax.h"
@@ -201,54 +202,36 @@ void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
 }
 
 void AddExportCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
-  auto* cmd = app.add_subcommand("export", "Write the graph (or one named graph) as Turtle, N-Triples or N-Quads");
+  auto* cmd =
+      app.add_subcommand("export", "Write the graph (or one named graph) as Turtle, TriG, N-Triples or N-Quads");
   auto format = std::make_shared<std::string>("turtle");
   auto args = std::make_shared<std::vector<std::string>>();
   auto inferred = std::make_shared<bool>(false);
-  cmd->add_option("--format", *format, "turtle|ntriples|nquads");
+  cmd->add_option("--format", *format, "turtle|trig|ntriples|nquads (trig, nquads: with the graph names)");
   cmd->add_flag("--inferred", *inferred, "Include the materialised RDFS inferences");
   cmd->add_option("graph", *args, "GRAPH IRI, bare or as <IRI> (as `graphs` prints it; default: every graph)");
   cmd->callback([cmd, &options, &run, format, args, inferred] {
     if (!cmd->get_subcommands().empty()) return;  // `export td ID` set run already
     run = [&options, format, args, inferred]() -> int {
       auto syntax = rdf::SyntaxFromName(*format);
-      if (!syntax.ok() || *syntax == rdf::Syntax::kRdfXml || *syntax == rdf::Syntax::kTriG) {
-        return ReportError(InvalidArgument("unknown export format '" + *format +
-                                           "' (expected turtle, ntriples or nquads)"));
+      if (!syntax.ok() || *syntax == rdf::Syntax::kRdfXml) {
+        return ReportError(
+            InvalidArgument("unknown export format '" + *format + "' (expected turtle, trig, ntriples or nquads)"));
       }
       if (args->size() > 1) return ReportError(InvalidArgument("export takes at most one graph"));
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
-      auto quads = (*store)->AllQuads();
-      if (!quads.ok()) return ReportError(quads.status());
-      std::string only = args->empty() ? "" : GraphIriArgument(args->front());
-      if (!only.empty()) {
-        auto doc = (*store)->Get(only, false);
-        if (!doc.ok()) return ReportError(doc.status());
-      }
-      std::vector<rdf::Triple> triples;
-      std::string out;
-      for (const auto& q : *quads) {
-        if (q.graph == rdf::kCatalogGraph) continue;
-        bool is_inferred = q.graph.rfind("urn:tinykg:inferred:", 0) == 0;
-        if (is_inferred && !*inferred) continue;
-        if (!only.empty() && q.graph != only &&
-            !(is_inferred && q.graph == rdf::InferredGraphOf(only)))
-          continue;
-        if (*syntax == rdf::Syntax::kNQuads) {
-          std::string line = q.triple.ToNTriples();
-          line.pop_back();  // the '.'
-          out += line + (q.graph.empty() ? "" : "<" + rdf::EscapeIri(q.graph) + "> ") + ".\n";
-        } else {
-          triples.push_back(q.triple);
-        }
-      }
-      if (*syntax != rdf::Syntax::kNQuads) {
-        auto text = rdf::WriteRdf(triples, *syntax, rdf::DefaultPrefixes());
-        if (!text.ok()) return ReportError(text.status());
-        out = std::move(text).value();
-      }
-      std::cout << out;
+      rdf::ExportOptions export_options;
+      export_options.syntax = *syntax;
+      export_options.graph = args->empty() ? "" : GraphIriArgument(args->front());
+      export_options.inferred = *inferred;
+      Status exported = rdf::ExportStore(**store, export_options, [](std::string_view text) {
+        std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+        return std::cout ? Status::Ok() : IoError("cannot write the export to standard output");
+      });
+      if (!exported.ok()) return ReportError(exported);
+      std::cout.flush();
+      if (!std::cout) return ReportError(IoError("cannot write the export to standard output"));
       return kExitOk;
     };
   });

@@ -1,5 +1,5 @@
 // tinykg train --data TRAIN.csv|sine [--eval TEST.csv] [--label COLUMN] [--features a,b]
-//              [--method online|reptile|scratch|fedavg] [--format table|json] ...
+//              [--method online|reptile|scratch|fedavg] [--format table|json|csv|tsv|md] ...
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -10,11 +10,13 @@
 #include <sstream>
 
 #include "cli.h"
+#include "summary.h"
+#include "tinykg/match/table.h"
 #include "tinykg/train/dataset.h"
 #include "tinykg/train/keyword_learning.h"
+#include "tinykg/train/omniglot.h"
 #include "tinykg/train/sine.h"
 #include "tinykg/train/tabular.h"
-#include "tinykg/train/omniglot.h"
 
 namespace tinykg::cli {
 namespace {
@@ -69,18 +71,8 @@ nlohmann::json FederatedJson(const train::FederatedResult& r) {
           {"seconds", r.seconds}};
 }
 
-void PrintTable(const nlohmann::json& j) {
-  for (const auto& [key, value] : j.items()) {
-    if (value.is_object()) {
-      for (const auto& [k2, v2] : value.items()) std::cout << key << "." << k2 << "\t" << v2.dump() << "\n";
-    } else {
-      std::cout << key << "\t" << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
-    }
-  }
-}
-
 // --data kws or a folder: keywords learned on the device (keyword_learning.h).
-int RunKeywords(const TrainArgs& args) {
+int RunKeywords(const TrainArgs& args, match::TableFormat format) {
   train::KeywordOptions o;
   o.data = args.data;
   if (args.data == "kws") {
@@ -124,18 +116,14 @@ int RunKeywords(const TrainArgs& args) {
                         {"memory_bytes", MemoryJson(r->memory)},
                         {"backbone_flash_bytes", r->backbone_constant_bytes},
                         {"seconds", r->seconds}};
-  if (args.format == "json") {
-    std::cout << out.dump() << "\n";
-  } else {
-    PrintTable(out);
-  }
+  std::cout << RenderSummaries({nlohmann::ordered_json(out)}, format);
   return kExitOk;
 }
 
-// The drift experiment's windows: a table, JSON or chart-ready CSV.
-int PrintDrift(const TrainArgs& args, const train::DriftResult& r) {
-  char line[256];
-  if (args.format == "json") {
+// The drift experiment's windows: json the experiment with its windows;
+// table the windows for people; csv, tsv, md one row per window (chart-ready).
+int PrintDrift(const TrainArgs& args, const train::DriftResult& r, match::TableFormat format) {
+  if (format == match::TableFormat::kJson) {
     nlohmann::json windows = nlohmann::json::array();
     for (const train::DriftWindow& w : r.windows) {
       windows.push_back({{"begin", w.begin},
@@ -159,34 +147,41 @@ int PrintDrift(const TrainArgs& args, const train::DriftResult& r) {
                                 {"windows", windows},
                                 {"seconds", r.seconds}};
     std::cout << out.dump() << "\n";
-  } else if (args.format == "csv") {
-    std::cout << "window,begin,end,positives,static_accuracy,online_accuracy,static_cumulative,online_cumulative\n";
+    return kExitOk;
+  }
+  if (format != match::TableFormat::kTable) {
+    match::TextTable t;
+    t.columns = {
+        "window",           "begin", "end", "positives", "static_accuracy", "online_accuracy", "static_cumulative",
+        "online_cumulative"};
     for (std::size_t i = 0; i < r.windows.size(); ++i) {
       const train::DriftWindow& w = r.windows[i];
-      std::snprintf(line, sizeof line, "%zu,%zu,%zu,%zu,%.6f,%.6f,%.6f,%.6f\n", i + 1, w.begin, w.end, w.positives,
-                    w.static_accuracy, w.online_accuracy, w.static_cumulative, w.online_cumulative);
-      std::cout << line;
+      t.rows.push_back({std::to_string(i + 1), std::to_string(w.begin), std::to_string(w.end),
+                        std::to_string(w.positives), match::RawNumber(w.static_accuracy),
+                        match::RawNumber(w.online_accuracy), match::RawNumber(w.static_cumulative),
+                        match::RawNumber(w.online_cumulative)});
     }
-  } else {
-    std::cout << "drift: learned " << args.data << " online (prequential " << r.first_period_prequential
-              << "), then streamed " << args.eval << "\n";
-    std::cout << "window\trows\tclass 1\tstatic\tonline\tstatic so far\tonline so far\n";
-    for (std::size_t i = 0; i < r.windows.size(); ++i) {
-      const train::DriftWindow& w = r.windows[i];
-      std::snprintf(line, sizeof line, "%zu\t%zu-%zu\t%zu\t%.4f\t%.4f\t%.4f\t%.4f\n", i + 1, w.begin, w.end,
-                    w.positives, w.static_accuracy, w.online_accuracy, w.static_cumulative, w.online_cumulative);
-      std::cout << line;
-    }
-    std::snprintf(line, sizeof line, "all\t\t\t%.4f\t%.4f\n", r.static_accuracy, r.online_accuracy);
+    std::cout << match::RenderTable(t, format);
+    return kExitOk;
+  }
+  char line[256];
+  std::cout << "drift: learned " << args.data << " online (prequential " << r.first_period_prequential
+            << "), then streamed " << args.eval << "\n";
+  std::cout << "window\trows\tclass 1\tstatic\tonline\tstatic so far\tonline so far\n";
+  for (std::size_t i = 0; i < r.windows.size(); ++i) {
+    const train::DriftWindow& w = r.windows[i];
+    std::snprintf(line, sizeof line, "%zu\t%zu-%zu\t%zu\t%.4f\t%.4f\t%.4f\t%.4f\n", i + 1, w.begin, w.end, w.positives,
+                  w.static_accuracy, w.online_accuracy, w.static_cumulative, w.online_cumulative);
     std::cout << line;
   }
+  std::snprintf(line, sizeof line, "all\t\t\t%.4f\t%.4f\n", r.static_accuracy, r.online_accuracy);
+  std::cout << line;
   return kExitOk;
 }
 
 int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
-  if (args.format != "table" && args.format != "json" && !(args.drift && args.format == "csv")) {
-    return ReportError(InvalidArgument("unknown --format '" + args.format + "' (table, json; csv with --drift)"));
-  }
+  auto format = match::TableFormatFromName(args.format);
+  if (!format.ok()) return ReportError(format.status());
   if (args.on == "emulator") {
     return RunTrainOnEmulator(
         options, {args.device,  args.data,  args.eval,    args.label,     args.model,     args.format,  args.features,
@@ -197,7 +192,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
   if (!args.on.empty() && args.on != "host") {
     return ReportError(InvalidArgument("unknown --on '" + args.on + "' (host, emulator)"));
   }
-  if (args.data == "kws" || std::filesystem::is_directory(args.data)) return RunKeywords(args);
+  if (args.data == "kws" || std::filesystem::is_directory(args.data)) return RunKeywords(args, *format);
   const bool is_omniglot = args.data == "omniglot" ||
                            (args.data.size() > 4 && args.data.compare(args.data.size() - 4, 4, ".zip") == 0);
   if ((!args.model.empty() || !args.head.empty()) && (args.data == "sine" || is_omniglot)) {
@@ -335,7 +330,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
       d.windows = args.windows;
       auto r = train::RunDrift(*train_data, eval_data, d);
       if (!r.ok()) return ReportError(r.status());
-      return PrintDrift(args, *r);
+      return PrintDrift(args, *r, *format);
     }
     if (progress) {
       std::cerr << "tinykg: training on " << train_data->rows << " rows, " << train_data->feature_count()
@@ -362,11 +357,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
       out["traffic"] = TrafficJson(r->traffic);
     }
   }
-  if (args.format == "json") {
-    std::cout << out.dump() << "\n";
-  } else {
-    PrintTable(out);
-  }
+  std::cout << RenderSummaries({nlohmann::ordered_json(out)}, *format);
   return kExitOk;
 }
 
@@ -392,7 +383,7 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                 "tinymetafed: send the output layer through the server too (default: it stays on the device)");
   cmd->add_flag("--drift", args->drift,
                 "CSV, online: learn --data, then stream --eval (a later period) with a static and an online-updated "
-                "copy; prequential accuracy per window (--format table|json|csv)");
+                "copy; prequential accuracy per window (--format csv, tsv, md: one row per window)");
   cmd->add_option("--windows", args->windows, "With --drift: windows of the later stream (default 10)");
   cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 16)");
   cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 3)");
@@ -435,7 +426,9 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--devices", args->devices, "Simulated devices (fedavg, reptile)");
   cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8)");
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
-  cmd->add_option("--format", args->format, "table|json (csv with --drift)");
+  cmd->add_option("--format", args->format,
+                  "table|json|csv|tsv|md (csv, tsv, md: one row per run, nested fields as parent.child columns; "
+                  "with --drift one row per window)");
   cmd->add_option("--on", args->on, "host|emulator (default host; emulator: the device's MCU under QEMU)");
   cmd->add_option("--device", args->device,
                   "With --on emulator: device IRI, title, label or unambiguous prefix; repeat for several (run in parallel)");

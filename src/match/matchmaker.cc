@@ -1,14 +1,15 @@
 #include "tinykg/match/matchmaker.h"
 
 #include <algorithm>
-#include <functional>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "facts.h"
+#include "tinykg/base/text.h"
 #include "tinykg/match/named_queries.h"
 #include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/vocab.h"

@@ -1,6 +1,5 @@
 // Names people type, IRIs the graph uses, and numbers people read.
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -21,21 +20,6 @@ std::string TaskIri(std::string_view text) { return rdf::NameIriLenient(rdf::Nam
 std::string SensorIri(std::string_view text) { return rdf::NameIriLenient(rdf::NameKind::kSensor, text); }
 
 std::string RuntimeIri(std::string_view text) { return rdf::NameIriLenient(rdf::NameKind::kRuntime, text); }
-
-int EditDistance(std::string_view a, std::string_view b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                  std::tolower(static_cast<unsigned char>(b[j - 1]));
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::string FormatBytes(double bytes) {
   char buf[64];

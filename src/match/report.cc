@@ -13,11 +13,21 @@
 namespace tinykg::match {
 
 Result<ReportFormat> ReportFormatFromName(std::string_view name) {
-  if (name == "md" || name == "markdown") return ReportFormat::kMarkdown;
   if (name == "html") return ReportFormat::kHtml;
-  if (name == "json") return ReportFormat::kJson;
-  if (name == "csv") return ReportFormat::kCsv;
-  return InvalidArgument("unknown report format '" + std::string(name) + "' (expected md, html, json or csv)");
+  auto shared = TableFormatFromName(name);
+  if (!shared.ok()) return rdf::UnknownFormat(name, {"table", "json", "csv", "tsv", "md", "html"});
+  switch (*shared) {
+    case TableFormat::kTable:
+    case TableFormat::kMarkdown:
+      return ReportFormat::kMarkdown;
+    case TableFormat::kJson:
+      return ReportFormat::kJson;
+    case TableFormat::kCsv:
+      return ReportFormat::kCsv;
+    case TableFormat::kTsv:
+      return ReportFormat::kTsv;
+  }
+  return Internal("unknown report format");
 }
 
 namespace {
@@ -142,7 +152,8 @@ std::string Json(const ReportData& data) {
   return out + "]\n}\n";
 }
 
-std::string Csv(const ReportData& data) {
+// The matrix as rows for programs (csv or tsv).
+std::string MatrixRows(const ReportData& data, TableFormat format) {
   TextTable t;
   t.columns = {"model",      "device",       "fits", "checks_failed", "ram_margin_bytes", "flash_margin_bytes",
                "latency_ms", "latency_basis"};
@@ -157,7 +168,7 @@ std::string Csv(const ReportData& data) {
                         c.latency_ms ? TextOf(c.basis).name : ""});
     }
   }
-  return RenderTable(t, TableFormat::kCsv);
+  return RenderTable(t, format);
 }
 
 }  // namespace
@@ -172,7 +183,9 @@ Result<std::string> RenderReport(rdf::Store& store, ReportFormat format, const R
     case ReportFormat::kJson:
       return Json(data);
     case ReportFormat::kCsv:
-      return Csv(data);
+      return MatrixRows(data, TableFormat::kCsv);
+    case ReportFormat::kTsv:
+      return MatrixRows(data, TableFormat::kTsv);
   }
   return Internal("unknown report format");
 }

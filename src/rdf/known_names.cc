@@ -4,6 +4,7 @@
 #include <cctype>
 #include <vector>
 
+#include "tinykg/base/text.h"
 #include "tinykg/rdf/namespaces.h"
 #include "tinykg/rdf/vocab.h"
 
@@ -90,19 +91,6 @@ const Known* Find(NameKind kind, std::string_view text) {
   return nullptr;
 }
 
-int Distance(std::string_view a, std::string_view b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 std::string CamelCase(std::string_view text) {
   std::string out;
   bool up = true;
@@ -139,8 +127,8 @@ Result<std::string> ResolveName(NameKind kind, std::string_view text) {
   for (const Known& k : kKnown) {
     if (k.kind != kind) continue;
     known += (known.empty() ? "" : ", ") + std::string(k.local);
-    int d = Distance(folded, Folded(k.local));
-    for (const char* a : k.aliases) d = std::min(d, Distance(folded, Folded(a)));
+    int d = EditDistance(folded, Folded(k.local));
+    for (const char* a : k.aliases) d = std::min(d, EditDistance(folded, Folded(a)));
     if (d < best) {
       best = d;
       closest.clear();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tinykg/base/text.h"
+
 namespace tinykg::rdf {
 
 Result<ResultsFormat> ResultsFormatFromName(std::string_view name) {
@@ -10,7 +12,33 @@ Result<ResultsFormat> ResultsFormatFromName(std::string_view name) {
   if (name == "csv") return ResultsFormat::kCsv;
   if (name == "tsv") return ResultsFormat::kTsv;
   if (name == "md" || name == "markdown") return ResultsFormat::kMarkdown;
-  return InvalidArgument("unknown format '" + std::string(name) + "' (expected table, json, csv, tsv or md)");
+  return UnknownFormat(name, {"table", "json", "csv", "tsv", "md"});
+}
+
+Status UnknownFormat(std::string_view name, const std::vector<std::string_view>& accepted) {
+  constexpr int kMaxEdits = 2;
+  int best = kMaxEdits + 1;
+  std::vector<std::string_view> closest;
+  std::string list;
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    list += std::string(i == 0 ? "" : i + 1 == accepted.size() ? " or " : ", ") + std::string(accepted[i]);
+    const int d = EditDistance(name, accepted[i]);
+    if (d > kMaxEdits) continue;
+    if (d < best) closest.clear();
+    if (d <= best) {
+      best = d;
+      closest.push_back(accepted[i]);
+    }
+  }
+  std::string message = "unknown format '" + std::string(name) + "'";
+  // Only a near miss is a hint: fewer edits than half the name ("jsn",
+  // "tabel"), not "pdf" two edits from "md".
+  if (!closest.empty() && static_cast<std::size_t>(2 * best) < name.size()) {
+    message += ": did you mean ";
+    for (std::size_t i = 0; i < closest.size(); ++i) message += (i ? " or " : "") + std::string(closest[i]);
+    message += "?";
+  }
+  return InvalidArgument(message + " (expected " + list + ")");
 }
 
 std::string JsonQuote(std::string_view s) {

@@ -744,6 +744,7 @@ void Server::Impl::Report(const httplib::Request& req, httplib::Response& res) {
   const char* type = *format == match::ReportFormat::kHtml       ? "text/html; charset=utf-8"
                      : *format == match::ReportFormat::kMarkdown ? "text/markdown; charset=utf-8"
                      : *format == match::ReportFormat::kJson     ? "application/json"
+                     : *format == match::ReportFormat::kTsv      ? "text/tab-separated-values"
                                                                  : "text/csv";
   res.set_content(*text, type);
 #else

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -12,6 +13,8 @@
 
 namespace tinykg::testing {
 namespace {
+
+namespace fs = std::filesystem;
 
 const std::string kSeloc = std::string(TINYKG_SHARED_DATA) + "/seloc-ml/";
 
@@ -184,6 +187,114 @@ TEST_F(Interface, Explain_CsvHasOneRowPerConstraintWithRawNumbers) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("check,ok,flagged,need,have,unit,message,basis\r\n", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("\r\nram,true,false,"), std::string::npos) << r.out;
+}
+
+// train, infer, deploy and report had their own --format lists (table|json,
+// md|html|json|csv); they now take the one list, and its error.
+const std::string kShared = std::string(TINYKG_SHARED_DATA);
+const std::string kInfer = "infer --model " + kShared + "/models/tflite/micro_speech_quantized.tflite --input " +
+                           kShared + "/datasets/keyword_spotting/micro_speech_yes_1000ms.wav";
+const std::string kTrainSine = "train --data sine --method fedavg --steps 20";
+
+// The cells of a csv line (no quoted commas in these rows).
+std::vector<std::string> CsvCells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream in(line);
+  for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+  return cells;
+}
+
+TEST_F(Interface, TrainInferDeployReport_TakeTheSameFormats_AndRejectOthersAlike) {
+  const fs::path projects = fs::temp_directory_path() / ("tinykg-formats-" + std::to_string(getpid()));
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {kTrainSine, "expected table, json, csv, tsv or md"},
+      {kInfer, "expected table, json, csv, tsv or md"},
+      {"deploy --model Magic_Wand_1 --model-file " + kShared + "/seloc-ml/models/Magic_Wand_1.tflite" +
+           " --device Arduino-Nano-BLE-33_1",
+       "expected table, json, csv, tsv or md"},
+      {"report", "expected table, json, csv, tsv, md or html"},
+  };
+  fs::create_directories(projects);
+  int project = 0;
+  for (const auto& [command, expected] : commands) {
+    for (const char* format : {"table", "json", "csv", "tsv", "md"}) {
+      std::string line = command + " --format " + format;
+      if (command.rfind("deploy", 0) == 0) line += " -o " + (projects / std::to_string(project++)).string();
+      CliRun r = Tinykg(store_.path(), line);
+      EXPECT_EQ(r.exit_code, 0) << line << ": " << r.err;
+      EXPECT_FALSE(r.out.empty()) << line;
+      const std::string name = format;
+      if (name == "json") {
+        EXPECT_TRUE(nlohmann::json::accept(r.out)) << line << ": " << r.out;
+      } else if (name == "csv") {
+        EXPECT_NE(r.out.find("\r\n"), std::string::npos) << line << ": " << r.out;
+      } else if (name == "md" && command != "report") {
+        EXPECT_NE(r.out.find("| --- |"), std::string::npos) << line << ": " << r.out;
+      }
+    }
+    const std::string out = command.rfind("deploy", 0) == 0 ? " -o " + (projects / "bad").string() : "";
+    CliRun bad = Tinykg(store_.path(), command + " --format yaml" + out);
+    EXPECT_EQ(bad.exit_code, 2) << command;
+    EXPECT_NE(bad.err.find("unknown format 'yaml'"), std::string::npos) << command << ": " << bad.err;
+    EXPECT_NE(bad.err.find(expected), std::string::npos) << command << ": " << bad.err;
+    CliRun typo = Tinykg(store_.path(), command + " --format jsn" + out);
+    EXPECT_EQ(typo.exit_code, 2) << command;
+    EXPECT_NE(typo.err.find("did you mean json?"), std::string::npos) << command << ": " << typo.err;
+  }
+  EXPECT_FALSE(fs::exists(projects / "bad"));
+  fs::remove_all(projects);
+}
+
+TEST_F(Interface, TrainCsv_OneRowPerRun_NestedFieldsAsColumns_RawNumbers) {
+  CliRun r = Tinykg(store_.path(), kTrainSine + " --format csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string header, row, extra;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  EXPECT_FALSE(std::getline(lines, extra)) << r.out;
+  const std::vector<std::string> names = CsvCells(header.substr(0, header.size() - 1));
+  const std::vector<std::string> cells = CsvCells(row.substr(0, row.size() - 1));
+  ASSERT_EQ(names.size(), cells.size()) << r.out;
+  auto cell = [&](const std::string& name) {
+    auto it = std::find(names.begin(), names.end(), name);
+    return it == names.end() ? std::string("(no column)") : cells[static_cast<std::size_t>(it - names.begin())];
+  };
+  EXPECT_EQ(cell("method"), "fedavg");
+  EXPECT_EQ(cell("steps"), "160");
+  EXPECT_EQ(cell("memory_bytes.weights"), "7044");
+  EXPECT_EQ(cell("traffic.total_bytes"), "281760");
+  EXPECT_NE(cell("mse_after_steps.32"), "(no column)");
+  EXPECT_EQ(r.out.find("e-0"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("e+0"), std::string::npos) << r.out;
+  // The json has the same figures, nested.
+  CliRun j = Tinykg(store_.path(), kTrainSine + " --format json");
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_EQ(nlohmann::json::parse(j.out)["memory_bytes"]["weights"], 7044);
+}
+
+TEST_F(Interface, InferTsv_OneRowPerClip_AScoreColumnPerClassInClassOrder) {
+  CliRun r = Tinykg(store_.path(), kInfer + " --format tsv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("model\tinput\tfrontend\tframes\ttop\tlabel\tscore.silence\tscore.unknown\tscore.yes\t"
+                        "score.no\n",
+                        0),
+            0u)
+      << r.out;
+  EXPECT_NE(r.out.find("\tmicro\t49\t2\tyes\t0\t0\t0.996094\t0\n"), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+}
+
+TEST_F(Interface, ReportTsv_IsTheMatrixOfItsCsvTabSeparated) {
+  CliRun csv = Tinykg(store_.path(), "report --format csv");
+  CliRun tsv = Tinykg(store_.path(), "report --format tsv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  ASSERT_EQ(tsv.exit_code, 0) << tsv.err;
+  EXPECT_EQ(tsv.out.rfind("model\tdevice\tfits\tchecks_failed\tram_margin_bytes\t", 0), 0u) << tsv.out;
+  EXPECT_EQ(std::count(tsv.out.begin(), tsv.out.end(), '\n'), std::count(csv.out.begin(), csv.out.end(), '\n'));
+  CliRun table = Tinykg(store_.path(), "report --format table");
+  CliRun md = Tinykg(store_.path(), "report --format md");
+  EXPECT_EQ(table.out.substr(0, 40), md.out.substr(0, 40));
 }
 
 // Every IRI `graphs` prints, in any format, is one `export` and

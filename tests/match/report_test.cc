@@ -127,7 +127,9 @@ TEST(ReportCli, WritesTheFileAndRefusesUnknownFormats) {
   EXPECT_NE(Slurp(out).find("<table id=\"matrix\">"), std::string::npos);
   auto bad = testing::Tinykg(store.path(), "report --format pdf");
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("tinykg: error: unknown report format 'pdf'"), std::string::npos);
+  EXPECT_NE(bad.err.find("tinykg: error: unknown format 'pdf' (expected table, json, csv, tsv, md or html)"),
+            std::string::npos)
+      << bad.err;
 }
 
 // A Thing Description without hardware figures cannot be matched: the report

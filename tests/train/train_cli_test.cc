@@ -69,15 +69,15 @@ TEST(TrainCli, Drift_PrintsAChartReadyCsvPerWindow) {
   const CliRun r = RunCli("train --data " + kOccupancy + "datatraining.txt --eval " + kOccupancy +
                           "datatest.txt --label Occupancy --method online --drift --windows 4 --format csv");
   ASSERT_EQ(r.exit_code, 0) << r.out;
+  // RFC 4180 line ends, as every tinykg csv.
   EXPECT_EQ(r.out.rfind("window,begin,end,positives,static_accuracy,online_accuracy,static_cumulative,"
-                        "online_cumulative\n1,0,666,",
+                        "online_cumulative\r\n1,0,666,",
                         0),
             0u)
       << r.out;
   EXPECT_NE(r.out.find("\n4,1998,2665,"), std::string::npos) << r.out;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5) << r.out;
   EXPECT_EQ(RunCli("train --data " + kOccupancy + "datatraining.txt --label Occupancy --drift").exit_code, 2);
-  EXPECT_EQ(RunCli("train --data sine --format csv").exit_code, 2);
 }
 
 TEST(TrainCli, TinyMetaFed_ReportsBytesSent) {

@@ -1,5 +1,6 @@
 // Small text values several modules write: the current time as an
-// xsd:dateTime and a short stable hash for ids and labels.
+// xsd:dateTime, a short stable hash for ids and labels, and the edit
+// distance behind every "did you mean".
 #ifndef TINYKG_BASE_TEXT_H_
 #define TINYKG_BASE_TEXT_H_
 
@@ -21,6 +22,11 @@ std::string XmlEscape(std::string_view text);
 // FNV-1a 64-bit of `text` as 16 lowercase hex digits: short and stable, not
 // for security.
 std::string Fnv1aHex(std::string_view text);
+
+// Levenshtein distance between `a` and `b`, ASCII letters compared without
+// case: the one measure of every "did you mean" (names, formats). O(|a|*|b|)
+// time, O(|b|) memory.
+int EditDistance(std::string_view a, std::string_view b);
 
 }  // namespace tinykg
 

@@ -139,9 +139,6 @@ std::string RuntimeIri(std::string_view text);
 // The local name of an IRI (after '#' or the last '/').
 std::string LocalName(std::string_view iri);
 
-// Edit distance (Levenshtein, case-insensitive), for "did you mean".
-int EditDistance(std::string_view a, std::string_view b);
-
 struct DeviceFacts;  // device.h
 
 class Matchmaker {

@@ -10,14 +10,17 @@
 //
 // Formats:
 //   md    the same sections as Markdown text (figures as their text
-//         alternative).
+//         alternative); `table` is another name for it (the form for people
+//         on a terminal, as in every other command).
 //   html  one self-contained page: inline CSS and SVG, no script, no network,
 //         a print stylesheet (A4), no horizontal scrolling at 1280 px, SVG
 //         <title>/<desc>, <th scope>, text contrast >= 4.5:1.
 //   json  {"generated", "version", "store", "summary", "devices", "models"
 //         (with "layers"), "matrix", "emulator_runs", "unevaluated", "winners"}.
 //   csv   the matrix, one row per (model, device) pair with its margins,
-//         latency and the latency's basis.
+//         latency and the latency's basis (raw numbers: bytes, ms,
+//         true/false).
+//   tsv   the same rows tab-separated.
 //
 // Scale: every pair is evaluated once (about 40 bytes kept per pair). Past
 // 16 devices or 2,000 pairs the HTML/Markdown matrix is aggregated per model
@@ -38,9 +41,11 @@
 
 namespace tinykg::match {
 
-enum class ReportFormat { kMarkdown, kHtml, kJson, kCsv };
+enum class ReportFormat { kMarkdown, kHtml, kJson, kCsv, kTsv };
 
-// "md", "html", "json", "csv"; kInvalidArgument otherwise.
+// The one --format vocabulary (rdf::ResultsFormatFromName: table, json, csv,
+// tsv, md) plus "html"; otherwise kInvalidArgument listing them, with "did
+// you mean" (rdf::UnknownFormat).
 Result<ReportFormat> ReportFormatFromName(std::string_view name);
 
 // What the header says about the report itself.

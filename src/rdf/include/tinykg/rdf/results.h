@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tinykg/base/status.h"
 #include "tinykg/rdf/store.h"
@@ -20,8 +21,16 @@ namespace tinykg::rdf {
 enum class ResultsFormat { kTable, kJson, kCsv, kTsv, kMarkdown };
 
 // "table" (or "text"), "json", "csv", "tsv", "md" (or "markdown");
-// kInvalidArgument listing them otherwise.
+// otherwise UnknownFormat(name, {the five}).
 Result<ResultsFormat> ResultsFormatFromName(std::string_view name);
+
+// The error of every --format parser for a name it does not take, so all
+// commands word it alike: kInvalidArgument "unknown format 'jsn': did you
+// mean json? (expected table, json, csv, tsv or md)". `accepted`: the names
+// the command takes, in the order to list them; "did you mean" names the
+// closest ones when they are at most two edits away and fewer than half
+// the name's length (base EditDistance).
+Status UnknownFormat(std::string_view name, const std::vector<std::string_view>& accepted);
 // json, csv and tsv: raw values, no human units.
 inline bool IsMachineFormat(ResultsFormat format) {
   return format == ResultsFormat::kJson || format == ResultsFormat::kCsv || format == ResultsFormat::kTsv;
