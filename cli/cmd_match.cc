@@ -48,6 +48,8 @@ int StreamMatrix(const GlobalOptions& options, rdf::Store& store, match::Matchma
     ++count;
     if (json) {
       out += (count > 1 ? ",\n " : "\n ") + match::FitJson(fit, false);
+    } else if (format != match::TableFormat::kMarkdown) {
+      match::AppendDelimitedRow(out, match::FitsTableRow(fit, match::FitView::kMatrix, count, format), format);
     } else {
       part.rows.assign(1, match::FitsTableRow(fit, match::FitView::kMatrix, count, format));
       out += match::RenderTableRows(part, format, false);

@@ -44,8 +44,10 @@ std::size_t Width(const std::string& s) {
   return n;
 }
 
-std::string Csv(const std::string& cell) {
-  // A plain loop: find_first_of calls memchr on the set once per character.
+// RFC 4180: a cell with a comma, quote or line end is quoted, its quotes
+// doubled. (A plain loop: find_first_of called memchr on the set once per
+// character.)
+void AppendCsv(std::string& out, const std::string& cell) {
   bool plain = true;
   for (char c : cell) {
     if (c == ',' || c == '"' || c == '\r' || c == '\n') {
@@ -53,13 +55,16 @@ std::string Csv(const std::string& cell) {
       break;
     }
   }
-  if (plain) return cell;
-  std::string out = "\"";
+  if (plain) {
+    out += cell;
+    return;
+  }
+  out += '"';
   for (char c : cell) {
     if (c == '"') out += '"';
     out += c;
   }
-  return out + "\"";
+  out += '"';
 }
 
 std::string Md(const std::string& cell) {
@@ -73,6 +78,23 @@ std::string Md(const std::string& cell) {
 }
 
 }  // namespace
+
+void AppendDelimitedRow(std::string& out, const std::vector<std::string>& cells, TableFormat format) {
+  const bool csv = format == TableFormat::kCsv;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i) out += csv ? ',' : '\t';
+    const std::string& cell = cells[i];
+    if (csv) {
+      AppendCsv(out, cell);
+    } else {
+      const std::size_t at = out.size();
+      out += cell;
+      std::replace_if(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(),
+                      [](char ch) { return ch == '\t' || ch == '\n' || ch == '\r'; }, ' ');
+    }
+  }
+  out += csv ? "\r\n" : "\n";
+}
 
 std::string RenderTableRows(const TextTable& t, TableFormat format, bool with_header) {
   std::string out;
@@ -95,22 +117,8 @@ std::string RenderTableRows(const TextTable& t, TableFormat format, bool with_he
     }
     case TableFormat::kCsv:
     case TableFormat::kTsv: {
-      bool csv = format == TableFormat::kCsv;
-      auto line = [&](const std::vector<std::string>& cells) {
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-          if (i) out += csv ? "," : "\t";
-          if (csv) {
-            out += Csv(cells[i]);
-          } else {
-            std::string c = cells[i];
-            std::replace_if(c.begin(), c.end(), [](char ch) { return ch == '\t' || ch == '\n' || ch == '\r'; }, ' ');
-            out += c;
-          }
-        }
-        out += csv ? "\r\n" : "\n";
-      };
-      if (with_header) line(t.columns);
-      for (const auto& r : t.rows) line(r);
+      if (with_header) AppendDelimitedRow(out, t.columns, format);
+      for (const auto& r : t.rows) AppendDelimitedRow(out, r, format);
       return out;
     }
     case TableFormat::kMarkdown: {

@@ -39,6 +39,9 @@ std::string RenderTable(const TextTable& table, TableFormat format);
 // `with_header`, so a long list can be written in parts. (table aligns its
 // columns over all rows and json is one array: both render the whole table.)
 std::string RenderTableRows(const TextTable& table, TableFormat format, bool with_header);
+// One csv or tsv line of `cells`, appended to `out` (RenderTableRows writes
+// its lines with it; a list of millions of rows appends to one buffer).
+void AppendDelimitedRow(std::string& out, const std::vector<std::string>& cells, TableFormat format);
 
 // A number for programs and JSON: integers in full ("7387976", never
 // "7.387976e+06"), other values with up to 6 significant digits, never in
