@@ -550,6 +550,18 @@ TEST(Server, Sparql_IsReadOnlyAndReportsErrors) {
   ExpectProblem(c.Post("/search/sparql", "SELECT * {}", "text/plain"), 415);
 }
 
+// Graph urn:example:test:many: <urn:sI> <urn:p> "I" for I below `count`, the
+// ground of the cross products below.
+rdf::GraphDocument ManyTriples(int count) {
+  rdf::GraphDocument doc;
+  doc.iri = "urn:example:test:many";
+  for (int i = 0; i < count; ++i) {
+    doc.triples.push_back({rdf::Term::Iri("urn:s" + std::to_string(i)), rdf::Term::Iri("urn:p"),
+                           rdf::Term::Literal(std::to_string(i))});
+  }
+  return doc;
+}
+
 // A query past --query-timeout-ms gets 503 problem+json; the store still
 // answers afterwards (on Redland once the abandoned query has finished).
 TEST(Server, Sparql_PastTheTimeBound_Is503) {
@@ -559,13 +571,7 @@ TEST(Server, Sparql_PastTheTimeBound_Is503) {
   // Rasqal cannot be stopped, so its query must end in seconds once
   // abandoned (100^3 rows); Virtuoso stops its own (200^4).
   const bool embedded = ::tinykg::testing::TestServerSpec().empty();
-  rdf::GraphDocument doc;
-  doc.iri = "urn:example:test:many";
-  for (int i = 0; i < (embedded ? 100 : 200); ++i) {
-    doc.triples.push_back({rdf::Term::Iri("urn:s" + std::to_string(i)), rdf::Term::Iri("urn:p"),
-                           rdf::Term::Literal(std::to_string(i))});
-  }
-  ASSERT_TRUE(dir.store().Put(doc).ok());
+  ASSERT_TRUE(dir.store().Put(ManyTriples(embedded ? 100 : 200)).ok());
   auto c = dir.Client();
   c.set_read_timeout(std::chrono::seconds(120));
   const std::string slow = std::string("SELECT (COUNT(*) AS ?n) WHERE { ?a <urn:p> ?x . ?b <urn:p> ?y . ") +
@@ -585,13 +591,7 @@ TEST(Server, RunawayQuery_OtherRequestsAreAnsweredWhileItRuns) {
   ServerOptions options = BaseOptions();
   options.query_timeout_ms = 5000;
   Directory dir(options);
-  rdf::GraphDocument doc;
-  doc.iri = "urn:example:test:many";
-  for (int i = 0; i < 200; ++i) {
-    doc.triples.push_back({rdf::Term::Iri("urn:s" + std::to_string(i)), rdf::Term::Iri("urn:p"),
-                           rdf::Term::Literal(std::to_string(i))});
-  }
-  ASSERT_TRUE(dir.store().Put(doc).ok());
+  ASSERT_TRUE(dir.store().Put(ManyTriples(200)).ok());
   const auto files = ValidTdFiles(2);
   ASSERT_EQ(files.size(), 2u);
   const std::string first = Slurp(files[0]), second = Slurp(files[1]);
@@ -643,13 +643,7 @@ TEST(Server, Sparql_PastTheRowBound_Is400) {
   ServerOptions options = BaseOptions();
   options.max_result_rows = 1000;
   Directory dir(options);
-  rdf::GraphDocument doc;
-  doc.iri = "urn:example:test:many";
-  for (int i = 0; i < 200; ++i) {
-    doc.triples.push_back({rdf::Term::Iri("urn:s" + std::to_string(i)), rdf::Term::Iri("urn:p"),
-                           rdf::Term::Literal(std::to_string(i))});
-  }
-  ASSERT_TRUE(dir.store().Put(doc).ok());
+  ASSERT_TRUE(dir.store().Put(ManyTriples(200)).ok());
   auto c = dir.Client();
   const std::string pairs = "SELECT * WHERE { ?a <urn:p> ?x . ?b <urn:p> ?y }";
   for (const std::string& q : {pairs, pairs + " ORDER BY ?x"}) {
