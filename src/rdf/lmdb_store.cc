@@ -11,6 +11,7 @@
 #include <optional>
 #include <map>
 #include <set>
+#include <utility>
 #include <unordered_map>
 
 #include "catalog.h"
@@ -320,13 +321,19 @@ class LmdbStore final : public Store {
   void SetQueryTimeout(std::int64_t milliseconds) override { timeout_ms_ = milliseconds; }
   void SetQueryRowLimit(std::int64_t rows) override { row_limit_ = rows; }
 
-  // The engine hands itself on; the world's messages so far are this
-  // query's and stay aside meanwhile.
+  // The engine hands itself on. The world's messages so far are this
+  // query's and stay aside meanwhile; so do the bounds its caller set: a
+  // thread that runs meanwhile starts from no bound (it sets its own), and
+  // this one gets its own back.
   void SetQueryYield(std::function<void()> yield) override {
     if (!yield) return engine_->SetYield(nullptr);
     engine_->SetYield([this, yield = std::move(yield)] {
       auto mine = world_->TakeMessages();
+      const std::int64_t timeout_ms = std::exchange(timeout_ms_, 0);
+      const std::int64_t row_limit = std::exchange(row_limit_, 0);
       yield();
+      timeout_ms_ = timeout_ms;
+      row_limit_ = row_limit;
       world_->PutBackMessages(std::move(mine));
     });
   }

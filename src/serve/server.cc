@@ -226,9 +226,9 @@ class EventHub {
 };
 
 // The store's lock, served in arrival order (a ticket lock). A long query
-// hands it on through Yield() (rdf::Store::SetQueryYield calls it every few
-// milliseconds of the query's work): when others wait, it lets them all go
-// first and takes a new ticket. One runaway query then delays every other
+// hands it on through Yield() (rdf::Store::SetQueryYield calls it every
+// 250 us of the query's work): when others wait, it lets them all go first
+// and takes a new ticket. One runaway query then delays every other
 // request by a slice per turn, not by its whole time bound.
 class TurnLock {
  public:

@@ -480,22 +480,29 @@ TEST(LmdbStore, QueryYield_OthersReadAndWriteMeanwhile_TheQueryKeepsItsSnapshot)
     const std::string all = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://ex/version> ?o }";
     int yields = 0;
     std::int64_t seen_meanwhile = -1;
+    std::int64_t rows_meanwhile = -1;
     Status put_meanwhile = Internal("not run");
     s.SetQueryYield([&] {
       if (yields++ > 0) return;
       put_meanwhile = s.Put(Doc("http://ex/g2", c.n, "b"));
       seen_meanwhile = Count(s, all);
+      // The outer query's bounds stay with it: this one has none.
+      auto listed = s.Query("SELECT ?s ?o WHERE { ?s <http://ex/version> ?o }");
+      rows_meanwhile = listed.ok() ? static_cast<std::int64_t>(listed->rows.size()) : -1;
     });
     s.SetQueryTimeout(120000);
+    const std::int64_t rows = std::int64_t{c.n} * c.n * c.n;
+    s.SetQueryRowLimit(c.projection == "?a" ? rows : 1);  // exactly the outer query's rows
     auto r = s.Query("SELECT " + c.projection +
                      " WHERE { ?a <http://ex/version> ?x . ?b <http://ex/version> ?y . ?c <http://ex/version> ?z }");
     s.SetQueryYield(nullptr);
     s.SetQueryTimeout(0);
+    s.SetQueryRowLimit(0);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_GE(yields, 1);
     EXPECT_TRUE(put_meanwhile.ok()) << put_meanwhile.ToString();
     EXPECT_EQ(seen_meanwhile, 2 * c.n);
-    const std::int64_t rows = std::int64_t{c.n} * c.n * c.n;
+    EXPECT_EQ(rows_meanwhile, 2 * c.n);
     if (c.projection == "?a") {
       EXPECT_EQ(static_cast<std::int64_t>(r->rows.size()), rows);
     } else {
