@@ -169,22 +169,23 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
     // showed in the full matrix).
     const RuntimeSupport* best = nullptr;
     const std::string* best_runtime_of = nullptr;
-    RuntimeSupport computed[2];  // for runtimes m.support lacks: the best so far and the one at hand
-    int free_slot = 0;
+    RuntimeSupport computed, best_computed;  // for runtimes m.support lacks
     for (const auto& r : d.runtimes) {
       auto known = m.support.find(r);
-      const RuntimeSupport* s = nullptr;
+      const RuntimeSupport* s = &computed;
       if (known != m.support.end()) {
         s = &known->second;
       } else {
-        computed[free_slot] = SupportOf(m, catalog, r);
-        s = &computed[free_slot];
+        computed = SupportOf(m, catalog, r);
       }
       if (!best || s->missing.size() < best->missing.size() ||
           (s->missing.size() == best->missing.size() && s->fast > best->fast)) {
+        if (s == &computed) {
+          best_computed = std::move(computed);
+          s = &best_computed;
+        }
         best = s;
         best_runtime_of = &r;
-        if (s == &computed[free_slot]) free_slot = 1 - free_slot;  // keep it; the next one uses the other
       }
     }
     const bool any = best != nullptr;
