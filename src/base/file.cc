@@ -14,49 +14,68 @@
 
 namespace tinykg {
 
-Result<std::string> ReadFile(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream out;
-    out << std::cin.rdbuf();
-    return out.str();
-  }
+Result<FileReader> FileReader::Open(const std::string& path) {
+  if (path == "-") return FileReader(STDIN_FILENO, path, 0);
   // A directory opens like a file on Linux: say what it is.
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return IoError("is a directory, not a file", {path});
   }
-  // One read(2) loop into a buffer sized from fstat: an istreambuf_iterator
-  // copy went character by character (7 % of a 1M-triple load).
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return IoError(std::string("cannot open: ") + std::strerror(errno), {path});
   }
   struct stat st {};
-  std::string data;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    data.resize(static_cast<size_t>(st.st_size));
-  } else {
-    data.resize(64 * 1024);  // a pipe or a special file: grown as it reads
+  const std::size_t size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+                               ? static_cast<std::size_t>(st.st_size)
+                               : 0;
+  return FileReader(fd, path, size);
+}
+
+FileReader::FileReader(FileReader&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), size_hint_(other.size_hint_) {}
+
+FileReader& FileReader::operator=(FileReader&& other) noexcept {
+  if (this != &other) {
+    if (fd_ > STDIN_FILENO) close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    path_ = std::move(other.path_);
+    size_hint_ = other.size_hint_;
   }
+  return *this;
+}
+
+FileReader::~FileReader() {
+  if (fd_ > STDIN_FILENO) close(fd_);
+}
+
+Result<std::size_t> FileReader::Read(char* out, std::size_t size) {
+  for (;;) {
+    const ssize_t n = read(fd_, out, size);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno == EINTR) continue;
+    return IoError(std::string("read failed: ") + std::strerror(errno), {path_});
+  }
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  TINYKG_ASSIGN_OR_RETURN(FileReader file, FileReader::Open(path));
+  // One read(2) loop into a buffer sized from fstat: an istreambuf_iterator
+  // copy went character by character (7 % of a 1M-triple load).
+  std::string data(file.size_hint() > 0 ? file.size_hint() : 64 * 1024, '\0');
   size_t used = 0;
   char probe[16 * 1024];  // read when the buffer is full: the end, or a file that grew
   for (;;) {
     const bool full = used == data.size();
-    ssize_t n = full ? read(fd, probe, sizeof probe) : read(fd, data.data() + used, data.size() - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      close(fd);
-      return IoError(std::string("read failed: ") + std::strerror(err), {path});
-    }
+    TINYKG_ASSIGN_OR_RETURN(size_t n, full ? file.Read(probe, sizeof probe)
+                                           : file.Read(data.data() + used, data.size() - used));
     if (n == 0) break;
     if (full) {
-      data.resize(std::max(data.size() * 2, used + static_cast<size_t>(n)));
-      std::memcpy(data.data() + used, probe, static_cast<size_t>(n));
+      data.resize(std::max(data.size() * 2, used + n));
+      std::memcpy(data.data() + used, probe, n);
     }
-    used += static_cast<size_t>(n);
+    used += n;
   }
-  close(fd);
   data.resize(used);
   return data;
 }

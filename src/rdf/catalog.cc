@@ -151,23 +151,34 @@ void DeclaredTerms::AddOntologyTriples(const std::vector<Triple>& triples) {
 }
 
 void DeclaredTerms::Check(const GraphDocument& doc, const std::vector<Triple>& used, Findings& found) const {
-  if (covered_namespaces_.empty()) return;
-  std::set<std::string> undeclared;
-  std::set<std::string> local_subjects;
-  for (const auto& t : used) {
-    if (t.subject.is_iri()) local_subjects.insert(t.subject.value);
-  }
+  DocumentCheck check;
+  check.Add(*this, used);
+  check.Finish(doc, found);
+}
+
+void DeclaredTerms::DocumentCheck::Add(const DeclaredTerms& terms, const std::vector<Triple>& part) {
+  if (terms.covered_namespaces_.empty()) return;
+  auto covered = [&terms](const std::string& iri) { return terms.covered_namespaces_.count(NamespaceOf(iri)) > 0; };
   auto check = [&](const Term& term) {
-    if (!term.is_iri()) return;
-    const std::string& iri = term.value;
-    if (declared_.count(iri) || local_subjects.count(iri)) return;
-    if (covered_namespaces_.count(NamespaceOf(iri))) undeclared.insert(iri);
+    if (term.is_iri() && !terms.declared_.count(term.value) && covered(term.value)) undeclared_.insert(term.value);
   };
-  for (const auto& t : used) {
+  const std::string* subject = nullptr;  // a subject's triples come together: its namespace once
+  for (const auto& t : part) {
+    if (t.subject.is_iri() && (subject == nullptr || *subject != t.subject.value)) {
+      subject = &t.subject.value;
+      if (covered(*subject)) described_.insert(*subject);
+    }
     check(t.predicate);
     if (t.predicate.value == kRdfType || t.object.is_iri()) check(t.object);
   }
-  for (const auto& iri : undeclared) found[iri].push_back(doc.source.empty() ? doc.iri : doc.source);
+}
+
+void DeclaredTerms::DocumentCheck::Finish(const GraphDocument& doc, Findings& found) {
+  for (const auto& iri : undeclared_) {
+    if (!described_.count(iri)) found[iri].push_back(doc.source.empty() ? doc.iri : doc.source);
+  }
+  undeclared_.clear();
+  described_.clear();
 }
 
 void DeclaredTerms::AppendWarnings(const Findings& found, std::vector<std::string>& warnings) {

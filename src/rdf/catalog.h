@@ -67,6 +67,18 @@ class DeclaredTerms {
   // Adds to `found` the terms `used` (doc's normalised triples) takes from a
   // covered namespace that no ontology declares and doc does not describe.
   void Check(const GraphDocument& doc, const std::vector<Triple>& used, Findings& found) const;
+
+  // Check() for a document whose triples come in parts: Add() each part,
+  // then Finish() (a term a later part describes is not reported).
+  class DocumentCheck {
+   public:
+    void Add(const DeclaredTerms& terms, const std::vector<Triple>& part);
+    void Finish(const GraphDocument& doc, Findings& found);
+
+   private:
+    std::set<std::string> undeclared_;  // used, in a covered namespace, declared by no ontology
+    std::set<std::string> described_;   // subjects in a covered namespace
+  };
   // One warning line per finding.
   static void AppendWarnings(const Findings& found, std::vector<std::string>& warnings);
 

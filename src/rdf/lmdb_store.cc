@@ -18,6 +18,7 @@
 #include "lmdb_engine.h"
 #include "lmdb_query.h"
 #include "lmdb_storage.h"
+#include "published_needs.h"
 #include "rdfs.h"
 #include "redland_handles.h"
 #include "tinykg/base/text.h"
@@ -398,37 +399,31 @@ class LmdbStore final : public Store {
       if (doc.iri.empty()) return Fail(InvalidArgument("a graph needs an IRI", {doc.source}));
       // The last line of defence: every caller checks user IRIs already.
       TINYKG_RETURN_IF_ERROR(Fail(CheckUserGraphIri(doc.iri)));
-      std::vector<Triple> used = std::move(doc.triples);
+      TINYKG_RETURN_IF_ERROR(Fail(FinishDocument()));
+      std::vector<Triple> first = std::move(doc.triples);
       doc.triples = {};
-      bool edges = false;
-      for (auto& t : used) {
-        NormalizeInGraph(t, doc.iri);
-        if (!t.predicate.is_iri() || t.subject.is_literal()) {
-          return Fail(InvalidData("not an RDF triple: " + t.ToNTriples(), {doc.source}));
-        }
-        edges = staged_.Add(t) || edges;
-      }
-      if (edges && !written_.empty()) recompute_ = true;
       LmdbEngine& engine = *store_.engine_;
-      const std::string inferred_iri = InferredGraphOf(doc.iri);
       TINYKG_RETURN_IF_ERROR(Fail(engine.ClearGraph(doc.iri).status()));
-      TINYKG_RETURN_IF_ERROR(Fail(engine.ClearGraph(inferred_iri).status()));
-      std::vector<Triple> entailed = staged_.Entailed(used);
-      std::vector<std::int64_t> added;
-      TINYKG_RETURN_IF_ERROR(Fail(engine.AddToGraphs({{doc.iri, &used}, {inferred_iri, &entailed}}, added)));
-      TINYKG_RETURN_IF_ERROR(Fail(engine.PutCatalog(CatalogInfo(doc, added[0]), doc.original_text)));
-      if (doc.kind == kKindOntology) {
-        ontology_ = true;
-      } else {
-        if (!store_.declared_.valid()) store_.LoadDeclared();
-        store_.declared_.Check(doc, used, undeclared_);
+      TINYKG_RETURN_IF_ERROR(Fail(engine.ClearGraph(InferredGraphOf(doc.iri)).status()));
+      if (doc.kind != kKindOntology && !store_.declared_.valid()) store_.LoadDeclared();
+      current_ = std::move(doc);
+      current_open_ = true;
+      written_.push_back(current_.iri);
+      return Fail(WritePart(std::move(first)));
+    }
+
+    Status Append(GraphDocument&& more) override {
+      if (!open_) return Internal("the batch is no longer open (a write failed or it was committed)");
+      if (!current_open_ || more.iri != current_.iri) {
+        return Fail(Internal("Append() continues the document of the last Put()"));
       }
-      written_.push_back(doc.iri);
-      return Status::Ok();
+      if (!more.prefixes.empty()) current_.prefixes = std::move(more.prefixes);
+      return Fail(WritePart(std::move(more.triples)));
     }
 
     Status Commit() override {
       if (!open_) return Internal("the batch is no longer open (a write failed or it was committed)");
+      TINYKG_RETURN_IF_ERROR(Fail(FinishDocument()));
       if (recompute_) TINYKG_RETURN_IF_ERROR(Fail(RecomputeClosures()));
       open_ = false;
       TINYKG_RETURN_IF_ERROR(store_.engine_->Commit());
@@ -451,6 +446,53 @@ class LmdbStore final : public Store {
       return s;
     }
 
+    // A part of the current document: its quads and their closure against
+    // the hierarchy so far, written now; what feeds the published needs and
+    // the declared-terms check kept for FinishDocument.
+    Status WritePart(std::vector<Triple>&& part) {
+      bool edges = false;
+      for (auto& t : part) {
+        NormalizeInGraph(t, current_.iri);
+        if (!t.predicate.is_iri() || t.subject.is_literal()) {
+          return InvalidData("not an RDF triple: " + t.ToNTriples(), {current_.source});
+        }
+        edges = staged_.Add(t) || edges;
+        if (FeedsPublishedNeeds(t)) needs_input_.push_back(t);
+      }
+      // Edges change the closure of what is written: of earlier documents,
+      // and of this one's earlier parts.
+      if (edges && (written_.size() > 1 || current_count_ > 0)) recompute_ = true;
+      std::vector<Triple> entailed;
+      staged_.AppendClosure(part, entailed);
+      std::vector<std::int64_t> added;
+      TINYKG_RETURN_IF_ERROR(store_.engine_->AddToGraphs(
+          {{current_.iri, &part}, {InferredGraphOf(current_.iri), &entailed}}, added));
+      current_count_ += added[0];
+      if (current_.kind != kKindOntology) check_.Add(store_.declared_, part);
+      return Status::Ok();
+    }
+
+    // The end of the current document: its published needs (from the whole
+    // document), its catalog entry and its declared-terms findings.
+    Status FinishDocument() {
+      if (!current_open_) return Status::Ok();
+      current_open_ = false;
+      std::vector<Triple> needs = PublishedModelNeeds(needs_input_);
+      needs_input_.clear();
+      if (!needs.empty()) {
+        std::vector<std::int64_t> added;
+        TINYKG_RETURN_IF_ERROR(store_.engine_->AddToGraphs({{InferredGraphOf(current_.iri), &needs}}, added));
+      }
+      TINYKG_RETURN_IF_ERROR(store_.engine_->PutCatalog(CatalogInfo(current_, current_count_), current_.original_text));
+      current_count_ = 0;
+      if (current_.kind == kKindOntology) {
+        ontology_ = true;
+      } else {
+        check_.Finish(current_, undeclared_);
+      }
+      return Status::Ok();
+    }
+
     Status RecomputeClosures() {
       std::set<std::string> done;
       for (const std::string& iri : written_) {
@@ -467,6 +509,11 @@ class LmdbStore final : public Store {
 
     LmdbStore& store_;
     bool open_ = false;
+    GraphDocument current_;            // the document being written (no triples)
+    bool current_open_ = false;
+    std::int64_t current_count_ = 0;   // its quads written so far
+    std::vector<Triple> needs_input_;  // its triples that feed the published needs
+    DeclaredTerms::DocumentCheck check_;
     Hierarchy staged_;
     std::vector<std::string> written_;  // graph IRIs, in order
     bool recompute_ = false;            // hierarchy edges came after the first document

@@ -26,17 +26,8 @@ std::optional<double> Number(const Term& t) {
   }
 }
 
-}  // namespace
-
-std::optional<double> BytesPerUnit(const std::string& unit_iri) {
-  if (unit_iri.empty() || unit_iri == V(vocab::kOm, "kilobyte")) return 1000.0;
-  if (unit_iri == V(vocab::kOm, "byte")) return 1.0;
-  if (unit_iri == V(vocab::kOm, "kibibyte")) return 1024.0;
-  if (unit_iri == V(vocab::kOm, "megabyte")) return 1e6;
-  return std::nullopt;
-}
-
-std::vector<Triple> PublishedModelNeeds(const std::vector<Triple>& doc) {
+// The terms PublishedModelNeeds reads and writes.
+struct Terms {
   const std::string type = V(vocab::kRdf, "type");
   const std::string feature = V(vocab::kS3n, "hasProcedureFeature");
   const std::string in_condition = V(vocab::kSsnSystem, "inCondition");
@@ -48,6 +39,48 @@ std::vector<Triple> PublishedModelNeeds(const std::vector<Triple>& doc) {
   const std::string provide_input = V(vocab::kSsnExtend, "provideInput");
   const std::string ram_need = V(vocab::kTkg, "ramNeedBytes");
   const std::string flash_need = V(vocab::kTkg, "flashNeedBytes");
+  const std::string sosa_extend = vocab::kSosaExtend;
+};
+
+const Terms& Names() {
+  static const Terms kTerms;
+  return kTerms;
+}
+
+}  // namespace
+
+bool FeedsPublishedNeeds(const Triple& t) {
+  const Terms& n = Names();
+  const std::string& p = t.predicate.value;
+  if (p == n.type) {
+    const std::string& o = t.object.value;
+    return t.object.is_iri() && (o == n.ram || o == n.flash || o.rfind(n.sosa_extend, 0) == 0);
+  }
+  return p == n.feature || p == n.in_condition || p == n.min_value || p == n.unit_code || p == n.has_input ||
+         p == n.provide_input || p == n.ram_need || p == n.flash_need;
+}
+
+std::optional<double> BytesPerUnit(const std::string& unit_iri) {
+  if (unit_iri.empty() || unit_iri == V(vocab::kOm, "kilobyte")) return 1000.0;
+  if (unit_iri == V(vocab::kOm, "byte")) return 1.0;
+  if (unit_iri == V(vocab::kOm, "kibibyte")) return 1024.0;
+  if (unit_iri == V(vocab::kOm, "megabyte")) return 1e6;
+  return std::nullopt;
+}
+
+std::vector<Triple> PublishedModelNeeds(const std::vector<Triple>& doc) {
+  const Terms& n = Names();
+  const std::string& type = n.type;
+  const std::string& feature = n.feature;
+  const std::string& in_condition = n.in_condition;
+  const std::string& min_value = n.min_value;
+  const std::string& unit_code = n.unit_code;
+  const std::string& ram = n.ram;
+  const std::string& flash = n.flash;
+  const std::string& has_input = n.has_input;
+  const std::string& provide_input = n.provide_input;
+  const std::string& ram_need = n.ram_need;
+  const std::string& flash_need = n.flash_need;
 
   std::map<std::string, Term> node;                          // key -> term
   std::map<std::string, std::vector<std::string>> features;  // model -> features
@@ -81,7 +114,7 @@ std::vector<Triple> PublishedModelNeeds(const std::vector<Triple>& doc) {
   }
   std::vector<Triple> out;
   if (!any) return out;
-  const std::string sosa_extend = vocab::kSosaExtend;
+  const std::string& sosa_extend = n.sosa_extend;
   for (const auto& [model, model_features] : features) {
     if (states_needs.count(model)) continue;
     const Term& subject = node.at(model);

@@ -36,6 +36,10 @@ std::optional<double> BytesPerUnit(const std::string& unit_iri);
 // The triples tinykg derives from `doc` (see above), none of them in `doc`.
 std::vector<Triple> PublishedModelNeeds(const std::vector<Triple>& doc);
 
+// Whether PublishedModelNeeds reads `t`: the needs of a document are those
+// of its triples that feed them (a document read in parts keeps only these).
+bool FeedsPublishedNeeds(const Triple& t);
+
 }  // namespace tinykg::rdf::internal
 
 #endif  // TINYKG_RDF_PUBLISHED_NEEDS_H_

@@ -69,7 +69,12 @@ std::string Key(const Triple& t) {
 
 std::vector<Triple> Hierarchy::Entailed(const std::vector<Triple>& doc) const {
   std::vector<Triple> out = PublishedModelNeeds(doc);
-  if (classes_.empty() && properties_.empty()) return out;
+  AppendClosure(doc, out);
+  return out;
+}
+
+void Hierarchy::AppendClosure(const std::vector<Triple>& doc, std::vector<Triple>& out) const {
+  if (classes_.empty() && properties_.empty()) return;
   // Only triples an entailment can repeat go into the set: rdf:type,
   // subClassOf, subPropertyOf, and the predicates that are some property's
   // ancestor.
@@ -114,7 +119,6 @@ std::vector<Triple> Hierarchy::Entailed(const std::vector<Triple>& doc) const {
       }
     }
   }
-  return out;
 }
 
 }  // namespace tinykg::rdf::internal

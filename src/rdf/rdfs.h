@@ -26,6 +26,9 @@ class Hierarchy {
   // first the needs of published model descriptions (published_needs.h),
   // which every backend so materialises with the closure.
   std::vector<Triple> Entailed(const std::vector<Triple>& doc) const;
+  // Entailed() without the published needs, appended to `out`: what a part
+  // of a document entails on its own (the needs take the whole document).
+  void AppendClosure(const std::vector<Triple>& doc, std::vector<Triple>& out) const;
 
  private:
   using Graph = std::map<std::string, std::set<std::string>>;

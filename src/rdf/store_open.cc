@@ -2,6 +2,7 @@
 // move of an old `hashes` store directory onto the LMDB engine.
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 
 #include "lmdb_engine.h"
 #include "lmdb_store.h"
@@ -86,6 +87,16 @@ class GatheringBatch final : public Store::Batch {
   explicit GatheringBatch(Store& store) : store_(store) {}
   Status Put(GraphDocument&& doc) override {
     docs_.push_back(std::move(doc));
+    return Status::Ok();
+  }
+  Status Append(GraphDocument&& more) override {
+    if (docs_.empty() || docs_.back().iri != more.iri) {
+      return Internal("Append() continues the document of the last Put()");
+    }
+    GraphDocument& doc = docs_.back();
+    doc.triples.insert(doc.triples.end(), std::make_move_iterator(more.triples.begin()),
+                       std::make_move_iterator(more.triples.end()));
+    if (!more.prefixes.empty()) doc.prefixes = std::move(more.prefixes);
     return Status::Ok();
   }
   Status Commit() override {

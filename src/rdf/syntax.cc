@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cstdint>
 
 #include "redland_handles.h"
 #include "tinykg/base/file.h"
 #include "tinykg/base/input_check.h"
+#include "tinykg/base/utf8.h"
 #include "tinykg/rdf/vocab.h"
 
 namespace tinykg::rdf {
@@ -56,6 +58,36 @@ std::string_view SyntaxName(Syntax syntax) {
 
 namespace {
 
+// RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
+bool HasValidScheme(const std::string& iri) {
+  const size_t colon = iri.find(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  if (!std::isalpha(static_cast<unsigned char>(iri[0]))) return false;
+  for (size_t i = 1; i < colon; ++i) {
+    const unsigned char c = static_cast<unsigned char>(iri[i]);
+    if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+// Serd's Turtle reader takes "<h%:>" as an absolute IRI (its N-Triples
+// reader then refuses what tinykg writes from it: found by
+// tests/rdf/fuzz_turtle_loader.cc); every IRI that reaches the store must
+// have a scheme N-Triples accepts.
+Status CheckIriSchemes(const std::vector<Triple>& triples, const std::string& source) {
+  for (const Triple& t : triples) {
+    for (const Term* term : {&t.subject, &t.predicate, &t.object}) {
+      const std::string* iri = term->is_iri() ? &term->value
+                               : (term->is_literal() && !term->datatype.empty()) ? &term->datatype
+                                                                                   : nullptr;
+      if (iri != nullptr && !HasValidScheme(*iri)) {
+        return ParseError("IRI <" + *iri + "> has no valid scheme", SourceLocation(source));
+      }
+    }
+  }
+  return Status();
+}
+
 // Turtle, N-Triples, N-Quads and TriG are read with Serd, which parses them
 // several times faster than Raptor through librdf (measured on the fleet
 // benchmark); RDF/XML goes to Raptor.
@@ -66,6 +98,24 @@ struct SerdParse {
   std::string error;
   unsigned line = 0, col = 0;
   bool failed = false;
+  // Parts: when `out` holds `part_triples`, they go to `each_part` (an
+  // error there ends the parse and is kept in `part_error`).
+  std::size_t part_triples = 0;
+  const TriplePart* each_part = nullptr;
+  std::string source;
+  Status part_error;
+
+  bool HandOver() {
+    if (Status schemes = CheckIriSchemes(*out, source); !schemes.ok()) {
+      part_error = std::move(schemes);
+    } else {
+      part_error = (*each_part)(std::move(*out));
+    }
+    out->clear();
+    if (part_error.ok()) return true;
+    failed = true;
+    return false;
+  }
 
   // The term of a node: CURIEs and relative IRIs expanded against the
   // document's prefixes and base.
@@ -147,6 +197,7 @@ struct SerdParse {
       }
     }
     self->out->push_back(std::move(t));
+    if (self->out->size() >= self->part_triples && self->each_part && !self->HandOver()) return SERD_ERR_BAD_ARG;
     return SERD_SUCCESS;
   }
   static SerdStatus OnError(void* handle, const SerdError* e) {
@@ -167,69 +218,164 @@ struct SerdParse {
   }
 };
 
-Result<std::vector<Triple>> ParseWithSerd(std::string_view text, Syntax syntax, const std::string& base,
-                                          const std::string& source, PrefixList* prefixes) {
-  size_t nul = text.find('\0');
-  if (nul != std::string_view::npos) {
-    return ParseError("NUL byte at offset " + std::to_string(nul), SourceLocation(source));
+// Serd's input, a page at a time, from memory or a file. Unless the text was
+// checked whole before, each page is checked on the way: a NUL byte or
+// ill-formed UTF-8 ends the input (Serd sees the end of the file) and
+// `error` says where, as CheckUtf8Text does for a whole text. A page is
+// always full except at the end: Serd takes a short page for the end.
+class SerdInput {
+ public:
+  SerdInput(std::string_view memory, std::string source, bool checked)
+      : memory_(memory), source_(std::move(source)), checked_(checked) {}
+  SerdInput(FileReader* file, std::string source) : file_(file), source_(std::move(source)) {}
+
+  static constexpr std::size_t kPage = 64 * 1024;
+
+  static size_t Read(void* out, size_t, size_t size, void* handle) {
+    return static_cast<SerdInput*>(handle)->ReadPage(static_cast<char*>(out), size);
   }
+  static int Error(void* handle) { return static_cast<SerdInput*>(handle)->error.ok() ? 0 : 1; }
+
+  Status error;
+
+ private:
+  size_t ReadPage(char* out, size_t size) {
+    if (!error.ok()) return 0;
+    if (file_ == nullptr && checked_) {  // whole text, checked before: no copy
+      const size_t n = std::min(size, memory_.size() - taken_);
+      std::memcpy(out, memory_.data() + taken_, n);
+      taken_ += n;
+      return n;
+    }
+    // A sequence may run past the page: keep 3 bytes more to check it whole.
+    if (!Fill(size + 3)) return 0;
+    const std::string_view buffered(buffer_.data() + head_, tail_ - head_);
+    const size_t n = std::min(size, buffered.size());
+    size_t i = next_;
+    while (i < n) {
+      const auto c = static_cast<unsigned char>(buffered[i]);
+      if (c == 0) return Refuse("NUL byte at offset " + std::to_string(offset_ + i), i, false);
+      if (c < 0x80) {
+        ++i;
+        continue;
+      }
+      const size_t length = Utf8SequenceLength(buffered, i);
+      if (length == 0) return Refuse("invalid UTF-8 at byte " + std::to_string(offset_ + i), i, true);
+      i += length;
+    }
+    next_ = i - n;
+    std::memcpy(out, buffered.data(), n);
+    Advance(buffered.substr(0, n));
+    head_ += n;
+    offset_ += n;
+    return n;
+  }
+
+  // At least `want` bytes buffered, or all that is left.
+  bool Fill(size_t want) {
+    if (head_ > 0 && tail_ - head_ < want) {
+      std::memmove(buffer_.data(), buffer_.data() + head_, tail_ - head_);
+      tail_ -= head_;
+      head_ = 0;
+    }
+    if (buffer_.size() < want) buffer_.resize(want);
+    while (!at_end_ && tail_ - head_ < want) {
+      size_t n = 0;
+      if (file_ != nullptr) {
+        Result<size_t> got = file_->Read(buffer_.data() + tail_, buffer_.size() - tail_);
+        if (!got.ok()) {
+          error = got.status();
+          return false;
+        }
+        n = *got;
+      } else {
+        n = std::min(buffer_.size() - tail_, memory_.size() - taken_);
+        std::memcpy(buffer_.data() + tail_, memory_.data() + taken_, n);
+        taken_ += n;
+      }
+      at_end_ = n == 0;
+      tail_ += n;
+    }
+    return true;
+  }
+
+  // Line and column (in characters) where the next page starts.
+  void Advance(std::string_view page) {
+    const size_t last = page.rfind('\n');
+    if (last != std::string_view::npos) {
+      line_ += std::count(page.begin(), page.end(), '\n');
+      column_ = 1;
+      page.remove_prefix(last + 1);
+    }
+    for (char c : page) column_ += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }
+
+  size_t Refuse(std::string message, size_t at, bool located) {
+    std::int64_t line = line_, column = column_;
+    for (size_t k = 0; k < at; ++k) {
+      const char c = buffer_[head_ + k];
+      if (c == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+        ++column;
+      }
+    }
+    error = located ? ParseError(std::move(message), SourceLocation(source_, line, column))
+                    : ParseError(std::move(message), SourceLocation(source_));
+    return 0;
+  }
+
+  std::string_view memory_;
+  size_t taken_ = 0;
+  FileReader* file_ = nullptr;
+  std::string source_;
+  bool checked_ = false;
+  std::vector<char> buffer_;
+  size_t head_ = 0, tail_ = 0;
+  size_t next_ = 0;     // bytes after the head already checked (a sequence that ran past the page)
+  bool at_end_ = false;
+  std::uint64_t offset_ = 0;  // of the head in the input
+  std::int64_t line_ = 1, column_ = 1;
+};
+
+// Parses `input` with Serd into `out`, handing `out` to `each_part` (when
+// given) whenever it holds `part_triples`, and once more at the end.
+Status ParseWithSerd(SerdInput& input, Syntax syntax, const std::string& base, const std::string& source,
+                     PrefixList* prefixes, std::vector<Triple>& out, size_t part_triples,
+                     const TriplePart* each_part) {
   SerdSyntax serd_syntax = syntax == Syntax::kNTriples ? SERD_NTRIPLES
                            : syntax == Syntax::kNQuads ? SERD_NQUADS
                            : syntax == Syntax::kTriG   ? SERD_TRIG
                                                        : SERD_TURTLE;
-  std::vector<Triple> triples;
-  if (syntax == Syntax::kNTriples || syntax == Syntax::kNQuads) {
-    // A statement a line: no reallocation (moving every triple) on the way.
-    triples.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  }
   SerdParse parse;
-  parse.out = &triples;
+  parse.out = &out;
   parse.prefixes = prefixes;
+  parse.part_triples = part_triples;
+  parse.each_part = each_part;
+  parse.source = source;
   SerdNode base_node = serd_node_from_string(SERD_URI, reinterpret_cast<const uint8_t*>(base.c_str()));
   parse.env = serd_env_new(&base_node);
   SerdReader* reader = serd_reader_new(serd_syntax, &parse, nullptr, SerdParse::OnBase, SerdParse::OnPrefix,
                                        SerdParse::OnStatement, nullptr);
   serd_reader_set_strict(reader, true);
   serd_reader_set_error_sink(reader, SerdParse::OnError, &parse);
-  std::string buffer(text);  // Serd reads a NUL-terminated string
-  SerdStatus status = serd_reader_read_string(reader, reinterpret_cast<const uint8_t*>(buffer.c_str()));
+  const SerdStatus status = serd_reader_read_source(reader, SerdInput::Read, SerdInput::Error, &input,
+                                                    reinterpret_cast<const uint8_t*>(source.c_str()),
+                                                    SerdInput::kPage);
   serd_reader_free(reader);
   serd_env_free(parse.env);
-  if (status != SERD_SUCCESS || parse.failed) {
+  // The input's own error first: Serd only saw the input end there.
+  if (!input.error.ok()) return input.error;
+  if (!parse.part_error.ok()) return parse.part_error;
+  // SERD_FAILURE is the end of the input (an empty document is a valid one).
+  if ((status != SERD_SUCCESS && status != SERD_FAILURE) || parse.failed) {
     std::string message = parse.error.empty() ? "not valid " + std::string(SyntaxName(syntax)) : parse.error;
     return ParseError(message, SourceLocation(source, parse.line, parse.col));
   }
-  return triples;
-}
-
-// RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
-bool HasValidScheme(const std::string& iri) {
-  const size_t colon = iri.find(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  if (!std::isalpha(static_cast<unsigned char>(iri[0]))) return false;
-  for (size_t i = 1; i < colon; ++i) {
-    const unsigned char c = static_cast<unsigned char>(iri[i]);
-    if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') return false;
-  }
-  return true;
-}
-
-// Serd's Turtle reader takes "<h%:>" as an absolute IRI (its N-Triples
-// reader then refuses what tinykg writes from it: found by
-// tests/rdf/fuzz_turtle_loader.cc); every IRI that reaches the store must
-// have a scheme N-Triples accepts.
-Status CheckIriSchemes(const std::vector<Triple>& triples, const std::string& source) {
-  for (const Triple& t : triples) {
-    for (const Term* term : {&t.subject, &t.predicate, &t.object}) {
-      const std::string* iri = term->is_iri() ? &term->value
-                               : (term->is_literal() && !term->datatype.empty()) ? &term->datatype
-                                                                                   : nullptr;
-      if (iri != nullptr && !HasValidScheme(*iri)) {
-        return ParseError("IRI <" + *iri + "> has no valid scheme", SourceLocation(source));
-      }
-    }
-  }
-  return Status();
+  if (Status schemes = CheckIriSchemes(out, source); !schemes.ok()) return schemes;
+  if (each_part != nullptr) return (*each_part)(std::move(out));
+  return Status::Ok();
 }
 
 // Raptor may dereference URIs while parsing (an RDF/XML DTD or external
@@ -266,14 +412,17 @@ Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
     // them through into IRIs whose N-Triples could not be read back; found
     // by tests/rdf/fuzz_turtle_loader.cc).
     if (Status checked = CheckUtf8Text(text, source); !checked.ok()) return checked;
-    // An empty document is a valid one without triples; Serd's string reader
-    // fails on it ("bad verb").
-    if (text.empty()) return std::vector<Triple>{};
-    Result<std::vector<Triple>> triples =
-        ParseWithSerd(text, syntax, base_iri.empty() ? "urn:tinykg:base" : base_iri, source, prefixes);
-    if (triples.ok()) {
-      if (Status schemes = CheckIriSchemes(*triples, source); !schemes.ok()) return schemes;
+    if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+      return ParseError("NUL byte at offset " + std::to_string(nul), SourceLocation(source));
     }
+    std::vector<Triple> triples;
+    if (syntax == Syntax::kNTriples || syntax == Syntax::kNQuads) {
+      // A statement a line: no reallocation (moving every triple) on the way.
+      triples.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+    }
+    SerdInput input(text, source, /*checked=*/true);
+    TINYKG_RETURN_IF_ERROR(ParseWithSerd(input, syntax, base_iri.empty() ? "urn:tinykg:base" : base_iri, source,
+                                         prefixes, triples, SIZE_MAX, nullptr));
     return triples;
   }
   auto world = internal::World::Create();
@@ -305,6 +454,23 @@ Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
                               "not valid " + std::string(SyntaxName(syntax)));
   }
   return triples;
+}
+
+Status ParseRdfFile(const std::string& path, Syntax syntax, const std::string& base_iri, size_t part_triples,
+                    const TriplePart& each_part, PrefixList* prefixes) {
+  if (prefixes) prefixes->clear();
+  if (syntax == Syntax::kRdfXml) {  // Raptor reads a whole text
+    TINYKG_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    TINYKG_ASSIGN_OR_RETURN(std::vector<Triple> triples, ParseRdf(text, syntax, base_iri, path, prefixes));
+    return each_part(std::move(triples));
+  }
+  TINYKG_ASSIGN_OR_RETURN(FileReader file, FileReader::Open(path));
+  part_triples = std::max<size_t>(part_triples, 1);
+  std::vector<Triple> part;
+  part.reserve(std::min(part_triples, file.size_hint() / 64 + 1));
+  SerdInput input(&file, path);
+  return ParseWithSerd(input, syntax, base_iri.empty() ? "urn:tinykg:base" : base_iri, path, prefixes, part,
+                       part_triples, &each_part);
 }
 
 Result<std::string> WriteRdf(const std::vector<Triple>& triples, Syntax syntax,

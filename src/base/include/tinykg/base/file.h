@@ -2,8 +2,10 @@
 #ifndef TINYKG_BASE_FILE_H_
 #define TINYKG_BASE_FILE_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "tinykg/base/status.h"
 
@@ -12,6 +14,31 @@ namespace tinykg {
 // Reads a whole file ("-" reads standard input). Fails with kIoError naming
 // the path, also for a directory or a file that cannot be read (EIO).
 Result<std::string> ReadFile(const std::string& path);
+
+// A file read a piece at a time, for input too large to hold ("-" is
+// standard input). Open fails as ReadFile does (kIoError naming the path,
+// also for a directory).
+class FileReader {
+ public:
+  static Result<FileReader> Open(const std::string& path);
+  FileReader(FileReader&& other) noexcept;
+  FileReader& operator=(FileReader&& other) noexcept;
+  FileReader(const FileReader&) = delete;
+  FileReader& operator=(const FileReader&) = delete;
+  ~FileReader();
+
+  // Reads up to `size` bytes into `out`: 0 at the end of the file.
+  Result<std::size_t> Read(char* out, std::size_t size);
+  // The file's size when it is a regular file, else 0.
+  std::size_t size_hint() const { return size_hint_; }
+
+ private:
+  FileReader(int fd, std::string path, std::size_t size_hint)
+      : fd_(fd), path_(std::move(path)), size_hint_(size_hint) {}
+  int fd_ = -1;
+  std::string path_;
+  std::size_t size_hint_ = 0;
+};
 
 // Writes `data` to `path` atomically (temporary file + rename).
 Status WriteFileAtomic(const std::string& path, std::string_view data);

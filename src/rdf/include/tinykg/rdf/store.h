@@ -190,10 +190,18 @@ class Store {
   // writes each document as it comes, under the write lock from BeginBatch
   // to Commit; the other stores gather the documents and PutAll them at
   // Commit.
+  //
+  // A document too large to hold (a load of 11M triples) comes in parts:
+  // Put() with its first part, then Append() with each further part, whose
+  // `more.triples` join the document's and whose `more.prefixes`, when not
+  // empty, replace its prefixes (what the parse has declared so far). Its
+  // RDFS closure, derived needs, catalog entry and declared-terms check
+  // are those of the whole document.
   class Batch {
    public:
     virtual ~Batch() = default;
     virtual Status Put(GraphDocument&& doc) = 0;
+    virtual Status Append(GraphDocument&& more) = 0;
     virtual Status Commit() = 0;
   };
   virtual Result<std::unique_ptr<Batch>> BeginBatch();

@@ -3,6 +3,8 @@
 #ifndef TINYKG_RDF_SYNTAX_H_
 #define TINYKG_RDF_SYNTAX_H_
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +37,21 @@ using PrefixList = std::vector<std::pair<std::string, std::string>>;
 Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
                                      const std::string& base_iri, const std::string& source,
                                      PrefixList* prefixes = nullptr);
+
+// What a parse hands over in parts; an error it returns ends the parse.
+using TriplePart = std::function<Status(std::vector<Triple>&& part)>;
+
+// ParseRdf for a file too large to hold ("-": standard input): the file is
+// read a page at a time and its triples go to `each_part` in parts of
+// `part_triples` (the last part, possibly empty, at the end: `each_part` is
+// called at least once when the parse succeeds). The same checks and errors
+// as ParseRdf, named by `path`; an error `each_part` returns is returned as
+// it is. A parse may fail after parts were handed over: what to do with
+// them is the caller's (a load writes them in one transaction it then
+// aborts). `prefixes` holds the declarations read so far at each part.
+// RDF/XML is read whole (Raptor) and handed over as one part.
+Status ParseRdfFile(const std::string& path, Syntax syntax, const std::string& base_iri, std::size_t part_triples,
+                    const TriplePart& each_part, PrefixList* prefixes = nullptr);
 
 // Writes triples as `syntax`; for Turtle the prefixes in `prefixes` are
 // declared and used. kNQuads writes N-Triples (one graph); use WriteNQuads
