@@ -1,5 +1,6 @@
 // tinykg match (--model M | --device D | --all) and tinykg explain --model M --device D
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iostream>
 
 #include "cli.h"
@@ -34,24 +35,27 @@ Result<match::Filters> FiltersOf(const MatchArgs& a) {
   return f;
 }
 
-// match --all in json, csv, tsv or md: written as the pairs come (a fleet's
-// matrix has tens of millions of them), in parts of about 1 MB.
-int StreamMatrix(const GlobalOptions& options, rdf::Store& store, match::Matchmaker& mm,
-                 const match::Filters& filters, const MatchArgs& a) {
+using FitStream = std::function<Status(const std::function<bool(const match::Fit&)>& emit)>;
+
+// match --all and match --model in json, csv, tsv or md: written as the
+// pairs come (a fleet's matrix has tens of millions of them, a model fits
+// hundreds of thousands of its devices), in parts of about 1 MB.
+int StreamFits(const GlobalOptions& options, rdf::Store& store, match::FitView view, const FitStream& fits,
+               const MatchArgs& a) {
   const match::TableFormat format = *match::TableFormatFromName(a.format);
   const bool json = format == match::TableFormat::kJson;
   match::TextTable part;
-  part.columns = match::FitsTableColumns(match::FitView::kMatrix, format);
+  part.columns = match::FitsTableColumns(view, format);
   std::string out = json ? "[" : match::RenderTableRows(part, format, true);
   std::int64_t count = 0;
-  Status s = mm.StreamMatrix(filters, [&](const match::Fit& fit) {
+  Status s = fits([&](const match::Fit& fit) {
     ++count;
     if (json) {
       out += (count > 1 ? ",\n " : "\n ") + match::FitJson(fit, false);
     } else if (format != match::TableFormat::kMarkdown) {
-      match::AppendDelimitedRow(out, match::FitsTableRow(fit, match::FitView::kMatrix, count, format), format);
+      match::AppendDelimitedRow(out, match::FitsTableRow(fit, view, count, format), format);
     } else {
-      part.rows.assign(1, match::FitsTableRow(fit, match::FitView::kMatrix, count, format));
+      part.rows.assign(1, match::FitsTableRow(fit, view, count, format));
       out += match::RenderTableRows(part, format, false);
     }
     if (out.size() > (1 << 20)) {
@@ -61,7 +65,7 @@ int StreamMatrix(const GlobalOptions& options, rdf::Store& store, match::Matchma
     return a.limit <= 0 || count < a.limit;
   });
   if (!s.ok()) {
-    std::cout << out << std::flush;
+    if (count > 0) std::cout << out << std::flush;  // the rows so far, not a header alone
     return ReportError(s);
   }
   if (json) out += count > 0 ? "\n]\n" : "]\n";
@@ -87,15 +91,19 @@ int RunMatch(const GlobalOptions& options, const MatchArgs& a) {
   if (!a.model.empty()) {
     auto m = mm.ResolveModel(a.model);
     if (!m.ok()) return ReportError(m.status());
-    fits = mm.DevicesFor(*m, filters);
     view = match::FitView::kDevicesForModel;
+    if (*format != match::TableFormat::kTable) {
+      return StreamFits(options, **store, view, [&](const auto& emit) { return mm.StreamDevicesFor(*m, filters, emit); },
+                        a);
+    }
+    fits = mm.DevicesFor(*m, filters);
   } else if (!a.device.empty()) {
     auto d = mm.ResolveDevice(a.device);
     if (!d.ok()) return ReportError(d.status());
     fits = mm.ModelsFor(*d, filters);
     view = match::FitView::kModelsForDevice;
   } else if (*format != match::TableFormat::kTable) {
-    return StreamMatrix(options, **store, mm, filters, a);
+    return StreamFits(options, **store, view, [&](const auto& emit) { return mm.StreamMatrix(filters, emit); }, a);
   } else {
     fits = mm.Matrix(filters);
   }

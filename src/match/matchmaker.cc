@@ -463,28 +463,52 @@ Result<Entity> Matchmaker::Impl::Resolve(std::string_view text, bool model) {
 Result<Entity> Matchmaker::ResolveModel(std::string_view text) { return impl_->Resolve(text, true); }
 Result<Entity> Matchmaker::ResolveDevice(std::string_view text) { return impl_->Resolve(text, false); }
 
-Result<std::vector<Fit>> Matchmaker::DevicesFor(const Entity& model, const Filters& filters) {
+Status Matchmaker::StreamDevicesFor(const Entity& model, const Filters& filters,
+                                    const std::function<bool(const Fit&)>& emit) {
   TINYKG_ASSIGN_OR_RETURN(const Catalog* catalog, impl_->facts.Reference());
   TINYKG_ASSIGN_OR_RETURN(std::vector<ModelFacts> models, impl_->facts.Models({model.iri}));
   if (models.empty()) return NotFound("model <" + model.iri + "> states no RAM and flash need");
   const ModelFacts& m = models.front();
-  std::vector<Fit> out;
-  if (!ModelPasses(m, filters)) return out;
+  if (!ModelPasses(m, filters)) return Status::Ok();
   TINYKG_ASSIGN_OR_RETURN(std::vector<DeviceFacts> devices,
                           impl_->facts.CandidateDevices(m, filters.include_misfits));
-  for (const DeviceFacts& d : devices) {
-    if (!filters.include_misfits && CertainlyMisfits(m, d, filters)) continue;
-    Fit f = EvaluateListed(m, d, *catalog, filters);
-    if (f.fits || filters.include_misfits) out.push_back(std::move(f));
+  // The ranking's numbers per listed device; the Fits themselves (a few
+  // hundred bytes of strings each) are made again one at a time.
+  struct Ranked {
+    std::size_t device;
+    bool fits;
+    std::int64_t ram_margin;
+    double latency;
+  };
+  std::vector<Ranked> ranked;
+  Fit f;  // reused: its strings and constraints keep their buffers
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    if (!filters.include_misfits && CertainlyMisfits(m, devices[i], filters)) continue;
+    EvaluateListedInto(m, devices[i], *catalog, filters, f);
+    if (f.fits || filters.include_misfits) {
+      ranked.push_back({i, f.fits, f.ram_margin_bytes.value_or(INT64_MAX), LatencyKey(f)});
+    }
   }
-  std::sort(out.begin(), out.end(), [](const Fit& a, const Fit& b) {
+  std::sort(ranked.begin(), ranked.end(), [&devices](const Ranked& a, const Ranked& b) {
     if (a.fits != b.fits) return a.fits;
-    auto ma = a.ram_margin_bytes.value_or(INT64_MAX), mb = b.ram_margin_bytes.value_or(INT64_MAX);
-    if (a.fits && ma != mb) return ma < mb;
-    if (!a.fits && ma != mb) return ma > mb;  // nearest misses first
-    if (LatencyKey(a) != LatencyKey(b)) return LatencyKey(a) < LatencyKey(b);
-    return ByName(a.device, b.device);
+    if (a.fits && a.ram_margin != b.ram_margin) return a.ram_margin < b.ram_margin;
+    if (!a.fits && a.ram_margin != b.ram_margin) return a.ram_margin > b.ram_margin;  // nearest misses first
+    if (a.latency != b.latency) return a.latency < b.latency;
+    return ByName(devices[a.device].entity, devices[b.device].entity);
   });
+  for (const Ranked& r : ranked) {
+    EvaluateListedInto(m, devices[r.device], *catalog, filters, f);
+    if (!emit(f)) break;
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Fit>> Matchmaker::DevicesFor(const Entity& model, const Filters& filters) {
+  std::vector<Fit> out;
+  TINYKG_RETURN_IF_ERROR(StreamDevicesFor(model, filters, [&out](const Fit& f) {
+    out.push_back(f);
+    return true;
+  }));
   return out;
 }
 

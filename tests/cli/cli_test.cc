@@ -46,6 +46,42 @@ TEST(Cli, Load_RejectsBadFile_AndLoadsTheOthers_AndBadFileAddsNothing) {
   std::filesystem::remove(bad);
 }
 
+// A file larger than a load's part (256k triples) is written part by part;
+// when it then fails, nothing of it stays: the graph it would have replaced
+// is as before, and the command's other files still load.
+TEST(Cli, Load_FileThatFailsAfterItsFirstParts_LeavesItsGraphAsBefore) {
+  TempStore store("parts");
+  auto big = [](const std::string& object, bool broken) {
+    std::string text;
+    text.reserve(300'001 * 40);
+    for (int i = 0; i < 300'000; ++i) {
+      text += "<http://ex/s" + std::to_string(i) + "> <http://ex/p> " + object + " .\n";
+    }
+    if (broken) text += "<http://ex/end> <http://ex/p> \"open .\n";
+    return text;
+  };
+  const std::string path = WriteTemp("big.nt", big("\"old\"", false));
+  CliRun first = Tinykg(store.path(), "load " + path);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("loaded 1 file, 300000 triples"), std::string::npos) << first.err;
+  std::ofstream(path, std::ios::trunc) << big("\"new\"", true);
+  CliRun r = Tinykg(store.path(), "load " + kSeloc + "devices/ms200.ttl " + path + " " + kSeloc +
+                                   "devices/targetV.ttl");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("tinykg: error: " + path + ":300001"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("loaded 2 files"), std::string::npos) << r.err;
+  CliRun graphs = Tinykg(store.path(), "graphs --format csv");
+  ASSERT_EQ(graphs.exit_code, 0);
+  EXPECT_NE(graphs.out.find("ms200.ttl"), std::string::npos);
+  EXPECT_NE(graphs.out.find("targetV.ttl"), std::string::npos);
+  EXPECT_NE(graphs.out.find(",300000"), std::string::npos) << graphs.out;
+  CliRun values = Tinykg(store.path(), "query 'SELECT DISTINCT ?o WHERE { ?s <http://ex/p> ?o }' --format csv");
+  ASSERT_EQ(values.exit_code, 0) << values.err;
+  EXPECT_NE(values.out.find("old"), std::string::npos) << values.out;
+  EXPECT_EQ(values.out.find("new"), std::string::npos) << values.out;
+  std::filesystem::remove(path);
+}
+
 TEST(Cli, Load_WarnsAboutUndeclaredTermsInPublishedData) {
   TempStore store("warn");
   ASSERT_EQ(Tinykg(store.path(), "init").exit_code, 0);

@@ -167,6 +167,10 @@ class Matchmaker {
   // pair and returns false to stop. Fitting pairs carry no constraint texts
   // unless filters.include_misfits.
   Status StreamMatrix(const Filters& filters, const std::function<bool(const Fit&)>& emit);
+  // DevicesFor() one device at a time, in the same order, without holding
+  // the list (a model fits hundreds of thousands of a fleet's devices):
+  // ranked on numbers first, each pair evaluated again as it is emitted.
+  Status StreamDevicesFor(const Entity& model, const Filters& filters, const std::function<bool(const Fit&)>& emit);
 
   // Every constraint of one pair, whether it fits or not.
   Result<Fit> Explain(const Entity& model, const Entity& device,
