@@ -264,6 +264,26 @@ class TurnLock {
   std::thread::id holder_;
 };
 
+// A request's turn at the store. The store keeps the warnings of what it
+// ran (Rasqal's messages, undeclared terms) until they are taken; a server
+// reports none of them, so each turn drops them when it ends, on every path
+// (handlers took them on their success paths only: an early return, such as
+// /match's 404, left them to the store).
+class StoreTurn {
+ public:
+  StoreTurn(TurnLock& mu, rdf::Store& store) : mu_(mu), store_(store) { mu_.lock(); }
+  ~StoreTurn() {
+    store_.TakeWarnings();
+    mu_.unlock();
+  }
+  StoreTurn(const StoreTurn&) = delete;
+  StoreTurn& operator=(const StoreTurn&) = delete;
+
+ private:
+  TurnLock& mu_;
+  rdf::Store& store_;
+};
+
 ConnectionLimits LimitsOf(const ServerOptions& options) {
   ConnectionLimits limits;
   limits.threads = static_cast<std::size_t>(std::max(2, options.threads));
@@ -401,7 +421,7 @@ void Server::Impl::ListThings(const httplib::Request& req, httplib::Response& re
   std::string body = "[";
   std::size_t total = 0;
   {
-    std::lock_guard<TurnLock> lock(mu);
+    StoreTurn turn(mu, store);
     auto graphs = store.Graphs();
     if (!graphs.ok()) return ProblemFrom(res, graphs.status());
     std::vector<const rdf::GraphInfo*> things;
@@ -427,7 +447,7 @@ void Server::Impl::ListThings(const httplib::Request& req, httplib::Response& re
 
 void Server::Impl::GetThing(const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
-  std::lock_guard<TurnLock> lock(mu);
+  StoreTurn turn(mu, store);
   auto doc = store.Get(id, false);
   if (!doc.ok() || doc->kind != rdf::kKindTd || doc->original_text.empty()) {
     return Problem(res, 404, "no Thing Description with id " + id);
@@ -451,7 +471,7 @@ void Server::Impl::PutThing(const httplib::Request& req, httplib::Response& res)
   } else if (!parsed["id"].is_string() || parsed["id"].get<std::string>() != id) {
     return Problem(res, 400, "the TD's id differs from the id in the path");
   }
-  std::lock_guard<TurnLock> lock(mu);
+  StoreTurn turn(mu, store);
   WriteTdLocked(id, text, res);
 }
 
@@ -466,7 +486,7 @@ void Server::Impl::PostThing(const httplib::Request& req, httplib::Response& res
     return Problem(res, 400, "POST /things takes anonymous TDs; use PUT /things/{id} for a TD with an id");
   }
   const std::string id = MintUuidUrn();
-  std::lock_guard<TurnLock> lock(mu);
+  StoreTurn turn(mu, store);
   WriteTdLocked(id, InjectId(req.body, id), res);
 }
 
@@ -485,7 +505,7 @@ void Server::Impl::PatchThing(const httplib::Request& req, httplib::Response& re
   if (patch.is_discarded() || !patch.is_object()) {
     return Problem(res, 400, "the merge patch is not a JSON object");
   }
-  std::lock_guard<TurnLock> lock(mu);
+  StoreTurn turn(mu, store);
   auto doc = store.Get(id, false);
   if (!doc.ok() || doc->kind != rdf::kKindTd) return Problem(res, 404, "no Thing Description with id " + id);
   const Json current = Json::parse(doc->original_text, nullptr, false);
@@ -501,7 +521,7 @@ void Server::Impl::DeleteThing(const httplib::Request& req, httplib::Response& r
   if (!Authorized(req, res)) return;
   const std::string id = req.matches[1];
   if (Status reserved = rdf::CheckUserGraphIri(id); !reserved.ok()) return ProblemFrom(res, reserved);
-  std::lock_guard<TurnLock> lock(mu);
+  StoreTurn turn(mu, store);
   auto doc = store.Get(id, false);
   if (!doc.ok() || doc->kind != rdf::kKindTd) return Problem(res, 404, "no Thing Description with id " + id);
   Status dropped = store.Drop(id);
@@ -524,7 +544,7 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
   // with a hint, prefixes used undeclared taken from the loaded documents.
   if (Status fts = rdf::CheckNoFullTextConnector(query); !fts.ok()) return ProblemFrom(res, fts);
   Result<rdf::PrefixCompletion> completed = [&] {
-    std::lock_guard<TurnLock> lock(mu);
+    StoreTurn turn(mu, store);
     return rdf::CompleteQueryPrefixes(store, query);
   }();
   if (!completed.ok()) return ProblemFrom(res, completed.status());
@@ -569,7 +589,7 @@ void Server::Impl::Sparql(const httplib::Request& req, httplib::Response& res, s
 Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text, bool& timed_out) {
   const std::int64_t limit_ms = options.query_timeout_ms;
   if (limit_ms <= 0) {
-    std::lock_guard<TurnLock> lock(mu);
+    StoreTurn turn(mu, store);
     store.SetQueryTimeout(0);
     store.SetQueryRowLimit(options.max_result_rows);
     auto result = store.Query(text);
@@ -586,7 +606,7 @@ Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text
   }
   std::thread([this, promise, text, deadline] {
     {
-      std::lock_guard<TurnLock> lock(mu);
+      StoreTurn turn(mu, store);
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
         promise->set_value(StoreError("the query waited for the store past its time bound"));
@@ -716,7 +736,7 @@ void Server::Impl::Match(const httplib::Request& req, httplib::Response& res) {
   const bool by_model = req.has_param("model");
   if (by_model == req.has_param("device")) return Problem(res, 400, "give ?model= or ?device= (one of them)");
   const std::string name = req.get_param_value(by_model ? "model" : "device");
-  std::lock_guard<TurnLock> lock(mu);
+  StoreTurn turn(mu, store);
   match::Matchmaker matchmaker(store);
   auto entity = by_model ? matchmaker.ResolveModel(name) : matchmaker.ResolveDevice(name);
   if (!entity.ok()) return ProblemFrom(res, entity.status());
@@ -736,7 +756,7 @@ void Server::Impl::Report(const httplib::Request& req, httplib::Response& res) {
   if (!format.ok()) return ProblemFrom(res, format.status());
   Result<std::string> text = Internal("not run");
   {
-    std::lock_guard<TurnLock> lock(mu);
+    StoreTurn turn(mu, store);
     text = match::RenderReport(store, *format, {"", "served by tinykg serve", ""});
     store.TakeWarnings();
   }

@@ -196,6 +196,27 @@ TEST(Server, PutThenGet_ReturnsTheTdByteForByte) {
   EXPECT_EQ(Json::parse(ask->body)["boolean"], true) << ask->body;
 }
 
+// The store keeps the warnings of what it ran until they are taken; the
+// server reports none, so no request may leave them behind, whatever its
+// status.
+TEST(Server, NoRequestLeavesStoreWarningsBehind) {
+  Directory dir;
+  auto c = dir.Client();
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  const std::string id = Json::parse(text)["id"];
+  ASSERT_TRUE(c.Put(ThingPath(id), text, "application/td+json"));
+  dir.store().TakeWarnings();
+  const std::vector<std::string> paths = {
+      "/match?device=no-such-device", "/match?model=no-such-model", "/things?limit=10", ThingPath(id),
+      "/things/urn%3Anone",           "/search/sparql?query=" + Encode("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5"),
+      "/search/sparql?query=" + Encode("SELECT ?x WHERE { ?s ?p ?o } LIMIT 5")};
+  for (const std::string& path : paths) {
+    auto r = c.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_TRUE(dir.store().TakeWarnings().empty()) << path << " left warnings (status " << r->status << ")";
+  }
+}
+
 TEST(Server, Put_WithoutId_TakesTheIdOfThePath) {
   Directory dir;
   auto c = dir.Client();
