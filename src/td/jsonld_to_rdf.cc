@@ -152,11 +152,12 @@ std::string Engine::IssueBlank(const std::string& old_id) {
 
 void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::string& active_graph,
                              const std::string* active_subject, bool reverse_subject,
-                             const std::string* active_property, std::vector<NodeMapValue>* list) {
+                             const std::string* active_property, std::vector<NodeMapValue>* list,
+                             std::vector<NodeMapValue>* subject_values) {
   if (element.is_array()) {
     for (const Json& item : element) {
       GenerateNodeMap(item, node_map, active_graph, active_subject, reverse_subject,
-                      active_property, list);
+                      active_property, list, subject_values);
     }
     return;
   }
@@ -169,6 +170,12 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
       if (v.SameAs(value)) return;
     }
     values.push_back(std::move(value));
+  };
+  // The active subject's values for the active property: passed down by the
+  // caller that holds them (two map lookups by IRI per value otherwise).
+  auto active_values = [&]() -> std::vector<NodeMapValue>& {
+    if (subject_values != nullptr) return *subject_values;
+    return graph[*active_subject].properties[*active_property];
   };
 
   // @type values with blank node identifiers get new labels.
@@ -203,7 +210,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
       node_map.owned.push_back(std::move(copy));
     }
     if (list == nullptr) {
-      add_unique(graph[*active_subject].properties[*active_property], std::move(value));
+      add_unique(active_values(), std::move(value));
     } else {
       list->push_back(std::move(value));
     }
@@ -214,9 +221,9 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     NodeMapValue result;
     result.kind = NodeMapValue::Kind::kList;
     GenerateNodeMap(*list_entry, node_map, active_graph, active_subject, reverse_subject,
-                    active_property, &result.list);
+                    active_property, &result.list, subject_values);
     if (list == nullptr) {
-      graph[*active_subject].properties[*active_property].push_back(std::move(result));
+      active_values().push_back(std::move(result));
     } else {
       list->push_back(std::move(result));
     }
@@ -243,7 +250,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     reference.kind = NodeMapValue::Kind::kReference;
     reference.id = id;
     if (list == nullptr) {
-      add_unique(graph[*active_subject].properties[*active_property], std::move(reference));
+      add_unique(active_values(), std::move(reference));
     } else {
       list->push_back(std::move(reference));
     }
@@ -263,15 +270,16 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
   if (const auto reverse_entry = element.find("@reverse"); reverse_entry != element.end()) {
     for (auto& [property, values] : reverse_entry->items()) {
       for (const Json& value : values) {
-        GenerateNodeMap(value, node_map, active_graph, &id, true, &property, nullptr);
+        GenerateNodeMap(value, node_map, active_graph, &id, true, &property, nullptr, nullptr);
       }
     }
   }
   if (const auto graph_entry = element.find("@graph"); graph_entry != element.end()) {
-    GenerateNodeMap(*graph_entry, node_map, id, nullptr, false, nullptr, nullptr);
+    GenerateNodeMap(*graph_entry, node_map, id, nullptr, false, nullptr, nullptr, nullptr);
   }
   if (const auto included_entry = element.find("@included"); included_entry != element.end()) {
-    GenerateNodeMap(*included_entry, node_map, active_graph, nullptr, false, nullptr, nullptr);
+    GenerateNodeMap(*included_entry, node_map, active_graph, nullptr, false, nullptr, nullptr,
+                    nullptr);
   }
   for (auto entry = element.begin(); entry != element.end(); ++entry) {
     const std::string& key = entry.key();
@@ -282,7 +290,8 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     const auto slot = IsBlankNodeId(key) ? node.properties.try_emplace(IssueBlank(key)).first
                                          : node.properties.try_emplace(key).first;
     const std::string& property = slot->first;
-    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr);
+    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr,
+                    &slot->second);
   }
 }
 
@@ -383,11 +392,10 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
   return rdf::Term::Literal(std::move(lexical), std::move(datatype));
 }
 
-std::vector<Quad> Engine::ToRdf(const Json& expanded) {
+void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
   NodeMap node_map;
   node_map.graphs["@default"];
-  GenerateNodeMap(expanded, node_map, "@default", nullptr, false, nullptr, nullptr);
-  std::vector<Quad> quads;
+  GenerateNodeMap(expanded, node_map, "@default", nullptr, false, nullptr, nullptr, nullptr);
   size_t statements = 0;  // a lower bound (lists add more): one allocation, not ~8 per document
   for (const auto& [graph_name, graph] : node_map.graphs) {
     for (const auto& [subject, node] : graph) {
@@ -395,7 +403,38 @@ std::vector<Quad> Engine::ToRdf(const Json& expanded) {
       for (const auto& [property, values] : node.properties) statements += values.size();
     }
   }
-  quads.reserve(statements);
+  if (out.quads != nullptr) out.quads->reserve(statements);
+  if (out.triples != nullptr) out.triples->reserve(statements);
+  // Each statement is built once in its place in the output (no temporary
+  // Quad moved in, no Quad -> Triple move for a caller that wants triples).
+  // Default graph only: the first named graph with a statement is reported
+  // instead of written.
+  auto skip = [&out](const rdf::Term& graph_term) {
+    if (out.quads != nullptr || graph_term.value.empty()) return false;
+    if (!out.named_graph) out.named_graph = graph_term;
+    return true;
+  };
+  auto emit = [&out, &skip](const rdf::Term& graph_term, const rdf::Term& s, const rdf::Term& p,
+                            rdf::Term&& o) {
+    if (skip(graph_term)) return;
+    if (out.quads != nullptr) {
+      Quad& q = out.quads->emplace_back();
+      q.triple.subject = s;
+      q.triple.predicate = p;
+      q.triple.object = std::move(o);
+      q.graph = graph_term;
+    } else {
+      out.triples->push_back(rdf::Triple{s, p, std::move(o)});
+    }
+  };
+  auto emit_triple = [&out, &skip](const rdf::Term& graph_term, rdf::Triple&& t) {
+    if (skip(graph_term)) return;
+    if (out.quads != nullptr) {
+      out.quads->push_back(Quad{std::move(t), graph_term});
+    } else {
+      out.triples->push_back(std::move(t));
+    }
+  };
   const rdf::Term type_predicate = rdf::Term::Iri(kRdfType);
   for (const auto& [graph_name, graph] : node_map.graphs) {
     rdf::Term graph_term;
@@ -407,9 +446,7 @@ std::vector<Quad> Engine::ToRdf(const Json& expanded) {
       if (!IsWellFormedNode(subject)) continue;
       const rdf::Term s = SubjectTerm(subject);
       for (const std::string& type : node.types) {
-        if (IsWellFormedNode(type)) {
-          quads.push_back({{s, type_predicate, SubjectTerm(type)}, graph_term});
-        }
+        if (IsWellFormedNode(type)) emit(graph_term, s, type_predicate, SubjectTerm(type));
       }
       for (const auto& [property, values] : node.properties) {
         if (IsKeyword(property)) continue;
@@ -419,13 +456,12 @@ std::vector<Quad> Engine::ToRdf(const Json& expanded) {
         for (const NodeMapValue& item : values) {
           std::vector<rdf::Triple> list_triples;
           std::optional<rdf::Term> object = ObjectToRdf(item, list_triples);
-          if (object) quads.push_back({{s, p, std::move(*object)}, graph_term});
-          for (auto& t : list_triples) quads.push_back({std::move(t), graph_term});
+          if (object) emit(graph_term, s, p, std::move(*object));
+          for (auto& t : list_triples) emit_triple(graph_term, std::move(t));
         }
       }
     }
   }
-  return quads;
 }
 
 }  // namespace internal
@@ -496,11 +532,18 @@ Result<Json> JsonLdProcessor::Expand(const Json& input, const JsonLdOptions& opt
       active = engine.ProcessContext(active, ec, options.base);
     }
     Json expanded = engine.Expand(active, nullptr, input, options.base);
+    // Moved, not copied: Json::array({expanded}) copied the whole expanded
+    // document (3 % of a TD import).
     if (expanded.is_object() && expanded.size() == 1 && expanded.contains("@graph")) {
-      expanded = expanded["@graph"];
+      Json graph = std::move(expanded["@graph"]);
+      expanded = std::move(graph);
     }
     if (expanded.is_null()) expanded = Json::array();
-    if (!expanded.is_array()) expanded = Json::array({expanded});
+    if (!expanded.is_array()) {
+      Json array = Json::array();
+      array.push_back(std::move(expanded));
+      expanded = std::move(array);
+    }
     return expanded;
   } catch (const internal::JsonLdError& e) {
     return ToStatus(e);
@@ -513,7 +556,30 @@ Result<std::vector<Quad>> JsonLdProcessor::ToRdf(const Json& input, const JsonLd
   TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
   try {
     internal::Engine engine(options, caches_->engine);
-    return engine.ToRdf(expanded);
+    std::vector<Quad> quads;
+    internal::Engine::RdfOutput out;
+    out.quads = &quads;
+    engine.ToRdf(expanded, out);
+    return quads;
+  } catch (const internal::JsonLdError& e) {
+    return ToStatus(e);
+  } catch (const nlohmann::json::exception& e) {
+    return Status(StatusCode::kInvalidData, std::string("invalid JSON-LD: ") + e.what());
+  }
+}
+
+Result<std::vector<rdf::Triple>> JsonLdProcessor::ToRdfDefaultGraph(const Json& input,
+                                                                    const JsonLdOptions& options,
+                                                                    rdf::Term* named_graph) {
+  TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
+  try {
+    internal::Engine engine(options, caches_->engine);
+    std::vector<rdf::Triple> triples;
+    internal::Engine::RdfOutput out;
+    out.triples = &triples;
+    engine.ToRdf(expanded, out);
+    if (named_graph != nullptr) *named_graph = out.named_graph.value_or(rdf::Term{});
+    return triples;
   } catch (const internal::JsonLdError& e) {
     return ToStatus(e);
   } catch (const nlohmann::json::exception& e) {
