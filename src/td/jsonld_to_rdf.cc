@@ -178,11 +178,33 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     return graph[*active_subject].properties[*active_property];
   };
 
+  // The keyword entries, found in one pass over the keys (a find per
+  // keyword compared long IRIs with each keyword, for every element).
+  const Json* type_entry = nullptr;
+  const Json* value_entry = nullptr;
+  const Json* list_entry = nullptr;
+  const Json* id_entry = nullptr;
+  const Json* index_entry = nullptr;
+  const Json* reverse_entry = nullptr;
+  const Json* graph_entry = nullptr;
+  const Json* included_entry = nullptr;
+  for (auto entry = element.begin(); entry != element.end(); ++entry) {
+    const std::string& key = entry.key();
+    if (key.empty() || key[0] != '@') continue;
+    const Json* v = &entry.value();
+    if (key == "@type") type_entry = v;
+    else if (key == "@value") value_entry = v;
+    else if (key == "@list") list_entry = v;
+    else if (key == "@id") id_entry = v;
+    else if (key == "@index") index_entry = v;
+    else if (key == "@reverse") reverse_entry = v;
+    else if (key == "@graph") graph_entry = v;
+    else if (key == "@included") included_entry = v;
+  }
   // @type values with blank node identifiers get new labels.
-  const auto type_entry = element.find("@type");
   std::vector<std::string> types;
   bool relabeled = false;
-  if (type_entry != element.end()) {
+  if (type_entry != nullptr) {
     auto add_type = [&](const Json& t) {
       if (!t.is_string()) return;
       const std::string& type = t.get_ref<const std::string&>();
@@ -199,7 +221,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
       add_type(*type_entry);
     }
   }
-  if (element.contains("@value")) {
+  if (value_entry != nullptr) {
     if (active_subject == nullptr || active_property == nullptr) return;  // expansion drops these
     NodeMapValue value;
     value.value = &element;
@@ -216,7 +238,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     }
     return;
   }
-  if (const auto list_entry = element.find("@list"); list_entry != element.end()) {
+  if (list_entry != nullptr) {
     if (active_subject == nullptr || active_property == nullptr) return;  // expansion drops these
     NodeMapValue result;
     result.kind = NodeMapValue::Kind::kList;
@@ -230,10 +252,10 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     return;
   }
   std::string id;
-  if (const auto id_entry = element.find("@id"); id_entry != element.end() && id_entry->is_string()) {
+  if (id_entry != nullptr && id_entry->is_string()) {
     id = id_entry->get<std::string>();
     if (IsBlankNodeId(id)) id = IssueBlank(id);
-  } else if (id_entry != element.end()) {
+  } else if (id_entry != nullptr) {
     id = "@null";  // an @id that expanded to null: never well-formed, so dropped
   } else {
     id = IssueBlank("");
@@ -255,7 +277,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
       list->push_back(std::move(reference));
     }
   }
-  if (type_entry != element.end()) {
+  if (type_entry != nullptr) {
     std::vector<std::string>& node_types = node.types;
     for (std::string& t : types) {
       if (std::find(node_types.begin(), node_types.end(), t) == node_types.end()) {
@@ -263,28 +285,29 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
       }
     }
   }
-  if (const auto index_entry = element.find("@index"); index_entry != element.end()) {
+  if (index_entry != nullptr) {
     if (node.index != nullptr && *node.index != *index_entry) Fail("conflicting indexes");
-    node.index = &*index_entry;
+    node.index = index_entry;
   }
-  if (const auto reverse_entry = element.find("@reverse"); reverse_entry != element.end()) {
+  if (reverse_entry != nullptr) {
     for (auto& [property, values] : reverse_entry->items()) {
       for (const Json& value : values) {
         GenerateNodeMap(value, node_map, active_graph, &id, true, &property, nullptr, nullptr);
       }
     }
   }
-  if (const auto graph_entry = element.find("@graph"); graph_entry != element.end()) {
+  if (graph_entry != nullptr) {
     GenerateNodeMap(*graph_entry, node_map, id, nullptr, false, nullptr, nullptr, nullptr);
   }
-  if (const auto included_entry = element.find("@included"); included_entry != element.end()) {
+  if (included_entry != nullptr) {
     GenerateNodeMap(*included_entry, node_map, active_graph, nullptr, false, nullptr, nullptr,
                     nullptr);
   }
   for (auto entry = element.begin(); entry != element.end(); ++entry) {
     const std::string& key = entry.key();
-    if (key == "@id" || key == "@type" || key == "@index" || key == "@reverse" ||
-        key == "@graph" || key == "@included") {
+    if (!key.empty() && key[0] == '@' &&
+        (key == "@id" || key == "@type" || key == "@index" || key == "@reverse" ||
+         key == "@graph" || key == "@included")) {
       continue;
     }
     const auto slot = IsBlankNodeId(key) ? node.properties.try_emplace(IssueBlank(key)).first
@@ -327,11 +350,23 @@ std::optional<rdf::Term> Engine::ObjectToRdf(const NodeMapValue& item,
 
 // A value object (the node map holds only value objects as Json).
 std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples) {
-  if (!item.contains("@value")) return std::nullopt;
-  const Json& value = item["@value"];
-  std::string datatype = item.contains("@type") ? item["@type"].get<std::string>() : "";
+  // The entries, found in one pass over the keys.
+  const Json* value_entry = nullptr;
+  const Json* type_entry = nullptr;
+  const Json* language_entry = nullptr;
+  const Json* direction_entry = nullptr;
+  for (auto entry = item.begin(); entry != item.end(); ++entry) {
+    const std::string& key = entry.key();
+    if (key == "@value") value_entry = &entry.value();
+    else if (key == "@type") type_entry = &entry.value();
+    else if (key == "@language") language_entry = &entry.value();
+    else if (key == "@direction") direction_entry = &entry.value();
+  }
+  if (value_entry == nullptr) return std::nullopt;
+  const Json& value = *value_entry;
+  std::string datatype = type_entry != nullptr ? type_entry->get<std::string>() : "";
   if (!datatype.empty() && datatype != "@json" && !IsWellFormedIri(datatype)) return std::nullopt;
-  if (item.contains("@language") && !IsWellFormedLanguage(item["@language"].get<std::string>())) {
+  if (language_entry != nullptr && !IsWellFormedLanguage(language_entry->get<std::string>())) {
     return std::nullopt;
   }
   std::string lexical;
@@ -366,10 +401,9 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
   } else {
     return std::nullopt;
   }
-  if (item.contains("@direction") && !options_.rdf_direction.empty()) {
-    const std::string language =
-        item.contains("@language") ? item["@language"].get<std::string>() : "";
-    const std::string direction = item["@direction"].get<std::string>();
+  if (direction_entry != nullptr && !options_.rdf_direction.empty()) {
+    const std::string language = language_entry != nullptr ? language_entry->get<std::string>() : "";
+    const std::string direction = direction_entry->get<std::string>();
     if (options_.rdf_direction == "i18n-datatype") {
       std::string lower = language;
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -385,8 +419,8 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
       return node;
     }
   }
-  if (item.contains("@language")) {
-    return rdf::Term::Literal(std::move(lexical), "", item["@language"].get<std::string>());
+  if (language_entry != nullptr) {
+    return rdf::Term::Literal(std::move(lexical), "", language_entry->get<std::string>());
   }
   if (datatype == kXsdString) datatype.clear();
   return rdf::Term::Literal(std::move(lexical), std::move(datatype));
