@@ -151,12 +151,17 @@ class Engine {
     // (active context, scoped context of a term definition, base, flags);
     // the definition's JSON is kept alive so its address stays unique.
     std::map<std::tuple<const Context*, const Json*, std::string, int>, ContextPtr> scoped;
+    // (active context, remote context IRI, the remote contexts being
+    // processed ("\n"-joined), validate_scoped): the remote context
+    // processed against exactly that active context.
+    std::map<std::tuple<const Context*, std::string, std::string, bool>, ContextPtr> remote;
     std::vector<ContextPtr> keep_alive;  // the keys hold these addresses
     std::vector<std::shared_ptr<const Json>> keep_alive_json;
     void ClearIfFull() {
-      if (processed.size() + scoped.size() < kMaxEntries) return;
+      if (processed.size() + scoped.size() + remote.size() < kMaxEntries) return;
       processed.clear();
       scoped.clear();
+      remote.clear();
       keep_alive.clear();
       keep_alive_json.clear();
     }
