@@ -207,8 +207,7 @@ class ImportRun {
           const std::string graph = " <" + rdf::EscapeIri(r.document.iri) + "> .\n";
           e.output.reserve(r.document.triples.size() * (96 + graph.size()));
           for (const rdf::Triple& t : r.document.triples) {
-            e.output += t.ToNTriples();
-            e.output.resize(e.output.size() - 2);  // " ." of the triple
+            t.AppendNTriplesTerms(e.output);
             e.output += graph;
           }
         } else if (board_text) {

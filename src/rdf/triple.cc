@@ -1,13 +1,46 @@
 #include "tinykg/rdf/triple.h"
 
+#include <array>
 #include <cstdio>
 
 namespace tinykg::rdf {
+namespace {
 
-std::string EscapeLiteral(const std::string& text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  for (unsigned char c : text) {
+// Bytes written as \uXXXX: controls and DEL in literals; controls, space
+// and <>"{}|^`\ in IRIs. Plain runs between them are appended at once.
+constexpr std::array<bool, 256> IriEscapes() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c <= 0x20; ++c) t[c] = true;
+  for (unsigned char c : std::string_view("<>\"{}|^`\\")) t[c] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kIriEscape = IriEscapes();
+
+constexpr std::array<bool, 256> LiteralEscapes() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t[0x7f] = true;
+  t['"'] = true;
+  t['\\'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kLiteralEscape = LiteralEscapes();
+
+void AppendUchar(unsigned char c, std::string& out) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\u%04X", c);
+  out += buf;
+}
+
+}  // namespace
+
+void AppendEscapedLiteral(std::string_view text, std::string& out) {
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (!kLiteralEscape[c]) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -16,54 +49,84 @@ std::string EscapeLiteral(const std::string& text) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
+      default: AppendUchar(c, out);
     }
   }
+  out.append(text.data() + run, text.size() - run);
+}
+
+void AppendEscapedIri(std::string_view iri, std::string& out) {
+  size_t run = 0;
+  for (size_t i = 0; i < iri.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(iri[i]);
+    if (!kIriEscape[c]) continue;
+    out.append(iri.data() + run, i - run);
+    run = i + 1;
+    AppendUchar(c, out);
+  }
+  out.append(iri.data() + run, iri.size() - run);
+}
+
+std::string EscapeLiteral(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  AppendEscapedLiteral(text, out);
   return out;
 }
 
 std::string EscapeIri(const std::string& iri) {
   std::string out;
   out.reserve(iri.size());
-  for (unsigned char c : iri) {
-    if (c <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' ||
-        c == '^' || c == '`' || c == '\\') {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04X", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
+  AppendEscapedIri(iri, out);
   return out;
 }
 
-std::string Term::ToNTriples() const {
+void Term::AppendNTriples(std::string& out) const {
   switch (kind) {
-    case TermKind::kIri: return "<" + EscapeIri(value) + ">";
-    case TermKind::kBlank: return "_:" + value;
-    case TermKind::kLiteral: {
-      std::string out = "\"" + EscapeLiteral(value) + "\"";
+    case TermKind::kIri:
+      out += '<';
+      AppendEscapedIri(value, out);
+      out += '>';
+      return;
+    case TermKind::kBlank:
+      out += "_:";
+      out += value;
+      return;
+    case TermKind::kLiteral:
+      out += '"';
+      AppendEscapedLiteral(value, out);
+      out += '"';
       if (!language.empty()) {
-        out += "@" + language;
+        out += '@';
+        out += language;
       } else if (!datatype.empty() && datatype != "http://www.w3.org/2001/XMLSchema#string") {
-        out += "^^<" + EscapeIri(datatype) + ">";
+        out += "^^<";
+        AppendEscapedIri(datatype, out);
+        out += '>';
       }
-      return out;
-    }
+      return;
   }
-  return {};
+}
+
+std::string Term::ToNTriples() const {
+  std::string out;
+  AppendNTriples(out);
+  return out;
+}
+
+void Triple::AppendNTriplesTerms(std::string& out) const {
+  subject.AppendNTriples(out);
+  out += ' ';
+  predicate.AppendNTriples(out);
+  out += ' ';
+  object.AppendNTriples(out);
 }
 
 std::string Triple::ToNTriples() const {
-  return subject.ToNTriples() + " " + predicate.ToNTriples() + " " + object.ToNTriples() + " .";
+  std::string out;
+  AppendNTriplesTerms(out);
+  out += " .";
+  return out;
 }
 
 }  // namespace tinykg::rdf

@@ -1,5 +1,6 @@
 #include "iri.h"
 
+#include <array>
 #include <cctype>
 #include <optional>
 
@@ -93,18 +94,29 @@ std::string Join(const IriParts& parts) {
 
 bool HasScheme(std::string_view value) { return SchemeLength(value) > 0; }
 
+namespace {
+
+// 1: a byte IRIs forbid (controls, space, <>"{}|\^`); 2: '#'.
+constexpr std::array<unsigned char, 256> IriByteClasses() {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c <= 0x20; ++c) t[c] = 1;
+  for (unsigned char c : std::string_view("<>\"{}|\\^`")) t[c] = 1;
+  t['#'] = 2;
+  return t;
+}
+constexpr std::array<unsigned char, 256> kIriByteClass = IriByteClasses();
+
+}  // namespace
+
 bool IsWellFormedIri(std::string_view value) {
   if (!HasScheme(value)) return false;
-  const size_t hash = value.find('#');
-  if (hash != std::string_view::npos && value.find('#', hash + 1) != std::string_view::npos) {
-    return false;
-  }
+  // One pass (toRdf checks every subject, property and object IRI): no
+  // forbidden byte, at most one '#'.
+  int hashes = 0;
   for (const char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' ||
-        c == '\\' || c == '^' || c == '`') {
-      return false;
-    }
+    const unsigned char k = kIriByteClass[static_cast<unsigned char>(c)];
+    if (k == 0) continue;
+    if (k == 1 || ++hashes > 1) return false;
   }
   return true;
 }

@@ -125,6 +125,10 @@ ContextPtr Engine::ProcessContextUncached(const ContextPtr& active, const Json& 
     propagate = local_in["@propagate"].get<bool>();
   }
   if (!propagate && result->previous == nullptr) result->previous = active;
+  // `result` is still a plain copy of `active` (nothing processed yet, no
+  // previous context set here): a remote context can then be processed
+  // against `active` itself and the result cached by its address.
+  bool result_is_active = result->previous == active->previous;
   const Json locals = local_in.is_array() ? local_in : Json::array({local_in});
 
   for (const Json& item : locals) {
@@ -137,6 +141,7 @@ ContextPtr Engine::ProcessContextUncached(const ContextPtr& active, const Json& 
       fresh->original_base = active->original_base;
       if (!propagate) fresh->previous = result;
       result = std::move(fresh);
+      result_is_active = false;
       continue;
     }
     if (item.is_string()) {
@@ -148,12 +153,35 @@ ContextPtr Engine::ProcessContextUncached(const ContextPtr& active, const Json& 
       if (remote_contexts.size() > kMaxRemoteContexts) Fail("context overflow", iri);
       remote_contexts.push_back(iri);
       std::shared_ptr<const Json> loaded = LoadRemoteContext(iri, "loading remote context failed");
-      ContextPtr processed = ProcessContextUncached(result, (*loaded)["@context"],
-                                                    (*loaded)["url"].get<std::string>(),
-                                                    remote_contexts, false, true, validate_scoped);
+      ContextPtr processed;
+      // A TD's context is often [TD context IRI, {its own terms}]: the
+      // whole array is cached by its text, but each distinct inline part
+      // processed the (large) remote context again. Processed once per
+      // (active context, IRI, remote contexts so far, flag) instead; the
+      // loader hands out the same immutable document for an IRI.
+      std::tuple<const Context*, std::string, std::string, bool> key;
+      if (result_is_active) {
+        std::string chain;
+        for (const std::string& r : remote_contexts) chain += r + '\n';
+        key = std::make_tuple(active.get(), iri, std::move(chain), validate_scoped);
+        if (auto it = caches_.remote.find(key); it != caches_.remote.end()) processed = it->second;
+      }
+      if (!processed) {
+        processed = ProcessContextUncached(result_is_active ? active : result, (*loaded)["@context"],
+                                           (*loaded)["url"].get<std::string>(), remote_contexts,
+                                           false, true, validate_scoped);
+        if (result_is_active) {
+          caches_.ClearIfFull();
+          caches_.keep_alive.push_back(active);
+          caches_.keep_alive.push_back(processed);
+          caches_.remote.emplace(std::move(key), processed);
+        }
+      }
       result = std::make_shared<Context>(*processed);
+      result_is_active = false;
       continue;
     }
+    result_is_active = false;
     if (!item.is_object()) Fail("invalid local context", item.dump());
 
     Json context = item;

@@ -97,6 +97,20 @@ Json Engine::ExpandValue(const Context& active, const std::string& active_proper
   return result;
 }
 
+void Engine::ExpandArrayItem(const ContextPtr& active, const std::string* active_property,
+                             bool list_container, const Json& item, const std::string& base_url,
+                             bool from_map, Json& result) {
+  Json expanded = Expand(active, active_property, item, base_url, from_map);
+  if (list_container && expanded.is_array()) {
+    expanded = ObjectWith("@list", std::move(expanded));
+  }
+  if (expanded.is_array()) {
+    for (Json& x : expanded) result.push_back(std::move(x));
+  } else if (!expanded.is_null()) {
+    result.push_back(std::move(expanded));
+  }
+}
+
 Json Engine::Expand(const ContextPtr& active_in, const std::string* active_property,
                     const Json& element, const std::string& base_url, bool from_map) {
   if (element.is_null()) return nullptr;
@@ -118,13 +132,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
     Json result = Json::array();
     const bool list_container = property_def != nullptr && property_def->HasContainer("@list");
     for (const Json& item : element) {
-      Json expanded = Expand(active, active_property, item, base_url, from_map);
-      if (list_container && expanded.is_array()) expanded = ObjectWith("@list", std::move(expanded));
-      if (expanded.is_array()) {
-        for (Json& x : expanded) result.push_back(std::move(x));
-      } else if (!expanded.is_null()) {
-        result.push_back(std::move(expanded));
-      }
+      ExpandArrayItem(active, active_property, list_container, item, base_url, from_map, result);
     }
     return result;
   }
@@ -398,8 +406,20 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         }
         const auto& expanded_index = ExpandKey(active, index);
         const bool is_none = expanded_index && *expanded_index == "@none";
-        Json index_value = Expand(map_context, &key, AsArray(index_entry.value()), base_url, true);
-        for (Json& item : AsArray(std::move(index_value))) {
+        // Expand(map_context, &key, AsArray(value)) without copying a
+        // non-array value (an affordance's whole subtree) into an array.
+        Json index_value = Json::array();
+        const TermDefinition* map_def = map_context->Find(key);
+        const bool list_container = map_def != nullptr && map_def->HasContainer("@list");
+        if (index_entry.value().is_array()) {
+          for (const Json& x : index_entry.value()) {
+            ExpandArrayItem(map_context, &key, list_container, x, base_url, true, index_value);
+          }
+        } else {
+          ExpandArrayItem(map_context, &key, list_container, index_entry.value(), base_url, true,
+                          index_value);
+        }
+        for (Json& item : index_value) {
           if (def->HasContainer("@graph") && !IsGraphObject(item)) {
             item = Json{{"@graph", AsArray(item)}};
           }

@@ -151,12 +151,17 @@ class Engine {
     // (active context, scoped context of a term definition, base, flags);
     // the definition's JSON is kept alive so its address stays unique.
     std::map<std::tuple<const Context*, const Json*, std::string, int>, ContextPtr> scoped;
+    // (active context, remote context IRI, the remote contexts being
+    // processed ("\n"-joined), validate_scoped): the remote context
+    // processed against exactly that active context.
+    std::map<std::tuple<const Context*, std::string, std::string, bool>, ContextPtr> remote;
     std::vector<ContextPtr> keep_alive;  // the keys hold these addresses
     std::vector<std::shared_ptr<const Json>> keep_alive_json;
     void ClearIfFull() {
-      if (processed.size() + scoped.size() < kMaxEntries) return;
+      if (processed.size() + scoped.size() + remote.size() < kMaxEntries) return;
       processed.clear();
       scoped.clear();
+      remote.clear();
       keep_alive.clear();
       keep_alive_json.clear();
     }
@@ -202,8 +207,15 @@ class Engine {
   Json Expand(const ContextPtr& active, const std::string* active_property,
               const Json& element, const std::string& base_url, bool from_map = false);
 
-  // Node map generation + deserialize to RDF.
-  std::vector<Quad> ToRdf(const Json& expanded);
+  // Node map generation + deserialize to RDF, into `quads` (every graph)
+  // or `triples` (the default graph only; `named_graph` is set to the first
+  // named graph that has statements, which are not written).
+  struct RdfOutput {
+    std::vector<Quad>* quads = nullptr;
+    std::vector<rdf::Triple>* triples = nullptr;
+    std::optional<rdf::Term> named_graph;
+  };
+  void ToRdf(const Json& expanded, RdfOutput& out);
 
  private:
   ContextPtr ProcessContextUncached(const ContextPtr& active, const Json& local,
@@ -215,6 +227,13 @@ class Engine {
                             bool is_protected, bool override_protected,
                             const std::vector<std::string>& remote, bool validate_scoped);
   std::shared_ptr<const Json> LoadRemoteContext(const std::string& iri, const char* error_code);
+  // One item of an array being expanded (step 5.2 of the algorithm),
+  // appended to `result` (an array): lists of a @list term wrapped, arrays
+  // flattened, null dropped. `list_container`: the active property's
+  // definition in `active` has a @list container.
+  void ExpandArrayItem(const ContextPtr& active, const std::string* active_property,
+                       bool list_container, const Json& item, const std::string& base_url,
+                       bool from_map, Json& result);
   Json ExpandValue(const Context& active, const std::string& active_property, const Json& value);
   void ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
                     const std::string* active_property, const Json& element,
@@ -225,9 +244,12 @@ class Engine {
   std::string IssueBlank(const std::string& old_id);
   // `active_subject` is a node identifier; `reverse_subject` says it is the
   // referencing node of an @reverse entry (the algorithm's map form).
+  // `subject_values`, when not null, is the active subject's entry for the
+  // active property in the active graph (saves looking it up per value).
   void GenerateNodeMap(const Json& element, NodeMap& node_map, const std::string& active_graph,
                        const std::string* active_subject, bool reverse_subject,
-                       const std::string* active_property, std::vector<NodeMapValue>* list);
+                       const std::string* active_property, std::vector<NodeMapValue>* list,
+                       std::vector<NodeMapValue>* subject_values);
   std::optional<rdf::Term> ObjectToRdf(const NodeMapValue& item, std::vector<rdf::Triple>& triples);
   std::optional<rdf::Term> ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples);
   rdf::Term ListToRdf(const std::vector<NodeMapValue>& list, std::vector<rdf::Triple>& triples);

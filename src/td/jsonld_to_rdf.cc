@@ -152,11 +152,12 @@ std::string Engine::IssueBlank(const std::string& old_id) {
 
 void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::string& active_graph,
                              const std::string* active_subject, bool reverse_subject,
-                             const std::string* active_property, std::vector<NodeMapValue>* list) {
+                             const std::string* active_property, std::vector<NodeMapValue>* list,
+                             std::vector<NodeMapValue>* subject_values) {
   if (element.is_array()) {
     for (const Json& item : element) {
       GenerateNodeMap(item, node_map, active_graph, active_subject, reverse_subject,
-                      active_property, list);
+                      active_property, list, subject_values);
     }
     return;
   }
@@ -170,12 +171,40 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     }
     values.push_back(std::move(value));
   };
+  // The active subject's values for the active property: passed down by the
+  // caller that holds them (two map lookups by IRI per value otherwise).
+  auto active_values = [&]() -> std::vector<NodeMapValue>& {
+    if (subject_values != nullptr) return *subject_values;
+    return graph[*active_subject].properties[*active_property];
+  };
 
+  // The keyword entries, found in one pass over the keys (a find per
+  // keyword compared long IRIs with each keyword, for every element).
+  const Json* type_entry = nullptr;
+  const Json* value_entry = nullptr;
+  const Json* list_entry = nullptr;
+  const Json* id_entry = nullptr;
+  const Json* index_entry = nullptr;
+  const Json* reverse_entry = nullptr;
+  const Json* graph_entry = nullptr;
+  const Json* included_entry = nullptr;
+  for (auto entry = element.begin(); entry != element.end(); ++entry) {
+    const std::string& key = entry.key();
+    if (key.empty() || key[0] != '@') continue;
+    const Json* v = &entry.value();
+    if (key == "@type") type_entry = v;
+    else if (key == "@value") value_entry = v;
+    else if (key == "@list") list_entry = v;
+    else if (key == "@id") id_entry = v;
+    else if (key == "@index") index_entry = v;
+    else if (key == "@reverse") reverse_entry = v;
+    else if (key == "@graph") graph_entry = v;
+    else if (key == "@included") included_entry = v;
+  }
   // @type values with blank node identifiers get new labels.
-  const auto type_entry = element.find("@type");
   std::vector<std::string> types;
   bool relabeled = false;
-  if (type_entry != element.end()) {
+  if (type_entry != nullptr) {
     auto add_type = [&](const Json& t) {
       if (!t.is_string()) return;
       const std::string& type = t.get_ref<const std::string&>();
@@ -192,7 +221,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
       add_type(*type_entry);
     }
   }
-  if (element.contains("@value")) {
+  if (value_entry != nullptr) {
     if (active_subject == nullptr || active_property == nullptr) return;  // expansion drops these
     NodeMapValue value;
     value.value = &element;
@@ -203,30 +232,30 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
       node_map.owned.push_back(std::move(copy));
     }
     if (list == nullptr) {
-      add_unique(graph[*active_subject].properties[*active_property], std::move(value));
+      add_unique(active_values(), std::move(value));
     } else {
       list->push_back(std::move(value));
     }
     return;
   }
-  if (const auto list_entry = element.find("@list"); list_entry != element.end()) {
+  if (list_entry != nullptr) {
     if (active_subject == nullptr || active_property == nullptr) return;  // expansion drops these
     NodeMapValue result;
     result.kind = NodeMapValue::Kind::kList;
     GenerateNodeMap(*list_entry, node_map, active_graph, active_subject, reverse_subject,
-                    active_property, &result.list);
+                    active_property, &result.list, subject_values);
     if (list == nullptr) {
-      graph[*active_subject].properties[*active_property].push_back(std::move(result));
+      active_values().push_back(std::move(result));
     } else {
       list->push_back(std::move(result));
     }
     return;
   }
   std::string id;
-  if (const auto id_entry = element.find("@id"); id_entry != element.end() && id_entry->is_string()) {
+  if (id_entry != nullptr && id_entry->is_string()) {
     id = id_entry->get<std::string>();
     if (IsBlankNodeId(id)) id = IssueBlank(id);
-  } else if (id_entry != element.end()) {
+  } else if (id_entry != nullptr) {
     id = "@null";  // an @id that expanded to null: never well-formed, so dropped
   } else {
     id = IssueBlank("");
@@ -243,12 +272,12 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     reference.kind = NodeMapValue::Kind::kReference;
     reference.id = id;
     if (list == nullptr) {
-      add_unique(graph[*active_subject].properties[*active_property], std::move(reference));
+      add_unique(active_values(), std::move(reference));
     } else {
       list->push_back(std::move(reference));
     }
   }
-  if (type_entry != element.end()) {
+  if (type_entry != nullptr) {
     std::vector<std::string>& node_types = node.types;
     for (std::string& t : types) {
       if (std::find(node_types.begin(), node_types.end(), t) == node_types.end()) {
@@ -256,33 +285,36 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
       }
     }
   }
-  if (const auto index_entry = element.find("@index"); index_entry != element.end()) {
+  if (index_entry != nullptr) {
     if (node.index != nullptr && *node.index != *index_entry) Fail("conflicting indexes");
-    node.index = &*index_entry;
+    node.index = index_entry;
   }
-  if (const auto reverse_entry = element.find("@reverse"); reverse_entry != element.end()) {
+  if (reverse_entry != nullptr) {
     for (auto& [property, values] : reverse_entry->items()) {
       for (const Json& value : values) {
-        GenerateNodeMap(value, node_map, active_graph, &id, true, &property, nullptr);
+        GenerateNodeMap(value, node_map, active_graph, &id, true, &property, nullptr, nullptr);
       }
     }
   }
-  if (const auto graph_entry = element.find("@graph"); graph_entry != element.end()) {
-    GenerateNodeMap(*graph_entry, node_map, id, nullptr, false, nullptr, nullptr);
+  if (graph_entry != nullptr) {
+    GenerateNodeMap(*graph_entry, node_map, id, nullptr, false, nullptr, nullptr, nullptr);
   }
-  if (const auto included_entry = element.find("@included"); included_entry != element.end()) {
-    GenerateNodeMap(*included_entry, node_map, active_graph, nullptr, false, nullptr, nullptr);
+  if (included_entry != nullptr) {
+    GenerateNodeMap(*included_entry, node_map, active_graph, nullptr, false, nullptr, nullptr,
+                    nullptr);
   }
   for (auto entry = element.begin(); entry != element.end(); ++entry) {
     const std::string& key = entry.key();
-    if (key == "@id" || key == "@type" || key == "@index" || key == "@reverse" ||
-        key == "@graph" || key == "@included") {
+    if (!key.empty() && key[0] == '@' &&
+        (key == "@id" || key == "@type" || key == "@index" || key == "@reverse" ||
+         key == "@graph" || key == "@included")) {
       continue;
     }
     const auto slot = IsBlankNodeId(key) ? node.properties.try_emplace(IssueBlank(key)).first
                                          : node.properties.try_emplace(key).first;
     const std::string& property = slot->first;
-    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr);
+    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr,
+                    &slot->second);
   }
 }
 
@@ -318,11 +350,23 @@ std::optional<rdf::Term> Engine::ObjectToRdf(const NodeMapValue& item,
 
 // A value object (the node map holds only value objects as Json).
 std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples) {
-  if (!item.contains("@value")) return std::nullopt;
-  const Json& value = item["@value"];
-  std::string datatype = item.contains("@type") ? item["@type"].get<std::string>() : "";
+  // The entries, found in one pass over the keys.
+  const Json* value_entry = nullptr;
+  const Json* type_entry = nullptr;
+  const Json* language_entry = nullptr;
+  const Json* direction_entry = nullptr;
+  for (auto entry = item.begin(); entry != item.end(); ++entry) {
+    const std::string& key = entry.key();
+    if (key == "@value") value_entry = &entry.value();
+    else if (key == "@type") type_entry = &entry.value();
+    else if (key == "@language") language_entry = &entry.value();
+    else if (key == "@direction") direction_entry = &entry.value();
+  }
+  if (value_entry == nullptr) return std::nullopt;
+  const Json& value = *value_entry;
+  std::string datatype = type_entry != nullptr ? type_entry->get<std::string>() : "";
   if (!datatype.empty() && datatype != "@json" && !IsWellFormedIri(datatype)) return std::nullopt;
-  if (item.contains("@language") && !IsWellFormedLanguage(item["@language"].get<std::string>())) {
+  if (language_entry != nullptr && !IsWellFormedLanguage(language_entry->get<std::string>())) {
     return std::nullopt;
   }
   std::string lexical;
@@ -357,10 +401,9 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
   } else {
     return std::nullopt;
   }
-  if (item.contains("@direction") && !options_.rdf_direction.empty()) {
-    const std::string language =
-        item.contains("@language") ? item["@language"].get<std::string>() : "";
-    const std::string direction = item["@direction"].get<std::string>();
+  if (direction_entry != nullptr && !options_.rdf_direction.empty()) {
+    const std::string language = language_entry != nullptr ? language_entry->get<std::string>() : "";
+    const std::string direction = direction_entry->get<std::string>();
     if (options_.rdf_direction == "i18n-datatype") {
       std::string lower = language;
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -376,18 +419,17 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
       return node;
     }
   }
-  if (item.contains("@language")) {
-    return rdf::Term::Literal(std::move(lexical), "", item["@language"].get<std::string>());
+  if (language_entry != nullptr) {
+    return rdf::Term::Literal(std::move(lexical), "", language_entry->get<std::string>());
   }
   if (datatype == kXsdString) datatype.clear();
   return rdf::Term::Literal(std::move(lexical), std::move(datatype));
 }
 
-std::vector<Quad> Engine::ToRdf(const Json& expanded) {
+void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
   NodeMap node_map;
   node_map.graphs["@default"];
-  GenerateNodeMap(expanded, node_map, "@default", nullptr, false, nullptr, nullptr);
-  std::vector<Quad> quads;
+  GenerateNodeMap(expanded, node_map, "@default", nullptr, false, nullptr, nullptr, nullptr);
   size_t statements = 0;  // a lower bound (lists add more): one allocation, not ~8 per document
   for (const auto& [graph_name, graph] : node_map.graphs) {
     for (const auto& [subject, node] : graph) {
@@ -395,7 +437,38 @@ std::vector<Quad> Engine::ToRdf(const Json& expanded) {
       for (const auto& [property, values] : node.properties) statements += values.size();
     }
   }
-  quads.reserve(statements);
+  if (out.quads != nullptr) out.quads->reserve(statements);
+  if (out.triples != nullptr) out.triples->reserve(statements);
+  // Each statement is built once in its place in the output (no temporary
+  // Quad moved in, no Quad -> Triple move for a caller that wants triples).
+  // Default graph only: the first named graph with a statement is reported
+  // instead of written.
+  auto skip = [&out](const rdf::Term& graph_term) {
+    if (out.quads != nullptr || graph_term.value.empty()) return false;
+    if (!out.named_graph) out.named_graph = graph_term;
+    return true;
+  };
+  auto emit = [&out, &skip](const rdf::Term& graph_term, const rdf::Term& s, const rdf::Term& p,
+                            rdf::Term&& o) {
+    if (skip(graph_term)) return;
+    if (out.quads != nullptr) {
+      Quad& q = out.quads->emplace_back();
+      q.triple.subject = s;
+      q.triple.predicate = p;
+      q.triple.object = std::move(o);
+      q.graph = graph_term;
+    } else {
+      out.triples->push_back(rdf::Triple{s, p, std::move(o)});
+    }
+  };
+  auto emit_triple = [&out, &skip](const rdf::Term& graph_term, rdf::Triple&& t) {
+    if (skip(graph_term)) return;
+    if (out.quads != nullptr) {
+      out.quads->push_back(Quad{std::move(t), graph_term});
+    } else {
+      out.triples->push_back(std::move(t));
+    }
+  };
   const rdf::Term type_predicate = rdf::Term::Iri(kRdfType);
   for (const auto& [graph_name, graph] : node_map.graphs) {
     rdf::Term graph_term;
@@ -407,9 +480,7 @@ std::vector<Quad> Engine::ToRdf(const Json& expanded) {
       if (!IsWellFormedNode(subject)) continue;
       const rdf::Term s = SubjectTerm(subject);
       for (const std::string& type : node.types) {
-        if (IsWellFormedNode(type)) {
-          quads.push_back({{s, type_predicate, SubjectTerm(type)}, graph_term});
-        }
+        if (IsWellFormedNode(type)) emit(graph_term, s, type_predicate, SubjectTerm(type));
       }
       for (const auto& [property, values] : node.properties) {
         if (IsKeyword(property)) continue;
@@ -419,13 +490,12 @@ std::vector<Quad> Engine::ToRdf(const Json& expanded) {
         for (const NodeMapValue& item : values) {
           std::vector<rdf::Triple> list_triples;
           std::optional<rdf::Term> object = ObjectToRdf(item, list_triples);
-          if (object) quads.push_back({{s, p, std::move(*object)}, graph_term});
-          for (auto& t : list_triples) quads.push_back({std::move(t), graph_term});
+          if (object) emit(graph_term, s, p, std::move(*object));
+          for (auto& t : list_triples) emit_triple(graph_term, std::move(t));
         }
       }
     }
   }
-  return quads;
 }
 
 }  // namespace internal
@@ -496,11 +566,18 @@ Result<Json> JsonLdProcessor::Expand(const Json& input, const JsonLdOptions& opt
       active = engine.ProcessContext(active, ec, options.base);
     }
     Json expanded = engine.Expand(active, nullptr, input, options.base);
+    // Moved, not copied: Json::array({expanded}) copied the whole expanded
+    // document (3 % of a TD import).
     if (expanded.is_object() && expanded.size() == 1 && expanded.contains("@graph")) {
-      expanded = expanded["@graph"];
+      Json graph = std::move(expanded["@graph"]);
+      expanded = std::move(graph);
     }
     if (expanded.is_null()) expanded = Json::array();
-    if (!expanded.is_array()) expanded = Json::array({expanded});
+    if (!expanded.is_array()) {
+      Json array = Json::array();
+      array.push_back(std::move(expanded));
+      expanded = std::move(array);
+    }
     return expanded;
   } catch (const internal::JsonLdError& e) {
     return ToStatus(e);
@@ -513,7 +590,30 @@ Result<std::vector<Quad>> JsonLdProcessor::ToRdf(const Json& input, const JsonLd
   TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
   try {
     internal::Engine engine(options, caches_->engine);
-    return engine.ToRdf(expanded);
+    std::vector<Quad> quads;
+    internal::Engine::RdfOutput out;
+    out.quads = &quads;
+    engine.ToRdf(expanded, out);
+    return quads;
+  } catch (const internal::JsonLdError& e) {
+    return ToStatus(e);
+  } catch (const nlohmann::json::exception& e) {
+    return Status(StatusCode::kInvalidData, std::string("invalid JSON-LD: ") + e.what());
+  }
+}
+
+Result<std::vector<rdf::Triple>> JsonLdProcessor::ToRdfDefaultGraph(const Json& input,
+                                                                    const JsonLdOptions& options,
+                                                                    rdf::Term* named_graph) {
+  TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
+  try {
+    internal::Engine engine(options, caches_->engine);
+    std::vector<rdf::Triple> triples;
+    internal::Engine::RdfOutput out;
+    out.triples = &triples;
+    engine.ToRdf(expanded, out);
+    if (named_graph != nullptr) *named_graph = out.named_graph.value_or(rdf::Term{});
+    return triples;
   } catch (const internal::JsonLdError& e) {
     return ToStatus(e);
   } catch (const nlohmann::json::exception& e) {

@@ -88,28 +88,43 @@ TdReadResult TdReader::ReadUnchecked(std::string_view text, const std::string& s
   JsonLdOptions options;
   options.loader = &state_->loader;
   options.jsonld_js_index_compat = state_->options.jsonld_js_index_compat;
-  Result<std::vector<Quad>> quads = state_->processor.ToRdf(doc, options);
-  if (!quads.ok()) {
-    result.problems.push_back(Status(quads.status().code(), "JSON-LD: " + quads.status().message(),
-                                     SourceLocation(source, 0, 0, "/@context")));
-    return result;
-  }
   rdf::GraphDocument& gd = result.document;
-  gd.triples.reserve(quads->size());
-  for (const Quad& q : *quads) {
-    if (!q.in_default_graph()) {
-      result.problems.push_back(Unsupported(
-          "the document produces a named graph (" + q.graph.ToNTriples() +
-              "); a TD is stored as one graph",
-          SourceLocation(source)));
+  auto named_graph_problem = [&](const rdf::Term& graph) {
+    return Unsupported("the document produces a named graph (" + graph.ToNTriples() +
+                           "); a TD is stored as one graph",
+                       SourceLocation(source));
+  };
+  auto jsonld_problem = [&](const Status& status) {
+    return Status(status.code(), "JSON-LD: " + status.message(), SourceLocation(source, 0, 0, "/@context"));
+  };
+  if (state_->options.keep_quads) {
+    Result<std::vector<Quad>> quads = state_->processor.ToRdf(doc, options);
+    if (!quads.ok()) {
+      result.problems.push_back(jsonld_problem(quads.status()));
       return result;
     }
-  }
-  if (state_->options.keep_quads) {
+    for (const Quad& q : *quads) {
+      if (!q.in_default_graph()) {
+        result.problems.push_back(named_graph_problem(q.graph));
+        return result;
+      }
+    }
+    gd.triples.reserve(quads->size());
     for (const Quad& q : *quads) gd.triples.push_back(q.triple);
     result.quads = std::move(quads).value();
   } else {
-    for (Quad& q : *quads) gd.triples.push_back(std::move(q.triple));
+    // The statements are built once, in document.triples (no Quad between).
+    rdf::Term named_graph;
+    Result<std::vector<rdf::Triple>> triples = state_->processor.ToRdfDefaultGraph(doc, options, &named_graph);
+    if (!triples.ok()) {
+      result.problems.push_back(jsonld_problem(triples.status()));
+      return result;
+    }
+    if (!named_graph.value.empty()) {
+      result.problems.push_back(named_graph_problem(named_graph));
+      return result;
+    }
+    gd.triples = std::move(triples).value();
   }
   if (doc.contains("id") && doc["id"].is_string() && IsWellFormedIri(doc["id"].get<std::string>())) {
     gd.iri = doc["id"].get<std::string>();

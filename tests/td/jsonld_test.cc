@@ -26,6 +26,50 @@ TEST(Iri, ResolvesRfc3986Examples) {
   EXPECT_EQ(ResolveIri(base, "g/./h/../i"), "http://a/b/c/g/i");
 }
 
+// ToRdfDefaultGraph gives ToRdf's default-graph statements, in ToRdf's
+// order, and names the first named graph instead of writing it.
+TEST(JsonLd, ToRdfDefaultGraph_IsToRdfWithoutNamedGraphs) {
+  const Json doc = Json::parse(R"({"@id": "http://ex.org/g", "http://ex.org/q": [1, "a\"b"],
+      "http://ex.org/list": {"@list": [true, {"@id": "_:n"}]},
+      "@graph": [{"@id": "http://ex.org/s", "http://ex.org/p": "in the graph"}]})");
+  JsonLdProcessor processor;
+  Result<std::vector<Quad>> quads = processor.ToRdf(doc, {});
+  ASSERT_TRUE(quads.ok()) << quads.status().ToString();
+  std::vector<rdf::Triple> expected;
+  for (const Quad& q : *quads) {
+    if (q.in_default_graph()) expected.push_back(q.triple);
+  }
+  ASSERT_LT(expected.size(), quads->size());  // the document has a named graph
+  rdf::Term named_graph;
+  Result<std::vector<rdf::Triple>> triples = processor.ToRdfDefaultGraph(doc, {}, &named_graph);
+  ASSERT_TRUE(triples.ok()) << triples.status().ToString();
+  EXPECT_EQ(*triples, expected);
+  EXPECT_EQ(named_graph, rdf::Term::Iri("http://ex.org/g"));
+
+  const Json plain = Json::parse(R"({"@id": "http://ex.org/s", "http://ex.org/p": {"@value": "x", "@language": "en"}})");
+  triples = processor.ToRdfDefaultGraph(plain, {}, &named_graph);
+  ASSERT_TRUE(triples.ok());
+  ASSERT_EQ(triples->size(), 1u);
+  EXPECT_EQ((*triples)[0].ToNTriples(), "<http://ex.org/s> <http://ex.org/p> \"x\"@en .");
+  EXPECT_TRUE(named_graph.value.empty());
+}
+
+// The appending N-Triples writer is the one ToNTriples uses: escapes in
+// IRIs and literals, language tags and datatypes (xsd:string left out).
+TEST(JsonLd, NTriplesTextEscapesAsBefore) {
+  const rdf::Triple t{rdf::Term::Iri("http://ex.org/a b<c>"), rdf::Term::Iri("http://ex.org/p"),
+                      rdf::Term::Literal("q\"\\\n\r\t\b\f\x01\x7f\u00e9", "http://ex.org/dt")};
+  EXPECT_EQ(t.ToNTriples(),
+            "<http://ex.org/a\\u0020b\\u003Cc\\u003E> <http://ex.org/p> "
+            "\"q\\\"\\\\\\n\\r\\t\\b\\f\\u0001\\u007F\u00e9\"^^<http://ex.org/dt> .");
+  std::string appended = "x";
+  t.AppendNTriplesTerms(appended);
+  EXPECT_EQ(appended, "x" + t.ToNTriples().substr(0, t.ToNTriples().size() - 2));
+  EXPECT_EQ(rdf::Term::Literal("s", "http://www.w3.org/2001/XMLSchema#string").ToNTriples(), "\"s\"");
+  EXPECT_EQ(rdf::EscapeIri("a{b}"), "a\\u007Bb\\u007D");
+  EXPECT_EQ(rdf::EscapeLiteral("plain"), "plain");
+}
+
 TEST(JsonLd, NativeTypesBecomeTypedLiterals) {
   const Json doc = Json::parse(R"({"@id": "urn:x", "urn:p": [1, 1.5, true, 1.0e25]})");
   const std::string out = NQuads(doc);

@@ -5,6 +5,7 @@
 #define TINYKG_RDF_TRIPLE_H_
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct Term {
 
   // N-Triples form: <iri>, _:label, "lex"^^<dt>, "lex"@lang.
   std::string ToNTriples() const;
+  // Appends the same text to `out` (no temporary strings: the form for
+  // writers of many statements).
+  void AppendNTriples(std::string& out) const;
 
   friend bool operator==(const Term&, const Term&) = default;
 };
@@ -46,6 +50,9 @@ struct Triple {
 
   // One N-Triples line, without the trailing newline.
   std::string ToNTriples() const;
+  // Appends "S P O" (the line without " ." and newline) to `out`; an
+  // N-Quads writer adds the graph after it.
+  void AppendNTriplesTerms(std::string& out) const;
 
   friend bool operator==(const Triple&, const Triple&) = default;
 };
@@ -75,6 +82,10 @@ std::string EscapeLiteral(const std::string& text);
 // Escapes an IRI for use inside <...> (UCHAR-escapes characters not allowed
 // there: controls, space, <>"{}|^`\).
 std::string EscapeIri(const std::string& iri);
+
+// The same, appended to `out`.
+void AppendEscapedLiteral(std::string_view text, std::string& out);
+void AppendEscapedIri(std::string_view iri, std::string& out);
 
 }  // namespace tinykg::rdf
 

@@ -129,6 +129,15 @@ class JsonLdProcessor {
   // JSON-LD to RDF). Blank nodes are labelled b0, b1, ... in document order.
   Result<std::vector<Quad>> ToRdf(const Json& input, const JsonLdOptions& options);
 
+  // ToRdf for a caller that stores one graph: the default graph's
+  // statements, in the order ToRdf gives them, built once in place (no Quad
+  // in between). When the document also produces a named graph, its
+  // statements are left out and `*named_graph` (if not null) is set to that
+  // graph's name (the first one); otherwise to an empty Term. Same errors
+  // as ToRdf.
+  Result<std::vector<rdf::Triple>> ToRdfDefaultGraph(const Json& input, const JsonLdOptions& options,
+                                                     rdf::Term* named_graph);
+
  private:
   struct Caches;
   std::unique_ptr<Caches> caches_;

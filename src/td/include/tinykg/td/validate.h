@@ -55,6 +55,12 @@ class TdValidator {
   bool Validate(const Json& document, TdKind kind, const std::string& file,
                 std::vector<Status>& problems) const;
 
+  // On (the default), the TD 1.1 / TM 1.1 schemas are first checked by a
+  // checker compiled from them, and valijson walks only a document that
+  // checker does not find plainly valid; the problems reported are the same
+  // either way. Off: valijson alone (for differential tests).
+  void set_compiled_schema_check(bool on);
+
  private:
   struct Schemas;
   TdValidator();
