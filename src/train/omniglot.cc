@@ -260,7 +260,9 @@ std::vector<float> OmniglotFamily::Initialize(engine::Pcg32& rng) {
 std::vector<float> OmniglotFamily::VisitSamples(int device, VisitKind, engine::Pcg32& server_rng) const {
   const std::vector<OmniglotClass> classes =
       SampleClasses(state_->devices.at(static_cast<std::size_t>(device)), options_.ways, server_rng);
-  engine::Pcg32 rng(server_rng.NextU32());
+  const std::uint32_t seed = server_rng.NextU32();
+  engine::Pcg32 rng(seed);
+  engine::Pcg32 shift_rng(seed ^ 0x5417f7ULL);  // its own stream: the same drawings with or without shifts
   const auto n = static_cast<std::size_t>(data_.size * data_.size);
   const std::size_t count = static_cast<std::size_t>(options_.inner_steps) * static_cast<std::size_t>(options_.inner_batch);
   std::vector<float> out(count * (n + 1));
@@ -272,8 +274,8 @@ std::vector<float> OmniglotFamily::VisitSamples(int device, VisitKind, engine::P
     Rotate(img, data_.size, c.turns, &out[i * (n + 1)]);
     if (options_.shift > 0) {
       const auto span = static_cast<std::uint32_t>(2 * options_.shift + 1);
-      const int dx = static_cast<int>(rng.Below(span)) - options_.shift;
-      const int dy = static_cast<int>(rng.Below(span)) - options_.shift;
+      const int dx = static_cast<int>(shift_rng.Below(span)) - options_.shift;
+      const int dy = static_cast<int>(shift_rng.Below(span)) - options_.shift;
       Shift(&out[i * (n + 1)], data_.size, dx, dy);
     }
     out[i * (n + 1) + n] = static_cast<float>(label);

@@ -63,6 +63,66 @@ TEST(Omniglot, FewShotAdaptationBeatsChance) {
   EXPECT_EQ(r->run.device_steps, 60 * 5);
 }
 
+// With the head reset to zero every class scores the same before
+// adaptation (arg-max picks class 0: exactly 1 / ways of the balanced
+// queries), and the meta-test reports its curve up to eval_steps.
+TEST(Omniglot, ZeroHeadStartsEveryTaskAtChance) {
+  OmniglotOptions o;
+  o.zero_head = true;
+  o.channels = 4;
+  o.eval_tasks = 6;
+  o.eval_steps = 12;
+  auto family = OmniglotFamily::Create(Data(), o);
+  ASSERT_TRUE(family.ok()) << family.status().ToString();
+  engine::Pcg32 rng(3);
+  const std::vector<float> init = (*family)->Initialize(rng);
+  const MetaTest t = (*family)->Evaluate(init);
+  EXPECT_DOUBLE_EQ(t.before, 1.0 / o.ways);
+  EXPECT_EQ(t.steps, (std::vector<int>{5, 10, 12}));
+  ASSERT_EQ(t.after.size(), 3u);
+  // A visit's adapted head is trained from zero, whatever the init's head.
+  std::vector<float> other = init;
+  const std::size_t head = (*family)->head_parameter_count();
+  for (std::size_t i = other.size() - head; i < other.size(); ++i) other[i] = 5.0f;
+  engine::Pcg32 a(7), b(7);
+  const std::vector<float> samples = (*family)->VisitSamples(0, VisitKind::kTask, a);
+  auto from_init = (*family)->Adapt(init, samples, nullptr);
+  auto from_other = (*family)->Adapt(other, (*family)->VisitSamples(0, VisitKind::kTask, b), nullptr);
+  ASSERT_TRUE(from_init.ok() && from_other.ok());
+  EXPECT_EQ(*from_init, *from_other);
+}
+
+// Shifted training drawings keep their ink (up to what leaves the frame)
+// and move: the same draws without the shift give other pixels.
+TEST(Omniglot, ShiftAugmentationMovesTrainingDrawings) {
+  OmniglotOptions plain, shifted;
+  plain.channels = shifted.channels = 4;
+  shifted.shift = 3;
+  auto p = OmniglotFamily::Create(Data(), plain);
+  auto s = OmniglotFamily::Create(Data(), shifted);
+  ASSERT_TRUE(p.ok() && s.ok());
+  engine::Pcg32 a(11), b(11);
+  const std::vector<float> x = (*p)->VisitSamples(1, VisitKind::kTask, a);
+  const std::vector<float> y = (*s)->VisitSamples(1, VisitKind::kTask, b);
+  ASSERT_EQ(x.size(), y.size());
+  const std::size_t n = 28 * 28;
+  int moved = 0;
+  for (std::size_t r = 0; r + n + 1 <= x.size(); r += n + 1) {
+    EXPECT_EQ(x[r + n], y[r + n]);  // same class labels
+    double ink_x = 0, ink_y = 0;
+    bool same = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      ink_x += x[r + i];
+      ink_y += y[r + i];
+      same = same && x[r + i] == y[r + i];
+    }
+    EXPECT_LE(ink_y, ink_x + 1e-3);
+    EXPECT_GT(ink_y, 0.7 * ink_x);
+    moved += same ? 0 : 1;
+  }
+  EXPECT_GT(moved, 0);
+}
+
 // Lake et al.'s 20-way within-alphabet runs: 20 runs, each 20 classes with
 // one training drawing and one test drawing per class.
 TEST(Omniglot, ReadsTheTwentyWayOneShotRuns) {
