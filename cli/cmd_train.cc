@@ -417,11 +417,11 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "layout, or 'default' for the shared one; needs --ways 20)");
   cmd->add_flag("--no-normalize", args->no_normalize, "Omniglot: no layer normalisation after the convolutions");
   cmd->add_option("--eval-steps", args->eval_steps, "Omniglot: adaptation steps on the support set (default 20)");
-  cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 40)");
+  cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 200)");
   cmd->add_option("--eval-lr", args->eval_lr, "Omniglot: learning rate on the support set (default: --lr's)");
   cmd->add_option("--head-init", args->head_init,
-                  "Omniglot: output layer at each adaptation: zero (reset) or meta (meta-learned; default meta)");
-  cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 0)");
+                  "Omniglot: output layer at each adaptation: zero (reset) or meta (meta-learned); default zero");
+  cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 2)");
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "
                   "in the graph (the file kept by import model)");
