@@ -85,8 +85,9 @@ struct OmniglotOptions {
   float eval_learning_rate = 0.0f;
   // The output layer starts from zero at every adaptation (each visit, each
   // meta-test task): the labels are permuted per task, so a meta-learned
-  // head is noise; from zero, the first step sets each class's row to its
-  // support features minus their mean.
+  // head is noise; from zero, the first step moves each class's row along
+  // its support features minus their mean (a prototype classifier; with
+  // Adam along that direction's signs).
   bool zero_head = true;
   // Training drawings moved by a random whole number of pixels in
   // [-shift, shift] along each axis (zero fill), per drawing and visit.
