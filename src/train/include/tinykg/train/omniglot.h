@@ -70,7 +70,7 @@ struct OmniglotOptions {
   // meta-training does not depend on shots): e.g. {5} with shots = 1.
   std::vector<int> more_shots;
   int queries = 5;               // query drawings per class at evaluation
-  // Device visits (6,000: about 3 minutes on one idle host core), meta step,
+  // Device visits (6,000: about 3 minutes on one host core), meta step,
   // round size (5 visits per meta step, the Reptile paper's meta-batch),
   // TinyMetaFed's top-P and head; server.seed also draws the meta-test's
   // tasks.
