@@ -31,6 +31,9 @@ struct TrainArgs {
   double top_p = 100.0;      // tinymetafed, percent
   bool shared_head = false;  // tinymetafed
   int channels = 0, conv_layers = 0, eval_steps = 0, eval_tasks = 0;  // omniglot; 0 = the default
+  float eval_lr = 0;       // omniglot; 0 = the inner learning rate
+  int shift = -1;          // omniglot; -1 = the default
+  std::string head_init;   // omniglot: zero|meta; empty = the default
   bool drift = false;  // CSV, online: the drift experiment on --eval
   bool no_normalize = false;  // omniglot
   std::string one_shot_runs;  // omniglot: Lake's 20-way runs ("default": the shared zip)
@@ -69,6 +72,13 @@ nlohmann::json FederatedJson(const train::FederatedResult& r) {
           {"memory_bytes", MemoryJson(r.memory)},
           {"server_bytes", r.server_bytes},
           {"seconds", r.seconds}};
+}
+
+// A meta-test's metric before adaptation ("0") and after each reported step count.
+nlohmann::json StepsJson(const train::MetaTest& t) {
+  nlohmann::json j = {{"0", t.before}};
+  for (std::size_t i = 0; i < t.steps.size() && i < t.after.size(); ++i) j[std::to_string(t.steps[i])] = t.after[i];
+  return j;
 }
 
 // --data kws or a folder: keywords learned on the device (keyword_learning.h).
@@ -233,6 +243,15 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     o.normalize = !args.no_normalize;
     if (args.eval_steps > 0) o.eval_steps = args.eval_steps;
     if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
+    if (args.eval_lr > 0) o.eval_learning_rate = args.eval_lr;
+    if (args.head_init == "zero") {
+      o.zero_head = true;
+    } else if (args.head_init == "meta") {
+      o.zero_head = false;
+    } else if (!args.head_init.empty()) {
+      return ReportError(InvalidArgument("unknown --head-init '" + args.head_init + "' (zero, meta)"));
+    }
+    if (args.shift >= 0) o.shift = args.shift;
     const std::string zip = args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data;
     if (progress) std::cerr << "tinykg: loading " << zip << "...\n";
     auto data = train::LoadOmniglot(zip);
@@ -252,8 +271,14 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     out["ways"] = r->ways;
     out["shots"] = r->shots;
     nlohmann::json by_shots = {{std::to_string(r->shots), r->accuracy()}};
-    for (const auto& [shots, accuracy] : r->more_shots) by_shots[std::to_string(shots)] = accuracy;
+    // Accuracy after each reported number of adaptation steps, per shots.
+    nlohmann::json by_steps = {{std::to_string(r->shots), StepsJson(r->run.test)}};
+    for (const auto& [shots, test] : r->more_shots) {
+      by_shots[std::to_string(shots)] = test.Final();
+      by_steps[std::to_string(shots)] = StepsJson(test);
+    }
     out["accuracy_by_shots"] = by_shots;
+    out["accuracy_after_steps"] = by_steps;
     out["accuracy"] = r->accuracy();
     out["accuracy_before"] = r->run.test.before;
     out["devices"] = r->devices;
@@ -392,7 +417,11 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "layout, or 'default' for the shared one; needs --ways 20)");
   cmd->add_flag("--no-normalize", args->no_normalize, "Omniglot: no layer normalisation after the convolutions");
   cmd->add_option("--eval-steps", args->eval_steps, "Omniglot: adaptation steps on the support set (default 20)");
-  cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 40)");
+  cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 200)");
+  cmd->add_option("--eval-lr", args->eval_lr, "Omniglot: learning rate on the support set (default: --lr's)");
+  cmd->add_option("--head-init", args->head_init,
+                  "Omniglot: output layer at each adaptation: zero (reset) or meta (meta-learned); default zero");
+  cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 2)");
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "
                   "in the graph (the file kept by import model)");

@@ -165,6 +165,18 @@ void Rotate(std::span<const float> image, int size, int turns, float* out) {
   }
 }
 
+// `image` (size x size, in place) moved by (dx, dy) pixels, zero fill.
+void Shift(float* image, int size, int dx, int dy) {
+  if (dx == 0 && dy == 0) return;
+  std::vector<float> src(image, image + static_cast<std::ptrdiff_t>(size) * size);
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      const int sx = x - dx, sy = y - dy;
+      image[y * size + x] = sx < 0 || sy < 0 || sx >= size || sy >= size ? 0.0f : src[static_cast<std::size_t>(sy * size + sx)];
+    }
+  }
+}
+
 // `ways` distinct entries of `pool` in random order.
 std::vector<OmniglotClass> SampleClasses(const std::vector<OmniglotClass>& pool, int ways, engine::Pcg32& rng) {
   std::vector<OmniglotClass> chosen = pool;
@@ -248,7 +260,9 @@ std::vector<float> OmniglotFamily::Initialize(engine::Pcg32& rng) {
 std::vector<float> OmniglotFamily::VisitSamples(int device, VisitKind, engine::Pcg32& server_rng) const {
   const std::vector<OmniglotClass> classes =
       SampleClasses(state_->devices.at(static_cast<std::size_t>(device)), options_.ways, server_rng);
-  engine::Pcg32 rng(server_rng.NextU32());
+  const std::uint32_t seed = server_rng.NextU32();
+  engine::Pcg32 rng(seed);
+  engine::Pcg32 shift_rng(seed ^ 0x5417f7ULL);  // its own stream: the same drawings with or without shifts
   const auto n = static_cast<std::size_t>(data_.size * data_.size);
   const std::size_t count = static_cast<std::size_t>(options_.inner_steps) * static_cast<std::size_t>(options_.inner_batch);
   std::vector<float> out(count * (n + 1));
@@ -258,6 +272,12 @@ std::vector<float> OmniglotFamily::VisitSamples(int device, VisitKind, engine::P
     const auto& images = data_.characters[c.character].images;
     const auto& img = images[rng.Below(static_cast<std::uint32_t>(images.size()))];
     Rotate(img, data_.size, c.turns, &out[i * (n + 1)]);
+    if (options_.shift > 0) {
+      const auto span = static_cast<std::uint32_t>(2 * options_.shift + 1);
+      const int dx = static_cast<int>(shift_rng.Below(span)) - options_.shift;
+      const int dy = static_cast<int>(shift_rng.Below(span)) - options_.shift;
+      Shift(&out[i * (n + 1)], data_.size, dx, dy);
+    }
     out[i * (n + 1) + n] = static_cast<float>(label);
   }
   return out;
@@ -275,17 +295,39 @@ Result<std::vector<float>> OmniglotFamily::Adapt(std::span<const float> init, st
     ys.push_back(samples[i + n]);
   }
   if (xs.empty()) return InvalidArgument("a visit needs samples");
-  device.Load(init);
+  LoadForTask(init);
   FixedStream stream(std::move(xs), std::move(ys), n, 1);
   return internal::TrainLocally(device, stream, options_.inner_steps, options_.inner_batch,
                                 engine::LossKind::kCrossEntropy, 0.0f, losses);
+}
+
+void OmniglotFamily::LoadForTask(std::span<const float> init) {
+  internal::HostDevice& device = state_->device;
+  device.Load(init);
+  if (options_.zero_head) {
+    const std::span<float> params = device.net.parameters();
+    std::fill(params.end() - static_cast<std::ptrdiff_t>(head_parameter_count()), params.end(), 0.0f);
+  }
+}
+
+std::vector<int> OmniglotFamily::ReportedSteps() const {
+  std::vector<int> steps;
+  for (int s : {5, 10, 20, 50, 100, 200}) {
+    if (s < options_.eval_steps) steps.push_back(s);
+  }
+  steps.push_back(options_.eval_steps);
+  return steps;
 }
 
 MetaTest OmniglotFamily::Evaluate(std::span<const float> init) {
   internal::HostDevice& device = state_->device;
   engine::Pcg32 eval_rng(options_.server.seed ^ 0x0a11ce5ULL);
   const auto n = static_cast<std::size_t>(data_.size * data_.size);
-  std::size_t correct = 0, correct_before = 0, total = 0;
+  const std::vector<int> steps = ReportedSteps();
+  std::vector<std::size_t> correct(steps.size(), 0);
+  std::size_t correct_before = 0, total = 0;
+  const float lr = device.optimizer.config().learning_rate;
+  if (options_.eval_learning_rate > 0.0f) device.optimizer.set_learning_rate(options_.eval_learning_rate);
   for (int t = 0; t < options_.eval_tasks; ++t) {
     const std::vector<OmniglotClass> classes = SampleClasses(state_->test, options_.ways, eval_rng);
     std::vector<float> sx, sy;
@@ -307,20 +349,26 @@ MetaTest OmniglotFamily::Evaluate(std::span<const float> init) {
       }
     }
     FixedStream support(sx, sy, n, 1);
-    device.Load(init);
+    LoadForTask(init);
     for (const auto& [img, label] : queries) correct_before += engine::ArgMax(device.net.Forward(*img)) == label;
-    (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kCrossEntropy,
-                             options_.eval_steps, options_.ways * options_.shots, device.arena);
-    for (const auto& [img, label] : queries) {
-      correct += engine::ArgMax(device.net.Forward(*img)) == label;
-      ++total;
+    int done = 0;
+    for (std::size_t s = 0; s < steps.size(); ++s) {
+      (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kCrossEntropy,
+                               steps[s] - done, options_.ways * options_.shots, device.arena);
+      done = steps[s];
+      for (const auto& [img, label] : queries) correct[s] += engine::ArgMax(device.net.Forward(*img)) == label;
     }
+    total += queries.size();
   }
+  device.optimizer.set_learning_rate(lr);
   MetaTest result;
   result.metric = "accuracy";
-  result.before = total == 0 ? 0.0 : static_cast<double>(correct_before) / static_cast<double>(total);
-  result.steps = {options_.eval_steps};
-  result.after = {total == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(total)};
+  const auto fraction = [total](std::size_t k) {
+    return total == 0 ? 0.0 : static_cast<double>(k) / static_cast<double>(total);
+  };
+  result.before = fraction(correct_before);
+  result.steps = steps;
+  for (std::size_t k : correct) result.after.push_back(fraction(k));
   return result;
 }
 
@@ -329,19 +377,25 @@ Result<double> OmniglotFamily::EvaluateOneShotRuns(std::span<const float> init, 
   if (init.size() != parameter_count()) return InvalidArgument("initialisation size mismatch");
   const auto n = static_cast<std::size_t>(data_.size * data_.size);
   std::size_t correct = 0, total = 0;
+  const float lr = device.optimizer.config().learning_rate;
+  if (options_.eval_learning_rate > 0.0f) device.optimizer.set_learning_rate(options_.eval_learning_rate);
   for (const OneShotRun& run : runs) {
     if (static_cast<int>(run.training.size()) != options_.ways) {
+      device.optimizer.set_learning_rate(lr);
       return InvalidArgument(run.name + " is " + std::to_string(run.training.size()) + "-way; meta-train with --ways " +
                              std::to_string(run.training.size()));
     }
     std::vector<float> sx, sy;
     for (std::size_t c = 0; c < run.training.size(); ++c) {
-      if (run.training[c].size() != n) return InvalidArgument(run.name + ": image size differs from the training data");
+      if (run.training[c].size() != n) {
+        device.optimizer.set_learning_rate(lr);
+        return InvalidArgument(run.name + ": image size differs from the training data");
+      }
       sx.insert(sx.end(), run.training[c].begin(), run.training[c].end());
       sy.push_back(static_cast<float>(c));
     }
     FixedStream support(std::move(sx), std::move(sy), n, 1);
-    device.Load(init);
+    LoadForTask(init);
     (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kCrossEntropy,
                              options_.eval_steps, options_.ways, device.arena);
     for (std::size_t i = 0; i < run.test.size(); ++i) {
@@ -349,6 +403,7 @@ Result<double> OmniglotFamily::EvaluateOneShotRuns(std::span<const float> init, 
       ++total;
     }
   }
+  device.optimizer.set_learning_rate(lr);
   return total == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(total);
 }
 
@@ -369,7 +424,7 @@ Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& 
     other.shots = shots;
     other.more_shots.clear();
     TINYKG_ASSIGN_OR_RETURN(std::unique_ptr<OmniglotFamily> tester, OmniglotFamily::Create(data, other));
-    result.more_shots.emplace_back(shots, tester->Evaluate(result.run.meta).Final());
+    result.more_shots.emplace_back(shots, tester->Evaluate(result.run.meta));
   }
   if (one_shot_runs != nullptr) {
     TINYKG_ASSIGN_OR_RETURN(result.one_shot_runs_accuracy, family->EvaluateOneShotRuns(result.run.meta, *one_shot_runs));

@@ -53,6 +53,20 @@ TEST(TrainCli, Sine_PrintsMseAfterAdaptationSteps) {
   EXPECT_EQ(j["steps"], 100 / 5 * 5 * 8);
 }
 
+TEST(TrainCli, Omniglot_PrintsAccuracyPerShotsAndAdaptationSteps) {
+  const CliRun r = RunCli("train --data omniglot --method reptile --steps 6 --channels 4 --local-steps 2 "
+                          "--eval-tasks 4 --eval-steps 10 --also-shots 5 --seed 2 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["accuracy_before"], 0.2);  // the head starts from zero: every class scores the same
+  for (const char* shots : {"1", "5"}) {
+    const auto& curve = j["accuracy_after_steps"][shots];
+    EXPECT_TRUE(curve.contains("0") && curve.contains("5") && curve.contains("10")) << curve.dump();
+    EXPECT_EQ(curve["10"], j["accuracy_by_shots"][shots]);
+  }
+  EXPECT_EQ(RunCli("train --data omniglot --head-init bogus --steps 1").exit_code, 2);
+}
+
 TEST(TrainCli, UnknownMethod_IsAUsageError) {
   EXPECT_EQ(RunCli("train --data sine --method bogus").exit_code, 2);
 }

@@ -75,12 +75,23 @@ struct OmniglotOptions {
   // TinyMetaFed's top-P and head; server.seed also draws the meta-test's
   // tasks.
   ServerOptions server{.visits = 6000, .round_size = 5};
-  int inner_steps = 5;           // local steps per visit
+  int inner_steps = 5;           // local steps per visit (the CLI's --local-steps default: 8)
   int inner_batch = 10;
   engine::OptimizerKind inner_optimizer = engine::OptimizerKind::kAdam;  // beta1 = 0 as in Reptile
   float inner_learning_rate = 0.003f;
-  int eval_tasks = 40;
+  int eval_tasks = 200;          // 200 tasks x 5 queries x 5 ways: about +-0.03 between draws
   int eval_steps = 20;           // steps on the support set at evaluation
+  // The meta-test's learning rate on the support set (0: inner_learning_rate).
+  float eval_learning_rate = 0.0f;
+  // The output layer starts from zero at every adaptation (each visit, each
+  // meta-test task): the labels are permuted per task, so a meta-learned
+  // head is noise; from zero, the first step moves each class's row along
+  // its support features minus their mean (a prototype classifier; with
+  // Adam along that direction's signs).
+  bool zero_head = true;
+  // Training drawings moved by a random whole number of pixels in
+  // [-shift, shift] along each axis (zero fill), per drawing and visit.
+  int shift = 2;
   int channels = 16;             // conv width
   int conv_layers = 4;           // conv 3x3 stride 2 + ReLU each, then dense `ways`
   bool normalize = true;         // each conv followed by layer normalisation (then the ReLU)
@@ -122,6 +133,12 @@ class OmniglotFamily final : public TaskFamily {
 
  private:
   struct State;
+  // Loads `init` into the device (optimizer state reset), the head zeroed
+  // when options.zero_head.
+  void LoadForTask(std::span<const float> init);
+  // The meta-test's reported step counts: 5, 10, 20, 50, ... below
+  // eval_steps, then eval_steps.
+  std::vector<int> ReportedSteps() const;
   OmniglotFamily(const Omniglot& data, const OmniglotOptions& options, std::unique_ptr<State> state);
   const Omniglot& data_;
   OmniglotOptions options_;
@@ -134,7 +151,7 @@ struct OmniglotResult {
   std::size_t train_characters = 0, test_characters = 0;
   int devices = 0;
   double one_shot_runs_accuracy = -1.0;  // Lake's 20-way runs, when given
-  std::vector<std::pair<int, double>> more_shots;  // (shots, accuracy) for options.more_shots
+  std::vector<std::pair<int, MetaTest>> more_shots;  // (shots, meta-test) for options.more_shots
   double accuracy() const { return run.test.Final(); }
 };
 
