@@ -111,7 +111,15 @@ Result<int> LoadFiles(const GlobalOptions& options, rdf::Store& store, const Loa
       }
       ++files;
     }
-    if (again) continue;  // the batch is dropped unwritten
+    if (again) {  // the batch is dropped unwritten
+      for (size_t i = 0; i < load.files.size(); ++i) {
+        // Standard input cannot be read a second time: nothing is loaded.
+        if (!refused[i] && load.files[i] == "-") {
+          return InvalidArgument("nothing loaded: another file failed after standard input was read");
+        }
+      }
+      continue;
+    }
     if (files == 0) return static_cast<int>(std::count(refused.begin(), refused.end(), true));
     TINYKG_RETURN_IF_ERROR(batch->Commit());
     FlushWarnings(options, store);

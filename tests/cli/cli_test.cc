@@ -82,6 +82,21 @@ TEST(Cli, Load_FileThatFailsAfterItsFirstParts_LeavesItsGraphAsBefore) {
   std::filesystem::remove(path);
 }
 
+// Starting over is not possible after standard input was read: the load
+// writes nothing and says so, instead of loading an empty standard input.
+TEST(Cli, Load_StdinBesideAFileThatFailsLate_LoadsNothing) {
+  TempStore store("stdin-parts");
+  std::string text;
+  for (int i = 0; i < 300'000; ++i) text += "<http://ex/s" + std::to_string(i) + "> <http://ex/p> \"1\" .\n";
+  const std::string bad = WriteTemp("late.nt", text + "<http://ex/end> <http://ex/p> \"open .\n");
+  CliRun r = Tinykg(store.path(), "load - " + bad + " --format ntriples", "<http://ex/in> <http://ex/p> \"stdin\" .\n");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("nothing loaded"), std::string::npos) << r.err;
+  CliRun ask = Tinykg(store.path(), "query 'ASK { ?s <http://ex/p> ?o }' --format json");
+  EXPECT_NE(ask.out.find("false"), std::string::npos) << ask.out;
+  std::filesystem::remove(bad);
+}
+
 TEST(Cli, Load_WarnsAboutUndeclaredTermsInPublishedData) {
   TempStore store("warn");
   ASSERT_EQ(Tinykg(store.path(), "init").exit_code, 0);
