@@ -85,11 +85,12 @@ rss_now() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
 warmup_connections="${WARMUP_CONNECTIONS:-256}"
 if [ "$warmup" -gt 0 ]; then
   each=$(( warmup / warmup_connections > 0 ? warmup / warmup_connections : 1 ))
-  for (( w = 0; w < warmup_connections; w += clients )); do
+  for w in $(seq 0 "$clients" $(( warmup_connections - 1 ))); do
     wpids=()
-    for (( k = 0; k < clients && w + k < warmup_connections; ++k )); do
-      "$client" --port "$port" --client $(( 100 + w + k )) --requests "$each" --write-percent "$write_percent" --td "$td_sample" \
-        > "$work/warmup-$k.json" &
+    for j in $(seq 0 $(( clients - 1 ))); do
+      [ $(( w + j )) -lt "$warmup_connections" ] || break
+      "$client" --port "$port" --client $(( 100 + w + j )) --requests "$each" --write-percent "$write_percent" --td "$td_sample" \
+        > "$work/warmup-$j.json" &
       wpids+=($!)
     done
     for p in "${wpids[@]}"; do wait "$p"; done
