@@ -218,15 +218,16 @@ struct SerdParse {
   }
 };
 
-// Serd's input, a page at a time, from memory or a file. Unless the text was
-// checked whole before, each page is checked on the way: a NUL byte or
+// Serd's input, a page at a time: a text in memory (checked whole before,
+// handed over as it is) or a file, each page of which is checked on the way:
+// a NUL byte or
 // ill-formed UTF-8 ends the input (Serd sees the end of the file) and
 // `error` says where, as CheckUtf8Text does for a whole text. A page is
 // always full except at the end: Serd takes a short page for the end.
 class SerdInput {
  public:
-  SerdInput(std::string_view memory, std::string source, bool checked)
-      : memory_(memory), source_(std::move(source)), checked_(checked) {}
+  SerdInput(std::string_view checked_text, std::string source)
+      : memory_(checked_text), source_(std::move(source)) {}
   SerdInput(FileReader* file, std::string source) : file_(file), source_(std::move(source)) {}
 
   static constexpr std::size_t kPage = 64 * 1024;
@@ -241,7 +242,7 @@ class SerdInput {
  private:
   size_t ReadPage(char* out, size_t size) {
     if (!error.ok()) return 0;
-    if (file_ == nullptr && checked_) {  // whole text, checked before: no copy
+    if (file_ == nullptr) {  // a whole text, checked before: no copy
       const size_t n = std::min(size, memory_.size() - taken_);
       std::memcpy(out, memory_.data() + taken_, n);
       taken_ += n;
@@ -280,21 +281,13 @@ class SerdInput {
     }
     if (buffer_.size() < want) buffer_.resize(want);
     while (!at_end_ && tail_ - head_ < want) {
-      size_t n = 0;
-      if (file_ != nullptr) {
-        Result<size_t> got = file_->Read(buffer_.data() + tail_, buffer_.size() - tail_);
-        if (!got.ok()) {
-          error = got.status();
-          return false;
-        }
-        n = *got;
-      } else {
-        n = std::min(buffer_.size() - tail_, memory_.size() - taken_);
-        std::memcpy(buffer_.data() + tail_, memory_.data() + taken_, n);
-        taken_ += n;
+      Result<size_t> got = file_->Read(buffer_.data() + tail_, buffer_.size() - tail_);
+      if (!got.ok()) {
+        error = got.status();
+        return false;
       }
-      at_end_ = n == 0;
-      tail_ += n;
+      at_end_ = *got == 0;
+      tail_ += *got;
     }
     return true;
   }
@@ -330,7 +323,6 @@ class SerdInput {
   size_t taken_ = 0;
   FileReader* file_ = nullptr;
   std::string source_;
-  bool checked_ = false;
   std::vector<char> buffer_;
   size_t head_ = 0, tail_ = 0;
   size_t next_ = 0;     // bytes after the head already checked (a sequence that ran past the page)
@@ -420,7 +412,7 @@ Result<std::vector<Triple>> ParseRdf(std::string_view text, Syntax syntax,
       // A statement a line: no reallocation (moving every triple) on the way.
       triples.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
     }
-    SerdInput input(text, source, /*checked=*/true);
+    SerdInput input(text, source);
     TINYKG_RETURN_IF_ERROR(ParseWithSerd(input, syntax, base_iri.empty() ? "urn:tinykg:base" : base_iri, source,
                                          prefixes, triples, SIZE_MAX, nullptr));
     return triples;

@@ -3,6 +3,8 @@
 // parse back.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "tinykg/base/file.h"
@@ -48,6 +50,41 @@ TEST(ParseRdf, EmptyDocumentHasNoTriples) {
       EXPECT_TRUE(triples->empty());
     }
   }
+}
+
+// A file read a page (64 KB) at a time: the parts together are what
+// ParseRdf gives for the whole text, and a sequence cut by a page boundary
+// is checked whole: a valid one is read, an ill-formed one is refused at its
+// byte, with line and column.
+TEST(ParseRdfFile, PartsEqualTheWholeParse_AndUtf8IsCheckedAcrossPages) {
+  std::string text;
+  for (int i = 0; text.size() < 65'535 - 100; ++i) text += "<http://ex/s" + std::to_string(i) + "> <http://ex/p> \"abc\" .\n";
+  const std::string head = "<http://ex/s> <http://ex/p> \"";
+  text += head + std::string(65'535 - text.size() - head.size(), 'a') + "\xC3\xA9\" .\n";
+  ASSERT_EQ(text.find("\xC3\xA9"), 65'535u);
+  const auto path = std::filesystem::temp_directory_path() / ("tinykg-parts-" + std::to_string(getpid()) + ".nt");
+  ASSERT_TRUE(WriteFileAtomic(path.string(), text).ok());
+  auto whole = ParseRdf(text, Syntax::kNTriples, "", path.string());
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  std::vector<Triple> joined;
+  int parts = 0;
+  Status read = ParseRdfFile(path.string(), Syntax::kNTriples, "", 500, [&](std::vector<Triple>&& part) {
+    ++parts;
+    joined.insert(joined.end(), part.begin(), part.end());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.ToString();
+  EXPECT_EQ(parts, static_cast<int>(whole->size() / 500) + 1);
+  ASSERT_EQ(joined.size(), whole->size());
+  for (size_t i = 0; i < joined.size(); ++i) EXPECT_EQ(joined[i].ToNTriples(), (*whole)[i].ToNTriples());
+
+  std::string bad = text;
+  bad[65'536] = '\xC3';  // the sequence at the boundary is now ill-formed
+  ASSERT_TRUE(WriteFileAtomic(path.string(), bad).ok());
+  Status refused = ParseRdfFile(path.string(), Syntax::kNTriples, "", 500, [](std::vector<Triple>&&) { return Status::Ok(); });
+  EXPECT_EQ(refused.ToString(), ParseRdf(bad, Syntax::kNTriples, "", path.string()).status().ToString());
+  EXPECT_NE(refused.ToString().find("invalid UTF-8 at byte 65535"), std::string::npos) << refused.ToString();
+  std::filesystem::remove(path);
 }
 
 }  // namespace
