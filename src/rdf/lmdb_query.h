@@ -30,6 +30,8 @@
 
 #include <librdf.h>
 
+#include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,10 +47,13 @@ namespace tinykg::rdf::internal {
 // through, without growing a hash table per row.
 class TermCache {
  public:
-  explicit TermCache(LmdbEngine& engine) : engine_(engine), slots_(kSlots) {}
+  explicit TermCache(LmdbEngine& engine) : engine_(engine) {}
   // Null when the store has no such term (it was removed under us).
   const Term* Get(TermId id) {
-    Slot& slot = slots_[id & (kSlots - 1)];
+    const size_t index = id & (kSlots - 1);
+    std::unique_ptr<Slot[]>& chunk = chunks_[index / kChunkSlots];
+    if (!chunk) chunk = std::make_unique<Slot[]>(kChunkSlots);
+    Slot& slot = chunk[index % kChunkSlots];
     if (slot.id != id) {
       auto t = engine_.TermOf(id);
       if (!t.ok()) return nullptr;
@@ -61,12 +66,17 @@ class TermCache {
 
  private:
   static constexpr size_t kSlots = 1 << 12;
+  // The slots come in chunks made on first use: a query that decodes a few
+  // terms (a name lookup in the server) builds a few hundred bytes, not all
+  // 4,096 slots (460 KB of Terms, built and freed per query, were most of a
+  // small request's time and, under mimalloc, fresh pages every request).
+  static constexpr size_t kChunkSlots = 64;
   struct Slot {
     TermId id = 0;
     Term term;
   };
   LmdbEngine& engine_;
-  std::vector<Slot> slots_;
+  std::array<std::unique_ptr<Slot[]>, kSlots / kChunkSlots> chunks_;
 };
 
 // Parses queries for EvaluateOnIndexes in a Rasqal world of its own, whose

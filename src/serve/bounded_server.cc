@@ -12,6 +12,10 @@
 #include <cerrno>
 #include <cstring>
 
+// mimalloc's, when the process links it (the tinykg command does; tests and
+// fuzz targets do not): weak, so that this library needs no allocator.
+extern "C" void mi_collect(bool force) __attribute__((weak));
+
 namespace tinykg::serve {
 namespace {
 
@@ -194,6 +198,11 @@ bool BoundedServer::process_and_close_socket(socket_t sock) {
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);
+  // Each of the connection threads keeps an allocator heap of its own
+  // (mimalloc's), holding the pages its requests freed. Spread over 128
+  // threads they grew the server by 1-2 KB per request, without end in
+  // sight at 120,000 requests (112 MB): hand them back as a connection ends.
+  if (mi_collect) mi_collect(false);
   return ok;
 }
 

@@ -1,7 +1,10 @@
 // The embedded store through the command, as users meet it: a server and
 // CLI commands on one store at once, a second writer that waits and says
 // why, query deadlines, and store specs.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -10,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "run.h"
@@ -42,17 +46,14 @@ const std::string kTd = std::string(TINYKG_SHARED_DATA) +
                         "/wot/td/valid/real/plugfest__2019-tpac-fukuoka__TDs__Oracle__HVAC_TUM.jsonld";
 const std::string kTdId = "urn:com:oracle:iot:device:hvac:tum";
 
-// `tinykg serve` holds the store for its whole life; meanwhile other
-// processes read and write the same store, and each sees the other's writes.
-TEST(StoreCli, ServeAndCliWorkOnOneStoreAtOnce) {
-  TempDir dir("store-cli-serve");
-  ASSERT_EQ(Tinykg(dir.str(), "-q init").exit_code, 0);
-  std::string err = dir.str() + ".serve.err";
-  std::string pid = Shell(std::string(TINYKG_CLI) + " --store '" + dir.str() +
+// Starts `tinykg serve` on a free port of 127.0.0.1; its pid and port (empty
+// when it did not say where it listens).
+std::pair<std::string, std::string> StartServe(const std::string& store, const std::string& err) {
+  std::string pid = Shell(std::string(TINYKG_CLI) + " --store '" + store +
                           "' serve --port 0 --bind 127.0.0.1 2>'" + err + "' >/dev/null & echo $!");
-  ASSERT_FALSE(pid.empty());
+  while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
   std::string port;
-  for (int i = 0; i < 200 && port.empty(); ++i) {
+  for (int i = 0; i < 200 && port.empty() && !pid.empty(); ++i) {
     std::string text = Slurp(err);
     size_t at = text.find("127.0.0.1:");
     if (at != std::string::npos) {
@@ -62,6 +63,16 @@ TEST(StoreCli, ServeAndCliWorkOnOneStoreAtOnce) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
+  return {pid, port};
+}
+
+// `tinykg serve` holds the store for its whole life; meanwhile other
+// processes read and write the same store, and each sees the other's writes.
+TEST(StoreCli, ServeAndCliWorkOnOneStoreAtOnce) {
+  TempDir dir("store-cli-serve");
+  ASSERT_EQ(Tinykg(dir.str(), "-q init").exit_code, 0);
+  std::string err = dir.str() + ".serve.err";
+  auto [pid, port] = StartServe(dir.str(), err);
   ASSERT_FALSE(port.empty()) << Slurp(err);
   const std::string base = "http://127.0.0.1:" + port;
 
@@ -84,6 +95,83 @@ TEST(StoreCli, ServeAndCliWorkOnOneStoreAtOnce) {
   kill(std::stoi(pid), SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   fs::remove(err);
+}
+
+// GETs `path` `count` times over keep-alive connections of `per_connection`
+// requests each; the number of complete responses read.
+int HitServer(int port, const std::string& path, int count, int per_connection) {
+  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  int answered = 0;
+  while (answered < count) {
+    int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (sock < 0) return answered;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(sock);
+      return answered;
+    }
+    bool broken = false;
+    for (int i = 0; i < per_connection && answered < count && !broken; ++i) {
+      if (::send(sock, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) break;
+      // Headers, then Content-Length bytes of body.
+      std::string got;
+      char buf[4096];
+      size_t body_at = std::string::npos, length = 0;
+      while (body_at == std::string::npos || got.size() < body_at + length) {
+        ssize_t n = ::recv(sock, buf, sizeof buf, 0);
+        if (n <= 0) {
+          broken = true;
+          break;
+        }
+        got.append(buf, static_cast<size_t>(n));
+        if (body_at == std::string::npos) {
+          size_t end = got.find("\r\n\r\n");
+          if (end == std::string::npos) continue;
+          body_at = end + 4;
+          size_t at = got.find("Content-Length: ");
+          if (at != std::string::npos && at < end) length = std::stoul(got.substr(at + 16));
+        }
+      }
+      if (!broken) ++answered;
+    }
+    ::close(sock);
+  }
+  return answered;
+}
+
+long AnonymousKb(const std::string& pid) {
+  std::string status = Slurp("/proc/" + pid + "/status");
+  size_t at = status.find("RssAnon:");
+  return at == std::string::npos ? -1 : std::stol(status.substr(at + 8));
+}
+
+// The server's memory does not grow with the requests it has answered. Each
+// connection thread (128 of them) kept the pages its requests freed in an
+// allocator heap of its own, and a query built 460 KB of cache slots: 1-2 KB
+// more per request, 112 MB after 120,000 requests and still rising.
+TEST(StoreCli, ServeMemoryDoesNotGrowWithRequests) {
+  TempDir dir("store-cli-serve-memory");
+  ASSERT_EQ(Tinykg(dir.str(), "-q init").exit_code, 0);
+  std::string err = dir.str() + ".serve.err";
+  auto [pid, port] = StartServe(dir.str(), err);
+  ASSERT_FALSE(port.empty()) << Slurp(err);
+  const int p = std::stoi(port);
+  // Warm-up: every connection thread has served, every path been taken.
+  const std::string paths[] = {"/match?model=nosuch", "/match?device=nosuch", "/things?limit=10",
+                               "/things/urn%3Anosuch"};
+  for (const auto& path : paths) ASSERT_EQ(HitServer(p, path, 1000, 10), 1000);
+  const long before = AnonymousKb(pid);
+  for (const auto& path : paths) ASSERT_EQ(HitServer(p, path, 2000, 10), 2000);
+  const long after = AnonymousKb(pid);
+  kill(std::stoi(pid), SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  fs::remove(err);
+  ASSERT_GT(before, 0);
+  // 8,000 requests: 1 KB each would be 8 MB.
+  EXPECT_LT(after - before, 2048) << "RssAnon " << before << " kB -> " << after << " kB over 8,000 requests";
 }
 
 // A second writer waits while another process writes, says who holds the
