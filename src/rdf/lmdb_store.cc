@@ -320,6 +320,7 @@ class LmdbStore final : public Store {
   }
 
   void SetQueryTimeout(std::int64_t milliseconds) override { timeout_ms_ = milliseconds; }
+  bool StopsQueriesAtDeadline() const override { return true; }
   void SetQueryRowLimit(std::int64_t rows) override { row_limit_ = rows; }
 
   // The engine hands itself on. The world's messages so far are this

@@ -564,6 +564,7 @@ class VirtuosoStore final : public Store {
   }
 
   void SetQueryTimeout(std::int64_t milliseconds) override { query_timeout_ms_ = milliseconds; }
+  bool StopsQueriesAtDeadline() const override { return true; }
   bool EvaluatesOptionalsNatively() const override { return true; }
 
  private:

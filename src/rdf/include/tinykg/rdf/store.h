@@ -261,6 +261,9 @@ class Store {
   // told the bound and stops the query itself. The hashes stores cannot stop
   // a query and ignore the bound.
   virtual void SetQueryTimeout(std::int64_t /*milliseconds*/) {}
+  // Whether SetQueryTimeout is kept (the LMDB engine, Virtuoso): a caller
+  // may then run a bounded query on its own thread.
+  virtual bool StopsQueriesAtDeadline() const { return false; }
 
   // Bounds the rows of later Query() results to `rows` (0: no bound). Past
   // it the query stops and Query returns kInvalidArgument saying so: the
