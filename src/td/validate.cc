@@ -51,6 +51,17 @@ std::pair<int64_t, int64_t> LineColumn(std::string_view text, size_t offset) {
   return {line, column};
 }
 
+// The member `key` of `object` when it is there and a string, else null.
+// The rules below read user JSON, where any member may hold any JSON type
+// (the schema's verdict is reported, not relied on): they read strings only
+// through this, never with get<std::string>() or value(key, default), which
+// throw type_error on another type.
+const std::string* StringMember(const Json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+}
+
 bool ContextNames(const Json& document, const char* iri) {
   if (!document.is_object() || !document.contains("@context")) return false;
   const Json& c = document["@context"];
@@ -442,7 +453,7 @@ void CheckSecurityNames(const Json& names, const std::set<std::string>& defined,
   const Json list = names.is_array() ? names : Json::array({names});
   for (size_t i = 0; i < list.size(); ++i) {
     if (!list[i].is_string()) continue;
-    const std::string name = list[i].get<std::string>();
+    const std::string& name = list[i].get_ref<const std::string&>();
     if (!defined.count(name)) {
       problems.push_back(InvalidData(
           "security scheme \"" + name + "\" is not defined in securityDefinitions",
@@ -607,11 +618,13 @@ bool TdValidator::Validate(const Json& document, TdKind kind, const std::string&
     const Json& links = document["links"];
     for (size_t i = 0; i < links.size(); ++i) {
       const Json& link = links[i];
-      if (!link.is_object() || link.value("rel", "") != "tm:extends") continue;
-      const std::string href = link.value("href", "");
-      if (link.value("type", "") == "application/tm+json" && IsReservedExampleHost(href)) {
+      const std::string* rel = StringMember(link, "rel");
+      const std::string* href = StringMember(link, "href");
+      const std::string* type = StringMember(link, "type");
+      if (rel == nullptr || *rel != "tm:extends" || href == nullptr || type == nullptr) continue;
+      if (*type == "application/tm+json" && IsReservedExampleHost(*href)) {
         problems.push_back(InvalidData(
-            "tm:extends parent " + href +
+            "tm:extends parent " + *href +
                 " cannot be resolved: it is at a reserved example domain (RFC 2606)",
             SourceLocation(file, 0, 0, "/links/" + std::to_string(i) + "/href")));
       }
