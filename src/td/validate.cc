@@ -13,6 +13,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "json_sax.h"
 #include "schema_check.h"
 #include "tinykg/base/file.h"
 #include "tinykg/base/input_check.h"
@@ -277,6 +278,16 @@ Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
   // Bad UTF-8 and nesting past kMaxJsonDepth are refused before parsing: the
   // validator, the JSON-LD processor and serialisation recurse per level.
   if (Status checked = CheckJsonText(text, file); !checked.ok()) return checked;
+  {
+    // The fast reader decides well-formed text; anything else is parsed
+    // again by nlohmann, from the same starting point, for its message.
+    const size_t problems_before = problems.size();
+    const size_t warnings_before = warnings != nullptr ? warnings->size() : 0;
+    StrictJsonBuilder fast(file, problems, warnings);
+    if (internal::JsonSaxReader(text).Parse(fast)) return std::move(fast.root());
+    problems.resize(problems_before);
+    if (warnings != nullptr) warnings->resize(warnings_before);
+  }
   StrictJsonBuilder builder(file, problems, warnings);
   if (Json::sax_parse(text.begin(), text.end(), &builder)) return std::move(builder.root());
   std::string what = builder.error_what;

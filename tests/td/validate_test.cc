@@ -310,6 +310,71 @@ TEST(ParseJsonStrict, DuplicateAffordanceIsAnErrorOtherDuplicatesWarnings) {
   EXPECT_EQ(warnings[0].where().pointer, "/properties/a/x/1/k");
 }
 
+// Same value and same JSON types (integer, unsigned, float) at every node.
+bool SameJson(const Json& a, const Json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y) {
+      if (x.key() != y.key() || !SameJson(x.value(), y.value())) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!SameJson(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+// ParseJsonStrict reads well-formed text with its own reader and leaves the
+// rest to nlohmann: the values (and number types) are nlohmann's for every
+// file of the shared corpus and for edge cases of strings and numbers, and
+// what nlohmann refuses is refused.
+TEST(ParseJsonStrict, SameValuesAsNlohmann) {
+  std::vector<std::string> texts = {
+      R"({"a": "plain", "b": "esc \" \\ \/ \b \f \n \r \t", "c": "\u00e9\u20ac\ud83d\ude00 é€😀"})",
+      R"([0, -0, 1, -1, 18446744073709551615, 18446744073709551616, 9223372036854775807,
+          -9223372036854775808, -9223372036854775809, 1.5, -0.0, 1e2, 1E-2, 2.5e+3, 1e-400,
+          0.1, 123456789012345678901234567890, true, false, null, {}, [], [[]], {"": {}}])",
+      "  \n\t{ \"k\" : [ 1 , 2 ] , \"k\" : 3 }  ", "\"top\"", "42", "null",
+      R"({"x": "\u0000 and \u001f"})"};
+  size_t files = 0;
+  for (const std::string& path : testing::CorpusFiles("")) {
+    Result<std::string> text = ReadFile(path);
+    if (!text.ok()) continue;
+    texts.push_back(*text);
+    ++files;
+  }
+  EXPECT_GT(files, 600u);
+  for (const std::string& text : texts) {
+    std::vector<Status> problems;
+    Result<Json> ours = ParseJsonStrict(text, "f.json", problems);
+    const Json theirs = Json::parse(text, nullptr, false);
+    if (theirs.is_discarded()) {
+      EXPECT_FALSE(ours.ok()) << text.substr(0, 200);
+      continue;
+    }
+    if (!ours.ok() && ours.status().message().find("UTF-8") != std::string::npos) continue;
+    ASSERT_TRUE(ours.ok()) << ours.status().ToString() << "\n" << text.substr(0, 200);
+    EXPECT_TRUE(SameJson(*ours, theirs)) << text.substr(0, 200);
+  }
+  for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "{\"a\": 1,}", "01", "1.", "-", "1e", ".5",
+                          "tru", "nul", "[1 2]", "\"\\ud800\"", "\"\\udc00\"", "\"\\x\"",
+                          "\"a\nb\"", "\"open", "1e400", "{} {}", "\xEF\xBB\xBF{}"}) {
+    std::vector<Status> problems;
+    Result<Json> ours = ParseJsonStrict(bad, "f.json", problems);
+    const Json theirs = Json::parse(bad, nullptr, false);
+    EXPECT_EQ(ours.ok(), !theirs.is_discarded()) << bad;
+    if (ours.ok() && !theirs.is_discarded()) {
+      EXPECT_TRUE(SameJson(*ours, theirs)) << bad;
+    }
+  }
+}
+
 TEST(ParseJsonStrict, SyntaxErrorHasLineAndColumn) {
   std::vector<Status> problems;
   Result<Json> doc = ParseJsonStrict("{\n  \"a\": ,\n}", "f.json", problems);
