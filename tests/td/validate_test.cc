@@ -375,6 +375,52 @@ TEST(ParseJsonStrict, SameValuesAsNlohmann) {
   }
 }
 
+// The same on damaged text: bytes of corpus files replaced, deleted or
+// duplicated at random (fixed seed), so the reader meets every kind of
+// broken token; it must accept exactly what nlohmann accepts, with the same
+// values.
+TEST(ParseJsonStrict, DamagedTextAcceptedExactlyWhenNlohmannAcceptsIt) {
+  const std::vector<std::string> files = testing::ValidFiles();
+  ASSERT_FALSE(files.empty());
+  std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+  auto next = [&state]() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const char kBytes[] = "{}[]:,\"\\/ \n0123456789.eE+-tfnul\x01\x7f\xc3\xa9";
+  size_t accepted = 0, refused = 0;
+  for (int round = 0; round < 6000; ++round) {
+    Result<std::string> text = ReadFile(files[next() % files.size()]);
+    ASSERT_TRUE(text.ok());
+    std::string damaged = *text;
+    const int edits = 1 + static_cast<int>(next() % 3);
+    for (int e = 0; e < edits && !damaged.empty(); ++e) {
+      const size_t at = next() % damaged.size();
+      switch (next() % 3) {
+        case 0: damaged[at] = kBytes[next() % (sizeof kBytes - 1)]; break;
+        case 1: damaged.erase(at, 1 + next() % 4); break;
+        default: damaged.insert(at, damaged.substr(at, 1 + next() % 8)); break;
+      }
+    }
+    std::vector<Status> problems;
+    Result<Json> ours = ParseJsonStrict(damaged, "f.json", problems);
+    const Json theirs = Json::parse(damaged, nullptr, false);
+    if (!ours.ok() && ours.status().message().find("UTF-8") != std::string::npos) continue;
+    ASSERT_EQ(ours.ok(), !theirs.is_discarded()) << damaged;
+    if (ours.ok()) {
+      ++accepted;
+      EXPECT_TRUE(SameJson(*ours, theirs)) << damaged;
+    } else {
+      ++refused;
+    }
+  }
+  std::cout << accepted << " damaged texts accepted, " << refused << " refused\n";
+  EXPECT_GT(accepted, 300u);
+  EXPECT_GT(refused, 3000u);
+}
+
 TEST(ParseJsonStrict, SyntaxErrorHasLineAndColumn) {
   std::vector<Status> problems;
   Result<Json> doc = ParseJsonStrict("{\n  \"a\": ,\n}", "f.json", problems);
