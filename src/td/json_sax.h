@@ -27,6 +27,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tinykg/base/utf8.h"
+
 namespace tinykg::td::internal {
 
 class JsonSaxReader {
@@ -138,24 +140,6 @@ class JsonSaxReader {
     p_ += 4;
     return true;
   }
-  static void AppendUtf8(std::uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
   // At the opening quote; the bytes are well-formed UTF-8 (CheckJsonText).
   bool ReadString(std::string& out) {
     ++p_;
@@ -168,32 +152,25 @@ class JsonSaxReader {
       if (c == '"') return true;
       if (c != '\\' || p_ == end_) return false;  // a control character, or '\' at the end
       const char e = *p_++;
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          std::uint32_t cp = 0;
-          if (!Hex4(cp)) return false;
-          if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a low surrogate first
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            std::uint32_t low = 0;
-            if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
-            p_ += 2;
-            if (!Hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          }
-          AppendUtf8(cp, out);
-          break;
-        }
-        default:
-          return false;
+      // The one-character escapes and what they stand for.
+      constexpr std::string_view kEscaped = "\"\\/bfnrt";
+      constexpr std::string_view kMeaning = "\"\\/\b\f\n\r\t";
+      if (const size_t k = kEscaped.find(e); k != std::string_view::npos) {
+        out += kMeaning[k];
+        continue;
       }
+      if (e != 'u') return false;
+      std::uint32_t cp = 0;
+      if (!Hex4(cp)) return false;
+      if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a low surrogate first
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        std::uint32_t low = 0;
+        if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+        p_ += 2;
+        if (!Hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      }
+      AppendUtf8(cp, out);
     }
   }
 
