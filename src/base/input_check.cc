@@ -1,9 +1,10 @@
 #include "tinykg/base/input_check.h"
 
-#include "tinykg/base/utf8.h"
-
 #include <cstdint>
+#include <cstring>
 #include <vector>
+
+#include "tinykg/base/utf8.h"
 
 namespace tinykg {
 namespace {
@@ -106,7 +107,76 @@ Status CheckUtf8Text(std::string_view text, const std::string& file) {
   return Status();
 }
 
+namespace {
+
+// Eight bytes at a time: true when none is '"', '\\' or >= 0x80 (the only
+// bytes that matter inside a JSON string here).
+bool WordIsPlainStringText(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const std::uint64_t quote = w ^ (kOnes * std::uint64_t{'"'});
+  const std::uint64_t backslash = w ^ (kOnes * std::uint64_t{'\\'});
+  const std::uint64_t has_zero = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+  return ((has_zero | w) & kHigh) == 0;
+}
+
+// The common case: valid UTF-8, no deeper than max_depth. Only the depth is
+// counted (CheckJsonText's pass also keeps each level's member name and
+// index, which only a refusal needs); strings are skipped a word at a time.
+// Same string and escape rules as that pass, so "fine" here means it
+// returns OK there.
+bool JsonTextIsPlainlyFine(std::string_view text, int max_depth) {
+  const size_t size = text.size();
+  int depth = 0;
+  size_t i = 0;
+  while (i < size) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const size_t n = Utf8SequenceLength(text, i);
+      if (n == 0) return false;
+      i += n;
+      continue;
+    }
+    ++i;
+    if (c == '{' || c == '[') {
+      if (++depth > max_depth) return false;
+    } else if (c == '}' || c == ']') {
+      if (depth > 0) --depth;
+    } else if (c == '"') {
+      while (i < size) {
+        std::uint64_t w;
+        if (i + 8 <= size) {
+          std::memcpy(&w, text.data() + i, 8);
+          if (WordIsPlainStringText(w)) {
+            i += 8;
+            continue;
+          }
+        }
+        const unsigned char d = static_cast<unsigned char>(text[i]);
+        if (d == '"') {
+          ++i;
+          break;
+        }
+        if (d >= 0x80) {
+          const size_t n = Utf8SequenceLength(text, i);
+          if (n == 0) return false;
+          i += n;
+        } else if (d == '\\') {
+          ++i;  // the escaped byte, unless it is non-ASCII (checked as UTF-8)
+          if (i < size && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+        } else {
+          ++i;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Status CheckJsonText(std::string_view text, const std::string& file, int max_depth) {
+  if (JsonTextIsPlainlyFine(text, max_depth)) return Status();
   std::vector<Frame> stack;
   bool in_string = false;
   size_t string_begin = 0;

@@ -69,9 +69,7 @@ std::string Lower(std::string value) {
 
 }  // namespace
 
-Json Engine::ExpandValue(const Context& active, const std::string& active_property,
-                         const Json& value) {
-  const TermDefinition* def = active.Find(active_property);
+Json Engine::ExpandValue(const Context& active, const TermDefinition* def, const Json& value) {
   if (def != nullptr && def->type && value.is_string()) {
     if (*def->type == "@id") {
       auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, false);
@@ -98,9 +96,10 @@ Json Engine::ExpandValue(const Context& active, const std::string& active_proper
 }
 
 void Engine::ExpandArrayItem(const ContextPtr& active, const std::string* active_property,
-                             bool list_container, const Json& item, const std::string& base_url,
-                             bool from_map, Json& result) {
-  Json expanded = Expand(active, active_property, item, base_url, from_map);
+                             const TermDefinition* property_def, bool list_container,
+                             const Json& item, const std::string& base_url, bool from_map,
+                             Json& result) {
+  Json expanded = Expand(active, active_property, property_def, item, base_url, from_map);
   if (list_container && expanded.is_array()) {
     expanded = ObjectWith("@list", std::move(expanded));
   }
@@ -112,11 +111,10 @@ void Engine::ExpandArrayItem(const ContextPtr& active, const std::string* active
 }
 
 Json Engine::Expand(const ContextPtr& active_in, const std::string* active_property,
-                    const Json& element, const std::string& base_url, bool from_map) {
+                    const TermDefinition* property_def, const Json& element,
+                    const std::string& base_url, bool from_map) {
   if (element.is_null()) return nullptr;
   ContextPtr active = active_in;
-  const TermDefinition* property_def =
-      active_property ? active->Find(*active_property) : nullptr;
   std::shared_ptr<const Json> property_scoped =
       property_def != nullptr ? property_def->context : nullptr;
 
@@ -124,15 +122,17 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
     if (!active_property || *active_property == "@graph") return nullptr;
     if (property_scoped) {
       active = ProcessScopedContext(active, property_scoped, property_def->base_url, true, true);
+      return ExpandValue(*active, active->Find(*active_property), element);
     }
-    return ExpandValue(*active, *active_property, element);
+    return ExpandValue(*active, property_def, element);
   }
 
   if (element.is_array()) {
     Json result = Json::array();
     const bool list_container = property_def != nullptr && property_def->HasContainer("@list");
     for (const Json& item : element) {
-      ExpandArrayItem(active, active_property, list_container, item, base_url, from_map, result);
+      ExpandArrayItem(active, active_property, property_def, list_container, item, base_url, from_map,
+                      result);
     }
     return result;
   }
@@ -413,18 +413,18 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         const bool list_container = map_def != nullptr && map_def->HasContainer("@list");
         if (index_entry.value().is_array()) {
           for (const Json& x : index_entry.value()) {
-            ExpandArrayItem(map_context, &key, list_container, x, base_url, true, index_value);
+            ExpandArrayItem(map_context, &key, map_def, list_container, x, base_url, true, index_value);
           }
         } else {
-          ExpandArrayItem(map_context, &key, list_container, index_entry.value(), base_url, true,
-                          index_value);
+          ExpandArrayItem(map_context, &key, map_def, list_container, index_entry.value(), base_url,
+                          true, index_value);
         }
         for (Json& item : index_value) {
           if (def->HasContainer("@graph") && !IsGraphObject(item)) {
             item = Json{{"@graph", AsArray(item)}};
           }
           if (def->HasContainer("@index") && index_key != "@index" && !is_none) {
-            Json re_expanded = ExpandValue(*active, index_key, index);
+            Json re_expanded = ExpandValue(*active, active->Find(index_key), index);
             const auto& expanded_index_key = ExpandKey(active, index_key);
             if (!expanded_index_key) continue;
             Json values = Json::array({re_expanded});
@@ -449,7 +449,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         }
       }
     } else {
-      expanded_value = Expand(active, &key, value, base_url);
+      expanded_value = Expand(active, &key, def, value, base_url, false);
     }
     if (expanded_value.is_null()) continue;
     if (def != nullptr && def->HasContainer("@list") && !IsListObject(expanded_value)) {

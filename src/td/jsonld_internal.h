@@ -205,7 +205,16 @@ class Engine {
   // Expansion Algorithm (5.1.2).
   // `active_property` null: no active property (top level, @included).
   Json Expand(const ContextPtr& active, const std::string* active_property,
-              const Json& element, const std::string& base_url, bool from_map = false);
+              const Json& element, const std::string& base_url, bool from_map = false) {
+    return Expand(active, active_property, active_property ? active->Find(*active_property) : nullptr,
+                  element, base_url, from_map);
+  }
+  // The same with the active property's definition in `active` already
+  // looked up by the caller (`property_def`, null when there is none): a map
+  // key's definition is found once, not again for its value and each item.
+  Json Expand(const ContextPtr& active, const std::string* active_property,
+              const TermDefinition* property_def, const Json& element, const std::string& base_url,
+              bool from_map);
 
   // Node map generation + deserialize to RDF, into `quads` (every graph)
   // or `triples` (the default graph only; `named_graph` is set to the first
@@ -232,9 +241,10 @@ class Engine {
   // flattened, null dropped. `list_container`: the active property's
   // definition in `active` has a @list container.
   void ExpandArrayItem(const ContextPtr& active, const std::string* active_property,
-                       bool list_container, const Json& item, const std::string& base_url,
-                       bool from_map, Json& result);
-  Json ExpandValue(const Context& active, const std::string& active_property, const Json& value);
+                       const TermDefinition* property_def, bool list_container, const Json& item,
+                       const std::string& base_url, bool from_map, Json& result);
+  // `def`: the active property's definition in `active` (null: none).
+  Json ExpandValue(const Context& active, const TermDefinition* def, const Json& value);
   void ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
                     const std::string* active_property, const Json& element,
                     const std::string& base_url, const std::optional<std::string>& input_type,

@@ -13,6 +13,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "json_sax.h"
 #include "schema_check.h"
 #include "tinykg/base/file.h"
 #include "tinykg/base/input_check.h"
@@ -49,6 +50,17 @@ std::pair<int64_t, int64_t> LineColumn(std::string_view text, size_t offset) {
     }
   }
   return {line, column};
+}
+
+// The member `key` of `object` when it is there and a string, else null.
+// The rules below read user JSON, where any member may hold any JSON type
+// (the schema's verdict is reported, not relied on): they read strings only
+// through this, never with get<std::string>() or value(key, default), which
+// throw type_error on another type.
+const std::string* StringMember(const Json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
 }
 
 bool ContextNames(const Json& document, const char* iri) {
@@ -266,6 +278,16 @@ Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
   // Bad UTF-8 and nesting past kMaxJsonDepth are refused before parsing: the
   // validator, the JSON-LD processor and serialisation recurse per level.
   if (Status checked = CheckJsonText(text, file); !checked.ok()) return checked;
+  {
+    // The fast reader decides well-formed text; anything else is parsed
+    // again by nlohmann, from the same starting point, for its message.
+    const size_t problems_before = problems.size();
+    const size_t warnings_before = warnings != nullptr ? warnings->size() : 0;
+    StrictJsonBuilder fast(file, problems, warnings);
+    if (internal::JsonSaxReader(text).Parse(fast)) return std::move(fast.root());
+    problems.resize(problems_before);
+    if (warnings != nullptr) warnings->resize(warnings_before);
+  }
   StrictJsonBuilder builder(file, problems, warnings);
   if (Json::sax_parse(text.begin(), text.end(), &builder)) return std::move(builder.root());
   std::string what = builder.error_what;
@@ -442,7 +464,7 @@ void CheckSecurityNames(const Json& names, const std::set<std::string>& defined,
   const Json list = names.is_array() ? names : Json::array({names});
   for (size_t i = 0; i < list.size(); ++i) {
     if (!list[i].is_string()) continue;
-    const std::string name = list[i].get<std::string>();
+    const std::string& name = list[i].get_ref<const std::string&>();
     if (!defined.count(name)) {
       problems.push_back(InvalidData(
           "security scheme \"" + name + "\" is not defined in securityDefinitions",
@@ -607,11 +629,13 @@ bool TdValidator::Validate(const Json& document, TdKind kind, const std::string&
     const Json& links = document["links"];
     for (size_t i = 0; i < links.size(); ++i) {
       const Json& link = links[i];
-      if (!link.is_object() || link.value("rel", "") != "tm:extends") continue;
-      const std::string href = link.value("href", "");
-      if (link.value("type", "") == "application/tm+json" && IsReservedExampleHost(href)) {
+      const std::string* rel = StringMember(link, "rel");
+      const std::string* href = StringMember(link, "href");
+      const std::string* type = StringMember(link, "type");
+      if (rel == nullptr || *rel != "tm:extends" || href == nullptr || type == nullptr) continue;
+      if (*type == "application/tm+json" && IsReservedExampleHost(*href)) {
         problems.push_back(InvalidData(
-            "tm:extends parent " + href +
+            "tm:extends parent " + *href +
                 " cannot be resolved: it is at a reserved example domain (RFC 2606)",
             SourceLocation(file, 0, 0, "/links/" + std::to_string(i) + "/href")));
       }
