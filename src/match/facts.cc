@@ -189,6 +189,7 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
   // Keys point into the result's terms, which outlive the map.
   std::unordered_map<std::string_view, std::size_t> at;
   at.reserve(f.size());
+  out.reserve(f.size());  // at most a device per row: no DeviceFacts moved as it grows
   const Rows::Column device = f.ColumnOf("device"), label = f.ColumnOf("label"), title = f.ColumnOf("title"),
                      free_ram = f.ColumnOf("free_ram"), free_flash = f.ColumnOf("free_flash"),
                      ram = f.ColumnOf("ram"), flash = f.ColumnOf("flash"), clock_hz = f.ColumnOf("clock_hz"),

@@ -120,7 +120,8 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
 
 void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
                   bool with_text, Fit& fit) {
-  fit.model = m.entity;
+  // A list evaluates one model against many devices in one reused Fit.
+  if (fit.model.iri != m.entity.iri || fit.model.name != m.entity.name) fit.model = m.entity;
   fit.device = d.entity;
   fit.fits = false;
   fit.constraints.clear();
@@ -248,8 +249,8 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
       c.have = ms;
       c.basis = "measured";
       c.ok = !filters.max_latency_ms || ms <= *filters.max_latency_ms;
-      char text[64];
-      std::snprintf(text, sizeof text, "%.0f", measured->second.instructions);
+      char text[64] = "";
+      if (with_text) std::snprintf(text, sizeof text, "%.0f", measured->second.instructions);
       if (with_text) c.message = "Latency: about " + FormatMs(ms) + " (measured: " + text + " instructions per inference on " +
                   measured->second.target + ", 1 cycle/instruction, at " +
                   std::to_string(*d.clock_hz / 1000000) + " MHz)";
@@ -271,8 +272,8 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
       fit.latency_ms = ms;
       c.have = ms;
       c.ok = !filters.max_latency_ms || ms <= *filters.max_latency_ms;
-      char cycles[32];
-      std::snprintf(cycles, sizeof cycles, "%.3g", cpm);
+      char cycles[32] = "";
+      if (with_text) std::snprintf(cycles, sizeof cycles, "%.3g", cpm);  // 2 % of a list, for text unused
       if (with_text) c.message = "Latency: about " + FormatMs(ms) + " (" + std::to_string(*m.macs) + " MACs x " + cycles +
                   " cycles/MAC on " + LocalName(d.core) + " at " +
                   std::to_string(*d.clock_hz / 1000000) + " MHz; " +

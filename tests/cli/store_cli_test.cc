@@ -169,7 +169,11 @@ TEST(StoreCli, ServeMemoryDoesNotGrowWithRequests) {
       "%20%3Ft%20%7D%20LIMIT%2020";
   const std::string paths[] = {"/match?model=nosuch", "/match?device=nosuch", "/things?limit=10",
                                "/things/urn%3Anosuch", select};
-  for (const auto& path : paths) ASSERT_EQ(HitServer(p, path, 600, 10), 600);
+  // One request per connection: 5,000 connections leave no thread of the 128
+  // that has not served (a thread's first requests warm its heap, which is
+  // not what this test measures; with 10 requests per connection some of
+  // them stayed cold and made the bound flaky under load).
+  for (const auto& path : paths) ASSERT_EQ(HitServer(p, path, 1000, 1), 1000);
   const long before = AnonymousKb(pid);
   // Short connections one at a time, then four clients at once on long ones.
   for (const auto& path : paths) ASSERT_EQ(HitServer(p, path, 800, 10), 800);
