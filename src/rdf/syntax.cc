@@ -106,12 +106,16 @@ struct SerdParse {
   Status part_error;
 
   bool HandOver() {
+    const size_t capacity = out->capacity();
     if (Status schemes = CheckIriSchemes(*out, source); !schemes.ok()) {
       part_error = std::move(schemes);
     } else {
       part_error = (*each_part)(std::move(*out));
     }
+    // The consumer may give the buffer back (no new allocation per part);
+    // else the next part gets one as large, not grown by doubling.
     out->clear();
+    if (out->capacity() < capacity) out->reserve(capacity);
     if (part_error.ok()) return true;
     failed = true;
     return false;
