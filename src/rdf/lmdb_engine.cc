@@ -938,10 +938,18 @@ Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const st
     const TermId g = graph_ids[i];
     std::vector<QuadIds> quads;
     quads.reserve(graphs[i].second->size());
+    const Term* last_subject = nullptr;  // a subject's triples come together
+    TermId last_s = 0;
     for (const auto& t : *graphs[i].second) {
       QuadIds q;
       q.g = g;
-      TINYKG_ASSIGN_OR_RETURN(q.s, Intern(t.subject));
+      if (last_subject && t.subject == *last_subject) {
+        q.s = last_s;
+      } else {
+        TINYKG_ASSIGN_OR_RETURN(q.s, Intern(t.subject));
+        last_subject = &t.subject;
+        last_s = q.s;
+      }
       TINYKG_ASSIGN_OR_RETURN(q.p, Intern(t.predicate));
       TINYKG_ASSIGN_OR_RETURN(q.o, Intern(t.object));
       quads.push_back(q);
@@ -1030,7 +1038,12 @@ Status LmdbEngine::FlushUnion() {
   // s p o -> p o s, then p o s -> o s p: each a rotation by one.
   for (MDB_dbi dbi : {pos_, osp_}) {
     for (auto& t : all) t = {t[1], t[2], t[0]};
-    std::sort(all.begin(), all.end());
+    // Word by word (std::array's < goes through lexicographical_compare).
+    std::sort(all.begin(), all.end(), [](const TripleKey& x, const TripleKey& y) {
+      if (x[0] != y[0]) return x[0] < y[0];
+      if (x[1] != y[1]) return x[1] < y[1];
+      return x[2] < y[2];
+    });
     MDB_stat stat;
     int rc = mdb_stat(write_txn_, dbi, &stat);
     if (rc != 0) return LmdbError(rc, "cannot read the store", dir_);

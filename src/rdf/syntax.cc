@@ -258,6 +258,15 @@ class SerdInput {
     const size_t n = std::min(size, buffered.size());
     size_t i = next_;
     while (i < n) {
+      if (i + 8 <= n) {  // eight bytes at a time while they are ASCII and not NUL
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighBits = 0x8080808080808080ULL;
+        std::uint64_t w;
+        std::memcpy(&w, buffered.data() + i, sizeof w);
+        if (((((w - kOnes) & ~w) | w) & kHighBits) == 0) {
+          i += sizeof w;
+          continue;
+        }
+      }
       const auto c = static_cast<unsigned char>(buffered[i]);
       if (c == 0) return Refuse("NUL byte at offset " + std::to_string(offset_ + i), i, false);
       if (c < 0x80) {
