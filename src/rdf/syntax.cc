@@ -112,13 +112,15 @@ struct SerdParse {
     } else {
       part_error = (*each_part)(std::move(*out));
     }
+    out->clear();
+    if (!part_error.ok()) {
+      failed = true;
+      return false;
+    }
     // The consumer may give the buffer back (no new allocation per part);
     // else the next part gets one as large, not grown by doubling.
-    out->clear();
     if (out->capacity() < capacity) out->reserve(capacity);
-    if (part_error.ok()) return true;
-    failed = true;
-    return false;
+    return true;
   }
 
   // The term of a node: CURIEs and relative IRIs expanded against the
