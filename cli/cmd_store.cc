@@ -99,6 +99,9 @@ Result<int> LoadFiles(const GlobalOptions& options, rdf::Store& store, const Loa
               written = batch->Put(std::move(next));
             } else {
               written = batch->Append(std::move(next));
+              // Append leaves the triples where they were: the parser
+              // fills the same buffer with the next part.
+              part = std::move(next.triples);
             }
             return written;
           },

@@ -591,6 +591,7 @@ Status LmdbEngine::BeginWrite() {
   }
   intern_cache_.clear();
   ref_delta_.clear();
+  pending_union_.clear();
   triple_delta_ = quad_delta_ = 0;
   return Status::Ok();
 }
@@ -622,7 +623,8 @@ std::int64_t LmdbEngine::quad_count() { return Counter("quads"); }
 
 Status LmdbEngine::Commit() {
   if (!write_txn_) return Internal("commit without a write");
-  Status s = FlushRefs();
+  Status s = FlushUnion();
+  if (s.ok()) s = FlushRefs();
   if (s.ok()) s = AddCounter("triples", triple_delta_);
   if (s.ok()) s = AddCounter("quads", quad_delta_);
   if (s.ok()) {
@@ -635,10 +637,12 @@ Status LmdbEngine::Commit() {
     Abort();
     return s;
   }
+  CloseWriteCursors();
   int rc = mdb_txn_commit(write_txn_);
   write_txn_ = nullptr;
   intern_cache_.clear();
   ref_delta_.clear();
+  pending_union_.clear();
   triple_delta_ = quad_delta_ = 0;
   UnlockWriter();
   if (rc != 0) return LmdbError(rc, "cannot commit the write", dir_);
@@ -647,10 +651,12 @@ Status LmdbEngine::Commit() {
 
 void LmdbEngine::Abort() {
   if (!write_txn_) return;
+  CloseWriteCursors();
   mdb_txn_abort(write_txn_);
   write_txn_ = nullptr;
   intern_cache_.clear();
   ref_delta_.clear();
+  pending_union_.clear();
   triple_delta_ = quad_delta_ = 0;
   UnlockWriter();
 }
@@ -704,22 +710,40 @@ Result<TermId> LmdbEngine::Intern(const Term& term) {
   EncodeTermTo(term, bytes);
   auto cached = intern_cache_.find(bytes);
   if (cached != intern_cache_.end()) return cached->second;
-  TINYKG_ASSIGN_OR_RETURN(auto found, Lookup(write_txn_, bytes));
   TermId id = 0;
-  if (found) {
-    id = *found;
-  } else {
-    id = ++next_id_;
-    std::string key = IdKey(id);
-    MDB_val ik = Val(key), iv = Val(bytes);
-    int rc = mdb_put(write_txn_, i2t_, &ik, &iv, 0);
+  int rc = 0;
+  if (bytes.size() <= kMaxInlineTerm) {
+    // Looked up with the write cursor: a new term is then put where the
+    // lookup left the cursor, without a second descent.
+    MDB_cursor* t2i = WriteCursor(t2i_, &rc);
+    if (!t2i) return LmdbError(rc, "cannot read a term", dir_);
+    MDB_val k = Val(bytes), v;
+    rc = mdb_cursor_get(t2i, &k, &v, MDB_SET);
     if (rc == 0) {
+      if (v.mv_size != kIdBytes) return LmdbError(MDB_CORRUPTED, "cannot read a term", dir_);
+      id = GetId(static_cast<const char*>(v.mv_data));
+    } else if (rc != MDB_NOTFOUND) {
+      return LmdbError(rc, "cannot read a term", dir_);
+    }
+  } else {
+    TINYKG_ASSIGN_OR_RETURN(auto found, Lookup(write_txn_, bytes));
+    if (found) id = *found;
+  }
+  if (id == 0) {
+    id = ++next_id_;
+    char key[kIdBytes];
+    PutId(key, id);
+    // New ids are larger than every stored one: i2t's cursor stays at its end.
+    MDB_val ik{kIdBytes, key}, iv = Val(bytes);
+    rc = PutSorted(i2t_, &ik, &iv);
+    if (rc == 0) {
+      MDB_val v{kIdBytes, key};
       if (bytes.size() <= kMaxInlineTerm) {
-        MDB_val k = Val(bytes), v = Val(key);
-        rc = mdb_put(write_txn_, t2i_, &k, &v, 0);
+        MDB_val k = Val(bytes);
+        rc = PutSorted(t2i_, &k, &v);
       } else {
         std::string hash = LongTermKey(bytes);
-        MDB_val k = Val(hash), v = Val(key);
+        MDB_val k = Val(hash);
         rc = mdb_put(write_txn_, h2i_, &k, &v, 0);
       }
     }
@@ -748,20 +772,34 @@ Result<Term> LmdbEngine::TermOf(TermId id) {
 Status LmdbEngine::FlushRefs() {
   std::vector<std::pair<TermId, std::int64_t>> deltas(ref_delta_.begin(), ref_delta_.end());
   std::sort(deltas.begin(), deltas.end());
+  int rc = 0;
+  MDB_cursor* refs = WriteCursor(refs_, &rc);
+  if (!refs) return LmdbError(rc, "cannot write the store", dir_);
   for (const auto& [id, delta] : deltas) {
-    std::string key = IdKey(id);
-    MDB_val k = Val(key), v;
+    char key[kIdBytes];
+    PutId(key, id);
+    MDB_val k{kIdBytes, key}, v;
     std::int64_t n = 0;
-    if (mdb_get(write_txn_, refs_, &k, &v) == 0 && v.mv_size == sizeof n) std::memcpy(&n, v.mv_data, sizeof n);
+    // In id order through one cursor: a count is read and written on the
+    // page the cursor is on.
+    rc = mdb_cursor_get(refs, &k, &v, MDB_SET);
+    const bool found = rc == 0;
+    if (found && v.mv_size == sizeof n) std::memcpy(&n, v.mv_data, sizeof n);
     if (delta == 0 && n > 0) continue;
     n += delta;
-    int rc = 0;
+    rc = 0;
     if (n > 0) {
+      k = MDB_val{kIdBytes, key};
       v = MDB_val{sizeof n, &n};
-      rc = mdb_put(write_txn_, refs_, &k, &v, 0);
+      rc = mdb_cursor_put(refs, &k, &v, found ? MDB_CURRENT : 0);
     } else {
-      // Nothing names the term any more: it leaves the dictionary.
-      mdb_del(write_txn_, refs_, &k, nullptr);
+      // Nothing names the term any more: it leaves the dictionary. (Only
+      // the refs cursor stays open across deletes: see RemoveIds.)
+      if (found) mdb_cursor_del(refs, 0);
+      for (MDB_dbi dbi : {t2i_, i2t_}) {
+        if (write_cursors_[dbi]) mdb_cursor_close(std::exchange(write_cursors_[dbi], nullptr));
+      }
+      k = MDB_val{kIdBytes, key};
       MDB_val tv;
       if (mdb_get(write_txn_, i2t_, &k, &tv) == 0) {
         std::string bytes(View(tv));
@@ -770,7 +808,7 @@ Status LmdbEngine::FlushRefs() {
           mdb_del(write_txn_, t2i_, &tk, nullptr);
         } else {
           std::string hash = LongTermKey(bytes);
-          MDB_val hk = Val(hash), hv = Val(key);
+          MDB_val hk = Val(hash), hv{kIdBytes, key};
           mdb_del(write_txn_, h2i_, &hk, &hv);
         }
         rc = mdb_del(write_txn_, i2t_, &k, nullptr);
@@ -785,6 +823,10 @@ Status LmdbEngine::FlushRefs() {
 // --- quads ------------------------------------------------------------------------
 
 Status LmdbEngine::RemoveIds(const QuadIds& q) {
+  TINYKG_RETURN_IF_ERROR(FlushUnion());
+  // Deletes rebalance pages under the write cursors: they are opened again
+  // where the next sorted run starts rather than trusted to follow.
+  CloseWriteCursors();
   char key[32];
   PutIds(key, {q.g, q.s, q.p, q.o});
   MDB_val k{32, key};
@@ -838,31 +880,28 @@ Result<std::int64_t> LmdbEngine::ClearGraph(const std::string& iri) {
   return static_cast<std::int64_t>(doomed.size());
 }
 
-// Puts `key` into `dbi`, appending while keys arrive in order after the last
-// one (LMDB then fills pages completely); KEYEXIST means it was there.
-int LmdbEngine::PutSorted(MDB_dbi dbi, MDB_val* key, MDB_val* value, bool& append) {
-  // A sorted run usually starts among older keys (terms the store already
-  // had) and ends past them (new terms): appending is tried again once the
-  // run may have passed the last stored key.
-  if (append) {
-    int rc = mdb_put(write_txn_, dbi, key, value, MDB_APPEND | MDB_NOOVERWRITE);
-    if (rc != MDB_KEYEXIST) return rc;
-    append = false;
+MDB_cursor* LmdbEngine::WriteCursor(MDB_dbi dbi, int* rc) {
+  *rc = 0;
+  if (dbi >= write_cursors_.size()) {
+    *rc = EINVAL;
+    return nullptr;
   }
-  int rc = mdb_put(write_txn_, dbi, key, value, MDB_NOOVERWRITE);
-  if (rc == 0) {
-    // Was this key the largest? Then the next ones may be appended.
-    MDB_cursor* cursor = nullptr;
-    if (mdb_cursor_open(write_txn_, dbi, &cursor) == 0) {
-      MDB_val last, data;
-      if (mdb_cursor_get(cursor, &last, &data, MDB_LAST) == 0 && last.mv_size == key->mv_size &&
-          std::memcmp(last.mv_data, key->mv_data, key->mv_size) == 0) {
-        append = true;
-      }
-      mdb_cursor_close(cursor);
-    }
+  MDB_cursor*& cursor = write_cursors_[dbi];
+  if (!cursor) *rc = mdb_cursor_open(write_txn_, dbi, &cursor);
+  return *rc == 0 ? cursor : nullptr;
+}
+
+void LmdbEngine::CloseWriteCursors() {
+  for (MDB_cursor*& cursor : write_cursors_) {
+    if (cursor) mdb_cursor_close(cursor);
+    cursor = nullptr;
   }
-  return rc;
+}
+
+int LmdbEngine::PutSorted(MDB_dbi dbi, MDB_val* key, MDB_val* value) {
+  int rc = 0;
+  MDB_cursor* cursor = WriteCursor(dbi, &rc);
+  return cursor ? mdb_cursor_put(cursor, key, value, MDB_NOOVERWRITE) : rc;
 }
 
 Result<std::int64_t> LmdbEngine::AddToGraph(const std::string& iri, const std::vector<Triple>& triples) {
@@ -871,13 +910,14 @@ Result<std::int64_t> LmdbEngine::AddToGraph(const std::string& iri, const std::v
   return added[0];
 }
 
-// The batch is written index by index, each in its key order: neighbouring
-// keys land on the same pages (a bulk load touches each page once), and
-// where keys come after everything stored (new ids are larger than all
-// older ones) pages are appended full. A document and its inferences go in
-// one pass over the union indexes: written one after the other, the
-// inferences (about the same subjects) would split every page the document
-// had just filled.
+// The batch is written index by index, each in its key order through the
+// index's write cursor: neighbouring keys land on the same pages (a bulk
+// load touches each page once, and finds it without a descent), and where
+// keys come after everything stored (new ids are larger than all older
+// ones) pages are filled whole. A document and its inferences go in one
+// pass over spo: written one after the other, the inferences (about the
+// same subjects) would split every page the document had just filled. pos
+// and osp are written at the end of the batch (FlushUnion).
 Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const std::vector<Triple>*>>& graphs,
                                std::vector<std::int64_t>& added) {
   if (!write_txn_) return Internal("write outside a transaction");
@@ -886,26 +926,41 @@ Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const st
   std::vector<QuadIds> fresh;
   auto same_triple = [](const QuadIds& a, const QuadIds& b) { return a.s == b.s && a.p == b.p && a.o == b.o; };
   auto spo = [](const QuadIds& a, const QuadIds& b) { return std::tie(a.s, a.p, a.o) < std::tie(b.s, b.p, b.o); };
+  // Graph ids first, the last graph first: a new document's inferences
+  // (few) get an id below the document's (many), so that every part of a
+  // document read in parts comes after all of gspo and fills its pages,
+  // instead of splitting the pages before the inferences' range in half.
+  std::vector<TermId> graph_ids(graphs.size());
+  for (size_t i = graphs.size(); i-- > 0;) {
+    TINYKG_ASSIGN_OR_RETURN(graph_ids[i], Intern(Term::Iri(graphs[i].first)));
+  }
   for (size_t i = 0; i < graphs.size(); ++i) {
-    TINYKG_ASSIGN_OR_RETURN(TermId g, Intern(Term::Iri(graphs[i].first)));
+    const TermId g = graph_ids[i];
     std::vector<QuadIds> quads;
     quads.reserve(graphs[i].second->size());
+    const Term* last_subject = nullptr;  // a subject's triples come together
+    TermId last_s = 0;
     for (const auto& t : *graphs[i].second) {
       QuadIds q;
       q.g = g;
-      TINYKG_ASSIGN_OR_RETURN(q.s, Intern(t.subject));
+      if (last_subject && t.subject == *last_subject) {
+        q.s = last_s;
+      } else {
+        TINYKG_ASSIGN_OR_RETURN(q.s, Intern(t.subject));
+        last_subject = &t.subject;
+        last_s = q.s;
+      }
       TINYKG_ASSIGN_OR_RETURN(q.p, Intern(t.predicate));
       TINYKG_ASSIGN_OR_RETURN(q.o, Intern(t.object));
       quads.push_back(q);
     }
     std::sort(quads.begin(), quads.end(), spo);
     quads.erase(std::unique(quads.begin(), quads.end(), same_triple), quads.end());
-    bool append = true;
     for (const auto& q : quads) {
       char key[32];
       PutIds(key, {q.g, q.s, q.p, q.o});
-      MDB_val k{32, key};
-      int rc = PutSorted(gspo_, &k, &empty, append);
+      MDB_val k{32, key}, v = empty;
+      int rc = PutSorted(gspo_, &k, &v);
       if (rc == MDB_KEYEXIST) continue;
       if (rc != 0) return LmdbError(rc, "cannot write the store", dir_);
       Ref(q.s, 1);
@@ -922,7 +977,6 @@ Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const st
   // already there counts its new graphs.
   std::stable_sort(fresh.begin(), fresh.end(), spo);
   std::vector<QuadIds> new_triples;
-  bool append = true;
   for (size_t i = 0; i < fresh.size();) {
     size_t j = i + 1;
     while (j < fresh.size() && same_triple(fresh[i], fresh[j])) ++j;
@@ -932,15 +986,13 @@ Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const st
     MDB_val k{24, key}, v;
     std::uint32_t count = static_cast<std::uint32_t>(j - i);
     v = MDB_val{sizeof count, &count};
-    int rc = PutSorted(spo_, &k, &v, append);
-    if (rc == MDB_KEYEXIST) {
+    int rc = PutSorted(spo_, &k, &v);
+    if (rc == MDB_KEYEXIST) {  // v is the stored count, the cursor on its key
       std::uint32_t graphs_before = 0;
-      if (mdb_get(write_txn_, spo_, &k, &v) == 0 && v.mv_size == sizeof graphs_before) {
-        std::memcpy(&graphs_before, v.mv_data, sizeof graphs_before);
-      }
+      if (v.mv_size == sizeof graphs_before) std::memcpy(&graphs_before, v.mv_data, sizeof graphs_before);
       count += graphs_before;
       v = MDB_val{sizeof count, &count};
-      rc = mdb_put(write_txn_, spo_, &k, &v, 0);
+      rc = mdb_cursor_put(write_cursors_[spo_], &k, &v, MDB_CURRENT);
     } else if (rc == 0) {
       new_triples.push_back(q);
     }
@@ -948,25 +1000,78 @@ Status LmdbEngine::AddToGraphs(const std::vector<std::pair<std::string, const st
     i = j;
   }
   triple_delta_ += static_cast<std::int64_t>(new_triples.size());
-  auto put_index = [&](MDB_dbi dbi, auto less, int a, int b, int c) -> Status {
-    std::sort(new_triples.begin(), new_triples.end(), less);
-    bool in_order = true;
-    for (const auto& q : new_triples) {
-      const TermId ids[3] = {q.s, q.p, q.o};
-      char key[24];
-      PutIds(key, {ids[a], ids[b], ids[c]});
-      MDB_val k{24, key};
-      int rc = PutSorted(dbi, &k, &empty, in_order);
-      if (rc != 0 && rc != MDB_KEYEXIST) return LmdbError(rc, "cannot write the store", dir_);
-    }
-    return Status::Ok();
+  if (!new_triples.empty()) {
+    auto& keys = pending_union_.emplace_back();
+    keys.reserve(new_triples.size());
+    for (const auto& q : new_triples) keys.push_back({q.s, q.p, q.o});
+  }
+  return Status::Ok();
+}
+
+// The batch's new triples go into pos and osp in one sorted run each. A
+// run put before a key the index holds splits every page it fills in half
+// (LMDB splits a page in the middle unless the key goes at its end, and
+// the older key stays beside the insertion point): a load into an
+// initialised store, whose few thousand keys sit between the fleet's, left
+// pos and osp twice the pages their keys need. So when the batch brings at
+// least as many keys as the index holds, the index is written again whole,
+// in order, the older keys merged in: every key then goes at the end.
+Status LmdbEngine::FlushUnion() {
+  if (pending_union_.empty()) return Status::Ok();
+  size_t n = 0;
+  for (const auto& keys : pending_union_) n += keys.size();
+  std::vector<TripleKey> all;
+  all.reserve(n);
+  for (auto& keys : pending_union_) {
+    all.insert(all.end(), keys.begin(), keys.end());
+    keys = {};
+  }
+  pending_union_.clear();
+  MDB_val empty{0, nullptr};
+  auto put = [&](MDB_dbi dbi, const TripleKey& t) -> int {
+    char key[24];
+    PutIds(key, {t[0], t[1], t[2]});
+    MDB_val k{24, key}, v = empty;
+    const int rc = PutSorted(dbi, &k, &v);
+    return rc == MDB_KEYEXIST ? 0 : rc;
   };
-  TINYKG_RETURN_IF_ERROR(put_index(
-      pos_, [](const QuadIds& x, const QuadIds& y) { return std::tie(x.p, x.o, x.s) < std::tie(y.p, y.o, y.s); }, 1,
-      2, 0));
-  return put_index(
-      osp_, [](const QuadIds& x, const QuadIds& y) { return std::tie(x.o, x.s, x.p) < std::tie(y.o, y.s, y.p); }, 2,
-      0, 1);
+  // s p o -> p o s, then p o s -> o s p: each a rotation by one.
+  for (MDB_dbi dbi : {pos_, osp_}) {
+    for (auto& t : all) t = {t[1], t[2], t[0]};
+    // Word by word (std::array's < goes through lexicographical_compare).
+    std::sort(all.begin(), all.end(), [](const TripleKey& x, const TripleKey& y) {
+      if (x[0] != y[0]) return x[0] < y[0];
+      if (x[1] != y[1]) return x[1] < y[1];
+      return x[2] < y[2];
+    });
+    MDB_stat stat;
+    int rc = mdb_stat(write_txn_, dbi, &stat);
+    if (rc != 0) return LmdbError(rc, "cannot read the store", dir_);
+    std::vector<TripleKey> older;
+    if (stat.ms_entries > all.size()) {
+      for (const auto& t : all) {
+        if ((rc = put(dbi, t)) != 0) return LmdbError(rc, "cannot write the store", dir_);
+      }
+      continue;
+    }
+    older.reserve(stat.ms_entries);
+    MDB_cursor* cursor = WriteCursor(dbi, &rc);
+    if (!cursor) return LmdbError(rc, "cannot read the store", dir_);
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+      if (k.mv_size != 24) return StoreError("a key of the wrong size in an index", {dir_});
+      const char* key = static_cast<const char*>(k.mv_data);
+      older.push_back({GetId(key), GetId(key + kIdBytes), GetId(key + 2 * kIdBytes)});
+    }
+    if (rc != MDB_NOTFOUND) return LmdbError(rc, "cannot read the store", dir_);
+    mdb_cursor_close(std::exchange(write_cursors_[dbi], nullptr));
+    if ((rc = mdb_drop(write_txn_, dbi, 0)) != 0) return LmdbError(rc, "cannot write the store", dir_);
+    for (size_t i = 0, j = 0; i < all.size() || j < older.size();) {
+      const bool take_new = j == older.size() || (i < all.size() && all[i] < older[j]);
+      if ((rc = put(dbi, take_new ? all[i++] : older[j++])) != 0) return LmdbError(rc, "cannot write the store", dir_);
+    }
+  }
+  return Status::Ok();
 }
 
 Status LmdbEngine::AddQuad(const Triple& triple, const std::string& graph) {
@@ -1126,6 +1231,8 @@ Status LmdbEngine::Refind(Scan& scan, const QuadIds& pattern) {
     PutId(buf, ids[scan.order_[i]]);
     scan.prefix_.append(buf, 8);
   }
+  // The batch's pos and osp keys, when the scan reads one of them.
+  if (write_txn_ && !pending_union_.empty() && (dbi == pos_ || dbi == osp_)) TINYKG_RETURN_IF_ERROR(FlushUnion());
   // The same index in the same transaction: the cursor moves (no new one).
   if (scan.cursor_ && mdb_cursor_dbi(scan.cursor_) == dbi) return Status::Ok();
   if (scan.cursor_) {

@@ -36,6 +36,7 @@
 
 #include <lmdb.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -225,8 +226,21 @@ class LmdbEngine {
   Result<TermId> Intern(const Term& term);
   Result<std::optional<TermId>> Lookup(MDB_txn* txn, const std::string& bytes);
   Status FlushRefs();
+  // Writes the batch's pending pos and osp keys (AddToGraphs); a scan of
+  // pos or osp, a removal and Commit call it first.
+  Status FlushUnion();
   Status RepackIndexes();
-  int PutSorted(MDB_dbi dbi, MDB_val* key, MDB_val* value, bool& append);
+  // The write transaction's cursor on `dbi` (opened on first use, closed
+  // by Commit and Abort); null when LMDB cannot open one (`*rc` says why).
+  MDB_cursor* WriteCursor(MDB_dbi dbi, int* rc);
+  void CloseWriteCursors();
+  // Puts a key of a run in ascending order through the write cursor:
+  // LMDB finds a key that lands on the cursor's page there, without a
+  // descent from the root (each level a search of the transaction's
+  // dirty page list), and a key put at the end of a full page splits it
+  // so that the old page stays full. MDB_KEYEXIST (then `value` holds the
+  // stored value and the cursor is on it) when the key was there.
+  int PutSorted(MDB_dbi dbi, MDB_val* key, MDB_val* value);
   Status RemoveIds(const QuadIds& q);
   // Inline ids have no dictionary entry to count.
   void Ref(TermId id, std::int64_t delta) {
@@ -256,7 +270,13 @@ class LmdbEngine {
   // applied at commit.
   std::unordered_map<std::string, TermId> intern_cache_;
   std::unordered_map<TermId, std::int64_t> ref_delta_;
+  // The batch's new triples (s, p, o) whose pos and osp keys are not
+  // written yet, one vector per AddToGraphs (gathered into one at
+  // FlushUnion: no vector grown by doubling over a whole load).
+  using TripleKey = std::array<TermId, 3>;
+  std::vector<std::vector<TripleKey>> pending_union_;
   std::string scratch_;  // Intern's encoding buffer
+  std::array<MDB_cursor*, 32> write_cursors_{};  // by dbi, inside a write
   std::int64_t triple_delta_ = 0, quad_delta_ = 0;
   TermId next_id_ = 0;
   bool inline_integers_ = false;  // format 2

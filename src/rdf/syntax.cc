@@ -106,15 +106,21 @@ struct SerdParse {
   Status part_error;
 
   bool HandOver() {
+    const size_t capacity = out->capacity();
     if (Status schemes = CheckIriSchemes(*out, source); !schemes.ok()) {
       part_error = std::move(schemes);
     } else {
       part_error = (*each_part)(std::move(*out));
     }
     out->clear();
-    if (part_error.ok()) return true;
-    failed = true;
-    return false;
+    if (!part_error.ok()) {
+      failed = true;
+      return false;
+    }
+    // The consumer may give the buffer back (no new allocation per part);
+    // else the next part gets one as large, not grown by doubling.
+    if (out->capacity() < capacity) out->reserve(capacity);
+    return true;
   }
 
   // The term of a node: CURIEs and relative IRIs expanded against the
@@ -254,6 +260,15 @@ class SerdInput {
     const size_t n = std::min(size, buffered.size());
     size_t i = next_;
     while (i < n) {
+      if (i + 8 <= n) {  // eight bytes at a time while they are ASCII and not NUL
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighBits = 0x8080808080808080ULL;
+        std::uint64_t w;
+        std::memcpy(&w, buffered.data() + i, sizeof w);
+        if (((((w - kOnes) & ~w) | w) & kHighBits) == 0) {
+          i += sizeof w;
+          continue;
+        }
+      }
       const auto c = static_cast<unsigned char>(buffered[i]);
       if (c == 0) return Refuse("NUL byte at offset " + std::to_string(offset_ + i), i, false);
       if (c < 0x80) {

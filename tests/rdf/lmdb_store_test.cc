@@ -245,6 +245,82 @@ TEST(LmdbEngine, FormatOneStoresKeepTheirDictionary) {
   EXPECT_EQ(*back, n);
 }
 
+// The pos and osp keys of a batch are written at its end (and the index
+// written again whole when the batch brings more keys than it holds): a
+// scan of either inside the batch, a removal inside the batch and the
+// indexes after it all see what spo sees, whether older keys sat between
+// the new ones or not.
+TEST(LmdbEngine, UnionIndexesWrittenAtTheEndOfABatchAgreeWithSpo) {
+  TempDir dir("lmdb-union");
+  internal::LmdbEngine::Options options;
+  options.dir = dir.str();
+  auto opened = internal::LmdbEngine::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  internal::LmdbEngine& engine = **opened;
+  const Term shared = I("shared");
+  auto triples = [&](int from, int to) {
+    std::vector<Triple> out;
+    for (int i = from; i < to; ++i) {
+      out.push_back({I("s" + std::to_string(i)), I("p" + std::to_string(i % 3)), shared});
+      out.push_back({I("s" + std::to_string(i)), I("n"), Term::Literal(std::to_string(i * 7919 % 10007), "http://www.w3.org/2001/XMLSchema#integer")});
+    }
+    return out;
+  };
+  // Scans of the union by predicate (pos) and by object (osp) against spo.
+  auto check = [&](std::int64_t want) {
+    std::int64_t by_spo = 0, by_p = 0, by_o = 0;
+    internal::QuadIds q;
+    auto all = engine.Find(internal::QuadIds{});
+    ASSERT_TRUE(all.ok());
+    while ((*all)->Next(q)) ++by_spo;
+    for (const char* p : {"p0", "p1", "p2", "n"}) {
+      auto id = engine.Find(I(p));
+      ASSERT_TRUE(id.ok());
+      if (!id->has_value()) continue;
+      internal::QuadIds pattern;
+      pattern.p = **id;
+      auto scan = engine.Find(pattern);
+      ASSERT_TRUE(scan.ok());
+      while ((*scan)->Next(q)) ++by_p;
+    }
+    auto o = engine.Find(shared);
+    ASSERT_TRUE(o.ok() && o->has_value());
+    internal::QuadIds pattern;
+    pattern.o = **o;
+    auto scan = engine.Find(pattern);
+    ASSERT_TRUE(scan.ok());
+    while ((*scan)->Next(q)) ++by_o;
+    EXPECT_EQ(by_spo, want);
+    EXPECT_EQ(by_p, want);
+    EXPECT_EQ(by_o, want / 2);
+  };
+  // A small store first, then a batch larger than it (pos and osp written
+  // again whole, the older keys among the new), then a small batch on top.
+  ASSERT_TRUE(engine.BeginWrite().ok());
+  ASSERT_TRUE(engine.AddToGraph("http://ex/a", triples(0, 50)).ok());
+  ASSERT_TRUE(engine.Commit().ok());
+  check(100);
+  ASSERT_TRUE(engine.BeginWrite().ok());
+  ASSERT_TRUE(engine.AddToGraph("http://ex/b", triples(25, 2000)).ok());
+  check(4000);  // inside the batch
+  ASSERT_TRUE(engine.AddToGraph("http://ex/c", triples(2000, 3000)).ok());
+  auto removed = engine.ClearGraph("http://ex/a");  // a removal with keys pending
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 100);
+  ASSERT_TRUE(engine.AddToGraph("http://ex/c", triples(3000, 3100)).ok());
+  ASSERT_TRUE(engine.Commit().ok());
+  check(2 * (3100 - 25));
+  ASSERT_TRUE(engine.BeginWrite().ok());
+  ASSERT_TRUE(engine.AddToGraph("http://ex/d", triples(0, 10)).ok());
+  ASSERT_TRUE(engine.Commit().ok());
+  check(2 * (3100 - 25) + 2 * 10);
+  // A batch that fails leaves the indexes as they were.
+  ASSERT_TRUE(engine.BeginWrite().ok());
+  ASSERT_TRUE(engine.AddToGraph("http://ex/e", triples(5000, 9000)).ok());
+  engine.Abort();
+  check(2 * (3100 - 25) + 2 * 10);
+}
+
 // A reader in another process while a writer replaces a large graph again
 // and again: every answer is a whole version, never a mix.
 TEST(LmdbStore, ConcurrentReaderSeesBeforeOrAfterNeverHalf) {
