@@ -48,12 +48,14 @@ int StreamFits(const GlobalOptions& options, rdf::Store& store, match::FitView v
   part.columns = match::FitsTableColumns(view, format);
   std::string out = json ? "[" : match::RenderTableRows(part, format, true);
   std::int64_t count = 0;
+  std::vector<std::string> row;  // one row's cells, reused
   Status s = fits([&](const match::Fit& fit) {
     ++count;
     if (json) {
       out += (count > 1 ? ",\n " : "\n ") + match::FitJson(fit, false);
     } else if (format != match::TableFormat::kMarkdown) {
-      match::AppendDelimitedRow(out, match::FitsTableRow(fit, view, count, format), format);
+      match::FitsTableRowInto(fit, view, count, format, row);
+      match::AppendDelimitedRow(out, row, format);
     } else {
       part.rows.assign(1, match::FitsTableRow(fit, view, count, format));
       out += match::RenderTableRows(part, format, false);

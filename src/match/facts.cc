@@ -173,7 +173,7 @@ Result<std::vector<ModelFacts>> FactSource::ModelsOf(const rdf::NestedResult& fa
   for (auto& m : out) {
     std::sort(m.sensors.begin(), m.sensors.end());
     std::sort(m.ops.begin(), m.ops.end());
-    for (const auto& entry : catalog->runtime_ops) m.support[entry.first] = SupportOf(m, *catalog, entry.first);
+    for (const auto& entry : catalog->runtime_ops) m.support.emplace_back(entry.first, SupportOf(m, *catalog, entry.first));
   }
   return out;
 }
@@ -186,19 +186,30 @@ namespace {
 std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
   std::vector<DeviceFacts> out;
   Rows f(result);
-  // Keys point into the result's terms, which outlive the map.
-  std::unordered_map<std::string_view, std::size_t> at;
-  at.reserve(f.size());
   out.reserve(f.size());  // at most a device per row: no DeviceFacts moved as it grows
   const Rows::Column device = f.ColumnOf("device"), label = f.ColumnOf("label"), title = f.ColumnOf("title"),
                      free_ram = f.ColumnOf("free_ram"), free_flash = f.ColumnOf("free_flash"),
                      ram = f.ColumnOf("ram"), flash = f.ColumnOf("flash"), clock_hz = f.ColumnOf("clock_hz"),
                      core = f.ColumnOf("core"), fpu = f.ColumnOf("fpu"), sensor = f.ColumnOf("sensor"),
                      runtime = f.ColumnOf("runtime");
+  // The rows of one device: when the OPTIONALs were nested on ?device, the
+  // nested tables already numbered the distinct devices (no IRI hashed a
+  // second time); otherwise by IRI. Keys point into the result's terms,
+  // which outlive the map.
+  std::vector<std::size_t> of_subject(f.SubjectCount(sensor), SIZE_MAX);
+  std::unordered_map<std::string_view, std::size_t> at;
+  if (of_subject.empty()) at.reserve(f.size());
   for (std::size_t i = 0; i < f.size(); ++i) {
     const rdf::Term* iri = f.First(i, device);
     if (!iri) continue;
-    auto [it, fresh] = at.emplace(iri->value, out.size());
+    std::size_t* slot = nullptr;
+    if (const std::uint32_t subject = f.SubjectOf(i, sensor); subject != rdf::NestedResult::kNoSubject) {
+      slot = &of_subject[subject];
+    } else {
+      slot = &at.emplace(iri->value, SIZE_MAX).first->second;
+    }
+    const bool fresh = *slot == SIZE_MAX;
+    if (fresh) *slot = out.size();
     if (fresh) {
       DeviceFacts d;
       d.entity = {iri->value, NameOf(iri->value, {f.Str(i, label), f.Str(i, title)})};
@@ -211,7 +222,7 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
       if (const rdf::Term* has = f.First(i, fpu)) d.fpu = has->value == "true" || has->value == "1";
       out.push_back(std::move(d));
     }
-    DeviceFacts& d = out[it->second];
+    DeviceFacts& d = out[*slot];
     f.ForEach(i, sensor, [&d](const rdf::Term& kind) { AddUnique(d.sensors, kind.value); });
     f.ForEach(i, runtime, [&d](const rdf::Term& r) { AddUnique(d.runtimes, r.value); });
   }

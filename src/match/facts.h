@@ -40,7 +40,10 @@ struct ModelFacts {
   // RuntimeSupport for every runtime of the catalog, worked out once
   // (FactSource::Models): a matrix evaluates each model against 100k
   // devices, and looking every operator up per pair was a third of it.
-  std::map<std::string, RuntimeSupport> support;
+  // (runtime IRI, support), one per runtime of the catalog: a few, looked
+  // up per pair by a scan that compares the IRIs' tails first (a map
+  // compared or hashed the long common prefix, several times a pair).
+  std::vector<std::pair<std::string, RuntimeSupport>> support;
 };
 
 
@@ -67,7 +70,7 @@ struct MeasuredInference {
 struct Catalog {
   std::map<std::string, std::set<std::string>> runtime_ops;
   std::map<std::string, std::set<std::string>> runtime_optimised;
-  std::map<std::string, CoreFacts> cores;
+  std::unordered_map<std::string, CoreFacts> cores;  // looked up per pair
   std::map<std::pair<std::string, std::string>, MeasuredInference> measured_inference;  // (model, device)
 };
 
@@ -97,6 +100,10 @@ Fit Evaluate(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, 
 // The same into `fit`, reusing its buffers (a list's loop over pairs).
 void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
                   bool with_text, Fit& fit);
+// EvaluateInto without naming the pair: `fit.model` and `fit.device` are
+// left as they are (a ranking pass that only reads the verdict and numbers).
+void EvaluateVerdictInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
+                         bool with_text, Fit& fit);
 // A cheap screen: true only when Evaluate(m, d, ...).fits would be false.
 bool CertainlyMisfits(const ModelFacts& m, const DeviceFacts& d, const Filters& filters);
 
@@ -165,6 +172,18 @@ class Rows {
   void ForEach(std::size_t row, Column c, F&& f) const {
     if (c.nested >= 0) return nested_result_->ForEach(static_cast<std::size_t>(c.nested), row, f);
     if (const rdf::Term* t = First(row, c)) f(*t);
+  }
+  // The index of `row`'s subject among the distinct subjects of the nested
+  // column `c` (the OPTIONALs' shared subject, e.g. ?device), or
+  // NestedResult::kNoSubject; rows of one subject share it.
+  std::uint32_t SubjectOf(std::size_t row, Column c) const {
+    if (c.nested < 0) return rdf::NestedResult::kNoSubject;
+    return nested_result_->row_subject[nested_result_->columns[static_cast<std::size_t>(c.nested)].table][row];
+  }
+  // How many distinct subjects the table of nested column `c` has.
+  std::size_t SubjectCount(Column c) const {
+    if (c.nested < 0) return 0;
+    return nested_result_->tables[nested_result_->columns[static_cast<std::size_t>(c.nested)].table].subjects();
   }
   std::string Str(std::size_t row, Column c) const {
     const rdf::Term* t = First(row, c);

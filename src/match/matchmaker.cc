@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <set>
 #include <unordered_map>
@@ -37,6 +38,24 @@ bool IsGenericSensor(const std::string& iri) {
   return iri == other || iri == sensor;
 }
 
+// a == b for IRIs, which share long prefixes ("https://w3id.org/...
+// sosa_extend/"): the tails are compared first, so two different IRIs of one
+// length rarely cost more than a few bytes. Per pair of a matrix.
+bool SameIri(const std::string& a, const std::string& b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n == 0) return true;
+  if (a[n - 1] != b[n - 1] || a[n / 2] != b[n / 2]) return false;  // inline, before any call
+  return std::memcmp(a.data(), b.data(), n) == 0;
+}
+
+bool HasIri(const std::vector<std::string>& list, const std::string& iri) {
+  for (const auto& x : list) {
+    if (SameIri(x, iri)) return true;
+  }
+  return false;
+}
+
 // LocalName(iri) == name, without building the local name.
 bool LocalNameIs(const std::string& iri, std::string_view name) {
   if (iri.size() < name.size() || iri.compare(iri.size() - name.size(), name.size(), name) != 0) return false;
@@ -52,9 +71,9 @@ std::string JoinLocalNames(const std::vector<std::string>& iris) {
 }
 
 // `note`: how the device's figure was defaulted (empty when stated).
-Constraint BytesConstraint(const char* name, const char* what, std::optional<std::int64_t> need,
-                           std::optional<std::int64_t> have, const std::string& note, bool with_text) {
-  Constraint c;
+// Fills `c`, fresh (made in place in the Fit: no Constraint moved per pair).
+void BytesConstraint(Constraint& c, const char* name, const char* what, std::optional<std::int64_t> need,
+                     std::optional<std::int64_t> have, const std::string& note, bool with_text) {
   c.name = name;
   c.unit = "bytes";
   if (need) c.need = static_cast<double>(*need);
@@ -76,7 +95,6 @@ Constraint BytesConstraint(const char* name, const char* what, std::optional<std
                 (c.ok ? FormatBytes(static_cast<double>(margin)) + " to spare"
                       : "short by " + FormatBytes(static_cast<double>(-margin)));
   }
-  return c;
 }
 
 }  // namespace
@@ -92,11 +110,10 @@ bool CertainlyMisfits(const ModelFacts& m, const DeviceFacts& d, const Filters& 
   if (short_of(m.ram_need, d.free_ram) || short_of(m.flash_need, d.free_flash)) return true;
   for (const auto& s : m.sensors) {
     bool have = IsGenericSensor(s) ? !d.sensors.empty()
-                                   : std::find(d.sensors.begin(), d.sensors.end(), s) != d.sensors.end();
+                                   : HasIri(d.sensors, s);
     if (!have) return true;
   }
-  return filters.runtime &&
-         std::find(d.runtimes.begin(), d.runtimes.end(), *filters.runtime) == d.runtimes.end();
+  return filters.runtime && !HasIri(d.runtimes, *filters.runtime);
 }
 
 RuntimeSupport SupportOf(const ModelFacts& m, const Catalog& catalog, const std::string& runtime) {
@@ -123,6 +140,11 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
   // A list evaluates one model against many devices in one reused Fit.
   if (fit.model.iri != m.entity.iri || fit.model.name != m.entity.name) fit.model = m.entity;
   fit.device = d.entity;
+  EvaluateVerdictInto(m, d, catalog, filters, with_text, fit);
+}
+
+void EvaluateVerdictInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& catalog, const Filters& filters,
+                         bool with_text, Fit& fit) {
   fit.fits = false;
   fit.constraints.clear();
   fit.ram_margin_bytes.reset();
@@ -133,19 +155,19 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
   fit.float_without_fpu = false;
   fit.constraints.reserve(8);
 
-  fit.constraints.push_back(BytesConstraint("ram", "RAM", m.ram_need, d.free_ram, d.free_ram_note, with_text));
-  fit.constraints.push_back(
-      BytesConstraint("flash", "Flash", m.flash_need, d.free_flash, d.free_flash_note, with_text));
+  BytesConstraint(fit.constraints.emplace_back(), "ram", "RAM", m.ram_need, d.free_ram, d.free_ram_note, with_text);
+  BytesConstraint(fit.constraints.emplace_back(), "flash", "Flash", m.flash_need, d.free_flash, d.free_flash_note,
+                  with_text);
   if (m.ram_need && d.free_ram) fit.ram_margin_bytes = *d.free_ram - *m.ram_need;
   if (m.flash_need && d.free_flash) fit.flash_margin_bytes = *d.free_flash - *m.flash_need;
 
   {
-    Constraint c;
+    Constraint& c = fit.constraints.emplace_back();  // in place (reserved above)
     c.name = "sensor";
     std::vector<std::string> missing;
     for (const auto& s : m.sensors) {
       bool have = IsGenericSensor(s) ? !d.sensors.empty()
-                                     : std::find(d.sensors.begin(), d.sensors.end(), s) != d.sensors.end();
+                                     : HasIri(d.sensors, s);
       if (!have) missing.push_back(s);
     }
     if (with_text) c.need_text = JoinLocalNames(m.sensors);
@@ -155,11 +177,10 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
     if (with_text) c.message = "Sensor: needs " + c.need_text + ", device has " + c.have_text +
                 (d.sensors.empty() ? " (it states no sensor kinds; set with --sensor)" : "") +
                 (c.ok ? "" : " — missing " + JoinLocalNames(missing));
-    fit.constraints.push_back(std::move(c));
   }
 
   {
-    Constraint c;
+    Constraint& c = fit.constraints.emplace_back();  // in place (reserved above)
     c.name = "operators";
     c.need = static_cast<double>(m.ops.size());
     c.unit = "operators";
@@ -172,10 +193,13 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
     const std::string* best_runtime_of = nullptr;
     RuntimeSupport computed, best_computed;  // for runtimes m.support lacks
     for (const auto& r : d.runtimes) {
-      auto known = m.support.find(r);
+      const RuntimeSupport* known = nullptr;
+      for (const auto& [runtime, support] : m.support) {
+        if (SameIri(runtime, r)) known = &support;
+      }
       const RuntimeSupport* s = &computed;
-      if (known != m.support.end()) {
-        s = &known->second;
+      if (known) {
+        s = known;
       } else {
         computed = SupportOf(m, catalog, r);
       }
@@ -205,7 +229,6 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
       if (with_text) c.message = "Operators: " + LocalName(best_runtime) + " lacks " + JoinLocalNames(best_missing);
     }
     if (with_text && !d.runtime_note.empty()) c.message += "; runtime " + d.runtime_note;
-    fit.constraints.push_back(std::move(c));
   }
 
   // A float input that the model quantizes itself (a QUANTIZE operator) feeds
@@ -214,7 +237,7 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
                                            [](const std::string& op) { return LocalNameIs(op, "QUANTIZE"); });
   const bool is_float = (LocalNameIs(m.dtype, "Float32") || LocalNameIs(m.dtype, "Float16")) && !quantizes_input;
   {
-    Constraint c;
+    Constraint& c = fit.constraints.emplace_back();  // in place (reserved above)
     c.name = "fpu";
     if (with_text) c.need_text = is_float ? "float32" : (m.dtype.empty() ? "unknown" : LocalName(m.dtype));
     if (with_text) c.have_text = d.fpu ? (*d.fpu ? "FPU" : "no FPU") : "unknown";
@@ -228,11 +251,10 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
     } else {
       if (with_text) c.message = std::string("FPU: ") + (is_float ? "float model, device has an FPU" : "integer model, no FPU needed");
     }
-    fit.constraints.push_back(std::move(c));
   }
 
   {
-    Constraint c;
+    Constraint& c = fit.constraints.emplace_back();  // in place (reserved above)
     c.name = "latency";
     c.unit = "ms";
     if (filters.max_latency_ms) c.need = *filters.max_latency_ms;
@@ -292,17 +314,15 @@ void EvaluateInto(const ModelFacts& m, const DeviceFacts& d, const Catalog& cata
                                                               : "no clock") +
                   ")";
     }
-    fit.constraints.push_back(std::move(c));
   }
 
   if (filters.runtime) {
-    Constraint c;
+    Constraint& c = fit.constraints.emplace_back();  // in place (reserved above)
     c.name = "runtime";
     if (with_text) c.need_text = LocalName(*filters.runtime);
     if (with_text) c.have_text = JoinLocalNames(d.runtimes);
-    c.ok = std::find(d.runtimes.begin(), d.runtimes.end(), *filters.runtime) != d.runtimes.end();
+    c.ok = HasIri(d.runtimes, *filters.runtime);
     if (with_text) c.message = "Runtime: needs " + c.need_text + ", device offers " + c.have_text;
-    fit.constraints.push_back(std::move(c));
   }
 
   fit.fits = fit.FirstFailure() == nullptr;
@@ -485,7 +505,8 @@ Status Matchmaker::StreamDevicesFor(const Entity& model, const Filters& filters,
   Fit f;  // reused: its strings and constraints keep their buffers
   for (std::size_t i = 0; i < devices.size(); ++i) {
     if (!filters.include_misfits && CertainlyMisfits(m, devices[i], filters)) continue;
-    EvaluateListedInto(m, devices[i], *catalog, filters, f);
+    // The ranking needs the verdict and numbers only: no names, no text.
+    EvaluateVerdictInto(m, devices[i], *catalog, filters, false, f);
     if (f.fits || filters.include_misfits) {
       ranked.push_back({i, f.fits, f.ram_margin_bytes.value_or(INT64_MAX), LatencyKey(f)});
     }

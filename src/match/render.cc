@@ -1,5 +1,6 @@
 #include "tinykg/match/render.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -49,30 +50,49 @@ std::vector<std::string> FitsTableColumns(FitView view, TableFormat format) {
   return columns;
 }
 
-std::vector<std::string> FitsTableRow(const Fit& f, FitView view, std::int64_t rank, TableFormat format) {
-  std::vector<std::string> row{std::to_string(rank)};
-  if (view != FitView::kDevicesForModel) row.push_back(f.model.name);
-  if (view != FitView::kModelsForDevice) row.push_back(f.device.name);
+void FitsTableRowInto(const Fit& f, FitView view, std::int64_t rank, TableFormat format,
+                      std::vector<std::string>& row) {
+  // Cells assigned in place: a matrix writes millions of rows through one
+  // vector, whose strings keep their buffers.
+  std::size_t n = 0;
+  auto cell = [&row, &n]() -> std::string& {
+    if (n == row.size()) row.emplace_back();
+    return row[n++];
+  };
+  char number[32];
+  auto integer = [&number](std::int64_t v) {
+    return std::string_view(number, static_cast<std::size_t>(std::to_chars(number, number + sizeof number, v).ptr - number));
+  };
+  cell() = integer(rank);
+  if (view != FitView::kDevicesForModel) cell() = f.model.name;
+  if (view != FitView::kModelsForDevice) cell() = f.device.name;
   if (rdf::IsMachineFormat(format)) {
-    auto opt_int = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
-    row.push_back(f.fits ? "true" : "false");
-    row.push_back(opt_int(f.ram_margin_bytes));
-    row.push_back(opt_int(f.flash_margin_bytes));
-    row.push_back(f.latency_ms ? RawNumber(*f.latency_ms) : "");
-    row.push_back(f.accuracy ? RawNumber(*f.accuracy) : "");
-    row.push_back(f.runtime.empty() ? "" : LocalName(f.runtime));
-    row.push_back(FitNotes(f));
-    return row;
+    cell() = f.fits ? "true" : "false";
+    std::string& ram = cell();
+    if (f.ram_margin_bytes) ram = integer(*f.ram_margin_bytes); else ram.clear();
+    std::string& flash = cell();
+    if (f.flash_margin_bytes) flash = integer(*f.flash_margin_bytes); else flash.clear();
+    cell() = f.latency_ms ? RawNumber(*f.latency_ms) : "";
+    cell() = f.accuracy ? RawNumber(*f.accuracy) : "";
+    cell() = f.runtime.empty() ? "" : LocalName(f.runtime);
+    cell() = FitNotes(f);
+  } else {
+    cell() = f.fits ? "yes" : "no";
+    cell() = Margin(f.ram_margin_bytes);
+    cell() = Margin(f.flash_margin_bytes);
+    cell() = f.latency_ms ? FormatMs(*f.latency_ms) : "?";
+    char acc[16] = "-";
+    if (f.accuracy) std::snprintf(acc, sizeof acc, "%.1f%%", *f.accuracy * 100);
+    cell() = acc;
+    cell() = f.runtime.empty() ? "-" : LocalName(f.runtime);
+    cell() = FitNotes(f);
   }
-  row.push_back(f.fits ? "yes" : "no");
-  row.push_back(Margin(f.ram_margin_bytes));
-  row.push_back(Margin(f.flash_margin_bytes));
-  row.push_back(f.latency_ms ? FormatMs(*f.latency_ms) : "?");
-  char acc[16] = "-";
-  if (f.accuracy) std::snprintf(acc, sizeof acc, "%.1f%%", *f.accuracy * 100);
-  row.push_back(acc);
-  row.push_back(f.runtime.empty() ? "-" : LocalName(f.runtime));
-  row.push_back(FitNotes(f));
+  row.resize(n);
+}
+
+std::vector<std::string> FitsTableRow(const Fit& f, FitView view, std::int64_t rank, TableFormat format) {
+  std::vector<std::string> row;
+  FitsTableRowInto(f, view, rank, format, row);
   return row;
 }
 

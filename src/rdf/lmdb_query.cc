@@ -206,10 +206,12 @@ class Evaluator {
     const size_t width = projected_.size();
     const size_t n = width == 0 ? rows_count_ : rows_.size() / width;
     out.rows.reserve(n);
+    out.term_ids.assign(width, std::vector<std::uint64_t>(n));
     for (size_t r = 0; r < n; ++r) {
       std::vector<std::optional<Term>> row(width);
       for (size_t c = 0; c < width; ++c) {
         TermId id = rows_[r * width + c];
+        out.term_ids[c][r] = id;
         if (!id) continue;
         const Term* t = terms_.Get(id);
         if (!t) return StoreError("term " + std::to_string(id) + " is missing from the store");

@@ -216,8 +216,10 @@ class LmdbStore final : public Store {
     return out;
   }
 
-  Result<ObjectTable> ObjectsOfMany(const std::vector<Term>& subjects,
-                                    const std::vector<std::string>& predicates) override {
+  using Store::ObjectsOfMany;
+  Result<ObjectTable> ObjectsOfMany(std::span<const Term* const> subjects, const std::vector<std::string>& predicates,
+                                    std::span<const std::uint64_t> subject_ids) override {
+    const bool hinted = subject_ids.size() == subjects.size();
     Snapshot snapshot(*engine_);
     TINYKG_RETURN_IF_ERROR(snapshot.status);
     ObjectTable out(predicates.size());
@@ -241,8 +243,14 @@ class LmdbStore final : public Store {
     for (size_t i = 0; i < subjects.size(); ++i) {
       found.clear();
       std::optional<TermId> s;
-      if (!wanted.empty()) {
-        TINYKG_ASSIGN_OR_RETURN(s, engine_->Find(subjects[i]));
+      if (wanted.empty()) {
+      } else if (hinted && subject_ids[i] != 0) {
+        // An id from one of this store's results. Ids are never given to
+        // another term (next-id only grows), so a subject removed since has
+        // no triples under it, as a lookup of its text would have found.
+        s = subject_ids[i];
+      } else {
+        TINYKG_ASSIGN_OR_RETURN(s, engine_->Find(*subjects[i]));
       }
       if (s) {
         // One predicate: its (s, p) range; several: the subject's whole range.

@@ -914,6 +914,7 @@ int CompareTerms(const std::optional<Term>& a, const std::optional<Term>& b) {
 
 void ApplySolutionModifiers(const GuardedQuery& query, QueryResult& result) {
   if (result.kind != QueryResult::Kind::kBindings) return;
+  result.term_ids.clear();  // rows reordered, dropped or sliced
   if (!query.order_by.empty()) {
     std::vector<std::pair<size_t, bool>> columns;
     for (const auto& key : query.order_by) {
@@ -980,17 +981,26 @@ Result<SubjectObjects> NestOptionals(Store& store, const std::vector<const Clien
   // nodes kept apart).
   std::unordered_map<std::string_view, std::uint32_t> index[2];
   index[0].reserve(result.rows.size());
-  std::vector<Term> subjects;
+  std::vector<const Term*> subjects;  // in the rows, which outlive the call
+  subjects.reserve(result.rows.size());
+  // The store's ids of the subjects, when its result carries them.
+  const std::vector<std::uint64_t>* row_ids =
+      s < result.term_ids.size() && result.term_ids[s].size() == result.rows.size() ? &result.term_ids[s] : nullptr;
+  std::vector<std::uint64_t> subject_ids;
+  if (row_ids) subject_ids.reserve(result.rows.size());
   SubjectObjects out;
   out.row_subject.assign(result.rows.size(), NestedResult::kNoSubject);
   for (size_t r = 0; r < result.rows.size(); ++r) {
     const auto& cell = result.rows[r][s];
     if (!cell || cell->is_literal()) continue;
     auto [it, fresh] = index[cell->is_blank()].emplace(cell->value, static_cast<std::uint32_t>(subjects.size()));
-    if (fresh) subjects.push_back(*cell);
+    if (fresh) {
+      subjects.push_back(&*cell);
+      if (row_ids) subject_ids.push_back((*row_ids)[r]);
+    }
     out.row_subject[r] = it->second;
   }
-  TINYKG_ASSIGN_OR_RETURN(out.table, store.ObjectsOfMany(subjects, predicates));
+  TINYKG_ASSIGN_OR_RETURN(out.table, store.ObjectsOfMany(std::span<const Term* const>(subjects), predicates, subject_ids));
   return out;
 }
 
@@ -998,6 +1008,7 @@ Result<SubjectObjects> NestOptionals(Store& store, const std::vector<const Clien
 // a row with one value is filled in place (copied only for the second value
 // on).
 Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
+  if (!q.optionals.empty()) result.term_ids.clear();  // the rows change below
   for (const auto& opt : q.optionals) {
     TINYKG_ASSIGN_OR_RETURN(SubjectObjects nested, NestOptionals(store, {&opt}, result));
     const size_t o = ColumnOf(result, opt.object);

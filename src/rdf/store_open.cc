@@ -66,11 +66,13 @@ Result<std::int64_t> Store::Count(const std::optional<Term>& subject, const std:
   return static_cast<std::int64_t>(std::atoll(r.rows[0][0]->value.c_str()));
 }
 
-Result<ObjectTable> Store::ObjectsOfMany(const std::vector<Term>& subjects, const std::vector<std::string>& predicates) {
+Result<ObjectTable> Store::ObjectsOfMany(std::span<const Term* const> subjects,
+                                        const std::vector<std::string>& predicates,
+                                        std::span<const std::uint64_t> /*subject_ids*/) {
   ObjectTable out(predicates.size());
-  for (const auto& s : subjects) {
+  for (const Term* s : subjects) {
     for (const auto& p : predicates) {
-      TINYKG_ASSIGN_OR_RETURN(auto objects, Objects(s, p));
+      TINYKG_ASSIGN_OR_RETURN(auto objects, Objects(*s, p));
       for (auto& o : objects) out.AddObject(out.AddTerm(std::move(o)));
       out.EndCell();
     }

@@ -21,6 +21,9 @@ enum class FitView { kDevicesForModel, kModelsForDevice, kMatrix };
 TextTable FitsTable(const std::vector<Fit>& fits, FitView view, TableFormat format = TableFormat::kTable);
 // The same, one row at a time (rank counts from 1), for streamed lists.
 std::vector<std::string> FitsTableColumns(FitView view, TableFormat format = TableFormat::kTable);
+// FitsTableRow into `row`, reusing its strings (a long list's loop).
+void FitsTableRowInto(const Fit& fit, FitView view, std::int64_t rank, TableFormat format,
+                      std::vector<std::string>& row);
 std::vector<std::string> FitsTableRow(const Fit& fit, FitView view, std::int64_t rank,
                                       TableFormat format = TableFormat::kTable);
 

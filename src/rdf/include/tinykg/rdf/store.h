@@ -93,6 +93,13 @@ struct QueryResult {
   Kind kind = Kind::kBindings;
   std::vector<std::string> variables;
   std::vector<std::vector<std::optional<Term>>> rows;
+  // A hint, empty unless the store that answered fills it in (the LMDB
+  // engine's index evaluator): its own ids of the cells, column by column
+  // (term_ids[c][r], 0 for none), so that the same store can read the
+  // terms' triples again without looking their text up (ObjectsOfMany on a
+  // million candidate devices). Whatever reorders or changes the rows
+  // clears it.
+  std::vector<std::vector<std::uint64_t>> term_ids;
   bool boolean = false;
   std::vector<Triple> triples;  // CONSTRUCT / DESCRIBE
 };
@@ -243,8 +250,20 @@ class Store {
   // Objects() for many subjects and predicates, as an ObjectTable (each
   // distinct object decoded once). The LMDB engine answers all in one
   // snapshot, with one index range per subject.
-  virtual Result<ObjectTable> ObjectsOfMany(const std::vector<Term>& subjects,
-                                            const std::vector<std::string>& predicates);
+  // The subjects are pointed at, not copied: a candidate list of a million
+  // devices is a million IRIs already held in the caller's rows.
+  // `subject_ids`, when not empty, holds this store's ids of the subjects
+  // (QueryResult::term_ids of one of its results; 0: unknown), used instead
+  // of looking each subject's text up.
+  virtual Result<ObjectTable> ObjectsOfMany(std::span<const Term* const> subjects,
+                                            const std::vector<std::string>& predicates,
+                                            std::span<const std::uint64_t> subject_ids);
+  Result<ObjectTable> ObjectsOfMany(const std::vector<Term>& subjects, const std::vector<std::string>& predicates) {
+    std::vector<const Term*> pointers;
+    pointers.reserve(subjects.size());
+    for (const Term& s : subjects) pointers.push_back(&s);
+    return ObjectsOfMany(std::span<const Term* const>(pointers), predicates, {});
+  }
 
   // How many triples of the union match (s, p, o); an empty optional is a
   // wildcard. The LMDB engine counts index keys without reading terms; the
