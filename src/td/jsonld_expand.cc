@@ -28,6 +28,10 @@ void AppendAll(Json& target, const Json& values) {
 // Moves instead of copying: expanded subtrees are appended once per level,
 // so a copy here made expansion cost O(size x depth).
 void AppendAll(Json& target, Json&& values) {
+  if (target.is_null() && values.is_array()) {
+    target = std::move(values);
+    return;
+  }
   if (!target.is_array()) target = target.is_null() ? Json::array() : Json::array({std::move(target)});
   if (values.is_array()) {
     for (Json& v : values) target.push_back(std::move(v));
@@ -157,9 +161,17 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
   const ContextPtr type_scoped = active;
   std::optional<std::string> input_type;
   bool seen_type_key = false;
-  for (auto entry = element.begin(); entry != element.end(); ++entry) {
+  // The keys' lookups, kept for ExpandObject when no type-scoped context
+  // changes `active` (one memo lookup per key instead of three).
+  constexpr size_t kMaxKeptKeys = 48;
+  const Context::KeyInfo* key_infos[kMaxKeptKeys];
+  const bool keep_keys = element.size() <= kMaxKeptKeys;
+  size_t key_index = 0;
+  for (auto entry = element.begin(); entry != element.end(); ++entry, ++key_index) {
     const std::string& key = entry.key();
-    const auto& e = ExpandKey(active, key);
+    const Context::KeyInfo& info = LookUpKey(active, key);
+    if (keep_keys) key_infos[key_index] = &info;
+    const auto& e = info.iri;
     if (!e || *e != "@type") continue;
     Json values = AsArray(entry.value());
     std::vector<std::string> terms;
@@ -182,7 +194,8 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
   }
 
   Json result = Json::object();
-  ExpandObject(active, type_scoped, active_property, element, base_url, input_type, result, false);
+  ExpandObject(active, type_scoped, active_property, element, base_url, input_type, result,
+               keep_keys && active == type_scoped ? key_infos : nullptr);
 
   if (result.contains("@value")) {
     for (auto& [k, v] : result.items()) {
@@ -234,13 +247,16 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
                           const std::string* active_property, const Json& element,
                           const std::string& base_url,
                           const std::optional<std::string>& input_type, Json& result,
-                          bool nested) {
+                          const Context::KeyInfo* const* key_infos) {
   std::vector<std::string> nests;
-  for (auto entry = element.begin(); entry != element.end(); ++entry) {
+  size_t key_index = 0;
+  for (auto entry = element.begin(); entry != element.end(); ++entry, ++key_index) {
     const std::string& key = entry.key();
     const Json& value = entry.value();
     if (key == "@context") continue;
-    const std::optional<std::string>& expanded_property = ExpandKey(active, key);
+    const Context::KeyInfo& key_info =
+        key_infos != nullptr ? *key_infos[key_index] : LookUpKey(active, key);
+    const std::optional<std::string>& expanded_property = key_info.iri;
     if (!expanded_property ||
         (expanded_property->find(':') == std::string::npos && !IsKeyword(*expanded_property))) {
       continue;
@@ -356,7 +372,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
       continue;
     }
 
-    const TermDefinition* def = active->Find(key);
+    const TermDefinition* def = key_info.def;
     Json expanded_value;
     if (def != nullptr && def->type && *def->type == "@json") {
       expanded_value = Json{{"@value", value}, {"@type", "@json"}};
@@ -488,10 +504,9 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         nested_context = ProcessScopedContext(active, nd->context, nd->base_url, true, true);
       }
       ExpandObject(nested_context, type_scoped, active_property, nested_value, base_url, input_type,
-                   result, true);
+                   result, nullptr);
     }
   }
-  (void)nested;
 }
 
 }  // namespace tinykg::td::internal

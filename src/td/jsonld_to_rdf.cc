@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "iri.h"
@@ -43,12 +44,12 @@ bool IsWellFormedLanguage(const std::string& tag) {
   return true;
 }
 
-rdf::Term SubjectTerm(const std::string& id) {
-  if (IsBlankNodeId(id)) return rdf::Term::Blank(id.substr(2));
-  return rdf::Term::Iri(id);
+rdf::Term SubjectTerm(std::string_view id) {
+  if (IsBlankNodeId(id)) return rdf::Term::Blank(std::string(id.substr(2)));
+  return rdf::Term::Iri(std::string(id));
 }
 
-bool IsWellFormedNode(const std::string& id) { return IsBlankNodeId(id) || IsWellFormedIri(id); }
+bool IsWellFormedNode(std::string_view id) { return IsBlankNodeId(id) || IsWellFormedIri(id); }
 
 // ES6 Number.prototype.toString for a finite double.
 std::string EcmaNumber(double d) {
@@ -150,9 +151,18 @@ std::string Engine::IssueBlank(const std::string& old_id) {
   return id;
 }
 
-void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::string& active_graph,
-                             const std::string* active_subject, bool reverse_subject,
-                             const std::string* active_property, std::vector<NodeMapValue>* list,
+std::string_view Engine::IssueBlank(std::string_view old_id, NodeMap& node_map) {
+  if (old_id.empty()) return node_map.Keep(IssueBlank(""));
+  auto it = blank_ids_.find(old_id);
+  if (it == blank_ids_.end()) {
+    it = blank_ids_.emplace(std::string(old_id), "_:b" + std::to_string(blank_counter_++)).first;
+  }
+  return it->second;
+}
+
+void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string_view active_graph,
+                             const std::string_view* active_subject, bool reverse_subject,
+                             const std::string_view* active_property, std::vector<NodeMapValue>* list,
                              std::vector<NodeMapValue>* subject_values) {
   if (element.is_array()) {
     for (const Json& item : element) {
@@ -202,14 +212,14 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     else if (key == "@included") included_entry = v;
   }
   // @type values with blank node identifiers get new labels.
-  std::vector<std::string> types;
+  std::vector<std::string_view> types;
   bool relabeled = false;
   if (type_entry != nullptr) {
     auto add_type = [&](const Json& t) {
       if (!t.is_string()) return;
       const std::string& type = t.get_ref<const std::string&>();
       if (IsBlankNodeId(type)) {
-        types.push_back(IssueBlank(type));
+        types.push_back(IssueBlank(type, node_map));
         relabeled = true;
       } else {
         types.push_back(type);
@@ -227,7 +237,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     value.value = &element;
     if (relabeled && type_entry->is_string()) {
       auto copy = std::make_unique<Json>(element);
-      (*copy)["@type"] = types[0];
+      (*copy)["@type"] = std::string(types[0]);
       value.value = copy.get();
       node_map.owned.push_back(std::move(copy));
     }
@@ -251,14 +261,14 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     }
     return;
   }
-  std::string id;
+  std::string_view id;
   if (id_entry != nullptr && id_entry->is_string()) {
-    id = id_entry->get<std::string>();
-    if (IsBlankNodeId(id)) id = IssueBlank(id);
+    id = id_entry->get_ref<const std::string&>();
+    if (IsBlankNodeId(id)) id = IssueBlank(id, node_map);
   } else if (id_entry != nullptr) {
     id = "@null";  // an @id that expanded to null: never well-formed, so dropped
   } else {
-    id = IssueBlank("");
+    id = IssueBlank({}, node_map);
   }
   // References into std::maps stay valid while other entries are added.
   NodeMapNode& node = graph[id];
@@ -278,10 +288,10 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     }
   }
   if (type_entry != nullptr) {
-    std::vector<std::string>& node_types = node.types;
-    for (std::string& t : types) {
+    std::vector<std::string_view>& node_types = node.types;
+    for (std::string_view t : types) {
       if (std::find(node_types.begin(), node_types.end(), t) == node_types.end()) {
-        node_types.push_back(std::move(t));
+        node_types.push_back(t);
       }
     }
   }
@@ -290,8 +300,9 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     node.index = index_entry;
   }
   if (reverse_entry != nullptr) {
-    for (auto& [property, values] : reverse_entry->items()) {
-      for (const Json& value : values) {
+    for (auto entry = reverse_entry->begin(); entry != reverse_entry->end(); ++entry) {
+      const std::string_view property = entry.key();
+      for (const Json& value : entry.value()) {
         GenerateNodeMap(value, node_map, active_graph, &id, true, &property, nullptr, nullptr);
       }
     }
@@ -310,9 +321,9 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
          key == "@graph" || key == "@included")) {
       continue;
     }
-    const auto slot = IsBlankNodeId(key) ? node.properties.try_emplace(IssueBlank(key)).first
+    const auto slot = IsBlankNodeId(key) ? node.properties.try_emplace(IssueBlank(key, node_map)).first
                                          : node.properties.try_emplace(key).first;
-    const std::string& property = slot->first;
+    const std::string_view property = slot->first;
     GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr,
                     &slot->second);
   }
@@ -364,9 +375,13 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
   }
   if (value_entry == nullptr) return std::nullopt;
   const Json& value = *value_entry;
-  std::string datatype = type_entry != nullptr ? type_entry->get<std::string>() : "";
+  // A view of the @type entry or of one of the constants above: no copy
+  // until the term is built.
+  std::string_view datatype;
+  if (type_entry != nullptr) datatype = type_entry->get_ref<const std::string&>();
   if (!datatype.empty() && datatype != "@json" && !IsWellFormedIri(datatype)) return std::nullopt;
-  if (language_entry != nullptr && !IsWellFormedLanguage(language_entry->get<std::string>())) {
+  if (language_entry != nullptr &&
+      !IsWellFormedLanguage(language_entry->get_ref<const std::string&>())) {
     return std::nullopt;
   }
   std::string lexical;
@@ -385,7 +400,12 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
       if (datatype.empty()) datatype = kXsdDouble;
     } else {
       if (value.is_number_integer() || value.is_number_unsigned()) {
-        lexical = value.dump();
+        // Json::dump's text, without its serializer and output adapter.
+        char buf[24];
+        const auto res = value.is_number_unsigned()
+                             ? std::to_chars(buf, buf + sizeof buf, value.get<std::uint64_t>())
+                             : std::to_chars(buf, buf + sizeof buf, value.get<std::int64_t>());
+        lexical.assign(buf, res.ptr);
       } else {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.0f", d);
@@ -422,8 +442,8 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
   if (language_entry != nullptr) {
     return rdf::Term::Literal(std::move(lexical), "", language_entry->get<std::string>());
   }
-  if (datatype == kXsdString) datatype.clear();
-  return rdf::Term::Literal(std::move(lexical), std::move(datatype));
+  if (datatype == kXsdString) datatype = {};
+  return rdf::Term::Literal(std::move(lexical), std::string(datatype));
 }
 
 void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
@@ -458,7 +478,10 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
       q.triple.object = std::move(o);
       q.graph = graph_term;
     } else {
-      out.triples->push_back(rdf::Triple{s, p, std::move(o)});
+      rdf::Triple& t = out.triples->emplace_back();
+      t.subject = s;
+      t.predicate = p;
+      t.object = std::move(o);
     }
   };
   auto emit_triple = [&out, &skip](const rdf::Term& graph_term, rdf::Triple&& t) {
@@ -479,7 +502,7 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
     for (const auto& [subject, node] : graph) {
       if (!IsWellFormedNode(subject)) continue;
       const rdf::Term s = SubjectTerm(subject);
-      for (const std::string& type : node.types) {
+      for (std::string_view type : node.types) {
         if (IsWellFormedNode(type)) emit(graph_term, s, type_predicate, SubjectTerm(type));
       }
       for (const auto& [property, values] : node.properties) {
