@@ -7,6 +7,7 @@
 #ifndef TINYKG_TD_JSONLD_INTERNAL_H_
 #define TINYKG_TD_JSONLD_INTERNAL_H_
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
@@ -132,10 +133,36 @@ struct NodeMapValue {
   }
 };
 
+// A node's property -> values, in the byte order of the properties. A flat
+// vector, not a std::map: a node's properties nearly always arrive in order
+// (from one expanded element, whose Json map is ordered), so an insert is one
+// comparison with the last entry. The value lists live in the NodeMap's
+// pool, so a list's address stays valid while entries are inserted before it.
+class NodeProperties {
+ public:
+  using Entry = std::pair<std::string_view, std::vector<NodeMapValue>*>;
+  // The values of `property`, a new empty list taken from `pool` if absent.
+  std::vector<NodeMapValue>& Get(std::string_view property,
+                                 std::deque<std::vector<NodeMapValue>>& pool) {
+    if (entries_.empty() || entries_.back().first < property) {
+      return *entries_.emplace_back(property, &pool.emplace_back()).second;
+    }
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), property,
+                               [](const Entry& e, std::string_view p) { return e.first < p; });
+    if (it != entries_.end() && it->first == property) return *it->second;
+    return *entries_.emplace(it, property, &pool.emplace_back())->second;
+  }
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
 struct NodeMapNode {
   std::vector<std::string_view> types;
   const Json* index = nullptr;  // @index, for the conflicting-indexes check
-  std::map<std::string_view, std::vector<NodeMapValue>> properties;
+  NodeProperties properties;
 };
 
 struct NodeMap {
@@ -147,6 +174,8 @@ struct NodeMap {
   // Blank node identifiers issued while the map is built (a deque: the
   // views above stay valid as more are added).
   std::deque<std::string> issued;
+  // The nodes' value lists (see NodeProperties).
+  std::deque<std::vector<NodeMapValue>> value_lists;
   std::string_view Keep(std::string id) { return issued.emplace_back(std::move(id)); }
 };
 

@@ -185,7 +185,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
   // caller that holds them (two map lookups by IRI per value otherwise).
   auto active_values = [&]() -> std::vector<NodeMapValue>& {
     if (subject_values != nullptr) return *subject_values;
-    return graph[*active_subject].properties[*active_property];
+    return graph[*active_subject].properties.Get(*active_property, node_map.value_lists);
   };
 
   // The keyword entries, found in one pass over the keys (a find per
@@ -276,7 +276,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
     NodeMapValue reference;
     reference.kind = NodeMapValue::Kind::kReference;
     reference.id = *active_subject;
-    add_unique(node.properties[*active_property], std::move(reference));
+    add_unique(node.properties.Get(*active_property, node_map.value_lists), std::move(reference));
   } else if (active_property != nullptr) {
     NodeMapValue reference;
     reference.kind = NodeMapValue::Kind::kReference;
@@ -321,11 +321,9 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
          key == "@graph" || key == "@included")) {
       continue;
     }
-    const auto slot = IsBlankNodeId(key) ? node.properties.try_emplace(IssueBlank(key, node_map)).first
-                                         : node.properties.try_emplace(key).first;
-    const std::string_view property = slot->first;
-    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr,
-                    &slot->second);
+    const std::string_view property = IsBlankNodeId(key) ? IssueBlank(key, node_map) : std::string_view(key);
+    std::vector<NodeMapValue>& values = node.properties.Get(property, node_map.value_lists);
+    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr, &values);
   }
 }
 
@@ -454,7 +452,7 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
   for (const auto& [graph_name, graph] : node_map.graphs) {
     for (const auto& [subject, node] : graph) {
       statements += node.types.size();
-      for (const auto& [property, values] : node.properties) statements += values.size();
+      for (const auto& [property, values] : node.properties) statements += values->size();
     }
   }
   if (out.quads != nullptr) out.quads->reserve(statements);
@@ -510,7 +508,7 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
         if (IsBlankNodeId(property) && !options_.produce_generalized_rdf) continue;
         if (!IsWellFormedNode(property)) continue;
         const rdf::Term p = SubjectTerm(property);
-        for (const NodeMapValue& item : values) {
+        for (const NodeMapValue& item : *values) {
           std::vector<rdf::Triple> list_triples;
           std::optional<rdf::Term> object = ObjectToRdf(item, list_triples);
           if (object) emit(graph_term, s, p, std::move(*object));
