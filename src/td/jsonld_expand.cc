@@ -197,42 +197,64 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
   ExpandObject(active, type_scoped, active_property, element, base_url, input_type, result,
                keep_keys && active == type_scoped ? key_infos : nullptr);
 
-  if (result.contains("@value")) {
+  // The keyword entries, found in one pass (keywords sort together, after
+  // "@"): a find per keyword walked the map again for each.
+  Json* value_entry = nullptr;
+  Json* type_entry = nullptr;
+  bool has_language = false, has_direction = false, has_index = false, has_set = false,
+       has_list = false;
+  {
+    auto& members = result.get_ref<Json::object_t&>();
+    for (auto it = members.lower_bound("@"); it != members.end() && it->first.front() == '@'; ++it) {
+      const std::string& k = it->first;
+      if (k == "@value") value_entry = &it->second;
+      else if (k == "@type") type_entry = &it->second;
+      else if (k == "@language") has_language = true;
+      else if (k == "@direction") has_direction = true;
+      else if (k == "@index") has_index = true;
+      else if (k == "@set") has_set = true;
+      else if (k == "@list") has_list = true;
+    }
+  }
+  if (value_entry != nullptr) {
     for (auto& [k, v] : result.items()) {
       (void)v;
       if (k != "@direction" && k != "@index" && k != "@language" && k != "@type" && k != "@value") {
         Fail("invalid value object", "unexpected entry " + k);
       }
     }
-    if (result.contains("@type") && (result.contains("@language") || result.contains("@direction"))) {
+    if (type_entry != nullptr && (has_language || has_direction)) {
       Fail("invalid value object", "@type together with @language or @direction");
     }
-    const bool is_json = result.contains("@type") && result["@type"] == "@json";
+    const bool is_json = type_entry != nullptr && *type_entry == "@json";
     if (!is_json) {
-      const Json& v = result["@value"];
+      const Json& v = *value_entry;
       if (v.is_null()) return nullptr;
-      if (!v.is_string() && result.contains("@language")) {
+      if (!v.is_string() && has_language) {
         Fail("invalid language-tagged value", v.dump());
       }
-      if (result.contains("@type")) {
-        const Json& t = result["@type"];
-        if (!t.is_string() || !IsWellFormedIri(t.get<std::string>())) {
+      if (type_entry != nullptr) {
+        const Json& t = *type_entry;
+        if (!t.is_string() || !IsWellFormedIri(t.get_ref<const std::string&>())) {
           Fail("invalid typed value", t.dump());
         }
       }
     }
-  } else if (result.contains("@type") && !result["@type"].is_array()) {
-    result["@type"] = Json::array({result["@type"]});
-  } else if (result.contains("@set") || result.contains("@list")) {
-    if (result.size() > 2 || (result.size() == 2 && !result.contains("@index"))) {
+  } else if (type_entry != nullptr && !type_entry->is_array()) {
+    Json types = Json::array();
+    types.push_back(std::move(*type_entry));
+    *type_entry = std::move(types);
+  } else if (has_set || has_list) {
+    if (result.size() > 2 || (result.size() == 2 && !has_index)) {
       Fail("invalid set or list object");
     }
-    if (result.contains("@set")) {
-      Json set = result["@set"];
+    if (has_set) {
+      Json set = std::move(result["@set"]);
       result = std::move(set);
+      has_language = result.is_object() && result.contains("@language");
     }
   }
-  if (result.is_object() && result.size() == 1 && result.contains("@language")) return nullptr;
+  if (has_language && result.is_object() && result.size() == 1) return nullptr;
   if (!active_property || *active_property == "@graph") {
     if (result.is_object() &&
         (result.empty() || result.contains("@value") || result.contains("@list"))) {
