@@ -152,6 +152,7 @@ class NodeProperties {
     if (it != entries_.end() && it->first == property) return *it->second;
     return *entries_.emplace(it, property, &pool.emplace_back())->second;
   }
+  void Reserve(size_t n) { entries_.reserve(n); }
   std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
   std::vector<Entry>::const_iterator end() const { return entries_.end(); }
 

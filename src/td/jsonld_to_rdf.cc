@@ -272,6 +272,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
   }
   // References into std::maps stay valid while other entries are added.
   NodeMapNode& node = graph[id];
+  node.properties.Reserve(element.size());
   if (active_subject != nullptr && reverse_subject) {
     NodeMapValue reference;
     reference.kind = NodeMapValue::Kind::kReference;
