@@ -12,6 +12,10 @@
 
 namespace tinykg::td {
 namespace internal {
+
+// Keyword tests compare lengths first (a std::string == const char* test
+// measured the literal and called memcmp for every key).
+using std::string_view_literals::operator""sv;
 namespace {
 
 const std::string kRdfType = std::string(vocab::kRdf) + "type";
@@ -202,14 +206,14 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
     const std::string& key = entry.key();
     if (key.empty() || key[0] != '@') continue;
     const Json* v = &entry.value();
-    if (key == "@type") type_entry = v;
-    else if (key == "@value") value_entry = v;
-    else if (key == "@list") list_entry = v;
-    else if (key == "@id") id_entry = v;
-    else if (key == "@index") index_entry = v;
-    else if (key == "@reverse") reverse_entry = v;
-    else if (key == "@graph") graph_entry = v;
-    else if (key == "@included") included_entry = v;
+    if (key == "@type"sv) type_entry = v;
+    else if (key == "@value"sv) value_entry = v;
+    else if (key == "@list"sv) list_entry = v;
+    else if (key == "@id"sv) id_entry = v;
+    else if (key == "@index"sv) index_entry = v;
+    else if (key == "@reverse"sv) reverse_entry = v;
+    else if (key == "@graph"sv) graph_entry = v;
+    else if (key == "@included"sv) included_entry = v;
   }
   // @type values with blank node identifiers get new labels.
   std::vector<std::string_view> types;
@@ -318,8 +322,8 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
   for (auto entry = element.begin(); entry != element.end(); ++entry) {
     const std::string& key = entry.key();
     if (!key.empty() && key[0] == '@' &&
-        (key == "@id" || key == "@type" || key == "@index" || key == "@reverse" ||
-         key == "@graph" || key == "@included")) {
+        (key == "@id"sv || key == "@type"sv || key == "@index"sv || key == "@reverse"sv ||
+         key == "@graph"sv || key == "@included"sv)) {
       continue;
     }
     const std::string_view property = IsBlankNodeId(key) ? IssueBlank(key, node_map) : std::string_view(key);
@@ -367,10 +371,10 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
   const Json* direction_entry = nullptr;
   for (auto entry = item.begin(); entry != item.end(); ++entry) {
     const std::string& key = entry.key();
-    if (key == "@value") value_entry = &entry.value();
-    else if (key == "@type") type_entry = &entry.value();
-    else if (key == "@language") language_entry = &entry.value();
-    else if (key == "@direction") direction_entry = &entry.value();
+    if (key == "@value"sv) value_entry = &entry.value();
+    else if (key == "@type"sv) type_entry = &entry.value();
+    else if (key == "@language"sv) language_entry = &entry.value();
+    else if (key == "@direction"sv) direction_entry = &entry.value();
   }
   if (value_entry == nullptr) return std::nullopt;
   const Json& value = *value_entry;
@@ -378,13 +382,13 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
   // until the term is built.
   std::string_view datatype;
   if (type_entry != nullptr) datatype = type_entry->get_ref<const std::string&>();
-  if (!datatype.empty() && datatype != "@json" && !IsWellFormedIri(datatype)) return std::nullopt;
+  if (!datatype.empty() && datatype != "@json"sv && !IsWellFormedIri(datatype)) return std::nullopt;
   if (language_entry != nullptr &&
       !IsWellFormedLanguage(language_entry->get_ref<const std::string&>())) {
     return std::nullopt;
   }
   std::string lexical;
-  if (datatype == "@json") {
+  if (datatype == "@json"sv) {
     lexical = CanonicalJson(value);
     datatype = kRdfJson;
   } else if (value.is_boolean()) {
@@ -494,7 +498,7 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
   const rdf::Term type_predicate = rdf::Term::Iri(kRdfType);
   for (const auto& [graph_name, graph] : node_map.graphs) {
     rdf::Term graph_term;
-    if (graph_name != "@default") {
+    if (graph_name != "@default"sv) {
       if (!IsWellFormedNode(graph_name)) continue;
       graph_term = SubjectTerm(graph_name);
     }
