@@ -1,6 +1,8 @@
 #include "tinykg/rdf/triple.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <cstdio>
 
 namespace tinykg::rdf {
@@ -25,6 +27,23 @@ constexpr std::array<bool, 256> LiteralEscapes() {
   return t;
 }
 constexpr std::array<bool, 256> kLiteralEscape = LiteralEscapes();
+
+// True when one of the 8 bytes of `w` (little or big endian alike) is an
+// IRI escape: a byte <= 0x20 or one of <>"{}|^`\. Lets AppendEscapedIri
+// skip plain IRI text a word at a time (IRIs rarely need escapes).
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+constexpr bool HasZeroByte(std::uint64_t w) { return ((w - kOnes) & ~w & kHighs) != 0; }
+constexpr bool HasByte(std::uint64_t w, unsigned char c) { return HasZeroByte(w ^ (kOnes * c)); }
+constexpr bool WordHasIriEscape(std::uint64_t w) {
+  // A byte below 0x21: (b - 0x21) borrows into its high bit while b's own
+  // high bit is clear.
+  if ((((w - kOnes * 0x21) & ~w) & kHighs) != 0) return true;
+  for (unsigned char c : std::string_view("<>\"{}|^`\\")) {
+    if (HasByte(w, c)) return true;
+  }
+  return false;
+}
 
 void AppendUchar(unsigned char c, std::string& out) {
   char buf[8];
@@ -56,8 +75,15 @@ void AppendEscapedLiteral(std::string_view text, std::string& out) {
 }
 
 void AppendEscapedIri(std::string_view iri, std::string& out) {
+  size_t plain = 0;  // iri[0, plain) needs no escape
+  while (plain + 8 <= iri.size()) {
+    std::uint64_t w;
+    std::memcpy(&w, iri.data() + plain, 8);
+    if (WordHasIriEscape(w)) break;
+    plain += 8;
+  }
   size_t run = 0;
-  for (size_t i = 0; i < iri.size(); ++i) {
+  for (size_t i = plain; i < iri.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(iri[i]);
     if (!kIriEscape[c]) continue;
     out.append(iri.data() + run, i - run);

@@ -88,7 +88,15 @@ class JsonSaxReader {
 
  private:
   void SkipSpace() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    for (;;) {
+      // Indentation: eight spaces at a time.
+      while (end_ - p_ >= 8 && std::memcmp(p_, "        ", 8) == 0) p_ += 8;
+      if (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) {
+        ++p_;
+      } else {
+        return;
+      }
+    }
   }
 
   // "name" ws ':' ws

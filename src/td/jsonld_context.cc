@@ -584,9 +584,12 @@ const std::optional<std::string>& Memoised(
 
 }  // namespace
 
-const std::optional<std::string>& Engine::ExpandKey(const ContextPtr& active, const std::string& key) {
-  return Memoised(active->expanded_keys.keys, key, unmemoised_,
-                  [&] { return ExpandIri(active, key, false, true); });
+const Context::KeyInfo& Engine::LookUpKey(const ContextPtr& active, const std::string& key) {
+  auto& memo = active->expanded_keys.keys;
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  Context::KeyInfo info{ExpandIri(active, key, false, true), active->Find(key)};
+  if (memo.size() >= Context::KeyMemo::kMaxEntries) return unmemoised_keys_.emplace_back(std::move(info));
+  return memo.emplace(key, std::move(info)).first->second;
 }
 
 const std::optional<std::string>& Engine::ExpandType(const ContextPtr& active, const std::string& value) {

@@ -6,6 +6,10 @@
 #include "jsonld_internal.h"
 
 namespace tinykg::td::internal {
+
+// Keyword tests compare lengths first (a std::string == const char* test
+// measured the literal and called memcmp for every key).
+using std::string_view_literals::operator""sv;
 namespace {
 
 Json AsArray(const Json& value) { return value.is_array() ? value : Json::array({value}); }
@@ -28,6 +32,10 @@ void AppendAll(Json& target, const Json& values) {
 // Moves instead of copying: expanded subtrees are appended once per level,
 // so a copy here made expansion cost O(size x depth).
 void AppendAll(Json& target, Json&& values) {
+  if (target.is_null() && values.is_array()) {
+    target = std::move(values);
+    return;
+  }
   if (!target.is_array()) target = target.is_null() ? Json::array() : Json::array({std::move(target)});
   if (values.is_array()) {
     for (Json& v : values) target.push_back(std::move(v));
@@ -53,7 +61,7 @@ bool IsGraphObject(const Json& v) {
   if (!v.is_object() || !v.contains("@graph")) return false;
   for (auto& [k, x] : v.items()) {
     (void)x;
-    if (k != "@graph" && k != "@id" && k != "@index" && k != "@context") return false;
+    if (k != "@graph"sv && k != "@id"sv && k != "@index"sv && k != "@context"sv) return false;
   }
   return true;
 }
@@ -71,18 +79,18 @@ std::string Lower(std::string value) {
 
 Json Engine::ExpandValue(const Context& active, const TermDefinition* def, const Json& value) {
   if (def != nullptr && def->type && value.is_string()) {
-    if (*def->type == "@id") {
+    if (*def->type == "@id"sv) {
       auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, false);
       return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
     }
-    if (*def->type == "@vocab") {
+    if (*def->type == "@vocab"sv) {
       auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, true);
       return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
     }
   }
   Json result = ObjectWith("@value", value);
-  if (def != nullptr && def->type && *def->type != "@id" && *def->type != "@vocab" &&
-      *def->type != "@none") {
+  if (def != nullptr && def->type && *def->type != "@id"sv && *def->type != "@vocab"sv &&
+      *def->type != "@none"sv) {
     result["@type"] = *def->type;
   } else if (value.is_string()) {
     std::optional<std::string> language = active.default_language;
@@ -119,7 +127,7 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
       property_def != nullptr ? property_def->context : nullptr;
 
   if (element.is_primitive()) {
-    if (!active_property || *active_property == "@graph") return nullptr;
+    if (!active_property || *active_property == "@graph"sv) return nullptr;
     if (property_scoped) {
       active = ProcessScopedContext(active, property_scoped, property_def->base_url, true, true);
       return ExpandValue(*active, active->Find(*active_property), element);
@@ -143,8 +151,8 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
     for (auto& [key, value] : element.items()) {
       (void)value;
       const auto& e = ExpandKey(active, key);
-      if (e && *e == "@value") revert = false;
-      if (e && *e == "@id" && element.size() == 1) revert = false;
+      if (e && *e == "@value"sv) revert = false;
+      if (e && *e == "@id"sv && element.size() == 1) revert = false;
     }
     if (revert) active = active->previous;
   }
@@ -157,10 +165,18 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
   const ContextPtr type_scoped = active;
   std::optional<std::string> input_type;
   bool seen_type_key = false;
-  for (auto entry = element.begin(); entry != element.end(); ++entry) {
+  // The keys' lookups, kept for ExpandObject when no type-scoped context
+  // changes `active` (one memo lookup per key instead of three).
+  constexpr size_t kMaxKeptKeys = 48;
+  const Context::KeyInfo* key_infos[kMaxKeptKeys];
+  const bool keep_keys = element.size() <= kMaxKeptKeys;
+  size_t key_index = 0;
+  for (auto entry = element.begin(); entry != element.end(); ++entry, ++key_index) {
     const std::string& key = entry.key();
-    const auto& e = ExpandKey(active, key);
-    if (!e || *e != "@type") continue;
+    const Context::KeyInfo& info = LookUpKey(active, key);
+    if (keep_keys) key_infos[key_index] = &info;
+    const auto& e = info.iri;
+    if (!e || *e != "@type"sv) continue;
     Json values = AsArray(entry.value());
     std::vector<std::string> terms;
     for (const Json& v : values) {
@@ -182,45 +198,68 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
   }
 
   Json result = Json::object();
-  ExpandObject(active, type_scoped, active_property, element, base_url, input_type, result, false);
+  ExpandObject(active, type_scoped, active_property, element, base_url, input_type, result,
+               keep_keys && active == type_scoped ? key_infos : nullptr);
 
-  if (result.contains("@value")) {
+  // The keyword entries, found in one pass (keywords sort together, after
+  // "@"): a find per keyword walked the map again for each.
+  Json* value_entry = nullptr;
+  Json* type_entry = nullptr;
+  bool has_language = false, has_direction = false, has_index = false, has_set = false,
+       has_list = false;
+  {
+    auto& members = result.get_ref<Json::object_t&>();
+    for (auto it = members.lower_bound("@"); it != members.end() && it->first.front() == '@'; ++it) {
+      const std::string& k = it->first;
+      if (k == "@value"sv) value_entry = &it->second;
+      else if (k == "@type"sv) type_entry = &it->second;
+      else if (k == "@language"sv) has_language = true;
+      else if (k == "@direction"sv) has_direction = true;
+      else if (k == "@index"sv) has_index = true;
+      else if (k == "@set"sv) has_set = true;
+      else if (k == "@list"sv) has_list = true;
+    }
+  }
+  if (value_entry != nullptr) {
     for (auto& [k, v] : result.items()) {
       (void)v;
-      if (k != "@direction" && k != "@index" && k != "@language" && k != "@type" && k != "@value") {
+      if (k != "@direction"sv && k != "@index"sv && k != "@language"sv && k != "@type"sv && k != "@value"sv) {
         Fail("invalid value object", "unexpected entry " + k);
       }
     }
-    if (result.contains("@type") && (result.contains("@language") || result.contains("@direction"))) {
+    if (type_entry != nullptr && (has_language || has_direction)) {
       Fail("invalid value object", "@type together with @language or @direction");
     }
-    const bool is_json = result.contains("@type") && result["@type"] == "@json";
+    const bool is_json = type_entry != nullptr && *type_entry == "@json";
     if (!is_json) {
-      const Json& v = result["@value"];
+      const Json& v = *value_entry;
       if (v.is_null()) return nullptr;
-      if (!v.is_string() && result.contains("@language")) {
+      if (!v.is_string() && has_language) {
         Fail("invalid language-tagged value", v.dump());
       }
-      if (result.contains("@type")) {
-        const Json& t = result["@type"];
-        if (!t.is_string() || !IsWellFormedIri(t.get<std::string>())) {
+      if (type_entry != nullptr) {
+        const Json& t = *type_entry;
+        if (!t.is_string() || !IsWellFormedIri(t.get_ref<const std::string&>())) {
           Fail("invalid typed value", t.dump());
         }
       }
     }
-  } else if (result.contains("@type") && !result["@type"].is_array()) {
-    result["@type"] = Json::array({result["@type"]});
-  } else if (result.contains("@set") || result.contains("@list")) {
-    if (result.size() > 2 || (result.size() == 2 && !result.contains("@index"))) {
+  } else if (type_entry != nullptr && !type_entry->is_array()) {
+    Json types = Json::array();
+    types.push_back(std::move(*type_entry));
+    *type_entry = std::move(types);
+  } else if (has_set || has_list) {
+    if (result.size() > 2 || (result.size() == 2 && !has_index)) {
       Fail("invalid set or list object");
     }
-    if (result.contains("@set")) {
-      Json set = result["@set"];
+    if (has_set) {
+      Json set = std::move(result["@set"]);
       result = std::move(set);
+      has_language = result.is_object() && result.contains("@language");
     }
   }
-  if (result.is_object() && result.size() == 1 && result.contains("@language")) return nullptr;
-  if (!active_property || *active_property == "@graph") {
+  if (has_language && result.is_object() && result.size() == 1) return nullptr;
+  if (!active_property || *active_property == "@graph"sv) {
     if (result.is_object() &&
         (result.empty() || result.contains("@value") || result.contains("@list"))) {
       return nullptr;
@@ -234,29 +273,32 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
                           const std::string* active_property, const Json& element,
                           const std::string& base_url,
                           const std::optional<std::string>& input_type, Json& result,
-                          bool nested) {
+                          const Context::KeyInfo* const* key_infos) {
   std::vector<std::string> nests;
-  for (auto entry = element.begin(); entry != element.end(); ++entry) {
+  size_t key_index = 0;
+  for (auto entry = element.begin(); entry != element.end(); ++entry, ++key_index) {
     const std::string& key = entry.key();
     const Json& value = entry.value();
-    if (key == "@context") continue;
-    const std::optional<std::string>& expanded_property = ExpandKey(active, key);
+    if (key == "@context"sv) continue;
+    const Context::KeyInfo& key_info =
+        key_infos != nullptr ? *key_infos[key_index] : LookUpKey(active, key);
+    const std::optional<std::string>& expanded_property = key_info.iri;
     if (!expanded_property ||
         (expanded_property->find(':') == std::string::npos && !IsKeyword(*expanded_property))) {
       continue;
     }
     const std::string& prop = *expanded_property;
     if (IsKeyword(prop)) {
-      if (active_property && *active_property == "@reverse") Fail("invalid reverse property map");
-      if (result.contains(prop) && prop != "@included" && prop != "@type") {
+      if (active_property && *active_property == "@reverse"sv) Fail("invalid reverse property map");
+      if (result.contains(prop) && prop != "@included"sv && prop != "@type"sv) {
         Fail("colliding keywords", prop);
       }
       Json expanded_value;
-      if (prop == "@id") {
+      if (prop == "@id"sv) {
         if (!value.is_string()) Fail("invalid @id value", value.dump());
         auto iri = ExpandIri(active, value.get<std::string>(), true, false);
         expanded_value = iri ? Json(*iri) : Json(nullptr);
-      } else if (prop == "@type") {
+      } else if (prop == "@type"sv) {
         bool ok = value.is_string();
         if (value.is_array()) {
           ok = std::all_of(value.begin(), value.end(), [](const Json& v) { return v.is_string(); });
@@ -273,9 +315,9 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           AppendAll(merged, types);
           expanded_value = merged;
         }
-      } else if (prop == "@graph") {
+      } else if (prop == "@graph"sv) {
         expanded_value = AsArray(Expand(active, &kGraph, value, base_url));
-      } else if (prop == "@included") {
+      } else if (prop == "@included"sv) {
         if (mode10()) continue;
         expanded_value = AsArray(Expand(active, nullptr, value, base_url));
         for (const Json& item : expanded_value) {
@@ -289,8 +331,8 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           AppendAll(merged, expanded_value);
           expanded_value = merged;
         }
-      } else if (prop == "@value") {
-        if (input_type && *input_type == "@json") {
+      } else if (prop == "@value"sv) {
+        if (input_type && *input_type == "@json"sv) {
           expanded_value = value;
           if (value.is_null()) {
             result["@value"] = nullptr;
@@ -304,22 +346,22 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
             continue;
           }
         }
-      } else if (prop == "@language") {
+      } else if (prop == "@language"sv) {
         if (!value.is_string()) Fail("invalid language-tagged string", value.dump());
         expanded_value = Lower(value.get<std::string>());
-      } else if (prop == "@direction") {
+      } else if (prop == "@direction"sv) {
         if (mode10()) continue;
         if (value != "ltr" && value != "rtl") Fail("invalid base direction", value.dump());
         expanded_value = value;
-      } else if (prop == "@index") {
+      } else if (prop == "@index"sv) {
         if (!value.is_string()) Fail("invalid @index value", value.dump());
         expanded_value = value;
-      } else if (prop == "@list") {
-        if (!active_property || *active_property == "@graph") continue;
+      } else if (prop == "@list"sv) {
+        if (!active_property || *active_property == "@graph"sv) continue;
         expanded_value = AsArray(Expand(active, active_property, value, base_url));
-      } else if (prop == "@set") {
+      } else if (prop == "@set"sv) {
         expanded_value = Expand(active, active_property, value, base_url);
-      } else if (prop == "@reverse") {
+      } else if (prop == "@reverse"sv) {
         if (!value.is_object()) Fail("invalid @reverse value");
         expanded_value = Expand(active, &kReverse, value, base_url);
         if (expanded_value.contains("@reverse")) {
@@ -329,7 +371,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         }
         bool has_other = false;
         for (auto& [p, items] : expanded_value.items()) {
-          if (p == "@reverse") continue;
+          if (p == "@reverse"sv) continue;
           has_other = true;
           (void)items;
         }
@@ -337,7 +379,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           Json& reverse_map = result["@reverse"];
           if (reverse_map.is_null()) reverse_map = Json::object();
           for (auto& [p, items] : expanded_value.items()) {
-            if (p == "@reverse") continue;
+            if (p == "@reverse"sv) continue;
             for (const Json& item : items) {
               if (IsListObject(item) || IsValueObject(item)) Fail("invalid reverse property value");
               AppendAll(reverse_map[p], item);
@@ -345,7 +387,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           }
         }
         continue;
-      } else if (prop == "@nest") {
+      } else if (prop == "@nest"sv) {
         nests.push_back(key);
         continue;
       } else {
@@ -356,9 +398,9 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
       continue;
     }
 
-    const TermDefinition* def = active->Find(key);
+    const TermDefinition* def = key_info.def;
     Json expanded_value;
-    if (def != nullptr && def->type && *def->type == "@json") {
+    if (def != nullptr && def->type && *def->type == "@json"sv) {
       expanded_value = Json{{"@value", value}, {"@type", "@json"}};
     } else if (def != nullptr && def->HasContainer("@language") && value.is_object()) {
       expanded_value = Json::array();
@@ -371,7 +413,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           if (!item.is_string()) Fail("invalid language map value", item.dump());
           Json v = ObjectWith("@value", item);
           const auto& lang_iri = ExpandKey(active, language);
-          if (language != "@none" && !(lang_iri && *lang_iri == "@none")) {
+          if (language != "@none"sv && !(lang_iri && *lang_iri == "@none"sv)) {
             v["@language"] = Lower(language);
           }
           if (direction) v["@direction"] = *direction;
@@ -405,7 +447,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           map_context = active;
         }
         const auto& expanded_index = ExpandKey(active, index);
-        const bool is_none = expanded_index && *expanded_index == "@none";
+        const bool is_none = expanded_index && *expanded_index == "@none"sv;
         // Expand(map_context, &key, AsArray(value)) without copying a
         // non-array value (an affordance's whole subtree) into an array.
         Json index_value = Json::array();
@@ -423,7 +465,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
           if (def->HasContainer("@graph") && !IsGraphObject(item)) {
             item = Json{{"@graph", AsArray(item)}};
           }
-          if (def->HasContainer("@index") && index_key != "@index" && !is_none) {
+          if (def->HasContainer("@index") && index_key != "@index"sv && !is_none) {
             Json re_expanded = ExpandValue(*active, active->Find(index_key), index);
             const auto& expanded_index_key = ExpandKey(active, index_key);
             if (!expanded_index_key) continue;
@@ -480,7 +522,7 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
       for (auto& [k, v] : nested_value.items()) {
         (void)v;
         const auto& e = ExpandKey(active, k);
-        if (e && *e == "@value") Fail("invalid @nest value");
+        if (e && *e == "@value"sv) Fail("invalid @nest value");
       }
       // A property-scoped context on the nesting term applies inside it.
       ContextPtr nested_context = active;
@@ -488,10 +530,9 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         nested_context = ProcessScopedContext(active, nd->context, nd->base_url, true, true);
       }
       ExpandObject(nested_context, type_scoped, active_property, nested_value, base_url, input_type,
-                   result, true);
+                   result, nullptr);
     }
   }
-  (void)nested;
 }
 
 }  // namespace tinykg::td::internal

@@ -7,6 +7,7 @@
 #ifndef TINYKG_TD_JSONLD_INTERNAL_H_
 #define TINYKG_TD_JSONLD_INTERNAL_H_
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -78,6 +80,13 @@ struct Context {
   ContextPtr previous;  // set by non-propagated (type-scoped) contexts
   bool has_protected = false;
 
+  // A map key as a finished context reads it: its IRI expansion and its
+  // term definition (null: none), found with one lookup.
+  struct KeyInfo {
+    std::optional<std::string> iri;
+    const TermDefinition* def = nullptr;
+  };
+
   // Expanded map keys (Engine::ExpandKey), filled while the finished context
   // expands documents; a copy of the context starts empty, since the copy is
   // about to be changed.
@@ -90,7 +99,7 @@ struct Context {
       types.clear();
       return *this;
     }
-    std::unordered_map<std::string, std::optional<std::string>> keys;   // vocab-relative
+    std::unordered_map<std::string, KeyInfo> keys;                      // vocab-relative
     std::unordered_map<std::string, std::optional<std::string>> types;  // vocab- and document-relative
   };
   mutable KeyMemo expanded_keys;
@@ -102,14 +111,16 @@ struct Context {
 };
 
 // The node map of Node Map Generation (7.2) on tinykg's own types instead of
-// a Json tree: values point into the expanded document (never copied), node
-// references and lists are built here. Maps are ordered by the byte order of
-// their keys, the order toRdf walks them in (as the Json maps did).
+// a Json tree: values, node identifiers and property keys point into the
+// expanded document (never copied; identifiers issued for blank nodes are
+// held by the NodeMap), node references and lists are built here. Maps are
+// ordered by the byte order of their keys, the order toRdf walks them in (as
+// the Json maps did).
 struct NodeMapValue {
   enum class Kind { kValue, kReference, kList };
   Kind kind = Kind::kValue;
   const Json* value = nullptr;      // kValue: a value object, owned by the expanded document
-  std::string id;                   // kReference: the node's identifier
+  std::string_view id;              // kReference: the node's identifier
   std::vector<NodeMapValue> list;   // kList: the items
 
   // The algorithm's "add value unless already present" equality; lists are
@@ -122,18 +133,51 @@ struct NodeMapValue {
   }
 };
 
+// A node's property -> values, in the byte order of the properties. A flat
+// vector, not a std::map: a node's properties nearly always arrive in order
+// (from one expanded element, whose Json map is ordered), so an insert is one
+// comparison with the last entry. The value lists live in the NodeMap's
+// pool, so a list's address stays valid while entries are inserted before it.
+class NodeProperties {
+ public:
+  using Entry = std::pair<std::string_view, std::vector<NodeMapValue>*>;
+  // The values of `property`, a new empty list taken from `pool` if absent.
+  std::vector<NodeMapValue>& Get(std::string_view property,
+                                 std::deque<std::vector<NodeMapValue>>& pool) {
+    if (entries_.empty() || entries_.back().first < property) {
+      return *entries_.emplace_back(property, &pool.emplace_back()).second;
+    }
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), property,
+                               [](const Entry& e, std::string_view p) { return e.first < p; });
+    if (it != entries_.end() && it->first == property) return *it->second;
+    return *entries_.emplace(it, property, &pool.emplace_back())->second;
+  }
+  void Reserve(size_t n) { entries_.reserve(n); }
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
 struct NodeMapNode {
-  std::vector<std::string> types;
+  std::vector<std::string_view> types;
   const Json* index = nullptr;  // @index, for the conflicting-indexes check
-  std::map<std::string, std::vector<NodeMapValue>, std::less<>> properties;
+  NodeProperties properties;
 };
 
 struct NodeMap {
   // graph name ("@default" for the default graph) -> subject -> node.
-  std::map<std::string, std::map<std::string, NodeMapNode, std::less<>>, std::less<>> graphs;
+  std::map<std::string_view, std::map<std::string_view, NodeMapNode>> graphs;
   // Value objects whose @type got a new blank node label (never a real one:
   // expansion refuses such types, but the algorithm allows for it).
   std::vector<std::unique_ptr<Json>> owned;
+  // Blank node identifiers issued while the map is built (a deque: the
+  // views above stay valid as more are added).
+  std::deque<std::string> issued;
+  // The nodes' value lists (see NodeProperties).
+  std::deque<std::vector<NodeMapValue>> value_lists;
+  std::string_view Keep(std::string id) { return issued.emplace_back(std::move(id)); }
 };
 
 // One run of the algorithms: options, loader, caches, blank node issuer.
@@ -198,7 +242,11 @@ class Engine {
   // expansion reads, never one being built): memoised in the context, so a
   // key is expanded once per context instead of once per occurrence. The
   // reference stays valid as long as the context.
-  const std::optional<std::string>& ExpandKey(const ContextPtr& active, const std::string& key);
+  const std::optional<std::string>& ExpandKey(const ContextPtr& active, const std::string& key) {
+    return LookUpKey(active, key).iri;
+  }
+  // ExpandKey and active->Find(key) in one memo lookup.
+  const Context::KeyInfo& LookUpKey(const ContextPtr& active, const std::string& key);
   // The same for ExpandIri(active, value, true, true) (@type values).
   const std::optional<std::string>& ExpandType(const ContextPtr& active, const std::string& value);
 
@@ -245,20 +293,25 @@ class Engine {
                        const std::string& base_url, bool from_map, Json& result);
   // `def`: the active property's definition in `active` (null: none).
   Json ExpandValue(const Context& active, const TermDefinition* def, const Json& value);
+  // `key_infos`: LookUpKey(active, key) of each key of `element` in its
+  // order, when the caller has them (null: looked up here).
   void ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
                     const std::string* active_property, const Json& element,
                     const std::string& base_url, const std::optional<std::string>& input_type,
-                    Json& result, bool nested);
+                    Json& result, const Context::KeyInfo* const* key_infos);
 
   // toRdf helpers.
   std::string IssueBlank(const std::string& old_id);
+  // The same for node map generation: the identifier stays valid as long
+  // as `node_map` (a relabelled one as long as the engine).
+  std::string_view IssueBlank(std::string_view old_id, NodeMap& node_map);
   // `active_subject` is a node identifier; `reverse_subject` says it is the
   // referencing node of an @reverse entry (the algorithm's map form).
   // `subject_values`, when not null, is the active subject's entry for the
   // active property in the active graph (saves looking it up per value).
-  void GenerateNodeMap(const Json& element, NodeMap& node_map, const std::string& active_graph,
-                       const std::string* active_subject, bool reverse_subject,
-                       const std::string* active_property, std::vector<NodeMapValue>* list,
+  void GenerateNodeMap(const Json& element, NodeMap& node_map, std::string_view active_graph,
+                       const std::string_view* active_subject, bool reverse_subject,
+                       const std::string_view* active_property, std::vector<NodeMapValue>* list,
                        std::vector<NodeMapValue>* subject_values);
   std::optional<rdf::Term> ObjectToRdf(const NodeMapValue& item, std::vector<rdf::Triple>& triples);
   std::optional<rdf::Term> ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples);
@@ -266,9 +319,10 @@ class Engine {
 
   const JsonLdOptions& options_;
   Caches& caches_;
-  std::map<std::string, std::string> blank_ids_;
+  std::map<std::string, std::string, std::less<>> blank_ids_;
   // ExpandKey/ExpandType results when a memo is full (a deque: references stay valid).
   std::deque<std::optional<std::string>> unmemoised_;
+  std::deque<Context::KeyInfo> unmemoised_keys_;
   int blank_counter_ = 0;
 };
 

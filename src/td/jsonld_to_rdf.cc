@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "iri.h"
@@ -11,6 +12,10 @@
 
 namespace tinykg::td {
 namespace internal {
+
+// Keyword tests compare lengths first (a std::string == const char* test
+// measured the literal and called memcmp for every key).
+using std::string_view_literals::operator""sv;
 namespace {
 
 const std::string kRdfType = std::string(vocab::kRdf) + "type";
@@ -43,12 +48,12 @@ bool IsWellFormedLanguage(const std::string& tag) {
   return true;
 }
 
-rdf::Term SubjectTerm(const std::string& id) {
-  if (IsBlankNodeId(id)) return rdf::Term::Blank(id.substr(2));
-  return rdf::Term::Iri(id);
+rdf::Term SubjectTerm(std::string_view id) {
+  if (IsBlankNodeId(id)) return rdf::Term::Blank(std::string(id.substr(2)));
+  return rdf::Term::Iri(std::string(id));
 }
 
-bool IsWellFormedNode(const std::string& id) { return IsBlankNodeId(id) || IsWellFormedIri(id); }
+bool IsWellFormedNode(std::string_view id) { return IsBlankNodeId(id) || IsWellFormedIri(id); }
 
 // ES6 Number.prototype.toString for a finite double.
 std::string EcmaNumber(double d) {
@@ -150,9 +155,18 @@ std::string Engine::IssueBlank(const std::string& old_id) {
   return id;
 }
 
-void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::string& active_graph,
-                             const std::string* active_subject, bool reverse_subject,
-                             const std::string* active_property, std::vector<NodeMapValue>* list,
+std::string_view Engine::IssueBlank(std::string_view old_id, NodeMap& node_map) {
+  if (old_id.empty()) return node_map.Keep(IssueBlank(""));
+  auto it = blank_ids_.find(old_id);
+  if (it == blank_ids_.end()) {
+    it = blank_ids_.emplace(std::string(old_id), "_:b" + std::to_string(blank_counter_++)).first;
+  }
+  return it->second;
+}
+
+void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string_view active_graph,
+                             const std::string_view* active_subject, bool reverse_subject,
+                             const std::string_view* active_property, std::vector<NodeMapValue>* list,
                              std::vector<NodeMapValue>* subject_values) {
   if (element.is_array()) {
     for (const Json& item : element) {
@@ -175,7 +189,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
   // caller that holds them (two map lookups by IRI per value otherwise).
   auto active_values = [&]() -> std::vector<NodeMapValue>& {
     if (subject_values != nullptr) return *subject_values;
-    return graph[*active_subject].properties[*active_property];
+    return graph[*active_subject].properties.Get(*active_property, node_map.value_lists);
   };
 
   // The keyword entries, found in one pass over the keys (a find per
@@ -192,24 +206,24 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     const std::string& key = entry.key();
     if (key.empty() || key[0] != '@') continue;
     const Json* v = &entry.value();
-    if (key == "@type") type_entry = v;
-    else if (key == "@value") value_entry = v;
-    else if (key == "@list") list_entry = v;
-    else if (key == "@id") id_entry = v;
-    else if (key == "@index") index_entry = v;
-    else if (key == "@reverse") reverse_entry = v;
-    else if (key == "@graph") graph_entry = v;
-    else if (key == "@included") included_entry = v;
+    if (key == "@type"sv) type_entry = v;
+    else if (key == "@value"sv) value_entry = v;
+    else if (key == "@list"sv) list_entry = v;
+    else if (key == "@id"sv) id_entry = v;
+    else if (key == "@index"sv) index_entry = v;
+    else if (key == "@reverse"sv) reverse_entry = v;
+    else if (key == "@graph"sv) graph_entry = v;
+    else if (key == "@included"sv) included_entry = v;
   }
   // @type values with blank node identifiers get new labels.
-  std::vector<std::string> types;
+  std::vector<std::string_view> types;
   bool relabeled = false;
   if (type_entry != nullptr) {
     auto add_type = [&](const Json& t) {
       if (!t.is_string()) return;
       const std::string& type = t.get_ref<const std::string&>();
       if (IsBlankNodeId(type)) {
-        types.push_back(IssueBlank(type));
+        types.push_back(IssueBlank(type, node_map));
         relabeled = true;
       } else {
         types.push_back(type);
@@ -227,7 +241,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     value.value = &element;
     if (relabeled && type_entry->is_string()) {
       auto copy = std::make_unique<Json>(element);
-      (*copy)["@type"] = types[0];
+      (*copy)["@type"] = std::string(types[0]);
       value.value = copy.get();
       node_map.owned.push_back(std::move(copy));
     }
@@ -251,22 +265,23 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     }
     return;
   }
-  std::string id;
+  std::string_view id;
   if (id_entry != nullptr && id_entry->is_string()) {
-    id = id_entry->get<std::string>();
-    if (IsBlankNodeId(id)) id = IssueBlank(id);
+    id = id_entry->get_ref<const std::string&>();
+    if (IsBlankNodeId(id)) id = IssueBlank(id, node_map);
   } else if (id_entry != nullptr) {
     id = "@null";  // an @id that expanded to null: never well-formed, so dropped
   } else {
-    id = IssueBlank("");
+    id = IssueBlank({}, node_map);
   }
   // References into std::maps stay valid while other entries are added.
   NodeMapNode& node = graph[id];
+  node.properties.Reserve(element.size());
   if (active_subject != nullptr && reverse_subject) {
     NodeMapValue reference;
     reference.kind = NodeMapValue::Kind::kReference;
     reference.id = *active_subject;
-    add_unique(node.properties[*active_property], std::move(reference));
+    add_unique(node.properties.Get(*active_property, node_map.value_lists), std::move(reference));
   } else if (active_property != nullptr) {
     NodeMapValue reference;
     reference.kind = NodeMapValue::Kind::kReference;
@@ -278,10 +293,10 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     }
   }
   if (type_entry != nullptr) {
-    std::vector<std::string>& node_types = node.types;
-    for (std::string& t : types) {
+    std::vector<std::string_view>& node_types = node.types;
+    for (std::string_view t : types) {
       if (std::find(node_types.begin(), node_types.end(), t) == node_types.end()) {
-        node_types.push_back(std::move(t));
+        node_types.push_back(t);
       }
     }
   }
@@ -290,8 +305,9 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
     node.index = index_entry;
   }
   if (reverse_entry != nullptr) {
-    for (auto& [property, values] : reverse_entry->items()) {
-      for (const Json& value : values) {
+    for (auto entry = reverse_entry->begin(); entry != reverse_entry->end(); ++entry) {
+      const std::string_view property = entry.key();
+      for (const Json& value : entry.value()) {
         GenerateNodeMap(value, node_map, active_graph, &id, true, &property, nullptr, nullptr);
       }
     }
@@ -306,15 +322,13 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, const std::
   for (auto entry = element.begin(); entry != element.end(); ++entry) {
     const std::string& key = entry.key();
     if (!key.empty() && key[0] == '@' &&
-        (key == "@id" || key == "@type" || key == "@index" || key == "@reverse" ||
-         key == "@graph" || key == "@included")) {
+        (key == "@id"sv || key == "@type"sv || key == "@index"sv || key == "@reverse"sv ||
+         key == "@graph"sv || key == "@included"sv)) {
       continue;
     }
-    const auto slot = IsBlankNodeId(key) ? node.properties.try_emplace(IssueBlank(key)).first
-                                         : node.properties.try_emplace(key).first;
-    const std::string& property = slot->first;
-    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr,
-                    &slot->second);
+    const std::string_view property = IsBlankNodeId(key) ? IssueBlank(key, node_map) : std::string_view(key);
+    std::vector<NodeMapValue>& values = node.properties.Get(property, node_map.value_lists);
+    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr, &values);
   }
 }
 
@@ -357,20 +371,24 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
   const Json* direction_entry = nullptr;
   for (auto entry = item.begin(); entry != item.end(); ++entry) {
     const std::string& key = entry.key();
-    if (key == "@value") value_entry = &entry.value();
-    else if (key == "@type") type_entry = &entry.value();
-    else if (key == "@language") language_entry = &entry.value();
-    else if (key == "@direction") direction_entry = &entry.value();
+    if (key == "@value"sv) value_entry = &entry.value();
+    else if (key == "@type"sv) type_entry = &entry.value();
+    else if (key == "@language"sv) language_entry = &entry.value();
+    else if (key == "@direction"sv) direction_entry = &entry.value();
   }
   if (value_entry == nullptr) return std::nullopt;
   const Json& value = *value_entry;
-  std::string datatype = type_entry != nullptr ? type_entry->get<std::string>() : "";
-  if (!datatype.empty() && datatype != "@json" && !IsWellFormedIri(datatype)) return std::nullopt;
-  if (language_entry != nullptr && !IsWellFormedLanguage(language_entry->get<std::string>())) {
+  // A view of the @type entry or of one of the constants above: no copy
+  // until the term is built.
+  std::string_view datatype;
+  if (type_entry != nullptr) datatype = type_entry->get_ref<const std::string&>();
+  if (!datatype.empty() && datatype != "@json"sv && !IsWellFormedIri(datatype)) return std::nullopt;
+  if (language_entry != nullptr &&
+      !IsWellFormedLanguage(language_entry->get_ref<const std::string&>())) {
     return std::nullopt;
   }
   std::string lexical;
-  if (datatype == "@json") {
+  if (datatype == "@json"sv) {
     lexical = CanonicalJson(value);
     datatype = kRdfJson;
   } else if (value.is_boolean()) {
@@ -385,7 +403,12 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
       if (datatype.empty()) datatype = kXsdDouble;
     } else {
       if (value.is_number_integer() || value.is_number_unsigned()) {
-        lexical = value.dump();
+        // Json::dump's text, without its serializer and output adapter.
+        char buf[24];
+        const auto res = value.is_number_unsigned()
+                             ? std::to_chars(buf, buf + sizeof buf, value.get<std::uint64_t>())
+                             : std::to_chars(buf, buf + sizeof buf, value.get<std::int64_t>());
+        lexical.assign(buf, res.ptr);
       } else {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.0f", d);
@@ -422,8 +445,8 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
   if (language_entry != nullptr) {
     return rdf::Term::Literal(std::move(lexical), "", language_entry->get<std::string>());
   }
-  if (datatype == kXsdString) datatype.clear();
-  return rdf::Term::Literal(std::move(lexical), std::move(datatype));
+  if (datatype == kXsdString) datatype = {};
+  return rdf::Term::Literal(std::move(lexical), std::string(datatype));
 }
 
 void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
@@ -434,7 +457,7 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
   for (const auto& [graph_name, graph] : node_map.graphs) {
     for (const auto& [subject, node] : graph) {
       statements += node.types.size();
-      for (const auto& [property, values] : node.properties) statements += values.size();
+      for (const auto& [property, values] : node.properties) statements += values->size();
     }
   }
   if (out.quads != nullptr) out.quads->reserve(statements);
@@ -458,7 +481,10 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
       q.triple.object = std::move(o);
       q.graph = graph_term;
     } else {
-      out.triples->push_back(rdf::Triple{s, p, std::move(o)});
+      rdf::Triple& t = out.triples->emplace_back();
+      t.subject = s;
+      t.predicate = p;
+      t.object = std::move(o);
     }
   };
   auto emit_triple = [&out, &skip](const rdf::Term& graph_term, rdf::Triple&& t) {
@@ -472,14 +498,14 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
   const rdf::Term type_predicate = rdf::Term::Iri(kRdfType);
   for (const auto& [graph_name, graph] : node_map.graphs) {
     rdf::Term graph_term;
-    if (graph_name != "@default") {
+    if (graph_name != "@default"sv) {
       if (!IsWellFormedNode(graph_name)) continue;
       graph_term = SubjectTerm(graph_name);
     }
     for (const auto& [subject, node] : graph) {
       if (!IsWellFormedNode(subject)) continue;
       const rdf::Term s = SubjectTerm(subject);
-      for (const std::string& type : node.types) {
+      for (std::string_view type : node.types) {
         if (IsWellFormedNode(type)) emit(graph_term, s, type_predicate, SubjectTerm(type));
       }
       for (const auto& [property, values] : node.properties) {
@@ -487,7 +513,7 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
         if (IsBlankNodeId(property) && !options_.produce_generalized_rdf) continue;
         if (!IsWellFormedNode(property)) continue;
         const rdf::Term p = SubjectTerm(property);
-        for (const NodeMapValue& item : values) {
+        for (const NodeMapValue& item : *values) {
           std::vector<rdf::Triple> list_triples;
           std::optional<rdf::Term> object = ObjectToRdf(item, list_triples);
           if (object) emit(graph_term, s, p, std::move(*object));

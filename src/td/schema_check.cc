@@ -260,11 +260,15 @@ SchemaChecker::Verdict SchemaChecker::EvalNode(const Node& n, const Json& value,
       if (!value.contains(r)) return Verdict::kInvalid;
     }
     if (n.object_members) {
+      // The members come in byte order (a Json object is a std::map), as
+      // n.properties is sorted: each search starts where the last ended.
+      auto from = n.properties.begin();
       for (auto entry = value.begin(); entry != value.end(); ++entry) {
         const std::string& key = entry.key();
         const auto p = std::lower_bound(
-            n.properties.begin(), n.properties.end(), key,
+            from, n.properties.end(), key,
             [](const std::pair<std::string, int>& a, const std::string& k) { return a.first < k; });
+        from = p;
         const int sub = p != n.properties.end() && p->first == key ? p->second : n.additional_properties;
         And(result, Eval(sub, entry.value(), depth));
         if (result == Verdict::kInvalid) return result;

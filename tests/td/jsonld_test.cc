@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "../../src/td/iri.h"
 
 namespace tinykg::td {
@@ -68,6 +70,38 @@ TEST(JsonLd, NTriplesTextEscapesAsBefore) {
   EXPECT_EQ(rdf::Term::Literal("s", "http://www.w3.org/2001/XMLSchema#string").ToNTriples(), "\"s\"");
   EXPECT_EQ(rdf::EscapeIri("a{b}"), "a\\u007Bb\\u007D");
   EXPECT_EQ(rdf::EscapeLiteral("plain"), "plain");
+}
+
+// EscapeIri skips plain text eight bytes at a time: every byte value at
+// every offset of a long IRI (in a word, at a word's edge, in the tail) is
+// escaped exactly as a byte-by-byte reading says.
+TEST(JsonLd, IriEscapesFoundAtEveryOffset) {
+  auto reference = [](const std::string& iri) {
+    std::string out;
+    for (unsigned char c : iri) {
+      if (c <= 0x20 || std::string_view("<>\"{}|^`\\").find(static_cast<char>(c)) != std::string_view::npos) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04X", c);
+        out += buf;
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out;
+  };
+  const std::string plain = "https://www.w3.org/2019/wot/td#hasPropertyAffordance";
+  size_t escaped = 0;
+  for (size_t at = 0; at < plain.size(); ++at) {
+    for (int byte = 1; byte < 256; ++byte) {
+      std::string iri = plain;
+      iri[at] = static_cast<char>(byte);
+      const std::string expected = reference(iri);
+      if (expected.size() != iri.size()) ++escaped;
+      ASSERT_EQ(rdf::EscapeIri(iri), expected) << "byte " << byte << " at " << at;
+    }
+  }
+  EXPECT_EQ(escaped, plain.size() * 41);  // 0x01-0x20 and the 9 characters
+  EXPECT_EQ(rdf::EscapeIri(plain), plain);
 }
 
 TEST(JsonLd, NativeTypesBecomeTypedLiterals) {
