@@ -160,7 +160,9 @@ Result<std::vector<ModelFacts>> FactSource::ModelsOf(const rdf::NestedResult& fa
     for (std::size_t i = 0; i < out.size(); ++i) at.emplace(out[i].entity.iri, i);
     if (out.empty()) return out;
   }
-  TINYKG_ASSIGN_OR_RETURN(rdf::QueryResult acc, RunBound(store_, "match-accuracy", "model", terms));
+  // Nested: only ?value is read, and a record's optional method, device and
+  // source must not multiply its rows (10k records at a 1M-device fleet).
+  TINYKG_ASSIGN_OR_RETURN(rdf::NestedResult acc, RunBoundNested(store_, "match-accuracy", "model", terms));
   Rows a(acc);
   for (std::size_t i = 0; i < a.size(); ++i) {
     auto it = at.find(a.Str(i, "model"));

@@ -1281,6 +1281,34 @@ bool LmdbEngine::Scan::Next(QuadIds& out) {
   return false;
 }
 
+std::int64_t LmdbEngine::Scan::CountRest() {
+  const int bound = (want_.s != 0) + (want_.p != 0) + (want_.o != 0) + (want_.g != 0);
+  std::int64_t n = 0;
+  if (done_ || started_ || static_cast<size_t>(bound) * 8 != prefix_.size()) {
+    QuadIds q;
+    while (Next(q)) ++n;
+    return n;
+  }
+  // Every bound term is in the prefix: a key matches when it starts with it.
+  started_ = true;
+  MDB_val k, v;
+  int rc;
+  if (prefix_.empty()) {
+    rc = mdb_cursor_get(cursor_, &k, &v, MDB_FIRST);
+  } else {
+    k = Val(prefix_);
+    rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+  }
+  const size_t key_size = static_cast<size_t>(key_terms_) * 8;
+  for (; rc == 0; rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT)) {
+    if (++steps_ % kDeadlineEvery == 0 && engine_->CheckDeadline()) break;
+    if (k.mv_size != key_size || std::memcmp(k.mv_data, prefix_.data(), prefix_.size()) != 0) break;
+    ++n;
+  }
+  done_ = true;
+  return n;
+}
+
 Result<std::vector<TermId>> LmdbEngine::GraphIds() {
   MDB_txn *txn = nullptr, *owned = nullptr;
   TINYKG_RETURN_IF_ERROR(ReadTxn(&txn, &owned));

@@ -314,10 +314,7 @@ class LmdbStore final : public Store {
     }
     if (!pattern.s && !pattern.p && !pattern.o) return engine_->triple_count();
     TINYKG_ASSIGN_OR_RETURN(auto scan, engine_->Find(pattern));
-    std::int64_t n = 0;
-    QuadIds q;
-    while (scan->Next(q)) ++n;
-    return n;
+    return scan->CountRest();
   }
 
   std::vector<std::string> TakeWarnings() override {

@@ -1008,31 +1008,43 @@ Result<SubjectObjects> NestOptionals(Store& store, const std::vector<const Clien
 // a row with one value is filled in place (copied only for the second value
 // on).
 Status FillOptionals(Store& store, const GuardedQuery& q, QueryResult& result) {
-  if (!q.optionals.empty()) result.term_ids.clear();  // the rows change below
   for (const auto& opt : q.optionals) {
     TINYKG_ASSIGN_OR_RETURN(SubjectObjects nested, NestOptionals(store, {&opt}, result));
     const size_t o = ColumnOf(result, opt.object);
+    // The store's ids go along with the rows (a filled-in object has none:
+    // 0), so the next OPTIONAL on the same subject has them too.
+    std::vector<std::vector<std::uint64_t>>& ids = result.term_ids;
+    bool keep_ids = !ids.empty();
+    for (const auto& column : ids) keep_ids = keep_ids && column.size() == result.rows.size();
+    if (!keep_ids) ids.clear();
+    if (keep_ids && ids.size() <= o) ids.resize(o + 1, std::vector<std::uint64_t>(result.rows.size()));
+    std::vector<std::vector<std::uint64_t>> new_ids(keep_ids ? ids.size() : 0);
     const auto& terms = nested.table.terms();
     std::vector<std::vector<std::optional<Term>>> rows;
     rows.reserve(result.rows.size());
+    auto keep = [&](size_t r, std::vector<std::optional<Term>>&& row, bool filled) {
+      rows.push_back(std::move(row));
+      for (size_t c = 0; c < new_ids.size(); ++c) new_ids[c].push_back(c == o && filled ? 0 : ids[c][r]);
+    };
     for (size_t r = 0; r < result.rows.size(); ++r) {
       auto& row = result.rows[r];
       const std::uint32_t subject = nested.row_subject[r];
       const auto values = subject == NestedResult::kNoSubject ? std::span<const std::uint32_t>()
                                                               : nested.table.Of(subject, 0);
       if (values.empty()) {
-        rows.push_back(std::move(row));
+        keep(r, std::move(row), false);
         continue;
       }
       for (size_t v = 0; v + 1 < values.size(); ++v) {
         auto copy = row;
         copy[o] = terms[values[v]];
-        rows.push_back(std::move(copy));
+        keep(r, std::move(copy), true);
       }
       row[o] = terms[values.back()];
-      rows.push_back(std::move(row));
+      keep(r, std::move(row), true);
     }
     result.rows = std::move(rows);
+    ids = std::move(new_ids);
   }
   return Status::Ok();
 }
