@@ -3,7 +3,8 @@
 # the synthetic fleet of tests/bench/match_fleet.py (N devices, N/100 models,
 # fixed seed) is loaded with `tinykg load` into the embedded on-disk store
 # and into a private Virtuoso (scripts/virtuoso.sh, new database), then the
-# same commands are timed on both (one run each, TIMEOUT seconds at most):
+# same commands are timed on both (median of RUNS runs, default 3, TIMEOUT
+# seconds at most each):
 # the catalogue and filter queries, match --device, explain, match --model.
 # Prints one table, side by side.
 # Usage: BUILD_DIR=build tests/bench/scale_bench.sh [N ...]   (default 100000)
@@ -27,19 +28,28 @@ trap "exit 130" INT TERM
 
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
-# run NAME BACKEND STORE ARGS...: one timed command, row into $results.
+# run NAME BACKEND STORE ARGS...: one timed command, RUNS times (default 3;
+# the first run may meet a cold page cache), the median into $results.
 run() {
   local name="$1" backend="$2" store="$3"; shift 3
-  local start rc out
-  start=$(date +%s%N)
-  out=$(timeout "$limit" "$tinykg" --store "$store" -q "$@" 2>&1 >/dev/null)
-  rc=$?
-  local ms; ms=$(ms_since "$start")
-  if [ $rc = 124 ]; then ms="timeout>${limit}s"; elif [ $rc != 0 ]; then ms="error($rc)"; echo "$out" >&2; fi
+  local start rc out ms times=()
+  for _ in $(seq 1 "${RUNS:-3}"); do
+    start=$(date +%s%N)
+    out=$(timeout "$limit" "$tinykg" --store "$store" -q "$@" 2>&1 >/dev/null)
+    rc=$?
+    ms=$(ms_since "$start")
+    if [ $rc = 124 ]; then times=("timeout>${limit}s"); break; fi
+    if [ $rc != 0 ]; then times=("error($rc)"); echo "$out" >&2; break; fi
+    times+=("$ms")
+  done
+  if [ ${#times[@]} -gt 1 ]; then
+    ms=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (${#times[@]} + 1) / 2 ))p")
+  else
+    ms="${times[0]}"
+  fi
   printf '%s\t%s\t%s\t%s\n' "$N" "$name" "$backend" "$ms" >> "$results"
-  echo "  $backend $name: $ms ms" >&2
+  echo "  $backend $name: $ms ms (median of ${#times[@]}: ${times[*]})" >&2
 }
-
 for N in "${sizes[@]}"; do
   models=$(( N / 100 ))
   work="$build/bench/match-$N-$models"
@@ -82,7 +92,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)
     if [ $backend = embedded ]; then
       printf '%s\tstore on disk (MB)\t%s\t%s\n' "$N" "$backend" "$(( $(du -sk "$store" | cut -f1) / 1024 ))" >> "$results"
       # tinykg compact: index pages rewritten full, free pages dropped.
-      run "compact" $backend "$store" compact
+      RUNS=1 run "compact" $backend "$store" compact
       printf '%s\tstore on disk after compact (MB)\t%s\t%s\n' "$N" "$backend" "$(( $(du -sk "$store" | cut -f1) / 1024 ))" >> "$results"
     fi
     echo "  $backend load: $ms ms, peak RSS $(( peak / 1024 )) MB" >&2
