@@ -245,11 +245,13 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
     if (args.eval_lr > 0) o.eval_learning_rate = args.eval_lr;
     if (args.head_init == "zero") {
-      o.zero_head = true;
+      o.head_init = train::HeadInit::kZero;
     } else if (args.head_init == "meta") {
-      o.zero_head = false;
+      o.head_init = train::HeadInit::kMeta;
+    } else if (args.head_init == "proto") {
+      o.head_init = train::HeadInit::kProto;
     } else if (!args.head_init.empty()) {
-      return ReportError(InvalidArgument("unknown --head-init '" + args.head_init + "' (zero, meta)"));
+      return ReportError(InvalidArgument("unknown --head-init '" + args.head_init + "' (zero, meta, proto)"));
     }
     if (args.shift >= 0) o.shift = args.shift;
     const std::string zip = args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data;
@@ -420,7 +422,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 200)");
   cmd->add_option("--eval-lr", args->eval_lr, "Omniglot: learning rate on the support set (default: --lr's)");
   cmd->add_option("--head-init", args->head_init,
-                  "Omniglot: output layer at each adaptation: zero (reset) or meta (meta-learned); default zero");
+                  "Omniglot: output layer at each adaptation: zero (reset), proto (support class means) or meta "
+                  "(meta-learned); default zero");
   cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 2)");
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "

@@ -62,6 +62,21 @@ Result<std::vector<OneShotRun>> LoadOneShotRuns(const std::string& zip_path, int
 // when there are two or more.
 std::vector<std::string> OmniglotTestAlphabets(const Omniglot& data);
 
+// Where the output layer starts when a task is adapted to.
+enum class HeadInit {
+  kMeta,   // the meta-learned head, as the other layers
+  kZero,   // zero: the first step moves each class's row along its support
+           // features minus their mean (a prototype classifier; with Adam
+           // along that direction's signs)
+  // The prototype classifier itself (Proto-MAML, Triantafillou et al. 2020):
+  // row k = 2 c_k, bias k = -|c_k|^2, c_k the mean of class k's support
+  // features (the output layer's input); the logits are then
+  // |z|^2 - |z - c_k|^2, so before any step a drawing goes to the nearest
+  // class mean. A class without support drawings gets a zero row and bias.
+  // Costs no memory beyond the head (the sums are built in its rows).
+  kProto,
+};
+
 struct OmniglotOptions {
   Method method = Method::kReptile;  // reptile, fedavg, tinymetafed or scratch
   int ways = 5;
@@ -83,12 +98,9 @@ struct OmniglotOptions {
   int eval_steps = 20;           // steps on the support set at evaluation
   // The meta-test's learning rate on the support set (0: inner_learning_rate).
   float eval_learning_rate = 0.0f;
-  // The output layer starts from zero at every adaptation (each visit, each
-  // meta-test task): the labels are permuted per task, so a meta-learned
-  // head is noise; from zero, the first step moves each class's row along
-  // its support features minus their mean (a prototype classifier; with
-  // Adam along that direction's signs).
-  bool zero_head = true;
+  // The output layer at every adaptation (each visit, each meta-test task):
+  // the labels are permuted per task, so a meta-learned head is noise.
+  HeadInit head_init = HeadInit::kZero;
   // Training drawings moved by a random whole number of pixels in
   // [-shift, shift] along each axis (zero fill), per drawing and visit.
   int shift = 2;
@@ -133,9 +145,10 @@ class OmniglotFamily final : public TaskFamily {
 
  private:
   struct State;
-  // Loads `init` into the device (optimizer state reset), the head zeroed
-  // when options.zero_head.
-  void LoadForTask(std::span<const float> init);
+  // Loads `init` into the device (optimizer state reset), the head set as
+  // options.head_init says from the support drawings `xs` (size*size each)
+  // and their labels `ys`.
+  void LoadForTask(std::span<const float> init, std::span<const float> xs, std::span<const float> ys);
   // The meta-test's reported step counts: 5, 10, 20, 50, ... below
   // eval_steps, then eval_steps.
   std::vector<int> ReportedSteps() const;
