@@ -248,10 +248,11 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
       o.head_init = train::HeadInit::kZero;
     } else if (args.head_init == "meta") {
       o.head_init = train::HeadInit::kMeta;
-    } else if (args.head_init == "proto") {
+    } else if (args.head_init == "proto" || args.head_init == "proto-raw") {
       o.head_init = train::HeadInit::kProto;
+      o.proto_scaled = args.head_init == "proto";
     } else if (!args.head_init.empty()) {
-      return ReportError(InvalidArgument("unknown --head-init '" + args.head_init + "' (zero, meta, proto)"));
+      return ReportError(InvalidArgument("unknown --head-init '" + args.head_init + "' (zero, meta, proto, proto-raw)"));
     }
     if (args.shift >= 0) o.shift = args.shift;
     const std::string zip = args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data;
@@ -422,8 +423,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 200)");
   cmd->add_option("--eval-lr", args->eval_lr, "Omniglot: learning rate on the support set (default: --lr's)");
   cmd->add_option("--head-init", args->head_init,
-                  "Omniglot: output layer at each adaptation: zero (reset), proto (support class means) or meta "
-                  "(meta-learned); default zero");
+                  "Omniglot: output layer at each adaptation: zero (reset), proto (support class means, "
+                  "logits scaled by their spread), proto-raw (unscaled) or meta (meta-learned); default zero");
   cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 2)");
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "

@@ -98,12 +98,13 @@ TEST(Omniglot, ZeroHeadStartsEveryTaskAtChance) {
   EXPECT_EQ(*from_init, *from_other);
 }
 
-// A prototype head is the nearest-class-mean classifier before any step:
-// adapted with 0 steps, the parameters send every drawing to the class
-// whose mean support feature is nearest by squared distance.
-TEST(Omniglot, ProtoHeadStartsAsNearestClassMean) {
+// A prototype head is the nearest-class-mean classifier before any step
+// (scaled or not): adapted with 0 steps, the parameters send every drawing
+// to the class whose mean support feature is nearest by squared distance.
+void ExpectNearestClassMean(bool scaled) {
   OmniglotOptions o;
   o.head_init = HeadInit::kProto;
+  o.proto_scaled = scaled;
   o.channels = 4;
   auto sampler = OmniglotFamily::Create(Data(), o);
   const auto records = static_cast<std::size_t>(o.inner_steps * o.inner_batch);
@@ -170,6 +171,17 @@ TEST(Omniglot, ProtoHeadStartsAsNearestClassMean) {
   // Only the head differs from the initialisation.
   const std::size_t head = (*family)->head_parameter_count();
   EXPECT_TRUE(std::equal(init.begin(), init.end() - static_cast<std::ptrdiff_t>(head), adapted->begin()));
+}
+
+TEST(Omniglot, ProtoHeadStartsAsNearestClassMean) {
+  {
+    SCOPED_TRACE("scaled by the spread of the class means");
+    ExpectNearestClassMean(true);
+  }
+  {
+    SCOPED_TRACE("unscaled");
+    ExpectNearestClassMean(false);
+  }
 }
 
 // Shifted training drawings keep their ink (up to what leaves the frame)

@@ -72,7 +72,8 @@ enum class HeadInit {
   // row k = 2 c_k, bias k = -|c_k|^2, c_k the mean of class k's support
   // features (the output layer's input); the logits are then
   // |z|^2 - |z - c_k|^2, so before any step a drawing goes to the nearest
-  // class mean. A class without support drawings gets a zero row and bias.
+  // class mean (any positive scale keeps that: see proto_scaled). A class
+  // without support drawings gets a zero row and bias.
   // Costs no memory beyond the head (the sums are built in its rows).
   kProto,
 };
@@ -101,6 +102,11 @@ struct OmniglotOptions {
   // The output layer at every adaptation (each visit, each meta-test task):
   // the labels are permuted per task, so a meta-learned head is noise.
   HeadInit head_init = HeadInit::kZero;
+  // kProto: the prototype logits divided by the mean squared distance of
+  // the class means from their centre (a temperature), so the support's
+  // logits differ by a few units and the steps after it still learn; false:
+  // unscaled (1-shot support drawings then have a saturated softmax).
+  bool proto_scaled = true;
   // Training drawings moved by a random whole number of pixels in
   // [-shift, shift] along each axis (zero fill), per drawing and visit.
   int shift = 2;
