@@ -336,7 +336,7 @@ void OmniglotFamily::LoadForTask(std::span<const float> init, std::span<const fl
     for (std::size_t j = 0; j < features; ++j) weights[k * features + j] /= static_cast<float>(counts[k]);
   }
   // Temperature: the mean squared distance of the class means from their
-  // centre, so the support's logits differ by a few units (unscaled, 1-shot
+  // centre when above 1, so the support's logits differ by a few units (unscaled, 1-shot
   // softmax saturates and the steps after it do nothing: 0.761 at 1 shot on
   // seed 1 vs 0.802 from zero). Any positive scale keeps the arg-max.
   float spread = 0.0f;
@@ -351,7 +351,10 @@ void OmniglotFamily::LoadForTask(std::span<const float> init, std::span<const fl
     }
     spread /= static_cast<float>(present);
   }
-  const float scale = spread > 1e-12f ? 1.0f / spread : 1.0f;
+  // Only ever shrunk: scaled up, the head's rows would multiply the gradient
+  // the backbone gets (class means of a random network are close together:
+  // SGD at lr 0.1 then diverged, 8 channels, 0.2 after 60 visits).
+  const float scale = spread > 1.0f ? 1.0f / spread : 1.0f;
   for (std::size_t k = 0; k < classes; ++k) {
     if (counts[k] == 0) continue;
     float* row = &weights[k * features];
