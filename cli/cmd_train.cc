@@ -423,8 +423,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 200)");
   cmd->add_option("--eval-lr", args->eval_lr, "Omniglot: learning rate on the support set (default: --lr's)");
   cmd->add_option("--head-init", args->head_init,
-                  "Omniglot: output layer at each adaptation: zero (reset), proto (support class means, "
-                  "logits scaled by their spread; the default), proto-raw (unscaled) or meta (meta-learned)");
+                  "Omniglot: output layer at each adaptation: zero (reset; the default), proto (support class "
+                  "means, logits shrunk by their spread), proto-raw (unscaled) or meta (meta-learned)");
   cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 2)");
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "
