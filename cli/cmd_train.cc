@@ -245,11 +245,14 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
     if (args.eval_lr > 0) o.eval_learning_rate = args.eval_lr;
     if (args.head_init == "zero") {
-      o.zero_head = true;
+      o.head_init = train::HeadInit::kZero;
     } else if (args.head_init == "meta") {
-      o.zero_head = false;
+      o.head_init = train::HeadInit::kMeta;
+    } else if (args.head_init == "proto" || args.head_init == "proto-raw") {
+      o.head_init = train::HeadInit::kProto;
+      o.proto_scaled = args.head_init == "proto";
     } else if (!args.head_init.empty()) {
-      return ReportError(InvalidArgument("unknown --head-init '" + args.head_init + "' (zero, meta)"));
+      return ReportError(InvalidArgument("unknown --head-init '" + args.head_init + "' (zero, meta, proto, proto-raw)"));
     }
     if (args.shift >= 0) o.shift = args.shift;
     const std::string zip = args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data;
@@ -410,8 +413,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                 "CSV, online: learn --data, then stream --eval (a later period) with a static and an online-updated "
                 "copy; prequential accuracy per window (--format csv, tsv, md: one row per window)");
   cmd->add_option("--windows", args->windows, "With --drift: windows of the later stream (default 10)");
-  cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 16)");
-  cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 3)");
+  cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 20)");
+  cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 4)");
   cmd->add_option("--one-shot-runs", args->one_shot_runs,
                   "Omniglot: also evaluate on Lake et al.'s 20-way one-shot runs (a zip in one_shot_all_runs "
                   "layout, or 'default' for the shared one; needs --ways 20)");
@@ -420,7 +423,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 200)");
   cmd->add_option("--eval-lr", args->eval_lr, "Omniglot: learning rate on the support set (default: --lr's)");
   cmd->add_option("--head-init", args->head_init,
-                  "Omniglot: output layer at each adaptation: zero (reset) or meta (meta-learned); default zero");
+                  "Omniglot: output layer at each adaptation: zero (reset; the default), proto (support class "
+                  "means, logits shrunk by their spread), proto-raw (unscaled) or meta (meta-learned)");
   cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 2)");
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "
@@ -446,10 +450,10 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       ->delimiter(',');
   cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)");
   cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine)");
-  cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop)");
+  cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop; omniglot default 0.1)");
   cmd->add_option("--meta-lr", args->meta_lr, "Reptile meta step size (annealed to 0)");
   cmd->add_option("--momentum", args->momentum, "SGD momentum");
-  cmd->add_option("--optimizer", args->optimizer, "sgd|adam (default: sgd; adam for omniglot)");
+  cmd->add_option("--optimizer", args->optimizer, "sgd|adam (default: sgd)");
   cmd->add_option("--hidden", args->hidden, "Hidden layer widths, e.g. 16,8")->delimiter(',');
   cmd->add_option("--batch", args->batch, "Mini-batch size (not online)");
   cmd->add_option("--devices", args->devices, "Simulated devices (fedavg, reptile)");

@@ -55,7 +55,7 @@ TEST(TrainCli, Sine_PrintsMseAfterAdaptationSteps) {
 
 TEST(TrainCli, Omniglot_PrintsAccuracyPerShotsAndAdaptationSteps) {
   const CliRun r = RunCli("train --data omniglot --method reptile --steps 6 --channels 4 --local-steps 2 "
-                          "--eval-tasks 4 --eval-steps 10 --also-shots 5 --seed 2 --format json");
+                          "--eval-tasks 4 --eval-steps 10 --also-shots 5 --seed 2 --head-init zero --format json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["accuracy_before"], 0.2);  // the head starts from zero: every class scores the same
@@ -65,6 +65,20 @@ TEST(TrainCli, Omniglot_PrintsAccuracyPerShotsAndAdaptationSteps) {
     EXPECT_EQ(curve["10"], j["accuracy_by_shots"][shots]);
   }
   EXPECT_EQ(RunCli("train --data omniglot --head-init bogus --steps 1").exit_code, 2);
+}
+
+// The defaults (SGD, 20 channels): one device's training state is the
+// documented budget, inside a 256 KB Cortex-M4 with room for the stack. A
+// prototype head classifies before any step.
+TEST(TrainCli, Omniglot_DefaultsFitTheDeviceBudget_ProtoHeadClassifiesBeforeAnyStep) {
+  const CliRun r = RunCli("train --data omniglot --method reptile --steps 3 --local-steps 1 --eval-tasks 4 "
+                          "--eval-steps 1 --seed 2 --head-init proto --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_GT(j["accuracy_before"].get<double>(), 0.3);  // chance is 0.2
+  EXPECT_EQ(j["memory_bytes"]["total"], 191116);
+  EXPECT_EQ(j["memory_bytes"]["optimizer_state"], 0);
+  EXPECT_LE(j["memory_bytes"]["total"].get<int>(), 256 * 1024 - 64 * 1024);
 }
 
 TEST(TrainCli, UnknownMethod_IsAUsageError) {

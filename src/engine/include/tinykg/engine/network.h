@@ -86,6 +86,9 @@ class Network {
   std::span<const float> parameters() const { return params_; }
   std::span<float> gradients() { return grads_; }
   std::span<const float> output() const { return outputs_[static_cast<std::size_t>(layer_count_ - 1)]; }
+  // Layer i's output of the last Forward (its activation applied): e.g. the
+  // features the output layer sees are layer_output(layer_count() - 2).
+  std::span<const float> layer_output(int i) const { return outputs_[static_cast<std::size_t>(i)]; }
   std::size_t input_size() const { return input_.size(); }
   std::size_t output_size() const { return output().size(); }
   int layer_count() const { return layer_count_; }
