@@ -29,8 +29,26 @@ mkdir -p "$build/bench" "$(dirname "$log")"
 : > "$log"
 say() { echo "$*" | tee -a "$log"; }
 part() { say ""; say "== $1 ($(date -u '+%H:%M:%S') UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"; }
-say "storage table: commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)," \
-    "$(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
+# The commit, read from .git without git (not every machine that runs this has it).
+commit=$(python3 - "$root" <<'PY'
+import os, sys
+git = os.path.join(sys.argv[1], ".git")
+try:
+    head = open(os.path.join(git, "HEAD")).read().strip()
+    if head.startswith("ref: "):
+        ref = head[5:]
+        path = os.path.join(git, ref)
+        if os.path.exists(path):
+            head = open(path).read().strip()
+        else:
+            head = next(l.split()[0] for l in open(os.path.join(git, "packed-refs")) if l.rstrip().endswith(" " + ref))
+    print(head[:7])
+except (OSError, StopIteration):
+    print("unknown")
+PY
+)
+say "storage table: commit $commit, $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores," \
+    "$(awk '/MemTotal/ {printf "%d", $2 / 1048576}' /proc/meminfo) GiB"
 status=0
 export BUILD_DIR="$build"
 
