@@ -210,9 +210,8 @@ std::vector<DeviceFacts> GroupDeviceRows(const rdf::NestedResult& result) {
     } else {
       slot = &at.emplace(iri->value, SIZE_MAX).first->second;
     }
-    const bool fresh = *slot == SIZE_MAX;
-    if (fresh) *slot = out.size();
-    if (fresh) {
+    if (*slot == SIZE_MAX) {
+      *slot = out.size();
       DeviceFacts d;
       d.entity = {iri->value, NameOf(iri->value, {f.Str(i, label), f.Str(i, title)})};
       d.free_ram = f.Int(i, free_ram);
