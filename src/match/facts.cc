@@ -125,11 +125,17 @@ Result<std::vector<ModelFacts>> FactSource::ModelsWithin(std::int64_t max_ram, s
                                                {"max_flash", rdf::Term::Literal(std::to_string(max_flash), integer)}}));
   auto facts = rdf::RunQueryNested(store_, query);
   if (!facts.ok()) return facts.status().WithContext("query match-models-within");
-  return ModelsOf(*facts, {});
+  // Their accuracy records only (match-accuracy-within.rq, same budget).
+  TINYKG_ASSIGN_OR_RETURN(std::string acc_text, QueryText("match-accuracy-within"));
+  TINYKG_ASSIGN_OR_RETURN(std::string acc_query,
+                          BindConstants(acc_text, {{"max_ram", rdf::Term::Literal(std::to_string(max_ram), integer)},
+                                                   {"max_flash", rdf::Term::Literal(std::to_string(max_flash), integer)}}));
+  return ModelsOf(*facts, {}, &acc_query);
 }
 
 Result<std::vector<ModelFacts>> FactSource::ModelsOf(const rdf::NestedResult& facts,
-                                                     const std::vector<rdf::Term>& terms) {
+                                                     const std::vector<rdf::Term>& terms,
+                                                     const std::string* accuracy_query) {
   std::vector<ModelFacts> out;
   std::unordered_map<std::string, std::size_t> at;
   Rows f(facts);
@@ -162,7 +168,14 @@ Result<std::vector<ModelFacts>> FactSource::ModelsOf(const rdf::NestedResult& fa
   }
   // Nested: only ?value is read, and a record's optional method, device and
   // source must not multiply its rows (10k records at a 1M-device fleet).
-  TINYKG_ASSIGN_OR_RETURN(rdf::NestedResult acc, RunBoundNested(store_, "match-accuracy", "model", terms));
+  rdf::NestedResult acc;
+  if (accuracy_query) {
+    auto within = rdf::RunQueryNested(store_, *accuracy_query);
+    if (!within.ok()) return within.status().WithContext("query match-accuracy-within");
+    acc = std::move(*within);
+  } else {
+    TINYKG_ASSIGN_OR_RETURN(acc, RunBoundNested(store_, "match-accuracy", "model", terms));
+  }
   Rows a(acc);
   for (std::size_t i = 0; i < a.size(); ++i) {
     auto it = at.find(a.Str(i, "model"));

@@ -274,8 +274,10 @@ class FactSource {
 
  private:
   // ModelFacts from the rows of match-model-facts.rq (or -within), with the
-  // accuracy records of `terms` (every model when empty).
-  Result<std::vector<ModelFacts>> ModelsOf(const rdf::NestedResult& facts, const std::vector<rdf::Term>& terms);
+  // accuracy records of `terms` (every model when empty), or those that
+  // `accuracy_query` lists (?model ?value rows; match-accuracy-within.rq).
+  Result<std::vector<ModelFacts>> ModelsOf(const rdf::NestedResult& facts, const std::vector<rdf::Term>& terms,
+                                           const std::string* accuracy_query = nullptr);
 
   rdf::Store& store_;
   std::optional<std::map<std::string, std::string>> twins_;
