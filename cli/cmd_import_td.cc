@@ -127,6 +127,9 @@ Result<std::unique_ptr<td::TdReader>> MakeReader(const ImportArgs& args) {
   options.ignored_contexts = args.ignored_contexts;
   options.schema_dir = args.schema_dir.empty() ? OntologyDir() + "/schemas" : args.schema_dir;
   options.keep_quads = false;  // the statements are read from document.triples
+  // Printed as N-Quads only: written as text by the reader (no rdf::Term per
+  // statement), unless device facts have to be added to the triples first.
+  options.nquads_text = args.dry_run && args.format == "nquads" && args.device.empty();
   return td::TdReader::Create(options);
 }
 
@@ -204,8 +207,10 @@ class ImportRun {
         Entry& e = entries_.back();
         if (print_quads) {
           // As written (device facts given with --free-ram ... included).
+          // The reader wrote the document's statements as text when it could.
+          e.output = std::move(r.nquads);
           const std::string graph = " <" + rdf::EscapeIri(r.document.iri) + "> .\n";
-          e.output.reserve(r.document.triples.size() * (96 + graph.size()));
+          e.output.reserve(e.output.size() + r.document.triples.size() * (96 + graph.size()));
           for (const rdf::Triple& t : r.document.triples) {
             t.AppendNTriplesTerms(e.output);
             e.output += graph;

@@ -180,6 +180,30 @@ struct NodeMap {
   std::string_view Keep(std::string id) { return issued.emplace_back(std::move(id)); }
 };
 
+// An RDF term as views of its text (rdf::Term's fields, not copied): what
+// toRdf hands to its output, which copies it into an rdf::Term or writes
+// its N-Triples form.
+struct TermRef {
+  rdf::TermKind kind = rdf::TermKind::kIri;
+  std::string_view value;
+  std::string_view datatype;  // literals: empty for xsd:string and language-tagged
+  std::string_view language;
+  rdf::Term ToTerm() const {
+    return {kind, std::string(value), std::string(datatype), std::string(language)};
+  }
+  static TermRef Of(const rdf::Term& t) { return {t.kind, t.value, t.datatype, t.language}; }
+  // Appends the N-Triples form, as rdf::Term::AppendNTriples does.
+  void AppendNTriples(std::string& out) const;
+};
+
+// Storage for the text of one statement's object that is not in the node
+// map or the expanded document (a number's lexical form, a list's head).
+struct ObjectScratch {
+  std::string lexical;
+  std::string datatype;
+  rdf::Term term;
+};
+
 // One run of the algorithms: options, loader, caches, blank node issuer.
 class Engine {
  public:
@@ -264,12 +288,18 @@ class Engine {
               const TermDefinition* property_def, const Json& element, const std::string& base_url,
               bool from_map);
 
-  // Node map generation + deserialize to RDF, into `quads` (every graph)
-  // or `triples` (the default graph only; `named_graph` is set to the first
-  // named graph that has statements, which are not written).
+  // Node map generation + deserialize to RDF, into `quads` (every graph),
+  // `triples` or `nquads` (the default graph only; `named_graph` is set to
+  // the first named graph that has statements, which are not written).
+  // `nquads`: one line per statement, "S P O" followed by `line_end` (e.g.
+  // " <graph> .\n"), written from views of the node map: no rdf::Term per
+  // statement.
   struct RdfOutput {
     std::vector<Quad>* quads = nullptr;
     std::vector<rdf::Triple>* triples = nullptr;
+    std::string* nquads = nullptr;
+    std::string_view line_end;
+    size_t statements = 0;  // how many were written
     std::optional<rdf::Term> named_graph;
   };
   void ToRdf(const Json& expanded, RdfOutput& out);
@@ -313,8 +343,13 @@ class Engine {
                        const std::string_view* active_subject, bool reverse_subject,
                        const std::string_view* active_property, std::vector<NodeMapValue>* list,
                        std::vector<NodeMapValue>* subject_values);
-  std::optional<rdf::Term> ObjectToRdf(const NodeMapValue& item, std::vector<rdf::Triple>& triples);
-  std::optional<rdf::Term> ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples);
+  // The object of a statement: views into the node map, the expanded
+  // document or `scratch` (valid until the next call with that scratch).
+  // Statements a list or a compound literal needs are appended to `triples`.
+  std::optional<TermRef> ObjectToRdf(const NodeMapValue& item, std::vector<rdf::Triple>& triples,
+                                     ObjectScratch& scratch);
+  std::optional<TermRef> ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples,
+                                    ObjectScratch& scratch);
   rdf::Term ListToRdf(const std::vector<NodeMapValue>& list, std::vector<rdf::Triple>& triples);
 
   const JsonLdOptions& options_;

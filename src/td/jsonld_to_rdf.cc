@@ -48,9 +48,9 @@ bool IsWellFormedLanguage(const std::string& tag) {
   return true;
 }
 
-rdf::Term SubjectTerm(std::string_view id) {
-  if (IsBlankNodeId(id)) return rdf::Term::Blank(std::string(id.substr(2)));
-  return rdf::Term::Iri(std::string(id));
+TermRef SubjectRef(std::string_view id) {
+  if (IsBlankNodeId(id)) return {rdf::TermKind::kBlank, id.substr(2), {}, {}};
+  return {rdf::TermKind::kIri, id, {}, {}};
 }
 
 bool IsWellFormedNode(std::string_view id) { return IsBlankNodeId(id) || IsWellFormedIri(id); }
@@ -339,8 +339,9 @@ rdf::Term Engine::ListToRdf(const std::vector<NodeMapValue>& list, std::vector<r
   for (size_t i = 0; i < list.size(); ++i) {
     const rdf::Term subject = rdf::Term::Blank(nodes[i]);
     std::vector<rdf::Triple> nested;
-    std::optional<rdf::Term> object = ObjectToRdf(list[i], nested);
-    if (object) triples.push_back({subject, rdf::Term::Iri(kRdfFirst), *object});
+    ObjectScratch scratch;
+    std::optional<TermRef> object = ObjectToRdf(list[i], nested, scratch);
+    if (object) triples.push_back({subject, rdf::Term::Iri(kRdfFirst), object->ToTerm()});
     for (auto& t : nested) triples.push_back(std::move(t));
     triples.push_back({subject, rdf::Term::Iri(kRdfRest),
                        i + 1 < list.size() ? rdf::Term::Blank(nodes[i + 1]) : rdf::Term::Iri(kRdfNil)});
@@ -348,22 +349,24 @@ rdf::Term Engine::ListToRdf(const std::vector<NodeMapValue>& list, std::vector<r
   return rdf::Term::Blank(nodes[0]);
 }
 
-std::optional<rdf::Term> Engine::ObjectToRdf(const NodeMapValue& item,
-                                             std::vector<rdf::Triple>& triples) {
+std::optional<TermRef> Engine::ObjectToRdf(const NodeMapValue& item, std::vector<rdf::Triple>& triples,
+                                           ObjectScratch& scratch) {
   switch (item.kind) {
     case NodeMapValue::Kind::kReference:
       if (!IsWellFormedNode(item.id)) return std::nullopt;
-      return SubjectTerm(item.id);
+      return SubjectRef(item.id);
     case NodeMapValue::Kind::kList:
-      return ListToRdf(item.list, triples);
+      scratch.term = ListToRdf(item.list, triples);
+      return TermRef::Of(scratch.term);
     case NodeMapValue::Kind::kValue:
-      return ValueToRdf(*item.value, triples);
+      return ValueToRdf(*item.value, triples, scratch);
   }
   return std::nullopt;
 }
 
 // A value object (the node map holds only value objects as Json).
-std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples) {
+std::optional<TermRef> Engine::ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples,
+                                          ObjectScratch& scratch) {
   // The entries, found in one pass over the keys.
   const Json* value_entry = nullptr;
   const Json* type_entry = nullptr;
@@ -387,19 +390,22 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
       !IsWellFormedLanguage(language_entry->get_ref<const std::string&>())) {
     return std::nullopt;
   }
-  std::string lexical;
+  // A view of the value's string, or of scratch.lexical.
+  std::string_view lexical;
+  std::string& text = scratch.lexical;
   if (datatype == "@json"sv) {
-    lexical = CanonicalJson(value);
+    text = CanonicalJson(value);
+    lexical = text;
     datatype = kRdfJson;
   } else if (value.is_boolean()) {
-    lexical = value.get<bool>() ? "true" : "false";
+    lexical = value.get<bool>() ? "true"sv : "false"sv;
     if (datatype.empty()) datatype = kXsdBoolean;
   } else if (value.is_number()) {
     const double d = value.get<double>();
     const bool integral = value.is_number_integer() || value.is_number_unsigned() ||
                           (std::isfinite(d) && std::floor(d) == d);
     if (!integral || std::fabs(d) >= 1e21 || datatype == kXsdDouble) {
-      lexical = CanonicalDouble(d);
+      text = CanonicalDouble(d);
       if (datatype.empty()) datatype = kXsdDouble;
     } else {
       if (value.is_number_integer() || value.is_number_unsigned()) {
@@ -408,15 +414,16 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
         const auto res = value.is_number_unsigned()
                              ? std::to_chars(buf, buf + sizeof buf, value.get<std::uint64_t>())
                              : std::to_chars(buf, buf + sizeof buf, value.get<std::int64_t>());
-        lexical.assign(buf, res.ptr);
+        text.assign(buf, res.ptr);
       } else {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.0f", d);
-        lexical = buf;
-        if (lexical == "-0") lexical = "0";
+        text = buf;
+        if (text == "-0") text = "0";
       }
       if (datatype.empty()) datatype = kXsdInteger;
     }
+    lexical = text;
   } else if (value.is_string()) {
     // An untyped string is xsd:string (written without a datatype) or, with
     // a language, rdf:langString (written with the tag): no datatype needed.
@@ -430,24 +437,142 @@ std::optional<rdf::Term> Engine::ValueToRdf(const Json& item, std::vector<rdf::T
     if (options_.rdf_direction == "i18n-datatype") {
       std::string lower = language;
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return rdf::Term::Literal(lexical, "https://www.w3.org/ns/i18n#" + lower + "_" + direction);
+      if (lexical.data() != text.data()) text.assign(lexical);
+      scratch.datatype = "https://www.w3.org/ns/i18n#" + lower + "_" + direction;
+      return TermRef{rdf::TermKind::kLiteral, text, scratch.datatype, {}};
     }
     if (options_.rdf_direction == "compound-literal") {
       const rdf::Term node = rdf::Term::Blank(IssueBlank("").substr(2));
-      triples.push_back({node, rdf::Term::Iri(kRdfValue), rdf::Term::Literal(lexical, kXsdString)});
+      triples.push_back({node, rdf::Term::Iri(kRdfValue), rdf::Term::Literal(std::string(lexical), kXsdString)});
       if (!language.empty()) {
         triples.push_back({node, rdf::Term::Iri(kRdfLanguage), rdf::Term::Literal(language, kXsdString)});
       }
       triples.push_back({node, rdf::Term::Iri(kRdfDirection), rdf::Term::Literal(direction, kXsdString)});
-      return node;
+      scratch.term = node;
+      return TermRef::Of(scratch.term);
     }
   }
   if (language_entry != nullptr) {
-    return rdf::Term::Literal(std::move(lexical), "", language_entry->get<std::string>());
+    return TermRef{rdf::TermKind::kLiteral, lexical, {}, language_entry->get_ref<const std::string&>()};
   }
   if (datatype == kXsdString) datatype = {};
-  return rdf::Term::Literal(std::move(lexical), std::string(datatype));
+  return TermRef{rdf::TermKind::kLiteral, lexical, datatype, {}};
 }
+
+void TermRef::AppendNTriples(std::string& out) const {
+  switch (kind) {
+    case rdf::TermKind::kIri:
+      out += '<';
+      rdf::AppendEscapedIri(value, out);
+      out += '>';
+      return;
+    case rdf::TermKind::kBlank:
+      out += "_:";
+      out += value;
+      return;
+    case rdf::TermKind::kLiteral:
+      out += '"';
+      rdf::AppendEscapedLiteral(value, out);
+      out += '"';
+      if (!language.empty()) {
+        out += '@';
+        out += language;
+      } else if (!datatype.empty() && datatype != "http://www.w3.org/2001/XMLSchema#string"sv) {
+        out += "^^<";
+        rdf::AppendEscapedIri(datatype, out);
+        out += '>';
+      }
+      return;
+  }
+}
+
+namespace {
+
+// Where ToRdf's statements go: rdf::Terms built in place in a vector of
+// quads or triples, or N-Quads lines written from the views. A subject's
+// and a predicate's text is made once and reused for each of their
+// statements.
+class StatementWriter {
+ public:
+  explicit StatementWriter(Engine::RdfOutput& out) : out_(out) {}
+
+  // The graph of the next statements (an empty term: the default graph).
+  // When only the default graph is wanted, a named graph's statements are
+  // not written, and the first named graph that has one is reported.
+  void Graph(rdf::Term graph) {
+    graph_ = std::move(graph);
+    skip_ = out_.quads == nullptr && !graph_.value.empty();
+  }
+  void Subject(TermRef s) {
+    if (out_.nquads != nullptr) {
+      subject_text_.clear();
+      s.AppendNTriples(subject_text_);
+    } else {
+      subject_ = s.ToTerm();
+    }
+  }
+  void Predicate(TermRef p) {
+    if (out_.nquads != nullptr) {
+      predicate_text_.clear();
+      p.AppendNTriples(predicate_text_);
+    } else {
+      predicate_ = p.ToTerm();
+    }
+  }
+  // A statement of the current subject and predicate.
+  void Object(TermRef o) {
+    if (Skip()) return;
+    ++out_.statements;
+    if (out_.nquads != nullptr) {
+      std::string& text = *out_.nquads;
+      text += subject_text_;
+      text += ' ';
+      text += predicate_text_;
+      text += ' ';
+      o.AppendNTriples(text);
+      text += out_.line_end;
+    } else if (out_.quads != nullptr) {
+      Quad& q = out_.quads->emplace_back();
+      q.triple.subject = subject_;
+      q.triple.predicate = predicate_;
+      q.triple.object = o.ToTerm();
+      q.graph = graph_;
+    } else {
+      rdf::Triple& t = out_.triples->emplace_back();
+      t.subject = subject_;
+      t.predicate = predicate_;
+      t.object = o.ToTerm();
+    }
+  }
+  // A whole statement (of a list or a compound literal).
+  void Statement(rdf::Triple&& t) {
+    if (Skip()) return;
+    ++out_.statements;
+    if (out_.nquads != nullptr) {
+      t.AppendNTriplesTerms(*out_.nquads);
+      *out_.nquads += out_.line_end;
+    } else if (out_.quads != nullptr) {
+      out_.quads->push_back(Quad{std::move(t), graph_});
+    } else {
+      out_.triples->push_back(std::move(t));
+    }
+  }
+
+ private:
+  bool Skip() {
+    if (!skip_) return false;
+    if (!out_.named_graph) out_.named_graph = graph_;
+    return true;
+  }
+
+  Engine::RdfOutput& out_;
+  rdf::Term graph_;
+  bool skip_ = false;
+  rdf::Term subject_, predicate_;
+  std::string subject_text_, predicate_text_;
+};
+
+}  // namespace
 
 void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
   NodeMap node_map;
@@ -462,62 +587,37 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
   }
   if (out.quads != nullptr) out.quads->reserve(statements);
   if (out.triples != nullptr) out.triples->reserve(statements);
+  if (out.nquads != nullptr) out.nquads->reserve(out.nquads->size() + statements * (96 + out.line_end.size()));
   // Each statement is built once in its place in the output (no temporary
   // Quad moved in, no Quad -> Triple move for a caller that wants triples).
-  // Default graph only: the first named graph with a statement is reported
-  // instead of written.
-  auto skip = [&out](const rdf::Term& graph_term) {
-    if (out.quads != nullptr || graph_term.value.empty()) return false;
-    if (!out.named_graph) out.named_graph = graph_term;
-    return true;
-  };
-  auto emit = [&out, &skip](const rdf::Term& graph_term, const rdf::Term& s, const rdf::Term& p,
-                            rdf::Term&& o) {
-    if (skip(graph_term)) return;
-    if (out.quads != nullptr) {
-      Quad& q = out.quads->emplace_back();
-      q.triple.subject = s;
-      q.triple.predicate = p;
-      q.triple.object = std::move(o);
-      q.graph = graph_term;
-    } else {
-      rdf::Triple& t = out.triples->emplace_back();
-      t.subject = s;
-      t.predicate = p;
-      t.object = std::move(o);
-    }
-  };
-  auto emit_triple = [&out, &skip](const rdf::Term& graph_term, rdf::Triple&& t) {
-    if (skip(graph_term)) return;
-    if (out.quads != nullptr) {
-      out.quads->push_back(Quad{std::move(t), graph_term});
-    } else {
-      out.triples->push_back(std::move(t));
-    }
-  };
-  const rdf::Term type_predicate = rdf::Term::Iri(kRdfType);
+  StatementWriter writer(out);
+  const TermRef type_predicate{rdf::TermKind::kIri, kRdfType, {}, {}};
+  std::vector<rdf::Triple> list_triples;
+  ObjectScratch scratch;
   for (const auto& [graph_name, graph] : node_map.graphs) {
-    rdf::Term graph_term;
-    if (graph_name != "@default"sv) {
+    if (graph_name == "@default"sv) {
+      writer.Graph({});
+    } else {
       if (!IsWellFormedNode(graph_name)) continue;
-      graph_term = SubjectTerm(graph_name);
+      writer.Graph(SubjectRef(graph_name).ToTerm());
     }
     for (const auto& [subject, node] : graph) {
       if (!IsWellFormedNode(subject)) continue;
-      const rdf::Term s = SubjectTerm(subject);
+      writer.Subject(SubjectRef(subject));
+      if (!node.types.empty()) writer.Predicate(type_predicate);
       for (std::string_view type : node.types) {
-        if (IsWellFormedNode(type)) emit(graph_term, s, type_predicate, SubjectTerm(type));
+        if (IsWellFormedNode(type)) writer.Object(SubjectRef(type));
       }
       for (const auto& [property, values] : node.properties) {
         if (IsKeyword(property)) continue;
         if (IsBlankNodeId(property) && !options_.produce_generalized_rdf) continue;
         if (!IsWellFormedNode(property)) continue;
-        const rdf::Term p = SubjectTerm(property);
+        writer.Predicate(SubjectRef(property));
         for (const NodeMapValue& item : *values) {
-          std::vector<rdf::Triple> list_triples;
-          std::optional<rdf::Term> object = ObjectToRdf(item, list_triples);
-          if (object) emit(graph_term, s, p, std::move(*object));
-          for (auto& t : list_triples) emit_triple(graph_term, std::move(t));
+          list_triples.clear();
+          std::optional<TermRef> object = ObjectToRdf(item, list_triples, scratch);
+          if (object) writer.Object(*object);
+          for (auto& t : list_triples) writer.Statement(std::move(t));
         }
       }
     }
@@ -640,6 +740,25 @@ Result<std::vector<rdf::Triple>> JsonLdProcessor::ToRdfDefaultGraph(const Json& 
     engine.ToRdf(expanded, out);
     if (named_graph != nullptr) *named_graph = out.named_graph.value_or(rdf::Term{});
     return triples;
+  } catch (const internal::JsonLdError& e) {
+    return ToStatus(e);
+  } catch (const nlohmann::json::exception& e) {
+    return Status(StatusCode::kInvalidData, std::string("invalid JSON-LD: ") + e.what());
+  }
+}
+
+Result<size_t> JsonLdProcessor::ToNQuadsDefaultGraph(const Json& input, const JsonLdOptions& options,
+                                                     std::string_view line_end, std::string& out,
+                                                     rdf::Term* named_graph) {
+  TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
+  try {
+    internal::Engine engine(options, caches_->engine);
+    internal::Engine::RdfOutput rdf_out;
+    rdf_out.nquads = &out;
+    rdf_out.line_end = line_end;
+    engine.ToRdf(expanded, rdf_out);
+    if (named_graph != nullptr) *named_graph = rdf_out.named_graph.value_or(rdf::Term{});
+    return rdf_out.statements;
   } catch (const internal::JsonLdError& e) {
     return ToStatus(e);
   } catch (const nlohmann::json::exception& e) {

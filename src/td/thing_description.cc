@@ -97,7 +97,28 @@ TdReadResult TdReader::ReadUnchecked(std::string_view text, const std::string& s
   auto jsonld_problem = [&](const Status& status) {
     return Status(status.code(), "JSON-LD: " + status.message(), SourceLocation(source, 0, 0, "/@context"));
   };
-  if (state_->options.keep_quads) {
+  // The graph's name, before the statements: N-Quads text needs it.
+  if (doc.contains("id") && doc["id"].is_string() && IsWellFormedIri(doc["id"].get<std::string>())) {
+    gd.iri = doc["id"].get<std::string>();
+  } else {
+    gd.iri = GraphIriForText(text);
+  }
+  if (state_->options.nquads_text) {
+    const std::string line_end = " <" + rdf::EscapeIri(gd.iri) + "> .\n";
+    rdf::Term named_graph;
+    Result<size_t> written =
+        state_->processor.ToNQuadsDefaultGraph(doc, options, line_end, result.nquads, &named_graph);
+    if (!written.ok()) {
+      result.nquads.clear();
+      result.problems.push_back(jsonld_problem(written.status()));
+      return result;
+    }
+    if (!named_graph.value.empty()) {
+      result.nquads.clear();
+      result.problems.push_back(named_graph_problem(named_graph));
+      return result;
+    }
+  } else if (state_->options.keep_quads) {
     Result<std::vector<Quad>> quads = state_->processor.ToRdf(doc, options);
     if (!quads.ok()) {
       result.problems.push_back(jsonld_problem(quads.status()));
@@ -125,11 +146,6 @@ TdReadResult TdReader::ReadUnchecked(std::string_view text, const std::string& s
       return result;
     }
     gd.triples = std::move(triples).value();
-  }
-  if (doc.contains("id") && doc["id"].is_string() && IsWellFormedIri(doc["id"].get<std::string>())) {
-    gd.iri = doc["id"].get<std::string>();
-  } else {
-    gd.iri = GraphIriForText(text);
   }
   gd.kind = result.kind == TdKind::kThingModel ? rdf::kKindTm : rdf::kKindTd;
   gd.source = source;

@@ -56,6 +56,45 @@ TEST(JsonLd, ToRdfDefaultGraph_IsToRdfWithoutNamedGraphs) {
   EXPECT_TRUE(named_graph.value.empty());
 }
 
+// The N-Quads text form writes, line for line, what ToRdfDefaultGraph
+// builds as rdf::Triples: IRIs and literals with escapes, blank nodes,
+// lists, numbers, language tags, datatypes, rdf:JSON and both rdfDirection
+// forms; a named graph is reported, not written.
+TEST(JsonLd, ToNQuadsDefaultGraph_IsToRdfDefaultGraphAsText) {
+  const Json doc = Json::parse(R"({"@id": "http://ex.org/g", "http://ex.org/q": [1, 2.5, 1e30, true, "a\"b"],
+      "http://ex.org/a b": {"@id": "http://ex.org/x>y", "@type": ["http://ex.org/T", "_:t"]},
+      "http://ex.org/list": {"@list": [true, {"@id": "_:n"}, {"@list": ["in", 3]}]},
+      "http://ex.org/lang": [{"@value": "x\n", "@language": "en-GB"},
+                             {"@value": "rtl", "@language": "ar", "@direction": "rtl"}],
+      "http://ex.org/typed": [{"@value": "v", "@type": "http://ex.org/dt"},
+                              {"@value": "s", "@type": "http://www.w3.org/2001/XMLSchema#string"},
+                              {"@value": {"b": [1, 2.0], "a": null}, "@type": "@json"}],
+      "@graph": [{"@id": "http://ex.org/s", "http://ex.org/p": "in the graph"}]})");
+  const std::string line_end = " <http://ex.org/graph> .\n";
+  for (const char* direction : {"", "i18n-datatype", "compound-literal"}) {
+    JsonLdOptions options;
+    options.rdf_direction = direction;
+    JsonLdProcessor processor;
+    rdf::Term named_graph;
+    Result<std::vector<rdf::Triple>> triples = processor.ToRdfDefaultGraph(doc, options, &named_graph);
+    ASSERT_TRUE(triples.ok()) << triples.status().ToString();
+    std::string expected;
+    for (const rdf::Triple& t : *triples) {
+      t.AppendNTriplesTerms(expected);
+      expected += line_end;
+    }
+    JsonLdProcessor text_processor;
+    rdf::Term text_named_graph;
+    std::string text = "kept\n";
+    Result<size_t> written = text_processor.ToNQuadsDefaultGraph(doc, options, line_end, text, &text_named_graph);
+    ASSERT_TRUE(written.ok()) << written.status().ToString();
+    EXPECT_EQ(*written, triples->size()) << direction;
+    EXPECT_EQ(text, "kept\n" + expected) << direction;
+    EXPECT_EQ(text_named_graph, rdf::Term::Iri("http://ex.org/g"));
+    EXPECT_GT(triples->size(), 20u);
+  }
+}
+
 // The appending N-Triples writer is the one ToNTriples uses: escapes in
 // IRIs and literals, language tags and datatypes (xsd:string left out).
 TEST(JsonLd, NTriplesTextEscapesAsBefore) {

@@ -33,6 +33,11 @@ struct TdReaderOptions {
   // are only in document.triples (moved, not copied: a batch that needs one
   // copy does not pay for two).
   bool keep_quads = true;
+  // The statements as N-Quads text in TdReadResult::nquads (graph: the
+  // document's IRI) instead of rdf::Triples in document.triples, which stays
+  // empty; keep_quads is then ignored. For a caller that only prints them
+  // (`import td --dry-run --format nquads`): no rdf::Term is built.
+  bool nquads_text = false;
 };
 
 // What reading one document produced. `problems` non-empty means the
@@ -41,6 +46,7 @@ struct TdReadResult {
   rdf::GraphDocument document;  // valid only when problems is empty
   TdKind kind = TdKind::kThingDescription;
   std::vector<Quad> quads;      // the toRdf output (default graph only); empty without keep_quads
+  std::string nquads;           // with nquads_text: one line per statement, each ending in "\n"
   std::vector<Status> problems;
   std::vector<Status> warnings;
   bool ok() const { return problems.empty(); }
