@@ -107,7 +107,8 @@ std::string EscapeIri(const std::string& iri) {
   return out;
 }
 
-void Term::AppendNTriples(std::string& out) const {
+void AppendNTriplesTerm(TermKind kind, std::string_view value, std::string_view datatype,
+                        std::string_view language, std::string& out) {
   switch (kind) {
     case TermKind::kIri:
       out += '<';
@@ -125,7 +126,7 @@ void Term::AppendNTriples(std::string& out) const {
       if (!language.empty()) {
         out += '@';
         out += language;
-      } else if (!datatype.empty() && datatype != "http://www.w3.org/2001/XMLSchema#string") {
+      } else if (!datatype.empty() && datatype != std::string_view("http://www.w3.org/2001/XMLSchema#string")) {
         out += "^^<";
         AppendEscapedIri(datatype, out);
         out += '>';
@@ -133,6 +134,8 @@ void Term::AppendNTriples(std::string& out) const {
       return;
   }
 }
+
+void Term::AppendNTriples(std::string& out) const { AppendNTriplesTerm(kind, value, datatype, language, out); }
 
 std::string Term::ToNTriples() const {
   std::string out;

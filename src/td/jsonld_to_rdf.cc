@@ -460,30 +460,7 @@ std::optional<TermRef> Engine::ValueToRdf(const Json& item, std::vector<rdf::Tri
 }
 
 void TermRef::AppendNTriples(std::string& out) const {
-  switch (kind) {
-    case rdf::TermKind::kIri:
-      out += '<';
-      rdf::AppendEscapedIri(value, out);
-      out += '>';
-      return;
-    case rdf::TermKind::kBlank:
-      out += "_:";
-      out += value;
-      return;
-    case rdf::TermKind::kLiteral:
-      out += '"';
-      rdf::AppendEscapedLiteral(value, out);
-      out += '"';
-      if (!language.empty()) {
-        out += '@';
-        out += language;
-      } else if (!datatype.empty() && datatype != "http://www.w3.org/2001/XMLSchema#string"sv) {
-        out += "^^<";
-        rdf::AppendEscapedIri(datatype, out);
-        out += '>';
-      }
-      return;
-  }
+  rdf::AppendNTriplesTerm(kind, value, datatype, language, out);
 }
 
 namespace {

@@ -87,6 +87,11 @@ std::string EscapeIri(const std::string& iri);
 void AppendEscapedLiteral(std::string_view text, std::string& out);
 void AppendEscapedIri(std::string_view iri, std::string& out);
 
+// The N-Triples form of a term given by its parts (Term's fields, as views),
+// appended to `out`: the one writer behind Term::AppendNTriples.
+void AppendNTriplesTerm(TermKind kind, std::string_view value, std::string_view datatype,
+                        std::string_view language, std::string& out);
+
 }  // namespace tinykg::rdf
 
 #endif  // TINYKG_RDF_TRIPLE_H_
