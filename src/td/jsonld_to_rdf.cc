@@ -480,22 +480,8 @@ class StatementWriter {
     graph_ = std::move(graph);
     skip_ = out_.quads == nullptr && !graph_.value.empty();
   }
-  void Subject(TermRef s) {
-    if (out_.nquads != nullptr) {
-      subject_text_.clear();
-      s.AppendNTriples(subject_text_);
-    } else {
-      subject_ = s.ToTerm();
-    }
-  }
-  void Predicate(TermRef p) {
-    if (out_.nquads != nullptr) {
-      predicate_text_.clear();
-      p.AppendNTriples(predicate_text_);
-    } else {
-      predicate_ = p.ToTerm();
-    }
-  }
+  void Subject(TermRef s) { Hold(s, subject_text_, subject_); }
+  void Predicate(TermRef p) { Hold(p, predicate_text_, predicate_); }
   // A statement of the current subject and predicate.
   void Object(TermRef o) {
     if (Skip()) return;
@@ -536,6 +522,16 @@ class StatementWriter {
   }
 
  private:
+  // Keeps the subject's or predicate's N-Triples text (N-Quads output) or
+  // its term (the others) for the statements that follow.
+  void Hold(TermRef t, std::string& text, rdf::Term& term) {
+    if (out_.nquads != nullptr) {
+      text.clear();
+      t.AppendNTriples(text);
+    } else {
+      term = t.ToTerm();
+    }
+  }
   bool Skip() {
     if (!skip_) return false;
     if (!out_.named_graph) out_.named_graph = graph_;
