@@ -437,9 +437,8 @@ std::optional<TermRef> Engine::ValueToRdf(const Json& item, std::vector<rdf::Tri
     if (options_.rdf_direction == "i18n-datatype") {
       std::string lower = language;
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (lexical.data() != text.data()) text.assign(lexical);
       scratch.datatype = "https://www.w3.org/ns/i18n#" + lower + "_" + direction;
-      return TermRef{rdf::TermKind::kLiteral, text, scratch.datatype, {}};
+      return TermRef{rdf::TermKind::kLiteral, lexical, scratch.datatype, {}};
     }
     if (options_.rdf_direction == "compound-literal") {
       const rdf::Term node = rdf::Term::Blank(IssueBlank("").substr(2));
@@ -685,58 +684,56 @@ Result<Json> JsonLdProcessor::Expand(const Json& input, const JsonLdOptions& opt
   }
 }
 
-Result<std::vector<Quad>> JsonLdProcessor::ToRdf(const Json& input, const JsonLdOptions& options) {
-  TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
+namespace {
+
+// Node map generation and toRdf of an expanded document into `out`, with
+// the algorithms' errors as a Status: what every toRdf entry point runs.
+Status RunToRdf(const Json& expanded, const JsonLdOptions& options, internal::Engine::Caches& caches,
+                internal::Engine::RdfOutput& out) {
   try {
-    internal::Engine engine(options, caches_->engine);
-    std::vector<Quad> quads;
-    internal::Engine::RdfOutput out;
-    out.quads = &quads;
+    internal::Engine engine(options, caches);
     engine.ToRdf(expanded, out);
-    return quads;
+    return Status::Ok();
   } catch (const internal::JsonLdError& e) {
     return ToStatus(e);
   } catch (const nlohmann::json::exception& e) {
     return Status(StatusCode::kInvalidData, std::string("invalid JSON-LD: ") + e.what());
   }
+}
+
+}  // namespace
+
+Result<std::vector<Quad>> JsonLdProcessor::ToRdf(const Json& input, const JsonLdOptions& options) {
+  TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
+  std::vector<Quad> quads;
+  internal::Engine::RdfOutput out;
+  out.quads = &quads;
+  TINYKG_RETURN_IF_ERROR(RunToRdf(expanded, options, caches_->engine, out));
+  return quads;
 }
 
 Result<std::vector<rdf::Triple>> JsonLdProcessor::ToRdfDefaultGraph(const Json& input,
                                                                     const JsonLdOptions& options,
                                                                     rdf::Term* named_graph) {
   TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
-  try {
-    internal::Engine engine(options, caches_->engine);
-    std::vector<rdf::Triple> triples;
-    internal::Engine::RdfOutput out;
-    out.triples = &triples;
-    engine.ToRdf(expanded, out);
-    if (named_graph != nullptr) *named_graph = out.named_graph.value_or(rdf::Term{});
-    return triples;
-  } catch (const internal::JsonLdError& e) {
-    return ToStatus(e);
-  } catch (const nlohmann::json::exception& e) {
-    return Status(StatusCode::kInvalidData, std::string("invalid JSON-LD: ") + e.what());
-  }
+  std::vector<rdf::Triple> triples;
+  internal::Engine::RdfOutput out;
+  out.triples = &triples;
+  TINYKG_RETURN_IF_ERROR(RunToRdf(expanded, options, caches_->engine, out));
+  if (named_graph != nullptr) *named_graph = out.named_graph.value_or(rdf::Term{});
+  return triples;
 }
 
 Result<size_t> JsonLdProcessor::ToNQuadsDefaultGraph(const Json& input, const JsonLdOptions& options,
                                                      std::string_view line_end, std::string& out,
                                                      rdf::Term* named_graph) {
   TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
-  try {
-    internal::Engine engine(options, caches_->engine);
-    internal::Engine::RdfOutput rdf_out;
-    rdf_out.nquads = &out;
-    rdf_out.line_end = line_end;
-    engine.ToRdf(expanded, rdf_out);
-    if (named_graph != nullptr) *named_graph = rdf_out.named_graph.value_or(rdf::Term{});
-    return rdf_out.statements;
-  } catch (const internal::JsonLdError& e) {
-    return ToStatus(e);
-  } catch (const nlohmann::json::exception& e) {
-    return Status(StatusCode::kInvalidData, std::string("invalid JSON-LD: ") + e.what());
-  }
+  internal::Engine::RdfOutput rdf_out;
+  rdf_out.nquads = &out;
+  rdf_out.line_end = line_end;
+  TINYKG_RETURN_IF_ERROR(RunToRdf(expanded, options, caches_->engine, rdf_out));
+  if (named_graph != nullptr) *named_graph = rdf_out.named_graph.value_or(rdf::Term{});
+  return rdf_out.statements;
 }
 
 }  // namespace tinykg::td
