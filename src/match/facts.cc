@@ -120,16 +120,15 @@ Result<std::vector<ModelFacts>> FactSource::Models(const std::vector<std::string
 Result<std::vector<ModelFacts>> FactSource::ModelsWithin(std::int64_t max_ram, std::int64_t max_flash) {
   const std::string integer = std::string(vocab::kXsd) + "integer";
   TINYKG_ASSIGN_OR_RETURN(std::string text, QueryText("match-models-within"));
-  TINYKG_ASSIGN_OR_RETURN(std::string query,
-                          BindConstants(text, {{"max_ram", rdf::Term::Literal(std::to_string(max_ram), integer)},
-                                               {"max_flash", rdf::Term::Literal(std::to_string(max_flash), integer)}}));
+  const std::vector<std::pair<std::string, rdf::Term>> budget = {
+      {"max_ram", rdf::Term::Literal(std::to_string(max_ram), integer)},
+      {"max_flash", rdf::Term::Literal(std::to_string(max_flash), integer)}};
+  TINYKG_ASSIGN_OR_RETURN(std::string query, BindConstants(text, budget));
   auto facts = rdf::RunQueryNested(store_, query);
   if (!facts.ok()) return facts.status().WithContext("query match-models-within");
   // Their accuracy records only (match-accuracy-within.rq, same budget).
   TINYKG_ASSIGN_OR_RETURN(std::string acc_text, QueryText("match-accuracy-within"));
-  TINYKG_ASSIGN_OR_RETURN(std::string acc_query,
-                          BindConstants(acc_text, {{"max_ram", rdf::Term::Literal(std::to_string(max_ram), integer)},
-                                                   {"max_flash", rdf::Term::Literal(std::to_string(max_flash), integer)}}));
+  TINYKG_ASSIGN_OR_RETURN(std::string acc_query, BindConstants(acc_text, budget));
   return ModelsOf(*facts, {}, &acc_query);
 }
 
