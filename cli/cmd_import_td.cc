@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "cli.h"
+#include "output_spool.h"
 #include "progress.h"
 #include "store_access.h"
 #include "tinykg/base/file.h"
@@ -151,8 +152,8 @@ Status CheckFormat(const ImportArgs& args) {
 // batch is one write: without --keep-going any rejected document means
 // nothing is written (the other files are still read, to report their
 // problems too). With --dry-run nothing is opened; the output is kept until
-// the end, since a later rejection or a later file with the same id changes
-// what is printed.
+// the end (N-Quads in an OutputSpool), since a later rejection or a later
+// file with the same id changes what is printed.
 class ImportRun {
  public:
   using TextOf = std::function<Result<std::string>(const std::string& file)>;
@@ -176,6 +177,7 @@ class ImportRun {
       }
       batch_ = std::move(batch).value();
     }
+    if (print_quads) spool_ = std::make_unique<OutputSpool>();
     ProgressLine progress(global_, args_.dry_run ? "reading" : "importing", "documents", files.size());
     for (size_t i = 0; i < files.size(); ++i) {
       const std::string& file = files[i];
@@ -208,13 +210,16 @@ class ImportRun {
         if (print_quads) {
           // As written (device facts given with --free-ram ... included).
           // The reader wrote the document's statements as text when it could.
-          e.output = std::move(r.nquads);
-          const std::string graph = " <" + rdf::EscapeIri(r.document.iri) + "> .\n";
-          e.output.reserve(e.output.size() + r.document.triples.size() * (96 + graph.size()));
-          for (const rdf::Triple& t : r.document.triples) {
-            t.AppendNTriplesTerms(e.output);
-            e.output += graph;
+          std::string& statements = r.nquads;
+          if (!r.document.triples.empty()) {
+            const std::string graph = " <" + rdf::EscapeIri(r.document.iri) + "> .\n";
+            statements.reserve(statements.size() + r.document.triples.size() * (96 + graph.size()));
+            for (const rdf::Triple& t : r.document.triples) {
+              t.AppendNTriplesTerms(statements);
+              statements += graph;
+            }
           }
+          e.spooled = spool_->Append(statements);
         } else if (board_text) {
           e.output = r.document.original_text;
         } else {
@@ -240,6 +245,12 @@ class ImportRun {
     if (args_.dry_run) {
       if (!TableLines(args_)) {
         PrintRows();
+      } else if (spool_) {
+        std::vector<OutputSpool::Piece> pieces;
+        for (const Entry& e : entries_) {
+          if (!e.superseded) pieces.push_back(e.spooled);
+        }
+        spool_->Print(pieces, std::cout);
       } else {
         for (const Entry& e : entries_) {
           if (!e.superseded) std::cout << e.output;
@@ -277,6 +288,7 @@ class ImportRun {
     bool replaces = false;    // the graph existed before the import
     bool superseded = false;  // a later file of the batch has the same id (--keep-going)
     std::string output;       // --dry-run
+    OutputSpool::Piece spooled;  // --dry-run --format nquads: the statements
   };
 
   // One row per document (graph, kind, triples, source) in the one output
@@ -349,6 +361,7 @@ class ImportRun {
   const GlobalOptions& global_;
   std::unique_ptr<rdf::Store> store_;
   std::unique_ptr<rdf::Store::Batch> batch_;
+  std::unique_ptr<OutputSpool> spool_;  // --dry-run --format nquads
   std::vector<Entry> entries_;
   std::unordered_map<std::string, size_t> entry_of_;  // graph IRI -> its latest entry
   int rejected_ = 0;
