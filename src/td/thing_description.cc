@@ -69,7 +69,7 @@ TdReadResult TdReader::ReadUnchecked(std::string_view text, const std::string& s
   }
   result.kind = DetectKind(doc);
   if (state_->validator) {
-    state_->validator->Validate(doc, result.kind, source, result.problems);
+    state_->validator->Validate(doc, result.kind, source, result.problems, text);
   }
   if (doc.contains("@context")) {
     std::vector<std::string> iris;
@@ -149,7 +149,8 @@ TdReadResult TdReader::ReadUnchecked(std::string_view text, const std::string& s
   }
   gd.kind = result.kind == TdKind::kThingModel ? rdf::kKindTm : rdf::kKindTd;
   gd.source = source;
-  gd.original_text = std::string(text);
+  // Only a document that is stored needs its text (a copy of every file).
+  if (!state_->options.nquads_text) gd.original_text = std::string(text);
   if (doc.contains("title") && doc["title"].is_string()) gd.label = doc["title"].get<std::string>();
   return result;
 }

@@ -507,7 +507,7 @@ void CheckForms(const Json& node, const std::set<std::string>& defined, std::vec
       const std::string& key = entry.key();
       const Json& value = entry.value();
       path.push_back({&key, 0});
-      if (key == "forms" && value.is_array()) {
+      if (key == std::string_view("forms") && value.is_array()) {
         for (size_t i = 0; i < value.size(); ++i) {
           if (!value[i].is_object()) continue;
           const auto security = value[i].find("security");
@@ -516,7 +516,7 @@ void CheckForms(const Json& node, const std::set<std::string>& defined, std::vec
                              file, problems);
         }
       }
-      if (key != "securityDefinitions") CheckForms(value, defined, path, file, problems);
+      if (key != std::string_view("securityDefinitions")) CheckForms(value, defined, path, file, problems);
       path.pop_back();
     }
   } else if (node.is_array()) {
@@ -549,10 +549,25 @@ void CheckPlaceholderNames(const Json& node, const std::string& pointer, const s
   }
 }
 
+// False when `text` (the JSON text of `document`) cannot hold a member named
+// "security" below the top level: the name appears no more often than the
+// top-level member accounts for. A name spelt with escapes could only hide
+// behind a \u escape, so any "\u" in the text says it may.
+bool MayHaveNestedSecurity(std::string_view text, const Json& document) {
+  if (text.find("\\u") != std::string_view::npos) return true;
+  constexpr std::string_view kName = "\"security\"";
+  size_t allowed = document.contains("security") ? 1 : 0;
+  for (size_t at = text.find(kName); at != std::string_view::npos; at = text.find(kName, at + kName.size())) {
+    if (allowed == 0) return true;
+    --allowed;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool TdValidator::Validate(const Json& document, TdKind kind, const std::string& file,
-                           std::vector<Status>& problems) const {
+                           std::vector<Status>& problems, std::string_view text) const {
   const size_t before = problems.size();
   using Verdict = internal::SchemaChecker::Verdict;
   if (kind == TdKind::kThingModel) {
@@ -601,8 +616,10 @@ bool TdValidator::Validate(const Json& document, TdKind kind, const std::string&
     if (document.contains("security")) {
       CheckSecurityNames(document["security"], defined, "/security", file, problems);
     }
-    std::vector<PathToken> path;
-    CheckForms(document, defined, path, file, problems);
+    if (text.empty() || MayHaveNestedSecurity(text, document)) {
+      std::vector<PathToken> path;
+      CheckForms(document, defined, path, file, problems);
+    }
   }
 
   // TD 1.1 (Thing Model instances): at most one link with "rel": "type",

@@ -178,6 +178,31 @@ TEST_F(TdValidatorTest, DateTimeFormatKeepsValijsonsRules) {
   }
 }
 
+// Given the text, Validate skips the walk for forms' security names only when
+// the text has no "security" member below the top level; a form's undefined
+// name is still found, also when the member name is spelt with a \u escape.
+TEST_F(TdValidatorTest, FormSecurityIsCheckedWhenTheTextIsGiven) {
+  const std::string head = R"({"@context": "https://www.w3.org/2022/wot/td/v1.1", "title": "T",
+    "securityDefinitions": {"nosec_sc": {"scheme": "nosec"}}, "security": "nosec_sc",
+    "properties": {"p": {"type": "string", "forms": [{"href": "https://example.org/p")";
+  for (const std::string& form : {std::string(R"(, "security": "nosuch"}]}}})"),
+                                  std::string(R"(, "securit\u0079": "nosuch"}]}}})")}) {
+    const std::string text = head + form;
+    std::vector<Status> problems;
+    Result<Json> doc = ParseJsonStrict(text, "t.json", problems);
+    ASSERT_TRUE(doc.ok()) << text;
+    EXPECT_FALSE(validator_->Validate(*doc, TdKind::kThingDescription, "t.json", problems, text)) << text;
+    ASSERT_EQ(problems.size(), 1u) << text;
+    EXPECT_EQ(problems[0].where().pointer, "/properties/p/forms/0/security") << problems[0].ToString();
+  }
+  const std::string clean = head + "}]}}}";
+  std::vector<Status> problems;
+  Result<Json> doc = ParseJsonStrict(clean, "t.json", problems);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_TRUE(validator_->Validate(*doc, TdKind::kThingDescription, "t.json", problems, clean))
+      << (problems.empty() ? "" : problems[0].ToString());
+}
+
 // TD 1.1: a Thing instantiates at most one Thing Model (one "rel": "type" link).
 TEST_F(TdValidatorTest, SecondTypeLinkIsRejected) {
   const std::string path = testing::WotDir() + "/td/valid/playground_core/fromTM.json";

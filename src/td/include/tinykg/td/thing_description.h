@@ -35,8 +35,9 @@ struct TdReaderOptions {
   bool keep_quads = true;
   // The statements as N-Quads text in TdReadResult::nquads (graph: the
   // document's IRI) instead of rdf::Triples in document.triples, which stays
-  // empty; keep_quads is then ignored. For a caller that only prints them
-  // (`import td --dry-run --format nquads`): no rdf::Term is built.
+  // empty, as does document.original_text (not copied); keep_quads is then
+  // ignored. For a caller that only prints them (`import td --dry-run
+  // --format nquads`): no rdf::Term is built.
   bool nquads_text = false;
 };
 

@@ -52,8 +52,12 @@ class TdValidator {
   // securityDefinitions (top level, forms, combo schemes), and a TM's
   // tm:extends parent typed as a Thing Model must not sit at a reserved
   // example domain (it can never be resolved). Returns true when none found.
+  // `text`, when given, is the JSON text `document` was parsed from: the walk
+  // of the whole document for forms' security names is skipped when the text
+  // cannot hold a "security" member other than the top-level one (most TDs:
+  // the walk was 3 % of a TD import).
   bool Validate(const Json& document, TdKind kind, const std::string& file,
-                std::vector<Status>& problems) const;
+                std::vector<Status>& problems, std::string_view text = {}) const;
 
   // On (the default), the TD 1.1 / TM 1.1 schemas are first checked by a
   // checker compiled from them, and valijson walks only a document that
