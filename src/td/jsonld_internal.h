@@ -321,6 +321,9 @@ class Engine {
   void ExpandArrayItem(const ContextPtr& active, const std::string* active_property,
                        const TermDefinition* property_def, bool list_container, const Json& item,
                        const std::string& base_url, bool from_map, Json& result);
+  // A type-scoped context: `term`'s definition in `type_scoped`, when it has
+  // a scoped context, applied to `active`.
+  void ApplyTypeScoped(const ContextPtr& type_scoped, const std::string& term, ContextPtr& active);
   // `def`: the active property's definition in `active` (null: none).
   Json ExpandValue(const Context& active, const TermDefinition* def, const Json& value);
   // `key_infos`: LookUpKey(active, key) of each key of `element` in its

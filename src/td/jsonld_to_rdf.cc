@@ -169,7 +169,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
                              const std::string_view* active_property, std::vector<NodeMapValue>* list,
                              std::vector<NodeMapValue>* subject_values) {
   if (element.is_array()) {
-    for (const Json& item : element) {
+    for (const Json& item : element.get_ref<const Json::array_t&>()) {
       GenerateNodeMap(item, node_map, active_graph, active_subject, reverse_subject,
                       active_property, list, subject_values);
     }
@@ -202,10 +202,12 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
   const Json* reverse_entry = nullptr;
   const Json* graph_entry = nullptr;
   const Json* included_entry = nullptr;
-  for (auto entry = element.begin(); entry != element.end(); ++entry) {
-    const std::string& key = entry.key();
+  // The object's std::map walked directly (nlohmann's iterators dispatch on
+  // the type at every step).
+  const Json::object_t& members = element.get_ref<const Json::object_t&>();
+  for (const auto& [key, entry_value] : members) {
     if (key.empty() || key[0] != '@') continue;
-    const Json* v = &entry.value();
+    const Json* v = &entry_value;
     if (key == "@type"sv) type_entry = v;
     else if (key == "@value"sv) value_entry = v;
     else if (key == "@list"sv) list_entry = v;
@@ -319,8 +321,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
     GenerateNodeMap(*included_entry, node_map, active_graph, nullptr, false, nullptr, nullptr,
                     nullptr);
   }
-  for (auto entry = element.begin(); entry != element.end(); ++entry) {
-    const std::string& key = entry.key();
+  for (const auto& [key, entry_value] : members) {
     if (!key.empty() && key[0] == '@' &&
         (key == "@id"sv || key == "@type"sv || key == "@index"sv || key == "@reverse"sv ||
          key == "@graph"sv || key == "@included"sv)) {
@@ -328,7 +329,7 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
     }
     const std::string_view property = IsBlankNodeId(key) ? IssueBlank(key, node_map) : std::string_view(key);
     std::vector<NodeMapValue>& values = node.properties.Get(property, node_map.value_lists);
-    GenerateNodeMap(entry.value(), node_map, active_graph, &id, false, &property, nullptr, &values);
+    GenerateNodeMap(entry_value, node_map, active_graph, &id, false, &property, nullptr, &values);
   }
 }
 
@@ -372,12 +373,11 @@ std::optional<TermRef> Engine::ValueToRdf(const Json& item, std::vector<rdf::Tri
   const Json* type_entry = nullptr;
   const Json* language_entry = nullptr;
   const Json* direction_entry = nullptr;
-  for (auto entry = item.begin(); entry != item.end(); ++entry) {
-    const std::string& key = entry.key();
-    if (key == "@value"sv) value_entry = &entry.value();
-    else if (key == "@type"sv) type_entry = &entry.value();
-    else if (key == "@language"sv) language_entry = &entry.value();
-    else if (key == "@direction"sv) direction_entry = &entry.value();
+  for (const auto& [key, entry_value] : item.get_ref<const Json::object_t&>()) {
+    if (key == "@value"sv) value_entry = &entry_value;
+    else if (key == "@type"sv) type_entry = &entry_value;
+    else if (key == "@language"sv) language_entry = &entry_value;
+    else if (key == "@direction"sv) direction_entry = &entry_value;
   }
   if (value_entry == nullptr) return std::nullopt;
   const Json& value = *value_entry;

@@ -263,14 +263,15 @@ SchemaChecker::Verdict SchemaChecker::EvalNode(const Node& n, const Json& value,
       // The members come in byte order (a Json object is a std::map), as
       // n.properties is sorted: each search starts where the last ended.
       auto from = n.properties.begin();
-      for (auto entry = value.begin(); entry != value.end(); ++entry) {
-        const std::string& key = entry.key();
+      // The std::map walked directly (nlohmann's iterators dispatch on the
+      // type at every step).
+      for (const auto& [key, member] : value.get_ref<const Json::object_t&>()) {
         const auto p = std::lower_bound(
             from, n.properties.end(), key,
             [](const std::pair<std::string, int>& a, const std::string& k) { return a.first < k; });
         from = p;
         const int sub = p != n.properties.end() && p->first == key ? p->second : n.additional_properties;
-        And(result, Eval(sub, entry.value(), depth));
+        And(result, Eval(sub, member, depth));
         if (result == Verdict::kInvalid) return result;
       }
     }
@@ -282,7 +283,7 @@ SchemaChecker::Verdict SchemaChecker::EvalNode(const Node& n, const Json& value,
         if (result == Verdict::kInvalid) return result;
       }
     } else if (n.items != kAllow) {
-      for (const Json& item : value) {
+      for (const Json& item : value.get_ref<const Json::array_t&>()) {
         And(result, Eval(n.items, item, depth));
         if (result == Verdict::kInvalid) return result;
       }

@@ -503,9 +503,7 @@ std::string PointerOf(const std::vector<PathToken>& path) {
 void CheckForms(const Json& node, const std::set<std::string>& defined, std::vector<PathToken>& path,
                 const std::string& file, std::vector<Status>& problems) {
   if (node.is_object()) {
-    for (auto entry = node.begin(); entry != node.end(); ++entry) {
-      const std::string& key = entry.key();
-      const Json& value = entry.value();
+    for (const auto& [key, value] : node.get_ref<const Json::object_t&>()) {
       path.push_back({&key, 0});
       if (key == std::string_view("forms") && value.is_array()) {
         for (size_t i = 0; i < value.size(); ++i) {
