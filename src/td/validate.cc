@@ -1,6 +1,7 @@
 #include "tinykg/td/validate.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -275,12 +276,10 @@ class StrictJsonBuilder {
 
 Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
                              std::vector<Status>& problems, std::vector<Status>* warnings) {
-  // Bad UTF-8 and nesting past kMaxJsonDepth are refused before parsing: the
-  // validator, the JSON-LD processor and serialisation recurse per level.
-  if (Status checked = CheckJsonText(text, file); !checked.ok()) return checked;
   {
-    // The fast reader decides well-formed text; anything else is parsed
-    // again by nlohmann, from the same starting point, for its message.
+    // The fast reader decides well-formed text (UTF-8 and depth included,
+    // as CheckJsonText); anything else is checked and parsed again by
+    // nlohmann, from the same starting point, for its message.
     const size_t problems_before = problems.size();
     const size_t warnings_before = warnings != nullptr ? warnings->size() : 0;
     StrictJsonBuilder fast(file, problems, warnings);
@@ -288,6 +287,9 @@ Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
     problems.resize(problems_before);
     if (warnings != nullptr) warnings->resize(warnings_before);
   }
+  // Bad UTF-8 and nesting past kMaxJsonDepth are refused before parsing: the
+  // validator, the JSON-LD processor and serialisation recurse per level.
+  if (Status checked = CheckJsonText(text, file); !checked.ok()) return checked;
   StrictJsonBuilder builder(file, problems, warnings);
   if (Json::sax_parse(text.begin(), text.end(), &builder)) return std::move(builder.root());
   std::string what = builder.error_what;
@@ -551,11 +553,16 @@ void CheckPlaceholderNames(const Json& node, const std::string& pointer, const s
 // "security" below the top level: the name appears no more often than the
 // top-level member accounts for. A name spelt with escapes could only hide
 // behind a \u escape, so any "\u" in the text says it may.
+// (memmem: string_view::find stops at every '"' of the text to compare.)
 bool MayHaveNestedSecurity(std::string_view text, const Json& document) {
-  if (text.find("\\u") != std::string_view::npos) return true;
+  const auto find = [&text](std::string_view what, size_t from) -> const char* {
+    return static_cast<const char*>(memmem(text.data() + from, text.size() - from, what.data(), what.size()));
+  };
+  if (find("\\u", 0) != nullptr) return true;
   constexpr std::string_view kName = "\"security\"";
   size_t allowed = document.contains("security") ? 1 : 0;
-  for (size_t at = text.find(kName); at != std::string_view::npos; at = text.find(kName, at + kName.size())) {
+  for (const char* at = find(kName, 0); at != nullptr;
+       at = find(kName, static_cast<size_t>(at - text.data()) + kName.size())) {
     if (allowed == 0) return true;
     --allowed;
   }

@@ -40,9 +40,19 @@ std::string Dump(const nlohmann::json& j) {
   }
 }
 
-// Only text that CheckJsonText lets through is ever parsed.
+// The fast reader checks UTF-8 and depth itself (ParseJsonStrict runs
+// CheckJsonText only when it refuses): it must never accept what
+// CheckJsonText refuses. Past that, only text CheckJsonText lets through.
 void CompareWithNlohmann(std::string_view text) {
-  if (!tinykg::CheckJsonText(text, "fuzz").ok()) return;
+  const bool checked = tinykg::CheckJsonText(text, "fuzz").ok();
+  {
+    nlohmann::json any;
+    nlohmann::detail::json_sax_dom_parser<nlohmann::json> any_dom(any, false);
+    if (tinykg::td::internal::JsonSaxReader(text).Parse(any_dom) && !checked) {
+      Disagree("the fast reader accepts what CheckJsonText refuses");
+    }
+  }
+  if (!checked) return;
   const nlohmann::json expected = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
   const bool accepted = !expected.is_discarded();
   // The fast reader alone, into nlohmann's own DOM builder. It may refuse

@@ -6,6 +6,7 @@
 
 #include "corpus.h"
 #include "tinykg/base/file.h"
+#include "tinykg/base/input_check.h"
 #include "tinykg/td/thing_description.h"
 
 namespace tinykg::td {
@@ -452,6 +453,38 @@ TEST(ParseJsonStrict, SyntaxErrorHasLineAndColumn) {
   ASSERT_FALSE(doc.ok());
   EXPECT_EQ(doc.status().code(), StatusCode::kParseError);
   EXPECT_EQ(doc.status().where().line, 2);
+}
+
+// The fast reader checks UTF-8 and depth itself (CheckJsonText runs only
+// when it refuses): every ill-formed sequence in a string or a key, and one
+// level past kMaxJsonDepth (empty innermost container too), get
+// CheckJsonText's refusal; depth kMaxJsonDepth itself is read.
+TEST(ParseJsonStrict, BadUtf8AndDepthAreRefusedAsCheckJsonTextRefusesThem) {
+  for (const std::string bad : {"\x80", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC3"}) {
+    for (const std::string& text : {R"({"a": "x)" + bad + R"(y"})", R"({"x)" + bad + R"(": 1})"}) {
+      std::vector<Status> problems;
+      Result<Json> doc = ParseJsonStrict(text, "f.json", problems);
+      ASSERT_FALSE(doc.ok()) << text;
+      EXPECT_EQ(doc.status().ToString(), CheckJsonText(text, "f.json").ToString());
+    }
+  }
+  for (const char* innermost : {"[]", "{}", "[1]"}) {
+    std::string deep;
+    for (int i = 0; i < kMaxJsonDepth; ++i) deep += "[";
+    deep += innermost;
+    for (int i = 0; i < kMaxJsonDepth; ++i) deep += "]";
+    std::vector<Status> problems;
+    Result<Json> doc = ParseJsonStrict(deep, "f.json", problems);
+    ASSERT_FALSE(doc.ok()) << innermost;
+    EXPECT_NE(doc.status().message().find("nesting deeper than 256 levels"), std::string::npos)
+        << doc.status().ToString();
+    const std::string fits = deep.substr(1, deep.size() - 2);
+    EXPECT_TRUE(ParseJsonStrict(fits, "f.json", problems).ok()) << innermost;
+  }
+  std::vector<Status> problems;
+  Result<Json> doc = ParseJsonStrict("{\"a\": \"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"}", "f.json", problems);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ((*doc)["a"], "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
 }
 
 TEST(ParseJsonStrict, HugeNumberIsAParseErrorNotACrash) {
