@@ -192,7 +192,8 @@ struct TermRef {
     return {kind, std::string(value), std::string(datatype), std::string(language)};
   }
   static TermRef Of(const rdf::Term& t) { return {t.kind, t.value, t.datatype, t.language}; }
-  // Appends the N-Triples form, as rdf::Term::AppendNTriples does.
+  // Appends the N-Triples form, as rdf::Term::AppendNTriples does, for a
+  // term whose IRI (kIri) passed IsWellFormedIri: it is not escaped.
   void AppendNTriples(std::string& out) const;
 };
 

@@ -459,6 +459,16 @@ std::optional<TermRef> Engine::ValueToRdf(const Json& item, std::vector<rdf::Tri
 }
 
 void TermRef::AppendNTriples(std::string& out) const {
+  // toRdf writes an IRI only after IsWellFormedIri accepted it, and the bytes
+  // that test refuses are exactly the bytes N-Triples escapes in an IRI
+  // (test JsonLd.WellFormedIrisNeedNoNTriplesEscape): appended as they are,
+  // without a second scan.
+  if (kind == rdf::TermKind::kIri) {
+    out += '<';
+    out += value;
+    out += '>';
+    return;
+  }
   rdf::AppendNTriplesTerm(kind, value, datatype, language, out);
 }
 

@@ -143,6 +143,33 @@ TEST(JsonLd, IriEscapesFoundAtEveryOffset) {
   EXPECT_EQ(rdf::EscapeIri(plain), plain);
 }
 
+// toRdf writes the IRIs IsWellFormedIri accepted without escaping them: the
+// bytes it refuses must be exactly the bytes N-Triples escapes in an IRI.
+// Every byte value at every offset (IsWellFormedIri reads eight bytes at a
+// time), against a byte-by-byte reading of the rule (a scheme, no forbidden
+// byte, at most one '#').
+TEST(JsonLd, WellFormedIrisNeedNoNTriplesEscape) {
+  const std::string plain = "https://www.w3.org/2019/wot/td/v1.1/hasPropertyAffordance";
+  size_t refused = 0;
+  for (size_t at = 6; at < plain.size(); ++at) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string iri = plain;
+      iri[at] = static_cast<char>(byte);
+      const bool escapes = rdf::EscapeIri(iri) != iri;
+      const bool forbidden =
+          byte <= 0x20 || std::string_view("<>\"{}|^`\\").find(static_cast<char>(byte)) != std::string_view::npos;
+      ASSERT_EQ(escapes, forbidden) << "byte " << byte << " at " << at;
+      ASSERT_EQ(IsWellFormedIri(iri), !forbidden) << "byte " << byte << " at " << at;
+      if (!IsWellFormedIri(iri)) ++refused;
+      std::string two_hashes = iri;
+      two_hashes[at == 6 ? 7 : 6] = '#';
+      ASSERT_EQ(IsWellFormedIri(two_hashes), !forbidden && byte != '#') << "byte " << byte << " at " << at;
+    }
+  }
+  EXPECT_EQ(refused, (plain.size() - 6) * 42);  // 0x00-0x20 and the 9 characters
+  EXPECT_TRUE(IsWellFormedIri(plain));
+}
+
 TEST(JsonLd, NativeTypesBecomeTypedLiterals) {
   const Json doc = Json::parse(R"({"@id": "urn:x", "urn:p": [1, 1.5, true, 1.0e25]})");
   const std::string out = NQuads(doc);
