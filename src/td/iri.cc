@@ -2,8 +2,6 @@
 
 #include <array>
 #include <cctype>
-#include <cstdint>
-#include <cstring>
 #include <optional>
 
 namespace tinykg::td {
@@ -108,42 +106,17 @@ constexpr std::array<unsigned char, 256> IriByteClasses() {
 }
 constexpr std::array<unsigned char, 256> kIriByteClass = IriByteClasses();
 
-// True when one of the 8 bytes of `w` has a class in kIriByteClass: a byte
-// <= 0x20, one of <>"{}|\^` or '#'.
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-constexpr bool HasZeroByte(std::uint64_t w) { return ((w - kOnes) & ~w & kHighs) != 0; }
-constexpr bool WordHasIriByteOfNote(std::uint64_t w) {
-  // A byte below 0x21: (b - 0x21) borrows into its high bit while b's own
-  // high bit is clear.
-  if ((((w - kOnes * 0x21) & ~w) & kHighs) != 0) return true;
-  for (unsigned char c : std::string_view("<>\"{}|\\^`#")) {
-    if (HasZeroByte(w ^ (kOnes * c))) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 bool IsWellFormedIri(std::string_view value) {
   if (!HasScheme(value)) return false;
   // One pass (toRdf checks every subject, property and object IRI): no
   // forbidden byte, at most one '#'.
-  // Eight bytes at a time while none is forbidden or '#' (nearly all of an IRI).
   int hashes = 0;
-  size_t i = 0;
-  for (; i + 8 <= value.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, value.data() + i, 8);
-    if (!WordHasIriByteOfNote(w)) continue;
-    for (size_t j = i; j < i + 8; ++j) {
-      const unsigned char k = kIriByteClass[static_cast<unsigned char>(value[j])];
-      if (k != 0 && (k == 1 || ++hashes > 1)) return false;
-    }
-  }
-  for (; i < value.size(); ++i) {
-    const unsigned char k = kIriByteClass[static_cast<unsigned char>(value[i])];
-    if (k != 0 && (k == 1 || ++hashes > 1)) return false;
+  for (const char c : value) {
+    const unsigned char k = kIriByteClass[static_cast<unsigned char>(c)];
+    if (k == 0) continue;
+    if (k == 1 || ++hashes > 1) return false;
   }
   return true;
 }

@@ -553,16 +553,19 @@ void CheckPlaceholderNames(const Json& node, const std::string& pointer, const s
 // "security" below the top level: the name appears no more often than the
 // top-level member accounts for. A name spelt with escapes could only hide
 // behind a \u escape, so any "\u" in the text says it may.
-// (memmem: string_view::find stops at every '"' of the text to compare.)
+// Both searches go by memchr on a byte that is rare in JSON text ('\\',
+// 'y'): memmem took 5 us per TD for the two-byte "\\u", string_view::find
+// stops at every '"'.
 bool MayHaveNestedSecurity(std::string_view text, const Json& document) {
-  const auto find = [&text](std::string_view what, size_t from) -> const char* {
-    return static_cast<const char*>(memmem(text.data() + from, text.size() - from, what.data(), what.size()));
-  };
-  if (find("\\u", 0) != nullptr) return true;
-  constexpr std::string_view kName = "\"security\"";
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\\', end - p))) != nullptr; p += 2) {
+    if (p + 1 < end && p[1] == 'u') return true;
+  }
+  // "security": found by its 'y' and the quote after it.
   size_t allowed = document.contains("security") ? 1 : 0;
-  for (const char* at = find(kName, 0); at != nullptr;
-       at = find(kName, static_cast<size_t>(at - text.data()) + kName.size())) {
+  for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, 'y', end - p))) != nullptr; ++p) {
+    if (p - begin < 8 || p + 1 >= end || p[1] != '"' || std::memcmp(p - 8, "\"securit", 8) != 0) continue;
     if (allowed == 0) return true;
     --allowed;
   }

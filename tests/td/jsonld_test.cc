@@ -145,9 +145,8 @@ TEST(JsonLd, IriEscapesFoundAtEveryOffset) {
 
 // toRdf writes the IRIs IsWellFormedIri accepted without escaping them: the
 // bytes it refuses must be exactly the bytes N-Triples escapes in an IRI.
-// Every byte value at every offset (IsWellFormedIri reads eight bytes at a
-// time), against a byte-by-byte reading of the rule (a scheme, no forbidden
-// byte, at most one '#').
+// Every byte value at every offset, against a byte-by-byte reading of the
+// rule (a scheme, no forbidden byte, at most one '#').
 TEST(JsonLd, WellFormedIrisNeedNoNTriplesEscape) {
   const std::string plain = "https://www.w3.org/2019/wot/td/v1.1/hasPropertyAffordance";
   size_t refused = 0;
