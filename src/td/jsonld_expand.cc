@@ -93,12 +93,14 @@ Json Engine::ExpandValue(const Context& active, const TermDefinition* def, const
       *def->type != "@none"sv) {
     result["@type"] = *def->type;
   } else if (value.is_string()) {
-    std::optional<std::string> language = active.default_language;
-    if (def != nullptr && def->has_language) language = def->language;
-    std::optional<std::string> direction = active.default_direction;
-    if (def != nullptr && def->has_direction) direction = def->direction;
-    if (language) result["@language"] = *language;
-    if (direction) result["@direction"] = *direction;
+    // Read where they are (a copy of each optional per value before).
+    const std::optional<std::string>& language =
+        def != nullptr && def->has_language ? def->language : active.default_language;
+    const std::optional<std::string>& direction =
+        def != nullptr && def->has_direction ? def->direction : active.default_direction;
+    auto& members = result.get_ref<Json::object_t&>();
+    if (language) members.emplace("@language", *language);
+    if (direction) members.emplace("@direction", *direction);
   }
   return result;
 }
