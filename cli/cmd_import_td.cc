@@ -250,7 +250,9 @@ class ImportRun {
         for (const Entry& e : entries_) {
           if (!e.superseded) pieces.push_back(e.spooled);
         }
-        spool_->Print(pieces, std::cout);
+        if (!spool_->Print(pieces, std::cout)) {
+          return ReportError(IoError("cannot write the N-Quads to standard output"));
+        }
       } else {
         for (const Entry& e : entries_) {
           if (!e.superseded) std::cout << e.output;

@@ -54,7 +54,7 @@ void OutputSpool::FallBackToMemory() {
   fd_ = -1;
 }
 
-void OutputSpool::Print(const std::vector<Piece>& pieces, std::ostream& out) {
+bool OutputSpool::Print(const std::vector<Piece>& pieces, std::ostream& out) {
   out.flush();
   std::fflush(stdout);
   // Neighbouring pieces are written as one.
@@ -69,7 +69,7 @@ void OutputSpool::Print(const std::vector<Piece>& pieces, std::ostream& out) {
   }
   for (const Piece& run : runs) {
     if (fd_ < 0) {
-      if (!WriteAll(STDOUT_FILENO, memory_.data() + run.offset, run.size)) return;
+      if (!WriteAll(STDOUT_FILENO, memory_.data() + run.offset, run.size)) return false;
       continue;
     }
     off_t offset = static_cast<off_t>(run.offset);
@@ -81,18 +81,19 @@ void OutputSpool::Print(const std::vector<Piece>& pieces, std::ostream& out) {
         left -= static_cast<std::uint64_t>(n);
         continue;
       }
-      if (n == 0 || (errno != EINVAL && errno != ENOSYS)) return;
+      if (n == 0 || (errno != EINVAL && errno != ENOSYS)) return false;
       // Standard output sendfile cannot write to: read and write instead.
       char buffer[64 * 1024];
       while (left > 0) {
         const ssize_t got = pread(fd_, buffer, left < sizeof buffer ? left : sizeof buffer, offset);
         if (got < 0 && errno == EINTR) continue;
-        if (got <= 0 || !WriteAll(STDOUT_FILENO, buffer, static_cast<std::uint64_t>(got))) return;
+        if (got <= 0 || !WriteAll(STDOUT_FILENO, buffer, static_cast<std::uint64_t>(got))) return false;
         offset += got;
         left -= static_cast<std::uint64_t>(got);
       }
     }
   }
+  return true;
 }
 
 }  // namespace tinykg::cli

@@ -36,7 +36,9 @@ class OutputSpool {
   Piece Append(std::string_view text);
   // Writes `pieces` (from Append, in the order given) to standard output,
   // flushing `out` (std::cout) first so what it holds comes before them.
-  void Print(const std::vector<Piece>& pieces, std::ostream& out);
+  // False when standard output cannot take it all (a full disk, a closed
+  // descriptor): the caller must not report success.
+  bool Print(const std::vector<Piece>& pieces, std::ostream& out);
 
  private:
   // Moves what the file holds into memory_ and stops using the file.

@@ -235,6 +235,19 @@ TEST_F(ImportCli, ImportTd_DryRunNquads_ShowsStatedDeviceFacts) {
       << r.out;
 }
 
+// The N-Quads of a dry run are held back and written at the end; a standard
+// output that cannot take them (a full disk) must not end in exit 0.
+TEST_F(ImportCli, ImportTd_DryRunNquads_FullStdoutIsAnError) {
+  const std::string err = (dir_ / "err").string();
+  const std::string td = Real("plugfest__2019-tpac-fukuoka__TDs__Oracle__HVAC_TUM.jsonld");
+  const std::string cmd = "NO_COLOR=1 TINYKG_STORE= " + std::string(TINYKG_CLI) + " --store '" + Store() +
+                          "' import td --dry-run --format nquads '" + td + "' </dev/null >/dev/full 2>" + err;
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  EXPECT_NE(Slurp(err).find("cannot write the N-Quads to standard output"), std::string::npos) << Slurp(err);
+}
+
 // --ignore-context IRI a b c took the files as more IRIs and imported c only.
 TEST_F(ImportCli, MultiValueOption_StopsAtTheNextPositional) {
   const std::string dir = testing::WotDir() + "/td/valid/real/";
