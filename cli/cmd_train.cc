@@ -33,6 +33,7 @@ struct TrainArgs {
   int channels = 0, conv_layers = 0, eval_steps = 0, eval_tasks = 0;  // omniglot; 0 = the default
   float eval_lr = 0;       // omniglot; 0 = the inner learning rate
   int shift = -1;          // omniglot; -1 = the default
+  float tilt = 0, zoom = 0;  // omniglot: training drawings' random turn (degrees) and scale (+-)
   std::string head_init;   // omniglot: zero|meta; empty = the default
   bool drift = false;  // CSV, online: the drift experiment on --eval
   bool no_normalize = false;  // omniglot
@@ -255,6 +256,11 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
       return ReportError(InvalidArgument("unknown --head-init '" + args.head_init + "' (zero, meta, proto, proto-raw)"));
     }
     if (args.shift >= 0) o.shift = args.shift;
+    if (args.tilt < 0 || args.zoom < 0 || args.zoom >= 1) {
+      return ReportError(InvalidArgument("--tilt must be >= 0 and --zoom in [0, 1)"));
+    }
+    o.tilt_degrees = args.tilt;
+    o.zoom = args.zoom;
     const std::string zip = args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data;
     if (progress) std::cerr << "tinykg: loading " << zip << "...\n";
     auto data = train::LoadOmniglot(zip);
@@ -426,6 +432,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "Omniglot: output layer at each adaptation: zero (reset; the default), proto (support class "
                   "means, logits shrunk by their spread), proto-raw (unscaled) or meta (meta-learned)");
   cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 2)");
+  cmd->add_option("--tilt", args->tilt, "Omniglot: training drawings turned by up to N degrees, bilinear (default 0)");
+  cmd->add_option("--zoom", args->zoom, "Omniglot: training drawings scaled by 1 +- up to F, bilinear (default 0)");
   cmd->add_option("--model", args->model,
                   "A .tflite model used as frozen backbone (CSV, online); with --on emulator also its name or IRI "
                   "in the graph (the file kept by import model)");

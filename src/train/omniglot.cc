@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -177,6 +178,30 @@ void Shift(float* image, int size, int dx, int dy) {
   }
 }
 
+// `image` (size x size, in place) turned by `degrees` and scaled by `scale`
+// about its centre, bilinear, zero fill: each output pixel reads the source
+// point the inverse transform maps it to.
+void Warp(float* image, int size, float degrees, float scale) {
+  std::vector<float> src(image, image + static_cast<std::ptrdiff_t>(size) * size);
+  const float radians = degrees * 3.14159265f / 180.0f;
+  const float c = std::cos(radians) / scale, s = std::sin(radians) / scale;
+  const float centre = 0.5f * static_cast<float>(size - 1);
+  auto at = [&](int x, int y) {
+    return x < 0 || y < 0 || x >= size || y >= size ? 0.0f : src[static_cast<std::size_t>(y * size + x)];
+  };
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      const float u = static_cast<float>(x) - centre, v = static_cast<float>(y) - centre;
+      const float sx = c * u + s * v + centre, sy = -s * u + c * v + centre;
+      const float fx = std::floor(sx), fy = std::floor(sy);
+      const float ax = sx - fx, ay = sy - fy;
+      const int x0 = static_cast<int>(fx), y0 = static_cast<int>(fy);
+      image[y * size + x] = (1 - ay) * ((1 - ax) * at(x0, y0) + ax * at(x0 + 1, y0)) +
+                            ay * ((1 - ax) * at(x0, y0 + 1) + ax * at(x0 + 1, y0 + 1));
+    }
+  }
+}
+
 // `ways` distinct entries of `pool` in random order.
 std::vector<OmniglotClass> SampleClasses(const std::vector<OmniglotClass>& pool, int ways, engine::Pcg32& rng) {
   std::vector<OmniglotClass> chosen = pool;
@@ -266,6 +291,7 @@ std::vector<float> OmniglotFamily::VisitSamples(int device, VisitKind, engine::P
   const std::uint32_t seed = server_rng.NextU32();
   engine::Pcg32 rng(seed);
   engine::Pcg32 shift_rng(seed ^ 0x5417f7ULL);  // its own stream: the same drawings with or without shifts
+  engine::Pcg32 warp_rng(seed ^ 0xaff1eULL);    // and the warps' own
   const auto n = static_cast<std::size_t>(data_.size * data_.size);
   const std::size_t count = static_cast<std::size_t>(options_.inner_steps) * static_cast<std::size_t>(options_.inner_batch);
   std::vector<float> out(count * (n + 1));
@@ -275,6 +301,11 @@ std::vector<float> OmniglotFamily::VisitSamples(int device, VisitKind, engine::P
     const auto& images = data_.characters[c.character].images;
     const auto& img = images[rng.Below(static_cast<std::uint32_t>(images.size()))];
     Rotate(img, data_.size, c.turns, &out[i * (n + 1)]);
+    if (options_.tilt_degrees > 0.0f || options_.zoom > 0.0f) {
+      const float degrees = warp_rng.Uniform(-options_.tilt_degrees, options_.tilt_degrees);
+      const float scale = warp_rng.Uniform(1.0f - options_.zoom, 1.0f + options_.zoom);
+      Warp(&out[i * (n + 1)], data_.size, degrees, scale);
+    }
     if (options_.shift > 0) {
       const auto span = static_cast<std::uint32_t>(2 * options_.shift + 1);
       const int dx = static_cast<int>(shift_rng.Below(span)) - options_.shift;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "tinykg/engine/arena.h"
@@ -221,6 +222,47 @@ TEST(Omniglot, ShiftAugmentationMovesTrainingDrawings) {
     moved += same ? 0 : 1;
   }
   EXPECT_GT(moved, 0);
+}
+
+// Turned and scaled training drawings (--tilt, --zoom): same labels, other
+// pixels, about the same ink (bilinear; a 0.85-1.15 scale changes the area
+// by at most a third); a warp of almost nothing gives back the drawing, so
+// the inverse map is centred and not transposed.
+TEST(Omniglot, TiltAndZoomWarpTrainingDrawings) {
+  OmniglotOptions plain, warped, almost;
+  plain.channels = warped.channels = almost.channels = 4;
+  plain.shift = warped.shift = almost.shift = 0;
+  warped.tilt_degrees = 15.0f;
+  warped.zoom = 0.15f;
+  almost.tilt_degrees = 1e-4f;
+  auto p = OmniglotFamily::Create(Data(), plain);
+  auto w = OmniglotFamily::Create(Data(), warped);
+  auto a = OmniglotFamily::Create(Data(), almost);
+  ASSERT_TRUE(p.ok() && w.ok() && a.ok());
+  engine::Pcg32 r1(11), r2(11), r3(11);
+  const std::vector<float> x = (*p)->VisitSamples(1, VisitKind::kTask, r1);
+  const std::vector<float> y = (*w)->VisitSamples(1, VisitKind::kTask, r2);
+  const std::vector<float> z = (*a)->VisitSamples(1, VisitKind::kTask, r3);
+  ASSERT_EQ(x.size(), y.size());
+  ASSERT_EQ(x.size(), z.size());
+  const std::size_t n = 28 * 28;
+  int moved = 0;
+  for (std::size_t r = 0; r + n + 1 <= x.size(); r += n + 1) {
+    EXPECT_EQ(x[r + n], y[r + n]);
+    double ink_x = 0, ink_y = 0, worst = 0;
+    bool same = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      ink_x += x[r + i];
+      ink_y += y[r + i];
+      same = same && std::abs(x[r + i] - y[r + i]) < 1e-3f;
+      worst = std::max(worst, static_cast<double>(std::abs(x[r + i] - z[r + i])));
+    }
+    EXPECT_GT(ink_y, 0.6 * ink_x);
+    EXPECT_LT(ink_y, 1.4 * ink_x);
+    EXPECT_LT(worst, 1e-3);
+    moved += same ? 0 : 1;
+  }
+  EXPECT_GT(moved, static_cast<int>(x.size() / (n + 1)) / 2);
 }
 
 // Lake et al.'s 20-way within-alphabet runs: 20 runs, each 20 classes with

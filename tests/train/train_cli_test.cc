@@ -81,6 +81,18 @@ TEST(TrainCli, Omniglot_DefaultsFitTheDeviceBudget_ProtoHeadClassifiesBeforeAnyS
   EXPECT_LE(j["memory_bytes"]["total"].get<int>(), 256 * 1024 - 64 * 1024);
 }
 
+// --tilt/--zoom warp the training drawings only: no device memory beyond
+// the defaults' (the one drawing is warped where it is read); out-of-range
+// values are usage errors.
+TEST(TrainCli, Omniglot_TiltAndZoom_KeepTheBudget_AndRejectOutOfRange) {
+  const CliRun r = RunCli("train --data omniglot --method reptile --steps 3 --local-steps 1 --eval-tasks 4 "
+                          "--eval-steps 1 --seed 2 --tilt 10 --zoom 0.1 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["memory_bytes"]["total"], 191116);
+  EXPECT_EQ(RunCli("train --data omniglot --tilt -1 --steps 1").exit_code, 2);
+  EXPECT_EQ(RunCli("train --data omniglot --zoom 1 --steps 1").exit_code, 2);
+}
+
 TEST(TrainCli, UnknownMethod_IsAUsageError) {
   EXPECT_EQ(RunCli("train --data sine --method bogus").exit_code, 2);
 }

@@ -114,6 +114,12 @@ struct OmniglotOptions {
   // Training drawings moved by a random whole number of pixels in
   // [-shift, shift] along each axis (zero fill), per drawing and visit.
   int shift = 2;
+  // Training drawings also turned by a random angle in [-tilt_degrees,
+  // tilt_degrees] and scaled by a random factor in [1 - zoom, 1 + zoom]
+  // about their centre (bilinear, zero fill; before the shift), per drawing
+  // and visit; 0 and 0: not warped. The evaluation drawings never are.
+  float tilt_degrees = 0.0f;
+  float zoom = 0.0f;
   int channels = 20;             // conv width (191,116 B of training state with SGD)
   int conv_layers = 4;           // conv 3x3 stride 2 + ReLU each, then dense `ways`
   bool normalize = true;         // each conv followed by layer normalisation (then the ReLU)
