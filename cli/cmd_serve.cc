@@ -2,9 +2,12 @@
 // Description Directory API and SPARQL endpoint over the store.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <pthread.h>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <unistd.h>
 
@@ -60,6 +63,12 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
         ReportError(store.status());
         return kExitStore;
       }
+      // The client of a request that hit a bug gets a bare 500; the
+      // operator gets what failed, one line on stderr.
+      args->on_handler_failure = [](std::string_view what) {
+        const std::string line = "tinykg: serve: a request failed (a bug in tinykg): " + std::string(what) + "\n";
+        std::fwrite(line.data(), 1, line.size(), stderr);
+      };
       auto server = serve::Server::Create(**store, *args);
       if (!server.ok()) return ReportError(server.status());
       if (Status bound = (*server)->Bind(); !bound.ok()) return ReportError(bound);

@@ -809,8 +809,23 @@ void Server::Impl::Routes() {
   // A handler that throws is a bug in tinykg; the client gets a 500 without
   // the exception's text (it may quote the request, and says nothing useful
   // to a client).
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& r, std::exception_ptr) {
+  http.set_exception_handler([this](const httplib::Request& q, httplib::Response& r, std::exception_ptr e) {
     Problem(r, 500, "the server failed on this request (a bug in tinykg)");
+    if (!options.on_handler_failure) return;
+    std::string what = q.method + " " + q.path + ": ";
+    try {
+      if (e) std::rethrow_exception(e);
+      what += "no exception";
+    } catch (const std::exception& caught) {
+      what += caught.what();
+    } catch (...) {
+      what += "an exception that is not a std::exception";
+    }
+    // The path is the client's (decoded): no control bytes reach a terminal.
+    for (char& c : what) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    }
+    options.on_handler_failure(what);
   });
   http.set_pre_routing_handler([](const httplib::Request& q, httplib::Response& r) {
     if (auto part = IllFormedPart(q)) {

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -876,6 +877,58 @@ TEST(Server, InvalidUtf8_IsA400Problem) {
   ASSERT_TRUE(server.ok());
   const std::string response = (*server)->ServeBytes("GET /things/%FF HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(response.rfind("HTTP/1.1 400", 0), 0u) << response;
+}
+
+// A store whose Get throws for one graph: a stand-in for a bug in a handler
+// (nothing in tinykg is known to throw there; the fuzz target looks for it).
+class ThrowingStore : public rdf::Store {
+ public:
+  explicit ThrowingStore(std::unique_ptr<rdf::Store> inner) : inner_(std::move(inner)) {}
+  Status Put(const rdf::GraphDocument& doc) override { return inner_->Put(doc); }
+  Status PutAll(const std::vector<rdf::GraphDocument>& docs) override { return inner_->PutAll(docs); }
+  Status Drop(std::string_view graph) override { return inner_->Drop(graph); }
+  Result<std::vector<rdf::GraphInfo>> Graphs() override { return inner_->Graphs(); }
+  Result<rdf::GraphDocument> Get(std::string_view graph, bool with_triples) override {
+    if (graph.rfind("urn:boom", 0) == 0) throw std::runtime_error("store exploded at 0x2a");
+    return inner_->Get(graph, with_triples);
+  }
+  Result<rdf::QueryResult> Query(std::string_view sparql) override { return inner_->Query(sparql); }
+  Result<std::vector<Quad>> AllQuads() override { return inner_->AllQuads(); }
+  Result<rdf::StoreStats> Stats() override { return inner_->Stats(); }
+  Result<std::vector<rdf::Term>> Objects(const rdf::Term& subject, const std::string& predicate) override {
+    return inner_->Objects(subject, predicate);
+  }
+  std::vector<std::string> TakeWarnings() override { return inner_->TakeWarnings(); }
+
+ private:
+  std::unique_ptr<rdf::Store> inner_;
+};
+
+// A handler that throws: the client gets a bare 500 (no exception text, the
+// server lives on), and the operator's hook (`tinykg serve` prints it on
+// stderr) is told the request and what was thrown.
+TEST(Server, HandlerThatThrows_Is500WithoutItsText_AndTheHookHearsIt) {
+  auto inner = rdf::Store::Open("memory:");
+  ASSERT_TRUE(inner.ok());
+  ThrowingStore store(std::move(*inner));
+  std::vector<std::string> heard;
+  ServerOptions options = BaseOptions();
+  options.on_handler_failure = [&](std::string_view what) { heard.emplace_back(what); };
+  auto server = Server::Create(store, options);
+  ASSERT_TRUE(server.ok());
+  const std::string response = (*server)->ServeBytes("GET /things/urn%3Aother HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(response.rfind("HTTP/1.1 404", 0), 0u) << response;  // another id: no throw
+  EXPECT_TRUE(heard.empty());
+  // (A control byte of the path is not written to the operator's terminal.)
+  const std::string failed = (*server)->ServeBytes("GET /things/urn%3Aboom%1B HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(failed.rfind("HTTP/1.1 500", 0), 0u) << failed;
+  EXPECT_NE(failed.find("a bug in tinykg"), std::string::npos) << failed;
+  EXPECT_EQ(failed.find("exploded"), std::string::npos) << failed;
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0], "GET /things/urn:boom?: store exploded at 0x2a");
+  // The server still answers.
+  const std::string after = (*server)->ServeBytes("GET /things HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(after.rfind("HTTP/1.1 200", 0), 0u) << after;
 }
 
 // Finding 2 (slowloris): 64 clients that trickle a request line and headers

@@ -37,6 +37,7 @@
 #define TINYKG_SERVE_SERVER_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -85,6 +86,12 @@ struct ServerOptions {
   // directories (ontology/contexts first) and the JSON Schema directory.
   std::vector<std::string> context_dirs;
   std::string schema_dir;
+  // Told what failed when a handler throws (a bug in tinykg): the request's
+  // method and path and the exception's text. The client only gets a 500
+  // without that text (it may quote the request); this is where an operator
+  // (`tinykg serve` writes it to stderr) or a test learns what happened.
+  // Called on the request's thread; may be empty.
+  std::function<void(std::string_view what)> on_handler_failure;
 };
 
 class Server {
