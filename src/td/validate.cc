@@ -290,6 +290,13 @@ Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
   // Bad UTF-8 and nesting past kMaxJsonDepth are refused before parsing: the
   // validator, the JSON-LD processor and serialisation recurse per level.
   if (Status checked = CheckJsonText(text, file); !checked.ok()) return checked;
+  // nlohmann's lexer takes a NUL byte for the end of the input and would
+  // accept any bytes after it; JSON text never holds one (not even inside a
+  // string, where control characters are escaped).
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    auto [line, column] = LineColumn(text, nul);
+    return ParseError("not valid JSON: a NUL byte at offset " + std::to_string(nul), SourceLocation(file, line, column));
+  }
   StrictJsonBuilder builder(file, problems, warnings);
   if (Json::sax_parse(text.begin(), text.end(), &builder)) return std::move(builder.root());
   std::string what = builder.error_what;
@@ -559,8 +566,12 @@ void CheckPlaceholderNames(const Json& node, const std::string& pointer, const s
 bool MayHaveNestedSecurity(std::string_view text, const Json& document) {
   const char* const begin = text.data();
   const char* const end = begin + text.size();
-  for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\\', end - p))) != nullptr; p += 2) {
-    if (p + 1 < end && p[1] == 'u') return true;
+  // (An escape's backslash may be the text's last byte: the next search
+  // starts at most at `end`, never past it.)
+  for (const char* p = begin; p < end && (p = static_cast<const char*>(std::memchr(p, '\\', end - p))) != nullptr;
+       p += 2) {
+    if (p + 1 >= end) break;
+    if (p[1] == 'u') return true;
   }
   // "security": found by its 'y' and the quote after it.
   size_t allowed = document.contains("security") ? 1 : 0;

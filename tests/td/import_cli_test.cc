@@ -157,6 +157,27 @@ TEST_F(ImportCli, ImportTd_DeepContextFile_IsRefused) {
 }
 
 // Bad UTF-8 reached the store and made JSON output abort (exit 134).
+// Found by serve_fuzz_routes (session 12): a TD, a NUL byte, then bytes
+// ending in a backslash. The validator's scan for escapes stepped past the
+// end of the text (a heap read past it, exit 139), and the document was
+// accepted, because nlohmann's lexer takes a NUL for the end of the input.
+TEST_F(ImportCli, ImportTd_NulThenTrailingBytes_IsRefusedNotACrash) {
+  const std::string td = MinimalTd("");
+  const std::string path = Write("nul.json", td + std::string(1, '\0') + "junk\\");
+  const CliRun r = Tinykg("import td --dry-run " + path);
+  ASSERT_TRUE(r.exited) << r.err;
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("nul.json:1:" + std::to_string(td.size() + 1) + ": not valid JSON: a NUL byte at offset " +
+                       std::to_string(td.size())),
+            std::string::npos)
+      << r.err;
+  // The backslash alone at the end of an otherwise valid TD's text.
+  const std::string tail = Write("tail.json", td + " \\");
+  const CliRun t = Tinykg("import td --dry-run " + tail);
+  ASSERT_TRUE(t.exited) << t.err;
+  EXPECT_EQ(t.exit_code, 1) << t.err;
+}
+
 TEST_F(ImportCli, ImportTd_InvalidUtf8_IsRefusedWithFileAndByteOffset) {
   std::string text = *ReadFile(Real("2018__testing__tests__2019-05__inputs__ERCIM__arena__ecg.json"));
   const size_t title = text.find("\"title\"");
