@@ -3,6 +3,7 @@
 #ifndef TINYKG_RDF_VIRTUOSO_STORE_H_
 #define TINYKG_RDF_VIRTUOSO_STORE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +25,13 @@ struct VirtuosoSpec {
 // Parses `virtuoso://[USER[:PASSWORD]@]HOST[:SQL_PORT][/NAME][?http=PORT]`.
 // kInvalidArgument on anything else.
 Result<VirtuosoSpec> ParseVirtuosoSpec(std::string_view spec);
+
+// The status of a query's HTTP answer: Ok for 200; kDeadlineExceeded when
+// Virtuoso stopped it at `timeout_ms` (X-SQL-State S1TAT, an S1T00 or
+// timeout message, or HY008 when a bound was set); kInvalidArgument with
+// Virtuoso's message otherwise.
+Status VirtuosoReplyStatus(long http_status, std::string_view sql_state, std::string_view body,
+                           std::int64_t timeout_ms);
 
 // Connects to the server named by `spec` (a query answers, the store's
 // RDFS hierarchy is read). Returns a new Store owned by the caller;
