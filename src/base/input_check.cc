@@ -109,14 +109,15 @@ Status CheckUtf8Text(std::string_view text, const std::string& file) {
 
 namespace {
 
-// Eight bytes at a time: true when none is '"', '\\' or >= 0x80 (the only
-// bytes that matter inside a JSON string here).
+// Eight bytes at a time: true when none is '"', '\\', NUL or >= 0x80 (the
+// only bytes that matter inside a JSON string here).
 bool WordIsPlainStringText(std::uint64_t w) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   const std::uint64_t quote = w ^ (kOnes * std::uint64_t{'"'});
   const std::uint64_t backslash = w ^ (kOnes * std::uint64_t{'\\'});
-  const std::uint64_t has_zero = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+  const std::uint64_t has_zero =
+      ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | ((w - kOnes) & ~w);
   return ((has_zero | w) & kHigh) == 0;
 }
 
@@ -138,6 +139,7 @@ bool JsonTextIsPlainlyFine(std::string_view text, int max_depth) {
       continue;
     }
     ++i;
+    if (c == 0) return false;
     if (c == '{' || c == '[') {
       if (++depth > max_depth) return false;
     } else if (c == '}' || c == ']') {
@@ -157,13 +159,14 @@ bool JsonTextIsPlainlyFine(std::string_view text, int max_depth) {
           ++i;
           break;
         }
+        if (d == 0) return false;
         if (d >= 0x80) {
           const size_t n = Utf8SequenceLength(text, i);
           if (n == 0) return false;
           i += n;
         } else if (d == '\\') {
-          ++i;  // the escaped byte, unless it is non-ASCII (checked as UTF-8)
-          if (i < size && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+          ++i;  // the escaped byte, unless it is non-ASCII (checked as UTF-8) or NUL
+          if (i < size && static_cast<unsigned char>(text[i]) < 0x80 && text[i] != 0) ++i;
         } else {
           ++i;
         }
@@ -196,10 +199,14 @@ Status CheckJsonText(std::string_view text, const std::string& file, int max_dep
       i += n - 1;
       continue;
     }
+    // JSON text never holds a NUL byte (in a string it is escaped), and
+    // nlohmann's lexer takes one for the end of the input: the bytes after
+    // it would be ignored, not refused.
+    if (c == 0) return fail(i, "a NUL byte", {});
     if (in_string) {
       if (c == '\\') {
-        ++i;  // an escaped byte never ends the string (a non-ASCII one is caught below)
-        if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) --i;
+        ++i;  // an escaped byte never ends the string (a non-ASCII or NUL one is caught below)
+        if (i < text.size() && (static_cast<unsigned char>(text[i]) >= 0x80 || text[i] == 0)) --i;
       } else if (c == '"') {
         in_string = false;
         if (string_is_key) {

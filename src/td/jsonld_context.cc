@@ -65,7 +65,7 @@ std::shared_ptr<const Json> Engine::LoadRemoteContext(const std::string& iri,
                          "context directory)");
   }
   Result<RemoteDocument> doc = options_.loader->Load(iri);
-  if (!doc.ok()) Fail(error_code, doc.status().message());
+  if (!doc.ok()) Fail(error_code, doc.status().ToString());  // names the context file when it is one
   const Json& json = *doc->document;
   if (!json.is_object() || !json.contains("@context")) {
     Fail("invalid remote context", iri + " has no top-level @context");

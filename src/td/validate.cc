@@ -287,16 +287,10 @@ Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
     problems.resize(problems_before);
     if (warnings != nullptr) warnings->resize(warnings_before);
   }
-  // Bad UTF-8 and nesting past kMaxJsonDepth are refused before parsing: the
-  // validator, the JSON-LD processor and serialisation recurse per level.
+  // Bad UTF-8, nesting past kMaxJsonDepth and NUL bytes are refused before
+  // parsing: the validator, the JSON-LD processor and serialisation recurse
+  // per level, and nlohmann's lexer ends the input at a NUL.
   if (Status checked = CheckJsonText(text, file); !checked.ok()) return checked;
-  // nlohmann's lexer takes a NUL byte for the end of the input and would
-  // accept any bytes after it; JSON text never holds one (not even inside a
-  // string, where control characters are escaped).
-  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    auto [line, column] = LineColumn(text, nul);
-    return ParseError("not valid JSON: a NUL byte at offset " + std::to_string(nul), SourceLocation(file, line, column));
-  }
   StrictJsonBuilder builder(file, problems, warnings);
   if (Json::sax_parse(text.begin(), text.end(), &builder)) return std::move(builder.root());
   std::string what = builder.error_what;

@@ -65,5 +65,35 @@ TEST(JsonCheck, RefusesNestingPastTheLimitWithItsPointer) {
   EXPECT_EQ(CheckJsonText("{\"a\": [[1]]}", "f", 3).ok(), true);
 }
 
+// nlohmann's parser takes a NUL byte for the end of the input and ignores
+// what follows it, so `{"a": 1}<NUL>anything` was read as `{"a": 1}` by every
+// reader that trusted it (merge patches, context files, board files).
+TEST(JsonCheck, RefusesANulByteWhereverItIs) {
+  using namespace std::string_literals;
+  struct Case {
+    std::string text;
+    size_t offset;
+  };
+  const Case cases[] = {
+      {"{\"a\": 1}\0junk"s, 8},                                  // after the value
+      {"{\"a\":\0 1}"s, 5},                                       // between tokens
+      {"{\"a\": \"x\0y\"}"s, 8},                                  // in a string
+      {"{\"a\": \"\\\0\"}"s, 8},                                  // escaped
+      {"[\"" + std::string(40, 'a') + '\0' + std::string(40, 'b') + "\"]", 42},  // in a long string
+  };
+  for (const Case& c : cases) {
+    const Status s = CheckJsonText(c.text, "doc.json");
+    ASSERT_FALSE(s.ok()) << c.offset;
+    EXPECT_EQ(s.code(), StatusCode::kParseError);
+    EXPECT_EQ(s.message(), "a NUL byte at byte " + std::to_string(c.offset));
+    EXPECT_EQ(s.where().file, "doc.json");
+  }
+  const Status s = CheckJsonText("{\n  \"a\": 1}\n\0"s, "doc.json");
+  EXPECT_EQ(s.where().line, 3);
+  EXPECT_EQ(s.where().column, 1);
+  // The escaped form is text, not a NUL byte.
+  EXPECT_TRUE(CheckJsonText("{\"a\": \"\\u0000\"}", "doc.json").ok());
+}
+
 }  // namespace
 }  // namespace tinykg

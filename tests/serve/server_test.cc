@@ -401,6 +401,23 @@ TEST(Server, DeeplyNestedBodies_AreRefused_AndTheServerLives) {
   EXPECT_EQ(patched->status, 204);
 }
 
+// A NUL byte in a merge patch ended nlohmann's input: the bytes after it
+// were ignored and the patch before it applied (204).
+TEST(Server, Patch_WithANulByte_Is400AndChangesNothing) {
+  Directory dir;
+  auto c = dir.Client();
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  const std::string id = Json::parse(text)["id"];
+  ASSERT_EQ(c.Put(ThingPath(id), text, "application/td+json")->status, 201);
+  const std::string patch = std::string("{\"title\": \"patched\"}") + '\0' + "{\"junk";
+  auto r = c.Patch(ThingPath(id), patch, "application/merge-patch+json");
+  ExpectProblem(r, 400);
+  EXPECT_NE(r->body.find("NUL byte"), std::string::npos) << r->body;
+  auto back = c.Get(ThingPath(id));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->body, text);
+}
+
 TEST(Server, Patch_MergesRevalidatesAndKeepsTheId) {
   Directory dir;
   auto c = dir.Client();

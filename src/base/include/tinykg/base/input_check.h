@@ -36,6 +36,9 @@ inline constexpr int kMaxJsonDepth = 256;
 //     above U+10FFFF), with line and column;
 //   * "nesting deeper than 256 levels at byte N", with line, column and the
 //     JSON pointer of the value that opens level 257.
+//   * "a NUL byte at byte N", with line and column (JSON text never holds
+//     one; nlohmann's parser would take it for the end of the input and
+//     ignore what follows).
 // Syntax errors are left to the parser (the scan only needs to track strings,
 // brackets and member names). One pass, no allocation unless it fails.
 Status CheckJsonText(std::string_view text, const std::string& file, int max_depth = kMaxJsonDepth);
