@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "tinykg/base/file.h"
+#include "tinykg/base/input_check.h"
 #include "tinykg/rdf/known_names.h"
 #include "tinykg/rdf/vocab.h"
 
@@ -303,6 +304,8 @@ Result<std::optional<ModelMetadata>> ReadSidecar(const std::string& model_path) 
     std::error_code ec;
     if (!fs::is_regular_file(candidate, ec)) continue;
     TINYKG_ASSIGN_OR_RETURN(std::string text, ReadFile(candidate));
+    // Bad UTF-8 would reach the store, a NUL end nlohmann's input early.
+    TINYKG_RETURN_IF_ERROR(CheckJsonText(text, candidate));
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded()) return ParseError("sidecar is not valid JSON", SourceLocation(candidate));
     TINYKG_ASSIGN_OR_RETURN(ModelMetadata m, MetadataFromJson(j, candidate));

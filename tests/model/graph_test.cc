@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "tinykg/rdf/vocab.h"
@@ -42,6 +44,30 @@ TEST(ModelGraph, DescribesPersonDetectionWithPublishedTerms) {
   EXPECT_TRUE(Has(doc, m + "/layer/0", nnet + "hasType", nnet + "DepthwiseConv2D"));
   EXPECT_TRUE(Has(doc, m + "/input/0", tkg + "shape", "1x96x96x1"));
   EXPECT_TRUE(Has(doc, m, tkg + "inputDtype", nnet + "Uint8"));
+}
+
+// A sidecar's text is checked like every JSON tinykg reads: before, bad
+// UTF-8 in "task" reached the store and a NUL byte ended the text early.
+TEST(ModelGraph, SidecarWithBadBytes_IsRefusedNamingTheFile) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "sidecar-bad-bytes";
+  fs::create_directories(dir);
+  const std::string model = (dir / "m.tflite").string();
+  const struct {
+    std::string text;
+    std::string message;
+  } cases[] = {
+      {"{\"task\": \"keyword \xFF spotting\"}", "invalid UTF-8 at byte 18"},
+      {std::string("{\"task\": \"kws\"}") + '\0' + "{\"task\": 1", "a NUL byte at byte 15"},
+  };
+  for (const auto& c : cases) {
+    std::ofstream(model + ".json", std::ios::binary) << c.text;
+    auto read = ReadSidecar(model);
+    ASSERT_FALSE(read.ok()) << c.message;
+    EXPECT_EQ(read.status().code(), StatusCode::kParseError);
+    EXPECT_EQ(read.status().message(), c.message);
+    EXPECT_EQ(read.status().where().file, model + ".json");
+  }
 }
 
 TEST(ModelGraph, IdenticalFilesWithDifferentNamesGetDifferentGraphs) {
