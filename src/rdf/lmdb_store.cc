@@ -24,6 +24,7 @@
 #include "tinykg/base/text.h"
 #include "tinykg/rdf/namespaces.h"
 #include "tinykg/rdf/reserved.h"
+#include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/vocab.h"
 
 namespace tinykg::rdf::internal {
@@ -143,7 +144,7 @@ class LmdbStore final : public Store {
     auto started = std::chrono::steady_clock::now();
     StartDeadline(started, bound_ms);
     QueryResult out;
-    Status status = Run(query.get(), out, max_rows);
+    Status status = Run(query.get(), out, max_rows, HasEmptyConstructTemplate(text));
     if (auto expired = Expired(started, bound_ms)) return *expired;
     TINYKG_RETURN_IF_ERROR(status);
     KeepWarnings();
@@ -611,10 +612,18 @@ class LmdbStore final : public Store {
                             " ms (its bound is " + std::to_string(bound_ms) + " ms)");
   }
 
-  Status Run(librdf_query* query, QueryResult& out, std::int64_t max_rows) {
+  // `empty_template`: a CONSTRUCT with an empty template. Rasqal parses the
+  // query when it runs it (a syntax error is reported here), but reads past
+  // such a template when asked for the triples: that answer is the empty
+  // graph.
+  Status Run(librdf_query* query, QueryResult& out, std::int64_t max_rows, bool empty_template) {
     QueryResultsPtr results(librdf_model_query_execute(model_.get(), query));
     if (!results || world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
+    }
+    if (empty_template) {
+      out.kind = QueryResult::Kind::kGraph;
+      return Status::Ok();
     }
     const auto over = [&] {
       const auto n = static_cast<std::int64_t>(std::max(out.rows.size(), out.triples.size()));

@@ -574,6 +574,19 @@ Status CheckSolutionModifiers(const std::vector<Token>& toks) {
 
 }  // namespace
 
+bool HasEmptyConstructTemplate(std::string_view sparql) {
+  auto toks = Tokenize(sparql);
+  if (!toks.ok()) return false;
+  const std::vector<Token>& t = *toks;
+  for (size_t i = 0; i + 2 < t.size(); ++i) {
+    if (t[i].kind == Tok::kWord && t[i].upper == "CONSTRUCT") {
+      return t[i + 1].kind == Tok::kPunct && t[i + 1].text == "{" && t[i + 2].kind == Tok::kPunct &&
+             t[i + 2].text == "}";
+    }
+  }
+  return false;
+}
+
 Result<std::vector<std::string>> UndeclaredPrefixes(std::string_view sparql) {
   TINYKG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(sparql));
   std::set<std::string> declared;

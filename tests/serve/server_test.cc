@@ -498,6 +498,25 @@ TEST(Server, BodyLimit_Gives413) {
   EXPECT_EQ(Fingerprint(dir.store()).second, 0);
 }
 
+// Found by serve_fuzz_routes (session 13): a CONSTRUCT with an empty
+// template killed the server (SIGSEGV in Rasqal). Its answer is the empty
+// graph; the server answers the next request.
+TEST(Server, Sparql_ConstructWithAnEmptyTemplate_IsAnEmptyGraph) {
+  Directory dir;
+  auto c = dir.Client();
+  const std::string text = Slurp(ValidTdFiles(1).at(0));
+  ASSERT_EQ(c.Put(ThingPath(Json::parse(text)["id"]), text, "application/td+json")->status, 201);
+  const httplib::Headers nt = {{"Accept", "application/n-triples"}};
+  auto r = c.Post("/search/sparql", nt, "CONSTRUCT { } WHERE {?g  ?p ?o }   ", "application/sparql-query");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/n-triples");
+  EXPECT_EQ(r->body, "");
+  auto after = c.Get("/things");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);
+}
+
 TEST(Server, Sparql_SelectAskConstructByAccept) {
   Directory dir;
   auto c = dir.Client();

@@ -98,6 +98,13 @@ struct GuardedQuery {
 // `tinykg query --raw` calls it alone.
 Status CheckStaysInStore(std::string_view sparql, bool allow_service = false);
 
+// Whether `sparql` is a CONSTRUCT query whose template is empty
+// (`CONSTRUCT { } WHERE ...`, comments allowed): its answer is the empty
+// graph, and Rasqal reads past its (absent) template when asked for the
+// triples (SIGSEGV in rasqal_query_results_get_triple, found by
+// serve_fuzz_routes), so the stores answer it without running it.
+bool HasEmptyConstructTemplate(std::string_view sparql);
+
 // The prefixes `sparql` uses in prefixed names (datatypes included) without
 // a PREFIX line, in order of first use; "" is the empty prefix (`:x`).
 Result<std::vector<std::string>> UndeclaredPrefixes(std::string_view sparql);
