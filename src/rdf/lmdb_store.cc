@@ -110,6 +110,7 @@ class LmdbStore final : public Store {
 
   Result<QueryResult> Query(std::string_view sparql) override {
     std::string text = NormalizeNamespacesInText(sparql);
+    TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text));
     // The bound as it is now: a thread that runs while this query yields
     // may set another.
     const std::int64_t bound_ms = timeout_ms_;

@@ -574,6 +574,177 @@ Status CheckSolutionModifiers(const std::vector<Token>& toks) {
 
 }  // namespace
 
+namespace {
+
+// The body of a SPARQL string literal token (quotes, language tag and
+// datatype taken off), unescaped as far as a regex scan needs: \\ \" \'
+// give their character, any other escape one plain character.
+std::string LiteralBody(const std::string& token) {
+  const char q = token.empty() ? '"' : token[0];
+  const size_t quotes = token.size() >= 6 && token.compare(0, 3, std::string(3, q)) == 0 ? 3 : 1;
+  const size_t end = token.rfind(std::string(quotes, q));
+  std::string out;
+  if (end == std::string::npos || end < quotes) return out;
+  for (size_t i = quotes; i < end; ++i) {
+    if (token[i] != '\\' || i + 1 >= end) {
+      out += token[i];
+      continue;
+    }
+    const char e = token[++i];
+    out += (e == '\\' || e == '"' || e == '\'') ? e : 'x';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::uint64_t RegexRepetitionSize(std::string_view pattern) {
+  constexpr std::uint64_t kCap = std::uint64_t{1} << 40;
+  struct Frame {
+    std::uint64_t size = 0;  // the group's expanded size so far
+    std::uint64_t last = 0;  // the expanded size of its last atom (0: none)
+  };
+  std::vector<Frame> frames(1);
+  std::uint64_t repeated = 0;
+  const auto atom = [&frames, kCap](std::uint64_t size) {
+    frames.back().size = std::min(kCap, frames.back().size + size);
+    frames.back().last = size;
+  };
+  size_t i = 0;
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    // An interval: {m}, {m,}, {m,n}, or the basic-regex form \{m,n\}.
+    const bool escaped_brace = c == '\\' && i + 1 < pattern.size() && pattern[i + 1] == '{';
+    if (c == '{' || escaped_brace) {
+      size_t j = i + (escaped_brace ? 2 : 1);
+      std::uint64_t m = 0, n = 0;
+      bool digits = false, comma = false, n_digits = false;
+      while (j < pattern.size() && (std::isdigit(static_cast<unsigned char>(pattern[j])) || pattern[j] == ',')) {
+        if (pattern[j] == ',') {
+          if (comma) break;
+          comma = true;
+        } else if (!comma) {
+          m = std::min<std::uint64_t>(kCap, m * 10 + static_cast<std::uint64_t>(pattern[j] - '0'));
+          digits = true;
+        } else {
+          n = std::min<std::uint64_t>(kCap, n * 10 + static_cast<std::uint64_t>(pattern[j] - '0'));
+          n_digits = true;
+        }
+        ++j;
+      }
+      if (escaped_brace && j < pattern.size() && pattern[j] == '\\') ++j;
+      if (digits && j < pattern.size() && pattern[j] == '}' && frames.back().last > 0) {
+        const std::uint64_t upper = std::max<std::uint64_t>(1, comma && n_digits ? std::max(m, n) : m);
+        Frame& f = frames.back();
+        const std::uint64_t expanded = std::min(kCap, f.last * upper);
+        repeated = std::min(kCap, repeated + expanded);
+        f.size = std::min(kCap, f.size + expanded - f.last);
+        f.last = expanded;
+        i = j + 1;
+        continue;
+      }
+      atom(1);
+      i += escaped_brace ? 2 : 1;
+      continue;
+    }
+    if (c == '\\') {
+      atom(1);
+      i += 2;
+    } else if (c == '[') {
+      // A bracket expression: a ']' first (after '^') is a member, and
+      // [:class:], [=e=], [.s.] hold their own ']'.
+      size_t j = i + 1;
+      if (j < pattern.size() && pattern[j] == '^') ++j;
+      if (j < pattern.size() && pattern[j] == ']') ++j;
+      while (j < pattern.size() && pattern[j] != ']') {
+        if (pattern[j] == '[' && j + 1 < pattern.size() &&
+            (pattern[j + 1] == ':' || pattern[j + 1] == '=' || pattern[j + 1] == '.')) {
+          const char kind = pattern[j + 1];
+          size_t close = j + 2;
+          while (close + 1 < pattern.size() && !(pattern[close] == kind && pattern[close + 1] == ']')) ++close;
+          j = close + 2;
+          continue;
+        }
+        ++j;
+      }
+      atom(1);
+      i = j + 1;
+    } else if (c == '(') {
+      frames.push_back(Frame{});
+      ++i;
+    } else if (c == ')' && frames.size() > 1) {
+      const std::uint64_t size = std::max<std::uint64_t>(1, frames.back().size);
+      frames.pop_back();
+      atom(size);
+      ++i;
+    } else if (c == '*' || c == '+' || c == '?' || c == '|' || c == '^' || c == '$') {
+      ++i;  // no copies
+    } else {
+      atom(1);
+      ++i;
+    }
+  }
+  return repeated;
+}
+
+Status CheckRasqalCanRun(std::string_view sparql) {
+  auto toks = Tokenize(sparql);
+  if (!toks.ok()) return Status::Ok();  // Rasqal reports the syntax error
+  const std::vector<Token>& t = *toks;
+  for (size_t i = 0; i + 1 < t.size(); ++i) {
+    if (t[i].kind != Tok::kWord) continue;
+    const std::string& u = t[i].upper;
+    if (u == "REPLACE" && t[i + 1].text == "(") {
+      return InvalidArgument(
+          "REPLACE is not supported: the engine (Rasqal 0.9.33) loops for ever, growing, when the pattern can "
+          "match the empty string, and copies one byte too many for $1..$9; select the value and replace it "
+          "in the client");
+    }
+    if (u == "REGEX" && t[i + 1].text == "(") {
+      // The pattern: the second argument, which must be one string literal.
+      const size_t close = Matching(t, i + 1);
+      size_t comma = i + 2;
+      int depth = 0;
+      for (; comma < close; ++comma) {
+        if (t[comma].text == "(") ++depth;
+        if (t[comma].text == ")") --depth;
+        if (depth == 0 && t[comma].kind == Tok::kPunct && t[comma].text == ",") break;
+      }
+      const size_t begin = comma + 1;
+      size_t end = begin;
+      for (depth = 0; end < close; ++end) {
+        if (t[end].text == "(") ++depth;
+        if (t[end].text == ")") --depth;
+        if (depth == 0 && t[end].kind == Tok::kPunct && t[end].text == ",") break;
+      }
+      if (begin >= close) continue;  // too few arguments: Rasqal reports it
+      if (end != begin + 1 || t[begin].kind != Tok::kLiteral) {
+        return InvalidArgument(
+            "REGEX takes its pattern as a string literal here: a pattern computed from the data could make the "
+            "engine compile an expression of gigabytes (Rasqal 0.9.33 uses the C library's regcomp)");
+      }
+      const std::uint64_t size = RegexRepetitionSize(LiteralBody(t[begin].text));
+      if (size > kMaxRegexRepetition) {
+        return InvalidArgument("the REGEX pattern " + t[begin].text.substr(0, 60) + " repeats " +
+                               std::to_string(size) + " characters in all (at most " +
+                               std::to_string(kMaxRegexRepetition) +
+                               "): the engine's regcomp expands every bounded repetition {m,n} and would take "
+                               "gigabytes for it");
+      }
+    }
+    if (u == "VALUES") {
+      if (t[i + 1].text == "(" && i + 2 < t.size() && t[i + 2].text == ")") {
+        return InvalidArgument("VALUES with no variables crashes the engine (Rasqal 0.9.33); leave it out");
+      }
+      if (t[i + 1].kind == Tok::kVar && i + 3 < t.size() && t[i + 2].text == "{" && t[i + 3].text == "}") {
+        return InvalidArgument("VALUES " + t[i + 1].text + " { } crashes the engine (Rasqal 0.9.33); write VALUES (" +
+                               t[i + 1].text + ") { }");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 bool HasEmptyConstructTemplate(std::string_view sparql) {
   auto toks = Tokenize(sparql);
   if (!toks.ok()) return false;

@@ -164,6 +164,7 @@ class RedlandStore final : public Store {
 
   Result<QueryResult> Query(std::string_view sparql) override {
     std::string text = NormalizeNamespacesInText(sparql);
+    TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text));
     world_->TakeErrors();
     internal::QueryPtr query(librdf_new_query(world_->get(), "sparql", nullptr,
                                               reinterpret_cast<const unsigned char*>(text.c_str()),

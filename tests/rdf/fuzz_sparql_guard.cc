@@ -24,6 +24,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)tinykg::rdf::CheckStaysInStore(text, true);
+  (void)tinykg::rdf::CheckRasqalCanRun(text);  // the stores' own check (regex patterns, VALUES)
+  (void)tinykg::rdf::RegexRepetitionSize(text);
   if (!tinykg::rdf::CheckStaysInStore(text).ok()) return 0;
   std::array<std::string, 8> checked;
   std::size_t n_checked = 0;

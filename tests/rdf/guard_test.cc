@@ -35,6 +35,55 @@ std::unique_ptr<Store> StoreWith(const std::string& turtle) {
   return std::move(store).value();
 }
 
+TEST(RegexRepetitionSize, CountsWhatBoundedRepetitionsExpandTo) {
+  EXPECT_EQ(RegexRepetitionSize("abc.*x+[a-z]?"), 0u);
+  EXPECT_EQ(RegexRepetitionSize("a{1,30}"), 30u);
+  EXPECT_EQ(RegexRepetitionSize("a{30}"), 30u);
+  EXPECT_EQ(RegexRepetitionSize("a{30,}"), 30u);
+  EXPECT_EQ(RegexRepetitionSize("a\\{1,30\\}"), 30u);          // the basic-regex form
+  EXPECT_EQ(RegexRepetitionSize("(ab{2}){10}"), 2u + 30u);      // nested: multiplied
+  EXPECT_EQ(RegexRepetitionSize("(a{1,30}){1,30}"), 30u + 900u);
+  EXPECT_EQ(RegexRepetitionSize("[0-9]{4}-[0-9]{2}"), 6u);       // siblings: added
+  EXPECT_EQ(RegexRepetitionSize("[]{}]{3}"), 3u);               // braces inside a bracket expression
+  EXPECT_EQ(RegexRepetitionSize("[[:digit:]]{3}"), 3u);
+  EXPECT_EQ(RegexRepetitionSize("((((a{1,100}){1,100}){1,100}){1,100})"),
+            100u + 10000u + 1000000u + 100000000u);
+  EXPECT_GT(RegexRepetitionSize("a{1,99999999999999999999999}"), kMaxRegexRepetition);
+  EXPECT_EQ(RegexRepetitionSize("x{"), 0u);  // not an interval: a brace
+  EXPECT_EQ(RegexRepetitionSize("{3}"), 0u);
+}
+
+// Each of these crashed Rasqal 0.9.33 (SIGSEGV), hung it or made it grow by
+// gigabytes: found probing the engine after serve_fuzz_routes found the
+// empty CONSTRUCT template.
+TEST(CheckRasqalCanRun, RefusesWhatCrashesOrHangsTheEngine) {
+  for (const char* q : {
+           "SELECT (REPLACE(\"abc\", \"\", \"x\") AS ?r) WHERE { }",        // loops for ever
+           "SELECT ?r WHERE { ?s ?p ?o BIND(replace(?o, ?p, \"\") AS ?r) }",
+           "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(?o, \"a{1,30000}\")) }",  // 3 GB in 15 s
+           "SELECT * WHERE { ?s ?p ?o FILTER regex(?o, \"((a{1,100}){1,100}){1,100}\", \"i\") }",
+           "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(?o, ?pattern)) }",       // from the data
+           "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(?o, CONCAT(\"a\", \"{1,30000}\"))) }",
+           "SELECT * WHERE { VALUES () { () } }",                             // SIGSEGV
+           "SELECT * WHERE { VALUES ( ) { } }",
+           "SELECT * WHERE { VALUES ?x { } }",                                // SIGSEGV
+       }) {
+    const Status s = CheckRasqalCanRun(q);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << q;
+  }
+  for (const char* q : {
+           "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(?o, \"^[a-z]{1,1000}$\", \"i\")) }",
+           "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(STR(?o), \"x\")) }",
+           "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(?o, '''a{2}''')) }",
+           "SELECT * WHERE { VALUES (?x) { } }",
+           "SELECT * WHERE { VALUES ?x { 1 2 } }",
+           "SELECT ?replace WHERE { ?replace ?p ?o }",
+           "SELECT * WHERE { ?s <urn:replace> \"REPLACE(\" }",
+       }) {
+    EXPECT_TRUE(CheckRasqalCanRun(q).ok()) << q << ": " << CheckRasqalCanRun(q).ToString();
+  }
+}
+
 TEST(GuardQuery, RewritesConstantObjectAfterJoin) {
   auto g = GuardQuery("SELECT ?m WHERE { ?m a <http://ex/Model> . ?m <http://ex/task> <http://ex/kws> . }");
   ASSERT_TRUE(g.ok());
