@@ -77,7 +77,8 @@ std::string Lower(std::string value) {
 
 }  // namespace
 
-Json Engine::ExpandValue(const Context& active, const TermDefinition* def, const Json& value) {
+Json Engine::ExpandValue(const Context& active, const TermDefinition* def, const Json& value,
+                         bool defer) {
   if (def != nullptr && def->type && value.is_string()) {
     if (*def->type == "@id"sv) {
       auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, false);
@@ -88,9 +89,27 @@ Json Engine::ExpandValue(const Context& active, const TermDefinition* def, const
       return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
     }
   }
+  const bool typed = def != nullptr && def->type && *def->type != "@id"sv &&
+                     *def->type != "@vocab"sv && *def->type != "@none"sv;
+  // A blank node @type would need a new label in the node map: built.
+  if (defer && !(typed && IsBlankNodeId(*def->type))) {
+    DeferredValue d;
+    d.value = &value;
+    if (typed) {
+      d.type = &*def->type;
+    } else if (value.is_string()) {
+      const std::optional<std::string>& language =
+          def != nullptr && def->has_language ? def->language : active.default_language;
+      const std::optional<std::string>& direction =
+          def != nullptr && def->has_direction ? def->direction : active.default_direction;
+      if (language) d.language = &*language;
+      if (direction) d.direction = &*direction;
+    }
+    deferred_.push_back(d);
+    return Json(static_cast<std::uint64_t>(deferred_.size() - 1));
+  }
   Json result = ObjectWith("@value", value);
-  if (def != nullptr && def->type && *def->type != "@id"sv && *def->type != "@vocab"sv &&
-      *def->type != "@none"sv) {
+  if (typed) {
     result["@type"] = *def->type;
   } else if (value.is_string()) {
     // Read where they are (a copy of each optional per value before).
@@ -139,9 +158,10 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
     if (!active_property || *active_property == "@graph"sv) return nullptr;
     if (property_scoped) {
       active = ProcessScopedContext(active, property_scoped, property_def->base_url, true, true);
-      return ExpandValue(*active, active->Find(*active_property), element);
     }
-    return ExpandValue(*active, property_def, element);
+    const TermDefinition* def = property_scoped ? active->Find(*active_property) : property_def;
+    if (allow_defer_ && (pinned_.empty() || pinned_.back() != active)) pinned_.push_back(active);
+    return ExpandValue(*active, def, element, allow_defer_);
   }
 
   if (element.is_array()) {
@@ -154,7 +174,13 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
     return result;
   }
 
-  // A map.
+  // A map: no value of its own entries is deferred unless ExpandObject says so.
+  struct DeferGuard {
+    bool& flag;
+    bool saved;
+    ~DeferGuard() { flag = saved; }
+  } defer_guard{allow_defer_, allow_defer_};
+  allow_defer_ = false;
   if (active->previous != nullptr && !from_map) {
     bool revert = true;
     for (const auto& [key, value] : element.get_ref<const Json::object_t&>()) {
@@ -513,7 +539,13 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         }
       }
     } else {
+      // Values deferred where nothing below reads them as objects: not in
+      // a reverse map or for a reverse or @graph-container term.
+      allow_defer_ = defer_values_ &&
+                     !(active_property && *active_property == "@reverse"sv) &&
+                     !(def != nullptr && (def->reverse || def->HasContainer("@graph")));
       expanded_value = Expand(active, &key, def, value, base_url, false);
+      allow_defer_ = false;
     }
     if (expanded_value.is_null()) continue;
     if (def != nullptr && def->HasContainer("@list") && !IsListObject(expanded_value)) {
@@ -539,7 +571,12 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
 
   std::sort(nests.begin(), nests.end());
   for (const std::string& nesting_key : nests) {
-    for (const Json& nested_value : AsArray(element[nesting_key])) {
+    // Read in place (AsArray copied them; deferred values point into them).
+    const Json& nest_entry = element[nesting_key];
+    const bool nest_is_array = nest_entry.is_array();
+    const size_t nest_count = nest_is_array ? nest_entry.size() : 1;
+    for (size_t nest_index = 0; nest_index < nest_count; ++nest_index) {
+      const Json& nested_value = nest_is_array ? nest_entry[nest_index] : nest_entry;
       if (!nested_value.is_object()) Fail("invalid @nest value");
       for (auto& [k, v] : nested_value.items()) {
         (void)v;
