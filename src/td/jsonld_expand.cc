@@ -448,6 +448,11 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
 
     const TermDefinition* def = key_info.def;
     Json expanded_value;
+    // Deferred (toRdf only): values left as DeferredValues, and a single
+    // value not wrapped in an array (GenerateNodeMap reads either), where
+    // nothing below reads them as expanded JSON-LD: not in a reverse map,
+    // not for a reverse or @graph-container term.
+    bool deferrable = false;
     if (def != nullptr && def->type && *def->type == "@json"sv) {
       expanded_value = Json{{"@value", value}, {"@type", "@json"}};
     } else if (def != nullptr && def->HasContainer("@language") && value.is_object()) {
@@ -539,11 +544,9 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         }
       }
     } else {
-      // Values deferred where nothing below reads them as objects: not in
-      // a reverse map or for a reverse or @graph-container term.
-      allow_defer_ = defer_values_ &&
-                     !(active_property && *active_property == "@reverse"sv) &&
-                     !(def != nullptr && (def->reverse || def->HasContainer("@graph")));
+      deferrable = defer_values_ && !(active_property && *active_property == "@reverse"sv) &&
+                   !(def != nullptr && (def->reverse || def->HasContainer("@graph")));
+      allow_defer_ = deferrable;
       expanded_value = Expand(active, &key, def, value, base_url, false);
       allow_defer_ = false;
     }
@@ -565,7 +568,12 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         AppendAll(reverse_map[prop], item);
       }
     } else {
-      AppendAll(result[prop], std::move(expanded_value));
+      Json& target = result[prop];
+      if (deferrable && target.is_null()) {
+        target = std::move(expanded_value);  // an array's two allocations saved for one value
+      } else {
+        AppendAll(target, std::move(expanded_value));
+      }
     }
   }
 
