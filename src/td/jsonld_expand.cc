@@ -321,13 +321,11 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
     if (key == "@context"sv) continue;
     const Context::KeyInfo& key_info =
         key_infos != nullptr ? *key_infos[this_key] : LookUpKey(active, key);
-    const std::optional<std::string>& expanded_property = key_info.iri;
-    if (!expanded_property ||
-        (expanded_property->find(':') == std::string::npos && !IsKeyword(*expanded_property))) {
-      continue;
-    }
-    const std::string& prop = *expanded_property;
-    if (IsKeyword(prop)) {
+    // The key's role found once per context (LookUpKey), not a scan for
+    // ':' and a keyword test per key.
+    if (key_info.role == Context::KeyInfo::Role::kDropped) continue;
+    const std::string& prop = *key_info.iri;
+    if (key_info.role == Context::KeyInfo::Role::kKeyword) {
       if (active_property && *active_property == "@reverse"sv) Fail("invalid reverse property map");
       if (result.contains(prop) && prop != "@included"sv && prop != "@type"sv) {
         Fail("colliding keywords", prop);
@@ -522,12 +520,15 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
             Json re_expanded = ExpandValue(*active, active->Find(index_key), index);
             const auto& expanded_index_key = ExpandKey(active, index_key);
             if (!expanded_index_key) continue;
-            Json values = Json::array({re_expanded});
-            if (item.is_object() && item.contains(*expanded_index_key)) {
-              AppendAll(values, item[*expanded_index_key]);
-            }
             if (IsValueObject(item)) Fail("invalid value object", "property-valued index on a value");
-            item[*expanded_index_key] = values;
+            // Moved, not copied (Json::array({x}) and the assignment each
+            // copied the values: a TD's every affordance has its name here).
+            Json values = Json::array();
+            values.push_back(std::move(re_expanded));
+            if (item.is_object() && item.contains(*expanded_index_key)) {
+              AppendAll(values, std::move(item[*expanded_index_key]));
+            }
+            item[*expanded_index_key] = std::move(values);
           } else if (def->HasContainer("@index") && item.is_object() && !item.contains("@index") &&
                      !is_none) {
             item["@index"] = index;

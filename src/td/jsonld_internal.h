@@ -86,6 +86,11 @@ struct Context {
   struct KeyInfo {
     std::optional<std::string> iri;
     const TermDefinition* def = nullptr;
+    // What expansion does with the key's entry (from `iri`, found once):
+    // drop it (null, or neither a keyword nor an IRI with ':'), read it as
+    // a keyword, or expand it as a property.
+    enum class Role : unsigned char { kDropped, kKeyword, kProperty };
+    Role role = Role::kDropped;
   };
 
   // Expanded map keys (Engine::ExpandKey), filled while the finished context
