@@ -8,6 +8,7 @@
 #define TINYKG_TD_JSONLD_INTERNAL_H_
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -211,6 +212,21 @@ struct ObjectScratch {
   rdf::Term term;
 };
 
+// Node identifiers, properties and types that IsWellFormedIri (or the blank
+// node test) accepted during one ToRdf, in a direct-mapped table of views
+// into the node map and the documents: a property or type repeated over a
+// TD's nodes is compared (memcmp) with the one seen before instead of
+// scanned byte by byte again. Cleared by ToRdf before it fills it, since
+// the views live only as long as that call's documents.
+class WellFormedNodeCache {
+ public:
+  bool IsWellFormedNode(std::string_view id);
+  void Clear() { seen_.fill({}); }
+
+ private:
+  std::array<std::string_view, 256> seen_{};
+};
+
 // One run of the algorithms: options, loader, caches, blank node issuer.
 class Engine {
  public:
@@ -406,6 +422,7 @@ class Engine {
   std::deque<Context::KeyInfo> unmemoised_keys_;
   int blank_counter_ = 0;
   bool defer_values_ = false;
+  WellFormedNodeCache well_formed_;
   // Set by ExpandObject around the expansion of a property's value when its
   // primitive values may be deferred; cleared inside every map.
   bool allow_defer_ = false;

@@ -55,6 +55,22 @@ TermRef SubjectRef(std::string_view id) {
 
 bool IsWellFormedNode(std::string_view id) { return IsBlankNodeId(id) || IsWellFormedIri(id); }
 
+}  // namespace
+
+bool WellFormedNodeCache::IsWellFormedNode(std::string_view id) {
+  if (id.empty()) return false;
+  const size_t n = id.size();
+  std::string_view& slot = seen_[(n * 31 + static_cast<unsigned char>(id[n - 1]) * 7 +
+                                  static_cast<unsigned char>(id[n / 2])) &
+                                 (seen_.size() - 1)];
+  if (slot == id) return true;
+  if (!internal::IsWellFormedNode(id)) return false;
+  slot = id;
+  return true;
+}
+
+namespace {
+
 // ES6 Number.prototype.toString for a finite double.
 std::string EcmaNumber(double d) {
   if (d == 0) return "0";
@@ -175,35 +191,43 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
     }
     return;
   }
-  const bool deferred = !element.is_object() && Deferred(element) != nullptr;
-  if (!element.is_object() && !deferred) return;
-  // The element is read, never copied: values in the map point into it.
-  // Keys the algorithm "removes" are skipped.
-  auto& graph = node_map.graphs[active_graph];
   auto add_unique = [this](std::vector<NodeMapValue>& values, NodeMapValue&& value) {
     for (const NodeMapValue& v : values) {
       if (SameValue(v, value)) return;
     }
     values.push_back(std::move(value));
   };
+  if (!element.is_object()) {
+    // A deferred value object, taken as the value objects below (its @type
+    // is never a blank node identifier). With an active subject the graph
+    // exists already (its node was entered in it).
+    if (Deferred(element) == nullptr) return;
+    if (active_subject == nullptr || active_property == nullptr) {
+      node_map.graphs[active_graph];
+      return;  // expansion drops these
+    }
+    NodeMapValue value;
+    value.value = &element;
+    if (list != nullptr) {
+      list->push_back(std::move(value));
+    } else if (subject_values != nullptr) {
+      add_unique(*subject_values, std::move(value));
+    } else {
+      add_unique(node_map.graphs[active_graph][*active_subject].properties.Get(*active_property,
+                                                                               node_map.value_lists),
+                 std::move(value));
+    }
+    return;
+  }
+  // The element is read, never copied: values in the map point into it.
+  // Keys the algorithm "removes" are skipped.
+  auto& graph = node_map.graphs[active_graph];
   // The active subject's values for the active property: passed down by the
   // caller that holds them (two map lookups by IRI per value otherwise).
   auto active_values = [&]() -> std::vector<NodeMapValue>& {
     if (subject_values != nullptr) return *subject_values;
     return graph[*active_subject].properties.Get(*active_property, node_map.value_lists);
   };
-  if (deferred) {
-    // A value object, as below (its @type is never a blank node identifier).
-    if (active_subject == nullptr || active_property == nullptr) return;  // expansion drops these
-    NodeMapValue value;
-    value.value = &element;
-    if (list == nullptr) {
-      add_unique(active_values(), std::move(value));
-    } else {
-      list->push_back(std::move(value));
-    }
-    return;
-  }
 
   // The keyword entries, found in one pass over the keys (a find per
   // keyword compared long IRIs with each keyword, for every element).
@@ -367,7 +391,7 @@ std::optional<TermRef> Engine::ObjectToRdf(const NodeMapValue& item, std::vector
                                            ObjectScratch& scratch) {
   switch (item.kind) {
     case NodeMapValue::Kind::kReference:
-      if (!IsWellFormedNode(item.id)) return std::nullopt;
+      if (!well_formed_.IsWellFormedNode(item.id)) return std::nullopt;
       return SubjectRef(item.id);
     case NodeMapValue::Kind::kList:
       scratch.term = ListToRdf(item.list, triples);
@@ -642,6 +666,7 @@ class StatementWriter {
 }  // namespace
 
 void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
+  well_formed_.Clear();
   NodeMap node_map;
   node_map.graphs["@default"];
   GenerateNodeMap(expanded, node_map, "@default", nullptr, false, nullptr, nullptr, nullptr);
@@ -669,16 +694,16 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
       writer.Graph(SubjectRef(graph_name).ToTerm());
     }
     for (const auto& [subject, node] : graph) {
-      if (!IsWellFormedNode(subject)) continue;
+      if (!well_formed_.IsWellFormedNode(subject)) continue;
       writer.Subject(SubjectRef(subject));
       if (!node.types.empty()) writer.Predicate(type_predicate);
       for (std::string_view type : node.types) {
-        if (IsWellFormedNode(type)) writer.Object(SubjectRef(type));
+        if (well_formed_.IsWellFormedNode(type)) writer.Object(SubjectRef(type));
       }
       for (const auto& [property, values] : node.properties) {
         if (IsKeyword(property)) continue;
         if (IsBlankNodeId(property) && !options_.produce_generalized_rdf) continue;
-        if (!IsWellFormedNode(property)) continue;
+        if (!well_formed_.IsWellFormedNode(property)) continue;
         writer.Predicate(SubjectRef(property));
         for (const NodeMapValue& item : *values) {
           list_triples.clear();
