@@ -80,12 +80,15 @@ std::string Lower(std::string value) {
 Json Engine::ExpandValue(const Context& active, const TermDefinition* def, const Json& value,
                          bool defer) {
   if (def != nullptr && def->type && value.is_string()) {
-    if (*def->type == "@id"sv) {
-      auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, false);
-      return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
-    }
-    if (*def->type == "@vocab"sv) {
-      auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, true);
+    const bool id = *def->type == "@id"sv;
+    if (id || *def->type == "@vocab"sv) {
+      auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, !id);
+      if (defer && iri) {
+        DeferredValue d;
+        d.id = &deferred_ids_.emplace_back(std::move(*iri));
+        deferred_.push_back(d);
+        return Json(static_cast<std::uint64_t>(deferred_.size() - 1));
+      }
       return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
     }
   }

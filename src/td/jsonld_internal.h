@@ -267,6 +267,9 @@ class Engine {
   // property's values are otherwise always objects, so no number stands
   // where a node or value object is read. Read only through Deferred().
   struct DeferredValue {
+    // A node reference ({"@id": id} of an @id- or @vocab-typed string):
+    // its expanded IRI, held by deferred_ids_; null for a value object.
+    const std::string* id = nullptr;
     const Json* value = nullptr;
     const std::string* type = nullptr;  // the term's @type mapping, else null
     const std::string* language = nullptr;
@@ -427,6 +430,7 @@ class Engine {
   // primitive values may be deferred; cleared inside every map.
   bool allow_defer_ = false;
   std::vector<DeferredValue> deferred_;
+  std::deque<std::string> deferred_ids_;  // DeferredValue::id (a deque: addresses hold)
   std::vector<ContextPtr> pinned_;  // the contexts deferred_ points into
 };
 

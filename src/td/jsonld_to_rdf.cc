@@ -198,16 +198,27 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
     values.push_back(std::move(value));
   };
   if (!element.is_object()) {
-    // A deferred value object, taken as the value objects below (its @type
-    // is never a blank node identifier). With an active subject the graph
-    // exists already (its node was entered in it).
-    if (Deferred(element) == nullptr) return;
-    if (active_subject == nullptr || active_property == nullptr) {
+    // A deferred value object or node reference, taken as the value objects
+    // and node objects below (a value's @type is never a blank node
+    // identifier; a reference is never in a reverse map). With an active
+    // subject the graph exists already (its node was entered in it).
+    const DeferredValue* d = Deferred(element);
+    if (d == nullptr) return;
+    NodeMapValue value;
+    if (d->id != nullptr) {
+      // A node reference, as a node object of only @id below.
+      std::string_view id = *d->id;
+      if (IsBlankNodeId(id)) id = IssueBlank(id, node_map);
+      node_map.graphs[active_graph][id];
+      if (active_property == nullptr) return;
+      value.kind = NodeMapValue::Kind::kReference;
+      value.id = id;
+    } else if (active_subject == nullptr || active_property == nullptr) {
       node_map.graphs[active_graph];
       return;  // expansion drops these
+    } else {
+      value.value = &element;
     }
-    NodeMapValue value;
-    value.value = &element;
     if (list != nullptr) {
       list->push_back(std::move(value));
     } else if (subject_values != nullptr) {
@@ -694,6 +705,8 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
       writer.Graph(SubjectRef(graph_name).ToTerm());
     }
     for (const auto& [subject, node] : graph) {
+      // A node only referred to (a TD's every `op` value) has no statements.
+      if (node.types.empty() && node.properties.begin() == node.properties.end()) continue;
       if (!well_formed_.IsWellFormedNode(subject)) continue;
       writer.Subject(SubjectRef(subject));
       if (!node.types.empty()) writer.Predicate(type_predicate);

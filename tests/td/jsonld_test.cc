@@ -221,7 +221,8 @@ TEST(JsonLd, DeferredValueObjectsGiveTheStatementsOfBuiltOnes) {
       "list": {"@id": "urn:v#list", "@container": "@list"},
       "de": {"@id": "urn:v#de", "@language": "de"},
       "plain": {"@id": "urn:v#plain", "@language": null},
-      "nest": "@nest", "j": {"@id": "urn:v#j", "@type": "@json"}},
+      "nest": "@nest", "j": {"@id": "urn:v#j", "@type": "@json"},
+      "ref": {"@id": "urn:v#ref", "@type": "@id"}, "kind": {"@id": "urn:v#kind", "@type": "@vocab"}},
     "@id": "urn:x",
     "p": ["a", {"@value": "a", "@language": "en"}, "a", 5, {"@value": 5}, true, 1.5],
     "typed": ["http://h/1", {"@value": "http://h/1", "@type": "http://www.w3.org/2001/XMLSchema#anyURI"}],
@@ -229,7 +230,9 @@ TEST(JsonLd, DeferredValueObjectsGiveTheStatementsOfBuiltOnes) {
     "de": "Hallo", "plain": ["s", {"@value": "s"}],
     "nest": [{"p": "nested", "q": ["n1", "n2"]}],
     "o": {"p": "inner", "@type": "urn:v#T"},
-    "j": {"k": [1, "v"]}})");
+    "j": {"k": [1, "v"]},
+    "ref": ["urn:r", {"@id": "urn:r"}, "_:bn", "_:bn", {"@id": "urn:r2", "p": "r2"}],
+    "kind": ["Thing", {"@id": "urn:v#Thing"}]})");
   JsonLdProcessor processor;
   Result<Json> expanded = processor.Expand(doc, {});
   ASSERT_TRUE(expanded.ok()) << expanded.status().ToString();
@@ -247,6 +250,10 @@ TEST(JsonLd, DeferredValueObjectsGiveTheStatementsOfBuiltOnes) {
   EXPECT_EQ(count("\"Hallo\"@de ."), 1) << direct;
   EXPECT_EQ(count("<urn:v#q> \"n2\"@en ."), 1) << direct;
   EXPECT_EQ(count("<urn:v#p> \"nested\"@en ."), 1) << direct;
+  EXPECT_EQ(count("<urn:v#ref> <urn:r> ."), 1) << direct;
+  EXPECT_EQ(count("<urn:v#ref> _:"), 1) << direct;
+  EXPECT_EQ(count("<urn:r2> <urn:v#p> \"r2\"@en ."), 1) << direct;
+  EXPECT_EQ(count("<urn:v#kind> <urn:v#Thing> ."), 1) << direct;
 }
 
 TEST(JsonLd, CanonicalJsonSortsKeysAndUsesEcmaNumbers) {
