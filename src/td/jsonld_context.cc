@@ -588,6 +588,10 @@ const Context::KeyInfo& Engine::LookUpKey(const ContextPtr& active, const std::s
   auto& memo = active->expanded_keys.keys;
   if (auto it = memo.find(key); it != memo.end()) return it->second;
   Context::KeyInfo info{ExpandIri(active, key, false, true), active->Find(key)};
+  if (info.iri) {
+    if (IsKeyword(*info.iri)) info.role = Context::KeyInfo::Role::kKeyword;
+    else if (info.iri->find(':') != std::string::npos) info.role = Context::KeyInfo::Role::kProperty;
+  }
   if (memo.size() >= Context::KeyMemo::kMaxEntries) return unmemoised_keys_.emplace_back(std::move(info));
   return memo.emplace(key, std::move(info)).first->second;
 }

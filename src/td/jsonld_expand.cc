@@ -77,20 +77,42 @@ std::string Lower(std::string value) {
 
 }  // namespace
 
-Json Engine::ExpandValue(const Context& active, const TermDefinition* def, const Json& value) {
+Json Engine::ExpandValue(const Context& active, const TermDefinition* def, const Json& value,
+                         bool defer) {
   if (def != nullptr && def->type && value.is_string()) {
-    if (*def->type == "@id"sv) {
-      auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, false);
-      return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
-    }
-    if (*def->type == "@vocab"sv) {
-      auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, true);
+    const bool id = *def->type == "@id"sv;
+    if (id || *def->type == "@vocab"sv) {
+      auto iri = ExpandIri(const_cast<Context&>(active), value.get<std::string>(), true, !id);
+      if (defer && iri) {
+        DeferredValue d;
+        d.id = &deferred_ids_.emplace_back(std::move(*iri));
+        deferred_.push_back(d);
+        return Json(static_cast<std::uint64_t>(deferred_.size() - 1));
+      }
       return ObjectWith("@id", iri ? Json(std::move(*iri)) : Json(nullptr));
     }
   }
+  const bool typed = def != nullptr && def->type && *def->type != "@id"sv &&
+                     *def->type != "@vocab"sv && *def->type != "@none"sv;
+  // A blank node @type would need a new label in the node map: built.
+  if (defer && !(typed && IsBlankNodeId(*def->type))) {
+    DeferredValue d;
+    d.value = &value;
+    if (typed) {
+      d.type = &*def->type;
+    } else if (value.is_string()) {
+      const std::optional<std::string>& language =
+          def != nullptr && def->has_language ? def->language : active.default_language;
+      const std::optional<std::string>& direction =
+          def != nullptr && def->has_direction ? def->direction : active.default_direction;
+      if (language) d.language = &*language;
+      if (direction) d.direction = &*direction;
+    }
+    deferred_.push_back(d);
+    return Json(static_cast<std::uint64_t>(deferred_.size() - 1));
+  }
   Json result = ObjectWith("@value", value);
-  if (def != nullptr && def->type && *def->type != "@id"sv && *def->type != "@vocab"sv &&
-      *def->type != "@none"sv) {
+  if (typed) {
     result["@type"] = *def->type;
   } else if (value.is_string()) {
     // Read where they are (a copy of each optional per value before).
@@ -139,9 +161,10 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
     if (!active_property || *active_property == "@graph"sv) return nullptr;
     if (property_scoped) {
       active = ProcessScopedContext(active, property_scoped, property_def->base_url, true, true);
-      return ExpandValue(*active, active->Find(*active_property), element);
     }
-    return ExpandValue(*active, property_def, element);
+    const TermDefinition* def = property_scoped ? active->Find(*active_property) : property_def;
+    if (allow_defer_ && (pinned_.empty() || pinned_.back() != active)) pinned_.push_back(active);
+    return ExpandValue(*active, def, element, allow_defer_);
   }
 
   if (element.is_array()) {
@@ -154,7 +177,13 @@ Json Engine::Expand(const ContextPtr& active_in, const std::string* active_prope
     return result;
   }
 
-  // A map.
+  // A map: no value of its own entries is deferred unless ExpandObject says so.
+  struct DeferGuard {
+    bool& flag;
+    bool saved;
+    ~DeferGuard() { flag = saved; }
+  } defer_guard{allow_defer_, allow_defer_};
+  allow_defer_ = false;
   if (active->previous != nullptr && !from_map) {
     bool revert = true;
     for (const auto& [key, value] : element.get_ref<const Json::object_t&>()) {
@@ -295,13 +324,11 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
     if (key == "@context"sv) continue;
     const Context::KeyInfo& key_info =
         key_infos != nullptr ? *key_infos[this_key] : LookUpKey(active, key);
-    const std::optional<std::string>& expanded_property = key_info.iri;
-    if (!expanded_property ||
-        (expanded_property->find(':') == std::string::npos && !IsKeyword(*expanded_property))) {
-      continue;
-    }
-    const std::string& prop = *expanded_property;
-    if (IsKeyword(prop)) {
+    // The key's role found once per context (LookUpKey), not a scan for
+    // ':' and a keyword test per key.
+    if (key_info.role == Context::KeyInfo::Role::kDropped) continue;
+    const std::string& prop = *key_info.iri;
+    if (key_info.role == Context::KeyInfo::Role::kKeyword) {
       if (active_property && *active_property == "@reverse"sv) Fail("invalid reverse property map");
       if (result.contains(prop) && prop != "@included"sv && prop != "@type"sv) {
         Fail("colliding keywords", prop);
@@ -422,6 +449,11 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
 
     const TermDefinition* def = key_info.def;
     Json expanded_value;
+    // Deferred (toRdf only): values left as DeferredValues, and a single
+    // value not wrapped in an array (GenerateNodeMap reads either), where
+    // nothing below reads them as expanded JSON-LD: not in a reverse map,
+    // not for a reverse or @graph-container term.
+    bool deferrable = false;
     if (def != nullptr && def->type && *def->type == "@json"sv) {
       expanded_value = Json{{"@value", value}, {"@type", "@json"}};
     } else if (def != nullptr && def->HasContainer("@language") && value.is_object()) {
@@ -491,12 +523,15 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
             Json re_expanded = ExpandValue(*active, active->Find(index_key), index);
             const auto& expanded_index_key = ExpandKey(active, index_key);
             if (!expanded_index_key) continue;
-            Json values = Json::array({re_expanded});
-            if (item.is_object() && item.contains(*expanded_index_key)) {
-              AppendAll(values, item[*expanded_index_key]);
-            }
             if (IsValueObject(item)) Fail("invalid value object", "property-valued index on a value");
-            item[*expanded_index_key] = values;
+            // Moved, not copied (Json::array({x}) and the assignment each
+            // copied the values: a TD's every affordance has its name here).
+            Json values = Json::array();
+            values.push_back(std::move(re_expanded));
+            if (item.is_object() && item.contains(*expanded_index_key)) {
+              AppendAll(values, std::move(item[*expanded_index_key]));
+            }
+            item[*expanded_index_key] = std::move(values);
           } else if (def->HasContainer("@index") && item.is_object() && !item.contains("@index") &&
                      !is_none) {
             item["@index"] = index;
@@ -513,7 +548,11 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         }
       }
     } else {
+      deferrable = defer_values_ && !(active_property && *active_property == "@reverse"sv) &&
+                   !(def != nullptr && (def->reverse || def->HasContainer("@graph")));
+      allow_defer_ = deferrable;
       expanded_value = Expand(active, &key, def, value, base_url, false);
+      allow_defer_ = false;
     }
     if (expanded_value.is_null()) continue;
     if (def != nullptr && def->HasContainer("@list") && !IsListObject(expanded_value)) {
@@ -533,13 +572,23 @@ void Engine::ExpandObject(const ContextPtr& active, const ContextPtr& type_scope
         AppendAll(reverse_map[prop], item);
       }
     } else {
-      AppendAll(result[prop], std::move(expanded_value));
+      Json& target = result[prop];
+      if (deferrable && target.is_null()) {
+        target = std::move(expanded_value);  // an array's two allocations saved for one value
+      } else {
+        AppendAll(target, std::move(expanded_value));
+      }
     }
   }
 
   std::sort(nests.begin(), nests.end());
   for (const std::string& nesting_key : nests) {
-    for (const Json& nested_value : AsArray(element[nesting_key])) {
+    // Read in place (AsArray copied them; deferred values point into them).
+    const Json& nest_entry = element[nesting_key];
+    const bool nest_is_array = nest_entry.is_array();
+    const size_t nest_count = nest_is_array ? nest_entry.size() : 1;
+    for (size_t nest_index = 0; nest_index < nest_count; ++nest_index) {
+      const Json& nested_value = nest_is_array ? nest_entry[nest_index] : nest_entry;
       if (!nested_value.is_object()) Fail("invalid @nest value");
       for (auto& [k, v] : nested_value.items()) {
         (void)v;

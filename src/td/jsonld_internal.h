@@ -8,6 +8,8 @@
 #define TINYKG_TD_JSONLD_INTERNAL_H_
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -85,6 +87,11 @@ struct Context {
   struct KeyInfo {
     std::optional<std::string> iri;
     const TermDefinition* def = nullptr;
+    // What expansion does with the key's entry (from `iri`, found once):
+    // drop it (null, or neither a keyword nor an IRI with ':'), read it as
+    // a keyword, or expand it as a property.
+    enum class Role : unsigned char { kDropped, kKeyword, kProperty };
+    Role role = Role::kDropped;
   };
 
   // Expanded map keys (Engine::ExpandKey), filled while the finished context
@@ -205,6 +212,21 @@ struct ObjectScratch {
   rdf::Term term;
 };
 
+// Node identifiers, properties and types that IsWellFormedIri (or the blank
+// node test) accepted during one ToRdf, in a direct-mapped table of views
+// into the node map and the documents: a property or type repeated over a
+// TD's nodes is compared (memcmp) with the one seen before instead of
+// scanned byte by byte again. Cleared by ToRdf before it fills it, since
+// the views live only as long as that call's documents.
+class WellFormedNodeCache {
+ public:
+  bool IsWellFormedNode(std::string_view id);
+  void Clear() { seen_.fill({}); }
+
+ private:
+  std::array<std::string_view, 256> seen_{};
+};
+
 // One run of the algorithms: options, loader, caches, blank node issuer.
 class Engine {
  public:
@@ -237,6 +259,34 @@ class Engine {
   };
 
   Engine(const JsonLdOptions& options, Caches& caches) : options_(options), caches_(caches) {}
+
+  // A value object that expansion did not build (toRdf only): the value
+  // points into the input document, the strings into term definitions or
+  // contexts the engine keeps alive (pinned_). In the expanded document it
+  // stands as an unsigned number, its index in deferred_: an expanded
+  // property's values are otherwise always objects, so no number stands
+  // where a node or value object is read. Read only through Deferred().
+  struct DeferredValue {
+    // A node reference ({"@id": id} of an @id- or @vocab-typed string):
+    // its expanded IRI, held by deferred_ids_; null for a value object.
+    const std::string* id = nullptr;
+    const Json* value = nullptr;
+    const std::string* type = nullptr;  // the term's @type mapping, else null
+    const std::string* language = nullptr;
+    const std::string* direction = nullptr;
+  };
+  // Makes expansion leave plain value objects (those Value Expansion makes
+  // of a property's string, number or boolean) as DeferredValues instead of
+  // Json objects: {"@value": s, "@language": l} was four to five heap nodes
+  // and a copy of s. Only for an engine that runs ToRdf on its own expansion
+  // while the input document lives; the expanded document is then not
+  // JSON-LD and is read only by GenerateNodeMap and ValueToRdf.
+  void DeferValueObjects() { defer_values_ = true; }
+  const DeferredValue* Deferred(const Json& v) const {
+    if (!defer_values_ || !v.is_number_unsigned()) return nullptr;
+    const std::uint64_t i = v.get<std::uint64_t>();
+    return i < deferred_.size() ? &deferred_[i] : nullptr;
+  }
 
   bool mode10() const { return options_.processing_mode == "json-ld-1.0"; }
 
@@ -326,7 +376,10 @@ class Engine {
   // a scoped context, applied to `active`.
   void ApplyTypeScoped(const ContextPtr& type_scoped, const std::string& term, ContextPtr& active);
   // `def`: the active property's definition in `active` (null: none).
-  Json ExpandValue(const Context& active, const TermDefinition* def, const Json& value);
+  // `defer`: a value object may be a DeferredValue (`value` must then live
+  // as long as the expanded document, and `active` be pinned).
+  Json ExpandValue(const Context& active, const TermDefinition* def, const Json& value,
+                   bool defer = false);
   // `key_infos`: LookUpKey(active, key) of each key of `element` in its
   // order, when the caller has them (null: looked up here).
   void ExpandObject(const ContextPtr& active, const ContextPtr& type_scoped,
@@ -354,6 +407,14 @@ class Engine {
                                      ObjectScratch& scratch);
   std::optional<TermRef> ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples,
                                     ObjectScratch& scratch);
+  // ValueToRdf of a value object's parts: `datatype` empty for none; a
+  // language or direction null when absent.
+  std::optional<TermRef> ValuePartsToRdf(const Json& value, std::string_view datatype,
+                                         const std::string* language, const std::string* direction,
+                                         std::vector<rdf::Triple>& triples, ObjectScratch& scratch);
+  // The node map's "already present" test for two values (Json equality of
+  // the value objects, whether built or deferred).
+  bool SameValue(const NodeMapValue& a, const NodeMapValue& b) const;
   rdf::Term ListToRdf(const std::vector<NodeMapValue>& list, std::vector<rdf::Triple>& triples);
 
   const JsonLdOptions& options_;
@@ -363,6 +424,14 @@ class Engine {
   std::deque<std::optional<std::string>> unmemoised_;
   std::deque<Context::KeyInfo> unmemoised_keys_;
   int blank_counter_ = 0;
+  bool defer_values_ = false;
+  WellFormedNodeCache well_formed_;
+  // Set by ExpandObject around the expansion of a property's value when its
+  // primitive values may be deferred; cleared inside every map.
+  bool allow_defer_ = false;
+  std::vector<DeferredValue> deferred_;
+  std::deque<std::string> deferred_ids_;  // DeferredValue::id (a deque: addresses hold)
+  std::vector<ContextPtr> pinned_;  // the contexts deferred_ points into
 };
 
 }  // namespace tinykg::td::internal

@@ -55,6 +55,22 @@ TermRef SubjectRef(std::string_view id) {
 
 bool IsWellFormedNode(std::string_view id) { return IsBlankNodeId(id) || IsWellFormedIri(id); }
 
+}  // namespace
+
+bool WellFormedNodeCache::IsWellFormedNode(std::string_view id) {
+  if (id.empty()) return false;
+  const size_t n = id.size();
+  std::string_view& slot = seen_[(n * 31 + static_cast<unsigned char>(id[n - 1]) * 7 +
+                                  static_cast<unsigned char>(id[n / 2])) &
+                                 (seen_.size() - 1)];
+  if (slot == id) return true;
+  if (!internal::IsWellFormedNode(id)) return false;
+  slot = id;
+  return true;
+}
+
+namespace {
+
 // ES6 Number.prototype.toString for a finite double.
 std::string EcmaNumber(double d) {
   if (d == 0) return "0";
@@ -175,16 +191,48 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
     }
     return;
   }
-  if (!element.is_object()) return;
-  // The element is read, never copied: values in the map point into it.
-  // Keys the algorithm "removes" are skipped.
-  auto& graph = node_map.graphs[active_graph];
-  auto add_unique = [](std::vector<NodeMapValue>& values, NodeMapValue&& value) {
+  auto add_unique = [this](std::vector<NodeMapValue>& values, NodeMapValue&& value) {
     for (const NodeMapValue& v : values) {
-      if (v.SameAs(value)) return;
+      if (SameValue(v, value)) return;
     }
     values.push_back(std::move(value));
   };
+  if (!element.is_object()) {
+    // A deferred value object or node reference, taken as the value objects
+    // and node objects below (a value's @type is never a blank node
+    // identifier; a reference is never in a reverse map). With an active
+    // subject the graph exists already (its node was entered in it).
+    const DeferredValue* d = Deferred(element);
+    if (d == nullptr) return;
+    NodeMapValue value;
+    if (d->id != nullptr) {
+      // A node reference, as a node object of only @id below.
+      std::string_view id = *d->id;
+      if (IsBlankNodeId(id)) id = IssueBlank(id, node_map);
+      node_map.graphs[active_graph][id];
+      if (active_property == nullptr) return;
+      value.kind = NodeMapValue::Kind::kReference;
+      value.id = id;
+    } else if (active_subject == nullptr || active_property == nullptr) {
+      node_map.graphs[active_graph];
+      return;  // expansion drops these
+    } else {
+      value.value = &element;
+    }
+    if (list != nullptr) {
+      list->push_back(std::move(value));
+    } else if (subject_values != nullptr) {
+      add_unique(*subject_values, std::move(value));
+    } else {
+      add_unique(node_map.graphs[active_graph][*active_subject].properties.Get(*active_property,
+                                                                               node_map.value_lists),
+                 std::move(value));
+    }
+    return;
+  }
+  // The element is read, never copied: values in the map point into it.
+  // Keys the algorithm "removes" are skipped.
+  auto& graph = node_map.graphs[active_graph];
   // The active subject's values for the active property: passed down by the
   // caller that holds them (two map lookups by IRI per value otherwise).
   auto active_values = [&]() -> std::vector<NodeMapValue>& {
@@ -354,7 +402,7 @@ std::optional<TermRef> Engine::ObjectToRdf(const NodeMapValue& item, std::vector
                                            ObjectScratch& scratch) {
   switch (item.kind) {
     case NodeMapValue::Kind::kReference:
-      if (!IsWellFormedNode(item.id)) return std::nullopt;
+      if (!well_formed_.IsWellFormedNode(item.id)) return std::nullopt;
       return SubjectRef(item.id);
     case NodeMapValue::Kind::kList:
       scratch.term = ListToRdf(item.list, triples);
@@ -365,9 +413,74 @@ std::optional<TermRef> Engine::ObjectToRdf(const NodeMapValue& item, std::vector
   return std::nullopt;
 }
 
-// A value object (the node map holds only value objects as Json).
+namespace {
+
+// A value object's entries, built or deferred, for the node map's equality.
+struct ValueParts {
+  const Json* value = nullptr;
+  const std::string* type = nullptr;
+  const std::string* language = nullptr;
+  const std::string* direction = nullptr;
+  const Json* index = nullptr;
+  bool comparable = true;  // false: an entry that is not a string where one is expected
+};
+
+ValueParts PartsOf(const Json& item, const Engine::DeferredValue* d) {
+  ValueParts p;
+  if (d != nullptr) {
+    p.value = d->value;
+    p.type = d->type;
+    p.language = d->language;
+    p.direction = d->direction;
+    return p;
+  }
+  for (const auto& [key, entry_value] : item.get_ref<const Json::object_t&>()) {
+    const std::string** text = nullptr;
+    if (key == "@value"sv) p.value = &entry_value;
+    else if (key == "@index"sv) p.index = &entry_value;
+    else if (key == "@type"sv) text = &p.type;
+    else if (key == "@language"sv) text = &p.language;
+    else if (key == "@direction"sv) text = &p.direction;
+    else p.comparable = false;
+    if (text != nullptr) {
+      if (entry_value.is_string()) *text = &entry_value.get_ref<const std::string&>();
+      else p.comparable = false;
+    }
+  }
+  return p;
+}
+
+bool SameText(const std::string* a, const std::string* b) {
+  return a == nullptr ? b == nullptr : b != nullptr && *a == *b;
+}
+
+}  // namespace
+
+bool Engine::SameValue(const NodeMapValue& a, const NodeMapValue& b) const {
+  if (a.kind != NodeMapValue::Kind::kValue || b.kind != NodeMapValue::Kind::kValue) return a.SameAs(b);
+  const DeferredValue* da = Deferred(*a.value);
+  const DeferredValue* db = Deferred(*b.value);
+  if (da == nullptr && db == nullptr) return *a.value == *b.value;
+  // Json equality of the objects the two would have been.
+  const ValueParts pa = PartsOf(*a.value, da);
+  const ValueParts pb = PartsOf(*b.value, db);
+  if (!pa.comparable || !pb.comparable) return false;
+  if ((pa.value == nullptr) != (pb.value == nullptr)) return false;
+  if (pa.value != nullptr && !(*pa.value == *pb.value)) return false;
+  if ((pa.index == nullptr) != (pb.index == nullptr)) return false;
+  if (pa.index != nullptr && !(*pa.index == *pb.index)) return false;
+  return SameText(pa.type, pb.type) && SameText(pa.language, pb.language) &&
+         SameText(pa.direction, pb.direction);
+}
+
+// A value object (the node map holds only value objects as Json), built or
+// deferred.
 std::optional<TermRef> Engine::ValueToRdf(const Json& item, std::vector<rdf::Triple>& triples,
                                           ObjectScratch& scratch) {
+  if (const DeferredValue* d = Deferred(item)) {
+    return ValuePartsToRdf(*d->value, d->type != nullptr ? std::string_view(*d->type) : std::string_view(),
+                           d->language, d->direction, triples, scratch);
+  }
   // The entries, found in one pass over the keys.
   const Json* value_entry = nullptr;
   const Json* type_entry = nullptr;
@@ -380,16 +493,23 @@ std::optional<TermRef> Engine::ValueToRdf(const Json& item, std::vector<rdf::Tri
     else if (key == "@direction"sv) direction_entry = &entry_value;
   }
   if (value_entry == nullptr) return std::nullopt;
-  const Json& value = *value_entry;
-  // A view of the @type entry or of one of the constants above: no copy
-  // until the term is built.
-  std::string_view datatype;
-  if (type_entry != nullptr) datatype = type_entry->get_ref<const std::string&>();
+  return ValuePartsToRdf(
+      *value_entry,
+      type_entry != nullptr ? std::string_view(type_entry->get_ref<const std::string&>()) : std::string_view(),
+      language_entry != nullptr ? &language_entry->get_ref<const std::string&>() : nullptr,
+      direction_entry != nullptr ? &direction_entry->get_ref<const std::string&>() : nullptr, triples,
+      scratch);
+}
+
+std::optional<TermRef> Engine::ValuePartsToRdf(const Json& value, std::string_view datatype,
+                                               const std::string* language_entry,
+                                               const std::string* direction_entry,
+                                               std::vector<rdf::Triple>& triples,
+                                               ObjectScratch& scratch) {
+  // `datatype`: a view of the @type entry or of one of the constants above:
+  // no copy until the term is built.
   if (!datatype.empty() && datatype != "@json"sv && !IsWellFormedIri(datatype)) return std::nullopt;
-  if (language_entry != nullptr &&
-      !IsWellFormedLanguage(language_entry->get_ref<const std::string&>())) {
-    return std::nullopt;
-  }
+  if (language_entry != nullptr && !IsWellFormedLanguage(*language_entry)) return std::nullopt;
   // A view of the value's string, or of scratch.lexical.
   std::string_view lexical;
   std::string& text = scratch.lexical;
@@ -432,8 +552,8 @@ std::optional<TermRef> Engine::ValueToRdf(const Json& item, std::vector<rdf::Tri
     return std::nullopt;
   }
   if (direction_entry != nullptr && !options_.rdf_direction.empty()) {
-    const std::string language = language_entry != nullptr ? language_entry->get<std::string>() : "";
-    const std::string direction = direction_entry->get<std::string>();
+    const std::string language = language_entry != nullptr ? *language_entry : "";
+    const std::string direction = *direction_entry;
     if (options_.rdf_direction == "i18n-datatype") {
       std::string lower = language;
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -452,7 +572,7 @@ std::optional<TermRef> Engine::ValueToRdf(const Json& item, std::vector<rdf::Tri
     }
   }
   if (language_entry != nullptr) {
-    return TermRef{rdf::TermKind::kLiteral, lexical, {}, language_entry->get_ref<const std::string&>()};
+    return TermRef{rdf::TermKind::kLiteral, lexical, {}, *language_entry};
   }
   if (datatype == kXsdString) datatype = {};
   return TermRef{rdf::TermKind::kLiteral, lexical, datatype, {}};
@@ -557,6 +677,7 @@ class StatementWriter {
 }  // namespace
 
 void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
+  well_formed_.Clear();
   NodeMap node_map;
   node_map.graphs["@default"];
   GenerateNodeMap(expanded, node_map, "@default", nullptr, false, nullptr, nullptr, nullptr);
@@ -584,16 +705,18 @@ void Engine::ToRdf(const Json& expanded, RdfOutput& out) {
       writer.Graph(SubjectRef(graph_name).ToTerm());
     }
     for (const auto& [subject, node] : graph) {
-      if (!IsWellFormedNode(subject)) continue;
+      // A node only referred to (a TD's every `op` value) has no statements.
+      if (node.types.empty() && node.properties.begin() == node.properties.end()) continue;
+      if (!well_formed_.IsWellFormedNode(subject)) continue;
       writer.Subject(SubjectRef(subject));
       if (!node.types.empty()) writer.Predicate(type_predicate);
       for (std::string_view type : node.types) {
-        if (IsWellFormedNode(type)) writer.Object(SubjectRef(type));
+        if (well_formed_.IsWellFormedNode(type)) writer.Object(SubjectRef(type));
       }
       for (const auto& [property, values] : node.properties) {
         if (IsKeyword(property)) continue;
         if (IsBlankNodeId(property) && !options_.produce_generalized_rdf) continue;
-        if (!IsWellFormedNode(property)) continue;
+        if (!well_formed_.IsWellFormedNode(property)) continue;
         writer.Predicate(SubjectRef(property));
         for (const NodeMapValue& item : *values) {
           list_triples.clear();
@@ -654,39 +777,46 @@ Status ToStatus(const internal::JsonLdError& e) {
   return Status(StatusCode::kInvalidData, e.what());
 }
 
+// The Expansion Algorithm's entry (5.1.1, steps 1-8 of expand()) on
+// `engine`; `initial`: the cached initial context for options.base.
+// Throws the algorithm's errors.
+Json ExpandDocument(internal::Engine& engine, internal::ContextPtr& initial, const Json& input,
+                    const JsonLdOptions& options) {
+  if (!initial) {
+    auto ctx = std::make_shared<internal::Context>();
+    if (!options.base.empty()) ctx->base = options.base;
+    ctx->original_base = options.base;
+    initial = ctx;
+  }
+  internal::ContextPtr active = initial;
+  if (!options.expand_context.is_null()) {
+    const Json& ec = options.expand_context.is_object() && options.expand_context.contains("@context")
+                         ? options.expand_context["@context"]
+                         : options.expand_context;
+    active = engine.ProcessContext(active, ec, options.base);
+  }
+  Json expanded = engine.Expand(active, nullptr, input, options.base);
+  // Moved, not copied: Json::array({expanded}) copied the whole expanded
+  // document (3 % of a TD import).
+  if (expanded.is_object() && expanded.size() == 1 && expanded.contains("@graph")) {
+    Json graph = std::move(expanded["@graph"]);
+    expanded = std::move(graph);
+  }
+  if (expanded.is_null()) expanded = Json::array();
+  if (!expanded.is_array()) {
+    Json array = Json::array();
+    array.push_back(std::move(expanded));
+    expanded = std::move(array);
+  }
+  return expanded;
+}
+
 }  // namespace
 
 Result<Json> JsonLdProcessor::Expand(const Json& input, const JsonLdOptions& options) {
   try {
     internal::Engine engine(options, caches_->engine);
-    internal::ContextPtr& initial = caches_->initial[options.base];
-    if (!initial) {
-      auto ctx = std::make_shared<internal::Context>();
-      if (!options.base.empty()) ctx->base = options.base;
-      ctx->original_base = options.base;
-      initial = ctx;
-    }
-    internal::ContextPtr active = initial;
-    if (!options.expand_context.is_null()) {
-      const Json& ec = options.expand_context.is_object() && options.expand_context.contains("@context")
-                           ? options.expand_context["@context"]
-                           : options.expand_context;
-      active = engine.ProcessContext(active, ec, options.base);
-    }
-    Json expanded = engine.Expand(active, nullptr, input, options.base);
-    // Moved, not copied: Json::array({expanded}) copied the whole expanded
-    // document (3 % of a TD import).
-    if (expanded.is_object() && expanded.size() == 1 && expanded.contains("@graph")) {
-      Json graph = std::move(expanded["@graph"]);
-      expanded = std::move(graph);
-    }
-    if (expanded.is_null()) expanded = Json::array();
-    if (!expanded.is_array()) {
-      Json array = Json::array();
-      array.push_back(std::move(expanded));
-      expanded = std::move(array);
-    }
-    return expanded;
+    return ExpandDocument(engine, caches_->initial[options.base], input, options);
   } catch (const internal::JsonLdError& e) {
     return ToStatus(e);
   } catch (const nlohmann::json::exception& e) {
@@ -696,12 +826,17 @@ Result<Json> JsonLdProcessor::Expand(const Json& input, const JsonLdOptions& opt
 
 namespace {
 
-// Node map generation and toRdf of an expanded document into `out`, with
-// the algorithms' errors as a Status: what every toRdf entry point runs.
-Status RunToRdf(const Json& expanded, const JsonLdOptions& options, internal::Engine::Caches& caches,
-                internal::Engine::RdfOutput& out) {
+// Expansion, node map generation and toRdf of `input` into `out` by one
+// engine, with the algorithms' errors as a Status: what every toRdf entry
+// point runs. Plain value objects stay deferred (Engine::DeferValueObjects):
+// `input` lives until the statements are written, and no expanded value
+// object is built for a property's plain string, number or boolean.
+Status RunToRdf(const Json& input, const JsonLdOptions& options, internal::Engine::Caches& caches,
+                internal::ContextPtr& initial, internal::Engine::RdfOutput& out) {
   try {
     internal::Engine engine(options, caches);
+    engine.DeferValueObjects();
+    const Json expanded = ExpandDocument(engine, initial, input, options);
     engine.ToRdf(expanded, out);
     return Status::Ok();
   } catch (const internal::JsonLdError& e) {
@@ -714,22 +849,20 @@ Status RunToRdf(const Json& expanded, const JsonLdOptions& options, internal::En
 }  // namespace
 
 Result<std::vector<Quad>> JsonLdProcessor::ToRdf(const Json& input, const JsonLdOptions& options) {
-  TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
   std::vector<Quad> quads;
   internal::Engine::RdfOutput out;
   out.quads = &quads;
-  TINYKG_RETURN_IF_ERROR(RunToRdf(expanded, options, caches_->engine, out));
+  TINYKG_RETURN_IF_ERROR(RunToRdf(input, options, caches_->engine, caches_->initial[options.base], out));
   return quads;
 }
 
 Result<std::vector<rdf::Triple>> JsonLdProcessor::ToRdfDefaultGraph(const Json& input,
                                                                     const JsonLdOptions& options,
                                                                     rdf::Term* named_graph) {
-  TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
   std::vector<rdf::Triple> triples;
   internal::Engine::RdfOutput out;
   out.triples = &triples;
-  TINYKG_RETURN_IF_ERROR(RunToRdf(expanded, options, caches_->engine, out));
+  TINYKG_RETURN_IF_ERROR(RunToRdf(input, options, caches_->engine, caches_->initial[options.base], out));
   if (named_graph != nullptr) *named_graph = out.named_graph.value_or(rdf::Term{});
   return triples;
 }
@@ -737,11 +870,11 @@ Result<std::vector<rdf::Triple>> JsonLdProcessor::ToRdfDefaultGraph(const Json& 
 Result<size_t> JsonLdProcessor::ToNQuadsDefaultGraph(const Json& input, const JsonLdOptions& options,
                                                      std::string_view line_end, std::string& out,
                                                      rdf::Term* named_graph) {
-  TINYKG_ASSIGN_OR_RETURN(Json expanded, Expand(input, options));
   internal::Engine::RdfOutput rdf_out;
   rdf_out.nquads = &out;
   rdf_out.line_end = line_end;
-  TINYKG_RETURN_IF_ERROR(RunToRdf(expanded, options, caches_->engine, rdf_out));
+  TINYKG_RETURN_IF_ERROR(
+      RunToRdf(input, options, caches_->engine, caches_->initial[options.base], rdf_out));
   if (named_graph != nullptr) *named_graph = rdf_out.named_graph.value_or(rdf::Term{});
   return rdf_out.statements;
 }

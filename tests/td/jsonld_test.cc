@@ -209,6 +209,53 @@ TEST(JsonLd, PropertyValuedIndexAddsTheIndexAsAValue) {
   EXPECT_NE(out.find("<urn:v#name> \"status\""), std::string::npos) << out;
 }
 
+// toRdf of a document leaves the value objects of plain strings, numbers
+// and booleans unbuilt (Engine::DeferValueObjects); toRdf of its expanded
+// form, whose value objects are explicit, reads built ones. Same statements,
+// and a value given both ways is one statement: the node map's "already
+// present" test compares the two forms.
+TEST(JsonLd, DeferredValueObjectsGiveTheStatementsOfBuiltOnes) {
+  const Json doc = Json::parse(R"({
+    "@context": {"@version": 1.1, "@vocab": "urn:v#", "@language": "en",
+      "typed": {"@id": "urn:v#typed", "@type": "http://www.w3.org/2001/XMLSchema#anyURI"},
+      "list": {"@id": "urn:v#list", "@container": "@list"},
+      "de": {"@id": "urn:v#de", "@language": "de"},
+      "plain": {"@id": "urn:v#plain", "@language": null},
+      "nest": "@nest", "j": {"@id": "urn:v#j", "@type": "@json"},
+      "ref": {"@id": "urn:v#ref", "@type": "@id"}, "kind": {"@id": "urn:v#kind", "@type": "@vocab"}},
+    "@id": "urn:x",
+    "p": ["a", {"@value": "a", "@language": "en"}, "a", 5, {"@value": 5}, true, 1.5],
+    "typed": ["http://h/1", {"@value": "http://h/1", "@type": "http://www.w3.org/2001/XMLSchema#anyURI"}],
+    "list": ["x", 2, {"@value": "y"}],
+    "de": "Hallo", "plain": ["s", {"@value": "s"}],
+    "nest": [{"p": "nested", "q": ["n1", "n2"]}],
+    "o": {"p": "inner", "@type": "urn:v#T"},
+    "j": {"k": [1, "v"]},
+    "ref": ["urn:r", {"@id": "urn:r"}, "_:bn", "_:bn", {"@id": "urn:r2", "p": "r2"}],
+    "kind": ["Thing", {"@id": "urn:v#Thing"}]})");
+  JsonLdProcessor processor;
+  Result<Json> expanded = processor.Expand(doc, {});
+  ASSERT_TRUE(expanded.ok()) << expanded.status().ToString();
+  const std::string direct = NQuads(doc);
+  EXPECT_EQ(direct, NQuads(*expanded));
+  auto count = [&](const std::string& needle) {
+    int n = 0;
+    for (size_t at = direct.find(needle); at != std::string::npos; at = direct.find(needle, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("<urn:v#p> \"a\"@en ."), 1) << direct;
+  EXPECT_EQ(count("<urn:v#p> \"5\"^^"), 1) << direct;
+  EXPECT_EQ(count("<urn:v#typed> \"http://h/1\"^^"), 1) << direct;
+  EXPECT_EQ(count("<urn:v#plain> \"s\" ."), 1) << direct;
+  EXPECT_EQ(count("\"Hallo\"@de ."), 1) << direct;
+  EXPECT_EQ(count("<urn:v#q> \"n2\"@en ."), 1) << direct;
+  EXPECT_EQ(count("<urn:v#p> \"nested\"@en ."), 1) << direct;
+  EXPECT_EQ(count("<urn:v#ref> <urn:r> ."), 1) << direct;
+  EXPECT_EQ(count("<urn:v#ref> _:"), 1) << direct;
+  EXPECT_EQ(count("<urn:r2> <urn:v#p> \"r2\"@en ."), 1) << direct;
+  EXPECT_EQ(count("<urn:v#kind> <urn:v#Thing> ."), 1) << direct;
+}
+
 TEST(JsonLd, CanonicalJsonSortsKeysAndUsesEcmaNumbers) {
   EXPECT_EQ(CanonicalJson(Json::parse(R"({"b": [1.0, 1e21, 0.5], "a": "x"})")),
             R"({"a":"x","b":[1,1e+21,0.5]})");
