@@ -212,7 +212,7 @@ class ImportRun {
           // The reader wrote the document's statements as text when it could.
           std::string& statements = r.nquads;
           if (!r.document.triples.empty()) {
-            const std::string graph = " <" + rdf::EscapeIri(r.document.iri) + "> .\n";
+            const std::string graph = rdf::NQuadsGraphSuffix(r.document.iri);
             statements.reserve(statements.size() + r.document.triples.size() * (96 + graph.size()));
             for (const rdf::Triple& t : r.document.triples) {
               t.AppendNTriplesTerms(statements);

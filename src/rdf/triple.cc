@@ -100,6 +100,13 @@ std::string EscapeLiteral(const std::string& text) {
   return out;
 }
 
+std::string NQuadsGraphSuffix(const std::string& graph_iri) {
+  std::string out = " <";
+  AppendEscapedIri(graph_iri, out);
+  out += "> .\n";
+  return out;
+}
+
 std::string EscapeIri(const std::string& iri) {
   std::string out;
   out.reserve(iri.size());

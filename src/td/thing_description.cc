@@ -104,7 +104,7 @@ TdReadResult TdReader::ReadUnchecked(std::string_view text, const std::string& s
     gd.iri = GraphIriForText(text);
   }
   if (state_->options.nquads_text) {
-    const std::string line_end = " <" + rdf::EscapeIri(gd.iri) + "> .\n";
+    const std::string line_end = rdf::NQuadsGraphSuffix(gd.iri);
     rdf::Term named_graph;
     Result<size_t> written =
         state_->processor.ToNQuadsDefaultGraph(doc, options, line_end, result.nquads, &named_graph);

@@ -83,6 +83,10 @@ std::string EscapeLiteral(const std::string& text);
 // there: controls, space, <>"{}|^`\).
 std::string EscapeIri(const std::string& iri);
 
+// What ends an N-Quads line of a statement in graph `graph_iri` after its
+// three terms: " <graph> .\n".
+std::string NQuadsGraphSuffix(const std::string& graph_iri);
+
 // The same, appended to `out`.
 void AppendEscapedLiteral(std::string_view text, std::string& out);
 void AppendEscapedIri(std::string_view iri, std::string& out);
