@@ -162,6 +162,12 @@ int SchemaChecker::Build(const Json& schema_in, int depth) {
           if (!r.is_string()) n.unknown = true;
           else n.required.push_back(r.get<std::string>());
         }
+      } else if (key == "maxLength") {
+        if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
+          n.unknown = true;
+          continue;
+        }
+        n.max_length = v.get<size_t>();
       } else if (key == "minProperties" || key == "minItems") {
         if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
           n.unknown = true;
@@ -301,9 +307,13 @@ SchemaChecker::Verdict SchemaChecker::EvalNode(const Node& n, const Json& value,
       if (exclusive ? d <= bound : d < bound) return Verdict::kInvalid;
     }
   } else if (value.is_string()) {
-    if (n.pattern && !std::regex_search(value.get_ref<const std::string&>(), *n.pattern)) {
-      return Verdict::kInvalid;
+    const std::string& text = value.get_ref<const std::string&>();
+    if (n.max_length) {
+      size_t code_points = 0;
+      for (const char c : text) code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      if (code_points > *n.max_length) return Verdict::kInvalid;
     }
+    if (n.pattern && !std::regex_search(text, *n.pattern)) return Verdict::kInvalid;
   }
   if (n.const_value != nullptr) {
     const Equality e = StrictEqual(*n.const_value, value);

@@ -67,6 +67,7 @@ class SchemaChecker {
     const Json* enum_values = nullptr;
     const Json* const_value = nullptr;
     std::optional<std::regex> pattern;
+    std::optional<size_t> max_length;  // in code points
     std::vector<int> all_of, any_of, one_of;
     int not_schema = kAllow;
     int if_schema = kAllow, then_schema = kAllow, else_schema = kAllow;

@@ -148,6 +148,34 @@ void GuardFormats(Json& schema) {
   }
 }
 
+// libstdc++'s std::regex (valijson's, and the compiled checker's) recurses
+// once per character a loop consumes and backtracks quadratically: a
+// 200 KB security "scheme" (pattern ".+:.*") or icon "sizes" overflowed the
+// stack (import td exit 139; a PUT killed the server), 20 KB took 21 s.
+// Every {"pattern": P} becomes {"allOf": [{"if": {"maxLength": N}, "then":
+// {"pattern": P}, "else": {"maxLength": N}}]}: a string of at most N code
+// points is matched as before, a longer one is invalid for its length and
+// never reaches the regex. The WoT schemas' patterns (security scheme
+// names, icon sizes, language tags, dates and times) match short strings.
+void GuardPatterns(Json& schema) {
+  if (schema.is_array()) {
+    for (Json& x : schema) GuardPatterns(x);
+    return;
+  }
+  if (!schema.is_object()) return;
+  for (auto& [key, value] : schema.items()) {
+    (void)key;
+    GuardPatterns(value);
+  }
+  const auto p = schema.find("pattern");
+  if (p == schema.end() || !p->is_string()) return;  // an object: a property named "pattern"
+  const Json max = {{"maxLength", kMaxPatternText}};
+  Json guarded = {{"if", max}, {"then", {{"pattern", *p}}}, {"else", max}};
+  schema.erase(p);
+  if (!schema.contains("allOf")) schema["allOf"] = Json::array();
+  schema["allOf"].push_back(std::move(guarded));
+}
+
 }  // namespace
 
 namespace {
@@ -365,6 +393,7 @@ Result<std::unique_ptr<TdValidator>> TdValidator::Load(const std::string& schema
     Json json = Json::parse(*text, nullptr, false);
     if (json.is_discarded()) return ParseError("schema is not valid JSON", SourceLocation(path));
     GuardFormats(json);
+    GuardPatterns(json);
     try {
       valijson::SchemaParser parser;
       valijson::adapters::NlohmannJsonAdapter adapter(json);

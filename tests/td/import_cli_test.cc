@@ -88,6 +88,44 @@ std::string MinimalTd(const std::string& members) {
          members + "}";
 }
 
+// std::regex recursed once per character of a string the schemas match a
+// "pattern" against: a 200,000-character icon "sizes", security "scheme" or
+// "created" date overflowed the stack (exit 139; a PUT killed the server),
+// and 20,000 characters took 21 s. Past kMaxPatternText (256 code points)
+// such a string is invalid for its length; up to it, matched as before.
+TEST_F(ImportCli, ImportTd_HugeStringsUnderAPattern_AreRefusedNotACrash) {
+  const std::string huge(200000, '1');
+  const struct {
+    std::string name;
+    std::string members;
+    std::string pointer;
+  } cases[] = {
+      {"sizes.json", ", \"links\": [{\"rel\": \"icon\", \"href\": \"i.png\", \"sizes\": \"" + huge + "\"}]",
+       "#/links/0/sizes"},
+      {"created.json", ", \"created\": \"" + huge + "\"", "#/created"},
+  };
+  for (const auto& c : cases) {
+    const std::string file = Write(c.name, MinimalTd(c.members));
+    const CliRun r = Tinykg("import td --dry-run " + file);
+    ASSERT_TRUE(r.exited) << c.name;
+    EXPECT_EQ(r.exit_code, 1) << c.name << ": " << r.err.substr(0, 300);
+    EXPECT_NE(r.err.find(c.name + c.pointer), std::string::npos) << r.err.substr(0, 300);
+    EXPECT_NE(r.err.find("no more than 256 characters"), std::string::npos) << r.err.substr(0, 300);
+  }
+  // The scheme of a security definition: "a:" and 254 more is matched (valid),
+  // one more character is not.
+  const std::string fits = "a:" + std::string(254, 'b');
+  const auto scheme = [](const std::string& s) {
+    return "{\"@context\": \"https://www.w3.org/2022/wot/td/v1.1\", \"id\": \"urn:s\", \"title\": \"S\", "
+           "\"securityDefinitions\": {\"s\": {\"scheme\": \"" + s + "\"}}, \"security\": \"s\"}";
+  };
+  const CliRun ok = Tinykg("import td --dry-run " + Write("fits.json", scheme(fits)));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err.substr(0, 300);
+  const CliRun over = Tinykg("import td --dry-run " + Write("over.json", scheme(fits + "b")));
+  EXPECT_EQ(over.exit_code, 1) << over.err.substr(0, 300);
+  EXPECT_NE(over.err.find("over.json#/securityDefinitions/s/scheme"), std::string::npos) << over.err.substr(0, 300);
+}
+
 // 5,000 nested objects or arrays (25 KB) overflowed the stack (exit 139).
 TEST_F(ImportCli, ImportTd_DeepNesting_IsRefusedWithPointer_NotACrash) {
   const std::string objects =

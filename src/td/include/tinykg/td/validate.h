@@ -29,6 +29,13 @@ enum class TdKind { kThingDescription, kThingModel };
 Result<Json> ParseJsonStrict(std::string_view text, const std::string& file,
                              std::vector<Status>& problems, std::vector<Status>* warnings = nullptr);
 
+// The longest string (in code points) the schemas' "pattern" keywords are
+// matched against; a longer one is invalid for its length (std::regex
+// recurses per character and backtracks quadratically: a 200 KB value
+// overflowed the stack). Security scheme names, icon sizes, language tags,
+// dates and times are far shorter.
+inline constexpr int kMaxPatternText = 256;
+
 // TM when @type contains "tm:ThingModel", "ThingModel" or the TM class IRI,
 // else TD.
 TdKind DetectKind(const Json& document);
