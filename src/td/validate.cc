@@ -102,6 +102,21 @@ constexpr char kDatePattern[] =
 constexpr char kTimePattern[] =
     "([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?([Zz]|[+|\\-]([01][0-9]|2[0-3]):[0-5][0-9])";
 
+// Calls `visit` on every object of `schema`, innermost first.
+template <class Visit>
+void ForEachSchemaObject(Json& schema, const Visit& visit) {
+  if (schema.is_array()) {
+    for (Json& x : schema) ForEachSchemaObject(x, visit);
+    return;
+  }
+  if (!schema.is_object()) return;
+  for (auto& [key, value] : schema.items()) {
+    (void)key;
+    ForEachSchemaObject(value, visit);
+  }
+  visit(schema);
+}
+
 // valijson 1.0 applies "format" to non-string values and then fails on
 // them, although JSON Schema says format only constrains strings. Rewrites
 // every date/time {"format": F} keyword into {"allOf": [{"if": {"type":
@@ -109,15 +124,6 @@ constexpr char kTimePattern[] =
 // whose value is an object is a property definition, not the keyword, and is
 // left alone.)
 void GuardFormats(Json& schema) {
-  if (schema.is_array()) {
-    for (Json& x : schema) GuardFormats(x);
-    return;
-  }
-  if (!schema.is_object()) return;
-  for (auto& [key, value] : schema.items()) {
-    (void)key;
-    GuardFormats(value);
-  }
   // valijson 1.0 evaluates "propertyNames" wrongly (valid names rejected
   // when the subschema is a "not"); the only use in the WoT schemas is "names
   // must not be TM placeholders", which Validate() checks itself.
@@ -158,15 +164,6 @@ void GuardFormats(Json& schema) {
 // never reaches the regex. The WoT schemas' patterns (security scheme
 // names, icon sizes, language tags, dates and times) match short strings.
 void GuardPatterns(Json& schema) {
-  if (schema.is_array()) {
-    for (Json& x : schema) GuardPatterns(x);
-    return;
-  }
-  if (!schema.is_object()) return;
-  for (auto& [key, value] : schema.items()) {
-    (void)key;
-    GuardPatterns(value);
-  }
   const auto p = schema.find("pattern");
   if (p == schema.end() || !p->is_string()) return;  // an object: a property named "pattern"
   const Json max = {{"maxLength", kMaxPatternText}};
@@ -392,8 +389,8 @@ Result<std::unique_ptr<TdValidator>> TdValidator::Load(const std::string& schema
     if (!text.ok()) return NotFound("TD JSON Schema not found: " + path);
     Json json = Json::parse(*text, nullptr, false);
     if (json.is_discarded()) return ParseError("schema is not valid JSON", SourceLocation(path));
-    GuardFormats(json);
-    GuardPatterns(json);
+    ForEachSchemaObject(json, GuardFormats);
+    ForEachSchemaObject(json, GuardPatterns);
     try {
       valijson::SchemaParser parser;
       valijson::adapters::NlohmannJsonAdapter adapter(json);
