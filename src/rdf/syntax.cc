@@ -224,6 +224,107 @@ struct SerdParse {
   }
 };
 
+// Serd's Turtle and TriG reader recurses once per nested blank node `[ ... ]`
+// or collection `( ... )`: 100,000 levels (200 KB) overflowed the stack
+// (`tinykg load` exit 139). This scanner follows the nesting outside
+// strings, IRIs and comments, page by page, and refuses the first bracket
+// that opens a level past kMaxRdfNesting.
+class TurtleNesting {
+ public:
+  // OK, or the refusal of the byte that opened a level too many.
+  Status Feed(std::string_view page, const std::string& source) {
+    for (const char c : page) {
+      const std::uint64_t at = offset_++;
+      const std::int64_t line = line_, column = column_;
+      if (c == '\n') {
+        ++line_;
+        column_ = 1;
+      } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+        ++column_;
+      }
+      if (escaped_) {  // the byte after a backslash, in or out of a string
+        escaped_ = false;
+        continue;
+      }
+      switch (state_) {
+        case State::kComment:
+          if (c == '\n' || c == '\r') state_ = State::kNormal;
+          continue;
+        case State::kIri:
+          if (c == '>') state_ = State::kNormal;
+          continue;
+        case State::kOneQuote:  // after an opening quote
+          if (c == quote_) {
+            state_ = State::kTwoQuotes;
+            continue;
+          }
+          state_ = State::kShort;
+          break;  // this byte is the string's first
+        case State::kTwoQuotes:  // "" is an empty string, """ opens a long one
+          if (c == quote_) {
+            state_ = State::kLong;
+            closing_ = 0;
+            continue;
+          }
+          state_ = State::kNormal;
+          break;  // this byte follows the empty string
+        default:
+          break;
+      }
+      if (state_ == State::kShort) {
+        if (c == '\\') escaped_ = true;
+        else if (c == quote_) state_ = State::kNormal;
+        continue;
+      }
+      if (state_ == State::kLong) {
+        if (c == '\\') {
+          escaped_ = true;
+          closing_ = 0;
+        } else if (c == quote_) {
+          if (++closing_ == 3) state_ = State::kNormal;
+        } else {
+          closing_ = 0;
+        }
+        continue;
+      }
+      switch (c) {
+        case '#': state_ = State::kComment; break;
+        case '<': state_ = State::kIri; break;
+        case '"':
+        case '\'':
+          quote_ = c;
+          state_ = State::kOneQuote;
+          break;
+        case '\\': escaped_ = true; break;  // a local name's escape (ex:a\(b)
+        case '[':
+        case '(':
+          if (++depth_ > kMaxRdfNesting) {
+            return ParseError("nesting deeper than " + std::to_string(kMaxRdfNesting) +
+                                  " blank nodes or collections at byte " + std::to_string(at),
+                              SourceLocation(source, line, column));
+          }
+          break;
+        case ']':
+        case ')':
+          if (depth_ > 0) --depth_;
+          break;
+        default: break;
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  enum class State { kNormal, kComment, kIri, kOneQuote, kTwoQuotes, kShort, kLong };
+  State state_ = State::kNormal;
+  char quote_ = '"';
+  int closing_ = 0;
+  bool escaped_ = false;
+  int depth_ = 0;
+  std::uint64_t offset_ = 0;
+  std::int64_t line_ = 1, column_ = 1;
+};
+
 // Serd's input, a page at a time: a text in memory (checked whole before,
 // handed over as it is) or a file, each page of which is checked on the way:
 // a NUL byte or
@@ -243,10 +344,24 @@ class SerdInput {
   }
   static int Error(void* handle) { return static_cast<SerdInput*>(handle)->error.ok() ? 0 : 1; }
 
+  // Turtle and TriG: follow the nesting of what is handed to Serd.
+  void CountNesting() { nesting_.emplace(); }
+
   Status error;
 
  private:
   size_t ReadPage(char* out, size_t size) {
+    const size_t n = ReadCheckedPage(out, size);
+    if (n > 0 && nesting_) {
+      if (Status deep = nesting_->Feed(std::string_view(out, n), source_); !deep.ok()) {
+        error = std::move(deep);
+        return 0;
+      }
+    }
+    return n;
+  }
+
+  size_t ReadCheckedPage(char* out, size_t size) {
     if (!error.ok()) return 0;
     if (file_ == nullptr) {  // a whole text, checked before: no copy
       const size_t n = std::min(size, memory_.size() - taken_);
@@ -334,6 +449,7 @@ class SerdInput {
     return 0;
   }
 
+  std::optional<TurtleNesting> nesting_;
   std::string_view memory_;
   size_t taken_ = 0;
   FileReader* file_ = nullptr;
@@ -355,6 +471,7 @@ Status ParseWithSerd(SerdInput& input, Syntax syntax, const std::string& base, c
                            : syntax == Syntax::kNQuads ? SERD_NQUADS
                            : syntax == Syntax::kTriG   ? SERD_TRIG
                                                        : SERD_TURTLE;
+  if (syntax == Syntax::kTurtle || syntax == Syntax::kTriG) input.CountNesting();
   SerdParse parse;
   parse.out = &out;
   parse.prefixes = prefixes;

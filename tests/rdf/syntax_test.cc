@@ -42,6 +42,61 @@ TEST(ParseRdf, IllFormedUtf8IsRefusedWithByteOffset) {
   EXPECT_EQ(triples.status().where().line, 2);
 }
 
+// Serd recursed once per nested blank node or collection: 100,000 levels
+// (200 KB) overflowed the stack (`tinykg load` exit 139). Past
+// kMaxRdfNesting the bracket that opens a level is refused; brackets in
+// strings, IRIs, comments and escapes are not nesting.
+std::string NestedTurtle(char open, char close, int depth, const std::string& inner) {
+  return "<urn:s> <urn:p> " + std::string(static_cast<size_t>(depth), open) + inner +
+         std::string(static_cast<size_t>(depth), close) + " .\n";
+}
+
+TEST(ParseRdf, NestingPastTheLimit_IsRefusedNotACrash) {
+  // 256 levels of lists and of blank nodes are read.
+  std::string blanks = "<urn:s> <urn:p> ";
+  for (int i = 0; i < kMaxRdfNesting; ++i) blanks += "[ <urn:p> ";
+  blanks += "1";
+  for (int i = 0; i < kMaxRdfNesting; ++i) blanks += " ]";
+  blanks += " .\n";
+  auto fine = ParseRdf(blanks, Syntax::kTurtle, "", "blanks.ttl");
+  ASSERT_TRUE(fine.ok()) << fine.status().ToString();
+  EXPECT_EQ(fine->size(), static_cast<size_t>(kMaxRdfNesting) + 1);
+  ASSERT_TRUE(ParseRdf(NestedTurtle('(', ')', kMaxRdfNesting, "1"), Syntax::kTurtle, "", "l.ttl").ok());
+  // One more, and 100,000 (a crash before), refused where the level opens.
+  for (const int depth : {kMaxRdfNesting + 1, 100000}) {
+    auto deep = ParseRdf(NestedTurtle('(', ')', depth, "1"), Syntax::kTurtle, "", "deep.ttl");
+    ASSERT_FALSE(deep.ok()) << depth;
+    EXPECT_EQ(deep.status().code(), StatusCode::kParseError);
+    EXPECT_EQ(deep.status().message(), "nesting deeper than 256 blank nodes or collections at byte " +
+                                           std::to_string(16 + kMaxRdfNesting));
+    EXPECT_EQ(deep.status().where().file, "deep.ttl");
+    EXPECT_EQ(deep.status().where().column, 17 + kMaxRdfNesting);
+  }
+  std::string deep_blanks = "<urn:s> <urn:p> ";
+  for (int i = 0; i < 100000; ++i) deep_blanks += "[ <urn:p> ";
+  EXPECT_FALSE(ParseRdf(deep_blanks, Syntax::kTriG, "", "d.trig").ok());
+  // Brackets that open nothing.
+  const std::string many(1000, '(');
+  const std::string quiet = "@prefix ex: <http://ex/> .\n"
+                            "# " + many + "\n"
+                            "<urn:s> <urn:p> \"" + many + "\\\"(\" , '" + many + "' , \"\"\"" + many + "\"\"\" , "
+                            "'''" + many + "\"'''" + " , \"\" , ex:a\\(b .\n"
+                            "<urn:s" + std::string(300, '[') + "> <urn:p> 1 .\n";
+  auto read = ParseRdf(quiet, Syntax::kTurtle, "", "quiet.ttl");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->size(), 7u);
+  // The file reader follows the nesting across its 64 KB pages.
+  const auto path = std::filesystem::temp_directory_path() / ("tinykg-deep-" + std::to_string(getpid()) + ".ttl");
+  ASSERT_TRUE(WriteFileAtomic(path.string(), std::string(70000, ' ') + "# x\n" + NestedTurtle('[', ']', 100000, "")).ok());
+  const Status file = ParseRdfFile(path.string(), Syntax::kTurtle, "", 1000, [](std::vector<Triple>&&) {
+    return Status::Ok();
+  });
+  std::filesystem::remove(path);
+  EXPECT_EQ(file.code(), StatusCode::kParseError) << file.ToString();
+  EXPECT_NE(file.message().find("nesting deeper than 256"), std::string::npos) << file.ToString();
+  EXPECT_EQ(file.where().line, 2);
+}
+
 TEST(ParseRdf, EmptyDocumentHasNoTriples) {
   for (Syntax syntax : {Syntax::kTurtle, Syntax::kNTriples, Syntax::kNQuads}) {
     for (const char* text : {"", "\n", "  \n\t", "# only a comment\n"}) {

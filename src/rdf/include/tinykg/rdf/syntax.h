@@ -28,6 +28,12 @@ std::string_view SyntaxName(Syntax syntax);
 // (prefix, namespace IRI) pairs.
 using PrefixList = std::vector<std::pair<std::string, std::string>>;
 
+// The deepest nesting of blank nodes `[ ... ]` and collections `( ... )` a
+// Turtle or TriG document may have: Serd's reader recurses per level
+// (100,000 levels overflowed the stack). A bracket past it is refused with
+// its byte offset, line and column.
+inline constexpr int kMaxRdfNesting = 256;
+
 // Parses `text` with base IRI `base_iri`. `source` names the document in
 // errors. A syntax error fails with kParseError carrying file, line and
 // column; nothing is returned in that case (all or nothing). Quads formats
