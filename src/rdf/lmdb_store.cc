@@ -110,7 +110,8 @@ class LmdbStore final : public Store {
 
   Result<QueryResult> Query(std::string_view sparql) override {
     std::string text = NormalizeNamespacesInText(sparql);
-    TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text));
+    bool empty_template = false;
+    TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text, &empty_template));
     // The bound as it is now: a thread that runs while this query yields
     // may set another.
     const std::int64_t bound_ms = timeout_ms_;
@@ -145,7 +146,7 @@ class LmdbStore final : public Store {
     auto started = std::chrono::steady_clock::now();
     StartDeadline(started, bound_ms);
     QueryResult out;
-    Status status = Run(query.get(), out, max_rows, HasEmptyConstructTemplate(text));
+    Status status = Run(query.get(), out, max_rows, empty_template);
     if (auto expired = Expired(started, bound_ms)) return *expired;
     TINYKG_RETURN_IF_ERROR(status);
     KeepWarnings();

@@ -687,13 +687,29 @@ std::uint64_t RegexRepetitionSize(std::string_view pattern) {
   return repeated;
 }
 
-Status CheckRasqalCanRun(std::string_view sparql) {
+Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template) {
+  if (empty_construct_template != nullptr) *empty_construct_template = false;
   auto toks = Tokenize(sparql);
   if (!toks.ok()) return Status::Ok();  // Rasqal reports the syntax error
   const std::vector<Token>& t = *toks;
+  // The end of the function argument starting at `from` (a top-level ',' or
+  // `close`).
+  const auto argument_end = [&t](size_t from, size_t close) {
+    int depth = 0;
+    for (; from < close; ++from) {
+      if (t[from].text == "(") ++depth;
+      if (t[from].text == ")") --depth;
+      if (depth == 0 && t[from].kind == Tok::kPunct && t[from].text == ",") break;
+    }
+    return from;
+  };
   for (size_t i = 0; i + 1 < t.size(); ++i) {
     if (t[i].kind != Tok::kWord) continue;
     const std::string& u = t[i].upper;
+    if (u == "CONSTRUCT" && empty_construct_template != nullptr && i + 2 < t.size()) {
+      *empty_construct_template = t[i + 1].kind == Tok::kPunct && t[i + 1].text == "{" &&
+                                  t[i + 2].kind == Tok::kPunct && t[i + 2].text == "}";
+    }
     if (u == "REPLACE" && t[i + 1].text == "(") {
       return InvalidArgument(
           "REPLACE is not supported: the engine (Rasqal 0.9.33) loops for ever, growing, when the pattern can "
@@ -703,20 +719,8 @@ Status CheckRasqalCanRun(std::string_view sparql) {
     if (u == "REGEX" && t[i + 1].text == "(") {
       // The pattern: the second argument, which must be one string literal.
       const size_t close = Matching(t, i + 1);
-      size_t comma = i + 2;
-      int depth = 0;
-      for (; comma < close; ++comma) {
-        if (t[comma].text == "(") ++depth;
-        if (t[comma].text == ")") --depth;
-        if (depth == 0 && t[comma].kind == Tok::kPunct && t[comma].text == ",") break;
-      }
-      const size_t begin = comma + 1;
-      size_t end = begin;
-      for (depth = 0; end < close; ++end) {
-        if (t[end].text == "(") ++depth;
-        if (t[end].text == ")") --depth;
-        if (depth == 0 && t[end].kind == Tok::kPunct && t[end].text == ",") break;
-      }
+      const size_t begin = argument_end(i + 2, close) + 1;
+      const size_t end = argument_end(begin, close);
       if (begin >= close) continue;  // too few arguments: Rasqal reports it
       if (end != begin + 1 || t[begin].kind != Tok::kLiteral) {
         return InvalidArgument(
@@ -743,19 +747,6 @@ Status CheckRasqalCanRun(std::string_view sparql) {
     }
   }
   return Status::Ok();
-}
-
-bool HasEmptyConstructTemplate(std::string_view sparql) {
-  auto toks = Tokenize(sparql);
-  if (!toks.ok()) return false;
-  const std::vector<Token>& t = *toks;
-  for (size_t i = 0; i + 2 < t.size(); ++i) {
-    if (t[i].kind == Tok::kWord && t[i].upper == "CONSTRUCT") {
-      return t[i + 1].kind == Tok::kPunct && t[i + 1].text == "{" && t[i + 2].kind == Tok::kPunct &&
-             t[i + 2].text == "}";
-    }
-  }
-  return false;
 }
 
 Result<std::vector<std::string>> UndeclaredPrefixes(std::string_view sparql) {

@@ -164,7 +164,8 @@ class RedlandStore final : public Store {
 
   Result<QueryResult> Query(std::string_view sparql) override {
     std::string text = NormalizeNamespacesInText(sparql);
-    TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text));
+    bool empty_template = false;
+    TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text, &empty_template));
     world_->TakeErrors();
     internal::QueryPtr query(librdf_new_query(world_->get(), "sparql", nullptr,
                                               reinterpret_cast<const unsigned char*>(text.c_str()),
@@ -180,7 +181,7 @@ class RedlandStore final : public Store {
     // Rasqal parses the query when it runs it (a syntax error is reported
     // above), but reads past an empty CONSTRUCT template when asked for the
     // triples: that answer is the empty graph.
-    if (HasEmptyConstructTemplate(text)) {
+    if (empty_template) {
       out.kind = QueryResult::Kind::kGraph;
       return out;
     }

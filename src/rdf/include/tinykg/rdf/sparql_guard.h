@@ -115,15 +115,13 @@ std::uint64_t RegexRepetitionSize(std::string_view pattern);
 // string), a REGEX whose pattern is not a string literal or repeats more
 // than kMaxRegexRepetition, `VALUES ()`, `VALUES ?x { }`. The embedded
 // stores check every query with it (whatever the caller guarded); Virtuoso
-// runs its own engine.
-Status CheckRasqalCanRun(std::string_view sparql);
-
-// Whether `sparql` is a CONSTRUCT query whose template is empty
-// (`CONSTRUCT { } WHERE ...`, comments allowed): its answer is the empty
-// graph, and Rasqal reads past its (absent) template when asked for the
-// triples (SIGSEGV in rasqal_query_results_get_triple, found by
-// serve_fuzz_routes), so the stores answer it without running it.
-bool HasEmptyConstructTemplate(std::string_view sparql);
+// runs its own engine. `empty_construct_template`, when given, is set when
+// the query is a CONSTRUCT whose template is empty (`CONSTRUCT { } WHERE
+// ...`, comments allowed): its answer is the empty graph, and Rasqal reads
+// past the (absent) template when asked for the triples (SIGSEGV in
+// rasqal_query_results_get_triple, found by serve_fuzz_routes), so the
+// stores run such a query but read no triples.
+Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template = nullptr);
 
 // The prefixes `sparql` uses in prefixed names (datatypes included) without
 // a PREFIX line, in order of first use; "" is the empty prefix (`:x`).
