@@ -227,21 +227,16 @@ struct SerdParse {
 // Serd's Turtle and TriG reader recurses once per nested blank node `[ ... ]`
 // or collection `( ... )`: 100,000 levels (200 KB) overflowed the stack
 // (`tinykg load` exit 139). This scanner follows the nesting outside
-// strings, IRIs and comments, page by page, and refuses the first bracket
+// strings, IRIs and comments, page by page, and finds the first bracket
 // that opens a level past kMaxRdfNesting.
 class TurtleNesting {
  public:
-  // OK, or the refusal of the byte that opened a level too many.
-  Status Feed(std::string_view page, const std::string& source) {
-    for (const char c : page) {
-      const std::uint64_t at = offset_++;
-      const std::int64_t line = line_, column = column_;
-      if (c == '\n') {
-        ++line_;
-        column_ = 1;
-      } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-        ++column_;
-      }
+  static constexpr size_t kFine = static_cast<size_t>(-1);
+
+  // kFine, or the index in `page` of the byte that opened a level too many.
+  size_t Feed(std::string_view page) {
+    for (size_t at = 0; at < page.size(); ++at) {
+      const char c = page[at];
       if (escaped_) {  // the byte after a backslash, in or out of a string
         escaped_ = false;
         continue;
@@ -298,11 +293,7 @@ class TurtleNesting {
         case '\\': escaped_ = true; break;  // a local name's escape (ex:a\(b)
         case '[':
         case '(':
-          if (++depth_ > kMaxRdfNesting) {
-            return ParseError("nesting deeper than " + std::to_string(kMaxRdfNesting) +
-                                  " blank nodes or collections at byte " + std::to_string(at),
-                              SourceLocation(source, line, column));
-          }
+          if (++depth_ > kMaxRdfNesting) return at;
           break;
         case ']':
         case ')':
@@ -311,7 +302,7 @@ class TurtleNesting {
         default: break;
       }
     }
-    return Status::Ok();
+    return kFine;
   }
 
  private:
@@ -321,8 +312,6 @@ class TurtleNesting {
   int closing_ = 0;
   bool escaped_ = false;
   int depth_ = 0;
-  std::uint64_t offset_ = 0;
-  std::int64_t line_ = 1, column_ = 1;
 };
 
 // Serd's input, a page at a time: a text in memory (checked whole before,
@@ -352,12 +341,15 @@ class SerdInput {
  private:
   size_t ReadPage(char* out, size_t size) {
     const size_t n = ReadCheckedPage(out, size);
+    const std::string_view page(out, n);
     if (n > 0 && nesting_) {
-      if (Status deep = nesting_->Feed(std::string_view(out, n), source_); !deep.ok()) {
-        error = std::move(deep);
-        return 0;
+      if (const size_t at = nesting_->Feed(page); at != TurtleNesting::kFine) {
+        return Refuse("nesting deeper than " + std::to_string(kMaxRdfNesting) +
+                          " blank nodes or collections at byte " + std::to_string(offset_ + at),
+                      page.substr(0, at), true);
       }
     }
+    Advance(page);
     return n;
   }
 
@@ -385,20 +377,20 @@ class SerdInput {
         }
       }
       const auto c = static_cast<unsigned char>(buffered[i]);
-      if (c == 0) return Refuse("NUL byte at offset " + std::to_string(offset_ + i), i, false);
+      if (c == 0) return Refuse("NUL byte at offset " + std::to_string(offset_ + i), buffered.substr(0, i), false);
       if (c < 0x80) {
         ++i;
         continue;
       }
       const size_t length = Utf8SequenceLength(buffered, i);
-      if (length == 0) return Refuse("invalid UTF-8 at byte " + std::to_string(offset_ + i), i, true);
+      if (length == 0) {
+        return Refuse("invalid UTF-8 at byte " + std::to_string(offset_ + i), buffered.substr(0, i), true);
+      }
       i += length;
     }
     next_ = i - n;
     std::memcpy(out, buffered.data(), n);
-    Advance(buffered.substr(0, n));
     head_ += n;
-    offset_ += n;
     return n;
   }
 
@@ -422,29 +414,37 @@ class SerdInput {
     return true;
   }
 
-  // Line and column (in characters) where the next page starts.
-  void Advance(std::string_view page) {
-    const size_t last = page.rfind('\n');
+  struct Position {
+    std::int64_t line, column;
+  };
+
+  // Line and column (in characters) after `before`, which starts where the
+  // next page does.
+  Position After(std::string_view before) const {
+    Position at{line_, column_};
+    const size_t last = before.rfind('\n');
     if (last != std::string_view::npos) {
-      line_ += std::count(page.begin(), page.end(), '\n');
-      column_ = 1;
-      page.remove_prefix(last + 1);
+      at.line += std::count(before.begin(), before.end(), '\n');
+      at.column = 1;
+      before.remove_prefix(last + 1);
     }
-    for (char c : page) column_ += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    for (char c : before) at.column += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return at;
   }
 
-  size_t Refuse(std::string message, size_t at, bool located) {
-    std::int64_t line = line_, column = column_;
-    for (size_t k = 0; k < at; ++k) {
-      const char c = buffer_[head_ + k];
-      if (c == '\n') {
-        ++line;
-        column = 1;
-      } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-        ++column;
-      }
-    }
-    error = located ? ParseError(std::move(message), SourceLocation(source_, line, column))
+  // Past a page handed to Serd.
+  void Advance(std::string_view page) {
+    const Position end = After(page);
+    line_ = end.line;
+    column_ = end.column;
+    offset_ += page.size();
+  }
+
+  // Ends the input with `message`, about the byte after `before` (the
+  // next page's bytes up to it).
+  size_t Refuse(std::string message, std::string_view before, bool located) {
+    const Position at = After(before);
+    error = located ? ParseError(std::move(message), SourceLocation(source_, at.line, at.column))
                     : ParseError(std::move(message), SourceLocation(source_));
     return 0;
   }
@@ -458,7 +458,8 @@ class SerdInput {
   size_t head_ = 0, tail_ = 0;
   size_t next_ = 0;     // bytes after the head already checked (a sequence that ran past the page)
   bool at_end_ = false;
-  std::uint64_t offset_ = 0;  // of the head in the input
+  // Where the next page starts in the input.
+  std::uint64_t offset_ = 0;
   std::int64_t line_ = 1, column_ = 1;
 };
 
