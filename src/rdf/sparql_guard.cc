@@ -689,9 +689,9 @@ std::uint64_t RegexRepetitionSize(std::string_view pattern) {
 
 Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template) {
   if (empty_construct_template != nullptr) *empty_construct_template = false;
-  auto toks = Tokenize(sparql);
-  if (!toks.ok()) return Status::Ok();  // Rasqal reports the syntax error
-  const std::vector<Token>& t = *toks;
+  // A string that never ends (Tokenize's one refusal) is a syntax error for
+  // Rasqal too, whose lexer leaks the tokens before it.
+  TINYKG_ASSIGN_OR_RETURN(const std::vector<Token> t, Tokenize(sparql));
   // The end of the function argument starting at `from` (a top-level ',' or
   // `close`).
   const auto argument_end = [&t](size_t from, size_t close) {
@@ -703,6 +703,37 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
     }
     return from;
   };
+  // What Rasqal's set-up costs (see kMaxRasqalSetup): its joins, its
+  // variables (blank nodes in patterns are variables too) and its operators.
+  std::uint64_t joins = 0, anonymous = 0, operators = 0;
+  std::set<std::string_view> variables;
+  for (const Token& token : t) {
+    if (token.kind == Tok::kVar || token.kind == Tok::kBlank) variables.insert(token.text);
+    if (token.kind == Tok::kWord && token.upper == "BIND") ++joins;
+    if (token.kind != Tok::kPunct) continue;
+    if (token.text == "{") ++joins;
+    if (token.text == "[") ++anonymous;
+    operators += token.text == "||" || token.text == "&&" || token.text == "=" || token.text == "!=" ||
+                 token.text == "<" || token.text == ">" || token.text == "<=" || token.text == ">=" ||
+                 token.text == "+" || token.text == "-" || token.text == "*" || token.text == "/" ||
+                 token.text == "!";
+  }
+  if (operators > kMaxSparqlOperators) {
+    return InvalidArgument("the query has " + std::to_string(operators) + " operators (at most " +
+                           std::to_string(kMaxSparqlOperators) +
+                           "): the engine (Rasqal 0.9.33) checks every sub-expression of a chain such as "
+                           "a || b || ... for constants (time grows as the square of its length) and walks it "
+                           "recursively (100,000 terms overflowed the stack); use IN (...) or VALUES for long "
+                           "alternatives");
+  }
+  const std::uint64_t vars = variables.size() + anonymous + 1;
+  if (joins * vars * vars > kMaxRasqalSetup) {
+    return InvalidArgument("the query joins " + std::to_string(joins) + " groups and BINDs over " +
+                           std::to_string(vars - 1) + " variables: the engine (Rasqal 0.9.33) matches every "
+                           "variable by name at every join before it reads a triple, which grows as joins x "
+                           "variables^2 (" + std::to_string(joins * vars * vars) + ", at most " +
+                           std::to_string(kMaxRasqalSetup) + "); split the query or use fewer variables");
+  }
   for (size_t i = 0; i + 1 < t.size(); ++i) {
     if (t[i].kind != Tok::kWord) continue;
     const std::string& u = t[i].upper;

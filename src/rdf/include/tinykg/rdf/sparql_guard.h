@@ -109,11 +109,28 @@ inline constexpr std::uint64_t kMaxRegexRepetition = 1000;
 // `a{1,30}` is 30, `(ab{2}){10}` 2 + 40 = 42; a pattern without intervals 0.
 std::uint64_t RegexRepetitionSize(std::string_view pattern);
 
+// Rasqal 0.9.33 builds a query's joins before it reads a triple, and at
+// each join looks up every variable of the query by name among the
+// variables of both sides: time grows as joins x variables^2, out of reach
+// of a deadline and of the server's store turns (it reads no triple). 1,000
+// BINDs (1,000 variables) took 4.4 s, 3,700 (64 KB) more than 2 minutes, holding the
+// server's store for all of it. A query's joins (`{` and BIND) times its
+// variables (plus one) squared may not pass this: about 0.2 s.
+inline constexpr std::uint64_t kMaxRasqalSetup = 20'000'000;
+
+// Operators (|| && = != < > <= >= + - * / !) in one query. Rasqal checks
+// every sub-expression of a chain `a || b || ...` for constants, which is
+// quadratic (16,000 terms, 64 KB: 1.1 s; 50,000: 19 s), and recurses over
+// the chain (100,000 terms: SIGSEGV).
+inline constexpr std::uint64_t kMaxSparqlOperators = 4096;
+
 // OK, or kInvalidArgument naming what would crash Rasqal 0.9.33, hang it
 // or make it allocate without bound (each found by fuzzing or probing the
 // engine): REPLACE (loops for ever on a pattern that can match the empty
 // string), a REGEX whose pattern is not a string literal or repeats more
-// than kMaxRegexRepetition, `VALUES ()`, `VALUES ?x { }`. The embedded
+// than kMaxRegexRepetition, `VALUES ()`, `VALUES ?x { }`, a set-up past
+// kMaxRasqalSetup, more than kMaxSparqlOperators operators, a string that
+// never ends (the lexer leaks). The embedded
 // stores check every query with it (whatever the caller guarded); Virtuoso
 // runs its own engine. `empty_construct_template`, when given, is set when
 // the query is a CONSTRUCT whose template is empty (`CONSTRUCT { } WHERE
