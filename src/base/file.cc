@@ -20,7 +20,7 @@ Result<FileReader> FileReader::Open(const std::string& path) {
   // fstat of the open file (one path lookup per file, not two: a TD batch
   // opens thousands of small files).
   const auto directory = [&path] { return IoError("is a directory, not a file", {path}); };
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     const int error = errno;
     std::error_code ec;
@@ -32,6 +32,14 @@ Result<FileReader> FileReader::Open(const std::string& path) {
   if (stated && S_ISDIR(st.st_mode)) {
     close(fd);
     return directory();
+  }
+  // A device never ends (/dev/zero, /dev/urandom: a whole-file read grew
+  // until memory ran out) or is a terminal; files and pipes are input.
+  if (stated && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode))) {
+    close(fd);
+    return IoError(std::string(S_ISSOCK(st.st_mode) ? "is a socket" : "is a device") +
+                       ", not a file (give a file, a pipe or - for standard input)",
+                   {path});
   }
   const std::size_t size =
       stated && S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;

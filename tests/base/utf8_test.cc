@@ -45,6 +45,19 @@ TEST(ReadFile, DirectoryIsAnErrorNotAnAbort) {
   EXPECT_NE(r.status().message().find("directory"), std::string::npos) << r.status().ToString();
 }
 
+// /dev/zero never ends: a whole-file read grew until memory ran out
+// (`tinykg query -f /dev/zero`, `import model /dev/zero` hung, growing).
+TEST(ReadFile, ADeviceIsAnErrorNamingItsKind) {
+  for (const char* device : {"/dev/zero", "/dev/urandom", "/dev/null"}) {
+    auto r = ReadFile(device);
+    ASSERT_FALSE(r.ok()) << device;
+    EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+    EXPECT_NE(r.status().ToString().find(std::string(device) + ": is a device, not a file"), std::string::npos)
+        << r.status().ToString();
+    EXPECT_FALSE(FileReader::Open(device).ok()) << device;
+  }
+}
+
 // A regular file comes back whole (sized from fstat), and so does a pipe,
 // whose size is not known until its writer closes it.
 TEST(ReadFile, RegularFilesAndPipesComeBackWhole) {

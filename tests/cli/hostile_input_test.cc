@@ -121,5 +121,24 @@ TEST(HostileCli, DirectoryWhereAFileIsExpected_IsAnErrorNotAnAbort) {
   std::filesystem::remove(dir);
 }
 
+// A device where a file is expected: /dev/zero never ends, and `query -f`,
+// `import model` read it whole until memory ran out; `import td` said "no
+// such file or directory". Each now names the kind and exits at once.
+TEST(HostileCli, DeviceWhereAFileIsExpected_IsAnErrorNamingIt) {
+  TempStore store("devices");
+  const std::string link = (std::filesystem::temp_directory_path() /
+                            ("tinykg-hostile-zero-" + std::to_string(getpid()) + ".tflite")).string();
+  std::filesystem::remove(link);
+  std::filesystem::create_symlink("/dev/zero", link);
+  for (const std::string& args : std::vector<std::string>{"query -f /dev/zero", "import model " + link,
+                                 "import model --dry-run --format json /dev/zero", "import td /dev/zero",
+                                 "import board /dev/urandom", "load --format turtle /dev/zero"}) {
+    CliRun r = Tinykg(store.path(), args);
+    EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << args << ": exit " << r.exit_code << " " << r.err;
+    EXPECT_NE(r.err.find("is a device, not a file"), std::string::npos) << args << ": " << r.err;
+  }
+  std::filesystem::remove(link);
+}
+
 }  // namespace
 }  // namespace tinykg::testing

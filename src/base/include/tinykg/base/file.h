@@ -12,12 +12,13 @@
 namespace tinykg {
 
 // Reads a whole file ("-" reads standard input). Fails with kIoError naming
-// the path, also for a directory or a file that cannot be read (EIO).
+// the path, also for a directory, a device or socket (/dev/zero never
+// ends) or a file that cannot be read (EIO). Pipes are read to their end.
 Result<std::string> ReadFile(const std::string& path);
 
 // A file read a piece at a time, for input too large to hold ("-" is
 // standard input). Open fails as ReadFile does (kIoError naming the path,
-// also for a directory).
+// also for a directory, a device or a socket).
 class FileReader {
  public:
   static Result<FileReader> Open(const std::string& path);
