@@ -184,6 +184,13 @@ struct NodeMap {
   std::deque<std::string> issued;
   // The nodes' value lists (see NodeProperties).
   std::deque<std::vector<NodeMapValue>> value_lists;
+  // "Add value unless already present" compares with every value of the
+  // list: a list past kIndexedFrom values gets a hash index (value hash ->
+  // position), so one property with 100,000 values (a TD's enum) is not
+  // quadratic (154 s). Keyed by the list's address: the lists live in
+  // value_lists, as long as the map.
+  static constexpr size_t kIndexedFrom = 32;
+  std::unordered_map<const std::vector<NodeMapValue>*, std::unordered_multimap<size_t, size_t>> value_index;
   std::string_view Keep(std::string id) { return issued.emplace_back(std::move(id)); }
 };
 
@@ -415,6 +422,11 @@ class Engine {
   // The node map's "already present" test for two values (Json equality of
   // the value objects, whether built or deferred).
   bool SameValue(const NodeMapValue& a, const NodeMapValue& b) const;
+  // A hash that agrees with SameValue: equal values hash alike.
+  size_t ValueHash(const NodeMapValue& v) const;
+  // Appends `value` to `values` (a list of `node_map`) unless SameValue
+  // finds it there.
+  void AddUnique(std::vector<NodeMapValue>& values, NodeMapValue&& value, NodeMap& node_map) const;
   rdf::Term ListToRdf(const std::vector<NodeMapValue>& list, std::vector<rdf::Triple>& triples);
 
   const JsonLdOptions& options_;

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "iri.h"
+#include "json_hash.h"
 #include "jsonld_internal.h"
 #include "tinykg/rdf/vocab.h"
 
@@ -191,11 +192,8 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
     }
     return;
   }
-  auto add_unique = [this](std::vector<NodeMapValue>& values, NodeMapValue&& value) {
-    for (const NodeMapValue& v : values) {
-      if (SameValue(v, value)) return;
-    }
-    values.push_back(std::move(value));
+  auto add_unique = [this, &node_map](std::vector<NodeMapValue>& values, NodeMapValue&& value) {
+    AddUnique(values, std::move(value), node_map);
   };
   if (!element.is_object()) {
     // A deferred value object or node reference, taken as the value objects
@@ -454,6 +452,8 @@ bool SameText(const std::string* a, const std::string* b) {
   return a == nullptr ? b == nullptr : b != nullptr && *a == *b;
 }
 
+size_t TextHash(const std::string* text) { return text == nullptr ? 11 : std::hash<std::string>()(*text); }
+
 }  // namespace
 
 bool Engine::SameValue(const NodeMapValue& a, const NodeMapValue& b) const {
@@ -471,6 +471,45 @@ bool Engine::SameValue(const NodeMapValue& a, const NodeMapValue& b) const {
   if (pa.index != nullptr && !(*pa.index == *pb.index)) return false;
   return SameText(pa.type, pb.type) && SameText(pa.language, pb.language) &&
          SameText(pa.direction, pb.direction);
+}
+
+size_t Engine::ValueHash(const NodeMapValue& v) const {
+  switch (v.kind) {
+    case NodeMapValue::Kind::kReference: return HashMix(13, std::hash<std::string_view>()(v.id));
+    case NodeMapValue::Kind::kList: return 17;  // never equal to anything
+    case NodeMapValue::Kind::kValue: break;
+  }
+  const ValueParts p = PartsOf(*v.value, Deferred(*v.value));
+  // Not comparable: equal only to the same built object (Json equality,
+  // which hashing by parts could not follow); all in one bucket.
+  if (!p.comparable) return 19;
+  size_t h = p.value == nullptr ? 23 : JsonHash(*p.value);
+  h = HashMix(h, p.index == nullptr ? 29 : JsonHash(*p.index));
+  h = HashMix(h, TextHash(p.type));
+  h = HashMix(h, TextHash(p.language));
+  return HashMix(h, TextHash(p.direction));
+}
+
+void Engine::AddUnique(std::vector<NodeMapValue>& values, NodeMapValue&& value, NodeMap& node_map) const {
+  if (values.size() < NodeMap::kIndexedFrom) {
+    for (const NodeMapValue& v : values) {
+      if (SameValue(v, value)) return;
+    }
+    values.push_back(std::move(value));
+    return;
+  }
+  // Lists are appended without this (they are never equal to anything), so
+  // the index may lack them; it holds every other value.
+  auto& index = node_map.value_index[&values];
+  if (index.empty()) {
+    for (size_t i = 0; i < values.size(); ++i) index.emplace(ValueHash(values[i]), i);
+  }
+  const size_t hash = ValueHash(value);
+  for (auto [it, end] = index.equal_range(hash); it != end; ++it) {
+    if (SameValue(values[it->second], value)) return;
+  }
+  index.emplace(hash, values.size());
+  values.push_back(std::move(value));
 }
 
 // A value object (the node map holds only value objects as Json), built or
