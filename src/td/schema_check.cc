@@ -33,7 +33,14 @@ unsigned TypeBitOf(const std::string& name) {
 // comparisons (154 s for one TD).
 bool HasEqualItems(const Json& array) {
   const Json::array_t& items = array.get_ref<const Json::array_t&>();
-  if (items.size() < 2) return false;
+  if (items.size() <= 16) {  // the usual few: pairwise, without allocating
+    for (std::size_t i = 0; i + 1 < items.size(); ++i) {
+      for (std::size_t j = i + 1; j < items.size(); ++j) {
+        if (items[i] == items[j]) return true;
+      }
+    }
+    return false;
+  }
   std::vector<std::pair<std::size_t, std::size_t>> hashed;  // (hash, position)
   hashed.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) hashed.emplace_back(JsonHash(items[i]), i);
