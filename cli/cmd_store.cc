@@ -192,7 +192,9 @@ void AddLoadCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       if (!load->graph.empty() && load->files.size() > 1) {
         return ReportError(InvalidArgument("--graph takes one file"));
       }
-      if (Status reserved = rdf::CheckUserGraphIri(load->graph); !reserved.ok()) return ReportError(reserved);
+      if (!load->graph.empty()) {
+        if (Status refused = rdf::CheckUserGraphIri(load->graph); !refused.ok()) return ReportError(refused);
+      }
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
       auto failed = LoadFiles(options, **store, *load);
@@ -211,7 +213,7 @@ void AddGraphsCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->callback([&options, &run, drop, format] {
     run = [&options, drop, format]() -> int {
       *drop = GraphIriArgument(*drop);
-      if (Status reserved = rdf::CheckUserGraphIri(*drop); !reserved.ok()) return ReportError(reserved);
+      if (Status reserved = rdf::CheckDroppableGraphIri(*drop); !reserved.ok()) return ReportError(reserved);
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());
       if (!drop->empty()) {

@@ -79,7 +79,7 @@ class LmdbStore final : public Store {
 
   Status Drop(std::string_view graph_iri) override {
     std::string iri(graph_iri);
-    TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(iri));
+    TINYKG_RETURN_IF_ERROR(CheckDroppableGraphIri(iri));
     TINYKG_RETURN_IF_ERROR(engine_->BeginWrite());
     Status s = DropInWrite(iri);
     if (!s.ok()) {

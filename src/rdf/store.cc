@@ -119,7 +119,7 @@ class RedlandStore final : public Store {
 
   Status Drop(std::string_view graph_iri) override {
     std::string iri(graph_iri);
-    TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(iri));
+    TINYKG_RETURN_IF_ERROR(CheckDroppableGraphIri(iri));
     TINYKG_ASSIGN_OR_RETURN(GraphDocument old, Get(iri, false));  // kNotFound when absent
     TINYKG_RETURN_IF_ERROR(BeginWrite());
     Status s = RemoveGraph(iri);

@@ -452,7 +452,7 @@ class VirtuosoStore final : public Store {
 
   Status Drop(std::string_view graph_iri) override {
     std::string iri(graph_iri);
-    TINYKG_RETURN_IF_ERROR(CheckUserGraphIri(iri));
+    TINYKG_RETURN_IF_ERROR(CheckDroppableGraphIri(iri));
     TINYKG_ASSIGN_OR_RETURN(GraphDocument old, Get(iri, false));
     TINYKG_RETURN_IF_ERROR(odbc_.Connect(spec_));
     Status s = RemoveGraph(iri);

@@ -520,7 +520,7 @@ void Server::Impl::PatchThing(const httplib::Request& req, httplib::Response& re
 void Server::Impl::DeleteThing(const httplib::Request& req, httplib::Response& res) {
   if (!Authorized(req, res)) return;
   const std::string id = req.matches[1];
-  if (Status reserved = rdf::CheckUserGraphIri(id); !reserved.ok()) return ProblemFrom(res, reserved);
+  if (Status reserved = rdf::CheckDroppableGraphIri(id); !reserved.ok()) return ProblemFrom(res, reserved);
   StoreTurn turn(mu, store);
   auto doc = store.Get(id, false);
   if (!doc.ok() || doc->kind != rdf::kKindTd) return Problem(res, 404, "no Thing Description with id " + id);

@@ -5,14 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "tinykg/rdf/iri.h"
+
 namespace tinykg::td {
 
-// True when `value` starts with a scheme ("http:", "urn:", "_:" excluded).
-bool HasScheme(std::string_view value);
-
-// True for an absolute IRI without characters that IRIs forbid (spaces,
-// controls, <>"{}|\^`); what toRdf calls "well-formed".
-bool IsWellFormedIri(std::string_view value);
+using rdf::HasScheme;        // "http:", "urn:"; not "_:"
+using rdf::IsWellFormedIri;  // what toRdf calls "well-formed"
 
 // True for "_:label".
 inline bool IsBlankNodeId(std::string_view value) { return value.size() >= 2 && value[0] == '_' && value[1] == ':'; }

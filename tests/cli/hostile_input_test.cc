@@ -121,6 +121,25 @@ TEST(HostileCli, DirectoryWhereAFileIsExpected_IsAnErrorNotAnAbort) {
   std::filesystem::remove(dir);
 }
 
+// `load --graph` took any text as the graph's IRI: spaces, '>', a relative
+// name, bad UTF-8; each now exits 2 and the store is as before.
+TEST(HostileCli, LoadGraph_IllFormedIri_IsRefusedAndNothingLoaded) {
+  TempStore store("graph-iris");
+  const std::string ttl = WriteTemp("g.ttl", "<http://ex/a> <http://ex/p> \"x\" .\n");
+  for (const std::string& graph : {std::string("'urn:a b'"), std::string("'urn:a>b'"), std::string("relative"),
+                                   std::string("\"$(printf 'urn:\\377')\"")}) {
+    CliRun r = Tinykg(store.path(), "load --graph " + graph + " " + ttl);
+    EXPECT_EQ(r.exit_code, 2) << graph << ": " << r.err;
+    EXPECT_TRUE(r.err.find("is not an absolute IRI") != std::string::npos ||
+                r.err.find("is not valid UTF-8") != std::string::npos)
+        << graph << ": " << r.err;
+  }
+  CliRun graphs = Tinykg(store.path(), "graphs --format csv");
+  EXPECT_EQ(graphs.out.find("g.ttl"), std::string::npos) << graphs.out;
+  EXPECT_EQ(graphs.out.find("urn:a"), std::string::npos) << graphs.out;
+  std::filesystem::remove(ttl);
+}
+
 // A device where a file is expected: /dev/zero never ends, and `query -f`,
 // `import model` read it whole until memory ran out; `import td` said "no
 // such file or directory". Each now names the kind and exits at once.

@@ -6,7 +6,8 @@
 // `graphs --drop` or an HTTP id that named one of them would replace or
 // remove tinykg's own bookkeeping (issue 15: a TD with id
 // urn:tinykg:catalog emptied the catalog), so every write path that takes a
-// graph IRI from a user calls CheckUserGraphIri before touching the store.
+// graph IRI from a user calls CheckUserGraphIri (a drop
+// CheckDroppableGraphIri) before touching the store.
 #ifndef TINYKG_RDF_RESERVED_H_
 #define TINYKG_RDF_RESERVED_H_
 
@@ -23,10 +24,16 @@ inline constexpr char kReservedPrefix[] = "urn:tinykg:";
 // True when `iri` starts with kReservedPrefix (ASCII case-insensitively).
 bool IsReservedIri(std::string_view iri);
 
-// OK for an IRI a user may name as a graph (to write or to drop);
-// kInvalidArgument naming the IRI and the reserved namespace otherwise.
-// Costs one prefix comparison.
+// OK for an IRI a user may name as a graph (to write or to drop): valid
+// UTF-8, well-formed (IsWellFormedIri: `load --graph 'urn:a b'` stored a
+// graph its own N-Quads export could not name) and not reserved;
+// kInvalidArgument naming the IRI and the reason otherwise. One pass over
+// the IRI.
 Status CheckUserGraphIri(std::string_view iri);
+
+// OK for an IRI a user may drop: any but a reserved one (a graph with an
+// ill-formed IRI stored before CheckUserGraphIri refused them can go).
+Status CheckDroppableGraphIri(std::string_view iri);
 
 }  // namespace tinykg::rdf
 
