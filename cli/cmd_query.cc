@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "tinykg/base/input_check.h"
 #include "store_access.h"
 #include "tinykg/base/file.h"
 #include "tinykg/rdf/results.h"
@@ -42,6 +43,8 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
         auto r = ReadFile(args->file);
         if (!r.ok()) return ReportError(r.status());
         text = std::move(r).value();
+        // A query file is text: bad bytes went to the engine as they were.
+        if (Status utf8 = CheckUtf8Text(text, args->file); !utf8.ok()) return ReportError(utf8);
       }
       auto store = OpenStore(options);
       if (!store.ok()) return ReportError(store.status());

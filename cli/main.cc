@@ -1,8 +1,11 @@
 // tinykg: manage TinyML devices and models in one knowledge graph.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
+#include <string_view>
 
 #include "cli.h"
+#include "tinykg/base/utf8.h"
 
 namespace tinykg::cli {
 
@@ -28,6 +31,30 @@ void OneValuePerOption(CLI::App& app) {
     }
   }
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) OneValuePerOption(*sub);
+}
+
+// Every argument is text tinykg may store, print or match (a search word, a
+// graph IRI, a name), so it must be UTF-8: `search $'a\xffb'` matched
+// nothing without a word, `query` ran literals with bad bytes. A path that
+// exists is taken as it is (Linux file names are bytes), also after
+// "--option=".
+bool ArgumentsAreText(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (IsValidUtf8(arg)) continue;
+    std::error_code ec;
+    const size_t equals = arg.starts_with("--") ? arg.find('=') : std::string_view::npos;
+    if (std::filesystem::exists(std::string(arg), ec) ||
+        (equals != std::string_view::npos && std::filesystem::exists(std::string(arg.substr(equals + 1)), ec))) {
+      continue;
+    }
+    size_t at = 0;
+    while (at < arg.size() && Utf8SequenceLength(arg, at) > 0) at += Utf8SequenceLength(arg, at);
+    std::cerr << "tinykg: error: argument " << i << " (" << ToValidUtf8(arg) << ") is not valid UTF-8 at byte "
+              << at << "\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace tinykg::cli
@@ -76,6 +103,7 @@ int main(int argc, char** argv) {
 
   OneValuePerOption(app);
 
+  if (!ArgumentsAreText(argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -140,6 +140,32 @@ TEST(HostileCli, LoadGraph_IllFormedIri_IsRefusedAndNothingLoaded) {
   std::filesystem::remove(ttl);
 }
 
+// Arguments and query files are text: a search word or a query literal with
+// a byte that is not UTF-8 ran as it was (no hit, no error). A file name
+// that is not UTF-8 but exists is still a file.
+TEST(HostileCli, ArgumentsAndQueryFilesThatAreNotUtf8_AreRefused) {
+  TempStore store("utf8-args");
+  for (const std::string& args : {std::string("search \"$(printf 'a\\377b')\""),
+                                  std::string("query \"$(printf 'ASK { ?s ?p \\\"\\377\\\" }')\""),
+                                  std::string("match --model=\"$(printf 'm\\300')\"")}) {
+    CliRun r = Tinykg(store.path(), args);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
+    EXPECT_NE(r.err.find("is not valid UTF-8 at byte"), std::string::npos) << args << ": " << r.err;
+  }
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("tinykg-utf8-" + std::to_string(getpid()))).string();
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/q\xff.rq") << "ASK { ?s ?p ?o }\n";
+  std::ofstream(dir + "/bad.rq") << "ASK { ?s ?p \"\xff\" }\n";
+  CliRun named = Tinykg(store.path(), "query -f \"$(printf '" + dir + "/q\\377.rq')\"");
+  EXPECT_EQ(named.exit_code, 0) << named.err;
+  CliRun bad = Tinykg(store.path(), "query -f " + dir + "/bad.rq");
+  EXPECT_EQ(bad.exit_code, 1) << bad.err;
+  EXPECT_NE(bad.err.find("bad.rq"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("UTF-8"), std::string::npos) << bad.err;
+  std::filesystem::remove_all(dir);
+}
+
 // A device where a file is expected: /dev/zero never ends, and `query -f`,
 // `import model` read it whole until memory ran out; `import td` said "no
 // such file or directory". Each now names the kind and exits at once.
