@@ -1,7 +1,10 @@
 #include "project.h"
 
+#include <cctype>
 #include <filesystem>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include "tinykg/base/file.h"
 #include "tinykg/emu/firmware_parts.h"
@@ -416,7 +419,61 @@ Status WriteAll(const ProjectSpec& s, Writer& w) {
 
 }  // namespace
 
-Result<std::vector<std::string>> WriteProject(const ProjectSpec& spec, const std::string& dir) {
+namespace {
+
+// Text from the graph (a TD's title, a model's input description) goes into
+// comments of the generated C++, INI and CMake files: a newline would end
+// the comment and make the rest code or configuration (a device titled
+// "x\nextra_scripts = pre:run.py" put that line into platformio.ini, which
+// PlatformIO runs at build time), and a backslash at a line's end continues
+// a // comment onto the next line. Controls and backslashes become spaces.
+std::string CommentText(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '\\') c = ' ';
+  }
+  return out;
+}
+
+// A PlatformIO board, platform or framework id as platformio.ini takes it.
+bool IsPlatformioId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (const char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' && c != '+') return false;
+  }
+  return true;
+}
+
+// `deployment` with the graph's text made safe to write into the project,
+// or the field that cannot be (a board id with a newline is no board id).
+Result<Deployment> SafeForFiles(const Deployment& deployment) {
+  Deployment d = deployment;
+  const std::pair<const char*, const std::string*> ids[] = {
+      {"tkg:board", &d.board_id}, {"tkg:platformioPlatform", &d.platformio_platform}, {"tkg:framework", &d.framework}};
+  for (const auto& [property, value] : ids) {
+    if (!value->empty() && !IsPlatformioId(*value)) {
+      return InvalidArgument("the device's " + std::string(property) + " \"" + CommentText(*value) +
+                             "\" is not a PlatformIO id (letters, digits, _ - . +; at most 64): it goes into "
+                             "platformio.ini as it is");
+    }
+  }
+  d.fit.model.name = CommentText(d.fit.model.name);
+  d.fit.device.name = CommentText(d.fit.device.name);
+  d.input_info = CommentText(d.input_info);
+  d.core = CommentText(d.core);
+  for (std::string& kind : d.sensor_kinds) {  // part of a C function name
+    for (char& c : kind) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> WriteProject(const ProjectSpec& unchecked, const std::string& dir) {
+  TINYKG_ASSIGN_OR_RETURN(const Deployment safe, SafeForFiles(unchecked.deployment));
+  const ProjectSpec spec{safe, unchecked.request, unchecked.config, unchecked.blob};
   std::error_code ec;
   const bool created = !fs::exists(dir, ec);
   fs::create_directories(dir, ec);

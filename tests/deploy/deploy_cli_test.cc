@@ -379,6 +379,45 @@ TEST_F(Deploy, DeviceFromAPlatformioBoard_TakesItsBoardIdPlatformAndFramework) {
   EXPECT_NE(d.out.find("no emulated target stands for core XtensaLX6"), std::string::npos) << d.out;
 }
 
+// Text from the graph went into the generated files as it was: a device
+// titled "x\nextra_scripts = pre:evil.py" (a TD anyone may PUT to an open
+// server) put that line into platformio.ini, which PlatformIO runs when the
+// project is built. Titles are one comment line now, and a board, platform
+// or framework that is not a PlatformIO id is refused.
+TEST_F(Deploy, GraphTextCannotBreakOutOfTheGeneratedFiles) {
+  const auto td = [](const std::string& id, const std::string& title, const std::string& board) {
+    return std::string(R"({"@context": ["https://www.w3.org/2022/wot/td/v1.1", "https://w3id.org/tinykg/context/v1"],
+      "id": ")") + id + R"(", "@type": ["Thing", "Device"], "title": ")" + title + R"(",
+      "board": ")" + board + R"(", "platformioPlatform": "espressif32", "framework": "arduino",
+      "mcu": "esp32", "coreType": "XtensaLX6", "clockHz": 240000000, "ramBytes": 327680, "flashBytes": 8388608,
+      "securityDefinitions": {"n": {"scheme": "nosec"}}, "security": "n"})";
+  };
+  const std::string evil_title = Dir() + "/evil-title.json";
+  std::ofstream(evil_title) << td("urn:ex:evil-title", R"(Evil\nextra_scripts = pre:evil.py\\)", "esp32dev");
+  const Output title_imported = Tinykg("import td " + evil_title);
+  ASSERT_EQ(title_imported.code, 0) << title_imported.out;
+  const std::string project = Dir() + "/evil-title";
+  const Output d = Tinykg("deploy --model " + kMagicWand + " --device urn:ex:evil-title --force -o " + project);
+  ASSERT_EQ(d.code, 0) << d.out;
+  const std::string ini = Slurp(project + "/platformio.ini");
+  EXPECT_EQ(ini.find("\nextra_scripts"), std::string::npos) << ini;
+  EXPECT_NE(ini.find("on Evil extra_scripts = pre:evil.py "), std::string::npos) << ini;
+  const std::string header = Slurp(project + "/lib/tinykg_app/src/tinykg_config.h");
+  EXPECT_EQ(header.find("\nextra_scripts"), std::string::npos) << header;
+  EXPECT_EQ(header.find("\\\n"), std::string::npos) << header;  // no // comment continued by a backslash
+
+  const std::string evil_board = Dir() + "/evil-board.json";
+  std::ofstream(evil_board) << td("urn:ex:evil-board", "Board", R"(esp32dev\nextra_scripts = pre:evil.py)");
+  const Output board_imported = Tinykg("import td " + evil_board);
+  ASSERT_EQ(board_imported.code, 0) << board_imported.out;
+  const Output refused =
+      Tinykg("deploy --model " + kMagicWand + " --device urn:ex:evil-board --force -o " + Dir() + "/evil-board");
+  EXPECT_NE(refused.code, 0) << refused.out;
+  EXPECT_NE(refused.out.find("tkg:board"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("is not a PlatformIO id"), std::string::npos) << refused.out;
+  EXPECT_FALSE(fs::exists(Dir() + "/evil-board/platformio.ini"));
+}
+
 // Issue 16, item 4: once imported, a model deploys by name from the copy of
 // its file the store keeps; --model-file still overrides the copy.
 TEST_F(Deploy, ImportedModel_DeploysByName_FromTheKeptFile) {
