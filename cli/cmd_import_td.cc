@@ -101,7 +101,9 @@ Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& pat
   std::vector<std::string> files;
   for (const std::string& p : paths) {
     std::error_code ec;
-    if (fs::is_directory(p, ec)) {
+    if (p == "-") {
+      files.push_back(p);  // standard input, even beside a directory named "-"
+    } else if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
       for (const auto& e : fs::recursive_directory_iterator(p, ec)) {
         const std::string ext = Extension(e.path().string());
@@ -109,7 +111,7 @@ Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& pat
       }
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
-    } else if (p == "-" || fs::exists(p, ec)) {
+    } else if (fs::exists(p, ec)) {
       files.push_back(p);  // a file or a pipe; reading refuses a device with its kind
     } else {
       return NotFound("no such file or directory: " + p);

@@ -35,19 +35,28 @@ void OneValuePerOption(CLI::App& app) {
 
 // Every argument is text tinykg may store, print or match (a search word, a
 // graph IRI, a name), so it must be UTF-8: `search $'a\xffb'` matched
-// nothing without a word, `query` ran literals with bad bytes. A path that
-// exists is taken as it is (Linux file names are bytes), also after
-// "--option=".
+// nothing without a word, `query` ran literals with bad bytes. A path is
+// taken as it is (Linux file names are bytes): one that exists, and the
+// value of an option that names a file or folder to create or open.
 bool ArgumentsAreText(int argc, char** argv) {
+  static constexpr std::string_view kPathOptions[] = {"--store", "-o", "--output", "-f", "--file",
+                                                      "--model-file", "--data", "--eval", "--context-dir",
+                                                      "--schema-dir"};
+  const auto is_path_option = [](std::string_view option) {
+    for (const std::string_view p : kPathOptions) {
+      if (option == p) return true;
+    }
+    return false;
+  };
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (IsValidUtf8(arg)) continue;
-    std::error_code ec;
+    if (i > 1 && is_path_option(argv[i - 1])) continue;
     const size_t equals = arg.starts_with("--") ? arg.find('=') : std::string_view::npos;
-    if (std::filesystem::exists(std::string(arg), ec) ||
-        (equals != std::string_view::npos && std::filesystem::exists(std::string(arg.substr(equals + 1)), ec))) {
-      continue;
-    }
+    if (equals != std::string_view::npos && is_path_option(arg.substr(0, equals))) continue;
+    if (arg.starts_with("-o") || arg.starts_with("-f")) continue;  // -oPATH
+    std::error_code ec;
+    if (std::filesystem::exists(std::string(arg), ec)) continue;
     size_t at = 0;
     while (at < arg.size() && Utf8SequenceLength(arg, at) > 0) at += Utf8SequenceLength(arg, at);
     std::cerr << "tinykg: error: argument " << i << " (" << ToValidUtf8(arg) << ") is not valid UTF-8 at byte "

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "tinykg/base/text.h"
+#include "tinykg/rdf/results.h"
 
 namespace tinykg::match {
 
@@ -177,22 +178,22 @@ std::string WriteMarkdown(const ReportDoc& doc) {
   for (const Block& b : doc.blocks) {
     switch (b.kind) {
       case Block::Kind::kHeading:
-        out += std::string(static_cast<std::size_t>(b.level), '#') + " " + b.text + "\n\n";
+        out += std::string(static_cast<std::size_t>(b.level), '#') + " " + rdf::MarkdownText(b.text, true) + "\n\n";
         break;
       case Block::Kind::kParagraph:
-        out += b.text + "\n\n";
+        out += rdf::MarkdownText(b.text, false) + "\n\n";
         break;
       case Block::Kind::kList:
-        for (const auto& item : b.items) out += "- " + item + "\n";
+        for (const auto& item : b.items) out += "- " + rdf::MarkdownText(item, true) + "\n";
         out += "\n";
         break;
       case Block::Kind::kTable:
-        if (!b.table.caption.empty()) out += "**" + b.table.caption + "**\n\n";
+        if (!b.table.caption.empty()) out += "**" + rdf::MarkdownText(b.table.caption, true) + "**\n\n";
         out += RenderTable(b.table.table, TableFormat::kMarkdown) + "\n";
         break;
       case Block::Kind::kFigure:
-        out += "*Figure: " + b.text + "*\n\n";
-        if (!b.alt.empty()) out += b.alt + "\n\n";
+        out += "*Figure: " + rdf::MarkdownText(b.text, true) + "*\n\n";
+        if (!b.alt.empty()) out += rdf::MarkdownText(b.alt, false) + "\n\n";
         break;
     }
   }

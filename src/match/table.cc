@@ -67,15 +67,7 @@ void AppendCsv(std::string& out, const std::string& cell) {
   out += '"';
 }
 
-std::string Md(const std::string& cell) {
-  std::string out;
-  for (char c : cell) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
-  }
-  return out;
-}
+std::string Md(const std::string& cell) { return rdf::MarkdownText(cell, true); }
 
 }  // namespace
 

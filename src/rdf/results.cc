@@ -63,6 +63,20 @@ std::string JsonQuote(std::string_view s) {
   return out + "\"";
 }
 
+std::string MarkdownText(std::string_view text, bool one_line) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (one_line && c == '|') out += "\\|";
+    else if (one_line && (c == '\n' || c == '\r')) out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
 namespace {
 
 std::string JsonTerm(const Term& t) {
@@ -184,15 +198,7 @@ Result<std::string> WriteResults(const QueryResult& r, ResultsFormat format,
       return out;
     }
     case ResultsFormat::kMarkdown: {
-      auto cell = [](const std::string& text) {
-        std::string c;
-        for (char ch : text) {
-          if (ch == '|') c += "\\|";
-          else if (ch == '\n' || ch == '\r') c += ' ';
-          else c += ch;
-        }
-        return c;
-      };
+      auto cell = [](const std::string& text) { return MarkdownText(text, true); };
       out += "|";
       for (const auto& v : r.variables) out += " " + cell(v) + " |";
       out += "\n|";

@@ -727,12 +727,14 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
                            "alternatives");
   }
   const std::uint64_t vars = variables.size() + anonymous + 1;
-  if (joins * vars * vars > kMaxRasqalSetup) {
+  // joins x vars^2 without overflow: each factor grows with the text, and
+  // a long enough text (20 MB) would wrap the product past the bound.
+  if (vars > kMaxRasqalSetup || joins > kMaxRasqalSetup / (vars * vars)) {
     return InvalidArgument("the query joins " + std::to_string(joins) + " groups and BINDs over " +
                            std::to_string(vars - 1) + " variables: the engine (Rasqal 0.9.33) matches every "
                            "variable by name at every join before it reads a triple, which grows as joins x "
-                           "variables^2 (" + std::to_string(joins * vars * vars) + ", at most " +
-                           std::to_string(kMaxRasqalSetup) + "); split the query or use fewer variables");
+                           "variables^2 (at most " + std::to_string(kMaxRasqalSetup) +
+                           "); split the query or use fewer variables");
   }
   for (size_t i = 0; i + 1 < t.size(); ++i) {
     if (t[i].kind != Tok::kWord) continue;

@@ -1,13 +1,12 @@
 // A hash of a JSON value that agrees with nlohmann::json equality: equal
 // values hash alike. Numbers compare by value across their JSON types
-// (1 == 1.0), so an integral number hashes as its integer and any other as
-// its double; arrays and objects (ordered maps) hash their parts in order.
+// (1 == 1.0), so numbers hash as doubles; arrays and objects (ordered maps)
+// hash their parts in order.
 // For duplicate checks in linear time (uniqueItems, the JSON-LD node map's
 // "add value unless present"), where a pairwise scan was quadratic.
 #ifndef TINYKG_TD_JSON_HASH_H_
 #define TINYKG_TD_JSON_HASH_H_
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -25,19 +24,15 @@ inline std::size_t JsonHash(const nlohmann::json& j) {
   using Type = nlohmann::json::value_t;
   switch (j.type()) {
     case Type::string: return std::hash<std::string>()(j.get_ref<const std::string&>());
-    case Type::number_integer: return std::hash<std::int64_t>()(j.get<std::int64_t>());
-    case Type::number_unsigned: {
-      const std::uint64_t u = j.get<std::uint64_t>();
-      // Within int64's range it equals the same signed integer.
-      return u <= static_cast<std::uint64_t>(INT64_MAX) ? std::hash<std::int64_t>()(static_cast<std::int64_t>(u))
-                                                        : std::hash<std::uint64_t>()(u);
-    }
+    case Type::number_integer:
+    case Type::number_unsigned:
     case Type::number_float: {
+      // nlohmann compares an integer with a float as doubles (2^53 + 1 ==
+      // 2^53.0), so every number hashes as its double; -0.0 as 0.0. (An
+      // unsigned past INT64_MAX equals, to nlohmann, the negative integer
+      // of the same bits as well: JSON texts here never hold one.)
       const double d = j.get<double>();
-      if (std::trunc(d) == d && d >= -9.2e18 && d <= 9.2e18) {
-        return std::hash<std::int64_t>()(static_cast<std::int64_t>(d));
-      }
-      return std::hash<double>()(d);
+      return d == 0.0 ? 0 : std::hash<double>()(d);
     }
     case Type::boolean: return j.get<bool>() ? 2 : 3;
     case Type::null: return 5;

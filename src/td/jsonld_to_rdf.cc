@@ -7,6 +7,8 @@
 #include <cstdio>
 
 #include "iri.h"
+#include <unordered_set>
+
 #include "json_hash.h"
 #include "jsonld_internal.h"
 #include "tinykg/rdf/vocab.h"
@@ -342,9 +344,14 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
   }
   if (type_entry != nullptr) {
     std::vector<std::string_view>& node_types = node.types;
-    for (std::string_view t : types) {
-      if (std::find(node_types.begin(), node_types.end(), t) == node_types.end()) {
-        node_types.push_back(t);
+    if (node_types.size() + types.size() <= NodeMap::kIndexedFrom) {
+      for (std::string_view t : types) {
+        if (std::find(node_types.begin(), node_types.end(), t) == node_types.end()) node_types.push_back(t);
+      }
+    } else {  // 100,000 types would be 5 * 10^9 comparisons
+      std::unordered_set<std::string_view> seen(node_types.begin(), node_types.end());
+      for (std::string_view t : types) {
+        if (seen.insert(t).second) node_types.push_back(t);
       }
     }
   }

@@ -412,10 +412,11 @@ namespace {
 
 // valijson compares every pair of items under uniqueItems and reports every
 // equal pair: explaining an enum of 100,000 values with one repeated took
-// 249 s, 1,024 equal values gave 523,776 messages (220 MB). A document the
-// compiled checker does not find plainly valid goes to valijson only when
-// its arrays have at most this many pairs of items in all (one array of
-// 512 items, or 1,000 arrays of 16): at most about 60 MB of messages.
+// 249 s, 1,024 equal values gave 523,776 messages (220 MB). An invalid
+// document is explained by valijson only when its arrays have at most this
+// many pairs of items in all (one array of 512 items, or 1,000 arrays of
+// 16): at most about 60 MB of messages. (Deciding validity stays valijson's
+// where the compiled checker cannot: its first violation ends that walk.)
 constexpr std::uint64_t kMaxExplainedPairs = 131072;
 
 // The arrays in `j`: pairs of items in all, and the longest one.
@@ -464,7 +465,7 @@ std::optional<Status> TooLongToExplain(const Json& document, const std::string& 
   std::string path;
   CountArrays(document, path, census);
   if (census.pairs <= kMaxExplainedPairs) return std::nullopt;
-  return InvalidData("the document is not plainly valid against the " + schema_name + ", and its arrays hold " +
+  return InvalidData("the document is not valid against the " + schema_name + ", and its arrays hold " +
                          std::to_string(census.pairs) + " pairs of items (this one " +
                          std::to_string(census.longest) + " items): the validator that says why compares "
                          "every pair, so it is given at most " + std::to_string(kMaxExplainedPairs) +
@@ -475,17 +476,25 @@ std::optional<Status> TooLongToExplain(const Json& document, const std::string& 
 // The most distinct messages RunSchema reports at one JSON pointer.
 constexpr size_t kMessagesPerPointer = 5;
 
+// valijson's problems with `document`, none when it is valid. `known_invalid`:
+// the compiled checker found it invalid (its kInvalid is valijson's verdict),
+// so only the explaining walk runs.
 std::vector<Status> RunSchema(const valijson::Schema& schema, valijson::Validator& validator,
                               const Json& document, const std::string& file,
-                              const std::string& schema_name) {
+                              const std::string& schema_name, bool known_invalid = false) {
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(document);
   std::vector<Status> out;
   try {
     // Without a results object valijson stops at the first violation and
     // builds no messages: the common (valid) case costs a third. Only an
-    // invalid document is walked again to say why.
-    if (validator.validate(schema, target, nullptr)) return out;
+    // invalid document is walked again to say why, and only when its arrays
+    // are short enough for that walk (TooLongToExplain).
+    if (!known_invalid && validator.validate(schema, target, nullptr)) return out;
+    if (auto refused = TooLongToExplain(document, file, schema_name)) {
+      out.push_back(std::move(*refused));
+      return out;
+    }
     if (validator.validate(schema, target, &results)) return out;
   } catch (const std::exception& e) {
     // valijson throws on some value/keyword combinations; report, don't crash.
@@ -683,28 +692,21 @@ bool TdValidator::Validate(const Json& document, TdKind kind, const std::string&
   const size_t before = problems.size();
   using Verdict = internal::SchemaChecker::Verdict;
   if (kind == TdKind::kThingModel) {
-    if (!schemas_->use_checks || schemas_->tm11_check->Check(document) != Verdict::kValid) {
-      if (auto refused = TooLongToExplain(document, file, "TM 1.1 JSON Schema")) {
-        problems.push_back(std::move(*refused));
-      } else {
-        for (Status& s : RunSchema(schemas_->tm11, schemas_->tm11_validator, document, file,
-                                   "TM 1.1 JSON Schema")) {
-          problems.push_back(std::move(s));
-        }
+    const Verdict verdict = schemas_->use_checks ? schemas_->tm11_check->Check(document) : Verdict::kUnknown;
+    if (verdict != Verdict::kValid) {
+      for (Status& s : RunSchema(schemas_->tm11, schemas_->tm11_validator, document, file, "TM 1.1 JSON Schema",
+                                 verdict == Verdict::kInvalid)) {
+        problems.push_back(std::move(s));
       }
     }
   } else {
     std::vector<Status> errors11;
-    bool explained = true;
-    if (!schemas_->use_checks || schemas_->td11_check->Check(document) != Verdict::kValid) {
-      if (auto refused = TooLongToExplain(document, file, "TD 1.1 JSON Schema")) {
-        errors11.push_back(std::move(*refused));
-        explained = false;
-      } else {
-        errors11 = RunSchema(schemas_->td11, schemas_->td11_validator, document, file, "TD 1.1 JSON Schema");
-      }
+    const Verdict verdict = schemas_->use_checks ? schemas_->td11_check->Check(document) : Verdict::kUnknown;
+    if (verdict != Verdict::kValid) {
+      errors11 = RunSchema(schemas_->td11, schemas_->td11_validator, document, file, "TD 1.1 JSON Schema",
+                           verdict == Verdict::kInvalid);
     }
-    if (explained && !errors11.empty() && ContextNames(document, kTd10Context) &&
+    if (!errors11.empty() && ContextNames(document, kTd10Context) &&
         !ContextNames(document, kTd11Context) &&
         RunSchema(schemas_->td10, schemas_->td10_validator, document, file, "TD 1.0 JSON Schema")
             .empty()) {

@@ -159,6 +159,10 @@ TEST(HostileCli, ArgumentsAndQueryFilesThatAreNotUtf8_AreRefused) {
   std::ofstream(dir + "/bad.rq") << "ASK { ?s ?p \"\xff\" }\n";
   CliRun named = Tinykg(store.path(), "query -f \"$(printf '" + dir + "/q\\377.rq')\"");
   EXPECT_EQ(named.exit_code, 0) << named.err;
+  // So is a file to create, by an option that names one.
+  CliRun written = Tinykg(store.path(), "report --format md -o \"$(printf '" + dir + "/r\\351.md')\"");
+  EXPECT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/r\xe9.md"));
   CliRun bad = Tinykg(store.path(), "query -f " + dir + "/bad.rq");
   EXPECT_EQ(bad.exit_code, 1) << bad.err;
   EXPECT_NE(bad.err.find("bad.rq"), std::string::npos) << bad.err;

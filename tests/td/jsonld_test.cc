@@ -270,7 +270,8 @@ TEST(JsonLd, LongValueListsKeepWhatShortOnesKeep) {
   const std::string mixed =
       R"("a", {"@value": "a", "@language": "en"}, "a", 5, {"@value": 5.0}, 5.5, true, {"@value": true},
          {"@id": "urn:r"}, {"@id": "urn:r"}, {"@value": "a", "@language": "en"}, {"@list": ["l"]},
-         {"@list": ["l"]}, {"@value": "7", "@type": "urn:t"}, {"@value": "7", "@type": "urn:t"}, null)";
+         {"@list": ["l"]}, {"@value": "7", "@type": "urn:t"}, {"@value": "7", "@type": "urn:t"}, null,
+         9007199254740993, 9007199254740992.0, -0.0, 0)";
   std::string filler;
   for (int i = 0; i < 40; ++i) filler += "\"f" + std::to_string(i) + "\", ";
   const auto lines = [](const std::string& nquads, bool drop_filler) {
@@ -294,6 +295,10 @@ TEST(JsonLd, LongValueListsKeepWhatShortOnesKeep) {
   Result<Json> expanded = processor.Expand(long_list, {});  // built value objects, not deferred ones
   ASSERT_TRUE(expanded.ok()) << expanded.status().ToString();
   EXPECT_EQ(lines(NQuads(*expanded), true), expected);
+  // 100,000 types of one node: each kept once (the pairwise check took minutes).
+  std::string types = "{" + context + R"(, "@type": [)";
+  for (int i = 0; i < 100000; ++i) types += "\"urn:t" + std::to_string(i % 50000) + (i + 1 < 100000 ? "\", " : "\"]}");
+  EXPECT_EQ(lines(NQuads(Json::parse(types)), false).size(), 50000u);
   // A long list of distinct values keeps all, of repeated ones one.
   std::string many = "{" + context + R"(, "p": [)";
   for (int i = 0; i < 5000; ++i) many += std::to_string(i % 2500) + (i + 1 < 5000 ? ", " : "]}");

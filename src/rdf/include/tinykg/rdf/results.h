@@ -42,6 +42,13 @@ inline bool IsMachineFormat(ResultsFormat format) {
 Result<std::string> WriteResults(const QueryResult& result, ResultsFormat format,
                                  const PrefixList& prefixes = DefaultPrefixes());
 
+// Text for a Markdown document: `<`, `>` and `&` as entities, so a name
+// from a TD ("<img src=x onerror=...>") stays text when the Markdown is
+// rendered to HTML (most renderers pass raw HTML through); with `one_line`
+// (table cells, headings, list items) also `|` escaped and line breaks as
+// spaces, so a name cannot end its cell or start a block.
+std::string MarkdownText(std::string_view text, bool one_line);
+
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(std::string_view text);
 
