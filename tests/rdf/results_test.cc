@@ -57,6 +57,20 @@ TEST(Results, TableUsesPrefixes) {
   EXPECT_NE(out->find("(1 row)"), std::string::npos);
 }
 
+// A name from a TD is text in Markdown output: `<img src=x onerror=...>`
+// went into md tables as HTML, which most renderers pass through.
+TEST(Results, MarkdownKeepsNamesAsText) {
+  QueryResult r;
+  r.variables = {"name"};
+  r.rows.push_back({Term::Literal("<img src=x onerror=alert(1)> & a|b\nc")});
+  auto out = WriteResults(r, ResultsFormat::kMarkdown);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->find("<img"), std::string::npos) << *out;
+  EXPECT_NE(out->find("&lt;img src=x onerror=alert(1)&gt; &amp; a\\|b c"), std::string::npos) << *out;
+  EXPECT_EQ(MarkdownText("a\n# b <i>", false), "a\n# b &lt;i&gt;");
+  EXPECT_EQ(MarkdownText("a\n# b|c", true), "a # b\\|c");
+}
+
 TEST(Results, GraphResultsAreRejected) {
   QueryResult r;
   r.kind = QueryResult::Kind::kGraph;
