@@ -58,7 +58,7 @@ bool ArgumentsAreText(int argc, char** argv) {
     std::error_code ec;
     if (std::filesystem::exists(std::string(arg), ec)) continue;
     size_t at = 0;
-    while (at < arg.size() && Utf8SequenceLength(arg, at) > 0) at += Utf8SequenceLength(arg, at);
+    for (size_t n; at < arg.size() && (n = Utf8SequenceLength(arg, at)) > 0;) at += n;
     std::cerr << "tinykg: error: argument " << i << " (" << ToValidUtf8(arg) << ") is not valid UTF-8 at byte "
               << at << "\n";
     return false;

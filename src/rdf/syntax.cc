@@ -349,7 +349,9 @@ class SerdInput {
                       page.substr(0, at), true);
       }
     }
-    Advance(page);
+    // Positions are only ever reported for a file (whose pages are checked
+    // here) or for nesting: a text in memory without it skips the count.
+    if (file_ != nullptr || nesting_) Advance(page);
     return n;
   }
 

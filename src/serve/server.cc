@@ -27,6 +27,7 @@
 #define TINYKG_SERVE_HAS_REPORT 1
 #endif
 #include "tinykg/base/utf8.h"
+#include "tinykg/rdf/iri.h"
 #include "tinykg/rdf/prefixes.h"
 #include "tinykg/rdf/reserved.h"
 #include "tinykg/rdf/results.h"
@@ -113,15 +114,10 @@ bool IsJsonMediaType(const std::string& type) {
          type == "application/ld+json";
 }
 
-// An absolute IRI: a scheme, then ':'.
+// An absolute IRI: a scheme, then ':' and more.
 bool IsAbsoluteIri(std::string_view iri) {
-  if (iri.empty() || !std::isalpha(static_cast<unsigned char>(iri[0]))) return false;
-  for (std::size_t i = 1; i < iri.size(); ++i) {
-    const char c = iri[i];
-    if (c == ':') return i + 1 < iri.size();
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
-  }
-  return false;
+  const std::size_t scheme = rdf::SchemeLength(iri);
+  return scheme > 0 && scheme + 1 < iri.size();
 }
 
 // Percent-encodes everything but RFC 3986 unreserved characters, so an id is

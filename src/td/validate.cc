@@ -445,12 +445,7 @@ void CountArrays(const Json& j, std::string& path, ArrayCensus& census) {
   } else if (j.is_object()) {
     for (const auto& [key, value] : j.get_ref<const Json::object_t&>()) {
       if (!value.is_structured()) continue;
-      path.push_back('/');
-      for (const char c : key) {  // RFC 6901: ~ and / escaped
-        if (c == '~') path.append("~0");
-        else if (c == '/') path.append("~1");
-        else path.push_back(c);
-      }
+      path.append("/").append(EscapePointerToken(key));
       CountArrays(value, path, census);
       path.resize(at);
     }
