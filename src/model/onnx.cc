@@ -3,7 +3,14 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -107,6 +114,112 @@ std::string MapOp(const std::string& op) {
   return it != kMap.end() ? it->second : "ONNX:" + op;
 }
 
+// Debian 12's libonnx (1.12) shape inference trusts a model's attributes and
+// ranks: a Conv whose weight has more spatial axes than its input reads past
+// its vectors (fixed upstream in onnx #8037), a pooling stride of 0 divides by
+// zero, a ConvTranspose weight of rank 1 or a MaxUnpool without indices reads
+// a shape that is not there, and upstream has fixed a dozen more such crashes
+// since (#7916, #7879, #7738, ...). A hostile file must not take tinykg down,
+// so inference runs in a child process and only the inferred value types come
+// back; a child that dies, hangs or answers nonsense leaves the shapes the
+// file declares and a note.
+constexpr unsigned kInferSeconds = 20;
+constexpr char kInferred = 'I';
+constexpr char kRefused = 'R';
+
+bool WriteAll(int fd, const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+[[noreturn]] void InferInChild(onnx::ModelProto& proto, int fd) {
+  // A crash ends this process by its signal, past any handler the parent
+  // installed (sanitizers, libFuzzer), and a hang ends it by SIGALRM.
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM}) signal(sig, SIG_DFL);
+  alarm(kInferSeconds);
+  std::string answer;
+  try {
+    onnx::shape_inference::InferShapes(proto);
+    onnx::GraphProto types;
+    *types.mutable_value_info() = proto.graph().value_info();
+    *types.mutable_output() = proto.graph().output();
+    answer = kInferred + types.SerializeAsString();
+  } catch (const std::exception& e) {
+    answer = kRefused + std::string(e.what());
+  }
+  _exit(WriteAll(fd, answer) ? 0 : 1);
+}
+
+// Fills proto's value_info and output types by ONNX shape inference, or says
+// in a note why it could not.
+void InferShapesApart(onnx::ModelProto& proto, std::vector<std::string>& notes) {
+  const std::string failed = "ONNX shape inference failed, shapes may be missing: ";
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    notes.push_back(failed + "no pipe: " + std::strerror(errno));
+    return;
+  }
+  const pid_t pid = fork();
+  if (pid < 0) {
+    notes.push_back(failed + "no process: " + std::strerror(errno));
+    close(fds[0]);
+    close(fds[1]);
+    return;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    InferInChild(proto, fds[1]);
+  }
+  close(fds[1]);
+  // The answer holds types for at most every value the model names, so it
+  // is bounded by a multiple of the model's own size.
+  const std::size_t limit = std::max<std::size_t>(std::size_t{64} << 20, proto.ByteSizeLong() * 4);
+  std::string answer;
+  char buffer[1 << 16];
+  bool too_long = false;
+  for (;;) {
+    const ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    answer.append(buffer, static_cast<std::size_t>(n));
+    if (answer.size() > limit) {
+      too_long = true;
+      kill(pid, SIGKILL);
+      break;
+    }
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (too_long) {
+    notes.push_back(failed + "its answer passed " + std::to_string(limit) + " bytes");
+  } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+    notes.push_back(failed + "it ran past " + std::to_string(kInferSeconds) + " s");
+  } else if (WIFSIGNALED(status)) {
+    notes.push_back(failed + "libonnx crashed on this model (" + strsignal(WTERMSIG(status)) +
+                    "); its attributes or ranks are likely inconsistent");
+  } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || answer.empty()) {
+    notes.push_back(failed + "it ended without an answer");
+  } else if (answer[0] == kRefused) {
+    notes.push_back(failed + answer.substr(1));
+  } else {
+    onnx::GraphProto types;
+    if (answer[0] != kInferred || !types.ParseFromArray(answer.data() + 1, static_cast<int>(answer.size() - 1))) {
+      notes.push_back(failed + "its answer did not parse");
+      return;
+    }
+    *proto.mutable_graph()->mutable_value_info() = std::move(*types.mutable_value_info());
+    *proto.mutable_graph()->mutable_output() = std::move(*types.mutable_output());
+  }
+}
+
 }  // namespace
 
 Result<ModelSummary> SummarizeOnnx(std::span<const std::uint8_t> bytes, const std::string& name,
@@ -121,11 +234,7 @@ Result<ModelSummary> SummarizeOnnx(std::span<const std::uint8_t> bytes, const st
   s.format = "onnx";
   s.sha256 = Sha256Hex(bytes);
   s.file_bytes = static_cast<std::int64_t>(bytes.size());
-  try {
-    onnx::shape_inference::InferShapes(proto);
-  } catch (const std::exception& e) {
-    s.notes.push_back(std::string("ONNX shape inference failed, shapes may be missing: ") + e.what());
-  }
+  InferShapesApart(proto, s.notes);
   const onnx::GraphProto& g = proto.graph();
 
   std::map<std::string, Value> values;

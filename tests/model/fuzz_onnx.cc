@@ -1,5 +1,7 @@
 // libFuzzer target for the ONNX reader (protobuf parse, ONNX shape
-// inference, MACs, arena plan) and the JSON/RDF written from its summary.
+// inference in its child process, MACs, arena plan) and the JSON/RDF written
+// from its summary. A crash inside libonnx ends only that child (a note in
+// the summary); a crash in tinykg's own code is still a finding.
 //   mkdir -p corpus-onnx && cp ../shared/data/models/onnx/*.onnx corpus-onnx/
 //   build-fuzz/tests/model/model_fuzz_onnx corpus-onnx -max_len=65536 -timeout=10
 #include <cstddef>
