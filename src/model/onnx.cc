@@ -223,7 +223,7 @@ void InferShapesApart(onnx::ModelProto& proto, std::vector<std::string>& notes) 
 }  // namespace
 
 Result<ModelSummary> SummarizeOnnx(std::span<const std::uint8_t> bytes, const std::string& name,
-                                   const std::string& source) {
+                                   const std::string& source, OnnxShapes shapes) {
   onnx::ModelProto proto;
   if (bytes.size() > static_cast<std::size_t>(INT32_MAX) ||
       !proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -234,7 +234,7 @@ Result<ModelSummary> SummarizeOnnx(std::span<const std::uint8_t> bytes, const st
   s.format = "onnx";
   s.sha256 = Sha256Hex(bytes);
   s.file_bytes = static_cast<std::int64_t>(bytes.size());
-  InferShapesApart(proto, s.notes);
+  if (shapes == OnnxShapes::kInferred) InferShapesApart(proto, s.notes);
   const onnx::GraphProto& g = proto.graph();
 
   std::map<std::string, Value> values;

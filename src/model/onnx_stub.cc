@@ -3,7 +3,7 @@
 namespace tinykg::model {
 
 Result<ModelSummary> SummarizeOnnx(std::span<const std::uint8_t>, const std::string&,
-                                   const std::string& source) {
+                                   const std::string& source, OnnxShapes) {
   return Unsupported("tinykg was built without ONNX support (install libonnx-dev)",
                      SourceLocation(source));
 }
