@@ -349,7 +349,8 @@ void Engine::GenerateNodeMap(const Json& element, NodeMap& node_map, std::string
         if (std::find(node_types.begin(), node_types.end(), t) == node_types.end()) node_types.push_back(t);
       }
     } else {  // 100,000 types would be 5 * 10^9 comparisons
-      std::unordered_set<std::string_view> seen(node_types.begin(), node_types.end());
+      std::unordered_set<std::string_view>& seen = node_map.type_index[&node];
+      if (seen.empty()) seen.insert(node_types.begin(), node_types.end());
       for (std::string_view t : types) {
         if (seen.insert(t).second) node_types.push_back(t);
       }
