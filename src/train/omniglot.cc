@@ -23,11 +23,22 @@ namespace {
 
 using engine::LayerSpec;
 
+constexpr std::uint64_t kMaxDrawingPixels = 4096 * 4096;
+
 Result<GrayImage> DecodePng(const std::string& bytes, const std::string& name) {
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
   if (png_image_begin_read_from_memory(&image, bytes.data(), bytes.size()) == 0) {
     return ParseError(std::string("bad PNG: ") + image.message, {name});
+  }
+  // A 150-byte PNG can declare 30,000 x 30,000 pixels: 900 MB allocated
+  // before libpng finds no data behind them. Drawings are small (Omniglot's
+  // are 105 x 105).
+  if (std::uint64_t{image.width} * image.height > kMaxDrawingPixels) {
+    png_image_free(&image);
+    return InvalidData("a PNG of " + std::to_string(image.width) + " x " + std::to_string(image.height) +
+                           " pixels; drawings are read up to " + std::to_string(kMaxDrawingPixels) + " pixels",
+                       {name});
   }
   image.format = PNG_FORMAT_GRAY;
   GrayImage out;

@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+
+#include "tinykg/base/file.h"
 
 #include "tinykg/engine/arena.h"
 #include "tinykg/engine/loss.h"
@@ -30,6 +33,123 @@ TEST(Zip, ReadsDeflatedMembersAndChecksCrc) {
   ASSERT_TRUE(members.ok()) << members.status().ToString();
   EXPECT_GT(members->size(), 2700u);
   EXPECT_FALSE(ReadZip(std::string(TINYKG_SHARED_DATA) + "/datasets/occupancy/datatest.txt").ok());
+}
+
+// Hostile archives (`train --data FILE.zip` takes any zip). A zip is written
+// by hand: one stored member, then central directory entries pointing at it.
+struct ZipEntry {
+  std::string name;
+  std::uint32_t size;
+  std::uint32_t local;  // offset of the local header
+  std::uint32_t crc;
+};
+
+void Put16(std::string& b, unsigned v) {
+  b += static_cast<char>(v & 0xFF);
+  b += static_cast<char>((v >> 8) & 0xFF);
+}
+void Put32(std::string& b, std::uint32_t v) {
+  Put16(b, v & 0xFFFF);
+  Put16(b, v >> 16);
+}
+
+std::uint32_t Crc32(const std::string& data) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (const char c : data) {
+    crc ^= static_cast<unsigned char>(c);
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+std::string StoredZip(const std::string& data, const std::vector<ZipEntry>& entries) {
+  std::string b;
+  Put32(b, 0x04034b50u);
+  for (unsigned v : {20u, 0u, 0u, 0u, 0u}) Put16(b, v);
+  Put32(b, Crc32(data));
+  Put32(b, static_cast<std::uint32_t>(data.size()));
+  Put32(b, static_cast<std::uint32_t>(data.size()));
+  Put16(b, 1);
+  Put16(b, 0);
+  b += "m" + data;
+  const auto directory = static_cast<std::uint32_t>(b.size());
+  for (const ZipEntry& e : entries) {
+    Put32(b, 0x02014b50u);
+    for (unsigned v : {20u, 20u, 0u, 0u, 0u, 0u}) Put16(b, v);
+    Put32(b, e.crc);
+    Put32(b, e.size);
+    Put32(b, e.size);
+    Put16(b, static_cast<unsigned>(e.name.size()));
+    for (unsigned v : {0u, 0u, 0u, 0u}) Put16(b, v);
+    Put32(b, 0);
+    Put32(b, e.local);
+    b += e.name;
+  }
+  Put32(b, 0x06054b50u);
+  for (unsigned v : {0u, 0u}) Put16(b, v);
+  Put16(b, static_cast<unsigned>(entries.size()));
+  Put16(b, static_cast<unsigned>(entries.size()));
+  Put32(b, static_cast<std::uint32_t>(b.size()) - directory);
+  Put32(b, directory);
+  Put16(b, 0);
+  return b;
+}
+
+std::string WriteZip(const std::string& name, const std::string& bytes) {
+  const std::string dir = std::string(TINYKG_BINARY_DIR) + "/hostile_zips";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/" + name;
+  EXPECT_TRUE(WriteFileAtomic(path, bytes).ok());
+  return path;
+}
+
+TEST(Zip, HostileArchivesAreErrorsNotCrashes) {
+  // A local header offset near 2^32: the 32-bit sum wrapped and the reader
+  // read far outside the file (SIGSEGV).
+  auto far = ReadZip(WriteZip("far.zip", StoredZip("x", {{"a/b/c.png", 1, 0xFFFFFFF0u, Crc32("x")}})));
+  ASSERT_FALSE(far.ok());
+  EXPECT_NE(far.status().ToString().find("bad local header for a/b/c.png (byte 4294967280)"), std::string::npos)
+      << far.status().ToString();
+  // 1,100 entries sharing one 1 MiB member: 1.1 GiB from a 1 MiB file (with
+  // deflate, 100 MB per entry from 100 KB: an overlapping zip bomb). Refused
+  // from the central directory, before anything is copied.
+  const std::string mib(1 << 20, 'i');
+  std::vector<ZipEntry> shared;
+  const std::uint32_t mib_crc = Crc32(mib);
+  for (int i = 0; i < 1100; ++i) shared.push_back({"a/b/" + std::to_string(i) + ".png", 1u << 20, 0, mib_crc});
+  auto bomb = ReadZip(WriteZip("bomb.zip", StoredZip(mib, shared)));
+  ASSERT_FALSE(bomb.ok());
+  EXPECT_EQ(bomb.status().code(), StatusCode::kInvalidData);
+  EXPECT_NE(bomb.status().ToString().find("entry 1025 of 1100 (a/b/1024.png): the members hold more than 1073741824 bytes"),
+            std::string::npos)
+      << bomb.status().ToString();
+  // A member that claims 4 GiB.
+  auto claim = ReadZip(WriteZip("claim.zip", StoredZip("x", {{"a/b/c.png", 0xFFFFFFFFu, 0, Crc32("x")}})));
+  ASSERT_FALSE(claim.ok());
+  EXPECT_EQ(claim.status().code(), StatusCode::kInvalidData);
+
+  // A real drawing whose header claims 30,000 x 30,000 pixels: 900 MB were
+  // allocated before libpng found no pixels behind it.
+  auto members = ReadZip(DefaultOmniglotZip());
+  ASSERT_TRUE(members.ok());
+  const auto png = std::find_if(members->begin(), members->end(), [](const ZipMember& m) {
+    return m.name.size() > 4 && m.name.compare(m.name.size() - 4, 4, ".png") == 0;
+  });
+  ASSERT_NE(png, members->end());
+  std::string big = png->data;
+  ASSERT_EQ(big.substr(12, 4), "IHDR");
+  for (int at : {16, 20}) {
+    big[at] = 0;
+    big[at + 1] = 0;
+    big[at + 2] = static_cast<char>(30000 >> 8);
+    big[at + 3] = static_cast<char>(30000 & 0xFF);
+  }
+  const std::uint32_t ihdr_crc = Crc32(big.substr(12, 17));
+  for (int k = 0; k < 4; ++k) big[29 + k] = static_cast<char>(ihdr_crc >> (24 - 8 * k));
+  auto loaded = LoadOmniglot(WriteZip("big.zip", StoredZip(big, {{"al/ch/1.png", static_cast<std::uint32_t>(big.size()), 0, Crc32(big)}})));
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().ToString().find("a PNG of 30000 x 30000 pixels"), std::string::npos)
+      << loaded.status().ToString();
 }
 
 TEST(Omniglot, LoadsCharactersAsInkImages) {
