@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
+
+#include "tinykg/base/file.h"
 
 namespace tinykg::train {
 namespace {
@@ -54,9 +55,9 @@ std::int32_t Dataset::ClassCount() const {
 }
 
 Result<Dataset> ReadCsv(const std::string& path, const CsvOptions& options) {
-  std::ifstream in(path);
-  if (!in) return IoError("cannot open " + path);
   if (options.label.empty()) return InvalidArgument("no label column given (--label)");
+  TINYKG_ASSIGN_OR_RETURN(const std::string text, ReadFile(path));
+  std::istringstream in(text);
   std::string line;
   if (!std::getline(in, line)) return ParseError("empty file", {path, 1});
   const std::vector<std::string> header = SplitCsvLine(line);
@@ -119,6 +120,11 @@ Result<Dataset> ReadCsv(const std::string& path, const CsvOptions& options) {
     float label = 0;
     if (!ParseFloat(row[static_cast<std::size_t>(label_col) + skip], &label)) {
       return ParseError("label '" + options.label + "' is not numeric", {path, line_numbers[r]});
+    }
+    if (!IsClassIndex(label)) {
+      return ParseError("label '" + options.label + "' is '" + row[static_cast<std::size_t>(label_col) + skip] +
+                            "': labels are class indices 0, 1, ... up to " + std::to_string(kMaxClasses - 1),
+                        {path, line_numbers[r]});
     }
     data.labels.push_back(label);
   }

@@ -80,8 +80,9 @@ double Accuracy(engine::Network& net, const Dataset& eval) {
 
 Status CheckClassLabels(const Dataset& data) {
   for (float l : data.labels) {
-    if (l < 0 || l != std::floor(l)) {
-      return InvalidArgument("label '" + data.label_name + "' must hold class indices 0, 1, ...");
+    if (!IsClassIndex(l)) {
+      return InvalidArgument("label '" + data.label_name + "' must hold class indices 0, 1, ... up to " +
+                             std::to_string(kMaxClasses - 1));
     }
   }
   return Status::Ok();

@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "occupancy_data.h"
+#include "tinykg/base/file.h"
 
 namespace tinykg::train {
 namespace {
@@ -30,6 +32,28 @@ TEST(ReadCsv, RejectsUnknownColumns) {
   EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
   EXPECT_FALSE(ReadCsv(kOccupancy + "datatest.txt", {"Missing", {}}).ok());
   EXPECT_FALSE(ReadCsv("/nonexistent.csv", {"Occupancy", {}}).ok());
+}
+
+// A label of 1e9 made a 10^9-class output layer ("engine arena too small"),
+// -3 or 1.5 were refused without a line, and /dev/zero was read until memory
+// ran out (4 GB in 10 s).
+TEST(ReadCsv, LabelsAreClassIndicesAndDevicesAreRefused) {
+  const std::string dir = std::string(TINYKG_BINARY_DIR) + "/read_csv_test";
+  std::filesystem::create_directories(dir);
+  for (const char* label : {"1000000000", "-3", "1.5", "1024"}) {
+    const std::string path = dir + "/labels.csv";
+    ASSERT_TRUE(WriteFileAtomic(path, std::string("a,b,L\n1,2,0\n3,4,") + label + "\n5,6,1\n").ok());
+    auto d = ReadCsv(path, {"L", {}});
+    ASSERT_FALSE(d.ok()) << label;
+    EXPECT_EQ(d.status().code(), StatusCode::kParseError);
+    EXPECT_NE(d.status().ToString().find("labels.csv:3: label 'L' is '" + std::string(label) + "'"), std::string::npos)
+        << d.status().ToString();
+  }
+  auto device = ReadCsv("/dev/zero", {"L", {}});
+  ASSERT_FALSE(device.ok());
+  EXPECT_NE(device.status().ToString().find("device"), std::string::npos) << device.status().ToString();
+  EXPECT_TRUE(IsClassIndex(1023.0f));
+  EXPECT_FALSE(IsClassIndex(1e10f));
 }
 
 TEST(Occupancy, OnlineLearningReachesHighAccuracy) {

@@ -31,6 +31,13 @@ struct Dataset {
   std::int32_t ClassCount() const;
 };
 
+// Labels are class indices 0 .. kMaxClasses - 1 (an output layer of a
+// thousand classes is already far past a microcontroller's RAM).
+inline constexpr std::int32_t kMaxClasses = 1024;
+inline bool IsClassIndex(float label) {
+  return label >= 0 && label < static_cast<float>(kMaxClasses) && label == static_cast<float>(static_cast<int>(label));
+}
+
 struct CsvOptions {
   std::string label;                  // label column name (required)
   std::vector<std::string> features;  // empty: every numeric column but the label
@@ -40,7 +47,9 @@ struct CsvOptions {
 // column without a header name (rows one field longer than the header) is
 // skipped. Columns that are not numeric in the first row are ignored unless
 // named in `features` (then they are an error). Fails with kInvalidArgument
-// naming an unknown column, kParseError naming file:line for a bad row.
+// naming an unknown column, kParseError naming file:line for a bad row or a
+// label that is not a class index (IsClassIndex); kIoError for a path that
+// is not a regular file (ReadFile: a device would be read for ever).
 Result<Dataset> ReadCsv(const std::string& path, const CsvOptions& options);
 
 // A sine task y = amplitude * sin(x - phase), x uniform in [x_min, x_max].
