@@ -1,5 +1,6 @@
 #include "tinykg/td/board.h"
 
+#include <cmath>
 #include <filesystem>
 
 #include "tinykg/base/input_check.h"
@@ -25,7 +26,12 @@ bool M4HasFpu(const std::string& mcu, const std::string& flags) {
 
 long long ParseNumber(const Json& v) {
   if (v.is_number_integer() || v.is_number_unsigned()) return v.get<long long>();
-  if (v.is_number()) return static_cast<long long>(v.get<double>());
+  if (v.is_number()) {
+    // A size or a clock is a whole number: 1.5 was cut to 1, and 1e300 was
+    // converted past long long's range (undefined behaviour).
+    const double d = v.get<double>();
+    return d == std::floor(d) && d >= 0 && d < 0x1p62 ? static_cast<long long>(d) : -1;
+  }
   if (v.is_string()) {
     std::string s = v.get<std::string>();
     while (!s.empty() && (s.back() == 'L' || s.back() == 'l' || s.back() == 'U' || s.back() == 'u')) {

@@ -196,6 +196,28 @@ TEST(ImportBoard, Nano33BleIsCortexM4FWithItsMemory) {
   EXPECT_NE(nq.find(s + "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/tinykg/ontology#Device>"), std::string::npos);
 }
 
+// Sizes and clocks are whole numbers: 1.5 bytes of RAM became 1, and 1e300
+// was converted past long long's range (undefined behaviour, it came out
+// negative); both are refused now, naming the member.
+TEST(ImportBoard, FractionalOrHugeSizesAreRefused) {
+  const std::string path = std::string(TINYKG_SHARED_DATA) + "/boards/platformio/nordicnrf52/nano33ble.json";
+  Result<std::string> text = ReadFile(path);
+  ASSERT_TRUE(text.ok());
+  for (const char* value : {"1.5", "1e300", "-5", "1e19"}) {
+    Json board = Json::parse(*text);
+    board["upload"]["maximum_ram_size"] = Json::parse(value);
+    Result<BoardHardware> hw = ReadBoard(board.dump(), path);
+    ASSERT_FALSE(hw.ok()) << value;
+    EXPECT_NE(hw.status().ToString().find("/upload/maximum_ram_size: bad RAM size"), std::string::npos)
+        << hw.status().ToString();
+  }
+  Json board = Json::parse(*text);
+  board["upload"]["maximum_ram_size"] = 262144.0;  // a whole number written as a float is fine
+  Result<BoardHardware> hw = ReadBoard(board.dump(), path);
+  ASSERT_TRUE(hw.ok()) << hw.status().ToString();
+  EXPECT_EQ(hw->ram_bytes, 262144);
+}
+
 // CLI: a batch with one invalid TD writes nothing and exits 1.
 TEST(ImportTdCli, RejectsInvalidTd_AndStoreIsUnchanged) {
   const fs::path store = fs::path(TINYKG_BINARY_DIR) / "td_cli_store";
