@@ -12,6 +12,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace tinykg::cli {
@@ -32,6 +33,13 @@ struct GlobalOptions {
   // ms (< 0: as long as it takes). Readers never wait.
   std::int64_t lock_timeout_ms = -1;
 };
+
+// A CLI11 check for rates (--lr, --meta-lr, ...): a finite number above 0.
+// NaN, inf and -1 were taken and trained into NaN weights, exit 0.
+const CLI::Validator& FinitePositive();
+// A CLI11 check for counts: a whole number >= `min` (CLI11's PositiveNumber
+// prints its range up to 1.8e308 in full).
+CLI::Validator AtLeast(long long min);
 
 // The store spec in force: --store, else $TINYKG_STORE, else "./.tinykg".
 std::string ResolveStoreSpec(const GlobalOptions& options);

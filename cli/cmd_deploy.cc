@@ -71,7 +71,8 @@ void AddDeployCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--learn", args->learn, "online: a trainable head learns on the device (as train --on emulator)");
   cmd->add_option("--head", args->request.head, "With --learn online: the layer the model is cut at");
   cmd->add_option("--task", args->request.task, "What the deployment is for (recorded as tkg:task)");
-  cmd->add_option("--lr", args->request.learning_rate, "With --learn online: the head's learning rate (0.05)");
+  cmd->add_option("--lr", args->request.learning_rate, "With --learn online: the head's learning rate (0.05)")
+      ->check(FinitePositive());
   cmd->add_option("--seed", args->request.seed, "With --learn online: the head's random seed (1)");
   cmd->add_flag("--force", args->request.force, "Deploy a pair that does not fit");
   cmd->add_option("-o,--output", args->request.out_dir, "The project folder (new, or empty)")->required();

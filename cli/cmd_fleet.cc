@@ -573,12 +573,18 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       ->check(CLI::Range(0.001, 100.0));
   cmd->add_flag("--shared-head", args->shared_head,
                 "tinymetafed: send the output layer through the server too (default: it stays on the device)");
-  cmd->add_option("--rounds", args->rounds, "Rounds (default 3); every device is visited once per round");
-  cmd->add_option("--inner-steps", args->inner_steps, "Local SGD steps K per device visit (default 8)");
-  cmd->add_option("--batch", args->batch, "Samples per local step (default 10)");
-  cmd->add_option("--lr", args->lr, "Device (inner) learning rate (default 0.05)");
-  cmd->add_option("--meta-lr", args->meta_lr, "Server step epsilon, annealed linearly to 0 (default 1)");
-  cmd->add_option("--hidden", args->hidden, "Width of the two tanh hidden layers (default 40)");
+  cmd->add_option("--rounds", args->rounds, "Rounds (default 3); every device is visited once per round")
+      ->check(AtLeast(1));
+  cmd->add_option("--inner-steps", args->inner_steps, "Local SGD steps K per device visit (default 8)")
+      ->check(AtLeast(1));
+  cmd->add_option("--batch", args->batch, "Samples per local step (default 10)")
+      ->check(AtLeast(1));
+  cmd->add_option("--lr", args->lr, "Device (inner) learning rate (default 0.05)")
+      ->check(FinitePositive());
+  cmd->add_option("--meta-lr", args->meta_lr, "Server step epsilon, annealed linearly to 0 (default 1)")
+      ->check(FinitePositive());
+  cmd->add_option("--hidden", args->hidden, "Width of the two tanh hidden layers (default 40)")
+      ->check(AtLeast(1));
   cmd->add_option("--aggregate", args->aggregate,
                   "mean (devices in parallel, server moves to their mean; default) or sequential "
                   "(TinyReptile one device at a time)")
@@ -593,10 +599,12 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "--data FILE: held-out CSV for the meta-test, split in --eval-tasks windows");
   cmd->add_option("--shots", args->shots,
                   "Meta-test rows a task adapts on (default 10); --data kws: clips per class of a visit and of "
-                  "the meta-test (default 5)");
+                  "the meta-test (default 5)")
+      ->check(AtLeast(1));
   cmd->add_option("--model", args->model, "--data kws|DIR: the keyword backbone (kws_ref_model.tflite)");
   cmd->add_option("--adapt-epochs", args->adapt_epochs,
-                  "--data kws|DIR: passes over the shots, one SGD step per clip (default 4)");
+                  "--data kws|DIR: passes over the shots, one SGD step per clip (default 4)")
+      ->check(AtLeast(1));
   cmd->add_option("--on", args->on, "emulator (default) or host (the same run on the host engine)")
       ->check(CLI::IsMember({"emulator", "host"}));
   cmd->add_option("--jobs", args->jobs, "Parallel QEMU processes (default: the host's cores)");

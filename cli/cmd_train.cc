@@ -418,20 +418,27 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_flag("--drift", args->drift,
                 "CSV, online: learn --data, then stream --eval (a later period) with a static and an online-updated "
                 "copy; prequential accuracy per window (--format csv, tsv, md: one row per window)");
-  cmd->add_option("--windows", args->windows, "With --drift: windows of the later stream (default 10)");
-  cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 20)");
-  cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 4)");
+  cmd->add_option("--windows", args->windows, "With --drift: windows of the later stream (default 10)")
+      ->check(AtLeast(1));
+  cmd->add_option("--channels", args->channels, "Omniglot: conv channels (default 20)")
+      ->check(AtLeast(1));
+  cmd->add_option("--conv-layers", args->conv_layers, "Omniglot: conv 3x3 stride-2 layers (default 4)")
+      ->check(AtLeast(1));
   cmd->add_option("--one-shot-runs", args->one_shot_runs,
                   "Omniglot: also evaluate on Lake et al.'s 20-way one-shot runs (a zip in one_shot_all_runs "
                   "layout, or 'default' for the shared one; needs --ways 20)");
   cmd->add_flag("--no-normalize", args->no_normalize, "Omniglot: no layer normalisation after the convolutions");
-  cmd->add_option("--eval-steps", args->eval_steps, "Omniglot: adaptation steps on the support set (default 20)");
-  cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 200)");
-  cmd->add_option("--eval-lr", args->eval_lr, "Omniglot: learning rate on the support set (default: --lr's)");
+  cmd->add_option("--eval-steps", args->eval_steps, "Omniglot: adaptation steps on the support set (default 20)")
+      ->check(AtLeast(0));
+  cmd->add_option("--eval-tasks", args->eval_tasks, "Omniglot: evaluation tasks (default 200)")
+      ->check(AtLeast(1));
+  cmd->add_option("--eval-lr", args->eval_lr, "Omniglot: learning rate on the support set (default: --lr's)")
+      ->check(FinitePositive());
   cmd->add_option("--head-init", args->head_init,
                   "Omniglot: output layer at each adaptation: zero (reset; the default), proto (support class "
                   "means, logits shrunk by their spread), proto-raw (unscaled) or meta (meta-learned)");
-  cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 2)");
+  cmd->add_option("--shift", args->shift, "Omniglot: training drawings shifted by up to N pixels (default 2)")
+      ->check(CLI::Range(0, 14));
   cmd->add_option("--tilt", args->tilt, "Omniglot: training drawings turned by up to N degrees, bilinear (default 0)");
   cmd->add_option("--zoom", args->zoom, "Omniglot: training drawings scaled by 1 +- up to F, bilinear (default 0)");
   cmd->add_option("--model", args->model,
@@ -445,27 +452,43 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--head", args->head,
                   "Cut the backbone after this operator (index or output tensor name; default: before the classifier)");
   cmd->add_option("--round-size", args->round_size,
-                  "Reptile / TinyMetaFed: device visits per meta-update (sine default 1 = one device at a time; omniglot 5)");
-  cmd->add_option("--ways", args->ways, "Omniglot: classes per task (default 5)");
-  cmd->add_option("--shots", args->shots, "Omniglot, keywords: examples per class (default 1)");
+                  "Reptile / TinyMetaFed: device visits per meta-update (sine default 1 = one device at a time; omniglot 5)")
+      ->check(AtLeast(1));
+  cmd->add_option("--ways", args->ways, "Omniglot: classes per task (default 5)")
+      ->check(AtLeast(1));
+  cmd->add_option("--shots", args->shots, "Omniglot, keywords: examples per class (default 1)")
+      ->check(AtLeast(1));
   cmd->add_option("--keywords", args->keywords, "Keywords: the words to learn (default red,green,blue,seven); "
                   "other words are 'unknown'")->delimiter(',');
-  cmd->add_option("--test-speakers", args->test_speakers, "Keywords: speakers held out for the meta-test (default a quarter)");
-  cmd->add_option("--episodes", args->episodes, "Keywords: support draws per held-out speaker (default 8)");
-  cmd->add_option("--adapt-epochs", args->adapt_epochs, "Keywords: passes over the shots, one step per sample (default 4)");
+  cmd->add_option("--test-speakers", args->test_speakers, "Keywords: speakers held out for the meta-test (default a quarter)")
+      ->check(AtLeast(1));
+  cmd->add_option("--episodes", args->episodes, "Keywords: support draws per held-out speaker (default 8)")
+      ->check(AtLeast(1));
+  cmd->add_option("--adapt-epochs", args->adapt_epochs, "Keywords: passes over the shots, one step per sample (default 4)")
+      ->check(AtLeast(1));
   cmd->add_option("--also-shots", args->more_shots,
                   "Omniglot: meta-test the same initialisation with these shots too, e.g. 5")
-      ->delimiter(',');
-  cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)");
-  cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine)");
-  cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop; omniglot default 0.1)");
-  cmd->add_option("--meta-lr", args->meta_lr, "Reptile meta step size (annealed to 0)");
-  cmd->add_option("--momentum", args->momentum, "SGD momentum");
+      ->delimiter(',')
+      ->check(AtLeast(1));
+  cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)")
+      ->check(AtLeast(1));
+  cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine)")
+      ->check(AtLeast(1));
+  cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop; omniglot default 0.1)")
+      ->check(FinitePositive());
+  cmd->add_option("--meta-lr", args->meta_lr, "Reptile meta step size (annealed to 0)")
+      ->check(FinitePositive());
+  cmd->add_option("--momentum", args->momentum, "SGD momentum")
+      ->check(CLI::Range(0.0, 0.999));
   cmd->add_option("--optimizer", args->optimizer, "sgd|adam (default: sgd)");
-  cmd->add_option("--hidden", args->hidden, "Hidden layer widths, e.g. 16,8")->delimiter(',');
-  cmd->add_option("--batch", args->batch, "Mini-batch size (not online)");
-  cmd->add_option("--devices", args->devices, "Simulated devices (fedavg, reptile)");
-  cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8)");
+  cmd->add_option("--hidden", args->hidden, "Hidden layer widths, e.g. 16,8")->delimiter(',')
+      ->check(AtLeast(1));
+  cmd->add_option("--batch", args->batch, "Mini-batch size (not online)")
+      ->check(AtLeast(1));
+  cmd->add_option("--devices", args->devices, "Simulated devices (fedavg, reptile)")
+      ->check(AtLeast(1));
+  cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8)")
+      ->check(AtLeast(1));
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
   cmd->add_option("--format", args->format,
                   "table|json|csv|tsv|md (csv, tsv, md: one row per run, nested fields as parent.child columns; "
@@ -483,7 +506,8 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--load-head", args->load_head,
                   "With --on emulator: start from the head a --save-head FILE holds (or the run IRI of the run that "
                   "saved it); with --infer, evaluate it");
-  cmd->add_option("--jobs", args->jobs, "With --on emulator: parallel QEMU processes (default: the host's cores)");
+  cmd->add_option("--jobs", args->jobs, "With --on emulator: parallel QEMU processes (default: the host's cores)")
+      ->check(AtLeast(1));
   cmd->add_option("--task", args->task, "With --on emulator: the task the trained head is for (e.g. presence-detection)");
   cmd->add_option("--sensor", args->sensors, "With --on emulator: sensor kinds the head's inputs come from")
       ->delimiter(',');

@@ -1,3 +1,7 @@
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -33,6 +37,34 @@ Status CheckKnownNames(const std::string& task, const std::vector<std::string>& 
     TINYKG_RETURN_IF_ERROR(rdf::ResolveName(rdf::NameKind::kSensor, sensor).status());
   }
   return Status::Ok();
+}
+
+const CLI::Validator& FinitePositive() {
+  static const CLI::Validator check(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v <= 0) {
+          return "Value " + text + " is not a finite number above 0";
+        }
+        return {};
+      },
+      "FINITE > 0", "FinitePositive");
+  return check;
+}
+
+CLI::Validator AtLeast(long long min) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        char* end = nullptr;
+        errno = 0;
+        const long long v = std::strtoll(text.c_str(), &end, 10);
+        if (end == text.c_str() || *end != '\0' || errno == ERANGE || v < min) {
+          return "Value " + text + " is not a whole number of at least " + std::to_string(min);
+        }
+        return {};
+      },
+      ">= " + std::to_string(min), "AtLeast");
 }
 
 }  // namespace tinykg::cli
