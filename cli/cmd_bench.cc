@@ -1,5 +1,7 @@
 // tinykg bench list | add | select: benchmark records in the graph.
 #include <CLI/CLI.hpp>
+
+#include <cmath>
 #include <iostream>
 
 #include "cli.h"
@@ -79,7 +81,10 @@ void AddAdd(CLI::App& bench, GlobalOptions& options, Runner& run) {
       if (!metric.ok()) return ReportError(metric.status());
       auto method = match::MethodIri(a->method);
       if (!method.ok()) return ReportError(method.status());
-      if (match::LocalName(*metric) == "Accuracy" && (a->value < 0 || a->value > 1)) {
+      if (!std::isfinite(a->value) || a->value < 0) {
+        return ReportError(InvalidArgument("--value must be a finite number >= 0"));
+      }
+      if (match::LocalName(*metric) == "Accuracy" && a->value > 1) {
         return ReportError(InvalidArgument("accuracy is a fraction in [0, 1] (give 0.921, not 92.1)"));
       }
       if (!a->date.empty() && (a->date.size() != 10 || a->date[4] != '-' || a->date[7] != '-')) {

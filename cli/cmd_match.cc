@@ -133,9 +133,11 @@ void AddMatchCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--task", a->task, "Only models for this task (e.g. keyword-spotting)");
   cmd->add_option("--sensor", a->sensor, "Only models that take this sensor kind (e.g. microphone)");
   cmd->add_option("--runtime", a->runtime, "Only devices offering this runtime (tflm, cmsis-nn)");
-  cmd->add_option("--max-latency-ms", a->max_latency_ms, "Estimated latency bound in ms");
+  cmd->add_option("--max-latency-ms", a->max_latency_ms, "Estimated latency bound in ms")
+      ->check(FinitePositive());
   cmd->add_flag("--include-misfits", a->misfits, "Also list pairs that do not fit, with the reason");
-  cmd->add_option("--limit", a->limit, "Print at most N rows (after ranking)");
+  cmd->add_option("--limit", a->limit, "Print at most N rows (after ranking)")
+      ->check(AtLeast(0));
   cmd->add_option("--format", a->format, "table|json|csv|tsv|md");
   cmd->footer(
       "Ranking: devices for a model - fitting first, tightest RAM fit, lowest latency; models for a "
@@ -148,7 +150,8 @@ void AddExplainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto a = std::make_shared<MatchArgs>();
   cmd->add_option("--model", a->model, "Model IRI, name or unique prefix")->required();
   cmd->add_option("--device", a->device, "Device IRI, name or unique prefix")->required();
-  cmd->add_option("--max-latency-ms", a->max_latency_ms, "Estimated latency bound in ms");
+  cmd->add_option("--max-latency-ms", a->max_latency_ms, "Estimated latency bound in ms")
+      ->check(FinitePositive());
   cmd->add_option("--format", a->format,
                   "table|json|csv|tsv|md (json: the pair with its constraints; csv, tsv: one row per constraint)");
   cmd->callback([&options, &run, a] {

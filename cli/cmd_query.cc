@@ -30,7 +30,7 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_flag("--show-rewrite", args->explain, "Print the query that runs, then run it");
   cmd->add_option("--timeout", args->timeout_ms,
                   "Stop the query after MS milliseconds (exit 1, 'deadline exceeded'); 0: no bound")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   cmd->add_flag("--allow-service", args->allow_service,
                 "Let SERVICE <url> fetch from other endpoints (trusted queries only; refused otherwise)");
   cmd->callback([&options, &run, args] {

@@ -15,7 +15,8 @@ void AddSearchCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto format = std::make_shared<std::string>("table");
   auto limit = std::make_shared<int>(20);
   cmd->add_option("text", *text, "Words that must all occur (case-insensitive)")->required();
-  cmd->add_option("--limit", *limit, "At most N hits (0 = all; default 20)");
+  cmd->add_option("--limit", *limit, "At most N hits (0 = all; default 20)")
+      ->check(AtLeast(0));
   cmd->add_option("--format", *format, "table|json|csv|tsv|md");
   cmd->callback([&options, &run, text, format, limit] {
     run = [&options, text, format, limit]() -> int {

@@ -24,21 +24,27 @@ namespace tinykg::cli {
 void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   auto* cmd = app.add_subcommand("serve", "Serve the W3C Thing Description Directory API and SPARQL over HTTP");
   auto args = std::make_shared<serve::ServerOptions>();
-  cmd->add_option("--port", args->port, "TCP port (0: any free port)")->capture_default_str();
+  cmd->add_option("--port", args->port, "TCP port (0: any free port)")->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   cmd->add_option("--bind", args->bind, "Address to listen on")->capture_default_str();
   cmd->add_option("--token", args->token, "Bearer token required for writes (else $TINYKG_TOKEN)");
   cmd->add_option("--threads", args->threads, "Connection threads (each open connection holds one)")
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   cmd->add_option("--request-read-ms", args->request_read_ms,
                   "Time for one request to arrive whole (headers and body); then the connection closes")
+      ->check(AtLeast(1))
       ->capture_default_str();
-  cmd->add_option("--idle-ms", args->idle_ms, "Keep-alive wait between requests")->capture_default_str();
-  cmd->add_option("--max-body", args->max_body_bytes, "Largest request body in bytes")->capture_default_str();
+  cmd->add_option("--idle-ms", args->idle_ms, "Keep-alive wait between requests")->check(AtLeast(0))
+      ->capture_default_str();
+  cmd->add_option("--max-body", args->max_body_bytes, "Largest request body in bytes")->check(AtLeast(1))
+      ->capture_default_str();
   cmd->add_option("--query-timeout-ms", args->query_timeout_ms,
-                  "Time bound of one SPARQL request (503 after it; 0: none)")->capture_default_str();
+                  "Time bound of one SPARQL request (503 after it; 0: none)")->check(AtLeast(0))
+      ->capture_default_str();
   cmd->add_option("--max-result-rows", args->max_result_rows,
                   "Rows of one SPARQL result at most (400 past it; 0: none)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(AtLeast(0))
       ->capture_default_str();
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {

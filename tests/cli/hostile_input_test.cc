@@ -189,12 +189,14 @@ TEST(HostileCli, DeviceWhereAFileIsExpected_IsAnErrorNamingIt) {
   std::filesystem::remove(link);
 }
 
-// Training options took any number: --lr nan, inf or -1 trained into NaN
+// Numeric options took any number: --lr nan, inf or -1 trained into NaN
 // weights and exited 0, --channels 0 and --round-size 0 ran (0 read as "the
-// default"), --shift 1000 moved every drawing out of its frame. Each is a
+// default"), --shift 1000 moved every drawing out of its frame, serve --port
+// 99999 said "serving on http://127.0.0.1:99999/", --threads 0 and --max-body
+// -1 were taken, bench add stored a latency of -3 ms. Each is a
 // usage error now, before any data is read. (train --data /dev/zero is the
 // device case's; the CSV reader refuses it.)
-TEST(HostileCli, TrainingRatesAndCountsOutOfRange_AreUsageErrors) {
+TEST(HostileCli, NumericOptionsOutOfRange_AreUsageErrors) {
   TempStore store("train-args");
   for (const std::string& args : std::vector<std::string>{
            "train --data omniglot --lr nan", "train --data omniglot --meta-lr inf", "train --data sine --lr -1",
@@ -203,12 +205,21 @@ TEST(HostileCli, TrainingRatesAndCountsOutOfRange_AreUsageErrors) {
            "train --data omniglot --eval-steps -5", "train --data omniglot --shift 1000",
            "train --data omniglot --momentum 1", "train --data omniglot --also-shots 5,0",
            "train --data sine --hidden 40,0", "fleet train --count 2 --lr nan",
-           "fleet train --count 2 --rounds 0", "train --data /dev/zero --label L --method online"}) {
+           "fleet train --count 2 --rounds 0", "train --data /dev/zero --label L --method online",
+           "serve --port 99999", "serve --threads 0", "serve --max-body -1", "search lamp --limit -1",
+           "match --model x --max-latency-ms nan", "query --timeout -1 'ASK {}'",
+           "bench add --model x --metric latency --value -3 --method published --device y"}) {
     CliRun r = Tinykg(store.path(), args);
     const bool device = args.find("/dev/zero") != std::string::npos;
     EXPECT_EQ(r.exit_code, device ? 1 : 2) << args << ": " << r.err;
-    const bool range = args.find("--shift") != std::string::npos || args.find("--momentum") != std::string::npos;
-    EXPECT_NE(r.err.find(device ? "is a device, not a file" : range ? "not in range" : "is not a"), std::string::npos)
+    const bool range = args.find("--shift") != std::string::npos || args.find("--momentum") != std::string::npos ||
+                       args.find("--port") != std::string::npos || args.find("--threads") != std::string::npos;
+    const bool value = args.find("--value") != std::string::npos;
+    EXPECT_NE(r.err.find(device  ? "is a device, not a file"
+                         : range ? "not in range"
+                         : value ? "--value must be a finite number >= 0"
+                                 : "is not a"),
+              std::string::npos)
         << args << ": " << r.err;
   }
 }
