@@ -687,8 +687,9 @@ std::uint64_t RegexRepetitionSize(std::string_view pattern) {
   return repeated;
 }
 
-Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template) {
+Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template, bool* uses_graph) {
   if (empty_construct_template != nullptr) *empty_construct_template = false;
+  if (uses_graph != nullptr) *uses_graph = false;
   // A string that never ends (Tokenize's one refusal) is a syntax error for
   // Rasqal too, whose lexer leaks the tokens before it.
   TINYKG_ASSIGN_OR_RETURN(const std::vector<Token> t, Tokenize(sparql));
@@ -739,6 +740,7 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
   for (size_t i = 0; i + 1 < t.size(); ++i) {
     if (t[i].kind != Tok::kWord) continue;
     const std::string& u = t[i].upper;
+    if (u == "GRAPH" && uses_graph != nullptr) *uses_graph = true;
     if (u == "CONSTRUCT" && empty_construct_template != nullptr && i + 2 < t.size()) {
       *empty_construct_template = t[i + 1].kind == Tok::kPunct && t[i + 1].text == "{" &&
                                   t[i + 2].kind == Tok::kPunct && t[i + 2].text == "}";
@@ -780,6 +782,134 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
     }
   }
   return Status::Ok();
+}
+
+namespace {
+
+constexpr std::string_view kGraphVariablePrefix = "__tkg_graph_";
+
+// Finds the ground triple patterns of the group at `open` (a '{' under a
+// GRAPH, nested groups included) and records, for each, its object's token
+// range (first token -> last token and the variable that replaces them) and
+// the filter that stands for it at the group's end.
+void FindGroundPatterns(const std::vector<Token>& t, size_t open, int& fresh,
+                        std::map<size_t, std::pair<size_t, std::string>>& objects,
+                        std::map<size_t, std::string>& filters) {
+  const size_t close = Matching(t, open);
+  if (close >= t.size()) return;
+  enum { kSubject, kPredicate, kObject, kAfter } state = kSubject;
+  bool subject_constant = false, predicate_constant = false;
+  for (size_t j = open + 1; j < close; ++j) {
+    const Token& tok = t[j];
+    if (tok.kind == Tok::kPunct) {
+      if (tok.text == "{") {
+        FindGroundPatterns(t, j, fresh, objects, filters);
+        j = Matching(t, j);
+        state = kSubject;
+      } else if (tok.text == ".") {
+        state = kSubject;
+      } else if (tok.text == ";") {
+        state = kPredicate;
+      } else if (tok.text == ",") {
+        state = kObject;
+      } else if ((tok.text == "-" || tok.text == "+") && state == kObject && j + 1 < close &&
+                 t[j + 1].kind == Tok::kNumber) {
+        // A signed number: the sign and the number are one object.
+        if (subject_constant && predicate_constant) {
+          const std::string name = "?" + std::string(kGraphVariablePrefix) + std::to_string(++fresh);
+          objects[j] = {j + 1, name};
+          filters[close] += " FILTER ( sameTerm ( " + name + " , " + tok.text + t[j + 1].text + " ) )";
+        }
+        ++j;
+        state = kAfter;
+      } else if (tok.text == "[" || tok.text == "(") {
+        // A blank node or a collection: not a constant.
+        j = std::min(Matching(t, j), close);
+        if (state == kSubject) subject_constant = false, state = kPredicate;
+        else if (state == kPredicate) predicate_constant = false, state = kObject;
+        else state = kAfter;
+      }
+      continue;
+    }
+    if (tok.kind == Tok::kWord && tok.text != "a" && !IsConstant(tok)) {
+      const std::string& u = tok.upper;
+      if ((u == "FILTER" || u == "BIND") && j + 1 < close) {
+        // FILTER (...), FILTER fn(...), BIND (...)
+        size_t k = j + 1;
+        if (t[k].kind != Tok::kPunct && k + 1 < close) ++k;
+        if (t[k].text == "(") j = std::min(Matching(t, k), close);
+      } else if (u == "VALUES") {
+        size_t k = j + 1;
+        while (k < close && t[k].text != "{") ++k;
+        j = k < close ? std::min(Matching(t, k), close) : close;
+      } else if (u == "GRAPH" && j + 2 < close && t[j + 2].text == "{") {
+        j = std::min(Matching(t, j + 2), close);  // its own graph: scanned from its keyword
+      }
+      state = kSubject;
+      continue;
+    }
+    const bool constant = IsConstant(tok) || (tok.kind == Tok::kWord && tok.text == "a");
+    if (state == kSubject) {
+      subject_constant = constant;
+      state = kPredicate;
+    } else if (state == kPredicate) {
+      predicate_constant = constant;
+      state = kObject;
+    } else if (state == kObject) {
+      if (subject_constant && predicate_constant && IsConstant(tok)) {
+        const std::string name = "?" + std::string(kGraphVariablePrefix) + std::to_string(++fresh);
+        objects[j] = {j, name};
+        filters[close] += " FILTER ( sameTerm ( " + name + " , " + tok.text + " ) )";
+      }
+      state = kAfter;
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::string> BindGroundPatternsInGraphs(std::string_view sparql) {
+  TINYKG_ASSIGN_OR_RETURN(const std::vector<Token> t, Tokenize(sparql));
+  std::map<size_t, std::pair<size_t, std::string>> objects;
+  std::map<size_t, std::string> filters;
+  int fresh = 0;
+  for (size_t i = 0; i + 2 < t.size(); ++i) {
+    if (t[i].kind == Tok::kWord && t[i].upper == "GRAPH" && t[i + 2].text == "{") {
+      FindGroundPatterns(t, i + 2, fresh, objects, filters);
+    }
+  }
+  if (objects.empty()) return std::string(sparql);
+  std::string out;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i].kind == Tok::kEnd) break;
+    if (auto f = filters.find(i); f != filters.end()) out += f->second;
+    if (!out.empty()) out += ' ';
+    if (auto o = objects.find(i); o != objects.end()) {
+      out += o->second.second;  // the object's tokens, i..o->second.first, become the variable
+      i = o->second.first;
+    } else {
+      out += t[i].text;
+    }
+  }
+  return out;
+}
+
+bool UsesGraphPattern(std::string_view sparql) {
+  auto t = Tokenize(sparql);
+  if (!t.ok()) return false;
+  return std::any_of(t->begin(), t->end(),
+                     [](const Token& tok) { return tok.kind == Tok::kWord && tok.upper == "GRAPH"; });
+}
+
+void DropGraphPatternVariables(QueryResult& result) {
+  for (size_t c = result.variables.size(); c-- > 0;) {
+    if (result.variables[c].rfind(kGraphVariablePrefix, 0) != 0) continue;
+    result.variables.erase(result.variables.begin() + static_cast<std::ptrdiff_t>(c));
+    for (auto& row : result.rows) {
+      if (c < row.size()) row.erase(row.begin() + static_cast<std::ptrdiff_t>(c));
+    }
+    if (c < result.term_ids.size()) result.term_ids.erase(result.term_ids.begin() + static_cast<std::ptrdiff_t>(c));
+  }
 }
 
 Result<std::vector<std::string>> UndeclaredPrefixes(std::string_view sparql) {

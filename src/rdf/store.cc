@@ -164,8 +164,11 @@ class RedlandStore final : public Store {
 
   Result<QueryResult> Query(std::string_view sparql) override {
     std::string text = NormalizeNamespacesInText(sparql);
-    bool empty_template = false;
-    TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text, &empty_template));
+    bool empty_template = false, uses_graph = false;
+    TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text, &empty_template, &uses_graph));
+    if (uses_graph) {
+      TINYKG_ASSIGN_OR_RETURN(text, BindGroundPatternsInGraphs(text));
+    }
     world_->TakeErrors();
     internal::QueryPtr query(librdf_new_query(world_->get(), "sparql", nullptr,
                                               reinterpret_cast<const unsigned char*>(text.c_str()),
@@ -173,7 +176,12 @@ class RedlandStore final : public Store {
     if (!query || world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "SPARQL syntax error");
     }
-    internal::QueryResultsPtr results(librdf_model_query_execute(index_.get(), query.get()));
+    // GRAPH ranges over the named graphs librdf declares to Rasqal, which
+    // only the graph storage has (contexts); there a triple outside GRAPH
+    // comes once per graph that holds it (see above), so other queries keep
+    // the index.
+    internal::QueryResultsPtr results(
+        librdf_model_query_execute(uses_graph ? model_.get() : index_.get(), query.get()));
     if (!results || world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
     }
@@ -186,6 +194,7 @@ class RedlandStore final : public Store {
       return out;
     }
     TINYKG_RETURN_IF_ERROR(world_->Collect(results.get(), out, nullptr));
+    if (uses_graph) DropGraphPatternVariables(out);
     // Rasqal notes projected variables that no pattern binds; RunQuery binds
     // such variables itself (client-side OPTIONALs), so the note is noise.
     for (auto& w : world_->TakeWarnings()) {

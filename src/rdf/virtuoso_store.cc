@@ -44,6 +44,7 @@
 #include "rdfs.h"
 #include "tinykg/rdf/namespaces.h"
 #include "tinykg/rdf/reserved.h"
+#include "tinykg/rdf/sparql_guard.h"
 #include "tinykg/rdf/syntax.h"
 #include "tinykg/rdf/vocab.h"
 
@@ -501,6 +502,12 @@ class VirtuosoStore final : public Store {
   }
 
   Result<QueryResult> Query(std::string_view sparql) override {
+    if (UsesGraphPattern(sparql)) {
+      // The store's graphs are <P + G> inside Virtuoso and a user query's
+      // dataset is the union graph alone, so GRAPH would match nothing.
+      return Unsupported("GRAPH patterns are not answered on a Virtuoso store (its graphs are kept under "
+                         "the store's own prefix); query the union default graph, or use an embedded store");
+    }
     std::string text = WithGroupConcatSeparators(NormalizeNamespacesInText(sparql));
     std::string form = QueryForm(text);
     bool graph = form == "CONSTRUCT" || form == "DESCRIBE";

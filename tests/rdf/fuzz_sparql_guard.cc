@@ -26,6 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)tinykg::rdf::CheckStaysInStore(text, true);
   (void)tinykg::rdf::CheckRasqalCanRun(text);  // the stores' own check (regex patterns, VALUES)
   (void)tinykg::rdf::RegexRepetitionSize(text);
+  // The GRAPH rewrite the embedded stores apply: what it returns must pass
+  // the stores' checks whenever the input did (it adds a variable and a
+  // sameTerm filter per ground pattern, nothing that leaves the store).
+  if (auto bound = tinykg::rdf::BindGroundPatternsInGraphs(text); bound.ok()) {
+    if (tinykg::rdf::CheckStaysInStore(text).ok() && !tinykg::rdf::CheckStaysInStore(*bound).ok()) std::abort();
+  }
   if (!tinykg::rdf::CheckStaysInStore(text).ok()) return 0;
   std::array<std::string, 8> checked;
   std::size_t n_checked = 0;

@@ -414,5 +414,23 @@ TEST(GuardQuery, BrokenSolutionModifiers_AreRefusedBeforeRasqal) {
   EXPECT_TRUE(GuardQuery("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 10").ok());
 }
 
+// Inside GRAPH, a triple pattern without variables was looked up without its
+// graph (librdf's triple_present): each such object becomes a variable with a
+// sameTerm filter at the end of its group (StoreTest.GraphPatternsSeeTheNamedGraphs
+// checks the answers on every backend).
+TEST(GraphPatterns, GroundPatternsInsideGraphGetAVariable) {
+  const std::string plain = "SELECT * WHERE { <a> <b> 1 }";
+  EXPECT_EQ(*BindGroundPatternsInGraphs(plain), plain);
+  auto r = BindGroundPatternsInGraphs(
+      "ASK { GRAPH ?g { <a> <b> 1 , ?x ; <c> -2 . ?s <b> 3 OPTIONAL { <a> a <T> } FILTER(?x > 1) } }");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r,
+            "ASK { GRAPH ?g { <a> <b> ?__tkg_graph_1 , ?x ; <c> ?__tkg_graph_2 . ?s <b> 3 OPTIONAL { <a> a "
+            "?__tkg_graph_3 FILTER ( sameTerm ( ?__tkg_graph_3 , <T> ) ) } FILTER ( ?x > 1 ) FILTER ( sameTerm ( "
+            "?__tkg_graph_1 , 1 ) ) FILTER ( sameTerm ( ?__tkg_graph_2 , -2 ) ) } }");
+  EXPECT_TRUE(UsesGraphPattern("SELECT * { GRAPH <g> { ?s ?p ?o } }"));
+  EXPECT_FALSE(UsesGraphPattern("SELECT * { ?s <urn:GRAPH> \"GRAPH\" }"));
+}
+
 }  // namespace
 }  // namespace tinykg::rdf

@@ -138,8 +138,27 @@ inline constexpr std::uint64_t kMaxSparqlOperators = 4096;
 // ...`, comments allowed): its answer is the empty graph, and Rasqal reads
 // past the (absent) template when asked for the triples (SIGSEGV in
 // rasqal_query_results_get_triple, found by serve_fuzz_routes), so the
-// stores run such a query but read no triples.
-Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template = nullptr);
+// stores run such a query but read no triples. `uses_graph`, when given, is
+// set when the query has a GRAPH pattern: Rasqal evaluates GRAPH over the
+// query's named data graphs only, so the stores run such a query on a model
+// that declares every named graph of the store (see lmdb_store.cc).
+Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template = nullptr,
+                         bool* uses_graph = nullptr);
+
+// Rasqal (0.9.33) evaluates a triple pattern without variables by asking
+// librdf whether the store holds the triple, and librdf (1.0.17) asks
+// without the graph: inside GRAPH such a pattern matched in every graph.
+// This returns the query with each such pattern's object replaced by a
+// fresh variable (?__tkg_graph_N) and `FILTER(sameTerm(?__tkg_graph_N, o))`
+// at the end of its group, which Rasqal evaluates within the graph; the
+// query as it was when nothing needs it. The embedded stores run queries
+// with GRAPH through it and drop the fresh variables from the result
+// (DropGraphPatternVariables).
+Result<std::string> BindGroundPatternsInGraphs(std::string_view sparql);
+// Whether the query has a GRAPH pattern (false for a text that does not
+// tokenize: the engine reports that).
+bool UsesGraphPattern(std::string_view sparql);
+void DropGraphPatternVariables(QueryResult& result);
 
 // The prefixes `sparql` uses in prefixed names (datatypes included) without
 // a PREFIX line, in order of first use; "" is the empty prefix (`:x`).
