@@ -34,8 +34,9 @@ struct GlobalOptions {
   std::int64_t lock_timeout_ms = -1;
 };
 
-// A CLI11 check for rates (--lr, --meta-lr, ...): a finite number above 0.
-// NaN, inf and -1 were taken and trained into NaN weights, exit 0.
+// A CLI11 check for rates (--lr, --meta-lr, ...): a finite number above 0
+// that a float holds (FLT_MIN..FLT_MAX). NaN, inf and -1 were taken and
+// trained into NaN weights, exit 0.
 const CLI::Validator& FinitePositive();
 // A CLI11 check for counts: a whole number >= `min` (CLI11's PositiveNumber
 // prints its range up to 1.8e308 in full).

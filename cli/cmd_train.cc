@@ -30,7 +30,8 @@ struct TrainArgs {
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
   double top_p = 100.0;      // tinymetafed, percent
   bool shared_head = false;  // tinymetafed
-  int channels = 0, conv_layers = 0, eval_steps = 0, eval_tasks = 0;  // omniglot; 0 = the default
+  int channels = 0, conv_layers = 0, eval_tasks = 0;  // omniglot; 0 = the default
+  int eval_steps = -1;  // omniglot; -1 = the default (0 scores the initialisation itself)
   float eval_lr = 0;       // omniglot; 0 = the inner learning rate
   int shift = -1;          // omniglot; -1 = the default
   float tilt = 0, zoom = 0;  // omniglot: training drawings' random turn (degrees) and scale (+-)
@@ -242,7 +243,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (args.channels > 0) o.channels = args.channels;
     if (args.conv_layers > 0) o.conv_layers = args.conv_layers;
     o.normalize = !args.no_normalize;
-    if (args.eval_steps > 0) o.eval_steps = args.eval_steps;
+    if (args.eval_steps >= 0) o.eval_steps = args.eval_steps;
     if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
     if (args.eval_lr > 0) o.eval_learning_rate = args.eval_lr;
     if (args.head_init == "zero") {

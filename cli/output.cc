@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cerrno>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -44,8 +45,10 @@ const CLI::Validator& FinitePositive() {
       [](std::string& text) -> std::string {
         char* end = nullptr;
         const double v = std::strtod(text.c_str(), &end);
-        if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v <= 0) {
-          return "Value " + text + " is not a finite number above 0";
+        // The rates are floats: 1e39 became inf (NaN weights again) and
+        // 1e-46 became 0.
+        if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < FLT_MIN || v > FLT_MAX) {
+          return "Value " + text + " is not a finite number above 0 (a float: 1.2e-38 to 3.4e38)";
         }
         return {};
       },

@@ -88,6 +88,34 @@ void AppendDelimitedRow(std::string& out, const std::vector<std::string>& cells,
   out += csv ? "\r\n" : "\n";
 }
 
+namespace {
+
+// The table format of cells already made safe for a terminal.
+std::string RenderPlainTable(const TextTable& t) {
+  std::string out;
+  std::vector<std::size_t> w(t.columns.size());
+  for (std::size_t i = 0; i < t.columns.size(); ++i) w[i] = Width(t.columns[i]);
+  for (const auto& r : t.rows) {
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], Width(r[i]));
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string l;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      l += cells[i];
+      if (i + 1 < cells.size()) l += std::string(w[i] - Width(cells[i]) + 2, ' ');
+    }
+    out += l + "\n";
+  };
+  line(t.columns);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) total += w[i] + (i + 1 < w.size() ? 2 : 0);
+  out += std::string(total, '-') + "\n";
+  for (const auto& r : t.rows) line(r);
+  return out;
+}
+
+}  // namespace
+
 std::string RenderTableRows(const TextTable& t, TableFormat format, bool with_header) {
   std::string out;
   switch (format) {
@@ -129,25 +157,17 @@ std::string RenderTableRows(const TextTable& t, TableFormat format, bool with_he
       return out;
     }
     case TableFormat::kTable: {
-      std::vector<std::size_t> w(t.columns.size());
-      for (std::size_t i = 0; i < t.columns.size(); ++i) w[i] = Width(t.columns[i]);
+      // Names come from TDs: control characters are shown, not sent to
+      // the terminal (rdf::TerminalText).
+      TextTable shown;
+      shown.columns.reserve(t.columns.size());
+      for (const auto& c : t.columns) shown.columns.push_back(rdf::TerminalText(c));
+      shown.rows.reserve(t.rows.size());
       for (const auto& r : t.rows) {
-        for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], Width(r[i]));
+        shown.rows.emplace_back();
+        for (const auto& c : r) shown.rows.back().push_back(rdf::TerminalText(c));
       }
-      auto line = [&](const std::vector<std::string>& cells) {
-        std::string l;
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-          l += cells[i];
-          if (i + 1 < cells.size()) l += std::string(w[i] - Width(cells[i]) + 2, ' ');
-        }
-        out += l + "\n";
-      };
-      line(t.columns);
-      std::size_t total = 0;
-      for (std::size_t i = 0; i < w.size(); ++i) total += w[i] + (i + 1 < w.size() ? 2 : 0);
-      out += std::string(total, '-') + "\n";
-      for (const auto& r : t.rows) line(r);
-      return out;
+      return RenderPlainTable(shown);
     }
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,8 +141,16 @@ bool WriteAll(int fd, const std::string& bytes) {
 
 [[noreturn]] void InferInChild(onnx::ModelProto& proto, int fd) {
   // A crash ends this process by its signal, past any handler the parent
-  // installed (sanitizers, libFuzzer), and a hang ends it by SIGALRM.
+  // installed (sanitizers, libFuzzer), without a core file (36 MB in the
+  // user's directory per crashing model, with core dumps on), and a hang
+  // ends it by SIGALRM, which the parent may have blocked.
   for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM}) signal(sig, SIG_DFL);
+  const rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  sigset_t alarm_set;
+  sigemptyset(&alarm_set);
+  sigaddset(&alarm_set, SIGALRM);
+  sigprocmask(SIG_UNBLOCK, &alarm_set, nullptr);
   alarm(kInferSeconds);
   std::string answer;
   try {
@@ -157,7 +166,10 @@ bool WriteAll(int fd, const std::string& bytes) {
 }
 
 // Fills proto's value_info and output types by ONNX shape inference, or says
-// in a note why it could not.
+// in a note why it could not. For a single-threaded caller (tinykg's import
+// and emu commands call it before they start threads): a child forked while
+// another thread holds an allocator or protobuf lock could wait for it until
+// the alarm, and would inherit the other threads' pipes.
 void InferShapesApart(onnx::ModelProto& proto, std::vector<std::string>& notes) {
   const std::string failed = "ONNX shape inference failed, shapes may be missing: ";
   int fds[2];

@@ -150,8 +150,10 @@ class LmdbStore final : public Store {
       }
     }
     world_->TakeErrors();
+    GraphPatternRewrite graph_rewrite;
     if (uses_graph) {
-      TINYKG_ASSIGN_OR_RETURN(text, BindGroundPatternsInGraphs(text));
+      TINYKG_ASSIGN_OR_RETURN(graph_rewrite, BindGroundPatternsInGraphs(text));
+      text = std::move(graph_rewrite.text);
     }
     QueryPtr query(librdf_new_query(world_->get(), "sparql", nullptr,
                                     reinterpret_cast<const unsigned char*>(text.c_str()), nullptr));
@@ -166,7 +168,7 @@ class LmdbStore final : public Store {
     Status status = Run(uses_graph ? graph_model_.get() : model_.get(), query.get(), out, max_rows, empty_template);
     if (auto expired = Expired(started, bound_ms)) return *expired;
     TINYKG_RETURN_IF_ERROR(status);
-    if (uses_graph) DropGraphPatternVariables(out);
+    DropVariables(out, graph_rewrite.added);
     KeepWarnings();
     return out;
   }

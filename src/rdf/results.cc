@@ -63,6 +63,46 @@ std::string JsonQuote(std::string_view s) {
   return out + "\"";
 }
 
+std::string TerminalText(std::string_view text) {
+  const auto is_control = [&](size_t i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) return 1;
+    if (c == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return 2;
+    }
+    return 0;
+  };
+  size_t first = 0;
+  while (first < text.size() && is_control(first) == 0) ++first;
+  if (first == text.size()) return std::string(text);
+  std::string out(text.substr(0, first));
+  static const char kHex[] = "0123456789abcdef";
+  for (size_t i = first; i < text.size(); ++i) {
+    const int control = is_control(i);
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (control == 0) {
+      out += static_cast<char>(c);
+    } else if (control == 2) {
+      const auto next = static_cast<unsigned char>(text[++i]);
+      out += "\\u00";
+      out += kHex[next >> 4];
+      out += kHex[next & 15];
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::string MarkdownText(std::string_view text, bool one_line) {
   std::string out;
   out.reserve(text.size());
@@ -213,10 +253,11 @@ Result<std::string> WriteResults(const QueryResult& r, ResultsFormat format,
     }
     case ResultsFormat::kTable: {
       std::vector<std::vector<std::string>> cells;
-      cells.push_back(r.variables);
+      cells.push_back({});
+      for (const auto& v : r.variables) cells.back().push_back(TerminalText(v));
       for (const auto& row : r.rows) {
         std::vector<std::string> line;
-        for (const auto& cell : row) line.push_back(cell ? CompactTerm(*cell, prefixes) : "");
+        for (const auto& cell : row) line.push_back(cell ? TerminalText(CompactTerm(*cell, prefixes)) : "");
         cells.push_back(std::move(line));
       }
       std::vector<size_t> width(r.variables.size(), 0);

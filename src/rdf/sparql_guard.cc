@@ -22,6 +22,11 @@ struct Token {
   // The text in upper case, for kWord and kPname tokens out of Tokenize
   // (empty otherwise): keyword checks compare it without a copy per test.
   std::string upper = {};
+  // Where Tokenize found it: [begin, end) in the query's bytes; npos for a
+  // token a rewrite made. Join writes two tokens that touched in the query
+  // without a space between them (`-2`, `1.`, `?é` must stay one thing).
+  size_t begin = std::string::npos;
+  size_t end = std::string::npos;
 };
 
 bool IsNameChar(char c) {
@@ -56,7 +61,18 @@ bool StartsWithNoCase(const std::string& text, std::string_view upper_prefix) {
 Result<std::vector<Token>> Tokenize(std::string_view q) {
   std::vector<Token> out;
   size_t i = 0;
+  // Each pass pushes at most one token: the next pass places it.
+  size_t token_start = 0, placed = 0;
+  const auto place = [&] {
+    if (out.size() > placed) {
+      out.back().begin = token_start;
+      out.back().end = i;
+      placed = out.size();
+    }
+    token_start = i;
+  };
   while (i < q.size()) {
+    place();
     char c = q[i];
     if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
     if (c == '#') {
@@ -117,7 +133,11 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
     }
     if ((c == '?' || c == '$') && i + 1 < q.size() && IsNameChar(q[i + 1]) && q[i + 1] != ':') {
       size_t start = i++;
-      while (i < q.size() && (std::isalnum(static_cast<unsigned char>(q[i])) || q[i] == '_')) ++i;
+      // Names may hold any non-ASCII character SPARQL allows (?é).
+      while (i < q.size() && (std::isalnum(static_cast<unsigned char>(q[i])) || q[i] == '_' ||
+                              static_cast<unsigned char>(q[i]) >= 0x80)) {
+        ++i;
+      }
       out.push_back({Tok::kVar, "?" + std::string(q.substr(start + 1, i - start - 1))});
       continue;
     }
@@ -168,6 +188,7 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
     out.push_back({Tok::kPunct, std::string(1, c)});
     ++i;
   }
+  place();
   return out;
 }
 
@@ -189,7 +210,8 @@ bool IsTerm(const Token& t) {
 std::string Join(const std::vector<Token>& toks) {
   std::string out;
   for (size_t i = 0; i < toks.size(); ++i) {
-    if (i) out += ' ';
+    const bool touching = i > 0 && toks[i - 1].end != std::string::npos && toks[i].begin == toks[i - 1].end;
+    if (i && !touching) out += ' ';
     out += toks[i].text;
   }
   return out;
@@ -786,15 +808,34 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
 
 namespace {
 
-constexpr std::string_view kGraphVariablePrefix = "__tkg_graph_";
-
 // Finds the ground triple patterns of the group at `open` (a '{' under a
 // GRAPH, nested groups included) and records, for each, its object's token
 // range (first token -> last token and the variable that replaces them) and
 // the filter that stands for it at the group's end.
-void FindGroundPatterns(const std::vector<Token>& t, size_t open, int& fresh,
-                        std::map<size_t, std::pair<size_t, std::string>>& objects,
-                        std::map<size_t, std::string>& filters) {
+struct GroundPatterns {
+  std::string prefix;  // of the fresh variables, one no variable of the query starts with
+  int fresh = 0;
+  std::map<size_t, std::pair<size_t, std::string>> objects;
+  std::map<size_t, std::vector<Token>> filters;  // at the index of a group's '}'
+  std::vector<std::string> added;
+
+  void Replace(const std::vector<Token>& t, size_t first, size_t last, size_t close) {
+    const std::string name = prefix + std::to_string(++fresh);
+    added.push_back(name);
+    objects[first] = {last, "?" + name};
+    std::vector<Token>& f = filters[close];
+    for (const char* word : {"FILTER", "(", "sameTerm", "("}) {
+      f.push_back({std::isalpha(static_cast<unsigned char>(word[0])) ? Tok::kWord : Tok::kPunct, word});
+    }
+    f.push_back({Tok::kVar, "?" + name});
+    f.push_back({Tok::kPunct, ","});
+    for (size_t k = first; k <= last; ++k) f.push_back(t[k]);  // keeps the positions: -2 stays -2
+    f.push_back({Tok::kPunct, ")"});
+    f.push_back({Tok::kPunct, ")"});
+  }
+};
+
+void FindGroundPatterns(const std::vector<Token>& t, size_t open, GroundPatterns& found) {
   const size_t close = Matching(t, open);
   if (close >= t.size()) return;
   enum { kSubject, kPredicate, kObject, kAfter } state = kSubject;
@@ -803,7 +844,7 @@ void FindGroundPatterns(const std::vector<Token>& t, size_t open, int& fresh,
     const Token& tok = t[j];
     if (tok.kind == Tok::kPunct) {
       if (tok.text == "{") {
-        FindGroundPatterns(t, j, fresh, objects, filters);
+        FindGroundPatterns(t, j, found);
         j = Matching(t, j);
         state = kSubject;
       } else if (tok.text == ".") {
@@ -815,11 +856,7 @@ void FindGroundPatterns(const std::vector<Token>& t, size_t open, int& fresh,
       } else if ((tok.text == "-" || tok.text == "+") && state == kObject && j + 1 < close &&
                  t[j + 1].kind == Tok::kNumber) {
         // A signed number: the sign and the number are one object.
-        if (subject_constant && predicate_constant) {
-          const std::string name = "?" + std::string(kGraphVariablePrefix) + std::to_string(++fresh);
-          objects[j] = {j + 1, name};
-          filters[close] += " FILTER ( sameTerm ( " + name + " , " + tok.text + t[j + 1].text + " ) )";
-        }
+        if (subject_constant && predicate_constant) found.Replace(t, j, j + 1, close);
         ++j;
         state = kAfter;
       } else if (tok.text == "[" || tok.text == "(") {
@@ -856,11 +893,7 @@ void FindGroundPatterns(const std::vector<Token>& t, size_t open, int& fresh,
       predicate_constant = constant;
       state = kObject;
     } else if (state == kObject) {
-      if (subject_constant && predicate_constant && IsConstant(tok)) {
-        const std::string name = "?" + std::string(kGraphVariablePrefix) + std::to_string(++fresh);
-        objects[j] = {j, name};
-        filters[close] += " FILTER ( sameTerm ( " + name + " , " + tok.text + " ) )";
-      }
+      if (subject_constant && predicate_constant && IsConstant(tok)) found.Replace(t, j, j, close);
       state = kAfter;
     }
   }
@@ -868,29 +901,42 @@ void FindGroundPatterns(const std::vector<Token>& t, size_t open, int& fresh,
 
 }  // namespace
 
-Result<std::string> BindGroundPatternsInGraphs(std::string_view sparql) {
+Result<GraphPatternRewrite> BindGroundPatternsInGraphs(std::string_view sparql) {
   TINYKG_ASSIGN_OR_RETURN(const std::vector<Token> t, Tokenize(sparql));
-  std::map<size_t, std::pair<size_t, std::string>> objects;
-  std::map<size_t, std::string> filters;
-  int fresh = 0;
-  for (size_t i = 0; i + 2 < t.size(); ++i) {
-    if (t[i].kind == Tok::kWord && t[i].upper == "GRAPH" && t[i + 2].text == "{") {
-      FindGroundPatterns(t, i + 2, fresh, objects, filters);
+  GroundPatterns found;
+  // A prefix no variable of the query starts with, so that the added ones
+  // neither meet nor hide the query's own.
+  found.prefix = "__tkg_graph_";
+  for (bool clash = true; clash;) {
+    clash = false;
+    for (const Token& tok : t) {
+      if (tok.kind == Tok::kVar && tok.text.compare(1, found.prefix.size(), found.prefix) == 0) clash = true;
     }
+    if (clash) found.prefix = "_" + found.prefix;
   }
-  if (objects.empty()) return std::string(sparql);
-  std::string out;
+  for (size_t i = 0; i + 2 < t.size(); ++i) {
+    if (t[i].kind == Tok::kWord && t[i].upper == "GRAPH" && t[i + 2].text == "{") FindGroundPatterns(t, i + 2, found);
+  }
+  GraphPatternRewrite out;
+  if (found.objects.empty()) {
+    out.text = std::string(sparql);
+    return out;
+  }
+  std::vector<Token> result;
+  result.reserve(t.size() + 10 * found.objects.size());
   for (size_t i = 0; i < t.size(); ++i) {
-    if (t[i].kind == Tok::kEnd) break;
-    if (auto f = filters.find(i); f != filters.end()) out += f->second;
-    if (!out.empty()) out += ' ';
-    if (auto o = objects.find(i); o != objects.end()) {
-      out += o->second.second;  // the object's tokens, i..o->second.first, become the variable
+    if (auto f = found.filters.find(i); f != found.filters.end()) {
+      result.insert(result.end(), f->second.begin(), f->second.end());
+    }
+    if (auto o = found.objects.find(i); o != found.objects.end()) {
+      result.push_back({Tok::kVar, o->second.second});  // the object's tokens i..first become the variable
       i = o->second.first;
     } else {
-      out += t[i].text;
+      result.push_back(t[i]);
     }
   }
+  out.text = Join(result);
+  out.added = std::move(found.added);
   return out;
 }
 
@@ -901,9 +947,9 @@ bool UsesGraphPattern(std::string_view sparql) {
                      [](const Token& tok) { return tok.kind == Tok::kWord && tok.upper == "GRAPH"; });
 }
 
-void DropGraphPatternVariables(QueryResult& result) {
+void DropVariables(QueryResult& result, const std::vector<std::string>& names) {
   for (size_t c = result.variables.size(); c-- > 0;) {
-    if (result.variables[c].rfind(kGraphVariablePrefix, 0) != 0) continue;
+    if (std::find(names.begin(), names.end(), result.variables[c]) == names.end()) continue;
     result.variables.erase(result.variables.begin() + static_cast<std::ptrdiff_t>(c));
     for (auto& row : result.rows) {
       if (c < row.size()) row.erase(row.begin() + static_cast<std::ptrdiff_t>(c));

@@ -167,7 +167,12 @@ class RedlandStore final : public Store {
     bool empty_template = false, uses_graph = false;
     TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text, &empty_template, &uses_graph));
     if (uses_graph) {
-      TINYKG_ASSIGN_OR_RETURN(text, BindGroundPatternsInGraphs(text));
+      // Rasqal's GRAPH needs a model with contexts, and here that is the
+      // graph storage, where a triple outside GRAPH comes once per graph
+      // that holds it (see above) and the catalog is a graph like the
+      // others: the answers would be wrong.
+      return Unsupported("GRAPH patterns are not answered on a hashes store (Redland's format before the LMDB "
+                         "engine); use an LMDB store (DIR, lmdb:DIR or memory:)");
     }
     world_->TakeErrors();
     internal::QueryPtr query(librdf_new_query(world_->get(), "sparql", nullptr,
@@ -176,12 +181,7 @@ class RedlandStore final : public Store {
     if (!query || world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "SPARQL syntax error");
     }
-    // GRAPH ranges over the named graphs librdf declares to Rasqal, which
-    // only the graph storage has (contexts); there a triple outside GRAPH
-    // comes once per graph that holds it (see above), so other queries keep
-    // the index.
-    internal::QueryResultsPtr results(
-        librdf_model_query_execute(uses_graph ? model_.get() : index_.get(), query.get()));
+    internal::QueryResultsPtr results(librdf_model_query_execute(index_.get(), query.get()));
     if (!results || world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
     }
@@ -194,7 +194,6 @@ class RedlandStore final : public Store {
       return out;
     }
     TINYKG_RETURN_IF_ERROR(world_->Collect(results.get(), out, nullptr));
-    if (uses_graph) DropGraphPatternVariables(out);
     // Rasqal notes projected variables that no pattern binds; RunQuery binds
     // such variables itself (client-side OPTIONALs), so the note is noise.
     for (auto& w : world_->TakeWarnings()) {

@@ -218,13 +218,9 @@ int SchemaChecker::Build(const Json& schema_in, int depth) {
       } else if (key == "additionalItems") {
         // Read only beside a list of item schemas (below).
         continue;
-      } else if (key == "contains" || key == "propertyNames") {
+      } else if (key == "contains") {
         if (!v.is_object() && !v.is_boolean()) n.unknown = true;
-        else if (key == "contains") n.contains = sub(v);
-        else n.property_names = sub(v);
-      } else if (key == "format") {
-        if (!v.is_string() || v == "date" || v == "time" || v == "date-time") n.unknown = true;
-        else n.format = true;
+        else n.contains = sub(v);
       } else if (key == "uniqueItems") {
         if (!v.is_boolean()) n.unknown = true;
         else n.unique_items = v.get<bool>();
@@ -320,12 +316,6 @@ SchemaChecker::Verdict SchemaChecker::EvalNode(const Node& n, const Json& value,
         if (result == Verdict::kInvalid) return result;
       }
     }
-    if (n.property_names != kAllow) {
-      for (const auto& member : value.get_ref<const Json::object_t&>()) {
-        And(result, Eval(n.property_names, Json(member.first), depth));
-        if (result == Verdict::kInvalid) return result;
-      }
-    }
   } else if (value.is_array()) {
     if (n.min_items && value.size() < *n.min_items) return Verdict::kInvalid;
     if (n.items_list) {
@@ -367,7 +357,6 @@ SchemaChecker::Verdict SchemaChecker::EvalNode(const Node& n, const Json& value,
     }
     if (n.pattern && !std::regex_search(text, *n.pattern)) return Verdict::kInvalid;
   }
-  if (n.format && !value.is_string()) And(result, Verdict::kUnknown);
   if (n.const_value != nullptr) {
     const Equality e = StrictEqual(*n.const_value, value);
     if (e == Equality::kNotEqual) return Verdict::kInvalid;

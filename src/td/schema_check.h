@@ -10,12 +10,10 @@
 // Exactness: a kValid or kInvalid answer is the verdict valijson 1.0 gives
 // with strong types and draft 7 (what TdValidator uses), keyword by keyword:
 // type, properties, additionalProperties, required, minProperties, items
-// (one schema or a list), additionalItems, minItems, uniqueItems, contains,
-// propertyNames, minimum, exclusiveMinimum, enum, const, pattern (std::regex +
-// regex_search, as valijson), format (valijson checks only date, time and
-// date-time, which stay kUnknown here, and reads any format's value as a
-// string, so a non-string is kUnknown), allOf, anyOf, oneOf, not,
-// if/then/else, $ref ("#..." pointers in
+// (one schema or a list), additionalItems, minItems, uniqueItems, contains
+// (a TM's @type must hold "tm:ThingModel"), minimum, exclusiveMinimum, enum,
+// const, pattern (std::regex + regex_search, as valijson), allOf, anyOf,
+// oneOf, not, if/then/else, $ref ("#..." pointers in
 // the same document; like valijson, the keywords beside a $ref are not read)
 // and boolean schemas. Any other keyword makes its subschema kUnknown, and so
 // do equality questions valijson might answer differently (numbers of
@@ -67,8 +65,6 @@ class SchemaChecker {
     std::optional<size_t> min_items;
     bool unique_items = false;
     std::optional<int> contains;  // the "contains" schema (kAllow/kForbid for true/false)
-    int property_names = kAllow;
-    bool format = false;         // a format valijson passes for every string
     std::vector<std::pair<double, bool>> minimums;  // (bound, exclusive)
     const Json* enum_values = nullptr;
     const Json* const_value = nullptr;

@@ -371,6 +371,11 @@ struct TdValidator::Schemas {
 TdValidator::TdValidator() : schemas_(std::make_unique<Schemas>()) {}
 
 void TdValidator::set_compiled_schema_check(bool on) { schemas_->use_checks = on; }
+
+bool TdValidator::CompiledCheckFindsValid(const Json& document, TdKind kind) const {
+  const internal::SchemaChecker& check = kind == TdKind::kThingModel ? *schemas_->tm11_check : *schemas_->td11_check;
+  return check.Check(document) == internal::SchemaChecker::Verdict::kValid;
+}
 TdValidator::~TdValidator() = default;
 
 Result<std::unique_ptr<TdValidator>> TdValidator::Load(const std::string& schema_dir) {

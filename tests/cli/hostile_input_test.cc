@@ -189,6 +189,23 @@ TEST(HostileCli, DeviceWhereAFileIsExpected_IsAnErrorNamingIt) {
   std::filesystem::remove(link);
 }
 
+// Text from a TD reached the terminal raw in the table format (graphs, query; the tables of
+// match, search and the rest: TableFormat.ControlCharactersAreShown): escape
+// sequences in a title could clear the screen, set the window title, move the cursor.
+TEST(HostileCli, TableOutputShowsControlCharactersOfTdText) {
+  TempStore store("terminal");
+  std::string td = Td("urn:dev:escape");
+  td.replace(td.find("\"Lamp\""), 6, "\"Lamp \\u001b[2J\\u001b]0;pwned\\u0007 lamp\"");
+  ASSERT_EQ(Tinykg(store.path(), "-q import td " + WriteTemp("escape.td.json", td)).exit_code, 0);
+  for (const std::string& args : std::vector<std::string>{
+           "graphs", "query 'SELECT ?t WHERE { ?s <https://www.w3.org/2019/wot/td#title> ?t }'"}) {
+    CliRun r = Tinykg(store.path(), args);
+    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << args << ": " << r.out;
+    EXPECT_NE(r.out.find("\\x1b]0;pwned\\x07"), std::string::npos) << args << ": " << r.out;
+  }
+}
+
 // Numeric options took any number: --lr nan, inf or -1 trained into NaN
 // weights and exited 0, --channels 0 and --round-size 0 ran (0 read as "the
 // default"), --shift 1000 moved every drawing out of its frame, serve --port
@@ -200,6 +217,7 @@ TEST(HostileCli, NumericOptionsOutOfRange_AreUsageErrors) {
   TempStore store("train-args");
   for (const std::string& args : std::vector<std::string>{
            "train --data omniglot --lr nan", "train --data omniglot --meta-lr inf", "train --data sine --lr -1",
+           "train --data sine --lr 1e39", "train --data sine --lr 1e-46",
            "train --data omniglot --eval-lr 0", "train --data omniglot --channels 0",
            "train --data omniglot --round-size 0", "train --data omniglot --steps 1.5",
            "train --data omniglot --eval-steps -5", "train --data omniglot --shift 1000",

@@ -15,6 +15,7 @@
 #include "run.h"
 #include "shipped_graph.h"
 #include "tinykg/match/search.h"
+#include "tinykg/match/table.h"
 
 namespace tinykg::match {
 namespace {
@@ -211,6 +212,18 @@ TEST(Search, RanksNamesBeforeDescriptions) {
   auto none = Search(ShippedStore(), "\"} UNION { ?s ?p ?o");
   ASSERT_TRUE(none.ok()) << none.status().ToString();
   EXPECT_TRUE(none->empty());
+}
+
+// match, search, bench and import print TextTables: a device title with
+// escape sequences was sent to the terminal as it was.
+TEST(TableFormat, ControlCharactersAreShown) {
+  TextTable t;
+  t.columns = {"name"};
+  t.rows.push_back({"Lamp \x1b]0;pwned\x07 \x1b[2J"});
+  const std::string out = RenderTable(t, TableFormat::kTable);
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_NE(out.find("Lamp \\x1b]0;pwned\\x07 \\x1b[2J"), std::string::npos) << out;
+  EXPECT_NE(RenderTable(t, TableFormat::kJson).find("\\u001b"), std::string::npos);  // data formats keep the value
 }
 
 }  // namespace

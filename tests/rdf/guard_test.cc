@@ -424,14 +424,23 @@ TEST(GuardQuery, BrokenSolutionModifiers_AreRefusedBeforeRasqal) {
 // checks the answers on every backend).
 TEST(GraphPatterns, GroundPatternsInsideGraphGetAVariable) {
   const std::string plain = "SELECT * WHERE { <a> <b> 1 }";
-  EXPECT_EQ(*BindGroundPatternsInGraphs(plain), plain);
+  EXPECT_EQ(BindGroundPatternsInGraphs(plain)->text, plain);
   auto r = BindGroundPatternsInGraphs(
       "ASK { GRAPH ?g { <a> <b> 1 , ?x ; <c> -2 . ?s <b> 3 OPTIONAL { <a> a <T> } FILTER(?x > 1) } }");
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r,
+  EXPECT_EQ(r->added, (std::vector<std::string>{"__tkg_graph_1", "__tkg_graph_2", "__tkg_graph_3"}));
+  EXPECT_EQ(r->text,
             "ASK { GRAPH ?g { <a> <b> ?__tkg_graph_1 , ?x ; <c> ?__tkg_graph_2 . ?s <b> 3 OPTIONAL { <a> a "
-            "?__tkg_graph_3 FILTER ( sameTerm ( ?__tkg_graph_3 , <T> ) ) } FILTER ( ?x > 1 ) FILTER ( sameTerm ( "
+            "?__tkg_graph_3 FILTER ( sameTerm ( ?__tkg_graph_3 , <T> ) ) } FILTER(?x > 1) FILTER ( sameTerm ( "
             "?__tkg_graph_1 , 1 ) ) FILTER ( sameTerm ( ?__tkg_graph_2 , -2 ) ) } }");
+  // A variable of the query named like the helpers moves them to another prefix.
+  auto own = BindGroundPatternsInGraphs("SELECT ?__tkg_graph_1 { GRAPH ?g { <a> <b> 1 } ?s <c> ?__tkg_graph_1 }");
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->added, (std::vector<std::string>{"___tkg_graph_1"}));
+  // Tokens that touched in the query still do (the guard wrote `- 2`, `? é`, `1 .`).
+  auto touching = GuardQuery("SELECT ?é WHERE { ?é <urn:v> -2 FILTER(?é != <urn:x>) }");
+  ASSERT_TRUE(touching.ok());
+  EXPECT_NE(touching->text.find("?é <urn:v> -2"), std::string::npos) << touching->text;
   EXPECT_TRUE(UsesGraphPattern("SELECT * { GRAPH <g> { ?s ?p ?o } }"));
   EXPECT_FALSE(UsesGraphPattern("SELECT * { ?s <urn:GRAPH> \"GRAPH\" }"));
 }

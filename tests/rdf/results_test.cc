@@ -71,6 +71,21 @@ TEST(Results, MarkdownKeepsNamesAsText) {
   EXPECT_EQ(MarkdownText("a\n# b|c", true), "a # b\\|c");
 }
 
+// A name from a TD is shown, not obeyed, in the table format: a title
+// "A\x1b[2J\x1b]0;pwned\x07B" cleared the terminal and set its title when
+// `tinykg graphs` or `query` printed it; a line break split a row.
+TEST(Results, TableShowsControlCharactersInsteadOfSendingThem) {
+  QueryResult r;
+  r.variables = {"name"};
+  r.rows.push_back({Term::Literal("A\x1b[2J\x1b]0;pwned\x07" "B\nC\tD \xc2\x9b" "1m \xc3\xa9")});
+  auto out = WriteResults(r, ResultsFormat::kTable);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->find('\x1b'), std::string::npos) << *out;
+  EXPECT_NE(out->find("A\\x1b[2J\\x1b]0;pwned\\x07B\\nC\\tD \\u009b1m \xc3\xa9"), std::string::npos) << *out;
+  EXPECT_EQ(TerminalText("plain \xc3\xa9"), "plain \xc3\xa9");
+  EXPECT_EQ(TerminalText(std::string("a\0b\x7f", 4)), "a\\x00b\\x7f");
+}
+
 TEST(Results, GraphResultsAreRejected) {
   QueryResult r;
   r.kind = QueryResult::Kind::kGraph;

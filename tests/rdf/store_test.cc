@@ -111,9 +111,10 @@ TEST_P(StoreTest, NamedGraphsAreListedReplacedAndDropped) {
 TEST_P(StoreTest, GraphPatternsSeeTheNamedGraphs) {
   auto store = Store::Open(Spec());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  if (Spec().rfind("virtuoso:", 0) == 0) {
+  if (Spec().rfind("virtuoso:", 0) == 0 || Spec().rfind("hashes", 0) == 0) {
     // Virtuoso keeps a store's graphs under its own prefix and answers user queries over the
-    // union graph only: GRAPH is refused there, not answered with nothing.
+    // union graph only; the hashes store's model with contexts holds a triple once per graph and
+    // the catalog as a graph: GRAPH is refused there, not answered with nothing or too much.
     auto r = (*store)->Query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
@@ -151,6 +152,16 @@ TEST_P(StoreTest, GraphPatternsSeeTheNamedGraphs) {
             (std::multiset<std::string>{"http://ex/g1 "}));
   EXPECT_EQ(rows("SELECT * WHERE { GRAPH ?g { <http://ex/x> <http://ex/p> 1 ; <http://ex/q> ?o } }"),
             (std::multiset<std::string>{"http://ex/g1 2 "}));
+  // The query's own variables keep their names and columns, even one named like the helpers;
+  // a signed number, a number before the end of a pattern and a non-ASCII name stay intact.
+  EXPECT_EQ(rows("SELECT ?__tkg_graph_1 WHERE { GRAPH ?g { <http://ex/x> <http://ex/p> 1 } "
+                 "<http://ex/x> <http://ex/q> ?__tkg_graph_1 }"),
+            (std::multiset<std::string>{"2 ", "2 "}));
+  EXPECT_EQ(rows("SELECT ?__tkg_graph_x WHERE { GRAPH <http://ex/g1> { <http://ex/x> <http://ex/q> ?__tkg_graph_x } }"),
+            (std::multiset<std::string>{"2 "}));
+  EXPECT_EQ(rows("SELECT ?é WHERE { GRAPH <http://ex/g1> { <http://ex/x> <http://ex/p> 1 . ?é <http://ex/q> ?v "
+                 "FILTER(?v != -2) } }"),
+            (std::multiset<std::string>{"http://ex/x "}));
   auto ask = (*store)->Query("ASK { GRAPH <http://ex/g1> { <http://ex/x> <http://ex/q> -2 } }");
   ASSERT_TRUE(ask.ok()) << ask.status().ToString();
   EXPECT_FALSE(ask->boolean);

@@ -49,6 +49,12 @@ Result<std::string> WriteResults(const QueryResult& result, ResultsFormat format
 // spaces, so a name cannot end its cell or start a block.
 std::string MarkdownText(std::string_view text, bool one_line);
 
+// Text for a terminal (the `table` format): control characters (C0, DEL and
+// the C1 range U+0080..U+009F) as visible escapes (\n, \t, \x1b, \u009b),
+// so a name from a TD ("A\x1b]0;title\x07", "\x1b[2J") cannot drive the
+// terminal that shows it, and a line break cannot split a row.
+std::string TerminalText(std::string_view text);
+
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(std::string_view text);
 

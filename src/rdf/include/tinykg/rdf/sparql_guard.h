@@ -149,16 +149,22 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
 // librdf whether the store holds the triple, and librdf (1.0.17) asks
 // without the graph: inside GRAPH such a pattern matched in every graph.
 // This returns the query with each such pattern's object replaced by a
-// fresh variable (?__tkg_graph_N) and `FILTER(sameTerm(?__tkg_graph_N, o))`
-// at the end of its group, which Rasqal evaluates within the graph; the
-// query as it was when nothing needs it. The embedded stores run queries
-// with GRAPH through it and drop the fresh variables from the result
-// (DropGraphPatternVariables).
-Result<std::string> BindGroundPatternsInGraphs(std::string_view sparql);
+// fresh variable (?__tkg_graph_N, under a prefix none of the query's own
+// variables starts with) and `FILTER(sameTerm(?__tkg_graph_N, o))` at the
+// end of its group, which Rasqal evaluates within the graph, and the names
+// it added (without '?'); the query as it was when nothing needs it. The
+// embedded stores run queries with GRAPH through it and drop the added
+// columns from the result (DropVariables).
+struct GraphPatternRewrite {
+  std::string text;
+  std::vector<std::string> added;
+};
+Result<GraphPatternRewrite> BindGroundPatternsInGraphs(std::string_view sparql);
+void DropVariables(QueryResult& result, const std::vector<std::string>& names);
+
 // Whether the query has a GRAPH pattern (false for a text that does not
 // tokenize: the engine reports that).
 bool UsesGraphPattern(std::string_view sparql);
-void DropGraphPatternVariables(QueryResult& result);
 
 // The prefixes `sparql` uses in prefixed names (datatypes included) without
 // a PREFIX line, in order of first use; "" is the empty prefix (`:x`).

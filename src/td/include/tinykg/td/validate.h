@@ -71,6 +71,10 @@ class TdValidator {
   // checker does not find plainly valid; the problems reported are the same
   // either way. Off: valijson alone (for differential tests).
   void set_compiled_schema_check(bool on);
+  // Whether the compiled checker alone finds `document` valid against the
+  // schema of `kind` (so valijson is not run for it): for tests and
+  // diagnostics.
+  bool CompiledCheckFindsValid(const Json& document, TdKind kind) const;
 
  private:
   struct Schemas;
