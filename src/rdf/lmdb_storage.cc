@@ -294,8 +294,22 @@ librdf_stream* FindStatements(librdf_storage* storage, librdf_statement* pattern
 }
 
 librdf_stream* FindInContext(librdf_storage* storage, librdf_statement* pattern, librdf_node* context) {
-  if (!context) return NewStream(Get(storage), pattern, nullptr);
   return NewStream(Get(storage), pattern, context);
+}
+
+// The factory's find_statements_in_context. Its one caller is Rasqal's
+// triple matcher in librdf (tinykg's own code reads a graph through
+// context_serialise): rasqal_redland_init_triples_match makes a new node for
+// the graph of a pattern inside GRAPH, passes it here and, up to librdf
+// 1.0.17 (the current release, Debian 12's), never frees it; its
+// finish_triples_match frees only the stream and the statement. That leaked
+// 56 bytes per pattern per named graph of every GRAPH query. The node is not
+// used after this call (the stream resolves it to an id up front), so the
+// storage frees it for those versions.
+librdf_stream* FindInContextForRasqal(librdf_storage* storage, librdf_statement* pattern, librdf_node* context) {
+  librdf_stream* stream = FindInContext(storage, pattern, context);
+  if (context && librdf_version_decimal <= 10017) librdf_free_node(context);
+  return stream;
 }
 
 librdf_stream* ContextSerialise(librdf_storage* storage, librdf_node* context) {
@@ -370,7 +384,7 @@ void Factory(librdf_storage_factory* f) {
   f->sync = Sync;
   f->context_add_statements = ContextAddStatements;
   f->context_remove_statements = ContextRemoveStatements;
-  f->find_statements_in_context = FindInContext;
+  f->find_statements_in_context = FindInContextForRasqal;
   f->get_contexts = GetContexts;
   f->get_feature = GetFeature;
   f->transaction_start = TransactionStart;

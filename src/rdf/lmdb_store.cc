@@ -124,6 +124,10 @@ class LmdbStore final : public Store {
 
   Result<QueryResult> Query(std::string_view sparql) override {
     std::string text = NormalizeNamespacesInText(sparql);
+    // Rasqal leaks the name of each blank node of a pattern: written as
+    // variables, before the check, which counts them.
+    TINYKG_ASSIGN_OR_RETURN(QueryRewrite blanks, BlankNodesAsVariables(text));
+    text = std::move(blanks.text);
     bool empty_template = false, uses_graph = false;
     TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text, &empty_template, &uses_graph));
     // The bound as it is now: a thread that runs while this query yields
@@ -140,6 +144,7 @@ class LmdbStore final : public Store {
       if (auto expired = Expired(started, bound_ms)) return *expired;
       if (result) {
         KeepWarnings();
+        if (result->ok()) DropVariables(result->value(), blanks.added);
         return std::move(*result);
       }
       if (engine_choice_ == EngineChoice::kIndexes) {
@@ -150,7 +155,7 @@ class LmdbStore final : public Store {
       }
     }
     world_->TakeErrors();
-    GraphPatternRewrite graph_rewrite;
+    QueryRewrite graph_rewrite;
     if (uses_graph) {
       TINYKG_ASSIGN_OR_RETURN(graph_rewrite, BindGroundPatternsInGraphs(text));
       text = std::move(graph_rewrite.text);
@@ -169,6 +174,7 @@ class LmdbStore final : public Store {
     if (auto expired = Expired(started, bound_ms)) return *expired;
     TINYKG_RETURN_IF_ERROR(status);
     DropVariables(out, graph_rewrite.added);
+    DropVariables(out, blanks.added);
     KeepWarnings();
     return out;
   }

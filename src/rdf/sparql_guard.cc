@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <cctype>
 #include <map>
 #include <set>
@@ -229,6 +230,36 @@ size_t Matching(const std::vector<Token>& toks, size_t open) {
     if (toks[i].text == c && --depth == 0) return i;
   }
   return toks.size();
+}
+
+// kInvalidArgument when brackets nest deeper than kMaxSparqlNesting.
+Status CheckNesting(const std::vector<Token>& toks) {
+  int depth = 0;
+  for (const Token& t : toks) {
+    if (t.kind != Tok::kPunct) continue;
+    if (t.text == "{" || t.text == "(" || t.text == "[") {
+      if (++depth > kMaxSparqlNesting) {
+        return InvalidArgument("the query nests brackets more than " + std::to_string(kMaxSparqlNesting) +
+                               " deep (at offset " + std::to_string(t.begin) + "); flatten it");
+      }
+    } else if (t.text == "}" || t.text == ")" || t.text == "]") {
+      depth = std::max(depth - 1, 0);
+    }
+  }
+  return Status::Ok();
+}
+
+// `prefix`, or it after as many '_' as it takes for no variable of the query
+// to start with it: names made with it neither meet nor hide the query's own.
+std::string FreshPrefix(const std::vector<Token>& toks, std::string prefix) {
+  for (bool clash = true; clash;) {
+    clash = false;
+    for (const Token& tok : toks) {
+      if (tok.kind == Tok::kVar && tok.text.compare(1, prefix.size(), prefix) == 0) clash = true;
+    }
+    if (clash) prefix = "_" + prefix;
+  }
+  return prefix;
 }
 
 }  // namespace
@@ -715,6 +746,7 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
   // A string that never ends (Tokenize's one refusal) is a syntax error for
   // Rasqal too, whose lexer leaks the tokens before it.
   TINYKG_ASSIGN_OR_RETURN(const std::vector<Token> t, Tokenize(sparql));
+  TINYKG_RETURN_IF_ERROR(CheckNesting(t));
   // The end of the function argument starting at `from` (a top-level ',' or
   // `close`).
   const auto argument_end = [&t](size_t from, size_t close) {
@@ -763,6 +795,17 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
     if (t[i].kind != Tok::kWord) continue;
     const std::string& u = t[i].upper;
     if (u == "GRAPH" && uses_graph != nullptr) *uses_graph = true;
+    if (u == "GRAPH" && i + 2 < t.size() && t[i + 2].text == "{") {
+      const size_t close = Matching(t, i + 2);
+      bool empty = close < t.size();
+      for (size_t k = i + 3; empty && k < close; ++k) empty = t[k].text == "{" || t[k].text == "}";
+      if (empty) {
+        return InvalidArgument(
+            "GRAPH " + t[i + 1].text + " { } with an empty group is not supported: the engine (Rasqal 0.9.33) "
+            "answers it wrongly (GRAPH ?g { } gave one graph of eight, an absent graph matched) and leaks it; "
+            "list graphs with `tinykg graphs` or SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }");
+      }
+    }
     if (u == "CONSTRUCT" && empty_construct_template != nullptr && i + 2 < t.size()) {
       *empty_construct_template = t[i + 1].kind == Tok::kPunct && t[i + 1].text == "{" &&
                                   t[i + 2].kind == Tok::kPunct && t[i + 2].text == "}";
@@ -901,23 +944,15 @@ void FindGroundPatterns(const std::vector<Token>& t, size_t open, GroundPatterns
 
 }  // namespace
 
-Result<GraphPatternRewrite> BindGroundPatternsInGraphs(std::string_view sparql) {
+Result<QueryRewrite> BindGroundPatternsInGraphs(std::string_view sparql) {
   TINYKG_ASSIGN_OR_RETURN(const std::vector<Token> t, Tokenize(sparql));
+  TINYKG_RETURN_IF_ERROR(CheckNesting(t));  // FindGroundPatterns recurses per group
   GroundPatterns found;
-  // A prefix no variable of the query starts with, so that the added ones
-  // neither meet nor hide the query's own.
-  found.prefix = "__tkg_graph_";
-  for (bool clash = true; clash;) {
-    clash = false;
-    for (const Token& tok : t) {
-      if (tok.kind == Tok::kVar && tok.text.compare(1, found.prefix.size(), found.prefix) == 0) clash = true;
-    }
-    if (clash) found.prefix = "_" + found.prefix;
-  }
+  found.prefix = FreshPrefix(t, "__tkg_graph_");
   for (size_t i = 0; i + 2 < t.size(); ++i) {
     if (t[i].kind == Tok::kWord && t[i].upper == "GRAPH" && t[i + 2].text == "{") FindGroundPatterns(t, i + 2, found);
   }
-  GraphPatternRewrite out;
+  QueryRewrite out;
   if (found.objects.empty()) {
     out.text = std::string(sparql);
     return out;
@@ -937,6 +972,245 @@ Result<GraphPatternRewrite> BindGroundPatternsInGraphs(std::string_view sparql) 
   }
   out.text = Join(result);
   out.added = std::move(found.added);
+  return out;
+}
+
+namespace {
+
+constexpr char kRdfFirst[] = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>";
+constexpr char kRdfRest[] = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>";
+constexpr char kRdfNil[] = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>";
+
+bool IsPunct(const Token& t, std::string_view text) { return t.kind == Tok::kPunct && t.text == text; }
+bool IsKeyword(const Token& t, std::string_view upper) { return t.kind == Tok::kWord && t.upper == upper; }
+
+// Writes the blank nodes of a query's patterns as variables (see
+// BlankNodesAsVariables). Recursion follows the brackets, whose depth
+// CheckNesting bounds.
+class BlankNodeRewriter {
+ public:
+  BlankNodeRewriter(const std::vector<Token>& t, std::string prefix) : t_(t), prefix_(std::move(prefix)) {}
+
+  std::vector<Token> Run() {
+    std::vector<Token> out;
+    Outside(0, t_.size(), out);
+    return out;
+  }
+  std::vector<std::string>& added() { return added_; }
+
+ private:
+  using Statements = std::vector<std::vector<Token>>;
+
+  // The index of the bracket closing the one at `open`, or `limit` when it
+  // does not close before it (Rasqal reports the syntax error).
+  size_t Close(size_t open, size_t limit) const { return std::min(Matching(t_, open), limit); }
+
+  Token Fresh() {
+    added_.push_back(prefix_ + std::to_string(added_.size() + 1));
+    return {Tok::kVar, "?" + added_.back()};
+  }
+
+  // Tokens outside any group pattern (a query's head and solution
+  // modifiers, a sub-select's, an expression): groups within are patterns.
+  void Outside(size_t i, size_t end, std::vector<Token>& out) {
+    while (i < end) {
+      const Token& tok = t_[i];
+      if (IsKeyword(tok, "CONSTRUCT") && i + 1 < end && IsPunct(t_[i + 1], "{")) {
+        // The template: its blank nodes are new nodes per solution.
+        const size_t close = Close(i + 1, end);
+        for (; i < end && i <= close; ++i) out.push_back(t_[i]);
+      } else if (IsKeyword(tok, "VALUES")) {
+        i = Values(i, end, out);
+      } else if (IsPunct(tok, "{")) {
+        i = Group(i, end, out);
+      } else {
+        out.push_back(tok);
+        ++i;
+      }
+    }
+  }
+
+  // VALUES and its data block, as they are (no blank nodes there; a row
+  // `(1 2)` is not a collection). Returns the index after the block.
+  size_t Values(size_t i, size_t end, std::vector<Token>& out) {
+    size_t k = i;
+    while (k < end && !IsPunct(t_[k], "{")) ++k;
+    const size_t stop = k < end ? Close(k, end) + 1 : end;
+    for (; i < std::min(stop, end); ++i) out.push_back(t_[i]);
+    return std::min(stop, end);
+  }
+
+  // The group pattern at `open` ('{'). Returns the index after its '}'.
+  size_t Group(size_t open, size_t end, std::vector<Token>& out) {
+    const size_t close = Close(open, end);
+    out.push_back(t_[open]);
+    size_t i = open + 1;
+    if (i < close && IsKeyword(t_[i], "SELECT")) {
+      Outside(i, close, out);  // a sub-select
+    } else {
+      Statements pending;  // the triples of the current statement's blank nodes
+      const auto flush = [&] {
+        for (auto& statement : pending) {
+          out.push_back({Tok::kPunct, "."});
+          out.insert(out.end(), statement.begin(), statement.end());
+        }
+        pending.clear();
+      };
+      bool subject = true;  // the next term starts a triple statement
+      while (i < close) {
+        const Token& tok = t_[i];
+        const bool at_start = std::exchange(subject, false);
+        if (IsPunct(tok, "{")) {
+          flush();
+          i = Group(i, close, out);
+          subject = true;
+        } else if (IsPunct(tok, ".")) {
+          flush();
+          out.push_back(tok);
+          ++i;
+          subject = true;
+        } else if (tok.kind == Tok::kBlank || IsPunct(tok, "[") || IsPunct(tok, "(")) {
+          // Property paths are refused, so a '(' in a triple is a collection.
+          i = Term(i, close, at_start, out, pending);
+        } else if (tok.kind == Tok::kWord && tok.text != "a" && !IsConstant(tok)) {
+          flush();
+          subject = true;
+          if (tok.upper == "VALUES") {
+            i = Values(i, close, out);
+          } else if (tok.upper == "FILTER" || tok.upper == "BIND") {
+            out.push_back(tok);
+            i = Constraint(i + 1, close, out);
+          } else {
+            out.push_back(tok);  // OPTIONAL, MINUS, UNION, GRAPH, SERVICE, SILENT: the loop takes their group
+            ++i;
+          }
+        } else {
+          out.push_back(tok);
+          ++i;
+        }
+      }
+      flush();
+    }
+    if (close < end) out.push_back(t_[close]);
+    return std::min(close + 1, end);
+  }
+
+  // The expression of a FILTER or BIND starting at `i`: `( ... )`,
+  // `fn( ... )`, `EXISTS { }`, `NOT EXISTS { }`. Returns the index after it.
+  size_t Constraint(size_t i, size_t end, std::vector<Token>& out) {
+    if (i < end && IsKeyword(t_[i], "NOT")) out.push_back(t_[i++]);
+    if (i < end && IsKeyword(t_[i], "EXISTS")) {
+      out.push_back(t_[i++]);
+      return i < end && IsPunct(t_[i], "{") ? Group(i, end, out) : i;
+    }
+    if (i < end && !IsPunct(t_[i], "(")) out.push_back(t_[i++]);  // a function's name
+    if (i >= end || !IsPunct(t_[i], "(")) return i;
+    const size_t close = Close(i, end);
+    Outside(i, std::min(close + 1, end), out);  // EXISTS { } inside is a pattern
+    return std::min(close + 1, end);
+  }
+
+  // Whether the token at `i` ends a triple statement of the group ending
+  // at `end`.
+  bool EndsStatement(size_t i, size_t end) const {
+    if (i >= end) return true;
+    const Token& tok = t_[i];
+    return IsPunct(tok, ".") || IsPunct(tok, "{") || IsPunct(tok, "}") ||
+           (tok.kind == Tok::kWord && tok.text != "a" && !IsConstant(tok));
+  }
+
+  // The term at `i` of a triple: a blank node label, `[ ... ]` or a
+  // collection becomes a variable, the triples it stands for go to
+  // `pending`; anything else is copied. A bracketed subject (`[ p o ] q r`,
+  // `( 1 ) .`) keeps its own triples in place (`?v p o ; q r`), since it may
+  // be all of its statement. Returns the index after the term.
+  size_t Term(size_t i, size_t end, bool subject, std::vector<Token>& out, Statements& pending) {
+    const Token& tok = t_[i];
+    if (tok.kind == Tok::kBlank) {
+      auto [it, added] = labels_.try_emplace(tok.text);
+      if (added) it->second = Fresh();
+      out.push_back(it->second);
+      return i + 1;
+    }
+    if (!IsPunct(tok, "[") && !IsPunct(tok, "(")) {
+      out.push_back(tok);
+      return i + 1;
+    }
+    const size_t close = Close(i, end);
+    const size_t after = std::min(close + 1, end);
+    std::vector<Token> own{Fresh()};  // the node's first triples, starting with it
+    if (IsPunct(tok, "[")) {
+      for (size_t k = i + 1; k < close;) k = Term(k, close, false, own, pending);
+    } else {
+      // A collection: one cell per item, `?cell rdf:first item ; rdf:rest ?next`.
+      std::vector<std::pair<size_t, size_t>> items;
+      for (size_t k = i + 1; k < close;) {
+        size_t last = k;
+        if (IsPunct(t_[k], "[") || IsPunct(t_[k], "(")) {
+          last = Close(k, close);
+        } else if ((IsPunct(t_[k], "-") || IsPunct(t_[k], "+")) && k + 1 < close &&
+                   t_[k + 1].kind == Tok::kNumber) {
+          last = k + 1;  // a signed number
+        }
+        items.emplace_back(k, std::min(last + 1, close));
+        k = std::min(last + 1, close);
+      }
+      if (items.empty()) {
+        // `()` is rdf:nil, no node of its own.
+        added_.pop_back();
+        out.push_back({Tok::kIri, kRdfNil});
+        return after;
+      }
+      Token cell = own[0];
+      for (size_t n = 0; n < items.size(); ++n) {
+        std::vector<Token> statement{cell, {Tok::kIri, kRdfFirst}};
+        for (size_t k = items[n].first; k < items[n].second;) k = Term(k, items[n].second, false, statement, pending);
+        cell = n + 1 < items.size() ? Fresh() : Token{Tok::kIri, kRdfNil};
+        statement.push_back({Tok::kPunct, ";"});
+        statement.push_back({Tok::kIri, kRdfRest});
+        statement.push_back(cell);
+        if (n == 0) {
+          own = std::move(statement);
+        } else {
+          pending.push_back(std::move(statement));
+        }
+      }
+    }
+    if (subject && own.size() > 1) {
+      out.insert(out.end(), own.begin(), own.end());
+      if (!EndsStatement(after, end)) out.push_back({Tok::kPunct, ";"});
+    } else {
+      out.push_back(own[0]);
+      if (own.size() > 1) pending.push_back(std::move(own));
+    }
+    return after;
+  }
+
+  const std::vector<Token>& t_;
+  const std::string prefix_;
+  std::vector<std::string> added_;
+  std::map<std::string, Token> labels_;
+};
+
+}  // namespace
+
+Result<QueryRewrite> BlankNodesAsVariables(std::string_view sparql) {
+  TINYKG_ASSIGN_OR_RETURN(const std::vector<Token> t, Tokenize(sparql));
+  TINYKG_RETURN_IF_ERROR(CheckNesting(t));  // the rewriter recurses per bracket
+  QueryRewrite out;
+  const bool any = std::any_of(t.begin(), t.end(), [](const Token& tok) {
+    return tok.kind == Tok::kBlank || IsPunct(tok, "[") || IsPunct(tok, "(");
+  });
+  if (any) {
+    BlankNodeRewriter rewriter(t, FreshPrefix(t, "__tkg_blank_"));
+    std::vector<Token> result = rewriter.Run();
+    if (!rewriter.added().empty()) {
+      out.text = Join(result);
+      out.added = std::move(rewriter.added());
+      return out;
+    }
+  }
+  out.text = std::string(sparql);
   return out;
 }
 

@@ -164,6 +164,10 @@ class RedlandStore final : public Store {
 
   Result<QueryResult> Query(std::string_view sparql) override {
     std::string text = NormalizeNamespacesInText(sparql);
+    // Rasqal leaks the name of each blank node of a pattern: written as
+    // variables, before the check, which counts them.
+    TINYKG_ASSIGN_OR_RETURN(QueryRewrite blanks, BlankNodesAsVariables(text));
+    text = std::move(blanks.text);
     bool empty_template = false, uses_graph = false;
     TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text, &empty_template, &uses_graph));
     if (uses_graph) {
@@ -194,6 +198,7 @@ class RedlandStore final : public Store {
       return out;
     }
     TINYKG_RETURN_IF_ERROR(world_->Collect(results.get(), out, nullptr));
+    DropVariables(out, blanks.added);
     // Rasqal notes projected variables that no pattern binds; RunQuery binds
     // such variables itself (client-side OPTIONALs), so the note is noise.
     for (auto& w : world_->TakeWarnings()) {

@@ -125,13 +125,19 @@ inline constexpr std::uint64_t kMaxRasqalSetup = 20'000'000;
 // the chain (100,000 terms: SIGSEGV).
 inline constexpr std::uint64_t kMaxSparqlOperators = 4096;
 
+// How deep brackets ({ ( [) may nest in one query. The stores' rewrites
+// walk groups recursively (200,000 nested groups under GRAPH overflowed the
+// stack of `tinykg query`), and Rasqal's parser gives up near 5,000
+// anyway ("memory exhausted"); real queries nest a few levels.
+inline constexpr int kMaxSparqlNesting = 256;
+
 // OK, or kInvalidArgument naming what would crash Rasqal 0.9.33, hang it
 // or make it allocate without bound (each found by fuzzing or probing the
 // engine): REPLACE (loops for ever on a pattern that can match the empty
 // string), a REGEX whose pattern is not a string literal or repeats more
 // than kMaxRegexRepetition, `VALUES ()`, `VALUES ?x { }`, a set-up past
-// kMaxRasqalSetup, more than kMaxSparqlOperators operators, a string that
-// never ends (the lexer leaks). The embedded
+// kMaxRasqalSetup, more than kMaxSparqlOperators operators, brackets nested
+// deeper than kMaxSparqlNesting, a string that never ends (the lexer leaks). The embedded
 // stores check every query with it (whatever the caller guarded); Virtuoso
 // runs its own engine. `empty_construct_template`, when given, is set when
 // the query is a CONSTRUCT whose template is empty (`CONSTRUCT { } WHERE
@@ -155,12 +161,28 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
 // it added (without '?'); the query as it was when nothing needs it. The
 // embedded stores run queries with GRAPH through it and drop the added
 // columns from the result (DropVariables).
-struct GraphPatternRewrite {
+struct QueryRewrite {
   std::string text;
   std::vector<std::string> added;
 };
-Result<GraphPatternRewrite> BindGroundPatternsInGraphs(std::string_view sparql);
+Result<QueryRewrite> BindGroundPatternsInGraphs(std::string_view sparql);
 void DropVariables(QueryResult& result, const std::vector<std::string>& names);
+
+// Rasqal 0.9.33 leaks the name of every blank node in a query pattern
+// (rasqal_query_convert_blank_node_to_anonymous_variable copies it into the
+// variable it makes and drops the literal's; fixed upstream in 2023, after
+// the release Debian ships): `_:b`, `[]`, `[ p o ]` and each cell of a
+// collection `( ... )`, one allocation each per parse, twice on the embedded
+// stores (the index evaluator parses too). A query pattern's blank nodes are
+// variables that are never projected (SPARQL 1.1, 4.1.4), so this returns
+// the query with each written as one: a label as the same variable wherever
+// it appears, `[ p o ]` as a fresh variable ?v with `?v p o` after its
+// triple, a collection as its rdf:first/rdf:rest triples (`()` is rdf:nil);
+// CONSTRUCT templates (new nodes per solution, which Rasqal frees) and VALUES
+// as they are. The variables (?__tkg_blank_N, under a prefix none of the
+// query's own starts with) are in `added`, for DropVariables; the text as it
+// was when the patterns have no blank node.
+Result<QueryRewrite> BlankNodesAsVariables(std::string_view sparql);
 
 // Whether the query has a GRAPH pattern (false for a text that does not
 // tokenize: the engine reports that).
