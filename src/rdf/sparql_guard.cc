@@ -1010,6 +1010,15 @@ class BlankNodeRewriter {
     return {Tok::kVar, "?" + added_.back()};
   }
 
+ public:
+  // Past this many, the rewrite stops: each is a variable for Rasqal, whose
+  // set-up grows as their square (kMaxRasqalSetup refuses the query anyway),
+  // and the rewritten text would be ~100 bytes per collection cell.
+  static constexpr size_t kMaxBlankNodes = 4472;  // 4472^2 <= kMaxRasqalSetup
+  bool too_many() const { return added_.size() > kMaxBlankNodes; }
+
+ private:
+
   // Tokens outside any group pattern (a query's head and solution
   // modifiers, a sub-select's, an expression): groups within are patterns.
   void Outside(size_t i, size_t end, std::vector<Token>& out) {
@@ -1125,6 +1134,7 @@ class BlankNodeRewriter {
   // `( 1 ) .`) keeps its own triples in place (`?v p o ; q r`), since it may
   // be all of its statement. Returns the index after the term.
   size_t Term(size_t i, size_t end, bool subject, std::vector<Token>& out, Statements& pending) {
+    if (too_many()) return end;  // refused by the caller
     const Token& tok = t_[i];
     if (tok.kind == Tok::kBlank) {
       auto [it, added] = labels_.try_emplace(tok.text);
@@ -1204,6 +1214,12 @@ Result<QueryRewrite> BlankNodesAsVariables(std::string_view sparql) {
   if (any) {
     BlankNodeRewriter rewriter(t, FreshPrefix(t, "__tkg_blank_"));
     std::vector<Token> result = rewriter.Run();
+    if (rewriter.too_many()) {
+      return InvalidArgument("the query's patterns hold more than " +
+                             std::to_string(BlankNodeRewriter::kMaxBlankNodes) +
+                             " blank nodes (_:b, [ ], collection cells): each is a variable for the engine (Rasqal "
+                             "0.9.33), whose set-up grows as their square; split the query");
+    }
     if (!rewriter.added().empty()) {
       out.text = Join(result);
       out.added = std::move(rewriter.added());
