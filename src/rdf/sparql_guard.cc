@@ -232,6 +232,9 @@ size_t Matching(const std::vector<Token>& toks, size_t open) {
   return toks.size();
 }
 
+bool IsPunct(const Token& t, std::string_view text) { return t.kind == Tok::kPunct && t.text == text; }
+bool IsKeyword(const Token& t, std::string_view upper) { return t.kind == Tok::kWord && t.upper == upper; }
+
 // kInvalidArgument when brackets nest deeper than kMaxSparqlNesting.
 Status CheckNesting(const std::vector<Token>& toks) {
   int depth = 0;
@@ -791,6 +794,14 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
                            "variables^2 (at most " + std::to_string(kMaxRasqalSetup) +
                            "); split the query or use fewer variables");
   }
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (IsKeyword(t[i], "AS") && !(i + 2 < t.size() && t[i + 1].kind == Tok::kVar && t[i + 2].text == ")")) {
+      // Rasqal's parser leaks the expression's variables when a projection
+      // `(expr AS ?v)` breaks off (found by serve_fuzz_routes).
+      return InvalidArgument("SPARQL syntax error: AS must be followed by a variable and ')' (offset " +
+                             std::to_string(t[i].begin) + ")");
+    }
+  }
   for (size_t i = 0; i + 1 < t.size(); ++i) {
     if (t[i].kind != Tok::kWord) continue;
     const std::string& u = t[i].upper;
@@ -981,8 +992,6 @@ constexpr char kRdfFirst[] = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>
 constexpr char kRdfRest[] = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>";
 constexpr char kRdfNil[] = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>";
 
-bool IsPunct(const Token& t, std::string_view text) { return t.kind == Tok::kPunct && t.text == text; }
-bool IsKeyword(const Token& t, std::string_view upper) { return t.kind == Tok::kWord && t.upper == upper; }
 
 // Writes the blank nodes of a query's patterns as variables (see
 // BlankNodesAsVariables). Recursion follows the brackets, whose depth

@@ -516,6 +516,18 @@ TEST(CheckRasqalCanRun, RefusesGraphOverAnEmptyGroup) {
   EXPECT_TRUE(CheckRasqalCanRun("ASK { GRAPH <urn:g> { { ?s ?p ?o } } }").ok());
 }
 
+// A projection that breaks off after AS leaked its expression's variables in
+// Rasqal's parser (serve_fuzz_routes under LeakSanitizer): a syntax error here.
+TEST(CheckRasqalCanRun, RefusesAsWithoutVariableAndParenthesis) {
+  for (const char* q : {"SELECT (SAMPLE(?g) AS B ?s ?p ?o } } GROUP BY ?s", "SELECT (STR(?g) AS ?x WHERE { ?s ?p ?o }",
+                        "SELECT ?s { ?s ?p ?o BIND(?o AS 3) }", "SELECT (1 AS"}) {
+    const Status s = CheckRasqalCanRun(q);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << q;
+    EXPECT_NE(s.message().find("AS must be followed by a variable"), std::string::npos) << s.ToString();
+  }
+  EXPECT_TRUE(CheckRasqalCanRun("SELECT (STR(?g) AS ?x) ?as WHERE { ?s as:p ?g BIND(1 AS ?y) } GROUP BY (?s AS ?z)").ok());
+}
+
 TEST(CheckRasqalCanRun, RefusesDeepNesting) {
   for (const std::string open : {"{", "(", "["}) {
     const std::string close = open == "{" ? "}" : open == "(" ? ")" : "]";
