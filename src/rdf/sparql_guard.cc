@@ -795,11 +795,15 @@ Status CheckRasqalCanRun(std::string_view sparql, bool* empty_construct_template
                            "); split the query or use fewer variables");
   }
   for (size_t i = 0; i < t.size(); ++i) {
-    if (IsKeyword(t[i], "AS") && !(i + 2 < t.size() && t[i + 1].kind == Tok::kVar && t[i + 2].text == ")")) {
-      // Rasqal's parser leaks the expression's variables when a projection
-      // `(expr AS ?v)` breaks off (found by serve_fuzz_routes).
+    // Rasqal's parser leaks the expression's variables when a projection
+    // `(expr AS ?v)` breaks off (found by serve_fuzz_routes). Its lexer
+    // reads `AS0` or `AS%` as AS and what follows (a keyword needs no
+    // boundary), so any bare word starting with AS but ASK and ASC counts.
+    const Token& as = t[i];
+    if (as.kind != Tok::kWord || as.upper.rfind("AS", 0) != 0 || as.upper == "ASK" || as.upper == "ASC") continue;
+    if (as.upper != "AS" || !(i + 2 < t.size() && t[i + 1].kind == Tok::kVar && t[i + 2].text == ")")) {
       return InvalidArgument("SPARQL syntax error: AS must be followed by a variable and ')' (offset " +
-                             std::to_string(t[i].begin) + ")");
+                             std::to_string(as.begin) + ")");
     }
   }
   for (size_t i = 0; i + 1 < t.size(); ++i) {

@@ -520,7 +520,8 @@ TEST(CheckRasqalCanRun, RefusesGraphOverAnEmptyGroup) {
 // Rasqal's parser (serve_fuzz_routes under LeakSanitizer): a syntax error here.
 TEST(CheckRasqalCanRun, RefusesAsWithoutVariableAndParenthesis) {
   for (const char* q : {"SELECT (SAMPLE(?g) AS B ?s ?p ?o } } GROUP BY ?s", "SELECT (STR(?g) AS ?x WHERE { ?s ?p ?o }",
-                        "SELECT ?s { ?s ?p ?o BIND(?o AS 3) }", "SELECT (1 AS"}) {
+                        "SELECT ?s { ?s ?p ?o BIND(?o AS 3) }", "SELECT (1 AS",
+                        "SELECT (?o/0 AS0 AS%{{ GRAPH ?g { ?s ?p ?o } }"}) {
     const Status s = CheckRasqalCanRun(q);
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << q;
     EXPECT_NE(s.message().find("AS must be followed by a variable"), std::string::npos) << s.ToString();
