@@ -392,14 +392,20 @@ TEST(GuardQuery, BrokenSolutionModifiers_AreRefusedBeforeRasqal) {
   const std::string where = "SELECT ?s WHERE { ?s ?p ?o } ";
   for (const char* tail : {"LIMIT =", "LIMIT", "OFFSET ?x", "LIMIT \"x\"", "LIMIT 5 OFFSET", "ORDER BY",
                            "ORDER BY =", "GROUP BY =", "HAVING", "ORDER BY (?s", "ORDER BY ?s garbage",
-                           "LIMIT 5 5"}) {
+                           "LIMIT 5 5",
+                           // inside the parentheses (serve_fuzz_routes: `> q` leaked the WHERE group)
+                           "GROUP BY ?s HAVING (COUNT(?o) > q)", "ORDER BY (?s ?p)", "ORDER BY (STR ?s)",
+                           "GROUP BY (?s AS ?k) HAVING (SUM(?o) 1)", "ORDER BY DESC((?s) (?p))"}) {
     auto guarded = GuardQuery(where + tail);
     ASSERT_FALSE(guarded.ok()) << tail;
     EXPECT_NE(guarded.status().message().find("solution modifiers"), std::string::npos) << guarded.status().ToString();
   }
   for (const char* tail : {"", "LIMIT 5", "OFFSET 2 LIMIT 5", "ORDER BY ?s", "ORDER BY DESC(?s) ?p LIMIT 3",
                            "ORDER BY STR(?s)", "GROUP BY ?s HAVING (COUNT(?o) > 1) ORDER BY ?s",
-                           "GROUP BY (STR(?s) AS ?k)", "ORDER BY <urn:f>(?s)"}) {
+                           "GROUP BY (STR(?s) AS ?k)", "ORDER BY <urn:f>(?s)",
+                           "GROUP BY ?s HAVING (COUNT(DISTINCT ?o) > -2 && ?s NOT IN (<a>, ex:b) || true)",
+                           "GROUP BY ?s HAVING (GROUP_CONCAT(?o ; SEPARATOR = \",\") != \"\"@en)",
+                           "ORDER BY DESC(xsd:integer(?o) * -1) ASC(isIRI(?s)) (COUNT(*))"}) {
     auto guarded = GuardQuery(where + tail);
     EXPECT_TRUE(guarded.ok()) << tail << ": " << guarded.status().ToString();
   }
