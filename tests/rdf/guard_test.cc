@@ -395,7 +395,17 @@ TEST(GuardQuery, BrokenSolutionModifiers_AreRefusedBeforeRasqal) {
                            "LIMIT 5 5",
                            // inside the parentheses (serve_fuzz_routes: `> q` leaked the WHERE group)
                            "GROUP BY ?s HAVING (COUNT(?o) > q)", "ORDER BY (?s ?p)", "ORDER BY (STR ?s)",
-                           "GROUP BY (?s AS ?k) HAVING (SUM(?o) 1)", "ORDER BY DESC((?s) (?p))"}) {
+                           "GROUP BY (?s AS ?k) HAVING (SUM(?o) 1)", "ORDER BY DESC((?s) (?p))",
+                           // each of these leaked too (probing after it)
+                           "GROUP BY ?s HAVING (COUNT(?o) > )", "ORDER BY (?s +)", "ORDER BY (?s = = 1)",
+                           "ORDER BY (, ?s)", "ORDER BY STR(?s, ?p)", "ORDER BY STR()", "ORDER BY (COUNT(?s ?p))",
+                           "ORDER BY (<a> <b>)", "ORDER BY (\"a\" \"b\")", "ORDER BY (?s IN (1,))",
+                           "ORDER BY (?s NOT ?p)", "ORDER BY (!)", "ORDER BY (?s && )", "ORDER BY (DISTINCT ?s)",
+                           "ORDER BY (COUNT(*, ?s))", "ORDER BY (GROUP_CONCAT(?s ; SEPARATOR ?x))",
+                           "ORDER BY (\"a\"^^)", "ORDER BY (1.2.3)", "ORDER BY (?s * / 2)", "ORDER BY (REGEX(?s))",
+                           "ORDER BY (IF(?s, 1))", "ORDER BY (SUBSTR(?s 1))", "ORDER BY (true false)",
+                           "ORDER BY ASC(?s ?p)", "ORDER BY ASC()", "GROUP BY ?s HAVING (SUM(?o) > 1 AS ?x)",
+                           "GROUP BY ?s HAVING COUNT(?o)"}) {
     auto guarded = GuardQuery(where + tail);
     ASSERT_FALSE(guarded.ok()) << tail;
     EXPECT_NE(guarded.status().message().find("solution modifiers"), std::string::npos) << guarded.status().ToString();
@@ -405,7 +415,10 @@ TEST(GuardQuery, BrokenSolutionModifiers_AreRefusedBeforeRasqal) {
                            "GROUP BY (STR(?s) AS ?k)", "ORDER BY <urn:f>(?s)",
                            "GROUP BY ?s HAVING (COUNT(DISTINCT ?o) > -2 && ?s NOT IN (<a>, ex:b) || true)",
                            "GROUP BY ?s HAVING (GROUP_CONCAT(?o ; SEPARATOR = \",\") != \"\"@en)",
-                           "ORDER BY DESC(xsd:integer(?o) * -1) ASC(isIRI(?s)) (COUNT(*))"}) {
+                           "ORDER BY DESC(xsd:integer(?o) * -1) ASC(isIRI(?s)) (COUNT(*))",
+                           "ORDER BY (STRDT(\"1\", xsd:int) + \"2\"^^ xsd:int - (-?o) / +2.5e-3) (RAND()) "
+                           "(CONCAT()) (SUBSTR(?s, 1, 2)) (REGEX(?s, \"a\", \"i\")) (BNODE()) (!BOUND(?o))",
+                           "GROUP BY ?s (LCASE(?o) AS ?l) HAVING (AVG(DISTINCT ?o) >= 1) (SAMPLE(?o) IN ())"}) {
     auto guarded = GuardQuery(where + tail);
     EXPECT_TRUE(guarded.ok()) << tail << ": " << guarded.status().ToString();
   }
