@@ -128,6 +128,10 @@ class LmdbStore final : public Store {
     // variables, before the check, which counts them.
     TINYKG_ASSIGN_OR_RETURN(QueryRewrite blanks, BlankNodesAsVariables(text));
     text = std::move(blanks.text);
+    // And an aggregate only HAVING uses, per group: projected.
+    TINYKG_ASSIGN_OR_RETURN(QueryRewrite having, ProjectHavingAggregates(text));
+    text = std::move(having.text);
+    blanks.added.insert(blanks.added.end(), having.added.begin(), having.added.end());
     bool empty_template = false, uses_graph = false;
     TINYKG_RETURN_IF_ERROR(CheckRasqalCanRun(text, &empty_template, &uses_graph));
     // The bound as it is now: a thread that runs while this query yields

@@ -1463,6 +1463,90 @@ Result<QueryRewrite> BlankNodesAsVariables(std::string_view sparql) {
   return out;
 }
 
+Result<QueryRewrite> ProjectHavingAggregates(std::string_view sparql) {
+  TINYKG_ASSIGN_OR_RETURN(const std::vector<Token> t, Tokenize(sparql));
+  QueryRewrite out;
+  out.text = std::string(sparql);
+  if (std::none_of(t.begin(), t.end(), [](const Token& tok) { return IsKeyword(tok, "HAVING"); })) return out;
+  TINYKG_RETURN_IF_ERROR(CheckNesting(t));
+  const std::string prefix = FreshPrefix(t, "__tkg_having_");
+  const auto same = [](const Token& a, const Token& b) {
+    return a.kind == b.kind && (a.kind == Tok::kWord ? a.upper == b.upper : a.text == b.text);
+  };
+  const auto is_aggregate = [&](size_t k) {
+    static constexpr std::string_view kAggregates[] = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"};
+    return t[k].kind == Tok::kWord && k + 1 < t.size() && IsPunct(t[k + 1], "(") &&
+           std::find(std::begin(kAggregates), std::end(kAggregates), t[k].upper) != std::end(kAggregates);
+  };
+  std::map<size_t, std::vector<Token>> inserts;  // before the token at the key
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!IsKeyword(t[i], "SELECT")) continue;
+    // The projection: up to WHERE or the group, outside parentheses.
+    size_t p = i + 1;
+    int depth = 0;
+    bool star = false;
+    for (; p < t.size(); ++p) {
+      if (IsPunct(t[p], "(")) ++depth;
+      if (IsPunct(t[p], ")")) --depth;
+      if (depth == 0 && (IsKeyword(t[p], "WHERE") || IsPunct(t[p], "{"))) break;
+      if (depth == 0 && IsPunct(t[p], "*")) star = true;
+    }
+    const size_t open = p < t.size() && IsKeyword(t[p], "WHERE") ? p + 1 : p;
+    if (open >= t.size() || !IsPunct(t[open], "{") || star) continue;  // Rasqal reports it; SELECT *: as it is
+    const bool distinct = i + 1 < t.size() && (IsKeyword(t[i + 1], "DISTINCT") || IsKeyword(t[i + 1], "REDUCED"));
+    // The modifiers: after the group, up to the end of the enclosing sub-select.
+    size_t k = Matching(t, open) + 1;
+    depth = 0;
+    bool having = false;
+    for (; k < t.size(); ++k) {
+      if (IsPunct(t[k], "{") || IsPunct(t[k], "(")) ++depth;
+      if (IsPunct(t[k], "}") || IsPunct(t[k], ")")) {
+        if (depth == 0) break;
+        --depth;
+      }
+      if (depth == 0 && t[k].kind == Tok::kWord) {
+        const std::string& u = t[k].upper;
+        if (u == "HAVING") having = true;
+        if (u == "GROUP" || u == "ORDER" || u == "LIMIT" || u == "OFFSET" || u == "VALUES") having = false;
+      }
+      if (!having || !is_aggregate(k)) continue;
+      const size_t end = std::min(Matching(t, k + 1), t.size() - 1);
+      // Projected as it is: nothing to add.
+      const size_t length = end - k + 1;
+      bool projected = false;
+      for (size_t q = i + 1; !projected && q + length <= p; ++q) {
+        projected = true;
+        for (size_t m = 0; projected && m < length; ++m) projected = same(t[q + m], t[k + m]);
+      }
+      if (!projected) {
+        if (distinct) {
+          return InvalidArgument("an aggregate in HAVING that SELECT DISTINCT does not project (" +
+                                 Join({t.begin() + static_cast<std::ptrdiff_t>(k),
+                                       t.begin() + static_cast<std::ptrdiff_t>(end + 1)}).substr(0, 60) +
+                                 "): project it, e.g. (" + t[k].text + "(...) AS ?n); the engine (Rasqal 0.9.33) "
+                                 "leaks memory per group for it otherwise");
+        }
+        std::vector<Token>& add = inserts[p];
+        out.added.push_back(prefix + std::to_string(out.added.size() + 1));
+        add.push_back({Tok::kPunct, "("});
+        add.insert(add.end(), t.begin() + static_cast<std::ptrdiff_t>(k), t.begin() + static_cast<std::ptrdiff_t>(end + 1));
+        add.push_back({Tok::kWord, "AS", "AS"});
+        add.push_back({Tok::kVar, "?" + out.added.back()});
+        add.push_back({Tok::kPunct, ")"});
+      }
+      k = end;
+    }
+  }
+  if (inserts.empty()) return out;
+  std::vector<Token> result;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (auto in = inserts.find(i); in != inserts.end()) result.insert(result.end(), in->second.begin(), in->second.end());
+    result.push_back(t[i]);
+  }
+  out.text = Join(result);
+  return out;
+}
+
 bool UsesGraphPattern(std::string_view sparql) {
   auto t = Tokenize(sparql);
   if (!t.ok()) return false;

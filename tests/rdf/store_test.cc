@@ -259,6 +259,39 @@ TEST_P(StoreTest, BlankNodesInPatterns_MatchAndLeakNothing) {
   EXPECT_LT(after, before + 16 * 1024) << "heap in use grew by " << (after - before) << " bytes";
 }
 
+// Rasqal 0.9.33 leaked a sequence per group for an aggregate that only
+// HAVING used (SELECT ?s ... GROUP BY ?s HAVING (COUNT(?o) > 1)): the stores
+// project it under a helper name, which the answer does not show.
+TEST_P(StoreTest, HavingAggregates_AnswerAndLeakNothing) {
+  auto store = Store::Open(Spec());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g1", "<http://ex/a> <http://ex/p> 1 , 2 , 3 . <http://ex/b> <http://ex/p> 4 . "
+                                                "<http://ex/c> <http://ex/p> 5 , 6 .")).ok());
+  const std::string query = "SELECT ?s WHERE { ?s <http://ex/p> ?o } GROUP BY ?s HAVING (COUNT(?o) > 1 && SUM(?o) < 10)";
+  auto r = (*store)->Query(query);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (r.ok()) {
+    EXPECT_EQ(r->variables, (std::vector<std::string>{"s"}));
+    ASSERT_EQ(r->rows.size(), 1u);
+    ASSERT_TRUE(r->rows[0][0].has_value());
+    EXPECT_EQ(r->rows[0][0]->value, "http://ex/a");
+  }
+  // (Before, Rasqal refused the first: "Aggregate expressions cannot be evaluated in a general
+  // scalar expression"; the second leaked 64 bytes per group.)
+  const std::string simple = "SELECT ?s WHERE { ?s <http://ex/p> ?o } GROUP BY ?s HAVING (COUNT(?o) > 1)";
+  r = (*store)->Query(simple);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.size(), 2u);
+  if (Spec().rfind("virtuoso:", 0) == 0 || Spec().rfind("hashes", 0) == 0) return;  // see BlankNodesInPatterns
+  const std::size_t before = mallinfo2().uordblks;
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE((*store)->Query(simple).ok());
+    (*store)->TakeWarnings();
+  }
+  const std::size_t after = mallinfo2().uordblks;
+  EXPECT_LT(after, before + 16 * 1024) << "heap in use grew by " << (after - before) << " bytes";
+}
+
 // An empty CONSTRUCT template made Rasqal read past it (SIGSEGV in
 // rasqal_query_results_get_triple; serve_fuzz_routes found it through
 // POST /search/sparql). Its answer is the empty graph, on every backend; a
