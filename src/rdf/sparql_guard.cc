@@ -1463,7 +1463,7 @@ Result<QueryRewrite> BlankNodesAsVariables(std::string_view sparql) {
   return out;
 }
 
-Result<QueryRewrite> ProjectHavingAggregates(std::string_view sparql) {
+Result<QueryRewrite> RewriteHaving(std::string_view sparql) {
   TINYKG_ASSIGN_OR_RETURN(const std::vector<Token> t, Tokenize(sparql));
   QueryRewrite out;
   out.text = std::string(sparql);
@@ -1478,7 +1478,9 @@ Result<QueryRewrite> ProjectHavingAggregates(std::string_view sparql) {
     return t[k].kind == Tok::kWord && k + 1 < t.size() && IsPunct(t[k + 1], "(") &&
            std::find(std::begin(kAggregates), std::end(kAggregates), t[k].upper) != std::end(kAggregates);
   };
-  std::map<size_t, std::vector<Token>> inserts;  // before the token at the key
+  std::map<size_t, std::vector<Token>> inserts;  // projected aggregates, before the token at the key
+  // Around each HAVING condition: COALESCE( before it, `, false )` after it.
+  std::map<size_t, std::vector<Token>> opens, closes;
   for (size_t i = 0; i < t.size(); ++i) {
     if (!IsKeyword(t[i], "SELECT")) continue;
     // The projection: up to WHERE or the group, outside parentheses.
@@ -1499,6 +1501,7 @@ Result<QueryRewrite> ProjectHavingAggregates(std::string_view sparql) {
     depth = 0;
     bool having = false;
     for (; k < t.size(); ++k) {
+      const int outer = depth;  // before t[k]
       if (IsPunct(t[k], "{") || IsPunct(t[k], "(")) ++depth;
       if (IsPunct(t[k], "}") || IsPunct(t[k], ")")) {
         if (depth == 0) break;
@@ -1508,6 +1511,21 @@ Result<QueryRewrite> ProjectHavingAggregates(std::string_view sparql) {
         const std::string& u = t[k].upper;
         if (u == "HAVING") having = true;
         if (u == "GROUP" || u == "ORDER" || u == "LIMIT" || u == "OFFSET" || u == "VALUES") having = false;
+      }
+      const bool call = (t[k].kind == Tok::kWord || t[k].kind == Tok::kIri || t[k].kind == Tok::kPname) &&
+                        !IsKeyword(t[k], "HAVING") && k + 1 < t.size() && IsPunct(t[k + 1], "(");
+      if (having && outer == 0 && (IsPunct(t[k], "(") || call)) {
+        // A condition: `(E)` or a call, made error-free.
+        const size_t open_paren = IsPunct(t[k], "(") ? k : k + 1;
+        const size_t end = Matching(t, open_paren);
+        if (end < t.size()) {
+          for (const char* word : {"(", "COALESCE", "("}) {
+            opens[k].push_back({word[0] == '(' ? Tok::kPunct : Tok::kWord, word, word[0] == '(' ? "" : word});
+          }
+          for (const char* word : {",", "false", ")", ")"}) {
+            closes[end + 1].push_back({word[0] == 'f' ? Tok::kWord : Tok::kPunct, word, word[0] == 'f' ? "FALSE" : ""});
+          }
+        }
       }
       if (!having || !is_aggregate(k)) continue;
       const size_t end = std::min(Matching(t, k + 1), t.size() - 1);
@@ -1537,11 +1555,13 @@ Result<QueryRewrite> ProjectHavingAggregates(std::string_view sparql) {
       k = end;
     }
   }
-  if (inserts.empty()) return out;
+  if (inserts.empty() && opens.empty()) return out;
   std::vector<Token> result;
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (auto in = inserts.find(i); in != inserts.end()) result.insert(result.end(), in->second.begin(), in->second.end());
-    result.push_back(t[i]);
+  for (size_t i = 0; i <= t.size(); ++i) {
+    for (auto* at : {&closes, &inserts, &opens}) {
+      if (auto in = at->find(i); in != at->end()) result.insert(result.end(), in->second.begin(), in->second.end());
+    }
+    if (i < t.size()) result.push_back(t[i]);
   }
   out.text = Join(result);
   return out;

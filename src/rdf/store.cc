@@ -169,7 +169,7 @@ class RedlandStore final : public Store {
     TINYKG_ASSIGN_OR_RETURN(QueryRewrite blanks, BlankNodesAsVariables(text));
     text = std::move(blanks.text);
     // And an aggregate only HAVING uses, per group: projected.
-    TINYKG_ASSIGN_OR_RETURN(QueryRewrite having, ProjectHavingAggregates(text));
+    TINYKG_ASSIGN_OR_RETURN(QueryRewrite having, RewriteHaving(text));
     text = std::move(having.text);
     blanks.added.insert(blanks.added.end(), having.added.begin(), having.added.end());
     bool empty_template = false, uses_graph = false;

@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (tinykg::rdf::CheckStaysInStore(text).ok() && !tinykg::rdf::CheckStaysInStore(blanks->text).ok()) std::abort();
     (void)tinykg::rdf::CheckRasqalCanRun(blanks->text);
   }
-  if (auto having = tinykg::rdf::ProjectHavingAggregates(text); having.ok() && having->text != text) {
+  if (auto having = tinykg::rdf::RewriteHaving(text); having.ok() && having->text != text) {
     if (tinykg::rdf::CheckStaysInStore(text).ok() && !tinykg::rdf::CheckStaysInStore(having->text).ok()) std::abort();
   }
   if (!tinykg::rdf::CheckStaysInStore(text).ok()) return 0;

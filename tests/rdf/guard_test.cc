@@ -519,28 +519,37 @@ TEST(BlankNodes, PatternBlankNodesBecomeVariables) {
   }
 }
 
-// An aggregate only HAVING used leaked a sequence per group in Rasqal
-// (found probing after serve_fuzz_routes): it is projected under a helper
-// name as well. StoreTest.HavingAggregates_AnswerAndLeakNothing runs them.
-TEST(HavingAggregates, AreProjected) {
-  auto r = ProjectHavingAggregates(
+// An aggregate only HAVING used, and a HAVING condition that is an error,
+// leaked a sequence per group in Rasqal (found probing after
+// serve_fuzz_routes): the aggregate is projected under a helper name as well,
+// the condition made error-free. StoreTest.HavingAggregates_AnswerAndLeakNothing
+// runs them.
+TEST(HavingAggregates, AreProjectedAndConditionsErrorFree) {
+  auto r = RewriteHaving(
       "SELECT ?s (COUNT(?o) AS ?n) { ?s ?p ?o { SELECT ?p WHERE { ?p ?q ?r } GROUP BY ?p HAVING (SUM(?r) > 1) } } "
       "GROUP BY ?s HAVING (count(?o) > 1 && MAX(?o) < 9) ORDER BY (COUNT(?p))");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->added, (std::vector<std::string>{"__tkg_having_1", "__tkg_having_2"}));
-  // count(?o) is the projected COUNT(?o); MAX(?o) joins the outer SELECT, SUM(?r) the inner one.
+  // count(?o) is the projected COUNT(?o); MAX(?o) joins the outer SELECT, SUM(?r) the inner one;
+  // each condition becomes error-free.
   EXPECT_EQ(r->text,
             "SELECT ?s (COUNT(?o) AS ?n) ( MAX(?o) AS ?__tkg_having_1 ) { ?s ?p ?o { SELECT ?p ( SUM(?r) AS "
-            "?__tkg_having_2 ) WHERE { ?p ?q ?r } GROUP BY ?p HAVING (SUM(?r) > 1) } } GROUP BY ?s HAVING "
-            "(count(?o) > 1 && MAX(?o) < 9) ORDER BY (COUNT(?p))");
-  for (const char* same : {"SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s", "SELECT * WHERE { ?s ?p ?o }",
-                           "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(?o) > 1)"}) {
-    auto u = ProjectHavingAggregates(same);
+            "?__tkg_having_2 ) WHERE { ?p ?q ?r } GROUP BY ?p HAVING ( COALESCE ( (SUM(?r) > 1) , false ) ) } } "
+            "GROUP BY ?s HAVING ( COALESCE ( (count(?o) > 1 && MAX(?o) < 9) , false ) ) ORDER BY (COUNT(?p))");
+  auto projected = RewriteHaving("SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(?o) > 1) "
+                                 "(<urn:f>(?s))");
+  ASSERT_TRUE(projected.ok());
+  EXPECT_TRUE(projected->added.empty());
+  EXPECT_EQ(projected->text,
+            "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s HAVING ( COALESCE ( (COUNT(?o) > 1) , false ) "
+            ") ( COALESCE ( (<urn:f>(?s)) , false ) )");
+  for (const char* same : {"SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s", "SELECT * WHERE { ?s ?p ?o }"}) {
+    auto u = RewriteHaving(same);
     ASSERT_TRUE(u.ok());
     EXPECT_EQ(u->text, same);
     EXPECT_TRUE(u->added.empty());
   }
-  auto distinct = ProjectHavingAggregates("SELECT DISTINCT ?s WHERE { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(?o) > 1)");
+  auto distinct = RewriteHaving("SELECT DISTINCT ?s WHERE { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(?o) > 1)");
   ASSERT_FALSE(distinct.ok());
   EXPECT_NE(distinct.status().message().find("SELECT DISTINCT does not project"), std::string::npos);
 }

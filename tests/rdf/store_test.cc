@@ -282,10 +282,19 @@ TEST_P(StoreTest, HavingAggregates_AnswerAndLeakNothing) {
   r = (*store)->Query(simple);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->rows.size(), 2u);
+  // A condition that is an error for some groups (a sum over an IRI) drops those groups.
+  ASSERT_TRUE((*store)->Put(Doc("http://ex/g2", "<http://ex/d> <http://ex/p> 7 , <http://ex/x> .")).ok());
+  const std::string erring = "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s <http://ex/p> ?o } GROUP BY ?s HAVING (SUM(?o) > 4)";
+  r = (*store)->Query(erring);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::multiset<std::string> groups;
+  for (const auto& row : r->rows) groups.insert(row[0] ? row[0]->value : "-");
+  EXPECT_EQ(groups, (std::multiset<std::string>{"http://ex/a", "http://ex/c"}));
   if (Spec().rfind("virtuoso:", 0) == 0 || Spec().rfind("hashes", 0) == 0) return;  // see BlankNodesInPatterns
   const std::size_t before = mallinfo2().uordblks;
   for (int i = 0; i < 300; ++i) {
     ASSERT_TRUE((*store)->Query(simple).ok());
+    ASSERT_TRUE((*store)->Query(erring).ok());
     (*store)->TakeWarnings();
   }
   const std::size_t after = mallinfo2().uordblks;

@@ -186,12 +186,16 @@ Result<QueryRewrite> BlankNodesAsVariables(std::string_view sparql);
 
 // Rasqal 0.9.33 leaks a sequence per group (64 bytes) for an aggregate that
 // HAVING uses and the SELECT does not project (`SELECT ?s ... GROUP BY ?s
-// HAVING (COUNT(?o) > 1)`); projected as well, it does not. This returns the
-// query with each such aggregate added to its SELECT as `(agg AS
-// ?__tkg_having_N)`, the names in `added` for DropVariables; the text as it
-// was when nothing needs it (SELECT * included). Under SELECT DISTINCT the
-// added column could split rows: kInvalidArgument asks to project it.
-Result<QueryRewrite> ProjectHavingAggregates(std::string_view sparql);
+// HAVING (COUNT(?o) > 1)`), and for a HAVING condition that evaluates to an
+// error (`HAVING (SUM(?o) > 1)` over IRIs: rasqal_expression_sequence_evaluate
+// drops its sequence). This returns the query with each such aggregate added
+// to its SELECT as `(agg AS ?__tkg_having_N)` (the names in `added`, for
+// DropVariables) and each HAVING condition C written COALESCE((C), false):
+// the same groups (an error there drops the group either way), never an
+// error. The text as it was without HAVING; SELECT * keeps its projection.
+// Under SELECT DISTINCT an added column could split rows: kInvalidArgument
+// asks to project the aggregate.
+Result<QueryRewrite> RewriteHaving(std::string_view sparql);
 
 // Whether the query has a GRAPH pattern (false for a text that does not
 // tokenize: the engine reports that).
