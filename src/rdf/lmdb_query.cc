@@ -193,6 +193,7 @@ class Evaluator {
   Result<bool> Run(QueryResult& out) {
     TINYKG_RETURN_IF_ERROR(ResolveConstants());
     bind_.assign(var_names_.size(), 0);
+    row_bound_ = static_cast<size_t>(RowBound(static_cast<std::int64_t>(max_rows_), projected_.size()));
     PushDownConstants();
     Plan();
     if (!empty_) {
@@ -200,7 +201,7 @@ class Evaluator {
     }
     if (unsupported_) return false;
     if (engine_.expired()) return true;  // the caller reports the deadline; no rows to decode
-    if (over_) return RowLimitExceeded(static_cast<std::int64_t>(max_rows_));
+    if (over_) return RowLimitExceeded(static_cast<std::int64_t>(max_rows_), projected_.size());
     out.kind = QueryResult::Kind::kBindings;
     out.variables = names_;
     const size_t width = projected_.size();
@@ -482,7 +483,7 @@ class Evaluator {
       // Rows can come faster than scans step (a cross product): the deadline
       // is checked here too.
       if (++emitted_ % 4096 == 0) engine_.CheckDeadline();
-      if (max_rows_ && emitted_ > max_rows_) {
+      if (row_bound_ && emitted_ > row_bound_) {
         over_ = true;
         return Status::Ok();
       }
@@ -745,6 +746,7 @@ class Evaluator {
   size_t rows_count_ = 0;
   size_t emitted_ = 0;
   const size_t max_rows_;  // 0: no bound
+  size_t row_bound_ = 0;   // RowBound of max_rows_ for the projected columns
   bool over_ = false;      // stopped at max_rows_
   TermCache terms_;
   Term pinned_;
@@ -771,9 +773,23 @@ rasqal_world* IndexQueryParser::world() {
   return world_;
 }
 
-Status RowLimitExceeded(std::int64_t max_rows) {
-  return InvalidArgument("the query's result has more than " + std::to_string(max_rows) +
-                         " rows, the bound of this store (narrow the query or add LIMIT)");
+std::int64_t RowBound(std::int64_t max_rows, std::size_t columns) {
+  if (max_rows <= 0) return 0;
+  const auto wide = static_cast<std::int64_t>(std::max<std::size_t>(columns, 1));
+  if (wide <= kRowBoundColumns) return max_rows;
+  return std::max<std::int64_t>(1, max_rows / wide * kRowBoundColumns);
+}
+
+Status RowLimitExceeded(std::int64_t max_rows, std::size_t columns) {
+  const std::int64_t bound = RowBound(max_rows, columns);
+  std::string what = "the query's result has more than " + std::to_string(bound) + " rows";
+  if (bound != max_rows) {
+    what += " of " + std::to_string(columns) + " columns (the store's bound is " + std::to_string(max_rows) +
+            " rows of up to " + std::to_string(kRowBoundColumns) + ")";
+  } else {
+    what += ", the bound of this store";
+  }
+  return InvalidArgument(what + " (narrow the query or add LIMIT)");
 }
 
 std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQueryParser& parser,

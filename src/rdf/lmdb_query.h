@@ -98,12 +98,21 @@ class IndexQueryParser {
 // the query has the shape above; nullopt when it has not, or when a value
 // met on the way needs Rasqal's rules (the caller then runs Rasqal). A
 // syntax error is also nullopt: Rasqal reports it. With `max_rows` > 0, a
-// result of more rows stops there: kInvalidArgument (RowLimitExceeded).
+// result of more rows (RowBound: fewer when rows are wide) stops there:
+// kInvalidArgument (RowLimitExceeded).
 std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQueryParser& parser,
                                                      const std::string& sparql, std::int64_t max_rows = 0);
 
+// A store's row bound counts a row of more than kRowBoundColumns columns as
+// that many rows' worth: a result holds at most max_rows x kRowBoundColumns
+// values. Rows were the only bound, and a cross product of 5 patterns (15
+// columns) held 15 million values, 2 GB, for one request (serve_fuzz_routes).
+inline constexpr std::int64_t kRowBoundColumns = 4;
+// The bound on rows of `columns` values under `max_rows` (0: none).
+std::int64_t RowBound(std::int64_t max_rows, std::size_t columns);
+
 // The status of a query stopped at its row bound.
-Status RowLimitExceeded(std::int64_t max_rows);
+Status RowLimitExceeded(std::int64_t max_rows, std::size_t columns);
 
 }  // namespace tinykg::rdf::internal
 

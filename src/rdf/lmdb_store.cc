@@ -658,12 +658,14 @@ class LmdbStore final : public Store {
       out.kind = QueryResult::Kind::kGraph;
       return Status::Ok();
     }
+    // A triple counts as 3 columns.
+    const auto columns = [&] { return out.triples.empty() ? out.variables.size() : std::size_t{3}; };
     const auto over = [&] {
       const auto n = static_cast<std::int64_t>(std::max(out.rows.size(), out.triples.size()));
-      return max_rows > 0 && n > max_rows;
+      return max_rows > 0 && n > RowBound(max_rows, columns());
     };
     TINYKG_RETURN_IF_ERROR(world_->Collect(results.get(), out, [&] { return engine_->CheckDeadline() || over(); }));
-    if (over()) return RowLimitExceeded(max_rows);
+    if (over()) return RowLimitExceeded(max_rows, columns());
     return Status::Ok();
   }
 
