@@ -156,8 +156,8 @@ class Evaluator {
   // overflowed the stack): deeper than kMaxDepth goes to Rasqal.
   static constexpr int kMaxDepth = 256;
 
-  Evaluator(LmdbEngine& engine, std::int64_t max_rows)
-      : engine_(engine), max_rows_(max_rows > 0 ? static_cast<size_t>(max_rows) : 0), terms_(engine) {}
+  Evaluator(LmdbEngine& engine, std::int64_t max_rows, const std::vector<std::string>& hidden)
+      : engine_(engine), max_rows_(max_rows > 0 ? static_cast<size_t>(max_rows) : 0), hidden_(hidden), terms_(engine) {}
 
   // false: outside the shape (nothing was read).
   bool Compile(rasqal_query* q) {
@@ -193,7 +193,7 @@ class Evaluator {
   Result<bool> Run(QueryResult& out) {
     TINYKG_RETURN_IF_ERROR(ResolveConstants());
     bind_.assign(var_names_.size(), 0);
-    row_bound_ = static_cast<size_t>(RowBound(static_cast<std::int64_t>(max_rows_), projected_.size()));
+    row_bound_ = static_cast<size_t>(RowBound(static_cast<std::int64_t>(max_rows_), Width()));
     PushDownConstants();
     Plan();
     if (!empty_) {
@@ -201,7 +201,7 @@ class Evaluator {
     }
     if (unsupported_) return false;
     if (engine_.expired()) return true;  // the caller reports the deadline; no rows to decode
-    if (over_) return RowLimitExceeded(static_cast<std::int64_t>(max_rows_), projected_.size());
+    if (over_) return RowLimitExceeded(static_cast<std::int64_t>(max_rows_), Width());
     out.kind = QueryResult::Kind::kBindings;
     out.variables = names_;
     const size_t width = projected_.size();
@@ -745,7 +745,15 @@ class Evaluator {
   std::vector<TermId> rows_;
   size_t rows_count_ = 0;
   size_t emitted_ = 0;
+  // The projected columns the caller shows (not its helper columns).
+  size_t Width() const {
+    size_t n = 0;
+    for (const auto& name : names_) n += std::find(hidden_.begin(), hidden_.end(), name) == hidden_.end();
+    return n;
+  }
+
   const size_t max_rows_;  // 0: no bound
+  const std::vector<std::string>& hidden_;
   size_t row_bound_ = 0;   // RowBound of max_rows_ for the projected columns
   bool over_ = false;      // stopped at max_rows_
   TermCache terms_;
@@ -793,7 +801,8 @@ Status RowLimitExceeded(std::int64_t max_rows, std::size_t columns) {
 }
 
 std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQueryParser& parser,
-                                                     const std::string& sparql, std::int64_t max_rows) {
+                                                     const std::string& sparql, std::int64_t max_rows,
+                                                     const std::vector<std::string>& hidden) {
   rasqal_world* rw = parser.world();
   if (!rw) return std::nullopt;
   std::unique_ptr<rasqal_query, RasqalQueryDeleter> query(rasqal_new_query(rw, "sparql", nullptr));
@@ -801,7 +810,7 @@ std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQu
   if (rasqal_query_prepare(query.get(), reinterpret_cast<const unsigned char*>(sparql.c_str()), nullptr) != 0) {
     return std::nullopt;
   }
-  Evaluator evaluator(engine, max_rows);
+  Evaluator evaluator(engine, max_rows, hidden);
   if (!evaluator.Compile(query.get())) return std::nullopt;
   QueryResult out;
   auto ran = evaluator.Run(out);

@@ -100,8 +100,11 @@ class IndexQueryParser {
 // syntax error is also nullopt: Rasqal reports it. With `max_rows` > 0, a
 // result of more rows (RowBound: fewer when rows are wide) stops there:
 // kInvalidArgument (RowLimitExceeded).
+// `hidden`: helper columns the caller drops (DropVariables), not counted in
+// the row bound.
 std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQueryParser& parser,
-                                                     const std::string& sparql, std::int64_t max_rows = 0);
+                                                     const std::string& sparql, std::int64_t max_rows = 0,
+                                                     const std::vector<std::string>& hidden = {});
 
 // A store's row bound counts a row of more than kRowBoundColumns columns as
 // that many rows' worth: a result holds at most max_rows x kRowBoundColumns

@@ -300,12 +300,13 @@ librdf_stream* FindInContext(librdf_storage* storage, librdf_statement* pattern,
 // The factory's find_statements_in_context. Its one caller is Rasqal's
 // triple matcher in librdf (tinykg's own code reads a graph through
 // context_serialise): rasqal_redland_init_triples_match makes a new node for
-// the graph of a pattern inside GRAPH, passes it here and, up to librdf
-// 1.0.17 (the current release, Debian 12's), never frees it; its
+// the graph of a pattern inside GRAPH, passes it here and, in librdf
+// 1.0.17 (the current release, Debian 12's; upstream's HEAD too), never frees it; its
 // finish_triples_match frees only the stream and the statement. That leaked
 // 56 bytes per pattern per named graph of every GRAPH query. The node is not
 // used after this call (the stream resolves it to an id up front), so the
-// storage frees it for those versions.
+// storage frees it for those versions (a later release is left alone: at
+// worst it leaks again, it cannot be freed twice).
 librdf_stream* FindInContextForRasqal(librdf_storage* storage, librdf_statement* pattern, librdf_node* context) {
   librdf_stream* stream = FindInContext(storage, pattern, context);
   if (context && librdf_version_decimal <= 10017) librdf_free_node(context);

@@ -144,7 +144,7 @@ class LmdbStore final : public Store {
       TINYKG_RETURN_IF_ERROR(snapshot.status);
       auto started = std::chrono::steady_clock::now();
       StartDeadline(started, bound_ms);
-      auto result = EvaluateOnIndexes(*engine_, parser_, text, max_rows);
+      auto result = EvaluateOnIndexes(*engine_, parser_, text, max_rows, blanks.added);
       if (auto expired = Expired(started, bound_ms)) return *expired;
       if (result) {
         KeepWarnings();
@@ -174,7 +174,9 @@ class LmdbStore final : public Store {
     auto started = std::chrono::steady_clock::now();
     StartDeadline(started, bound_ms);
     QueryResult out;
-    Status status = Run(uses_graph ? graph_model_.get() : model_.get(), query.get(), out, max_rows, empty_template);
+    std::vector<std::string> hidden = blanks.added;
+    hidden.insert(hidden.end(), graph_rewrite.added.begin(), graph_rewrite.added.end());
+    Status status = Run(uses_graph ? graph_model_.get() : model_.get(), query.get(), out, max_rows, empty_template, hidden);
     if (auto expired = Expired(started, bound_ms)) return *expired;
     TINYKG_RETURN_IF_ERROR(status);
     DropVariables(out, graph_rewrite.added);
@@ -648,8 +650,9 @@ class LmdbStore final : public Store {
   // query when it runs it (a syntax error is reported here), but reads past
   // such a template when asked for the triples: that answer is the empty
   // graph.
+  // `hidden`: helper columns dropped afterwards, not counted in the row bound.
   Status Run(librdf_model* model, librdf_query* query, QueryResult& out, std::int64_t max_rows,
-             bool empty_template) {
+             bool empty_template, const std::vector<std::string>& hidden) {
     QueryResultsPtr results(librdf_model_query_execute(model, query));
     if (!results || world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
@@ -659,7 +662,12 @@ class LmdbStore final : public Store {
       return Status::Ok();
     }
     // A triple counts as 3 columns.
-    const auto columns = [&] { return out.triples.empty() ? out.variables.size() : std::size_t{3}; };
+    const auto columns = [&] {
+      if (!out.triples.empty()) return std::size_t{3};
+      std::size_t n = 0;
+      for (const auto& v : out.variables) n += std::find(hidden.begin(), hidden.end(), v) == hidden.end();
+      return n;
+    };
     const auto over = [&] {
       const auto n = static_cast<std::int64_t>(std::max(out.rows.size(), out.triples.size()));
       return max_rows > 0 && n > RowBound(max_rows, columns());

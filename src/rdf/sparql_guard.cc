@@ -146,6 +146,7 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
       size_t start = i;
       i += 2;
       while (i < q.size() && IsNameChar(q[i])) ++i;
+      while (i > start + 2 && q[i - 1] == '.') --i;  // "_:b." ends before the dot, as Rasqal reads it
       out.push_back({Tok::kBlank, std::string(q.substr(start, i - start))});
       continue;
     }
@@ -237,16 +238,26 @@ bool IsKeyword(const Token& t, std::string_view upper) { return t.kind == Tok::k
 
 // kInvalidArgument when brackets nest deeper than kMaxSparqlNesting.
 Status CheckNesting(const std::vector<Token>& toks) {
-  int depth = 0;
+  // The open brackets, innermost last: a closer must match the innermost
+  // (Matching pairs brackets of one kind only, so `{ )` repeated kept a
+  // single counter low while every walker saw a new group; the review).
+  std::string open;
   for (const Token& t : toks) {
-    if (t.kind != Tok::kPunct) continue;
-    if (t.text == "{" || t.text == "(" || t.text == "[") {
-      if (++depth > kMaxSparqlNesting) {
+    if (t.kind != Tok::kPunct || t.text.size() != 1) continue;
+    const char c = t.text[0];
+    if (c == '{' || c == '(' || c == '[') {
+      open.push_back(c);
+      if (open.size() > static_cast<size_t>(kMaxSparqlNesting)) {
         return InvalidArgument("the query nests brackets more than " + std::to_string(kMaxSparqlNesting) +
                                " deep (at offset " + std::to_string(t.begin) + "); flatten it");
       }
-    } else if (t.text == "}" || t.text == ")" || t.text == "]") {
-      depth = std::max(depth - 1, 0);
+    } else if (c == '}' || c == ')' || c == ']') {
+      const char want = c == '}' ? '{' : c == ')' ? '(' : '[';
+      if (open.empty() || open.back() != want) {
+        return InvalidArgument("SPARQL syntax error: '" + t.text + "' at offset " + std::to_string(t.begin) +
+                               (open.empty() ? " closes nothing" : " does not close the '" + std::string(1, open.back()) + "' before it"));
+      }
+      open.pop_back();
     }
   }
   return Status::Ok();
@@ -1775,6 +1786,9 @@ class BlankNodeRewriter {
         } else if ((IsPunct(t_[k], "-") || IsPunct(t_[k], "+")) && k + 1 < close &&
                    t_[k + 1].kind == Tok::kNumber) {
           last = k + 1;  // a signed number
+        } else if (t_[k].kind == Tok::kLiteral && t_[k].text.back() == '^' && k + 1 < close &&
+                   (t_[k + 1].kind == Tok::kIri || t_[k + 1].kind == Tok::kPname)) {
+          last = k + 1;  // "1"^^ xsd:int (the tokenizer stops at the space)
         }
         items.emplace_back(k, std::min(last + 1, close));
         k = std::min(last + 1, close);
@@ -1835,6 +1849,17 @@ Result<QueryRewrite> BlankNodesAsVariables(std::string_view sparql) {
                              "0.9.33), whose set-up grows as their square; split the query");
     }
     if (!rewriter.added().empty()) {
+      // Rasqal's * leaves blank nodes out; the helper variables are named,
+      // so SELECT DISTINCT * (a sub-select's, where no column can be
+      // dropped afterwards) would tell rows apart by them.
+      for (size_t i = 0; i + 2 < t.size(); ++i) {
+        if (IsKeyword(t[i], "SELECT") && (IsKeyword(t[i + 1], "DISTINCT") || IsKeyword(t[i + 1], "REDUCED")) &&
+            IsPunct(t[i + 2], "*")) {
+          return InvalidArgument("SELECT " + t[i + 1].upper + " * over a pattern with blank nodes: name the "
+                                 "variables to project (tinykg writes the blank nodes as variables, which * would "
+                                 "include)");
+        }
+      }
       out.text = Join(result);
       out.added = std::move(rewriter.added());
       return out;
@@ -1871,10 +1896,12 @@ Result<QueryRewrite> RewriteHaving(std::string_view sparql) {
     for (; p < t.size(); ++p) {
       if (IsPunct(t[p], "(")) ++depth;
       if (IsPunct(t[p], ")")) --depth;
-      if (depth == 0 && (IsKeyword(t[p], "WHERE") || IsPunct(t[p], "{"))) break;
+      if (depth == 0 && (IsKeyword(t[p], "WHERE") || IsKeyword(t[p], "FROM") || IsPunct(t[p], "{"))) break;
       if (depth == 0 && IsPunct(t[p], "*")) star = true;
     }
-    const size_t open = p < t.size() && IsKeyword(t[p], "WHERE") ? p + 1 : p;
+    // The group: after FROM ... and WHERE.
+    size_t open = p;
+    while (open < t.size() && !IsPunct(t[open], "{")) ++open;
     if (open >= t.size() || !IsPunct(t[open], "{") || star) continue;  // Rasqal reports it; SELECT *: as it is
     const bool distinct = i + 1 < t.size() && (IsKeyword(t[i + 1], "DISTINCT") || IsKeyword(t[i + 1], "REDUCED"));
     // The modifiers: after the group, up to the end of the enclosing sub-select.

@@ -627,6 +627,12 @@ TEST(LmdbStore, RowLimitStopsAResultAtItsBound) {
               std::string::npos)
         << r.status().ToString();
   }
+  // Helper columns (blank nodes written as variables) are not counted: 5 columns shown, bound 2,880.
+  const std::string helper = "SELECT * WHERE { ?a <http://ex/version> ?x . ?b <http://ex/version> ?y . ?b ?p [] }";
+  auto helped = s.Query(helper + " LIMIT 2880");
+  ASSERT_TRUE(helped.ok()) << helped.status().ToString();
+  EXPECT_EQ(helped->variables.size(), 5u);
+  EXPECT_FALSE(s.Query(helper + " LIMIT 2881").ok());
   EXPECT_EQ(internal::RowBound(3600, 6), 2400);
   EXPECT_EQ(internal::RowBound(3600, 2), 3600);
   EXPECT_EQ(internal::RowBound(0, 80), 0);
