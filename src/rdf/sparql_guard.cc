@@ -963,6 +963,17 @@ class QuerySyntax {
     return Status::Ok();
   }
 
+  // ( expr AS ?v ), of a projection or a BIND.
+  Status ExpressionAs() {
+    TINYKG_RETURN_IF_ERROR(Expect("("));
+    TINYKG_RETURN_IF_ERROR(Expression());
+    if (!AtWord("AS")) return Fail("expected AS");
+    ++k_;
+    if (k_ >= t_.size() || t_[k_].kind != Tok::kVar) return Fail("expected a variable");
+    ++k_;
+    return Expect(")");
+  }
+
   // SELECT DISTINCT? ( * | ( ?v | ( expr AS ?v ) )+ )
   Status SelectClause() {
     ++k_;
@@ -976,13 +987,7 @@ class QuerySyntax {
       if (k_ < t_.size() && t_[k_].kind == Tok::kVar) {
         ++k_;
       } else if (At("(")) {
-        ++k_;
-        TINYKG_RETURN_IF_ERROR(Expression());
-        if (!AtWord("AS")) return Fail("expected AS");
-        ++k_;
-        if (k_ >= t_.size() || t_[k_].kind != Tok::kVar) return Fail("expected a variable");
-        ++k_;
-        TINYKG_RETURN_IF_ERROR(Expect(")"));
+        TINYKG_RETURN_IF_ERROR(ExpressionAs());
       } else {
         break;
       }
@@ -1079,13 +1084,7 @@ class QuerySyntax {
           TINYKG_ASSIGN_OR_RETURN(k_, expressions_.Condition(k_, false));
         } else if (AtWord("BIND")) {
           ++k_;
-          TINYKG_RETURN_IF_ERROR(Expect("("));
-          TINYKG_RETURN_IF_ERROR(Expression());
-          if (!AtWord("AS")) return Fail("expected AS");
-          ++k_;
-          if (k_ >= t_.size() || t_[k_].kind != Tok::kVar) return Fail("expected a variable");
-          ++k_;
-          TINYKG_RETURN_IF_ERROR(Expect(")"));
+          TINYKG_RETURN_IF_ERROR(ExpressionAs());
         } else if (AtWord("VALUES")) {
           TINYKG_RETURN_IF_ERROR(DataBlock());
         } else {

@@ -29,6 +29,25 @@ GraphDocument Doc(const std::string& iri, const std::string& turtle, const std::
   return testing::TurtleDocument(iri, turtle, kind, iri);
 }
 
+// A query's rows as "v1 v2 " lines ("-" for unbound); with `columns`, also
+// "| name1 name2 " when there are rows (the hashes store names no columns
+// for no rows).
+std::multiset<std::string> RowSet(Store& store, const std::string& sparql, bool columns = false) {
+  std::multiset<std::string> out;
+  auto r = store.Query(sparql);
+  EXPECT_TRUE(r.ok()) << sparql << ": " << r.status().ToString();
+  if (!r.ok()) return out;
+  std::string head;
+  for (const auto& v : r->variables) head += v + " ";
+  if (columns && !r->rows.empty()) out.insert("| " + head);
+  for (const auto& row : r->rows) {
+    std::string line;
+    for (const auto& cell : row) line += (cell ? cell->value : "-") + " ";
+    out.insert(line);
+  }
+  return out;
+}
+
 std::multiset<std::string> Snapshot(Store& store) {
   std::multiset<std::string> out;
   auto quads = store.AllQuads();
@@ -123,18 +142,7 @@ TEST_P(StoreTest, GraphPatternsSeeTheNamedGraphs) {
   }
   ASSERT_TRUE((*store)->Put(Doc("http://ex/g1", "<http://ex/x> <http://ex/p> 1 ; <http://ex/q> 2 .")).ok());
   ASSERT_TRUE((*store)->Put(Doc("http://ex/g2", "<http://ex/x> <http://ex/p> 1 .")).ok());
-  const auto rows = [&](const std::string& sparql) {
-    std::multiset<std::string> out;
-    auto r = (*store)->Query(sparql);
-    EXPECT_TRUE(r.ok()) << sparql << ": " << r.status().ToString();
-    if (!r.ok()) return out;
-    for (const auto& row : r->rows) {
-      std::string line;
-      for (const auto& cell : row) line += (cell ? cell->value : "-") + " ";
-      out.insert(line);
-    }
-    return out;
-  };
+  const auto rows = [&](const std::string& sparql) { return RowSet(**store, sparql); };
   EXPECT_EQ(rows("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
                  "FILTER(?g IN (<http://ex/g1>, <http://ex/g2>)) } GROUP BY ?g"),
             (std::multiset<std::string>{"http://ex/g1 2 ", "http://ex/g2 1 "}));
@@ -219,21 +227,7 @@ TEST_P(StoreTest, BlankNodesInPatterns_MatchAndLeakNothing) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   ASSERT_TRUE((*store)->Put(Doc("http://ex/g1", "<http://ex/s> <http://ex/p> [ <http://ex/q> 1 ; <http://ex/r> 2 ] ; "
                                                 "<http://ex/list> ( 1 2 3 ) . <http://ex/t> <http://ex/p> [ <http://ex/q> 5 ] .")).ok());
-  const auto rows = [&](const std::string& sparql) {
-    std::multiset<std::string> out;
-    auto r = (*store)->Query(sparql);
-    EXPECT_TRUE(r.ok()) << sparql << ": " << r.status().ToString();
-    if (!r.ok()) return out;
-    std::string head;  // the columns (the hashes store names none for no rows)
-    for (const auto& v : r->variables) head += v + " ";
-    if (!r->rows.empty()) out.insert("| " + head);
-    for (const auto& row : r->rows) {
-      std::string line;
-      for (const auto& cell : row) line += (cell ? cell->value : "-") + " ";
-      out.insert(line);
-    }
-    return out;
-  };
+  const auto rows = [&](const std::string& sparql) { return RowSet(**store, sparql, true); };
   EXPECT_EQ(rows("SELECT ?s ?v WHERE { ?s <http://ex/p> [ <http://ex/q> ?v ; <http://ex/r> 2 ] }"),
             (std::multiset<std::string>{"| s v ", "http://ex/s 1 "}));
   EXPECT_EQ(rows("SELECT * WHERE { [ <http://ex/q> ?v ] . }"), (std::multiset<std::string>{"| v ", "1 ", "5 "}));
