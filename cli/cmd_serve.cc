@@ -46,6 +46,10 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "Rows of one SPARQL result at most (400 past it; 0: none)")
       ->check(AtLeast(0))
       ->capture_default_str();
+  cmd->add_option("--max-result-bytes", args->max_result_bytes,
+                  "Memory of one SPARQL result's values at most, in bytes (400 past it; 0: none)")
+      ->check(AtLeast(0))
+      ->capture_default_str();
   cmd->callback([&options, &run, args] {
     run = [&options, args]() -> int {
       if (args->token.empty()) {

@@ -156,8 +156,12 @@ class Evaluator {
   // overflowed the stack): deeper than kMaxDepth goes to Rasqal.
   static constexpr int kMaxDepth = 256;
 
-  Evaluator(LmdbEngine& engine, std::int64_t max_rows, const std::vector<std::string>& hidden)
-      : engine_(engine), max_rows_(max_rows > 0 ? static_cast<size_t>(max_rows) : 0), hidden_(hidden), terms_(engine) {}
+  Evaluator(LmdbEngine& engine, std::int64_t max_rows, const std::vector<std::string>& hidden, std::int64_t max_bytes)
+      : engine_(engine),
+        max_rows_(max_rows > 0 ? static_cast<size_t>(max_rows) : 0),
+        max_bytes_(max_bytes > 0 ? static_cast<size_t>(max_bytes) : 0),
+        hidden_(hidden),
+        terms_(engine) {}
 
   // false: outside the shape (nothing was read).
   bool Compile(rasqal_query* q) {
@@ -208,6 +212,7 @@ class Evaluator {
     const size_t n = width == 0 ? rows_count_ : rows_.size() / width;
     out.rows.reserve(n);
     out.term_ids.assign(width, std::vector<std::uint64_t>(n));
+    size_t bytes = 0;
     for (size_t r = 0; r < n; ++r) {
       std::vector<std::optional<Term>> row(width);
       for (size_t c = 0; c < width; ++c) {
@@ -218,6 +223,8 @@ class Evaluator {
         if (!t) return StoreError("term " + std::to_string(id) + " is missing from the store");
         row[c] = *t;
       }
+      for (const auto& value : row) bytes += ResultValueBytes(value);
+      if (max_bytes_ && bytes > max_bytes_) return ResultBytesExceeded(static_cast<std::int64_t>(max_bytes_));
       out.rows.push_back(std::move(row));
     }
     return true;
@@ -752,7 +759,8 @@ class Evaluator {
     return n;
   }
 
-  const size_t max_rows_;  // 0: no bound
+  const size_t max_rows_;   // 0: no bound
+  const size_t max_bytes_;  // 0: no bound
   const std::vector<std::string>& hidden_;
   size_t row_bound_ = 0;   // RowBound of max_rows_ for the projected columns
   bool over_ = false;      // stopped at max_rows_
@@ -800,9 +808,22 @@ Status RowLimitExceeded(std::int64_t max_rows, std::size_t columns) {
   return InvalidArgument(what + " (narrow the query or add LIMIT)");
 }
 
+std::size_t ResultValueBytes(const Term& value) {
+  return sizeof(value) + value.value.size() + value.datatype.size() + value.language.size();
+}
+
+std::size_t ResultValueBytes(const std::optional<Term>& value) {
+  return value ? ResultValueBytes(*value) - sizeof(Term) + sizeof(value) : sizeof(value);
+}
+
+Status ResultBytesExceeded(std::int64_t max_bytes) {
+  return InvalidArgument("the query's result takes more than " + std::to_string(max_bytes) +
+                         " bytes, the bound of this store (narrow the query or add LIMIT)");
+}
+
 std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQueryParser& parser,
                                                      const std::string& sparql, std::int64_t max_rows,
-                                                     const std::vector<std::string>& hidden) {
+                                                     const std::vector<std::string>& hidden, std::int64_t max_bytes) {
   rasqal_world* rw = parser.world();
   if (!rw) return std::nullopt;
   std::unique_ptr<rasqal_query, RasqalQueryDeleter> query(rasqal_new_query(rw, "sparql", nullptr));
@@ -810,7 +831,7 @@ std::optional<Result<QueryResult>> EvaluateOnIndexes(LmdbEngine& engine, IndexQu
   if (rasqal_query_prepare(query.get(), reinterpret_cast<const unsigned char*>(sparql.c_str()), nullptr) != 0) {
     return std::nullopt;
   }
-  Evaluator evaluator(engine, max_rows, hidden);
+  Evaluator evaluator(engine, max_rows, hidden, max_bytes);
   if (!evaluator.Compile(query.get())) return std::nullopt;
   QueryResult out;
   auto ran = evaluator.Run(out);

@@ -138,13 +138,14 @@ class LmdbStore final : public Store {
     // may set another.
     const std::int64_t bound_ms = timeout_ms_;
     const std::int64_t max_rows = row_limit_;
+    const std::int64_t max_bytes = byte_limit_;
     YieldScope yielding(*engine_);
     if (engine_choice_ != EngineChoice::kRasqal) {
       Snapshot snapshot(*engine_);
       TINYKG_RETURN_IF_ERROR(snapshot.status);
       auto started = std::chrono::steady_clock::now();
       StartDeadline(started, bound_ms);
-      auto result = EvaluateOnIndexes(*engine_, parser_, text, max_rows, blanks.added);
+      auto result = EvaluateOnIndexes(*engine_, parser_, text, max_rows, blanks.added, max_bytes);
       if (auto expired = Expired(started, bound_ms)) return *expired;
       if (result) {
         KeepWarnings();
@@ -176,7 +177,8 @@ class LmdbStore final : public Store {
     QueryResult out;
     std::vector<std::string> hidden = blanks.added;
     hidden.insert(hidden.end(), graph_rewrite.added.begin(), graph_rewrite.added.end());
-    Status status = Run(uses_graph ? graph_model_.get() : model_.get(), query.get(), out, max_rows, empty_template, hidden);
+    Status status = Run(uses_graph ? graph_model_.get() : model_.get(), query.get(), out, max_rows, max_bytes,
+                        empty_template, hidden);
     if (auto expired = Expired(started, bound_ms)) return *expired;
     TINYKG_RETURN_IF_ERROR(status);
     DropVariables(out, graph_rewrite.added);
@@ -362,6 +364,7 @@ class LmdbStore final : public Store {
   void SetQueryTimeout(std::int64_t milliseconds) override { timeout_ms_ = milliseconds; }
   bool StopsQueriesAtDeadline() const override { return true; }
   void SetQueryRowLimit(std::int64_t rows) override { row_limit_ = rows; }
+  void SetQueryByteLimit(std::int64_t bytes) override { byte_limit_ = bytes; }
 
   // The engine hands itself on. The world's messages so far are this
   // query's and stay aside meanwhile; so do the bounds its caller set: a
@@ -373,9 +376,11 @@ class LmdbStore final : public Store {
       auto mine = world_->TakeMessages();
       const std::int64_t timeout_ms = std::exchange(timeout_ms_, 0);
       const std::int64_t row_limit = std::exchange(row_limit_, 0);
+      const std::int64_t byte_limit = std::exchange(byte_limit_, 0);
       yield();
       timeout_ms_ = timeout_ms;
       row_limit_ = row_limit;
+      byte_limit_ = byte_limit;
       world_->PutBackMessages(std::move(mine));
     });
   }
@@ -652,7 +657,7 @@ class LmdbStore final : public Store {
   // graph.
   // `hidden`: helper columns dropped afterwards, not counted in the row bound.
   Status Run(librdf_model* model, librdf_query* query, QueryResult& out, std::int64_t max_rows,
-             bool empty_template, const std::vector<std::string>& hidden) {
+             std::int64_t max_bytes, bool empty_template, const std::vector<std::string>& hidden) {
     QueryResultsPtr results(librdf_model_query_execute(model, query));
     if (!results || world_->HasErrors()) {
       return world_->ErrorStatus(StatusCode::kInvalidArgument, "query", "query failed");
@@ -672,8 +677,23 @@ class LmdbStore final : public Store {
       const auto n = static_cast<std::int64_t>(std::max(out.rows.size(), out.triples.size()));
       return max_rows > 0 && n > RowBound(max_rows, columns());
     };
-    TINYKG_RETURN_IF_ERROR(world_->Collect(results.get(), out, [&] { return engine_->CheckDeadline() || over(); }));
+    // The values' memory, counted as rows come.
+    std::size_t rows_counted = 0, triples_counted = 0, bytes = 0;
+    const auto too_large = [&] {
+      if (max_bytes <= 0) return false;
+      for (; rows_counted < out.rows.size(); ++rows_counted) {
+        for (const auto& value : out.rows[rows_counted]) bytes += ResultValueBytes(value);
+      }
+      for (; triples_counted < out.triples.size(); ++triples_counted) {
+        const Triple& t = out.triples[triples_counted];
+        bytes += ResultValueBytes(t.subject) + ResultValueBytes(t.predicate) + ResultValueBytes(t.object);
+      }
+      return bytes > static_cast<std::size_t>(max_bytes);
+    };
+    TINYKG_RETURN_IF_ERROR(
+        world_->Collect(results.get(), out, [&] { return engine_->CheckDeadline() || over() || too_large(); }));
     if (over()) return RowLimitExceeded(max_rows, columns());
+    if (too_large()) return ResultBytesExceeded(max_bytes);
     return Status::Ok();
   }
 
@@ -689,6 +709,7 @@ class LmdbStore final : public Store {
   std::vector<std::string> warnings_;
   std::int64_t timeout_ms_ = 0;
   std::int64_t row_limit_ = 0;
+  std::int64_t byte_limit_ = 0;
   IndexQueryParser parser_;
   // Basic graph patterns run on the indexes (lmdb_query.h), the rest in
   // Rasqal. The environment variable TINYKG_QUERY_ENGINE=rasqal sends every

@@ -93,7 +93,9 @@ class World {
   static Triple TripleOf(librdf_statement* statement);
 
   // Reads query results into `out` (bindings, boolean or triples). `stop`,
-  // asked every 1,024 rows, ends the reading early (a deadline). An error
+  // asked after each row (every 1,024 let one 1 MB literal repeated by a
+  // cross product take a gigabyte past a byte bound), ends the reading early
+  // (a deadline, a bound). An error
   // Rasqal logged while the rows were read is returned.
   Status Collect(librdf_query_results* results, QueryResult& out, const std::function<bool()>& stop);
 

@@ -137,7 +137,7 @@ Status World::Collect(librdf_query_results* results, QueryResult& out, const std
     StreamPtr stream(librdf_query_results_as_stream(results));
     for (; stream && !librdf_stream_end(stream.get()); librdf_stream_next(stream.get())) {
       out.triples.push_back(TripleOf(librdf_stream_get_object(stream.get())));
-      if ((out.triples.size() & 1023) == 0 && stop && stop()) break;
+      if (stop && stop()) break;
     }
   } else {
     out.kind = QueryResult::Kind::kBindings;
@@ -156,7 +156,7 @@ Status World::Collect(librdf_query_results* results, QueryResult& out, const std
         }
       }
       out.rows.push_back(std::move(row));
-      if ((out.rows.size() & 1023) == 0 && stop && stop()) break;
+      if (stop && stop()) break;
       if (librdf_query_results_next(results)) break;
     }
   }

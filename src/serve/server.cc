@@ -600,9 +600,11 @@ Result<rdf::QueryResult> Server::Impl::QueryWithDeadline(const std::string& text
     }
     store.SetQueryTimeout(left);
     store.SetQueryRowLimit(options.max_result_rows);
+    store.SetQueryByteLimit(options.max_result_bytes);
     auto result = store.Query(text);
     store.SetQueryTimeout(0);
     store.SetQueryRowLimit(0);
+    store.SetQueryByteLimit(0);
     store.TakeWarnings();
     return result;
   };

@@ -641,6 +641,41 @@ TEST(LmdbStore, RowLimitStopsAResultAtItsBound) {
   EXPECT_EQ(Count(s, "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://ex/version> ?x . ?b <http://ex/version> ?y }"), 3600);
 }
 
+// Rows bound how many values a result holds, not how large they are: one
+// 100 KB literal repeated by a cross product stops at the byte bound, on the
+// index evaluator, in Rasqal (ORDER BY) and in a CONSTRUCT.
+TEST(LmdbStore, ByteLimitStopsAResultAtItsBound) {
+  auto store = Store::Open("memory:");
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  ASSERT_TRUE(s.Put(Doc("http://ex/g", 40, std::string(100000, 'x'))).ok());
+  s.SetQueryRowLimit(1000000);
+  s.SetQueryByteLimit(1 << 20);  // 1 MiB: 10 of the literals
+  const std::string pairs = "SELECT ?a ?x WHERE { ?a <http://ex/version> ?x . ?b <http://ex/version> ?y }";
+  for (const std::string& q :
+       {pairs, pairs + " ORDER BY ?a", std::string("CONSTRUCT { ?a <http://ex/p> ?x . ?b <http://ex/q> ?y } WHERE "
+                                                   "{ ?a <http://ex/version> ?x . ?b <http://ex/version> ?y }")}) {
+    auto r = s.Query(q);
+    ASSERT_FALSE(r.ok()) << q;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().ToString().find("more than 1048576 bytes"), std::string::npos) << r.status().ToString();
+  }
+  // Within it: 10 rows of one literal each and an IRI.
+  auto ten = s.Query(pairs + " LIMIT 10");
+  ASSERT_TRUE(ten.ok()) << ten.status().ToString();
+  EXPECT_EQ(ten->rows.size(), 10u);
+  // The same pairs without the literal are small: 1,600 rows of one IRI.
+  auto iris = s.Query("SELECT ?a WHERE { ?a <http://ex/version> ?x . ?b <http://ex/version> ?y }");
+  ASSERT_TRUE(iris.ok()) << iris.status().ToString();
+  EXPECT_EQ(iris->rows.size(), 1600u);
+  EXPECT_EQ(internal::ResultValueBytes(std::optional<Term>()), sizeof(std::optional<Term>));
+  EXPECT_EQ(internal::ResultValueBytes(Term::Literal("abc", "", "en")), sizeof(Term) + 5);
+  s.SetQueryByteLimit(0);
+  auto all = s.Query(pairs);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->rows.size(), 1600u);
+}
+
 TEST(StoreSpec, IsParsedNeverSpliced) {
   auto lmdb = ParseStoreSpec("/tmp/a',new='yes");
   ASSERT_TRUE(lmdb.ok());

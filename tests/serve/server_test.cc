@@ -747,6 +747,28 @@ TEST(Server, Sparql_PastTheRowBound_Is400) {
   EXPECT_EQ(Json::parse(limited->body)["results"]["bindings"].size(), 7u);
 }
 
+// A long literal repeated by a cross product is a 400 problem at the byte
+// bound (--max-result-bytes), well within the row bound.
+TEST(Server, Sparql_PastTheByteBound_Is400) {
+  if (!::tinykg::testing::TestServerSpec().empty()) GTEST_SKIP() << "the byte bound is the LMDB engine's";
+  ServerOptions options = BaseOptions();
+  options.max_result_bytes = 1 << 20;
+  Directory dir(options);
+  rdf::GraphDocument doc = ManyTriples(40);
+  doc.triples.push_back({rdf::Term::Iri("urn:long"), rdf::Term::Iri("urn:text"), rdf::Term::Literal(std::string(200000, 'y'))});
+  ASSERT_TRUE(dir.store().Put(doc).ok());
+  auto c = dir.Client();
+  const std::string q = "SELECT ?t ?a WHERE { ?l <urn:text> ?t . ?a <urn:p> ?x }";
+  auto r = c.Get("/search/sparql?query=" + Encode(q));
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  ExpectProblem(r, 400);
+  EXPECT_NE(r->body.find("more than 1048576 bytes"), std::string::npos) << r->body;
+  auto limited = c.Get("/search/sparql?query=" + Encode(q + " LIMIT 4"));
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->status, 200) << limited->body.substr(0, 200);
+  EXPECT_EQ(Json::parse(limited->body)["results"]["bindings"].size(), 4u);
+}
+
 TEST(Server, Events_StreamCreatedUpdatedDeleted) {
   Directory dir;
   const std::string text = Slurp(ValidTdFiles(1).at(0));

@@ -291,6 +291,11 @@ class Store {
   // four patterns over 1,426 triples had grown the server to 1.1 GB in
   // 2 s). The other stores ignore it.
   virtual void SetQueryRowLimit(std::int64_t /*rows*/) {}
+  // Bounds the memory the values of later Query() results take to `bytes`
+  // (0: no bound; each value counts its strings and its slot), the same
+  // way: rows bound how many values, not how large (a long literal that a
+  // cross product repeats). The other stores ignore it.
+  virtual void SetQueryByteLimit(std::int64_t /*bytes*/) {}
 
   // One store shared by threads that take turns under the caller's lock
   // (tinykg serve): a long Query() calls `yield` every few milliseconds of

@@ -82,6 +82,12 @@ struct ServerOptions {
   // stops and the client gets 400 (rdf::Store::SetQueryRowLimit; the LMDB
   // engine).
   std::int64_t max_result_rows = 1000000;
+  // Memory of one SPARQL result's values at most (0: no bound; each value
+  // counts its strings and its slot, rdf::Store::SetQueryByteLimit): rows
+  // alone let a long literal repeated by a cross product, or rows of many
+  // columns, take gigabytes. 256 MiB holds a 1,000,000-device listing of
+  // one IRI column (about 140 MB).
+  std::int64_t max_result_bytes = 256LL << 20;
   // TD validation, as `tinykg import td` does it: JSON-LD context
   // directories (ontology/contexts first) and the JSON Schema directory.
   std::vector<std::string> context_dirs;
