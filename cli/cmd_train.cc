@@ -33,6 +33,7 @@ struct TrainArgs {
   int channels = 0, conv_layers = 0, eval_tasks = 0;  // omniglot; 0 = the default
   int eval_steps = -1;  // omniglot; -1 = the default (0 scores the initialisation itself)
   float eval_lr = 0;       // omniglot; 0 = the inner learning rate
+  int eval_augment = 0;    // omniglot: shifted copies of each support drawing at evaluation
   int shift = -1;          // omniglot; -1 = the default
   float tilt = 0, zoom = 0;  // omniglot: training drawings' random turn (degrees) and scale (+-)
   std::string head_init;   // omniglot: zero|meta; empty = the default
@@ -246,6 +247,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (args.eval_steps >= 0) o.eval_steps = args.eval_steps;
     if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
     if (args.eval_lr > 0) o.eval_learning_rate = args.eval_lr;
+    o.eval_augment = args.eval_augment;
     if (args.head_init == "zero") {
       o.head_init = train::HeadInit::kZero;
     } else if (args.head_init == "meta") {
@@ -435,6 +437,10 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       ->check(AtLeast(1));
   cmd->add_option("--eval-lr", args->eval_lr, "Omniglot: learning rate on the support set (default: --lr's)")
       ->check(FinitePositive());
+  cmd->add_option("--eval-augment", args->eval_augment,
+                  "Omniglot: the support set at evaluation also holds N copies of each drawing, each shifted by up "
+                  "to --shift pixels (default 0)")
+      ->check(CLI::Range(0, 16));
   cmd->add_option("--head-init", args->head_init,
                   "Omniglot: output layer at each adaptation: zero (reset; the default), proto (support class "
                   "means, logits shrunk by their spread), proto-raw (unscaled) or meta (meta-learned)");

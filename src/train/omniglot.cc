@@ -213,6 +213,29 @@ void Warp(float* image, int size, float degrees, float scale) {
   }
 }
 
+// Appends `copies` shifted copies of each of the support's drawings (and
+// their labels): moved by (dx, dy) in [-range, range], not both 0.
+void AugmentSupport(std::vector<float>& xs, std::vector<float>& ys, int size, int copies, int range,
+                    engine::Pcg32& rng) {
+  const auto n = static_cast<std::size_t>(size * size);
+  const std::size_t drawn = ys.size();
+  const auto span = static_cast<std::uint32_t>(2 * range + 1);
+  for (int c = 0; c < copies; ++c) {
+    for (std::size_t i = 0; i < drawn; ++i) {
+      int dx = 0, dy = 0;
+      while (dx == 0 && dy == 0) {
+        dx = static_cast<int>(rng.Below(span)) - range;
+        dy = static_cast<int>(rng.Below(span)) - range;
+      }
+      const std::size_t at = xs.size();
+      xs.insert(xs.end(), xs.begin() + static_cast<std::ptrdiff_t>(i * n),
+                xs.begin() + static_cast<std::ptrdiff_t>((i + 1) * n));
+      Shift(&xs[at], size, dx, dy);
+      ys.push_back(ys[i]);
+    }
+  }
+}
+
 // `ways` distinct entries of `pool` in random order.
 std::vector<OmniglotClass> SampleClasses(const std::vector<OmniglotClass>& pool, int ways, engine::Pcg32& rng) {
   std::vector<OmniglotClass> chosen = pool;
@@ -238,9 +261,10 @@ OmniglotFamily::~OmniglotFamily() = default;
 
 Result<std::unique_ptr<OmniglotFamily>> OmniglotFamily::Create(const Omniglot& data, const OmniglotOptions& o) {
   if (o.ways < 2 || o.shots < 1 || o.queries < 1 || o.inner_steps < 0 || o.inner_batch < 1 || o.channels < 1 ||
-      o.conv_layers < 1 || o.conv_layers > 6 || o.eval_tasks < 1 || o.eval_steps < 0) {
+      o.conv_layers < 1 || o.conv_layers > 6 || o.eval_tasks < 1 || o.eval_steps < 0 || o.eval_augment < 0 ||
+      o.eval_augment > 16) {
     return InvalidArgument("omniglot: ways >= 2, shots, queries, batch, channels, 1-6 conv layers and evaluation "
-                           "tasks must be positive");
+                           "tasks must be positive, and 0-16 support copies");
   }
   if (o.head_init == HeadInit::kProto && o.ways > 64) {
     return InvalidArgument("omniglot: a prototype head takes at most 64 ways");
@@ -421,6 +445,7 @@ std::vector<int> OmniglotFamily::ReportedSteps() const {
 MetaTest OmniglotFamily::Evaluate(std::span<const float> init) {
   internal::HostDevice& device = state_->device;
   engine::Pcg32 eval_rng(options_.server.seed ^ 0x0a11ce5ULL);
+  engine::Pcg32 augment_rng(options_.server.seed ^ 0xa06e47ULL);  // its own: the same tasks with or without copies
   const auto n = static_cast<std::size_t>(data_.size * data_.size);
   const std::vector<int> steps = ReportedSteps();
   std::vector<std::size_t> correct(steps.size(), 0);
@@ -447,13 +472,15 @@ MetaTest OmniglotFamily::Evaluate(std::span<const float> init) {
         queries.emplace_back(&images[order[static_cast<std::size_t>(options_.shots + q)]], c);
       }
     }
+    AugmentSupport(sx, sy, data_.size, options_.eval_augment, std::max(options_.shift, 1), augment_rng);
+    const int batch = static_cast<int>(sy.size());
     FixedStream support(sx, sy, n, 1);
     LoadForTask(init, sx, sy);
     for (const auto& [img, label] : queries) correct_before += engine::ArgMax(device.net.Forward(*img)) == label;
     int done = 0;
     for (std::size_t s = 0; s < steps.size(); ++s) {
       (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kCrossEntropy,
-                               steps[s] - done, options_.ways * options_.shots, device.arena);
+                               steps[s] - done, batch, device.arena);
       done = steps[s];
       for (const auto& [img, label] : queries) correct[s] += engine::ArgMax(device.net.Forward(*img)) == label;
     }
@@ -476,6 +503,7 @@ Result<double> OmniglotFamily::EvaluateOneShotRuns(std::span<const float> init, 
   if (init.size() != parameter_count()) return InvalidArgument("initialisation size mismatch");
   const auto n = static_cast<std::size_t>(data_.size * data_.size);
   std::size_t correct = 0, total = 0;
+  engine::Pcg32 augment_rng(options_.server.seed ^ 0xa06e47ULL);
   const float lr = device.optimizer.config().learning_rate;
   if (options_.eval_learning_rate > 0.0f) device.optimizer.set_learning_rate(options_.eval_learning_rate);
   for (const OneShotRun& run : runs) {
@@ -493,10 +521,12 @@ Result<double> OmniglotFamily::EvaluateOneShotRuns(std::span<const float> init, 
       sx.insert(sx.end(), run.training[c].begin(), run.training[c].end());
       sy.push_back(static_cast<float>(c));
     }
+    AugmentSupport(sx, sy, data_.size, options_.eval_augment, std::max(options_.shift, 1), augment_rng);
+    const int batch = static_cast<int>(sy.size());
     LoadForTask(init, sx, sy);
     FixedStream support(std::move(sx), std::move(sy), n, 1);
     (void)engine::TrainSteps(device.net, device.optimizer, support, engine::LossKind::kCrossEntropy,
-                             options_.eval_steps, options_.ways, device.arena);
+                             options_.eval_steps, batch, device.arena);
     for (std::size_t i = 0; i < run.test.size(); ++i) {
       correct += engine::ArgMax(device.net.Forward(run.test[i])) == run.labels[i];
       ++total;

@@ -312,6 +312,35 @@ TEST(Omniglot, ProtoHeadStartsAsNearestClassMean) {
   }
 }
 
+// Support copies at evaluation (eval_augment): the same tasks (the zeroed
+// head's score before any step is the same), another adaptation, the same
+// again with the same seed; out-of-range counts are refused.
+TEST(Omniglot, EvalAugmentAddsShiftedSupportCopies) {
+  OmniglotOptions plain, copies;
+  plain.channels = copies.channels = 4;
+  plain.eval_tasks = copies.eval_tasks = 6;
+  plain.eval_steps = copies.eval_steps = 5;
+  plain.shots = copies.shots = 2;
+  copies.eval_augment = 3;
+  auto p = OmniglotFamily::Create(Data(), plain);
+  auto c = OmniglotFamily::Create(Data(), copies);
+  ASSERT_TRUE(p.ok() && c.ok());
+  engine::Pcg32 rng(9);
+  const std::vector<float> init = (*p)->Initialize(rng);
+  const MetaTest a = (*p)->Evaluate(init);
+  const MetaTest b = (*c)->Evaluate(init);
+  const MetaTest again = (*c)->Evaluate(init);
+  EXPECT_DOUBLE_EQ(a.before, b.before);
+  ASSERT_EQ(a.after.size(), b.after.size());
+  EXPECT_NE(a.after, b.after);
+  EXPECT_EQ(b.after, again.after);
+  for (int bad : {-1, 17}) {
+    OmniglotOptions o;
+    o.eval_augment = bad;
+    EXPECT_FALSE(OmniglotFamily::Create(Data(), o).ok()) << bad;
+  }
+}
+
 // Shifted training drawings keep their ink (up to what leaves the frame)
 // and move: the same draws without the shift give other pixels.
 TEST(Omniglot, ShiftAugmentationMovesTrainingDrawings) {

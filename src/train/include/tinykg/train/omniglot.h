@@ -101,6 +101,13 @@ struct OmniglotOptions {
   int eval_steps = 20;           // steps on the support set at evaluation
   // The meta-test's learning rate on the support set (0: inner_learning_rate).
   float eval_learning_rate = 0.0f;
+  // The support set at evaluation also holds this many copies of each of
+  // its drawings, each moved by a random whole number of pixels in
+  // [-max(shift, 1), max(shift, 1)] along each axis, not both 0 (as the
+  // training drawings are moved): the adapted model then sees the support's
+  // characters where the queries may be. 0: the support as drawn. On a
+  // device the copies are made as each sample is read (no memory).
+  int eval_augment = 0;
   // The output layer at every adaptation (each visit, each meta-test task):
   // the labels are permuted per task, so a meta-learned head is noise.
   // kZero: kProto measured the same (Reptile, seed 1: 0.797 / 0.906 vs 0.802
