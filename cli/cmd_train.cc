@@ -25,7 +25,7 @@ struct TrainArgs {
   std::string data, eval, label, model, head, method, format = "table", optimizer;
   std::vector<std::string> features;
   std::vector<int> hidden;
-  int epochs = 1, steps = 0, devices = 0, local_steps = 8, batch = 0, ways = 5, shots = 1, round_size = 0;
+  int epochs = 1, steps = 0, devices = 0, local_steps = 0, batch = 0, ways = 5, shots = 1, round_size = 0;
   std::vector<int> more_shots;  // omniglot: --shots 1,5 -> 5
   float lr = 0.0f, meta_lr = 0.0f, momentum = 0.0f;
   double top_p = 100.0;      // tinymetafed, percent
@@ -33,7 +33,7 @@ struct TrainArgs {
   int channels = 0, conv_layers = 0, eval_tasks = 0;  // omniglot; 0 = the default
   int eval_steps = -1;  // omniglot; -1 = the default (0 scores the initialisation itself)
   float eval_lr = 0;       // omniglot; 0 = the inner learning rate
-  int eval_augment = 0;    // omniglot: shifted copies of each support drawing at evaluation
+  int eval_augment = -1;   // omniglot: shifted copies of each support drawing at evaluation; -1 = the default
   int shift = -1;          // omniglot; -1 = the default
   float tilt = 0, zoom = 0;  // omniglot: training drawings' random turn (degrees) and scale (+-)
   std::string head_init;   // omniglot: zero|meta; empty = the default
@@ -237,7 +237,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     o.ways = args.ways;
     o.shots = args.shots;
     o.more_shots = args.more_shots;
-    o.inner_steps = args.local_steps;
+    if (args.local_steps > 0) o.inner_steps = args.local_steps;
     if (args.batch > 0) o.inner_batch = args.batch;
     if (args.lr > 0) o.inner_learning_rate = args.lr;
     if (!args.optimizer.empty()) o.inner_optimizer = optimizer;
@@ -247,7 +247,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     if (args.eval_steps >= 0) o.eval_steps = args.eval_steps;
     if (args.eval_tasks > 0) o.eval_tasks = args.eval_tasks;
     if (args.eval_lr > 0) o.eval_learning_rate = args.eval_lr;
-    o.eval_augment = args.eval_augment;
+    if (args.eval_augment >= 0) o.eval_augment = args.eval_augment;
     if (args.head_init == "zero") {
       o.head_init = train::HeadInit::kZero;
     } else if (args.head_init == "meta") {
@@ -295,6 +295,11 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     out["accuracy_before"] = r->run.test.before;
     out["devices"] = r->devices;
     out["train_characters"] = r->train_characters;
+    out["local_steps"] = o.inner_steps;
+    out["eval_augment"] = o.eval_augment;
+    if (o.method == train::Method::kReptile || o.method == train::Method::kTinyMetaFed) {
+      out["meta_lr"] = o.server.meta_learning_rate;
+    }
     out["test_characters"] = r->test_characters;
     if (r->one_shot_runs_accuracy >= 0) out["one_shot_runs_accuracy"] = r->one_shot_runs_accuracy;
   } else if (args.data == "sine") {
@@ -304,7 +309,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     o.method = *method;
     server_options(o.server);
     if (args.devices > 0) o.devices = args.devices;
-    o.local_steps = args.local_steps;
+    if (args.local_steps > 0) o.local_steps = args.local_steps;
     if (args.batch > 0) o.batch = args.batch;
     if (args.lr > 0) o.inner_learning_rate = args.lr;
     if (!args.hidden.empty()) o.hidden = args.hidden[0];
@@ -344,7 +349,7 @@ int RunTrain(const GlobalOptions& options, const TrainArgs& args) {
     o.steps = args.steps;
     if (args.batch > 0) o.batch = args.batch;
     if (args.devices > 0) o.devices = args.devices;
-    o.local_steps = args.local_steps;
+    if (args.local_steps > 0) o.local_steps = args.local_steps;
     if (args.lr > 0) o.learning_rate = args.lr;
     if (args.meta_lr > 0) o.meta_learning_rate = args.meta_lr;
     o.optimizer = optimizer;
@@ -439,7 +444,7 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       ->check(FinitePositive());
   cmd->add_option("--eval-augment", args->eval_augment,
                   "Omniglot: the support set at evaluation also holds N copies of each drawing, each shifted by up "
-                  "to --shift pixels (default 0)")
+                  "to --shift pixels (default 4; 0: the support as drawn)")
       ->check(CLI::Range(0, 16));
   cmd->add_option("--head-init", args->head_init,
                   "Omniglot: output layer at each adaptation: zero (reset; the default), proto (support class "
@@ -479,11 +484,11 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       ->check(AtLeast(1));
   cmd->add_option("--epochs", args->epochs, "Passes over the training rows (default 1)")
       ->check(AtLeast(1));
-  cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine)")
+  cmd->add_option("--steps", args->steps, "Optimizer steps (CSV) or device visits (sine 3000, omniglot 7500)")
       ->check(AtLeast(1));
   cmd->add_option("--lr", args->lr, "Learning rate (device / inner loop; omniglot default 0.1)")
       ->check(FinitePositive());
-  cmd->add_option("--meta-lr", args->meta_lr, "Reptile meta step size (annealed to 0)")
+  cmd->add_option("--meta-lr", args->meta_lr, "Reptile / TinyMetaFed meta step size, annealed to 0 (default 1; omniglot 2)")
       ->check(FinitePositive());
   cmd->add_option("--momentum", args->momentum, "SGD momentum")
       ->check(CLI::Range(0.0, 0.999));
@@ -494,7 +499,7 @@ void AddTrainCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
       ->check(AtLeast(1));
   cmd->add_option("--devices", args->devices, "Simulated devices (fedavg, reptile)")
       ->check(AtLeast(1));
-  cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8)")
+  cmd->add_option("--local-steps", args->local_steps, "Local steps per device visit (default 8; omniglot 16)")
       ->check(AtLeast(1));
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
   cmd->add_option("--format", args->format,

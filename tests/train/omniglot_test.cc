@@ -174,6 +174,9 @@ TEST(Omniglot, FewShotAdaptationBeatsChance) {
   OmniglotOptions o;
   o.method = Method::kReptile;
   o.server.visits = 60;
+  o.server.meta_learning_rate = 1.0f;  // a fast configuration, not the defaults
+  o.inner_steps = 5;
+  o.eval_augment = 0;
   o.shots = 5;
   o.eval_tasks = 15;
   o.channels = 8;
@@ -321,6 +324,7 @@ TEST(Omniglot, EvalAugmentAddsShiftedSupportCopies) {
   plain.eval_tasks = copies.eval_tasks = 6;
   plain.eval_steps = copies.eval_steps = 5;
   plain.shots = copies.shots = 2;
+  plain.eval_augment = 0;
   copies.eval_augment = 3;
   auto p = OmniglotFamily::Create(Data(), plain);
   auto c = OmniglotFamily::Create(Data(), copies);

@@ -67,14 +67,19 @@ TEST(TrainCli, Omniglot_PrintsAccuracyPerShotsAndAdaptationSteps) {
   EXPECT_EQ(RunCli("train --data omniglot --head-init bogus --steps 1").exit_code, 2);
 }
 
-// The defaults (SGD, 20 channels): one device's training state is the
-// documented budget, inside a 256 KB Cortex-M4 with room for the stack. A
-// prototype head classifies before any step.
+// The defaults (SGD, 20 channels, 16 local steps per visit, meta step 2,
+// 4 shifted copies of each support drawing): one device's training state is
+// the documented budget, inside a 256 KB Cortex-M4 with room for the stack.
+// A prototype head classifies before any step.
 TEST(TrainCli, Omniglot_DefaultsFitTheDeviceBudget_ProtoHeadClassifiesBeforeAnyStep) {
-  const CliRun r = RunCli("train --data omniglot --method reptile --steps 3 --local-steps 1 --eval-tasks 4 "
+  const CliRun r = RunCli("train --data omniglot --method reptile --steps 3 --eval-tasks 4 "
                           "--eval-steps 1 --seed 2 --head-init proto --format json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["local_steps"], 16);
+  EXPECT_EQ(j["steps"], 3 * 16);
+  EXPECT_EQ(j["eval_augment"], 4);
+  EXPECT_EQ(j["meta_lr"], 2.0);
   EXPECT_GT(j["accuracy_before"].get<double>(), 0.3);  // chance is 0.2
   EXPECT_EQ(j["memory_bytes"]["total"], 191116);
   EXPECT_EQ(j["memory_bytes"]["optimizer_state"], 0);
