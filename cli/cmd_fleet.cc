@@ -28,6 +28,7 @@
 #include "tinykg/rdf/vocab.h"
 #include "tinykg/train/keyword_learning.h"
 #include "tinykg/train/method.h"
+#include "tinykg/train/omniglot.h"
 #include "tinykg/train/sine.h"
 #include "tinykg/train/tabular.h"
 
@@ -38,11 +39,16 @@ struct FleetArgs {
   std::string device_class, method = "reptile", data = "sine", aggregate = "mean", on = "emulator";
   std::string format = "table", eval, label;  // eval, label: --data FILE only
   std::string model;                          // --data kws|DIR: the keyword backbone
-  int count = 0, rounds = 3, inner_steps = 8, batch = 10, hidden = 40, eval_tasks = 100;
-  int shots = 0;  // 0: 10 rows (--data FILE), 5 clips per class (kws)
+  // 0 / empty: the family's default (inner steps 8, omniglot 16; eval tasks
+  // 100, omniglot 200; eval steps 1,8,32, omniglot 5,10,20; lr 0.05,
+  // omniglot 0.1; shots 10 rows, 5 clips per class (kws), 1 drawing per
+  // class (omniglot); channels 20 (omniglot)).
+  int count = 0, rounds = 3, inner_steps = 0, batch = 10, hidden = 40, eval_tasks = 0;
+  int shots = 0;
+  int channels = 0;
   int adapt_epochs = 4;
-  std::vector<int> eval_steps{1, 8, 32};
-  float lr = 0.05f, meta_lr = 1.0f;
+  std::vector<int> eval_steps;
+  float lr = 0.0f, meta_lr = 1.0f;
   double top_p = 100.0;  // tinymetafed, percent
   bool shared_head = false;  // tinymetafed: the output layer goes through the server too
   unsigned jobs = 0;
@@ -134,7 +140,7 @@ nlohmann::json TrafficJson(const train::Traffic& t) {
 
 nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
                           const train::TabularFamily* tabular, const train::KeywordFamily* kws,
-                          const emu::FleetResult& r) {
+                          const train::OmniglotFamily* omniglot, const emu::FleetResult& r) {
   nlohmann::json out = {{"method", args.method},
                         {"on", args.on},
                         {"dataset", args.data},
@@ -171,6 +177,16 @@ nlohmann::json ResultJson(const FleetArgs& args, const std::vector<emu::FleetDev
     out["features"] = kws->features();
     out["speakers"] = kws->speakers();
     out["test_speakers"] = kws->test_speakers();
+  }
+  if (omniglot != nullptr) {
+    out["ways"] = omniglot->options().ways;
+    out["shots"] = args.shots;
+    out["channels"] = omniglot->options().channels;
+    out["eval_tasks"] = args.eval_tasks;
+    out["eval_augment"] = omniglot->options().eval_augment;
+    out["train_characters"] = omniglot->train_characters();
+    out["test_characters"] = omniglot->test_characters();
+    out["memory_bytes"] = omniglot->Memory().Total();
   }
   nlohmann::json devs = nlohmann::json::array();
   for (std::size_t d = 0; d < devices.size(); ++d) {
@@ -224,7 +240,8 @@ std::string Fixed(double v, int digits) {
 }
 
 void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devices,
-                const train::TabularFamily* tabular, const train::KeywordFamily* kws, const emu::FleetResult& r) {
+                const train::TabularFamily* tabular, const train::KeywordFamily* kws,
+                const train::OmniglotFamily* omniglot, const emu::FleetResult& r) {
   std::cout << "fleet: " << devices.size() << " devices, " << args.method << " (" << args.aggregate << "), " << args.rounds
             << " rounds x " << args.inner_steps << " inner steps of " << args.batch << ", " << r.parameters
             << " parameters, on " << args.on << "\n\n";
@@ -243,6 +260,12 @@ void PrintTable(const FleetArgs& args, const std::vector<emu::FleetDevice>& devi
     for (const std::string& s : kws->test_speakers()) std::cout << " " << s;
     std::cout << "; " << args.shots << " clips per class to adapt, " << args.adapt_epochs
               << " passes, one step per clip; accuracy on their other clips)\n";
+  } else if (omniglot != nullptr) {
+    std::cout << "data: " << args.data << ", device d learns the characters of training alphabet d ("
+              << omniglot->train_characters() << " characters in all; " << omniglot->options().channels
+              << "-channel CNN, " << omniglot->Memory().Total() << " B of training state)\n";
+    std::cout << "meta-test accuracy (" << args.eval_tasks << " " << omniglot->options().ways << "-way " << args.shots
+              << "-shot tasks of the " << omniglot->test_characters() << " held-out characters)\n";
   } else {
     std::cout << "meta-test MSE (" << args.eval_tasks << " new sine tasks, adapted from the initialisation)\n";
   }
@@ -411,8 +434,14 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args_in) {
   if (!format.ok()) return ReportError(format.status());
   std::error_code fs_error;
   const bool keywords = args.data == "kws" || std::filesystem::is_directory(args.data, fs_error);
-  const bool tabular = args.data != "sine" && !keywords;
-  if (args.shots == 0) args.shots = keywords ? 5 : 10;
+  const bool omniglot = args.data == "omniglot" || (args.data.size() > 4 && args.data.ends_with(".zip"));
+  const bool tabular = args.data != "sine" && !keywords && !omniglot;
+  if (args.shots == 0) args.shots = keywords ? 5 : omniglot ? 1 : 10;
+  if (args.inner_steps == 0) args.inner_steps = omniglot ? 16 : 8;
+  if (args.eval_tasks == 0) args.eval_tasks = omniglot ? 200 : 100;
+  if (args.lr <= 0.0f) args.lr = omniglot ? 0.1f : 0.05f;
+  if (args.eval_steps.empty()) args.eval_steps = omniglot ? std::vector<int>{5, 10, 20} : std::vector<int>{1, 8, 32};
+  if (args.channels == 0) args.channels = 20;
   if (keywords) {
     if (args.data == "kws") {
       const char* env = std::getenv("TINYKG_KWS_DATA");
@@ -437,7 +466,7 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args_in) {
   }
   const bool steps_ok = std::all_of(args.eval_steps.begin(), args.eval_steps.end(), [](int s) { return s >= 1; });
   if (args.count < 1 || args.rounds < 1 || args.inner_steps < 1 || args.batch < 1 || args.hidden < 1 ||
-      args.eval_tasks < 1 || args.shots < 1 || args.adapt_epochs < 1 || !steps_ok) {
+      args.eval_tasks < 1 || args.shots < 1 || args.adapt_epochs < 1 || args.channels < 1 || !steps_ok) {
     std::cerr << "tinykg: error: --count, --rounds, --inner-steps, --batch, --hidden, --eval-tasks, --shots, "
                  "--adapt-epochs and --eval-steps must be positive\n";
     return kExitUsage;
@@ -465,6 +494,8 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args_in) {
   std::unique_ptr<train::TaskFamily> family;
   const train::TabularFamily* tabular_family = nullptr;
   const train::KeywordFamily* kws_family = nullptr;
+  const train::OmniglotFamily* omniglot_family = nullptr;
+  train::Omniglot omniglot_data;  // outlives the family, which reads it
   const int n = static_cast<int>(devices->size());
   // Both families' options name the device network and the meta-test alike.
   const auto common = [&](auto& o) {
@@ -494,6 +525,29 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args_in) {
     // per clip of the visit, a linear head.
     args.inner_steps = kws_family->local_steps();
     args.batch = 1;
+    args.hidden = 0;
+  } else if (omniglot) {
+    auto loaded = train::LoadOmniglot(args.data == "omniglot" ? train::DefaultOmniglotZip() : args.data);
+    if (!loaded.ok()) return ReportError(loaded.status());
+    omniglot_data = std::move(*loaded);
+    train::OmniglotOptions o;
+    o.shots = args.shots;
+    o.inner_steps = args.inner_steps;
+    o.inner_batch = args.batch;
+    o.inner_learning_rate = args.lr;
+    o.channels = args.channels;
+    o.eval_tasks = args.eval_tasks;
+    o.eval_steps = *std::max_element(args.eval_steps.begin(), args.eval_steps.end());
+    o.server.seed = args.seed;
+    auto created = train::OmniglotFamily::Create(omniglot_data, o);
+    if (!created.ok()) return ReportError(created.status());
+    omniglot_family = created->get();
+    family = std::move(*created);
+    if (family->devices() != n) {
+      std::cerr << "tinykg: error: --data " << args.data << " has " << family->devices()
+                << " training alphabets, one per device: use --count " << family->devices() << "\n";
+      return kExitUsage;
+    }
     args.hidden = 0;
   } else if (tabular) {
     train::TabularFamilyOptions t;
@@ -543,11 +597,11 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args_in) {
     }
   }
   if (*format == match::TableFormat::kJson) {
-    std::cout << ResultJson(args, *devices, tabular_family, kws_family, *result).dump() << "\n";
+    std::cout << ResultJson(args, *devices, tabular_family, kws_family, omniglot_family, *result).dump() << "\n";
   } else if (*format != match::TableFormat::kTable) {
     PrintRows(*result, *format);
   } else {
-    PrintTable(args, *devices, tabular_family, kws_family, *result);
+    PrintTable(args, *devices, tabular_family, kws_family, omniglot_family, *result);
   }
   return kExitOk;
 }
@@ -575,11 +629,11 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                 "tinymetafed: send the output layer through the server too (default: it stays on the device)");
   cmd->add_option("--rounds", args->rounds, "Rounds (default 3); every device is visited once per round")
       ->check(AtLeast(1));
-  cmd->add_option("--inner-steps", args->inner_steps, "Local SGD steps K per device visit (default 8)")
+  cmd->add_option("--inner-steps", args->inner_steps, "Local SGD steps K per device visit (default 8; omniglot 16)")
       ->check(AtLeast(1));
   cmd->add_option("--batch", args->batch, "Samples per local step (default 10)")
       ->check(AtLeast(1));
-  cmd->add_option("--lr", args->lr, "Device (inner) learning rate (default 0.05)")
+  cmd->add_option("--lr", args->lr, "Device (inner) learning rate (default 0.05; omniglot 0.1)")
       ->check(FinitePositive());
   cmd->add_option("--meta-lr", args->meta_lr, "Server step epsilon, annealed linearly to 0 (default 1)")
       ->check(FinitePositive());
@@ -593,13 +647,14 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
                   "Task family: sine (each device its own phase range; default), a CSV file whose rows are "
                   "split in time windows over the devices (needs --label and --eval), or kws (synthesized "
                   "speakers, $TINYKG_KWS_DATA) or a folder of WORD/SPEAKER_nohash_N.wav clips: each device a "
-                  "speaker learning keywords on a frozen backbone (needs --model)");
+                  "speaker learning keywords on a frozen backbone (needs --model), or omniglot (or an Omniglot "
+                  "background FILE.zip): each device an alphabet, the 5-way CNN trained on the MCU");
   cmd->add_option("--label", args->label, "--data FILE: the class column (class indices 0, 1, ...)");
   cmd->add_option("--eval", args->eval,
                   "--data FILE: held-out CSV for the meta-test, split in --eval-tasks windows");
   cmd->add_option("--shots", args->shots,
                   "Meta-test rows a task adapts on (default 10); --data kws: clips per class of a visit and of "
-                  "the meta-test (default 5)")
+                  "the meta-test (default 5); omniglot: drawings per class (default 1)")
       ->check(AtLeast(1));
   cmd->add_option("--model", args->model, "--data kws|DIR: the keyword backbone (kws_ref_model.tflite)");
   cmd->add_option("--adapt-epochs", args->adapt_epochs,
@@ -608,8 +663,14 @@ void AddFleetCommand(CLI::App& app, GlobalOptions& options, Runner& run) {
   cmd->add_option("--on", args->on, "emulator (default) or host (the same run on the host engine)")
       ->check(CLI::IsMember({"emulator", "host"}));
   cmd->add_option("--jobs", args->jobs, "Parallel QEMU processes (default: the host's cores)");
-  cmd->add_option("--eval-tasks", args->eval_tasks, "Meta-test tasks per evaluation (default 100)");
-  cmd->add_option("--eval-steps", args->eval_steps, "Adaptation steps to report, e.g. 1,8,32")->delimiter(',');
+  cmd->add_option("--channels", args->channels, "--data omniglot: conv channels (default 20)")->check(AtLeast(1));
+  cmd->add_option("--eval-tasks", args->eval_tasks, "Meta-test tasks per evaluation (default 100; omniglot 200)")
+      ->check(AtLeast(1));
+  cmd->add_option("--eval-steps", args->eval_steps,
+                  "Adaptation steps to report, e.g. 1,8,32 (default; omniglot: 5 and 10 up to the largest, "
+                  "default 20)")
+      ->delimiter(',')
+      ->check(AtLeast(1));
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
   cmd->add_flag("--no-record", args->no_record, "Do not write the run into the store");
   cmd->add_option("--format", args->format, "table|json|csv|tsv|md (csv, tsv, md: one row per round)");

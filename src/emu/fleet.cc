@@ -32,7 +32,7 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 
 // The sample stream of one visit: config, initialisation, the task's
 // records of `inputs` + `outputs` floats.
-Status WriteVisitStream(const train::DenseFirmwareTask& o, int steps, std::span<const float> init,
+Status WriteVisitStream(const train::FirmwareNetworkTask& o, int steps, std::span<const float> init,
                         std::span<const float> samples, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   auto put = [&](std::span<const float> values, std::int32_t label) {
@@ -44,7 +44,10 @@ Status WriteVisitStream(const train::DenseFirmwareTask& o, int steps, std::span<
                            static_cast<float>(o.batch), o.learning_rate, o.max_gradient_norm,
                            kReptileVisitMode};
   put(config, -2);
-  const float network[2] = {static_cast<float>(o.hidden_layers), o.cross_entropy ? 1.0f : 0.0f};
+  const float network[7] = {static_cast<float>(o.hidden_layers), o.cross_entropy ? 1.0f : 0.0f,
+                            static_cast<float>(o.image_size),    static_cast<float>(o.conv_layers),
+                            static_cast<float>(o.channels),      o.normalize ? 1.0f : 0.0f,
+                            o.zero_head ? 1.0f : 0.0f};
   put(network, -4);
   put(init, -3);
   const auto record = static_cast<std::size_t>(o.record_floats());
@@ -82,7 +85,7 @@ std::string LastLine(const std::string& text) {
 
 // Runs one visit on `device` in its folder and reads what the MCU answered.
 Result<VisitOutput> RunVisit(const FleetDevice& device, const std::string& image, const std::string& run_dir,
-                             const train::DenseFirmwareTask& o, int steps, std::span<const float> init,
+                             const train::FirmwareNetworkTask& o, int steps, std::span<const float> init,
                              std::span<const float> samples) {
   TINYKG_RETURN_IF_ERROR(WriteVisitStream(o, steps, init, samples, run_dir + "/tinykg-samples.bin"));
   TINYKG_ASSIGN_OR_RETURN(FirmwareRun run, RunFirmware(*device.target, image, run_dir));
@@ -161,9 +164,13 @@ Result<FleetResult> RunFleet(std::span<const FleetDevice> devices, train::TaskFa
                            std::to_string(n));
   }
   if (options.rounds < 1) return InvalidArgument("--rounds must be at least 1");
-  TINYKG_ASSIGN_OR_RETURN(const train::DenseFirmwareTask task, family.FirmwareTask());
+  TINYKG_ASSIGN_OR_RETURN(const train::FirmwareNetworkTask task, family.FirmwareTask());
   if (task.local_steps < 1 || task.batch < 1 || (task.hidden_layers > 0 && task.hidden < 1)) {
     return InvalidArgument("inner steps, batch and hidden width must be positive");
+  }
+  if (task.image_size > 0 && (task.hidden_layers != 0 || task.conv_layers < 1 || task.conv_layers > 6 ||
+                              task.channels < 1 || task.inputs != task.image_size * task.image_size)) {
+    return InvalidArgument("a convolutional firmware network needs 1-6 conv layers, channels and no hidden layers");
   }
   train::ServerOptions server_options;
   server_options.visits = options.rounds * n;

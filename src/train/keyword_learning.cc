@@ -524,8 +524,8 @@ MetaTest KeywordFamily::Evaluate(std::span<const float> init) {
 
 engine::MemoryReport KeywordFamily::Memory() const { return state_->device.Memory(); }
 
-Result<DenseFirmwareTask> KeywordFamily::FirmwareTask() const {
-  DenseFirmwareTask t;
+Result<FirmwareNetworkTask> KeywordFamily::FirmwareTask() const {
+  FirmwareNetworkTask t;
   t.inputs = features();
   t.outputs = static_cast<int>(state_->classes.size());
   t.hidden = 0;

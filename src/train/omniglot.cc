@@ -538,8 +538,32 @@ Result<double> OmniglotFamily::EvaluateOneShotRuns(std::span<const float> init, 
 
 engine::MemoryReport OmniglotFamily::Memory() const { return state_->device.Memory(); }
 
-Result<DenseFirmwareTask> OmniglotFamily::FirmwareTask() const {
-  return Unsupported("the Omniglot CNN does not run on the fleet firmware (dense networks only)");
+// The family's CNN as the fleet firmware builds it; the firmware trains with
+// plain SGD and zeroes (or keeps) the head itself, so Adam and the
+// prototype head stay on the host.
+Result<FirmwareNetworkTask> OmniglotFamily::FirmwareTask() const {
+  if (options_.inner_optimizer != engine::OptimizerKind::kSgd) {
+    return Unsupported("the fleet firmware trains with plain SGD: Omniglot with Adam runs on the host only");
+  }
+  if (options_.head_init == HeadInit::kProto) {
+    return Unsupported("the fleet firmware has no prototype head: Omniglot with --head-init proto runs on the host only");
+  }
+  FirmwareNetworkTask t;
+  t.inputs = data_.size * data_.size;
+  t.outputs = options_.ways;
+  t.hidden = 0;
+  t.hidden_layers = 0;
+  t.cross_entropy = true;
+  t.local_steps = options_.inner_steps;
+  t.batch = options_.inner_batch;
+  t.learning_rate = options_.inner_learning_rate;
+  t.max_gradient_norm = 0.0f;  // Adapt trains without clipping
+  t.image_size = data_.size;
+  t.conv_layers = options_.conv_layers;
+  t.channels = options_.channels;
+  t.normalize = options_.normalize;
+  t.zero_head = options_.head_init == HeadInit::kZero;
+  return t;
 }
 
 Result<OmniglotResult> RunOmniglot(const Omniglot& data, const OmniglotOptions& o,

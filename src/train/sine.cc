@@ -133,8 +133,8 @@ MetaTest SineFamily::Evaluate(std::span<const float> init) {
 
 engine::MemoryReport SineFamily::Memory() const { return state_->device.Memory(); }
 
-Result<DenseFirmwareTask> SineFamily::FirmwareTask() const {
-  return DenseFirmwareTask{1, 1, options_.hidden, options_.local_steps, options_.batch,
+Result<FirmwareNetworkTask> SineFamily::FirmwareTask() const {
+  return FirmwareNetworkTask{1, 1, options_.hidden, options_.local_steps, options_.batch,
                            options_.inner_learning_rate, options_.max_gradient_norm};
 }
 

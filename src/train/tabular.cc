@@ -425,8 +425,8 @@ MetaTest TabularFamily::Evaluate(std::span<const float> init) {
 
 engine::MemoryReport TabularFamily::Memory() const { return state_->device.Memory(); }
 
-Result<DenseFirmwareTask> TabularFamily::FirmwareTask() const {
-  return DenseFirmwareTask{inputs(), classes(), options_.hidden, options_.local_steps, options_.batch,
+Result<FirmwareNetworkTask> TabularFamily::FirmwareTask() const {
+  return FirmwareNetworkTask{inputs(), classes(), options_.hidden, options_.local_steps, options_.batch,
                            options_.inner_learning_rate, options_.max_gradient_norm};
 }
 

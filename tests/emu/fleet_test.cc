@@ -292,6 +292,64 @@ TEST_F(FleetTrain, Keywords_EachDeviceASpeaker_BeatsScratch_MatchesHost_AndIsRec
   EXPECT_EQ(std::count(q.out.begin(), q.out.end(), '\n'), 2) << q.out;
 }
 
+// Omniglot on the MCUs: each emulated Arduino Nano 33 BLE learns one training
+// alphabet with the family's CNN (conv 3x3 stride 2 + layer normalisation,
+// 16 channels) trained by the engine on the device, the head zeroed there at
+// every visit; the visits compute what the host engine computes; the
+// training state fits the device's free RAM (172,000 B) and is recorded.
+// The default 20-channel CNN (191,116 B) does not fit it: a clear error.
+TEST_F(FleetTrain, Omniglot_CnnTrainsOnTheMcu_MatchesHost_DefaultWidthDoesNotFit) {
+  const std::string args =
+      " fleet train --device-class Arduino-Nano-BLE-33_1 --count 3 --rounds 2 --data omniglot --channels 16 "
+      "--inner-steps 2 --eval-tasks 5 --eval-steps 2 --format json";
+  const Output o = Tinykg("--store " + Store() + args);
+  ASSERT_EQ(o.code, 0) << o.out;
+  const nlohmann::json j = nlohmann::json::parse(o.out);
+  ASSERT_EQ(j["rounds"].size(), 2u);
+  EXPECT_EQ(j["parameters"], 7573);
+  EXPECT_EQ(j["memory_bytes"], 139708);
+  EXPECT_EQ(j["ways"], 5);
+  for (const auto& d : j["devices"]) {
+    EXPECT_EQ(d["target"], "mps2-an386");
+    EXPECT_GT(d["instructions_per_step"].get<double>(), 0);
+    EXPECT_GE(d["peak_ram_bytes"].get<double>(), 139708);
+    EXPECT_LE(d["peak_ram_bytes"].get<double>(), d["ram_limit_bytes"].get<double>());
+  }
+  EXPECT_DOUBLE_EQ(j["scratch"]["accuracy_before"].get<double>(), 0.2);  // the head starts from zero
+  const Output h = Tinykg("--store " + Store() + args + " --on host");
+  ASSERT_EQ(h.code, 0) << h.out;
+  const nlohmann::json host = nlohmann::json::parse(h.out);
+  for (std::size_t r = 0; r < 2; ++r) {
+    for (std::size_t v = 0; v < 3; ++v) {
+      const auto& visit = j["rounds"][r]["visits"][v];
+      // The device zeroed its head: every class scores the same at first.
+      EXPECT_NEAR(visit["first_loss"].get<double>(), std::log(5.0), 1e-5);
+      for (const char* key : {"first_loss", "last_loss"}) {
+        const double a = visit[key].get<double>();
+        const double b = host["rounds"][r]["visits"][v][key].get<double>();
+        EXPECT_NEAR(a, b, 1e-4 * std::fabs(b)) << "round " << r + 1 << " visit " << v << " " << key;
+      }
+    }
+    EXPECT_EQ(j["rounds"][r]["accuracy_after_steps"], host["rounds"][r]["accuracy_after_steps"]);
+  }
+  const Output q = Tinykg("--store " + Store() +
+                          " query --format tsv 'PREFIX tkg: <https://w3id.org/tinykg/ontology#> "
+                          "SELECT ?v WHERE { ?run a tkg:TrainingRun ; tkg:dataset \"omniglot\" . "
+                          "?rec tkg:partOfRun ?run ; tkg:metric tkg:Accuracy ; tkg:value ?v }'");
+  ASSERT_EQ(q.code, 0) << q.out;
+  EXPECT_EQ(std::count(q.out.begin(), q.out.end(), '\n'), 3) << q.out;  // header + final and scratch after 2 steps
+
+  const Output wide = Tinykg("--store " + Store() +
+                             " fleet train --device-class Arduino-Nano-BLE-33_1 --count 3 --rounds 1 --data omniglot "
+                             "--inner-steps 1 --eval-tasks 1 --no-record");
+  EXPECT_EQ(wide.code, 1) << wide.out;
+  EXPECT_NE(wide.out.find("does not fit"), std::string::npos) << wide.out;
+  const Output count = Tinykg("--store " + Store() +
+                              " fleet train --device-class Arduino-Nano-BLE-33_1 --count 2 --data omniglot --no-record");
+  EXPECT_EQ(count.code, 2) << count.out;
+  EXPECT_NE(count.out.find("--count 3"), std::string::npos) << count.out;
+}
+
 TEST_F(FleetTrain, Csv_HasScratchAndOneRowPerRound) {
   const Output o = Tinykg("--store " + Store() +
                           " fleet train --device-class CortexM4F --count 2 --rounds 2 --eval-tasks 5 --on host "

@@ -56,21 +56,43 @@ int RunReptileVisit(Arena& arena, const float* config, StatLogger log_stat) {
   const auto hidden = static_cast<std::int32_t>(config[2]);
   const auto steps = static_cast<std::int32_t>(config[3]);
   const auto batch = static_cast<std::int32_t>(config[4]);
-  float net_config[2] = {0.0f, 0.0f};
+  float net_config[7] = {};
   std::int32_t marker = 0;
-  if (PlatformReadSample(std::span<float>(net_config, 2), &marker) != Status::kOk || marker != -4) {
+  if (PlatformReadSample(std::span<float>(net_config, 7), &marker) != Status::kOk || marker != -4) {
     return Fail("error: the stream has no network record", 1);
   }
   const auto hidden_layers = static_cast<std::int32_t>(net_config[0]);
   const bool cross_entropy = net_config[1] == 1.0f;
+  const auto side = static_cast<std::int32_t>(net_config[2]);
+  const auto conv_layers = static_cast<std::int32_t>(net_config[3]);
+  const auto channels = static_cast<std::int32_t>(net_config[4]);
+  const bool normalize = net_config[5] == 1.0f;
+  const bool zero_head = net_config[6] == 1.0f;
+  const bool image = side > 0;
   if (inputs < 1 || outputs < 1 || (hidden_layers != 0 && hidden_layers != 2) || (hidden_layers > 0 && hidden < 1) ||
-      steps < 0 || batch < 1 || (!cross_entropy && net_config[1] != 0.0f)) {
+      steps < 0 || batch < 1 || (!cross_entropy && net_config[1] != 0.0f) ||
+      (image && (hidden_layers != 0 || conv_layers < 1 || conv_layers > 6 || channels < 1 ||
+                 inputs != static_cast<std::size_t>(side) * static_cast<std::size_t>(side)))) {
     return Fail("error: bad reptile visit config", 1);
   }
-  const LayerSpec layers[3] = {LayerSpec::Dense(hidden, Activation::kTanh), LayerSpec::Dense(hidden, Activation::kTanh),
-                               LayerSpec::Dense(outputs)};
-  const std::span<const LayerSpec> net_layers =
-      hidden_layers == 0 ? std::span<const LayerSpec>(layers + 2, 1) : std::span<const LayerSpec>(layers, 3);
+  // Dense: [tanh, tanh,] output. Image: conv_layers x (conv[, normalize]), output.
+  LayerSpec layers[2 * 6 + 1] = {};
+  std::size_t count = 0;
+  if (image) {
+    for (std::int32_t l = 0; l < conv_layers; ++l) {
+      if (normalize) {
+        layers[count++] = LayerSpec::Conv(channels, 3, 2, Padding::kSame, Activation::kNone);
+        layers[count++] = LayerSpec::Normalize(Activation::kRelu);
+      } else {
+        layers[count++] = LayerSpec::Conv(channels, 3, 2, Padding::kSame, Activation::kRelu);
+      }
+    }
+  } else {
+    for (std::int32_t l = 0; l < hidden_layers; ++l) layers[count++] = LayerSpec::Dense(hidden, Activation::kTanh);
+  }
+  layers[count++] = LayerSpec::Dense(outputs);
+  const std::span<const LayerSpec> net_layers(layers, count);
+  const Shape input_shape = image ? Shape{side, side, 1} : Shape{static_cast<std::int32_t>(inputs)};
   void* state_memory = arena.AllocatePersistent(sizeof(VisitState), alignof(VisitState));
   if (state_memory == nullptr) return Fail("error: out of memory: the device's RAM does not hold the training state", 2);
   VisitState& state = *new (state_memory) VisitState();
@@ -79,7 +101,7 @@ int RunReptileVisit(Arena& arena, const float* config, StatLogger log_stat) {
   const std::size_t targets = cross_entropy ? 1 : static_cast<std::size_t>(outputs);
   std::span<float> record = arena.Persistent<float>(inputs + targets);
   if (record.data() == nullptr ||
-      network.Build(Shape{static_cast<std::int32_t>(inputs)}, net_layers, arena) != Status::kOk ||
+      network.Build(input_shape, net_layers, arena) != Status::kOk ||
       sgd.Init(OptimizerConfig{OptimizerKind::kSgd, config[5], 0.0f}, network.parameters().size(), arena) !=
           Status::kOk) {
     return Fail("error: out of memory: the device's RAM does not hold the training state", 2);
@@ -87,6 +109,11 @@ int RunReptileVisit(Arena& arena, const float* config, StatLogger log_stat) {
   log_stat("parameters", static_cast<std::uint32_t>(network.parameters().size()));
   if (PlatformReadSample(network.parameters(), &marker) != Status::kOk || marker != -3) {
     return Fail("error: the stream has no initialisation record", 1);
+  }
+  if (zero_head) {
+    const int last = network.layer_count() - 1;
+    for (float& w : network.layer_weights(last)) w = 0.0f;
+    for (float& b : network.layer_bias(last)) b = 0.0f;
   }
   PlatformStream stream(record, inputs);
   const LossKind loss_kind = cross_entropy ? LossKind::kCrossEntropy : LossKind::kMse;

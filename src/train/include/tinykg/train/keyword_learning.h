@@ -114,7 +114,7 @@ class KeywordFamily final : public TaskFamily {
   // shots (steps: shots x classes x pass); the same draws on every call.
   MetaTest Evaluate(std::span<const float> init) override;
   engine::MemoryReport Memory() const override;
-  Result<DenseFirmwareTask> FirmwareTask() const override;
+  Result<FirmwareNetworkTask> FirmwareTask() const override;
 
  private:
   struct State;

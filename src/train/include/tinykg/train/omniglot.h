@@ -150,6 +150,7 @@ class OmniglotFamily final : public TaskFamily {
 
   std::size_t train_characters() const;
   std::size_t test_characters() const;
+  const OmniglotOptions& options() const { return options_; }
 
   const char* name() const override { return "omniglot"; }
   int devices() const override;
@@ -162,7 +163,7 @@ class OmniglotFamily final : public TaskFamily {
                                    std::vector<float>* losses) override;
   MetaTest Evaluate(std::span<const float> init) override;
   engine::MemoryReport Memory() const override;
-  Result<DenseFirmwareTask> FirmwareTask() const override;
+  Result<FirmwareNetworkTask> FirmwareTask() const override;
   // Query accuracy over Lake's runs: per run `init` adapted on the training
   // images (eval_steps full-batch steps), the test images classified.
   // kInvalidArgument unless options.ways equals the runs' classes.

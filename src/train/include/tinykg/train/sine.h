@@ -57,7 +57,7 @@ class SineFamily final : public TaskFamily {
   // options.eval_tasks tasks of the whole family (the same for one seed).
   MetaTest Evaluate(std::span<const float> init) override;
   engine::MemoryReport Memory() const override;
-  Result<DenseFirmwareTask> FirmwareTask() const override;
+  Result<FirmwareNetworkTask> FirmwareTask() const override;
 
  private:
   struct State;

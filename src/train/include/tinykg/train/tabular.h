@@ -170,7 +170,7 @@ class TabularFamily final : public TaskFamily {
                                    std::vector<float>* losses) override;
   MetaTest Evaluate(std::span<const float> init) override;
   engine::MemoryReport Memory() const override;
-  Result<DenseFirmwareTask> FirmwareTask() const override;
+  Result<FirmwareNetworkTask> FirmwareTask() const override;
 
  private:
   struct State;

@@ -41,17 +41,27 @@ enum class VisitKind {
   kMixture,  // the device's data as a whole (FedAvg's joint training)
 };
 
-// The dense network the fleet firmware trains (emu firmware mode 3):
+// The network the fleet firmware trains (emu firmware mode 3). Dense:
 // inputs -> `hidden_layers` (2 or 0) tanh layers of `hidden` units ->
-// outputs, SGD with gradient norm clipping (0: none). With MSE a record is
-// `inputs` then `outputs` target floats; with softmax cross-entropy
-// (`cross_entropy`, outputs = classes) it is `inputs` then the class index.
-struct DenseFirmwareTask {
+// outputs. Convolutional (image_size > 0, hidden_layers 0): the inputs are
+// an image_size x image_size x 1 image read by `conv_layers` x (conv 3x3
+// stride 2 of `channels`, same padding -> layer normalisation with a
+// learned scale and shift per channel -> ReLU; without `normalize`: conv ->
+// ReLU) -> outputs. SGD with gradient norm clipping (0: none). With MSE a
+// record is `inputs` then `outputs` target floats; with softmax
+// cross-entropy (`cross_entropy`, outputs = classes) it is `inputs` then the
+// class index.
+struct FirmwareNetworkTask {
   int inputs = 1, outputs = 1, hidden = 40;
   int local_steps = 8, batch = 10;
   float learning_rate = 0.05f, max_gradient_norm = 10.0f;
   int hidden_layers = 2;
   bool cross_entropy = false;
+  int image_size = 0, conv_layers = 0, channels = 0;
+  bool normalize = true;
+  // The output layer is zeroed after the initialisation is loaded, at every
+  // visit (a task's labels are permuted, so a meta-learned head is noise).
+  bool zero_head = false;
   // Floats per sample record.
   int record_floats() const { return inputs + (cross_entropy ? 1 : outputs); }
 };
@@ -86,7 +96,7 @@ class TaskFamily {
   virtual engine::MemoryReport Memory() const = 0;
   // The fleet firmware's network for this family; Unsupported when the
   // family's network is not the firmware's (then it runs on the host only).
-  virtual Result<DenseFirmwareTask> FirmwareTask() const = 0;
+  virtual Result<FirmwareNetworkTask> FirmwareTask() const = 0;
 };
 
 }  // namespace tinykg::train
