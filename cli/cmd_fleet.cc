@@ -40,9 +40,10 @@ struct FleetArgs {
   std::string format = "table", eval, label;  // eval, label: --data FILE only
   std::string model;                          // --data kws|DIR: the keyword backbone
   // 0 / empty: the family's default (inner steps 8, omniglot 16; eval tasks
-  // 100, omniglot 200; eval steps 1,8,32, omniglot 5,10,20; lr 0.05,
-  // omniglot 0.1; shots 10 rows, 5 clips per class (kws), 1 drawing per
-  // class (omniglot); channels 20 (omniglot)).
+  // 100, omniglot 200; eval steps 1,8,32, omniglot 20 (the meta-test also
+  // reports 5 and 10); lr 0.05, omniglot 0.1; shots 10 rows, 5 clips per
+  // class (kws), 1 drawing per class (omniglot); channels 20 (omniglot): the
+  // omniglot ones are train::OmniglotOptions' defaults).
   int count = 0, rounds = 3, inner_steps = 0, batch = 10, hidden = 40, eval_tasks = 0;
   int shots = 0;
   int channels = 0;
@@ -436,12 +437,15 @@ int RunFleetTrain(const GlobalOptions& options, const FleetArgs& args_in) {
   const bool keywords = args.data == "kws" || std::filesystem::is_directory(args.data, fs_error);
   const bool omniglot = args.data == "omniglot" || (args.data.size() > 4 && args.data.ends_with(".zip"));
   const bool tabular = args.data != "sine" && !keywords && !omniglot;
-  if (args.shots == 0) args.shots = keywords ? 5 : omniglot ? 1 : 10;
-  if (args.inner_steps == 0) args.inner_steps = omniglot ? 16 : 8;
-  if (args.eval_tasks == 0) args.eval_tasks = omniglot ? 200 : 100;
-  if (args.lr <= 0.0f) args.lr = omniglot ? 0.1f : 0.05f;
-  if (args.eval_steps.empty()) args.eval_steps = omniglot ? std::vector<int>{5, 10, 20} : std::vector<int>{1, 8, 32};
-  if (args.channels == 0) args.channels = 20;
+  const train::OmniglotOptions omniglot_defaults;  // `train --data omniglot`'s
+  if (args.shots == 0) args.shots = keywords ? 5 : omniglot ? omniglot_defaults.shots : 10;
+  if (args.inner_steps == 0) args.inner_steps = omniglot ? omniglot_defaults.inner_steps : 8;
+  if (args.eval_tasks == 0) args.eval_tasks = omniglot ? omniglot_defaults.eval_tasks : 100;
+  if (args.lr <= 0.0f) args.lr = omniglot ? omniglot_defaults.inner_learning_rate : 0.05f;
+  if (args.eval_steps.empty()) {
+    args.eval_steps = omniglot ? std::vector<int>{omniglot_defaults.eval_steps} : std::vector<int>{1, 8, 32};
+  }
+  if (args.channels == 0) args.channels = omniglot_defaults.channels;
   if (keywords) {
     if (args.data == "kws") {
       const char* env = std::getenv("TINYKG_KWS_DATA");

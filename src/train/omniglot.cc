@@ -291,16 +291,8 @@ Result<std::unique_ptr<OmniglotFamily>> OmniglotFamily::Create(const Omniglot& d
     return InvalidArgument("omniglot: not enough characters for " + std::to_string(o.ways) +
                            "-way tasks in the training and the held-out alphabets");
   }
-  std::vector<engine::LayerSpec> layers;
-  for (int l = 0; l < o.conv_layers; ++l) {
-    if (o.normalize) {
-      layers.push_back(engine::LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kNone));
-      layers.push_back(engine::LayerSpec::Normalize(engine::Activation::kRelu));
-    } else {
-      layers.push_back(engine::LayerSpec::Conv(o.channels, 3, 2, engine::Padding::kSame, engine::Activation::kRelu));
-    }
-  }
-  layers.push_back(engine::LayerSpec::Dense(o.ways));
+  std::vector<engine::LayerSpec> layers(2 * static_cast<std::size_t>(o.conv_layers) + 1);
+  layers.resize(engine::StridedConvNet(o.conv_layers, o.channels, o.normalize, o.ways, layers));
   const engine::OptimizerConfig config{o.inner_optimizer, o.inner_learning_rate, 0.0f, 0.0f};
   TINYKG_RETURN_IF_ERROR(state->device.Build(engine::Shape{data.size, data.size, 1}, layers, config));
   return std::unique_ptr<OmniglotFamily>(new OmniglotFamily(data, o, std::move(state)));

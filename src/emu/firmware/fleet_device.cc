@@ -75,22 +75,15 @@ int RunReptileVisit(Arena& arena, const float* config, StatLogger log_stat) {
                  inputs != static_cast<std::size_t>(side) * static_cast<std::size_t>(side)))) {
     return Fail("error: bad reptile visit config", 1);
   }
-  // Dense: [tanh, tanh,] output. Image: conv_layers x (conv[, normalize]), output.
+  // Dense: [tanh, tanh,] output. Image: the family's strided CNN (at most 6 conv layers).
   LayerSpec layers[2 * 6 + 1] = {};
   std::size_t count = 0;
   if (image) {
-    for (std::int32_t l = 0; l < conv_layers; ++l) {
-      if (normalize) {
-        layers[count++] = LayerSpec::Conv(channels, 3, 2, Padding::kSame, Activation::kNone);
-        layers[count++] = LayerSpec::Normalize(Activation::kRelu);
-      } else {
-        layers[count++] = LayerSpec::Conv(channels, 3, 2, Padding::kSame, Activation::kRelu);
-      }
-    }
+    count = StridedConvNet(conv_layers, channels, normalize, outputs, layers);
   } else {
     for (std::int32_t l = 0; l < hidden_layers; ++l) layers[count++] = LayerSpec::Dense(hidden, Activation::kTanh);
+    layers[count++] = LayerSpec::Dense(outputs);
   }
-  layers[count++] = LayerSpec::Dense(outputs);
   const std::span<const LayerSpec> net_layers(layers, count);
   const Shape input_shape = image ? Shape{side, side, 1} : Shape{static_cast<std::int32_t>(inputs)};
   void* state_memory = arena.AllocatePersistent(sizeof(VisitState), alignof(VisitState));

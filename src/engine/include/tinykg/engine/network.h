@@ -56,6 +56,30 @@ struct LayerSpec {
   }
 };
 
+// The strided image CNN of the Omniglot family, one definition for the host
+// and the fleet firmware: `conv_layers` x (conv 3x3 stride 2, same padding,
+// of `channels` -> layer normalisation -> ReLU; without `normalize`: conv ->
+// ReLU) -> dense `outputs`. Writes the specs to `out` and returns their
+// count (2 conv_layers + 1 with normalisation, conv_layers + 1 without);
+// 0 when `out` is shorter than that or conv_layers < 0.
+constexpr std::size_t StridedConvNet(std::int32_t conv_layers, std::int32_t channels, bool normalize,
+                                     std::int32_t outputs, std::span<LayerSpec> out) {
+  if (conv_layers < 0) return 0;
+  const std::size_t count = static_cast<std::size_t>(conv_layers) * (normalize ? 2u : 1u) + 1u;
+  if (out.size() < count) return 0;
+  std::size_t i = 0;
+  for (std::int32_t l = 0; l < conv_layers; ++l) {
+    if (normalize) {
+      out[i++] = LayerSpec::Conv(channels, 3, 2, Padding::kSame, Activation::kNone);
+      out[i++] = LayerSpec::Normalize(Activation::kRelu);
+    } else {
+      out[i++] = LayerSpec::Conv(channels, 3, 2, Padding::kSame, Activation::kRelu);
+    }
+  }
+  out[i++] = LayerSpec::Dense(outputs);
+  return i;
+}
+
 class Network {
  public:
   Network() = default;
